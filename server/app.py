@@ -1,0 +1,296 @@
+"""The Starlette application: HTTP API, the websocket endpoint and the static clients."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import auth
+from .domain import commands as cmd
+from .domain.access import SYSTEM, Actor
+from .domain.config import Config
+from .domain.errors import DomainError
+from .domain.events import DeviceKind
+from .eventlog import EventLog
+from .hub import Hub
+from .settings import Settings
+from .views import snapshot, ticket_status
+from .ws import ws_endpoint
+
+log = logging.getLogger("server")
+
+
+class Services:
+    """What the routes share: settings, the hub, sessions and the login limiter."""
+
+    def __init__(self, settings: Settings, config: Config) -> None:
+        self.settings = settings
+        self.eventlog = EventLog(settings.db_path, settings.synchronous)
+        self.hub = Hub(self.eventlog, config)
+        self.sessions = auth.Sessions(self.eventlog)
+        self.limiter = auth.LoginLimiter()
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: CSP (scripts from this origin only) and a few safe defaults."""
+
+    HEADERS = [
+        (b"content-security-policy", b"default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + self.HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def error_response(exc: DomainError, status: int) -> JSONResponse:
+    body = {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en, "field": exc.field}
+    return JSONResponse({"error": body}, status_code=status)
+
+
+STATUS_BY_CODE = {
+    "bad_credentials": 401,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "too_many_attempts": 429,
+    "storage_error": 503,
+}
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def _json(request: Request, max_bytes: int = 64 * 1024) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > max_bytes:
+        raise DomainError("too_large", "Dữ liệu quá lớn.", "The request is too large.")
+    try:
+        data = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        raise DomainError("bad_json", "Dữ liệu không phải JSON hợp lệ.", "The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise DomainError("bad_json", "Cần một đối tượng JSON.", "A JSON object is expected.")
+    return data
+
+
+def _admin(request: Request) -> Actor:
+    services = _services(request)
+    header = request.headers.get("authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else ""
+    session = services.sessions.get(token, services.hub.clock()) if token else None
+    account = services.hub.state.staff.get(session.username) if session else None
+    if session is None or account is None or not account.active:
+        raise DomainError("unauthenticated", "Cần đăng nhập.", "Please log in.")
+    if account.role != "admin":
+        raise DomainError("forbidden", "Chỉ quản trị viên được làm việc này.", "Only administrators may do this.")
+    return Actor(name=f"staff:{account.username}", role="admin")
+
+
+def _handle(fn: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            result: Response = await fn(request)
+        except DomainError as exc:
+            return error_response(exc, STATUS_BY_CODE.get(exc.code, 400))
+        return result
+
+    return endpoint
+
+
+@_handle
+async def login(request: Request) -> Response:
+    services = _services(request)
+    data = await _json(request)
+    username, password = str(data.get("username", "")), str(data.get("password", ""))
+    address = request.client.host if request.client else "?"
+    now = services.hub.clock()
+    services.limiter.check(address, username, now)
+    account = services.hub.state.staff.get(username)
+    if not await asyncio.to_thread(auth.verify_login, account, password):
+        services.limiter.failed(address, username, now)
+        raise auth.bad_login()
+    assert account is not None
+    services.limiter.succeeded(address, username)
+    token, session = await services.sessions.create(username, now)
+    return JSONResponse(
+        {
+            "token": token,
+            "username": username,
+            "full_name": account.full_name,
+            "role": account.role,
+            "counters": account.counters,
+            "expires": session.expires,
+        }
+    )
+
+
+@_handle
+async def logout(request: Request) -> Response:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        await _services(request).sessions.revoke(header[7:])
+    return JSONResponse({"ok": True})
+
+
+async def _submit(services: Services, command: cmd.AnyCommand, actor: Actor) -> Any:
+    outcome = await services.hub.submit(command, actor)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
+
+
+@_handle
+async def create_staff(request: Request) -> Response:
+    services = _services(request)
+    actor = _admin(request)
+    data = await _json(request)
+    password = str(data.pop("password", ""))
+    auth.check_new_password(password)
+    data["password_hash"] = await asyncio.to_thread(auth.hash_password, password)
+    try:
+        command = msgspec.convert({"type": "create_staff", **data}, cmd.CreateStaff)
+    except msgspec.ValidationError as exc:
+        raise DomainError("invalid_message", f"Dữ liệu sai: {exc}", f"Invalid data: {exc}") from None
+    await _submit(services, command, actor)
+    return JSONResponse({"username": command.username}, status_code=201)
+
+
+@_handle
+async def register_device(request: Request) -> Response:
+    services = _services(request)
+    actor = _admin(request)
+    data = await _json(request)
+    token = auth.new_token()
+    try:
+        command = msgspec.convert(
+            {"type": "register_device", **data, "token_hash": auth.token_hash(token)}, cmd.RegisterDevice
+        )
+    except msgspec.ValidationError as exc:
+        raise DomainError("invalid_message", f"Dữ liệu sai: {exc}", f"Invalid data: {exc}") from None
+    await _submit(services, command, actor)
+    return JSONResponse({"device": command.device, "token": token}, status_code=201)
+
+
+async def health(request: Request) -> Response:
+    hub = _services(request).hub
+    return JSONResponse(
+        {"status": "ok", "seq": hub.state.seq, "connections": len(hub.fanout), "replay_seconds": hub.replay_seconds}
+    )
+
+
+async def public_state(request: Request) -> Response:
+    hub = _services(request).hub
+    view = await hub.read(lambda state, now: {"seq": state.seq, "view": snapshot(state, "public", now)})
+    return Response(msgspec.json.encode(view), media_type="application/json")
+
+
+async def ticket(request: Request) -> Response:
+    hub = _services(request).hub
+    label = request.path_params["label"]
+    result = await hub.read(lambda state, now: ticket_status(state, label, now))
+    if result is None:
+        return error_response(DomainError("unknown_ticket", "Không có số này hôm nay.", "No such ticket today."), 404)
+    return JSONResponse(result)
+
+
+async def bootstrap(services: Services) -> None:
+    """First run: an administrator account, and in demo mode a kiosk and a TV per zone."""
+    hub, settings = services.hub, services.settings
+    if not any(s.role == "admin" for s in hub.state.staff.values()):
+        password = settings.admin_password or auth.new_token()[:16]
+        command = cmd.CreateStaff(
+            username="admin",
+            full_name="Quản trị viên",
+            role="admin",
+            password_hash=await asyncio.to_thread(auth.hash_password, password),
+        )
+        await _submit(services, command, SYSTEM)
+        if not settings.admin_password:
+            path = settings.data_dir / "admin-password.txt"
+            path.write_text(password + "\n")
+            os.chmod(path, 0o600)
+            log.warning("first run: administrator 'admin', password written to %s", path)
+    if settings.demo and not hub.state.devices:
+        lines = ["# Demo devices: open these URLs (tokens are shown only here)."]
+        devices: list[tuple[str, DeviceKind, str, str]] = [("kiosk-1", "kiosk", "Kiosk sảnh chính", "")]
+        devices += [(f"tv-{z.code}", "tv", f"TV {z.name}", z.code) for z in hub.state.config.zones]
+        for device, kind, name, zone in devices:
+            token = auth.new_token()
+            await _submit(
+                services,
+                cmd.RegisterDevice(
+                    device=device,
+                    kind=kind,
+                    name=name,
+                    zone=zone,
+                    token_hash=auth.token_hash(token),
+                ),
+                SYSTEM,
+            )
+            lines.append(f"{kind} {device}: http://{settings.host}:{settings.port}/{kind}/#token={token}")
+        path = settings.data_dir / "demo-devices.txt"
+        path.write_text("\n".join(lines) + "\n")
+        os.chmod(path, 0o600)
+        log.warning("demo devices registered; URLs in %s", path)
+
+
+def create_app(settings: Settings, config: Config) -> Starlette:
+    services = Services(settings, config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.eventlog.open()
+        await services.hub.start()
+        await services.sessions.load(services.hub.clock())
+        await bootstrap(services)
+        log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
+        try:
+            yield
+        finally:
+            await services.hub.stop()
+            await services.eventlog.close()
+
+    routes = [
+        Route("/api/health", health),
+        Route("/api/login", login, methods=["POST"]),
+        Route("/api/logout", logout, methods=["POST"]),
+        Route("/api/staff", create_staff, methods=["POST"]),
+        Route("/api/devices", register_device, methods=["POST"]),
+        Route("/api/state", public_state),
+        Route("/api/tickets/{label}", ticket),
+        WebSocketRoute("/ws", ws_endpoint),
+        Mount("/", StaticFiles(directory=settings.clients_dir, html=True), name="clients"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.services = services
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,159 @@
+"""Staff passwords, login rate limiting, sessions and device tokens.
+
+- Passwords are hashed with scrypt (memory-hard; N=2**14, r=8, p=1: 16 MiB per hash) and a
+  random salt; only the hash reaches the event log.
+- Logins are limited per (client address, username) and per client address; a locked-out key
+  is refused with ``too_many_attempts`` and the seconds to wait.
+- Sessions are random 256-bit tokens; the database keeps only their SHA-256.
+- Devices (kiosks, TVs) get a random token when an admin registers them; the log keeps only its
+  SHA-256, and the token is shown once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections import defaultdict, deque
+
+import msgspec
+
+from .domain.errors import DomainError
+from .domain.state import StaffAccount
+from .eventlog import EventLog, SessionRow
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SESSION_SECONDS = 14 * 3600
+MIN_PASSWORD = 8
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, base64.b64decode(digest))
+
+
+# A hash to verify against when the username does not exist, so that timing does not tell.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(
+            "weak_password",
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
+            f"A password needs at least {MIN_PASSWORD} characters.",
+            "password",
+        )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class LoginLimiter:
+    """At most ``per_user`` failures per (address, username) and ``per_address`` per address
+    within ``window`` seconds; past that, refuse until the oldest failure leaves the window."""
+
+    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 900.0) -> None:
+        self.per_user, self.per_address, self.window = per_user, per_address, window
+        self.failures: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def _trim(self, key: str, now: float) -> deque[float]:
+        q = self.failures[key]
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        return q
+
+    def check(self, address: str, username: str, now: float) -> None:
+        for key, limit in ((f"{address}|{username}", self.per_user), (address, self.per_address)):
+            q = self._trim(key, now)
+            if len(q) >= limit:
+                wait = int(q[0] + self.window - now) + 1
+                raise DomainError(
+                    "too_many_attempts",
+                    f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
+                    f"Too many failed logins. Try again in {wait} seconds.",
+                    str(wait),
+                )
+
+    def failed(self, address: str, username: str, now: float) -> None:
+        self.failures[f"{address}|{username}"].append(now)
+        self.failures[address].append(now)
+
+    def succeeded(self, address: str, username: str) -> None:
+        self.failures.pop(f"{address}|{username}", None)
+
+
+def bad_login() -> DomainError:
+    return DomainError(
+        "bad_credentials",
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    )
+
+
+def verify_login(account: StaffAccount | None, password: str) -> bool:
+    """Constant work whether or not the account exists; False for a disabled account."""
+    ok = verify_password(password, account.password_hash if account else _DUMMY_HASH)
+    return ok and account is not None and account.active
+
+
+class Session(msgspec.Struct, frozen=True):
+    token_hash: str
+    username: str
+    expires: float
+
+
+class Sessions:
+    """Staff sessions: in memory for speed, in SQLite so that a restart logs nobody out."""
+
+    def __init__(self, eventlog: EventLog) -> None:
+        self.log = eventlog
+        self.by_hash: dict[str, Session] = {}
+
+    async def load(self, now: float) -> None:
+        self.by_hash = {
+            s.token_hash: Session(token_hash=s.token_hash, username=s.username, expires=s.expires)
+            for s in await self.log.sessions(now)
+        }
+
+    async def create(self, username: str, now: float) -> tuple[str, Session]:
+        token = new_token()
+        s = Session(token_hash=token_hash(token), username=username, expires=now + SESSION_SECONDS)
+        await self.log.save_session(
+            SessionRow(token_hash=s.token_hash, username=username, created=now, expires=s.expires)
+        )
+        self.by_hash[s.token_hash] = s
+        return token, s
+
+    def get(self, token: str, now: float) -> Session | None:
+        s = self.by_hash.get(token_hash(token))
+        if s is None or s.expires < now:
+            return None
+        return s
+
+    async def revoke(self, token: str) -> None:
+        h = token_hash(token)
+        self.by_hash.pop(h, None)
+        await self.log.delete_session(h)

@@ -1,0 +1,54 @@
+"""Who may send which command (pure). The hub's websocket shell builds the :class:`Actor`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from . import commands as cmd
+from .errors import ForbiddenError
+
+ActorRole = Literal["admin", "counter", "kiosk", "tv", "system"]
+
+STAFF_TICKET_COMMANDS = (cmd.Reactivate, cmd.CancelTicket, cmd.ReviewPriority, cmd.IssueTicket)
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """Who sends a command: ``name`` goes into the audit trail (``staff:lan``, ``device:kiosk-1``)."""
+
+    name: str
+    role: ActorRole
+    counters: list[int] = []
+
+
+SYSTEM = Actor(name="system", role="system")
+
+
+def _forbidden() -> ForbiddenError:
+    return ForbiddenError(
+        "forbidden",
+        "Tài khoản của bạn không được phép thực hiện thao tác này.",
+        "Your account is not allowed to do this.",
+    )
+
+
+def authorize(actor: Actor, command: cmd.AnyCommand) -> None:
+    """Raise :class:`ForbiddenError` unless ``actor`` may send ``command``."""
+    if actor.role in ("admin", "system"):
+        return
+    if actor.role == "kiosk" and isinstance(command, cmd.IssueTicket):
+        return
+    if actor.role == "counter":
+        if isinstance(command, cmd.COUNTER_COMMANDS):
+            if command.counter in actor.counters:
+                return
+            raise ForbiddenError(
+                "forbidden_counter",
+                f"Bạn chỉ được thao tác trên quầy của mình, không phải quầy {command.counter}.",
+                f"You may act only on your own counter, not counter {command.counter}.",
+                "counter",
+            )
+        if isinstance(command, STAFF_TICKET_COMMANDS):
+            return
+    raise _forbidden()

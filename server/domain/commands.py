@@ -1,0 +1,190 @@
+"""Commands: what someone asks for, in the imperative. ``decide`` turns each into events or a refusal.
+
+Tickets are named by their label of the day (``A001``); counters by their number.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from .config import Config
+from .events import DeviceKind, Position, Role, snake
+from .identity import Identity, PriorityGroup
+
+
+class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="type", tag=snake):
+    pass
+
+
+class IssueTicket(Command, frozen=True, kw_only=True):
+    service: str
+    identity: Identity | None = None
+    declared: list[PriorityGroup] = []
+    channel: str = "kiosk"
+
+
+class OpenCounter(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class CloseCounter(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class PauseCounter(Command, frozen=True, kw_only=True):
+    counter: int
+    reason: str = ""
+
+
+class ResumeCounter(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class CallNext(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class CallNumber(Command, frozen=True, kw_only=True):
+    counter: int
+    label: str
+
+
+class Recall(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class StartService(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class FinishService(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class FinishAndCallNext(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class MarkMissed(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class Reactivate(Command, frozen=True, kw_only=True):
+    label: str
+    position: Position | None = None
+
+
+class Transfer(Command, frozen=True, kw_only=True):
+    counter: int
+    to_service: str = ""
+    to_counter: int = 0
+    position: Position = "back"
+
+
+class ParkTicket(Command, frozen=True, kw_only=True):
+    counter: int
+
+
+class UnparkTicket(Command, frozen=True, kw_only=True):
+    counter: int
+    label: str
+
+
+class CancelTicket(Command, frozen=True, kw_only=True):
+    label: str
+    reason: str = ""
+
+
+class ReviewPriority(Command, frozen=True, kw_only=True):
+    label: str
+    confirmed: bool
+    groups: list[PriorityGroup] | None = None
+
+
+class ReplaceConfig(Command, frozen=True, kw_only=True):
+    config: Config
+
+
+class CreateStaff(Command, frozen=True, kw_only=True):
+    username: str
+    full_name: str
+    role: Role
+    counters: list[int] = []
+    password_hash: str
+
+
+class SetStaffPassword(Command, frozen=True, kw_only=True):
+    username: str
+    password_hash: str
+
+
+class SetStaffActive(Command, frozen=True, kw_only=True):
+    username: str
+    active: bool
+
+
+class RegisterDevice(Command, frozen=True, kw_only=True):
+    device: str
+    kind: DeviceKind
+    name: str
+    zone: str = ""
+    token_hash: str
+
+
+class RevokeDevice(Command, frozen=True, kw_only=True):
+    device: str
+
+
+AnyCommand = (
+    IssueTicket
+    | OpenCounter
+    | CloseCounter
+    | PauseCounter
+    | ResumeCounter
+    | CallNext
+    | CallNumber
+    | Recall
+    | StartService
+    | FinishService
+    | FinishAndCallNext
+    | MarkMissed
+    | Reactivate
+    | Transfer
+    | ParkTicket
+    | UnparkTicket
+    | CancelTicket
+    | ReviewPriority
+    | ReplaceConfig
+    | CreateStaff
+    | SetStaffPassword
+    | SetStaffActive
+    | RegisterDevice
+    | RevokeDevice
+)
+
+# Commands that act on one counter (``counter`` field): counter staff may only send them for
+# the counters they are assigned to and have bound their session to.
+COUNTER_COMMANDS = (
+    OpenCounter,
+    CloseCounter,
+    PauseCounter,
+    ResumeCounter,
+    CallNext,
+    CallNumber,
+    Recall,
+    StartService,
+    FinishService,
+    FinishAndCallNext,
+    MarkMissed,
+    Transfer,
+    ParkTicket,
+    UnparkTicket,
+)
+ADMIN_COMMANDS = (
+    ReplaceConfig,
+    CreateStaff,
+    SetStaffPassword,
+    SetStaffActive,
+    RegisterDevice,
+    RevokeDevice,
+)

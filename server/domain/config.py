@@ -1,0 +1,324 @@
+"""The configuration model: unit, hours, departments, services, counters, zones, priority policy.
+
+The admin edits a TOML file today (``config/demo.toml`` is the example); later the admin pages
+send the same structure as a ``ReplaceConfig`` command. Either way :func:`load_config` /
+:func:`validate_config` refuse an invalid configuration with a :class:`ConfigError` whose
+``field`` names the offending field, e.g. ``services[3].department``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from typing import Literal
+
+import msgspec
+
+from .errors import ConfigError
+
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Unit(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: str
+    name_en: str = ""
+    logo: str = ""
+    address: str = ""
+    commune: str = ""
+    district: str = ""
+    province: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+class Break(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    start: str
+    end: str
+
+
+class DayHours(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    open: str
+    close: str
+    breaks: list[Break] = []
+
+
+class Holiday(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    date: dt.date
+    name: str = ""
+
+
+class Hours(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    mon: DayHours | None = None
+    tue: DayHours | None = None
+    wed: DayHours | None = None
+    thu: DayHours | None = None
+    fri: DayHours | None = None
+    sat: DayHours | None = None
+    sun: DayHours | None = None
+    holidays: list[Holiday] = []
+
+    def day(self, weekday: int) -> DayHours | None:
+        """Hours of a weekday (0 = Monday)."""
+        day: DayHours | None = getattr(self, WEEKDAYS[weekday])
+        return day
+
+
+class Zone(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: str
+    name: str
+    name_en: str = ""
+
+
+class Department(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: str
+    name: str
+    name_en: str = ""
+    order: int = 0
+
+
+class Service(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: str
+    name: str
+    department: str
+    name_en: str = ""
+    colour: str = "#1565c0"
+    size: Literal["normal", "large", "wide"] = "normal"
+    order: int = 0
+    number_start: int = 1
+    number_end: int = 999
+    digits: int = 3
+    daily_reset: bool = True
+    on_kiosk: bool = True
+    mean_service_minutes: float = 5.0
+    reading: Literal["number", "digits", "prefix_letters"] = "number"
+
+
+class CounterService(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: str
+    weight: float = 1.0
+
+
+class Counter(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    number: int
+    name: str
+    zone: str
+    services: list[CounterService]
+    name_en: str = ""
+    online: bool = False
+
+
+class PriorityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How priority tickets (Law 15/2023 Art. 3(2)) are interleaved with the others.
+
+    - ``ratio``: ``ratio_priority`` priority calls, then ``ratio_normal`` normal calls, repeat.
+    - ``strict``: every priority ticket before any normal one.
+    - ``fifo``: arrival order only (priority ignored for ordering, still recorded).
+
+    In every mode a ticket that has waited ``max_wait_minutes`` or more is called first (oldest
+    first), so nobody starves; emergencies always go first.
+    """
+
+    mode: Literal["ratio", "strict", "fifo"] = "ratio"
+    ratio_priority: int = 1
+    ratio_normal: int = 2
+    max_wait_minutes: int = 60
+    elderly_age: int = 75
+    child_age: int = 6
+    honour_unconfirmed: bool = True
+
+
+class QueuePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    max_recalls: int = 3
+    reactivate_position: Literal["front", "back", "arrival"] = "back"
+    one_ticket_per_person: bool = True
+
+
+class Privacy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What TV boards may show of a patient: nothing (default) or a masked name."""
+
+    tv_name: Literal["hidden", "masked"] = "hidden"
+
+
+class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    unit: Unit
+    hours: Hours
+    zones: list[Zone]
+    departments: list[Department]
+    services: list[Service]
+    counters: list[Counter]
+    priority: PriorityPolicy = PriorityPolicy()
+    queue: QueuePolicy = QueuePolicy()
+    privacy: Privacy = Privacy()
+    version: int = 1
+
+    def service(self, code: str) -> Service | None:
+        for s in self.services:
+            if s.code == code:
+                return s
+        return None
+
+    def counter(self, number: int) -> Counter | None:
+        for c in self.counters:
+            if c.number == number:
+                return c
+        return None
+
+    def counters_for(self, service_code: str) -> list[int]:
+        """Counters that serve a service (derived from each counter's list of services)."""
+        return [c.number for c in self.counters if any(s.code == service_code for s in c.services)]
+
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.unit.timezone)
+
+
+def _err(field: str, vi: str, en: str) -> ConfigError:
+    return ConfigError("config_invalid", f"Cấu hình sai ở {field}: {vi}", f"Invalid {field}: {en}", field)
+
+
+def _minutes(text: str) -> int:
+    return int(text[:2]) * 60 + int(text[3:])
+
+
+def _check_day(field: str, day: DayHours) -> None:
+    for name in ("open", "close"):
+        if not HHMM.match(getattr(day, name)):
+            raise _err(f"{field}.{name}", "giờ phải có dạng HH:MM", "time must be HH:MM")
+    if _minutes(day.open) >= _minutes(day.close):
+        raise _err(f"{field}.close", "giờ đóng phải sau giờ mở", "closing time must be after opening")
+    for j, b in enumerate(day.breaks):
+        bf = f"{field}.breaks[{j}]"
+        for name in ("start", "end"):
+            if not HHMM.match(getattr(b, name)):
+                raise _err(f"{bf}.{name}", "giờ phải có dạng HH:MM", "time must be HH:MM")
+        if not (_minutes(day.open) <= _minutes(b.start) < _minutes(b.end) <= _minutes(day.close)):
+            raise _err(bf, "giờ nghỉ phải nằm trong giờ làm việc", "break must lie within working hours")
+
+
+def _unique(field: str, values: list[object]) -> None:
+    seen: set[object] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            raise _err(f"{field}[{i}]", f"trùng lặp ({v})", f"duplicate ({v})")
+        seen.add(v)
+
+
+def validate_config(cfg: Config) -> Config:
+    """Check what the types alone cannot; raise :class:`ConfigError` naming the field."""
+    if not cfg.unit.name.strip():
+        raise _err("unit.name", "không được để trống", "must not be empty")
+    try:
+        zoneinfo.ZoneInfo(cfg.unit.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _err("unit.timezone", "múi giờ không tồn tại", "unknown time zone") from None
+    for wd in WEEKDAYS:
+        day = getattr(cfg.hours, wd)
+        if day is not None:
+            _check_day(f"hours.{wd}", day)
+    if not cfg.zones:
+        raise _err("zones", "cần ít nhất một khu", "at least one zone is needed")
+    for i, z in enumerate(cfg.zones):
+        if not SLUG.match(z.code):
+            raise _err(f"zones[{i}].code", "chỉ gồm chữ thường, số, - _", "lowercase letters, digits, - _")
+    _unique("zones", [z.code for z in cfg.zones])
+    for i, d in enumerate(cfg.departments):
+        if not SLUG.match(d.code):
+            raise _err(f"departments[{i}].code", "chỉ gồm chữ thường, số, - _", "lowercase letters, digits, - _")
+    _unique("departments", [d.code for d in cfg.departments])
+    if not cfg.services:
+        raise _err("services", "cần ít nhất một dịch vụ", "at least one service is needed")
+    if sum(1 for s in cfg.services if s.on_kiosk) > 40:
+        raise _err("services", "tối đa 40 dịch vụ trên kiosk", "at most 40 services on a kiosk")
+    departments = {d.code for d in cfg.departments}
+    for i, s in enumerate(cfg.services):
+        f = f"services[{i}]"
+        if not SERVICE_CODE.match(s.code):
+            raise _err(f"{f}.code", "mã là 1-3 chữ in hoa (A, KN...)", "code is 1-3 capital letters (A, KN...)")
+        if not s.name.strip():
+            raise _err(f"{f}.name", "không được để trống", "must not be empty")
+        if s.department not in departments:
+            raise _err(f"{f}.department", "khoa/bộ phận không tồn tại", "no such department")
+        if not COLOUR.match(s.colour):
+            raise _err(f"{f}.colour", "màu có dạng #RRGGBB", "colour must be #RRGGBB")
+        if not 1 <= s.digits <= 5:
+            raise _err(f"{f}.digits", "từ 1 đến 5 chữ số", "between 1 and 5 digits")
+        if not 0 <= s.number_start < s.number_end < 10**s.digits:
+            raise _err(
+                f"{f}.number_end",
+                "dải số phải tăng và vừa số chữ số",
+                "number range must increase and fit the digits",
+            )
+        if s.mean_service_minutes <= 0:
+            raise _err(f"{f}.mean_service_minutes", "phải lớn hơn 0", "must be positive")
+    _unique("services", [s.code for s in cfg.services])
+    zones = {z.code for z in cfg.zones}
+    codes = {s.code for s in cfg.services}
+    for i, c in enumerate(cfg.counters):
+        f = f"counters[{i}]"
+        if c.number < 1:
+            raise _err(f"{f}.number", "số quầy từ 1 trở lên", "counter numbers start at 1")
+        if c.zone not in zones:
+            raise _err(f"{f}.zone", "khu không tồn tại", "no such zone")
+        if not c.services:
+            raise _err(f"{f}.services", "quầy phải phục vụ ít nhất một dịch vụ", "a counter serves a service")
+        for j, cs in enumerate(c.services):
+            if cs.code not in codes:
+                raise _err(f"{f}.services[{j}].code", "dịch vụ không tồn tại", "no such service")
+            if cs.weight <= 0:
+                raise _err(f"{f}.services[{j}].weight", "trọng số phải lớn hơn 0", "weight must be positive")
+        _unique(f"{f}.services", [cs.code for cs in c.services])
+    _unique("counters", [c.number for c in cfg.counters])
+    p = cfg.priority
+    if p.ratio_priority < 1 or p.ratio_normal < 1:
+        raise _err("priority.ratio_priority", "tỉ lệ phải từ 1 trở lên", "ratio parts must be at least 1")
+    if p.max_wait_minutes < 1:
+        raise _err("priority.max_wait_minutes", "phải từ 1 phút trở lên", "must be at least 1 minute")
+    if cfg.queue.max_recalls < 0:
+        raise _err("queue.max_recalls", "không được âm", "must not be negative")
+    return cfg
+
+
+def _decode_error(exc: msgspec.ValidationError) -> ConfigError:
+    text = str(exc)
+    field = text.rsplit("at `$.", 1)[1].rstrip("`") if "at `$." in text else "(root)"
+    return ConfigError("config_invalid", f"Cấu hình sai ở {field}: {text}", f"Invalid {field}: {text}", field)
+
+
+def config_from_toml(data: bytes | str) -> Config:
+    try:
+        cfg = msgspec.toml.decode(data, type=Config)
+    except msgspec.ValidationError as exc:
+        raise _decode_error(exc) from None
+    except msgspec.DecodeError as exc:
+        raise ConfigError(
+            "config_invalid",
+            f"Tệp cấu hình không đọc được: {exc}",
+            f"Unreadable configuration: {exc}",
+            "(file)",
+        ) from None
+    return validate_config(cfg)
+
+
+def config_from_builtins(data: object) -> Config:
+    try:
+        cfg = msgspec.convert(data, type=Config)
+    except msgspec.ValidationError as exc:
+        raise _decode_error(exc) from None
+    return validate_config(cfg)
+
+
+def is_open(cfg: Config, now: dt.datetime) -> bool:
+    """Whether the unit is within working hours (and not on a break or a holiday) at ``now``."""
+    local = now.astimezone(cfg.tzinfo())
+    if any(h.date == local.date() for h in cfg.hours.holidays):
+        return False
+    day = cfg.hours.day(local.weekday())
+    if day is None:
+        return False
+    m = local.hour * 60 + local.minute
+    if not _minutes(day.open) <= m < _minutes(day.close):
+        return False
+    return not any(_minutes(b.start) <= m < _minutes(b.end) for b in day.breaks)

@@ -1,0 +1,375 @@
+"""``decide(state, command, now, actor) -> events``: the only place where commands are judged.
+
+It reads the state and never changes it; a refusal is a :class:`DomainError` with a stable code.
+Call :func:`rollover` first when the local day may have changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import commands as cmd
+from . import events as ev
+from .access import Actor, authorize
+from .config import validate_config
+from .errors import CounterError, DomainError, TicketError, TransitionError
+from .identity import derived_groups, validate_identity
+from .lifecycle import ACTIVE, Action, transition
+from .ordering import Choice, choose_next
+from .state import CounterState, QueueState, Ticket, person_service_key
+
+
+def rollover(state: QueueState, now: float) -> list[ev.Event]:
+    """A ``DayStarted`` event if the local day at ``now`` is not the state's day."""
+    day = state.local_day(now)
+    if day == state.day:
+        return []
+    expired = [t.id for t in state.tickets.values() if t.status in ACTIVE]
+    return [ev.DayStarted(day=day, expired=expired)]
+
+
+def _counter(state: QueueState, number: int) -> CounterState:
+    c = state.counters.get(number)
+    if c is None or state.config.counter(number) is None:
+        raise CounterError(
+            "unknown_counter", f"Không có quầy số {number}.", f"There is no counter {number}.", "counter"
+        )
+    return c
+
+
+def _open_counter(state: QueueState, number: int) -> CounterState:
+    c = _counter(state, number)
+    if c.status == "closed":
+        raise CounterError("counter_closed", f"Quầy {number} đang đóng.", f"Counter {number} is closed.", "counter")
+    if c.status == "paused":
+        raise CounterError(
+            "counter_paused",
+            f"Quầy {number} đang tạm dừng; hãy tiếp tục trước.",
+            f"Counter {number} is paused; resume it first.",
+            "counter",
+        )
+    return c
+
+
+def _current(state: QueueState, c: CounterState) -> Ticket:
+    if c.current is None:
+        raise CounterError(
+            "counter_idle",
+            f"Quầy {c.number} không có số nào đang phục vụ.",
+            f"Counter {c.number} has no current ticket.",
+            "counter",
+        )
+    return state.tickets[c.current]
+
+
+def _free(c: CounterState) -> None:
+    if c.current is not None:
+        raise CounterError(
+            "counter_busy",
+            f"Quầy {c.number} còn số đang phục vụ; hãy kết thúc hoặc chuyển trước.",
+            f"Counter {c.number} still has a current ticket; finish or transfer it first.",
+            "counter",
+        )
+
+
+def _ticket(state: QueueState, label: str) -> Ticket:
+    t = state.by_label(label.strip().upper())
+    if t is None:
+        raise TicketError("unknown_ticket", f"Không có số {label} hôm nay.", f"No ticket {label} today.", "label")
+    return t
+
+
+def _call(choice: Choice, counter: int) -> ev.TicketCalled:
+    return ev.TicketCalled(
+        ticket=choice.ticket,
+        counter=counter,
+        rule=choice.rule,
+        reason_vi=choice.reason_vi,
+        reason_en=choice.reason_en,
+        klass=choice.klass,
+    )
+
+
+def _call_next(state: QueueState, c: CounterState, now: float) -> ev.TicketCalled:
+    choice = choose_next(state, c.number, now)
+    if choice is None:
+        raise TicketError("queue_empty", "Không còn ai đang chờ ở quầy này.", "Nobody is waiting for this counter.")
+    return _call(choice, c.number)
+
+
+def _issue(state: QueueState, c: cmd.IssueTicket, now: float) -> list[ev.Event]:
+    svc = state.config.service(c.service)
+    if svc is None:
+        raise TicketError("unknown_service", "Dịch vụ không tồn tại.", "No such service.", "service")
+    if not state.config.counters_for(svc.code):
+        raise TicketError(
+            "service_unavailable",
+            "Dịch vụ này chưa có quầy phục vụ.",
+            "No counter serves this service.",
+            "service",
+        )
+    today = dt.date.fromisoformat(state.day)
+    identity = validate_identity(c.identity, today) if c.identity is not None else None
+    key = person_service_key(identity, svc.code)
+    if key and state.config.queue.one_ticket_per_person and key in state.active_by_person:
+        held = state.tickets[state.active_by_person[key]]
+        raise TicketError(
+            "duplicate_ticket",
+            f"Bạn đã có số {held.label} cho dịch vụ này ({held.status.value}).",
+            f"You already hold ticket {held.label} for this service ({held.status.value}).",
+            held.label,
+        )
+    last = state.numbers.get(svc.code)
+    number = svc.number_start if last is None or last >= svc.number_end else last + 1
+    label = f"{svc.code}{number:0{svc.digits}d}"
+    if state.by_label(label) is not None:
+        raise TicketError(
+            "number_range_exhausted",
+            f"Đã hết số cho dịch vụ {svc.name} hôm nay.",
+            f"No numbers left for {svc.name_en or svc.name} today.",
+            "service",
+        )
+    policy = state.config.priority
+    derived = derived_groups(identity.dob if identity else None, today, policy.elderly_age, policy.child_age)
+    declared = [g for g in dict.fromkeys(c.declared) if g not in derived]
+    return [
+        ev.TicketIssued(
+            ticket=state.next_ticket,
+            service=svc.code,
+            number=number,
+            label=label,
+            day=state.day,
+            identity=identity,
+            priority=[*derived, *declared],
+            priority_pending=bool(declared),
+            channel=c.channel,
+        )
+    ]
+
+
+def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor) -> list[ev.Event]:
+    """The events that ``command`` causes, or a :class:`DomainError`."""
+    authorize(actor, command)
+    if isinstance(command, cmd.IssueTicket):
+        return _issue(state, command, now)
+    if isinstance(command, cmd.OpenCounter):
+        c = _counter(state, command.counter)
+        if c.status != "closed":
+            raise CounterError(
+                "counter_already_open",
+                f"Quầy {c.number} đã mở.",
+                f"Counter {c.number} is already open.",
+                "counter",
+            )
+        return [ev.CounterOpened(counter=c.number, staff=actor.name)]
+    if isinstance(command, cmd.CloseCounter):
+        c = _counter(state, command.counter)
+        if c.status == "closed":
+            raise CounterError(
+                "counter_closed", f"Quầy {c.number} đang đóng.", f"Counter {c.number} is closed.", "counter"
+            )
+        _free(c)
+        return [ev.CounterClosed(counter=c.number)]
+    if isinstance(command, cmd.PauseCounter):
+        c = _open_counter(state, command.counter)
+        return [ev.CounterPaused(counter=c.number, reason=command.reason.strip()[:200])]
+    if isinstance(command, cmd.ResumeCounter):
+        c = _counter(state, command.counter)
+        if c.status != "paused":
+            raise CounterError(
+                "counter_not_paused",
+                f"Quầy {c.number} không tạm dừng.",
+                f"Counter {c.number} is not paused.",
+                "counter",
+            )
+        return [ev.CounterResumed(counter=c.number)]
+    if isinstance(command, cmd.CallNext):
+        c = _open_counter(state, command.counter)
+        _free(c)
+        return [_call_next(state, c, now)]
+    if isinstance(command, cmd.CallNumber):
+        c = _open_counter(state, command.counter)
+        _free(c)
+        t = _ticket(state, command.label)
+        transition(t.status, Action.CALL)
+        served = state.config.counter(c.number)
+        assert served is not None
+        if t.service not in {s.code for s in served.services}:
+            raise TicketError(
+                "wrong_counter",
+                f"Quầy {c.number} không phục vụ dịch vụ của số {t.label}.",
+                f"Counter {c.number} does not serve ticket {t.label}'s service.",
+                "label",
+            )
+        klass = t.klass(state.config.priority.honour_unconfirmed)
+        return [_call(Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
+    if isinstance(command, cmd.Recall):
+        c = _open_counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.RECALL)
+        if t.recalls >= state.config.queue.max_recalls:
+            return [ev.TicketMissed(ticket=t.id, counter=c.number, reason="recall_limit")]
+        return [ev.TicketRecalled(ticket=t.id, counter=c.number, count=t.recalls + 1)]
+    if isinstance(command, cmd.StartService):
+        c = _counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.START)
+        return [ev.ServiceStarted(ticket=t.id, counter=c.number)]
+    if isinstance(command, cmd.FinishService):
+        c = _counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.FINISH)
+        return [ev.ServiceFinished(ticket=t.id, counter=c.number)]
+    if isinstance(command, cmd.FinishAndCallNext):
+        c = _open_counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.FINISH)
+        finished = ev.ServiceFinished(ticket=t.id, counter=c.number)
+        choice = choose_next(state, c.number, now)
+        return [finished] if choice is None else [finished, _call(choice, c.number)]
+    if isinstance(command, cmd.MarkMissed):
+        c = _counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.MISS)
+        return [ev.TicketMissed(ticket=t.id, counter=c.number)]
+    if isinstance(command, cmd.Reactivate):
+        t = _ticket(state, command.label)
+        transition(t.status, Action.REACTIVATE)
+        position = command.position or state.config.queue.reactivate_position
+        return [ev.TicketReactivated(ticket=t.id, position=position)]
+    if isinstance(command, cmd.Transfer):
+        c = _counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.TRANSFER)
+        to_service = command.to_service or t.service
+        if state.config.service(to_service) is None:
+            raise TicketError("unknown_service", "Dịch vụ không tồn tại.", "No such service.", "to_service")
+        to_counter = command.to_counter or None
+        if to_counter is not None:
+            target = state.config.counter(to_counter)
+            if target is None:
+                raise CounterError(
+                    "unknown_counter",
+                    f"Không có quầy số {to_counter}.",
+                    f"There is no counter {to_counter}.",
+                    "to_counter",
+                )
+            if to_service not in {s.code for s in target.services}:
+                raise TicketError(
+                    "wrong_counter",
+                    f"Quầy {to_counter} không phục vụ dịch vụ {to_service}.",
+                    f"Counter {to_counter} does not serve {to_service}.",
+                    "to_counter",
+                )
+        elif not state.config.counters_for(to_service):
+            raise TicketError(
+                "service_unavailable",
+                "Dịch vụ này chưa có quầy phục vụ.",
+                "No counter serves this service.",
+                "to_service",
+            )
+        if to_service == t.service and to_counter is None:
+            raise TicketError(
+                "transfer_to_same",
+                "Hãy chọn dịch vụ hoặc quầy khác để chuyển.",
+                "Choose another service or counter to transfer to.",
+                "to_service",
+            )
+        return [
+            ev.TicketTransferred(
+                ticket=t.id,
+                from_counter=c.number,
+                to_service=to_service,
+                to_counter=to_counter,
+                position=command.position,
+            )
+        ]
+    if isinstance(command, cmd.ParkTicket):
+        c = _counter(state, command.counter)
+        t = _current(state, c)
+        transition(t.status, Action.PARK)
+        return [ev.TicketParked(ticket=t.id, counter=c.number)]
+    if isinstance(command, cmd.UnparkTicket):
+        c = _open_counter(state, command.counter)
+        _free(c)
+        t = _ticket(state, command.label)
+        if t.id not in c.parked:
+            raise TicketError(
+                "not_parked_here",
+                f"Số {t.label} không được tạm giữ ở quầy {c.number}.",
+                f"Ticket {t.label} is not held at counter {c.number}.",
+                "label",
+            )
+        return [ev.TicketUnparked(ticket=t.id, counter=c.number)]
+    if isinstance(command, cmd.CancelTicket):
+        t = _ticket(state, command.label)
+        transition(t.status, Action.CANCEL)
+        return [ev.TicketCancelled(ticket=t.id, reason=command.reason.strip()[:200])]
+    if isinstance(command, cmd.ReviewPriority):
+        t = _ticket(state, command.label)
+        if t.status not in ACTIVE:
+            raise TransitionError(
+                "illegal_transition",
+                f"Số {t.label} đã kết thúc, không thể xét ưu tiên.",
+                f"Ticket {t.label} is over; its priority can no longer be reviewed.",
+            )
+        groups = list(command.groups) if command.groups is not None else list(t.priority)
+        if command.confirmed and not groups:
+            raise TicketError(
+                "priority_group_missing",
+                "Hãy chọn nhóm ưu tiên để xác nhận.",
+                "Choose the priority group to confirm.",
+                "groups",
+            )
+        return [ev.PriorityReviewed(ticket=t.id, confirmed=command.confirmed, groups=groups)]
+    if isinstance(command, cmd.ReplaceConfig):
+        return [ev.ConfigReplaced(config=validate_config(command.config))]
+    return _decide_accounts(state, command)
+
+
+def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Event]:
+    if isinstance(command, cmd.CreateStaff):
+        if command.username in state.staff:
+            raise DomainError("staff_exists", "Tên đăng nhập đã tồn tại.", "This username already exists.", "username")
+        if not command.username.isidentifier() or not command.username.isascii():
+            raise DomainError(
+                "invalid_username",
+                "Tên đăng nhập chỉ gồm chữ không dấu, số và gạch dưới.",
+                "A username has only ASCII letters, digits and underscores.",
+                "username",
+            )
+        for n in command.counters:
+            _counter(state, n)
+        return [
+            ev.StaffCreated(
+                username=command.username,
+                full_name=command.full_name.strip(),
+                role=command.role,
+                counters=list(command.counters),
+                password_hash=command.password_hash,
+            )
+        ]
+    if isinstance(command, cmd.SetStaffPassword | cmd.SetStaffActive):
+        if command.username not in state.staff:
+            raise DomainError("unknown_staff", "Không có tài khoản này.", "No such account.", "username")
+        if isinstance(command, cmd.SetStaffPassword):
+            return [ev.StaffPasswordSet(username=command.username, password_hash=command.password_hash)]
+        return [ev.StaffActiveSet(username=command.username, active=command.active)]
+    if isinstance(command, cmd.RegisterDevice):
+        if command.device in state.devices:
+            raise DomainError("device_exists", "Thiết bị đã đăng ký.", "This device is already registered.", "device")
+        if command.zone and command.zone not in {z.code for z in state.config.zones}:
+            raise DomainError("unknown_zone", "Khu không tồn tại.", "No such zone.", "zone")
+        return [
+            ev.DeviceRegistered(
+                device=command.device,
+                kind=command.kind,
+                name=command.name,
+                zone=command.zone,
+                token_hash=command.token_hash,
+            )
+        ]
+    assert isinstance(command, cmd.RevokeDevice)
+    if command.device not in state.devices:
+        raise DomainError("unknown_device", "Không có thiết bị này.", "No such device.", "device")
+    return [ev.DeviceRevoked(device=command.device)]

@@ -1,0 +1,213 @@
+"""Events: what happened, in the past tense. The log stores them; state is their fold.
+
+Each event is a frozen msgspec Struct tagged by its snake_case name (``type`` on the wire) and
+carries a schema version ``v``. Time (``at``, epoch seconds) and the actor live in the
+:class:`Record` envelope, with the global sequence number ``seq``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import msgspec
+
+from .config import Config
+from .identity import Identity, PriorityGroup
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag=snake):
+    v: int = 1
+
+
+Klass = Literal["emergency", "priority", "normal"]
+Position = Literal["front", "back", "arrival"]
+
+
+class DayStarted(Event, frozen=True, kw_only=True):
+    day: str
+    expired: list[int]
+
+
+class TicketIssued(Event, frozen=True, kw_only=True):
+    ticket: int
+    service: str
+    number: int
+    label: str
+    day: str
+    identity: Identity | None = None
+    priority: list[PriorityGroup] = []
+    priority_pending: bool = False
+    channel: str = "kiosk"
+
+
+class TicketCalled(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+    rule: str
+    reason_vi: str
+    reason_en: str
+    klass: Klass = "normal"
+
+
+class TicketRecalled(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+    count: int
+
+
+class ServiceStarted(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+
+
+class ServiceFinished(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+
+
+class TicketMissed(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+    reason: Literal["no_show", "recall_limit"] = "no_show"
+
+
+class TicketReactivated(Event, frozen=True, kw_only=True):
+    ticket: int
+    position: Position
+
+
+class TicketTransferred(Event, frozen=True, kw_only=True):
+    ticket: int
+    from_counter: int | None
+    to_service: str
+    to_counter: int | None
+    position: Position
+
+
+class TicketParked(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+
+
+class TicketUnparked(Event, frozen=True, kw_only=True):
+    ticket: int
+    counter: int
+
+
+class TicketCancelled(Event, frozen=True, kw_only=True):
+    ticket: int
+    reason: str = ""
+
+
+class PriorityReviewed(Event, frozen=True, kw_only=True):
+    ticket: int
+    confirmed: bool
+    groups: list[PriorityGroup]
+
+
+class CounterOpened(Event, frozen=True, kw_only=True):
+    counter: int
+    staff: str
+
+
+class CounterClosed(Event, frozen=True, kw_only=True):
+    counter: int
+
+
+class CounterPaused(Event, frozen=True, kw_only=True):
+    counter: int
+    reason: str
+
+
+class CounterResumed(Event, frozen=True, kw_only=True):
+    counter: int
+
+
+class ConfigReplaced(Event, frozen=True, kw_only=True):
+    config: Config
+
+
+Role = Literal["admin", "counter"]
+DeviceKind = Literal["kiosk", "tv", "counter"]
+
+
+class StaffCreated(Event, frozen=True, kw_only=True):
+    username: str
+    full_name: str
+    role: Role
+    counters: list[int]
+    password_hash: str
+
+
+class StaffPasswordSet(Event, frozen=True, kw_only=True):
+    username: str
+    password_hash: str
+
+
+class StaffActiveSet(Event, frozen=True, kw_only=True):
+    username: str
+    active: bool
+
+
+class DeviceRegistered(Event, frozen=True, kw_only=True):
+    device: str
+    kind: DeviceKind
+    name: str
+    zone: str
+    token_hash: str
+
+
+class DeviceRevoked(Event, frozen=True, kw_only=True):
+    device: str
+
+
+AnyEvent = (
+    DayStarted
+    | TicketIssued
+    | TicketCalled
+    | TicketRecalled
+    | ServiceStarted
+    | ServiceFinished
+    | TicketMissed
+    | TicketReactivated
+    | TicketTransferred
+    | TicketParked
+    | TicketUnparked
+    | TicketCancelled
+    | PriorityReviewed
+    | CounterOpened
+    | CounterClosed
+    | CounterPaused
+    | CounterResumed
+    | ConfigReplaced
+    | StaffCreated
+    | StaffPasswordSet
+    | StaffActiveSet
+    | DeviceRegistered
+    | DeviceRevoked
+)
+
+
+class Record(msgspec.Struct, frozen=True):
+    """One row of the log: the event, its global sequence number, when, and who."""
+
+    seq: int
+    at: float
+    actor: str
+    event: AnyEvent
+
+
+# Events that concern nobody but staff and admins (never sent to kiosks or TVs).
+PRIVATE_EVENTS = (
+    StaffCreated,
+    StaffPasswordSet,
+    StaffActiveSet,
+    DeviceRegistered,
+    DeviceRevoked,
+    PriorityReviewed,
+)

@@ -1,0 +1,360 @@
+"""Queue state, the fold of the event log: :func:`apply` folds one record into it.
+
+``apply`` updates the state in place (one writer owns it; replaying a million events must be
+fast) and returns it. It never refuses: every check happened in ``decide`` before the event was
+written. State keeps the current day's tickets only; earlier days live in the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import msgspec
+
+from . import events as ev
+from .config import Config
+from .identity import Identity, PriorityGroup
+from .lifecycle import ACTIVE, Action, Status, transition
+
+RECENT_SERVICE_TIMES = 20
+LAST_CALLS = 10
+
+
+class Ticket(msgspec.Struct):
+    id: int
+    label: str
+    service: str
+    number: int
+    day: str
+    status: Status
+    issued_at: float
+    queue_key: float
+    identity: Identity | None = None
+    priority: list[PriorityGroup] = []
+    priority_pending: bool = False
+    priority_rejected: bool = False
+    channel: str = "kiosk"
+    counter: int | None = None
+    target_counter: int | None = None
+    recalls: int = 0
+    transfers: int = 0
+    called_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    call_rule: str = ""
+    call_reason_vi: str = ""
+    call_reason_en: str = ""
+    missed_reason: str = ""
+
+    def klass(self, honour_unconfirmed: bool) -> ev.Klass:
+        if self.priority_rejected or not self.priority:
+            return "normal"
+        if self.priority_pending and not honour_unconfirmed:
+            return "normal"
+        if PriorityGroup.EMERGENCY in self.priority:
+            return "emergency"
+        return "priority"
+
+
+class CounterState(msgspec.Struct):
+    number: int
+    status: Literal["closed", "open", "paused"] = "closed"
+    staff: str = ""
+    pause_reason: str = ""
+    current: int | None = None
+    parked: list[int] = []
+    cycle_priority: int = 0
+    cycle_normal: int = 0
+    served: int = 0
+
+
+class StaffAccount(msgspec.Struct):
+    username: str
+    full_name: str
+    role: ev.Role
+    counters: list[int]
+    password_hash: str
+    active: bool = True
+
+
+class Device(msgspec.Struct):
+    device: str
+    kind: ev.DeviceKind
+    name: str
+    zone: str
+    token_hash: str
+    active: bool = True
+
+
+class LastCall(msgspec.Struct):
+    ticket: int
+    label: str
+    counter: int
+    service: str
+    at: float
+
+
+class QueueState(msgspec.Struct):
+    config: Config
+    seq: int = 0
+    day: str = ""
+    next_ticket: int = 1
+    tickets: dict[int, Ticket] = {}
+    numbers: dict[str, int] = {}
+    counters: dict[int, CounterState] = {}
+    active_by_person: dict[str, int] = {}
+    service_times: dict[str, list[float]] = {}
+    last_calls: list[LastCall] = []
+    staff: dict[str, StaffAccount] = {}
+    devices: dict[str, Device] = {}
+
+    def __post_init__(self) -> None:
+        self._sync_counters()
+
+    def _sync_counters(self) -> None:
+        numbers = {c.number for c in self.config.counters}
+        for n in numbers - self.counters.keys():
+            self.counters[n] = CounterState(number=n)
+        for n in list(self.counters):
+            c = self.counters[n]
+            if n not in numbers and c.current is None and not c.parked:
+                del self.counters[n]
+
+    def by_label(self, label: str) -> Ticket | None:
+        for t in self.tickets.values():
+            if t.label == label:
+                return t
+        return None
+
+    def local_day(self, at: float) -> str:
+        return dt.datetime.fromtimestamp(at, self.config.tzinfo()).date().isoformat()
+
+
+def person_service_key(identity: Identity | None, service: str) -> str:
+    if identity is None:
+        return ""
+    person = identity.person_key()
+    return f"{person}|{service}" if person else ""
+
+
+def _change(t: Ticket, action: Action) -> None:
+    t.status = transition(t.status, action)
+
+
+def _release(state: QueueState, t: Ticket) -> None:
+    """Drop a ticket from the per-person index once it is no longer active."""
+    key = person_service_key(t.identity, t.service)
+    if key and t.status not in ACTIVE and state.active_by_person.get(key) == t.id:
+        del state.active_by_person[key]
+
+
+def _leave_counter(state: QueueState, t: Ticket) -> None:
+    if t.counter is not None:
+        c = state.counters.get(t.counter)
+        if c is not None:
+            if c.current == t.id:
+                c.current = None
+            if t.id in c.parked:
+                c.parked.remove(t.id)
+    t.counter = None
+
+
+def front_key(state: QueueState, service: str) -> float:
+    keys = [t.queue_key for t in state.tickets.values() if t.status is Status.WAITING and t.service == service]
+    return min(keys) - 1.0 if keys else 0.0
+
+
+def position_key(state: QueueState, t: Ticket, position: ev.Position, at: float, service: str) -> float:
+    if position == "front":
+        return front_key(state, service)
+    if position == "back":
+        return at
+    return t.issued_at
+
+
+def next_cycle(cycle: tuple[int, int], klass: ev.Klass, ratio: tuple[int, int]) -> tuple[int, int]:
+    """A counter's (priority, normal) ratio cycle after a call of ``klass``; full cycles restart."""
+    cp, cn = cycle
+    if klass == "priority":
+        cp += 1
+    elif klass == "normal":
+        cn += 1
+    cp, cn = min(cp, ratio[0]), min(cn, ratio[1])
+    return (0, 0) if cp >= ratio[0] and cn >= ratio[1] else (cp, cn)
+
+
+def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
+    state.last_calls.insert(0, LastCall(ticket=t.id, label=t.label, counter=counter, service=t.service, at=at))
+    del state.last_calls[LAST_CALLS:]
+
+
+def apply(state: QueueState, record: ev.Record) -> QueueState:
+    """Fold one record into the state (in place) and return it."""
+    e = record.event
+    at = record.at
+    state.seq = record.seq
+    if isinstance(e, ev.TicketIssued):
+        t = Ticket(
+            id=e.ticket,
+            label=e.label,
+            service=e.service,
+            number=e.number,
+            day=e.day,
+            status=Status.WAITING,
+            issued_at=at,
+            queue_key=at,
+            identity=e.identity,
+            priority=list(e.priority),
+            priority_pending=e.priority_pending,
+            channel=e.channel,
+        )
+        state.tickets[t.id] = t
+        state.next_ticket = max(state.next_ticket, e.ticket + 1)
+        state.numbers[e.service] = e.number
+        key = person_service_key(e.identity, e.service)
+        if key:
+            state.active_by_person[key] = t.id
+    elif isinstance(e, ev.TicketCalled):
+        t = state.tickets[e.ticket]
+        _change(t, Action.CALL)
+        c = state.counters[e.counter]
+        c.current = t.id
+        t.counter = e.counter
+        t.target_counter = None
+        t.called_at = at
+        t.recalls = 0
+        t.call_rule, t.call_reason_vi, t.call_reason_en = e.rule, e.reason_vi, e.reason_en
+        ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
+        c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
+        _record_call(state, t, e.counter, at)
+    elif isinstance(e, ev.TicketRecalled):
+        t = state.tickets[e.ticket]
+        _change(t, Action.RECALL)
+        t.recalls = e.count
+        _record_call(state, t, e.counter, at)
+    elif isinstance(e, ev.ServiceStarted):
+        t = state.tickets[e.ticket]
+        _change(t, Action.START)
+        t.started_at = at
+    elif isinstance(e, ev.ServiceFinished):
+        t = state.tickets[e.ticket]
+        _change(t, Action.FINISH)
+        t.finished_at = at
+        begin = t.started_at if t.started_at is not None else t.called_at
+        if begin is not None:
+            times = state.service_times.setdefault(t.service, [])
+            times.append(at - begin)
+            del times[:-RECENT_SERVICE_TIMES]
+        state.counters[e.counter].served += 1
+        _leave_counter(state, t)
+        _release(state, t)
+    elif isinstance(e, ev.TicketMissed):
+        t = state.tickets[e.ticket]
+        _change(t, Action.MISS)
+        t.missed_reason = e.reason
+        _leave_counter(state, t)
+    elif isinstance(e, ev.TicketReactivated):
+        t = state.tickets[e.ticket]
+        t.queue_key = position_key(state, t, e.position, at, t.service)
+        _change(t, Action.REACTIVATE)
+    elif isinstance(e, ev.TicketTransferred):
+        t = state.tickets[e.ticket]
+        old_key = person_service_key(t.identity, t.service)
+        if old_key and state.active_by_person.get(old_key) == t.id:
+            del state.active_by_person[old_key]
+        t.queue_key = position_key(state, t, e.position, at, e.to_service)
+        _change(t, Action.TRANSFER)
+        _leave_counter(state, t)
+        t.service = e.to_service
+        t.target_counter = e.to_counter
+        t.transfers += 1
+        new_key = person_service_key(t.identity, t.service)
+        if new_key:
+            state.active_by_person.setdefault(new_key, t.id)
+    elif isinstance(e, ev.TicketParked):
+        t = state.tickets[e.ticket]
+        _change(t, Action.PARK)
+        c = state.counters[e.counter]
+        c.current = None
+        c.parked.append(t.id)
+    elif isinstance(e, ev.TicketUnparked):
+        t = state.tickets[e.ticket]
+        _change(t, Action.UNPARK)
+        c = state.counters[e.counter]
+        c.parked.remove(t.id)
+        c.current = t.id
+        t.called_at = at
+        _record_call(state, t, e.counter, at)
+    elif isinstance(e, ev.TicketCancelled):
+        t = state.tickets[e.ticket]
+        _change(t, Action.CANCEL)
+        _leave_counter(state, t)
+        _release(state, t)
+    elif isinstance(e, ev.PriorityReviewed):
+        t = state.tickets[e.ticket]
+        t.priority_pending = False
+        t.priority_rejected = not e.confirmed
+        t.priority = list(e.groups)
+    elif isinstance(e, ev.DayStarted):
+        _start_day(state, e)
+    elif isinstance(e, ev.CounterOpened):
+        c = state.counters[e.counter]
+        c.status, c.staff, c.pause_reason = "open", e.staff, ""
+    elif isinstance(e, ev.CounterClosed):
+        c = state.counters[e.counter]
+        c.status, c.staff, c.pause_reason = "closed", "", ""
+    elif isinstance(e, ev.CounterPaused):
+        c = state.counters[e.counter]
+        c.status, c.pause_reason = "paused", e.reason
+    elif isinstance(e, ev.CounterResumed):
+        c = state.counters[e.counter]
+        c.status, c.pause_reason = "open", ""
+    elif isinstance(e, ev.ConfigReplaced):
+        state.config = e.config
+        state._sync_counters()
+    elif isinstance(e, ev.StaffCreated):
+        state.staff[e.username] = StaffAccount(
+            username=e.username,
+            full_name=e.full_name,
+            role=e.role,
+            counters=list(e.counters),
+            password_hash=e.password_hash,
+        )
+    elif isinstance(e, ev.StaffPasswordSet):
+        state.staff[e.username].password_hash = e.password_hash
+    elif isinstance(e, ev.StaffActiveSet):
+        state.staff[e.username].active = e.active
+    elif isinstance(e, ev.DeviceRegistered):
+        state.devices[e.device] = Device(
+            device=e.device, kind=e.kind, name=e.name, zone=e.zone, token_hash=e.token_hash
+        )
+    else:
+        assert isinstance(e, ev.DeviceRevoked)
+        state.devices[e.device].active = False
+    return state
+
+
+def _start_day(state: QueueState, e: ev.DayStarted) -> None:
+    """A new local day: expire what is still open, forget the old day's tickets, reset numbers."""
+    for tid in e.expired:
+        t = state.tickets[tid]
+        _change(t, Action.EXPIRE)
+    daily = {s.code for s in state.config.services if s.daily_reset}
+    state.numbers = {k: v for k, v in state.numbers.items() if k not in daily}
+    state.tickets = {}
+    state.active_by_person = {}
+    state.last_calls = []
+    for c in state.counters.values():
+        c.current = None
+        c.parked = []
+        c.served = 0
+        c.cycle_priority = c.cycle_normal = 0
+    state.day = e.day
+
+
+def fold(config: Config, records: list[ev.Record]) -> QueueState:
+    state = QueueState(config=config)
+    for r in records:
+        apply(state, r)
+    return state

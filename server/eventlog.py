@@ -1,0 +1,148 @@
+"""The durable event log: an append-only SQLite table whose rowid is the global sequence.
+
+One ``append`` is one transaction (the group commit: every command decided since the last commit
+goes in together). WAL mode; ``synchronous=FULL`` by
+default, so that a committed event survives a power cut (``NORMAL`` survives a crash of the
+process only, and is faster). The same file holds the idempotency keys of recent commands and
+the staff login sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Literal
+
+import aiosqlite
+import msgspec
+
+from .domain.events import Record
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq   INTEGER PRIMARY KEY,
+    at    REAL NOT NULL,
+    actor TEXT NOT NULL,
+    type  TEXT NOT NULL,
+    body  BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS commands (
+    key    TEXT PRIMARY KEY,
+    at     REAL NOT NULL,
+    result BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    username   TEXT NOT NULL,
+    created    REAL NOT NULL,
+    expires    REAL NOT NULL
+);
+"""
+
+Synchronous = Literal["FULL", "NORMAL"]
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Record)
+
+
+class CommandRow(msgspec.Struct, frozen=True):
+    key: str
+    at: float
+    result: bytes
+
+
+class SessionRow(msgspec.Struct, frozen=True):
+    token_hash: str
+    username: str
+    created: float
+    expires: float
+
+
+def encode_record(record: Record) -> bytes:
+    return _encoder.encode(record)
+
+
+def decode_record(body: bytes) -> Record:
+    return _decoder.decode(body)
+
+
+class EventLog:
+    def __init__(self, path: Path, synchronous: Synchronous = "FULL") -> None:
+        self.path = path
+        self.synchronous = synchronous
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("event log is not open")
+        return self._db
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self.db.execute("PRAGMA journal_mode=WAL")
+        await self.db.execute(f"PRAGMA synchronous={self.synchronous}")
+        await self.db.executescript(SCHEMA)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def last_seq(self) -> int:
+        async with self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM events") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def records(self, after: int = 0, batch: int = 5000) -> AsyncIterator[list[Record]]:
+        """All records with ``seq > after`` in order, in lists of up to ``batch``."""
+        last = after
+        while True:
+            async with self.db.execute(
+                "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+            ) as cur:
+                rows = list(await cur.fetchall())
+            if not rows:
+                return
+            last = int(rows[-1][0])
+            yield [_decoder.decode(r[1]) for r in rows]
+
+    async def append(self, records: Sequence[Record], commands: Sequence[CommandRow]) -> None:
+        """Write records and command results in one transaction (one fsync with FULL)."""
+        rows = [(r.seq, r.at, r.actor, type(r.event).__name__, _encoder.encode(r)) for r in records]
+        cmds = [(c.key, c.at, c.result) for c in commands]
+
+        db = self.db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            await db.executemany("INSERT INTO events (seq, at, actor, type, body) VALUES (?, ?, ?, ?, ?)", rows)
+            if cmds:
+                await db.executemany("INSERT OR REPLACE INTO commands (key, at, result) VALUES (?, ?, ?)", cmds)
+            await db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
+
+    async def recent_commands(self, since: float) -> list[CommandRow]:
+        async with self.db.execute("SELECT key, at, result FROM commands WHERE at >= ?", (since,)) as cur:
+            return [CommandRow(key=r[0], at=r[1], result=bytes(r[2])) for r in await cur.fetchall()]
+
+    async def prune_commands(self, before: float) -> None:
+        await self.db.execute("DELETE FROM commands WHERE at < ?", (before,))
+
+    async def save_session(self, s: SessionRow) -> None:
+        await self.db.execute(
+            "INSERT INTO sessions (token_hash, username, created, expires) VALUES (?, ?, ?, ?)",
+            (s.token_hash, s.username, s.created, s.expires),
+        )
+
+    async def delete_session(self, token_hash: str) -> None:
+        await self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    async def sessions(self, now: float) -> list[SessionRow]:
+        await self.db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
+        async with self.db.execute("SELECT token_hash, username, created, expires FROM sessions") as cur:
+            return [
+                SessionRow(token_hash=r[0], username=r[1], created=r[2], expires=r[3]) for r in await cur.fetchall()
+            ]

@@ -1,0 +1,102 @@
+"""Connections and broadcast, in the manner of ``websockets.broadcast()``.
+
+Each event is encoded once per audience; the same text goes to every connection of that
+audience with a write that is never awaited. A connection whose transport is paused (its write
+buffer is over the high-water mark: the client stopped reading) is dropped at once instead of
+holding up the others; it will reconnect and resume from its last seq.
+
+The non-awaited write drives the ASGI ``send`` coroutine one step: uvicorn's websocket
+protocols complete ``send`` without suspending unless the transport is paused. See
+``docs/decisions/0002-broadcast-without-awaiting.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from .views import AUDIENCES, Audience
+
+log = logging.getLogger("server.fanout")
+SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_ids = itertools.count(1)
+
+
+class Conn:
+    """One websocket client, as the broadcaster sees it."""
+
+    __slots__ = ("actor", "audience", "counter", "dropped", "id", "role", "send", "task", "zone")
+
+    def __init__(self, send: SendFn, role: str, audience: Audience, actor: str, zone: str = "") -> None:
+        self.id = next(_ids)
+        self.send = send
+        self.role = role
+        self.audience = audience
+        self.actor = actor
+        self.zone = zone
+        self.counter: int | None = None
+        self.dropped = False
+        self.task: asyncio.Task[Any] | None = asyncio.current_task()
+
+    def send_nowait(self, text: str) -> bool:
+        """Write one text frame without waiting; False if the client is too slow or gone."""
+        if self.dropped:
+            return False
+        coro = self.send({"type": "websocket.send", "text": text})
+        try:
+            coro.send(None)  # type: ignore[attr-defined]
+        except StopIteration:
+            return True
+        except Exception:
+            return False
+        coro.close()  # type: ignore[attr-defined]
+        return False
+
+    def drop(self) -> None:
+        """Stop sending to this client and end its handler (which closes the socket)."""
+        if self.dropped:
+            return
+        self.dropped = True
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+
+
+class Fanout:
+    def __init__(self) -> None:
+        self.by_audience: dict[Audience, dict[int, Conn]] = {a: {} for a in AUDIENCES}
+        self.dropped_total = 0
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self.by_audience.values())
+
+    def add(self, conn: Conn) -> None:
+        self.by_audience[conn.audience][conn.id] = conn
+
+    def remove(self, conn: Conn) -> None:
+        self.by_audience[conn.audience].pop(conn.id, None)
+
+    def publish(self, payloads: dict[Audience, str | None], zone: str | None) -> None:
+        """Send each audience its payload (None: not for them); skip screens of other zones."""
+        slow: list[Conn] = []
+        for audience, text in payloads.items():
+            if text is None:
+                continue
+            for conn in self.by_audience[audience].values():
+                if zone is not None and conn.zone and conn.zone != zone:
+                    continue
+                if not conn.send_nowait(text):
+                    slow.append(conn)
+        for conn in slow:
+            self.remove(conn)
+            conn.drop()
+            self.dropped_total += 1
+            log.info("dropped slow or closed client %s (%s)", conn.id, conn.actor)
+
+    def close_all(self) -> None:
+        for conns in self.by_audience.values():
+            for conn in list(conns.values()):
+                conn.drop()
+            conns.clear()

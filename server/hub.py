@@ -1,0 +1,343 @@
+"""The hub: the one writer. Each command in turn is decided, applied, logged, then announced.
+
+A single task takes work items from a queue. It decides and applies every command that is
+waiting (a batch), commits the batch's events in one transaction (group commit), and only then
+broadcasts the events, answers the commands and serves snapshots. So nothing is told before it
+is durable, and a snapshot plus the events after it never miss or repeat one.
+
+If the commit fails, the in-memory state is rebuilt from the log and every command of the batch
+gets ``storage_error``: the state never runs ahead of the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from .domain import commands as cmd
+from .domain import events as ev
+from .domain.access import SYSTEM, Actor
+from .domain.config import Config
+from .domain.decide import decide, rollover
+from .domain.errors import DomainError
+from .domain.estimate import estimate
+from .domain.state import QueueState, apply
+from .eventlog import CommandRow, EventLog
+from .fanout import Conn, Fanout
+from .protocol import EventMsg, Snapshot, Welcome, encoder
+from .views import AUDIENCES, Audience, event_zone, redact, snapshot
+
+log = logging.getLogger("server.hub")
+
+MAX_BATCH = 512
+IDEMPOTENCY_SECONDS = 2 * 86400
+HEARTBEAT_SECONDS = 20
+
+
+class Outcome(msgspec.Struct):
+    seq: int = 0
+    result: Any = None
+    error: DomainError | None = None
+    duplicate: bool = False
+
+
+class _Command(msgspec.Struct):
+    command: cmd.AnyCommand
+    actor: Actor
+    key: str
+    future: asyncio.Future[Outcome]
+
+
+class _Attach(msgspec.Struct):
+    conn: Conn
+    last_seq: int | None
+    welcome: Welcome
+    future: asyncio.Future[bool]
+
+
+class _Read(msgspec.Struct):
+    fn: Callable[[QueueState, float], Any]
+    future: asyncio.Future[Any]
+
+
+class _Tick(msgspec.Struct):
+    pass
+
+
+Item = _Command | _Attach | _Read | _Tick
+
+
+def storage_error() -> DomainError:
+    return DomainError(
+        "storage_error",
+        "Không ghi được dữ liệu; thao tác chưa được thực hiện. Vui lòng thử lại.",
+        "The change could not be saved and was not made. Please try again.",
+    )
+
+
+def command_result(state: QueueState, command: cmd.AnyCommand, records: list[ev.Record], now: float) -> Any:
+    """What the ack carries back to the sender (computed right after the command is applied)."""
+    for r in records:
+        e = r.event
+        if isinstance(e, ev.TicketIssued):
+            est = estimate(state, e.ticket, now)
+            return {
+                "ticket": e.label,
+                "service": e.service,
+                "number": e.number,
+                "day": e.day,
+                "counters": state.config.counters_for(e.service),
+                "ahead": est.ahead,
+                "wait_minutes": est.wait_minutes,
+                "priority": [g.value for g in e.priority],
+                "priority_pending": e.priority_pending,
+                "issued_at": r.at,
+            }
+    for r in records:
+        e = r.event
+        if isinstance(e, ev.TicketCalled | ev.TicketUnparked | ev.TicketRecalled):
+            t = state.tickets[e.ticket]
+            return {
+                "ticket": t.label,
+                "service": t.service,
+                "counter": e.counter,
+                "rule": t.call_rule,
+                "reason_vi": t.call_reason_vi,
+                "reason_en": t.call_reason_en,
+                "recalls": t.recalls,
+            }
+    return {"events": [type(r.event).__name__ for r in records if not isinstance(r.event, ev.DayStarted)]}
+
+
+class Hub:
+    def __init__(
+        self,
+        eventlog: EventLog,
+        config: Config,
+        clock: Callable[[], float] = time.time,
+        ring_size: int = 10_000,
+    ) -> None:
+        self.log = eventlog
+        self.file_config = config
+        self.clock = clock
+        self.state = QueueState(config=config)
+        self.fanout = Fanout()
+        self.ring: deque[ev.Record] = deque(maxlen=ring_size)
+        self.idempotency: dict[str, tuple[float, bytes]] = {}
+        self.queue: asyncio.Queue[Item] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.commits = 0
+        self.replay_seconds = 0.0
+
+    # ---- start and stop -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        t0 = time.perf_counter()
+        await self._load()
+        self.replay_seconds = time.perf_counter() - t0
+        log.info("replayed %d events in %.3f s", self.state.seq, self.replay_seconds)
+        self._tasks = [
+            asyncio.create_task(self._writer(), name="hub-writer"),
+            asyncio.create_task(self._midnight(), name="hub-midnight"),
+        ]
+        if self.state.seq == 0 or self.state.config != self.file_config:
+            out = await self.submit(cmd.ReplaceConfig(config=self.file_config), SYSTEM)
+            if out.error is not None:
+                raise out.error
+        await self.tick()
+
+    async def _load(self) -> None:
+        self.state = QueueState(config=self.file_config)
+        self.ring.clear()
+        async for records in self.log.records():
+            for r in records:
+                apply(self.state, r)
+            self.ring.extend(records)
+        since = self.clock() - IDEMPOTENCY_SECONDS
+        await self.log.prune_commands(since)
+        self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
+        self._tasks = []
+        self.fanout.close_all()
+
+    # ---- the public face --------------------------------------------------------------------
+
+    async def submit(self, command: cmd.AnyCommand, actor: Actor, key: str = "") -> Outcome:
+        """Decide, persist, apply and announce one command; the outcome comes after the commit."""
+        fut: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait(_Command(command=command, actor=actor, key=key, future=fut))
+        return await fut
+
+    async def attach(self, conn: Conn, last_seq: int | None, welcome: Welcome) -> bool:
+        """Send the welcome, then the missed events (or a snapshot), then register for broadcasts."""
+        fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait(_Attach(conn=conn, last_seq=last_seq, welcome=welcome, future=fut))
+        return await fut
+
+    def detach(self, conn: Conn) -> None:
+        self.fanout.remove(conn)
+
+    async def read(self, fn: Callable[[QueueState, float], Any]) -> Any:
+        """Run ``fn(state, now)`` between batches, when all the state it sees is durable."""
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait(_Read(fn=fn, future=fut))
+        return await fut
+
+    async def tick(self) -> None:
+        """Start the new day if midnight has passed (also done before every command)."""
+        await self.read(lambda s, now: None)
+
+    # ---- the writer -------------------------------------------------------------------------
+
+    async def _writer(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < MAX_BATCH and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            try:
+                await self._run_batch(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug: fail the batch, rebuild from the log, keep serving
+                log.exception("batch failed; rebuilding state from the log")
+                for item in batch:
+                    if isinstance(item, _Command | _Attach | _Read) and not item.future.done():
+                        item.future.set_exception(RuntimeError("internal error"))
+                await self._load()
+
+    async def _run_batch(self, batch: list[Item]) -> None:
+        state = self.state
+        new: list[ev.Record] = []
+        rows: list[CommandRow] = []
+        answers: list[tuple[_Command, Outcome]] = []
+        seen: dict[str, Outcome] = {}
+        now = self.clock()
+        for e in rollover(state, now):
+            new.append(self._apply(e, now, SYSTEM.name))
+        for item in batch:
+            if not isinstance(item, _Command):
+                continue
+            scoped = f"{item.actor.name}|{item.key}" if item.key else ""
+            if scoped and scoped in seen:
+                answers.append((item, msgspec.structs.replace(seen[scoped], duplicate=True)))
+                continue
+            if scoped and scoped in self.idempotency:
+                stored = msgspec.json.decode(self.idempotency[scoped][1])
+                answers.append((item, Outcome(seq=stored["seq"], result=stored["result"], duplicate=True)))
+                continue
+            try:
+                events = decide(state, item.command, now, item.actor)
+            except DomainError as exc:
+                answers.append((item, Outcome(error=exc)))
+                continue
+            records = [self._apply(e, now, item.actor.name) for e in events]
+            new.extend(records)
+            outcome = Outcome(seq=state.seq, result=command_result(state, item.command, records, now))
+            answers.append((item, outcome))
+            if scoped:
+                seen[scoped] = outcome
+                rows.append(
+                    CommandRow(
+                        key=scoped, at=now, result=encoder.encode({"seq": outcome.seq, "result": outcome.result})
+                    )
+                )
+        if new:
+            try:
+                await self.log.append(new, rows)
+            except Exception:
+                log.exception("commit failed; rebuilding state from the log")
+                await self._load()
+                for item, _ in answers:
+                    if not item.future.done():
+                        item.future.set_result(Outcome(error=storage_error()))
+                for item in batch:
+                    if isinstance(item, _Attach | _Read) and not item.future.done():
+                        item.future.set_exception(RuntimeError("storage error"))
+                return
+            self.commits += 1
+            for row in rows:
+                self.idempotency[row.key] = (row.at, row.result)
+            self.ring.extend(new)
+            for r in new:
+                self._broadcast(r)
+        for item, outcome in answers:
+            if not item.future.done():
+                item.future.set_result(outcome)
+        for item in batch:
+            if isinstance(item, _Attach):
+                if not item.future.done():
+                    item.future.set_result(self._attach_now(item, now))
+            elif isinstance(item, _Read) and not item.future.done():
+                try:
+                    item.future.set_result(item.fn(state, now))
+                except Exception as exc:
+                    item.future.set_exception(exc)
+
+    def _apply(self, event: ev.Event, now: float, actor: str) -> ev.Record:
+        record = ev.Record(seq=self.state.seq + 1, at=now, actor=actor, event=event)  # type: ignore[arg-type]
+        apply(self.state, record)
+        return record
+
+    def _encode_for(self, record: ev.Record, audience: Audience) -> str | None:
+        event = redact(record.event, audience, self.state.config)
+        if event is None:
+            return None
+        msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)
+        return encoder.encode(msg).decode()
+
+    def _broadcast(self, record: ev.Record) -> None:
+        payloads = {a: self._encode_for(record, a) for a in AUDIENCES if self.fanout.by_audience[a]}
+        self.fanout.publish(payloads, event_zone(self.state, record.event))
+
+    def _attach_now(self, item: _Attach, now: float) -> bool:
+        conn = item.conn
+        welcome = msgspec.structs.replace(item.welcome, seq=self.state.seq)
+        last = item.last_seq
+        resumable = (
+            last is not None
+            and 0 <= last <= self.state.seq
+            and (last == self.state.seq or (self.ring and self.ring[0].seq <= last + 1))
+        )
+        welcome = msgspec.structs.replace(welcome, resumed=bool(resumable))
+        if not conn.send_nowait(encoder.encode(welcome).decode()):
+            return False
+        if resumable:
+            assert last is not None
+            start = len(self.ring) - (self.state.seq - last)
+            for i in range(start, len(self.ring)):
+                r = self.ring[i]
+                zone = event_zone(self.state, r.event)
+                if zone is not None and conn.zone and conn.zone != zone:
+                    continue
+                text = self._encode_for(r, conn.audience)
+                if text is not None and not conn.send_nowait(text):
+                    return False
+        else:
+            view = snapshot(self.state, conn.audience, now, conn.zone)
+            if not conn.send_nowait(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode()):
+                return False
+        self.fanout.add(conn)
+        return True
+
+    async def _midnight(self) -> None:
+        """Start each new local day just after midnight, even if nobody sends a command."""
+        while True:
+            tz = self.state.config.tzinfo()
+            local = dt.datetime.fromtimestamp(self.clock(), tz)
+            tomorrow = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0, 0, 1), tz)
+            await asyncio.sleep(max(1.0, min(3600.0, tomorrow.timestamp() - self.clock())))
+            await self.tick()

@@ -1,0 +1,164 @@
+"""Websocket messages (the contract is ``docs/protocol.md``). JSON text frames, tagged by ``type``.
+
+Client to server: ``hello``, ``cmd``, ``query``, ``ping``.
+Server to client: ``welcome``, ``snapshot``, ``event``, ``ack``, ``reply``, ``error``, ``pong``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+from .domain.commands import AnyCommand
+from .domain.errors import DomainError
+from .domain.events import AnyEvent
+
+Role = Literal["kiosk", "counter", "tv", "admin"]
+
+# Close codes (RFC 6455 private range 4000-4999 for ours).
+CLOSE_BAD_HELLO = 4000
+CLOSE_UNAUTHENTICATED = 4001
+CLOSE_FORBIDDEN_ORIGIN = 4003
+CLOSE_TOO_SLOW = 4008
+CLOSE_TOO_MANY_ERRORS = 4009
+CLOSE_SERVER_SHUTDOWN = 1001
+CLOSE_MESSAGE_TOO_BIG = 1009
+
+MAX_MESSAGE_BYTES = 256 * 1024
+
+
+class Hello(msgspec.Struct, frozen=True, tag="hello", tag_field="type", forbid_unknown_fields=True):
+    role: Role
+    token: str = ""
+    last_seq: int | None = None
+    counter: int | None = None
+    zone: str = ""
+    client: str = ""
+
+
+class Cmd(msgspec.Struct, frozen=True, tag="cmd", tag_field="type", forbid_unknown_fields=True):
+    id: str
+    command: AnyCommand
+    key: str = ""
+
+
+class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_unknown_fields=True):
+    id: str
+    what: Literal["queue", "ticket", "snapshot"]
+    counter: int | None = None
+    label: str = ""
+
+
+class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unknown_fields=True):
+    t: float | None = None
+
+
+ClientMsg = Hello | Cmd | Query | Ping
+
+
+class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
+    role: Role
+    actor: str
+    seq: int
+    resumed: bool
+    heartbeat: int
+    zone: str = ""
+    counter: int | None = None
+
+
+class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="type"):
+    seq: int
+    view: Any
+
+
+class EventMsg(msgspec.Struct, frozen=True, tag="event", tag_field="type"):
+    seq: int
+    at: float
+    actor: str
+    event: AnyEvent
+
+
+class Ack(msgspec.Struct, frozen=True, tag="ack", tag_field="type"):
+    id: str
+    seq: int
+    result: Any = None
+    duplicate: bool = False
+
+
+class Reply(msgspec.Struct, frozen=True, tag="reply", tag_field="type"):
+    id: str
+    result: Any
+
+
+class Error(msgspec.Struct, frozen=True, tag="error", tag_field="type"):
+    code: str
+    message_vi: str
+    message_en: str
+    id: str | None = None
+    field: str | None = None
+
+    @classmethod
+    def of(cls, exc: DomainError, id: str | None = None) -> Error:
+        return cls(code=exc.code, message_vi=exc.message_vi, message_en=exc.message_en, id=id, field=exc.field)
+
+
+class Pong(msgspec.Struct, frozen=True, tag="pong", tag_field="type"):
+    t: float | None
+    server_time: float
+
+
+ServerMsg = Welcome | Snapshot | EventMsg | Ack | Reply | Error | Pong
+
+
+class _Probe(msgspec.Struct):
+    type: str = ""
+    id: str | None = None
+
+
+_probe = msgspec.json.Decoder(_Probe)
+_client = msgspec.json.Decoder(ClientMsg)
+encoder = msgspec.json.Encoder()
+
+MESSAGES = {
+    "bad_json": ("Tin nhắn không phải JSON hợp lệ.", "The message is not valid JSON."),
+    "unknown_message": ("Loại tin nhắn không được hỗ trợ.", "Unknown message type."),
+    "invalid_message": ("Tin nhắn sai cấu trúc", "Malformed message"),
+    "binary_not_supported": ("Chỉ nhận tin nhắn dạng văn bản (JSON).", "Only text (JSON) messages are accepted."),
+}
+
+
+class ProtocolError(DomainError):
+    """A message that cannot be understood; answered with ``error`` and never written anywhere."""
+
+    request_id: str | None = None
+
+
+def protocol_error(code: str, detail: str = "", id: str | None = None, field: str | None = None) -> ProtocolError:
+    vi, en = MESSAGES[code]
+    if detail:
+        vi, en = f"{vi}: {detail}", f"{en}: {detail}"
+    err = ProtocolError(code, vi, en, field)
+    err.request_id = id
+    return err
+
+
+def decode_client(data: str | bytes) -> ClientMsg:
+    """Decode one client message or raise :class:`ProtocolError` with a stable code."""
+    try:
+        probe = _probe.decode(data)
+    except msgspec.ValidationError:
+        raise protocol_error("invalid_message", "expected an object with a string 'type'") from None
+    except msgspec.DecodeError:
+        raise protocol_error("bad_json") from None
+    if probe.type not in ("hello", "cmd", "query", "ping"):
+        raise protocol_error("unknown_message", repr(probe.type)[:40], probe.id, "type")
+    try:
+        msg: ClientMsg = _client.decode(data)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        field = text.rsplit("at `$.", 1)[1].rstrip("`") if "at `$." in text else None
+        if "Invalid value" in text and field is not None and field.endswith("type"):
+            raise protocol_error("unknown_message", text, probe.id, field) from None
+        raise protocol_error("invalid_message", text, probe.id, field) from None
+    return msg

@@ -1,0 +1,45 @@
+"""Server settings from the environment (the queue configuration itself is a TOML file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+from .eventlog import Synchronous
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(msgspec.Struct, frozen=True):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = ROOT / "data"
+    config_path: Path = ROOT / "config" / "demo.toml"
+    clients_dir: Path = ROOT / "clients"
+    synchronous: Synchronous = "FULL"
+    allowed_origins: tuple[str, ...] = ()
+    admin_password: str = ""
+    demo: bool = False
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "queue.sqlite3"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        e = dict(os.environ if env is None else env)
+        sync = e.get("QUEUE_SYNC", "FULL").upper()
+        if sync not in ("FULL", "NORMAL"):
+            raise SystemExit("QUEUE_SYNC must be FULL or NORMAL")
+        return cls(
+            host=e.get("QUEUE_HOST", "127.0.0.1"),
+            port=int(e.get("QUEUE_PORT", "8000")),
+            data_dir=Path(e.get("QUEUE_DATA", str(ROOT / "data"))),
+            config_path=Path(e.get("QUEUE_CONFIG", str(ROOT / "config" / "demo.toml"))),
+            synchronous="FULL" if sync == "FULL" else "NORMAL",
+            allowed_origins=tuple(o.strip() for o in e.get("QUEUE_ALLOWED_ORIGINS", "").split(",") if o.strip()),
+            admin_password=e.get("QUEUE_ADMIN_PASSWORD", ""),
+            demo=e.get("QUEUE_DEMO", "") not in ("", "0", "false"),
+        )

@@ -1,0 +1,217 @@
+"""What each audience may see: snapshots of the state and the redacted form of each event.
+
+Audiences:
+
+- ``public`` (kiosks, TV boards): no patient identity (a masked name only if the configuration
+  says so), no staff or device events;
+- ``staff`` (counter staff): the patients' identities, no account or device events;
+- ``admin``: everything but password and token hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import msgspec
+
+from .domain import events as ev
+from .domain.config import Config, is_open
+from .domain.estimate import estimate
+from .domain.identity import Identity, mask_name
+from .domain.lifecycle import ACTIVE, Status
+from .domain.ordering import queue_order
+from .domain.state import QueueState, Ticket
+
+Audience = Literal["public", "staff", "admin"]
+AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
+STAFF_ONLY = (ev.PriorityReviewed,)
+ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
+
+
+def public_identity(identity: Identity | None, config: Config) -> Identity | None:
+    if identity is None or config.privacy.tv_name == "hidden":
+        return None
+    return Identity(source=identity.source, name=mask_name(identity.name))
+
+
+def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEvent | None:
+    """The event as ``audience`` may see it, or None if it must not see it at all."""
+    if audience == "admin":
+        if isinstance(event, ev.StaffCreated | ev.StaffPasswordSet):
+            return msgspec.structs.replace(event, password_hash="")
+        if isinstance(event, ev.DeviceRegistered):
+            return msgspec.structs.replace(event, token_hash="")
+        return event
+    if isinstance(event, ADMIN_ONLY):
+        return None
+    if audience == "staff":
+        return event
+    if isinstance(event, STAFF_ONLY):
+        return None
+    if isinstance(event, ev.TicketIssued) and event.identity is not None:
+        return msgspec.structs.replace(event, identity=public_identity(event.identity, config))
+    return event
+
+
+def event_zone(state: QueueState, event: ev.AnyEvent) -> str | None:
+    """The zone an event concerns (TV boards of other zones skip it), or None for everyone."""
+    counter = getattr(event, "counter", None)
+    if isinstance(counter, int):
+        cfg = state.config.counter(counter)
+        return cfg.zone if cfg else None
+    return None
+
+
+class CounterView(msgspec.Struct):
+    number: int
+    status: str
+    zone: str
+    online: bool
+    pause_reason: str
+    current: str | None
+    current_service: str | None
+    current_status: str | None
+    served: int
+    staff: str = ""
+    parked: list[str] = []
+
+
+class TicketView(msgspec.Struct):
+    id: int
+    label: str
+    service: str
+    status: Status
+    issued_at: float
+    priority: list[str]
+    priority_pending: bool
+    counter: int | None
+    target_counter: int | None
+    recalls: int
+    call_rule: str
+    call_reason_vi: str
+    call_reason_en: str
+    identity: Identity | None
+    channel: str
+
+
+def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
+    identity = t.identity if audience != "public" else public_identity(t.identity, config)
+    return TicketView(
+        id=t.id,
+        label=t.label,
+        service=t.service,
+        status=t.status,
+        issued_at=t.issued_at,
+        priority=[g.value for g in t.priority] if not t.priority_rejected else [],
+        priority_pending=t.priority_pending,
+        counter=t.counter,
+        target_counter=t.target_counter,
+        recalls=t.recalls,
+        call_rule=t.call_rule,
+        call_reason_vi=t.call_reason_vi,
+        call_reason_en=t.call_reason_en,
+        identity=identity,
+        channel=t.channel,
+    )
+
+
+def snapshot(state: QueueState, audience: Audience, now: float, zone: str = "") -> dict[str, Any]:
+    cfg = state.config
+    counters = []
+    for c in sorted(state.counters.values(), key=lambda c: c.number):
+        cc = cfg.counter(c.number)
+        if cc is None or (zone and cc.zone != zone):
+            continue
+        cur = state.tickets.get(c.current) if c.current is not None else None
+        counters.append(
+            CounterView(
+                number=c.number,
+                status=c.status,
+                zone=cc.zone,
+                online=cc.online,
+                pause_reason=c.pause_reason,
+                current=cur.label if cur else None,
+                current_service=cur.service if cur else None,
+                current_status=cur.status.value if cur else None,
+                served=c.served,
+                staff=c.staff if audience != "public" else "",
+                parked=[state.tickets[p].label for p in c.parked] if audience != "public" else [],
+            )
+        )
+    waiting: dict[str, int] = {s.code: 0 for s in cfg.services}
+    for t in state.tickets.values():
+        if t.status is Status.WAITING:
+            waiting[t.service] = waiting.get(t.service, 0) + 1
+    view: dict[str, Any] = {
+        "day": state.day,
+        "open_now": is_open(cfg, dt.datetime.fromtimestamp(now, dt.UTC)),
+        "server_time": now,
+        "config": cfg,
+        "counters": counters,
+        "waiting": waiting,
+        "last_calls": [lc for lc in state.last_calls if not zone or _zone_of(cfg, lc.counter) == zone],
+    }
+    if audience != "public":
+        view["tickets"] = [ticket_view(t, cfg, audience) for t in state.tickets.values()]
+    if audience == "admin":
+        view["staff"] = [
+            {
+                "username": s.username,
+                "full_name": s.full_name,
+                "role": s.role,
+                "counters": s.counters,
+                "active": s.active,
+            }
+            for s in state.staff.values()
+        ]
+        view["devices"] = [
+            {"device": d.device, "kind": d.kind, "name": d.name, "zone": d.zone, "active": d.active}
+            for d in state.devices.values()
+        ]
+    return view
+
+
+def _zone_of(cfg: Config, counter: int) -> str:
+    cc = cfg.counter(counter)
+    return cc.zone if cc else ""
+
+
+def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, Any]]:
+    """A counter's waiting list in calling order, with the rule that puts each ticket there."""
+    out = []
+    for i, choice in enumerate(queue_order(state, counter, now)):
+        t = state.tickets[choice.ticket]
+        out.append(
+            {
+                "position": i + 1,
+                "label": t.label,
+                "service": t.service,
+                "rule": choice.rule,
+                "reason_vi": choice.reason_vi,
+                "reason_en": choice.reason_en,
+                "klass": choice.klass,
+                "waited_seconds": round(now - t.issued_at),
+                "priority": [g.value for g in t.priority] if not t.priority_rejected else [],
+                "priority_pending": t.priority_pending,
+            }
+        )
+    return out
+
+
+def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] | None:
+    """Public status of one ticket (no identity): position, estimate, counter."""
+    t = state.by_label(label.strip().upper())
+    if t is None:
+        return None
+    out: dict[str, Any] = {
+        "label": t.label,
+        "service": t.service,
+        "status": t.status.value,
+        "counter": t.counter,
+        "counters": state.config.counters_for(t.service),
+    }
+    if t.status in ACTIVE and t.status is Status.WAITING:
+        est = estimate(state, t.id, now)
+        out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
+    return out

@@ -1,0 +1,220 @@
+"""The websocket endpoint ``/ws``: origin check, hello, then commands, queries and pings.
+
+A connection that breaks the rules is told why (an ``error`` message with a code) or closed with
+a documented close code (``server.protocol``); a bad message is never written anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket
+
+from .domain.access import Actor
+from .domain.errors import DomainError
+from .fanout import Conn
+from .hub import HEARTBEAT_SECONDS
+from .protocol import (
+    CLOSE_BAD_HELLO,
+    CLOSE_FORBIDDEN_ORIGIN,
+    CLOSE_TOO_MANY_ERRORS,
+    CLOSE_UNAUTHENTICATED,
+    Ack,
+    Cmd,
+    Error,
+    Hello,
+    Ping,
+    Pong,
+    ProtocolError,
+    Query,
+    Reply,
+    Welcome,
+    decode_client,
+    encoder,
+    protocol_error,
+)
+from .views import Audience, queue_view, snapshot, ticket_status
+
+if TYPE_CHECKING:
+    from .app import Services
+
+log = logging.getLogger("server.ws")
+HELLO_TIMEOUT = 10.0
+MAX_ERRORS = 20
+
+
+def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
+    """Same-origin pages, origins listed in QUEUE_ALLOWED_ORIGINS, and non-browser clients (no Origin)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    host = websocket.headers.get("host", "")
+    return origin in (f"http://{host}", f"https://{host}")
+
+
+def unauthenticated(detail_vi: str, detail_en: str) -> DomainError:
+    return DomainError("unauthenticated", detail_vi, detail_en, "token")
+
+
+def authenticate(hello: Hello, services: Services, now: float) -> tuple[Actor, Audience, str, int | None]:
+    """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
+    state = services.hub.state
+    if hello.role in ("kiosk", "tv"):
+        from .auth import token_hash
+
+        h = token_hash(hello.token)
+        for d in state.devices.values():
+            if d.token_hash == h and d.active and d.kind == hello.role:
+                return Actor(name=f"device:{d.device}", role=hello.role), "public", d.zone or hello.zone, None
+        raise unauthenticated(
+            "Thiết bị chưa được đăng ký hoặc mã thiết bị sai.", "This device is not registered or its token is wrong."
+        )
+    session = services.sessions.get(hello.token, now)
+    account = state.staff.get(session.username) if session else None
+    if session is None or account is None or not account.active:
+        raise unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.", "The session is invalid or has expired.")
+    if hello.role == "admin":
+        if account.role != "admin":
+            raise DomainError(
+                "forbidden", "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page."
+            )
+        return Actor(name=f"staff:{account.username}", role="admin"), "admin", hello.zone, None
+    if hello.counter is None or services.hub.state.config.counter(hello.counter) is None:
+        raise DomainError("unknown_counter", "Hãy chọn một quầy hợp lệ.", "Choose a valid counter.", "counter")
+    if account.role == "admin":
+        return Actor(name=f"staff:{account.username}", role="admin"), "staff", hello.zone, hello.counter
+    if hello.counter not in account.counters:
+        raise DomainError(
+            "forbidden_counter",
+            f"Bạn không được phân công ở quầy {hello.counter}.",
+            f"You are not assigned to counter {hello.counter}.",
+            "counter",
+        )
+    actor = Actor(name=f"staff:{account.username}", role="counter", counters=[hello.counter])
+    return actor, "staff", hello.zone, hello.counter
+
+
+async def ws_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    if not origin_allowed(websocket, services.settings.allowed_origins):
+        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
+        return
+    await websocket.accept()
+    holder: list[Conn] = []
+    try:
+        await _session(websocket, services, holder)
+    except asyncio.CancelledError:
+        # A client that fell behind is dropped by cancelling its handler: end quietly.
+        task = asyncio.current_task()
+        if not (holder and holder[0].dropped) or task is None:
+            raise
+        task.uncancel()
+    finally:
+        if holder:
+            services.hub.detach(holder[0])
+
+
+async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
+    with contextlib.suppress(Exception):
+        await websocket.close(code=code, reason=reason)
+
+
+async def _send(websocket: WebSocket, msg: Any) -> None:
+    await websocket.send_text(encoder.encode(msg).decode())
+
+
+async def _session(websocket: WebSocket, services: Services, holder: list[Conn]) -> None:
+    hub = services.hub
+    try:
+        first = await asyncio.wait_for(websocket.receive(), HELLO_TIMEOUT)
+    except TimeoutError:
+        await _close(websocket, CLOSE_BAD_HELLO, "hello expected")
+        return
+    if first["type"] == "websocket.disconnect":
+        return
+    try:
+        text = first.get("text")
+        if text is None:
+            raise protocol_error("binary_not_supported")
+        hello = decode_client(text)
+        if not isinstance(hello, Hello):
+            raise protocol_error("invalid_message", "the first message must be a hello", None, "type")
+    except ProtocolError as exc:
+        await _send(websocket, Error.of(exc))
+        await _close(websocket, CLOSE_BAD_HELLO, exc.code)
+        return
+    now = hub.clock()
+    try:
+        actor, audience, zone, counter = authenticate(hello, services, now)
+    except DomainError as exc:
+        await _send(websocket, Error.of(exc))
+        await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
+        return
+    conn = Conn(websocket.send, hello.role, audience, actor.name, zone)
+    conn.counter = counter
+    holder.append(conn)
+    welcome = Welcome(
+        role=hello.role,
+        actor=actor.name,
+        seq=0,
+        resumed=False,
+        heartbeat=HEARTBEAT_SECONDS,
+        zone=zone,
+        counter=counter,
+    )
+    if not await hub.attach(conn, hello.last_seq, welcome):
+        return
+    errors = 0
+    while not conn.dropped:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            break
+        reply: Any
+        try:
+            text = message.get("text")
+            if text is None:
+                raise protocol_error("binary_not_supported")
+            msg = decode_client(text)
+            if isinstance(msg, Ping):
+                reply = Pong(t=msg.t, server_time=hub.clock())
+            elif isinstance(msg, Cmd):
+                outcome = await hub.submit(msg.command, actor, msg.key)
+                if outcome.error is not None:
+                    reply = Error.of(outcome.error, msg.id)
+                else:
+                    reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
+            elif isinstance(msg, Query):
+                reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, audience, zone)))
+            else:
+                raise protocol_error("invalid_message", "hello was already received", None, "type")
+        except ProtocolError as exc:
+            errors += 1
+            reply = Error.of(exc, getattr(exc, "request_id", None))
+        except DomainError as exc:
+            errors += 1
+            reply = Error.of(exc, getattr(msg, "id", None))
+        if not conn.send_nowait(encoder.encode(reply).decode()):
+            break
+        if errors > MAX_ERRORS:
+            await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
+            break
+
+
+def _query_fn(q: Query, audience: Audience, zone: str) -> Any:
+    def run(state: Any, now: float) -> Any:
+        if q.what == "snapshot":
+            return {"seq": state.seq, "view": snapshot(state, audience, now, zone)}
+        if q.what == "ticket":
+            return ticket_status(state, q.label, now)
+        if audience == "public":
+            raise DomainError("forbidden", "Không được phép.", "Not allowed.")
+        if q.counter is None or state.config.counter(q.counter) is None:
+            raise DomainError("unknown_counter", "Hãy chọn một quầy hợp lệ.", "Choose a valid counter.", "counter")
+        return queue_view(state, q.counter, now)
+
+    return run
