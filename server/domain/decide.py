@@ -11,7 +11,7 @@ import datetime as dt
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
-from .config import validate_config
+from .config import Config, validate_config
 from .errors import CounterError, DomainError, TicketError, TransitionError
 from .identity import derived_groups, validate_identity
 from .lifecycle import ACTIVE, Action, transition
@@ -323,8 +323,33 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
             )
         return [ev.PriorityReviewed(ticket=t.id, confirmed=command.confirmed, groups=groups)]
     if isinstance(command, cmd.ReplaceConfig):
-        return [ev.ConfigReplaced(config=validate_config(command.config))]
+        return [ev.ConfigReplaced(config=_check_replacement(state, validate_config(command.config)))]
     return _decide_accounts(state, command)
+
+
+def _check_replacement(state: QueueState, new: Config) -> Config:
+    """A new configuration may not remove a counter or service that today's tickets still use."""
+    counters = {c.number for c in new.counters}
+    services = {s.code for s in new.services}
+    for t in state.tickets.values():
+        if t.status not in ACTIVE:
+            continue
+        if t.service not in services:
+            raise DomainError(
+                "service_in_use",
+                f"Không thể bỏ dịch vụ {t.service}: số {t.label} vẫn đang chờ hoặc được phục vụ.",
+                f"Cannot remove service {t.service}: ticket {t.label} is still open.",
+                "services",
+            )
+        for n in (t.counter, t.target_counter):
+            if n is not None and n not in counters:
+                raise DomainError(
+                    "counter_in_use",
+                    f"Không thể bỏ quầy {n}: số {t.label} đang ở quầy này.",
+                    f"Cannot remove counter {n}: ticket {t.label} is there.",
+                    "counters",
+                )
+    return new
 
 
 def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Event]:

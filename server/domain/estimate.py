@@ -1,8 +1,9 @@
 """People ahead of a ticket and its estimated wait (pure, O(waiting tickets)).
 
 People ahead is counted at the counter where the ticket stands best, following the ordering
-policy's classes (emergencies, then priority and normal interleaved by ratio, or strictly, or
-by arrival). The wait is people ahead times the service's mean service time (the last 20 served,
+policy's classes (emergencies, then priority and normal interleaved by ratio from the start of
+a cycle, or strictly, or by arrival). It is exact when nobody else arrives and no ticket reaches
+the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost. The wait is people ahead times the service's mean service time (the last 20 served,
 or the configured mean until 3 are known), divided by the open counters serving the service.
 """
 
@@ -47,14 +48,17 @@ def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
     if mine == "emergency":
         return sum(1 for x in others if klass[x.id] == "emergency" and wait(x) > wait(t))
     if policy.mode == "fifo":
-        return sum(1 for x in others if wait(x) > wait(t))
+        return emergencies + sum(1 for x in others if klass[x.id] != "emergency" and wait(x) > wait(t))
     same = sum(1 for x in others if klass[x.id] == mine and wait(x) > wait(t))
     other_class = sum(1 for x in others if klass[x.id] not in ("emergency", mine))
     if policy.mode == "strict":
         return emergencies + same + (other_class if mine == "normal" else 0)
+    # ratio: a cycle is rp priority calls then rn normal calls
     rp, rn = policy.ratio_priority, policy.ratio_normal
-    mine_per_cycle, other_per_cycle = (rp, rn) if mine == "priority" else (rn, rp)
-    interleaved = min(other_class, math.ceil((same + 1) / mine_per_cycle) * other_per_cycle)
+    if mine == "priority":
+        interleaved = min(other_class, (same // rp) * rn)
+    else:
+        interleaved = min(other_class, math.ceil((same + 1) / rn) * rp)
     return emergencies + same + interleaved
 
 

@@ -17,8 +17,8 @@ import msgspec
 
 from .errors import IdentityError
 
-ID_NUMBER = re.compile(r"^\d{12}$")
-BHYT_NUMBER = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
+ID_NUMBER = re.compile(r"^[0-9]{12}$")
+BHYT_NUMBER = re.compile(r"^[A-Z]{2}[1-5][0-9]{12}$")
 
 Source = Literal["chip", "qr", "typed", "vneid"]
 Sex = Literal["male", "female", ""]

@@ -116,10 +116,8 @@ class QueueState(msgspec.Struct):
         numbers = {c.number for c in self.config.counters}
         for n in numbers - self.counters.keys():
             self.counters[n] = CounterState(number=n)
-        for n in list(self.counters):
-            c = self.counters[n]
-            if n not in numbers and c.current is None and not c.parked:
-                del self.counters[n]
+        for n in list(self.counters.keys() - numbers):
+            del self.counters[n]
 
     def by_label(self, label: str) -> Ticket | None:
         for t in self.tickets.values():
@@ -151,12 +149,11 @@ def _release(state: QueueState, t: Ticket) -> None:
 
 def _leave_counter(state: QueueState, t: Ticket) -> None:
     if t.counter is not None:
-        c = state.counters.get(t.counter)
-        if c is not None:
-            if c.current == t.id:
-                c.current = None
-            if t.id in c.parked:
-                c.parked.remove(t.id)
+        c = state.counters[t.counter]
+        if c.current == t.id:
+            c.current = None
+        if t.id in c.parked:
+            c.parked.remove(t.id)
     t.counter = None
 
 
@@ -242,10 +239,10 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
         _change(t, Action.FINISH)
         t.finished_at = at
         begin = t.started_at if t.started_at is not None else t.called_at
-        if begin is not None:
-            times = state.service_times.setdefault(t.service, [])
-            times.append(at - begin)
-            del times[:-RECENT_SERVICE_TIMES]
+        assert begin is not None  # only called or serving tickets finish
+        times = state.service_times.setdefault(t.service, [])
+        times.append(at - begin)
+        del times[:-RECENT_SERVICE_TIMES]
         state.counters[e.counter].served += 1
         _leave_counter(state, t)
         _release(state, t)

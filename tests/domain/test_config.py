@@ -1,0 +1,136 @@
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from server.domain.config import config_from_builtins, config_from_toml, is_open
+
+from .sim import VN, demo_config, small_config_data
+
+
+def test_demo_configuration_is_a_district_health_centre() -> None:
+    cfg = demo_config()
+    names = {s.name for s in cfg.services}
+    assert {"Tiếp nhận BHYT", "Khám Nội", "Khám Ngoại", "Khám Sản", "Khám Nhi", "Tai Mũi Họng"} <= names
+    assert {"Răng Hàm Mặt", "Xét nghiệm", "Chẩn đoán hình ảnh", "Thu ngân", "Nhà thuốc"} <= names
+    assert len(cfg.counters) == 12
+    assert {c.zone for c in cfg.counters} == {z.code for z in cfg.zones} and len(cfg.zones) == 2
+    assert cfg.unit.timezone == "Asia/Ho_Chi_Minh"
+    assert any(c.online for c in cfg.counters)
+    for s in cfg.services:
+        assert cfg.counters_for(s.code), s.code
+
+
+def mutate(path: str, value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(small_config_data())
+    target: Any = data
+    parts = path.replace("]", "").replace("[", ".").split(".")
+    for p in parts[:-1]:
+        target = target[int(p)] if p.isdigit() else target[p]
+    last = parts[-1]
+    if value is DELETE:
+        del target[int(last) if last.isdigit() else last]
+    elif last.isdigit():
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return data
+
+
+DELETE = object()
+
+BAD = [
+    ("unit.name", " ", "unit.name"),
+    ("unit.timezone", "Mars/Olympus", "unit.timezone"),
+    ("hours.mon.open", "7h", "hours.mon.open"),
+    ("hours.mon.close", "06:00", "hours.mon.close"),
+    ("hours.tue.breaks", [{"start": "12:00", "end": "11:00"}], "hours.tue.breaks[0]"),
+    ("hours.tue.breaks", [{"start": "12", "end": "13:00"}], "hours.tue.breaks[0].start"),
+    ("zones", [], "zones"),
+    ("zones.0.code", "Khu 1", "zones[0].code"),
+    ("zones.1.code", "z1", "zones[1]"),
+    ("departments.0.code", "D 1", "departments[0].code"),
+    ("services", [], "services"),
+    ("services.0.code", "a1", "services[0].code"),
+    ("services.0.name", "", "services[0].name"),
+    ("services.0.department", "nowhere", "services[0].department"),
+    ("services.0.colour", "red", "services[0].colour"),
+    ("services.0.digits", 9, "services[0].digits"),
+    ("services.0.number_end", 1000, "services[0].number_end"),
+    ("services.0.mean_service_minutes", 0, "services[0].mean_service_minutes"),
+    ("services.1.code", "A", "services[1]"),
+    ("services.0.size", "huge", "services[0].size"),
+    ("services.0.colour", 5, "services[0].colour"),
+    ("counters.0.number", 0, "counters[0].number"),
+    ("counters.0.zone", "z9", "counters[0].zone"),
+    ("counters.0.services", [], "counters[0].services"),
+    ("counters.0.services.0.code", "Z", "counters[0].services[0].code"),
+    ("counters.0.services.0.weight", 0, "counters[0].services[0].weight"),
+    ("counters.1.services", [{"code": "A"}, {"code": "A"}], "counters[1].services[1]"),
+    ("counters.1.number", 1, "counters[1]"),
+    ("counters.0.extra", 1, "counters[0]"),
+    ("priority", {"ratio_normal": 0}, "priority.ratio_priority"),
+    ("priority", {"max_wait_minutes": 0}, "priority.max_wait_minutes"),
+    ("priority", {"mode": "random"}, "priority.mode"),
+    ("queue", {"max_recalls": -1}, "queue.max_recalls"),
+    ("unit", DELETE, "(root)"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), BAD)
+def test_invalid_configuration_names_the_field(path: str, value: Any, field: str) -> None:
+    with pytest.raises(Exception) as err:
+        config_from_builtins(mutate(path, value))
+    assert err.value.code == "config_invalid"  # type: ignore[attr-defined]
+    assert err.value.field == field  # type: ignore[attr-defined]
+    assert field in err.value.message_en and field in err.value.message_vi  # type: ignore[attr-defined]
+
+
+def test_more_than_forty_kiosk_services_is_refused() -> None:
+    data = small_config_data()
+    data["services"] = [
+        {"code": "".join(chr(65 + (i // 26**k) % 26) for k in range(2)), "name": f"S{i}", "department": "d1"}
+        for i in range(41)
+    ]
+    data["counters"] = [{"number": 1, "name": "Q", "zone": "z1", "services": [{"code": "AA"}]}]
+    with pytest.raises(Exception) as err:
+        config_from_builtins(data)
+    assert err.value.field == "services"  # type: ignore[attr-defined]
+
+
+def test_toml_errors() -> None:
+    with pytest.raises(Exception) as err:
+        config_from_toml(b"[unit\nname=")
+    assert err.value.field == "(file)"  # type: ignore[attr-defined]
+    with pytest.raises(Exception) as err:
+        config_from_toml(b'[unit]\nname = "x"\n')
+    assert err.value.code == "config_invalid"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (dt.datetime(2026, 11, 23, 6, 59), False),  # Monday before opening
+        (dt.datetime(2026, 11, 23, 7, 0), True),
+        (dt.datetime(2026, 11, 23, 11, 30), False),  # lunch break
+        (dt.datetime(2026, 11, 23, 13, 0), True),
+        (dt.datetime(2026, 11, 23, 17, 0), False),
+        (dt.datetime(2026, 11, 28, 9, 0), False),  # Saturday: closed in the small config
+        (dt.datetime(2027, 1, 1, 9, 0), False),  # holiday (Friday)
+        (dt.datetime(2027, 1, 4, 9, 0), True),
+    ],
+)
+def test_opening_hours(when: dt.datetime, expected: bool) -> None:
+    cfg = config_from_builtins(small_config_data(hours={"holidays": [{"date": "2027-01-01", "name": "Tết"}]}))
+    assert is_open(cfg, when.replace(tzinfo=VN)) is expected
+    # The same instant given in UTC is judged in the unit's time zone.
+    assert is_open(cfg, when.replace(tzinfo=VN).astimezone(dt.UTC)) is expected
+
+
+def test_counters_for_and_lookups() -> None:
+    cfg = config_from_builtins(small_config_data())
+    assert cfg.counters_for("A") == [1, 2]
+    assert cfg.counters_for("B") == [2, 3]
+    assert cfg.service("Z") is None and cfg.counter(99) is None
+    assert cfg.hours.day(6) is None

@@ -1,0 +1,132 @@
+from server.domain import commands as cmd
+from server.domain.estimate import estimate, mean_service_seconds
+from server.domain.identity import PriorityGroup
+
+from .sim import Sim, small_config
+
+PREGNANT = [PriorityGroup.PREGNANT]
+
+
+def test_people_ahead_and_wait_with_configured_mean() -> None:
+    sim = Sim()
+    sim.open(1, 2)
+    tickets = [sim.issue("A") for _ in range(5)]
+    sim.advance(1)
+    est = estimate(sim.state, tickets[4].id, sim.now)
+    # 4 ahead, 4 minutes each (configured), 2 open counters serve A
+    assert (est.ahead, est.open_counters, est.wait_minutes) == (4, 2, 8)
+
+
+def test_no_open_counter_means_no_estimate() -> None:
+    sim = Sim()
+    t = sim.issue("A")
+    est = estimate(sim.state, t.id, sim.now)
+    assert est.wait_minutes is None and est.open_counters == 0 and est.ahead == 0
+
+
+def test_mean_learns_from_served_tickets() -> None:
+    sim = Sim()
+    sim.open(1)
+    assert mean_service_seconds(sim.state, "A") == 240
+    for minutes in (2, 2, 5):
+        sim.issue("A")
+        sim.call(1)
+        sim.do(cmd.StartService(counter=1))
+        sim.advance(minutes)
+        sim.do(cmd.FinishService(counter=1))
+    assert mean_service_seconds(sim.state, "A") == 180
+    assert mean_service_seconds(sim.state, "Z") == 300  # unknown service: 5 minutes
+
+
+def test_ratio_interleaving_counts_priority_ahead_of_normal() -> None:
+    sim = Sim(small_config(priority={"ratio_priority": 1, "ratio_normal": 2}))
+    sim.open(1)
+    normals = [sim.issue("A") for _ in range(3)]
+    prios = [sim.issue("A", declared=PREGNANT) for _ in range(3)]
+    sim.advance(1)
+    # third normal: 2 normals before it, and 2 priority calls interleave (P N N P N)
+    assert estimate(sim.state, normals[2].id, sim.now).ahead == 4
+    # second priority: 1 priority before it and 2 normals (P N N P)
+    assert estimate(sim.state, prios[1].id, sim.now).ahead == 3
+    actual = []
+    while True:
+        try:
+            actual.append(sim.call(1).ticket)
+        except Exception:
+            break
+        sim.do(cmd.FinishService(counter=1))
+    assert actual.index(normals[2].id) == 4 and actual.index(prios[1].id) == 3
+
+
+def test_strict_and_fifo_count_emergencies_first() -> None:
+    # expected people ahead of (n1, p, n2, e), issued a minute apart in that order
+    for mode, expected in (("strict", (2, 1, 3, 0)), ("fifo", (1, 2, 3, 0))):
+        sim = Sim(small_config(priority={"mode": mode}))
+        sim.open(1)
+        tickets = []
+        for declared in ([], PREGNANT, [], [PriorityGroup.EMERGENCY]):
+            tickets.append(sim.issue("A", declared=declared))
+            sim.advance(1)
+        assert tuple(estimate(sim.state, t.id, sim.now).ahead for t in tickets) == expected, mode
+        order = []
+        for _ in tickets:
+            order.append(sim.call(1).ticket)
+            sim.do(cmd.FinishService(counter=1))
+        assert tuple(order.index(t.id) for t in tickets) == expected, mode
+
+
+def test_emergency_behind_an_older_emergency() -> None:
+    sim = Sim()
+    sim.open(1)
+    first = sim.issue("A", declared=[PriorityGroup.EMERGENCY])
+    sim.advance(1)
+    second = sim.issue("A", declared=[PriorityGroup.EMERGENCY])
+    assert estimate(sim.state, second.id, sim.now).ahead == 1
+    assert estimate(sim.state, first.id, sim.now).ahead == 0
+
+
+def test_ticket_for_a_specific_counter_uses_that_counter() -> None:
+    sim = Sim()
+    sim.open(1, 2)
+    t = sim.issue("A")
+    sim.call(1)
+    sim.do(cmd.Transfer(counter=1, to_counter=2))
+    est = estimate(sim.state, t.id, sim.now)
+    assert est.open_counters == 1 and est.ahead == 0 and est.wait_minutes == 0
+
+
+def test_service_no_counter_serves() -> None:
+    sim = Sim()
+    t = sim.issue("A")
+    sim.state.tickets[t.id].service = "Z"  # only reachable through a configuration race; be safe
+    est = estimate(sim.state, t.id, sim.now)
+    assert (est.ahead, est.wait_minutes) == (0, None)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from server.domain.ordering import queue_order  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["none", "pregnant", "emergency"]), st.integers(0, 5)), min_size=1, max_size=20),
+    st.sampled_from(["ratio", "strict", "fifo"]),
+    st.integers(1, 3),
+    st.integers(1, 3),
+)
+def test_estimate_matches_the_exact_order_on_a_fresh_counter(
+    spec: list[tuple[str, int]], mode: str, rp: int, rn: int
+) -> None:
+    policy = {"mode": mode, "ratio_priority": rp, "ratio_normal": rn, "max_wait_minutes": 600}
+    sim = Sim(
+        small_config(priority=policy, counters=[{"number": 1, "name": "Q", "zone": "z1", "services": [{"code": "A"}]}])
+    )
+    sim.open(1)
+    for kind, gap in spec:
+        sim.issue("A", declared={"none": [], "pregnant": PREGNANT, "emergency": [PriorityGroup.EMERGENCY]}[kind])
+        sim.advance(gap)
+    order = [c.ticket for c in queue_order(sim.state, 1, sim.now)]
+    for tid in sim.state.tickets:
+        assert estimate(sim.state, tid, sim.now).ahead == order.index(tid)
