@@ -38,7 +38,7 @@ class Services:
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
         self.eventlog = EventLog(settings.db_path, settings.synchronous)
-        self.hub = Hub(self.eventlog, config)
+        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
 
@@ -203,7 +203,14 @@ async def register_device(request: Request) -> Response:
 async def health(request: Request) -> Response:
     hub = _services(request).hub
     return JSONResponse(
-        {"status": "ok", "seq": hub.state.seq, "connections": len(hub.fanout), "replay_seconds": hub.replay_seconds}
+        {
+            "status": "ok",
+            "seq": hub.state.seq,
+            "connections": len(hub.fanout),
+            "dropped": hub.fanout.dropped_total,
+            "commits": hub.commits,
+            "replay_seconds": hub.replay_seconds,
+        }
     )
 
 

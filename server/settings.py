@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True):
     allowed_origins: tuple[str, ...] = ()
     admin_password: str = ""
     demo: bool = False
+    resume_events: int = 10_000
 
     @property
     def db_path(self) -> Path:
@@ -42,4 +43,5 @@ class Settings(msgspec.Struct, frozen=True):
             allowed_origins=tuple(o.strip() for o in e.get("QUEUE_ALLOWED_ORIGINS", "").split(",") if o.strip()),
             admin_password=e.get("QUEUE_ADMIN_PASSWORD", ""),
             demo=e.get("QUEUE_DEMO", "") not in ("", "0", "false"),
+            resume_events=int(e.get("QUEUE_RESUME_EVENTS", "10000")),
         )

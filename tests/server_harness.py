@@ -1,0 +1,184 @@
+"""A real server in a subprocess (``python -m server``) on a free port, and a websocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD = "admin-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProc:
+    def __init__(self, data_dir: Path, **env: str) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "QUEUE_DATA": str(data_dir),
+            "QUEUE_PORT": str(self.port),
+            "QUEUE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "QUEUE_DEMO": "1",
+            **env,
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / f"server-{self.port}.log"
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def start(self, timeout: float = 20.0) -> ServerProc:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "server"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                self.get("/api/health")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.05)
+        raise TimeoutError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.http + path, timeout=5) as r:
+            return json.loads(r.read())
+
+    def post(self, path: str, body: dict[str, Any], token: str = "") -> tuple[int, Any]:
+        req = urllib.request.Request(self.http + path, data=json.dumps(body).encode(), method="POST")
+        req.add_header("content-type", "application/json")
+        if token:
+            req.add_header("authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
+        status, body = self.post("/api/login", {"username": username, "password": password})
+        assert status == 200, body
+        return str(body["token"])
+
+    def device_tokens(self) -> dict[str, str]:
+        tokens = {}
+        for line in (self.data_dir / "demo-devices.txt").read_text().splitlines():
+            if line.startswith("#"):
+                continue
+            name = line.split()[1].rstrip(":")
+            tokens[name] = line.rsplit("#token=", 1)[1]
+        return tokens
+
+    def create_staff(self, admin: str, username: str, counters: list[int], role: str = "counter") -> str:
+        password = f"{username}-password"
+        status, body = self.post(
+            "/api/staff",
+            {
+                "username": username,
+                "full_name": username.title(),
+                "role": role,
+                "counters": counters,
+                "password": password,
+            },
+            admin,
+        )
+        assert status == 201, body
+        return self.login(username, password)
+
+
+class Client:
+    """A websocket client speaking docs/protocol.md, with helpers for tests."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.n = 0
+        self.last_seq = 0
+        self.events: list[dict[str, Any]] = []
+
+    @classmethod
+    async def connect(cls, url: str, **kw: Any) -> Client:
+        return cls(await connect(url, compression=None, open_timeout=10, **kw))
+
+    async def send(self, msg: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(msg))
+
+    async def recv(self, timeout: float = 5.0) -> dict[str, Any]:
+        msg: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        if msg["type"] == "event":
+            self.last_seq = msg["seq"]
+            self.events.append(msg)
+        elif msg["type"] == "snapshot":
+            self.last_seq = msg["seq"]
+        return msg
+
+    async def hello(self, role: str, token: str, **kw: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        await self.send({"type": "hello", "role": role, "token": token, **kw})
+        welcome = await self.recv()
+        assert welcome["type"] == "welcome", welcome
+        self.last_seq = welcome["seq"]
+        if welcome["resumed"]:
+            return welcome, None
+        snap = await self.recv()
+        assert snap["type"] == "snapshot", snap
+        return welcome, snap
+
+    async def command(self, command: dict[str, Any], key: str = "", timeout: float = 10.0) -> dict[str, Any]:
+        """Send a command; return its ack or error (events that arrive first are kept)."""
+        self.n += 1
+        cid = f"c{self.n}"
+        await self.send({"type": "cmd", "id": cid, "key": key, "command": command})
+        while True:
+            msg = await self.recv(timeout)
+            if msg["type"] in ("ack", "error") and msg.get("id") == cid:
+                return msg
+
+    async def query(self, what: str, timeout: float = 10.0, **kw: Any) -> Any:
+        self.n += 1
+        qid = f"q{self.n}"
+        await self.send({"type": "query", "id": qid, "what": what, **kw})
+        while True:
+            msg = await self.recv(timeout)
+            if msg.get("id") == qid:
+                return msg
+
+    async def next_event(self, timeout: float = 5.0) -> dict[str, Any]:
+        while True:
+            msg = await self.recv(timeout)
+            if msg["type"] == "event":
+                return msg
+
+    async def close(self) -> None:
+        await self.ws.close()

@@ -1,0 +1,287 @@
+"""The websocket protocol against a real server process (uvicorn, SQLite file, real sockets)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from .server_harness import Client, ServerProc
+
+IDENT = {"source": "typed", "id_number": "001099012345", "name": "Nguyễn Văn An"}
+
+
+async def staff(server: ServerProc, counter: int, token: str | None = None) -> Client:
+    c = await Client.connect(server.ws_url)
+    await c.hello("counter", token or server.login(), counter=counter)
+    return c
+
+
+async def device(server: ServerProc, name: str, role: str) -> Client:
+    c = await Client.connect(server.ws_url)
+    await c.hello(role, server.device_tokens()[name])
+    return c
+
+
+async def test_ticket_from_kiosk_to_counter_to_the_right_tv(server: ServerProc) -> None:
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    tv1 = await device(server, "tv-tang-1", "tv")
+    tv2 = await device(server, "tv-tang-2", "tv")
+    counter = await staff(server, 4)
+    lab = await staff(server, 9)
+
+    ack = await kiosk.command({"type": "issue_ticket", "service": "N", "identity": IDENT}, key="k1")
+    assert ack["type"] == "ack" and ack["result"]["ticket"] == "N001"
+    assert ack["result"]["counters"] == [4] and ack["result"]["ahead"] == 0
+
+    issued = await tv1.next_event()
+    assert issued["event"]["type"] == "ticket_issued" and issued["event"]["identity"] is None
+    assert "001099012345" not in json.dumps(issued) and "Nguyễn" not in json.dumps(issued)
+    staff_view = await counter.next_event()
+    assert staff_view["event"]["identity"]["id_number"] == "001099012345"  # staff see who it is
+
+    assert (await counter.command({"type": "open_counter", "counter": 4}))["type"] == "ack"
+    call = await counter.command({"type": "call_next", "counter": 4})
+    assert call["result"]["ticket"] == "N001" and call["result"]["rule"] == "only_normal"
+    assert (await tv1.next_event())["event"]["type"] == "counter_opened"
+    called = await tv1.next_event()
+    assert called["event"] == {**called["event"], "type": "ticket_called", "counter": 4}
+    # tv-tang-2 shows floor 2 only: its next event is the lab opening, not counter 4's call
+    assert (await lab.command({"type": "open_counter", "counter": 9}))["type"] == "ack"
+    first = await tv2.next_event()
+    assert first["event"]["type"] == "ticket_issued"  # issued tickets concern every zone
+    nxt = await tv2.next_event()
+    assert nxt["event"] == {**nxt["event"], "type": "counter_opened", "counter": 9}
+    for c in (kiosk, tv1, tv2, counter, lab):
+        await c.close()
+
+
+async def test_reconnect_gets_exactly_the_missed_events(server: ServerProc) -> None:
+    tv = await device(server, "tv-tang-1", "tv")
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    await kiosk.command({"type": "issue_ticket", "service": "A"})
+    await tv.next_event()
+    last = tv.last_seq
+    await tv.close()
+    missed = []
+    for _ in range(5):
+        ack = await kiosk.command({"type": "issue_ticket", "service": "A"})
+        missed.append(ack["seq"])
+    tv = await Client.connect(server.ws_url)
+    welcome, snap = await tv.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=last)
+    assert welcome["resumed"] is True and snap is None and welcome["seq"] == missed[-1]
+    got = [(await tv.next_event())["seq"] for _ in missed]
+    assert got == missed
+    with pytest.raises(TimeoutError):
+        await tv.recv(timeout=0.3)  # nothing more, nothing twice
+    # a client from the future or too far behind gets a snapshot instead
+    tv2 = await Client.connect(server.ws_url)
+    welcome, snap = await tv2.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=10**9)
+    assert welcome["resumed"] is False and snap is not None and snap["seq"] == missed[-1]
+    assert snap["view"]["waiting"]["A"] == 6
+    for c in (tv, tv2, kiosk):
+        await c.close()
+
+
+async def test_too_far_behind_gets_a_snapshot(tmp_path: Any) -> None:
+    server = ServerProc(tmp_path / "d", QUEUE_SYNC="NORMAL", QUEUE_RESUME_EVENTS="3").start()
+    try:
+        kiosk = await device(server, "kiosk-1", "kiosk")
+        for _ in range(5):
+            await kiosk.command({"type": "issue_ticket", "service": "A"})
+        tv = await Client.connect(server.ws_url)
+        welcome, snap = await tv.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=1)
+        assert welcome["resumed"] is False and snap is not None and snap["view"]["waiting"]["A"] == 5
+        await tv.close()
+        tv = await Client.connect(server.ws_url)
+        welcome, snap = await tv.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=welcome["seq"] - 2)
+        assert welcome["resumed"] is True
+        assert [(await tv.next_event())["seq"] for _ in range(2)] == [welcome["seq"] - 1, welcome["seq"]]
+        await tv.close()
+        await kiosk.close()
+    finally:
+        server.kill()
+
+
+async def test_a_client_that_never_reads_does_not_hold_up_the_others(server: ServerProc) -> None:
+    admin = await Client.connect(server.ws_url)
+    _, snap = await admin.hello("admin", server.login())
+    assert snap is not None
+    config = snap["view"]["config"]
+    # A frozen TV: tiny receive buffer, and it never reads.
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", server.port))
+    frozen = await connect(server.ws_url, sock=raw, compression=None, max_queue=1, max_size=2**20)
+    await frozen.send(json.dumps({"type": "hello", "role": "tv", "token": server.device_tokens()["tv-tang-1"]}))
+    healthy = [await device(server, "tv-tang-1", "tv") for _ in range(5)]
+    # Each event carries the whole configuration with a 120 KB inline logo: 64 of them (8 MB) are
+    # more than the kernel buffers (up to 4 MB here) and the transport's buffer can hold.
+    n = 64
+    acks = []
+    for i in range(n):
+        config["unit"]["name"] = f"Trung tâm Y tế {i}"
+        config["unit"]["logo"] = "data:image/png;base64," + "A" * 120_000
+        ack = await admin.command({"type": "replace_config", "config": config}, timeout=5)
+        assert ack["type"] == "ack", ack
+        acks.append(ack["seq"])
+        for tv in healthy:  # every healthy board has the event within the timeout, in order
+            ev = await tv.next_event(timeout=5)
+            assert ev["seq"] == ack["seq"] and ev["event"]["config"]["unit"]["name"] == f"Trung tâm Y tế {i}"
+    health = server.get("/api/health")
+    assert health["dropped"] >= 1, health
+    assert health["connections"] == 6  # admin + 5 healthy boards; the frozen one is gone
+    # the frozen board comes back and resumes from what it last saw
+    frozen.transport.abort()
+    back = await Client.connect(server.ws_url)
+    welcome, _ = await back.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=acks[0] - 1)
+    assert welcome["resumed"] is True
+    assert [(await back.next_event())["seq"] for _ in acks] == acks
+    for c in (*healthy, admin, back):
+        await c.close()
+
+
+async def expect_error(c: Client, raw: str | bytes, code: str) -> dict[str, Any]:
+    await c.ws.send(raw)
+    msg = await c.recv()
+    assert msg["type"] == "error" and msg["code"] == code, msg
+    assert msg["message_vi"] and msg["message_en"]
+    return msg
+
+
+async def test_bad_messages_get_error_codes_and_write_nothing(server: ServerProc) -> None:
+    c = await staff(server, 1)
+    seq = server.get("/api/health")["seq"]
+    await expect_error(c, "{not json", "bad_json")
+    await expect_error(c, "[1, 2]", "invalid_message")
+    await expect_error(c, '{"type": "launch_missiles"}', "unknown_message")
+    await expect_error(c, '{"type": "cmd", "id": "x1", "command": {"type": "explode"}}', "unknown_message")
+    msg = await expect_error(c, '{"type": "cmd", "id": "x2", "command": {"type": "call_next"}}', "invalid_message")
+    assert msg["id"] == "x2" and "counter" in msg["message_en"]
+    await expect_error(
+        c, '{"type": "cmd", "id": "x3", "command": {"type": "call_next", "counter": "1"}}', "invalid_message"
+    )
+    await expect_error(
+        c, '{"type": "cmd", "id": "x4", "command": {"type": "call_next", "counter": 1, "x": 1}}', "invalid_message"
+    )
+    await expect_error(c, b"\x00\x01binary", "binary_not_supported")
+    await expect_error(c, '{"type": "hello", "role": "tv"}', "invalid_message")
+    await expect_error(c, '{"type": "query", "id": "q", "what": "queue", "counter": 77}', "unknown_counter")
+    msg = await expect_error(
+        c, '{"type": "cmd", "id": "x5", "command": {"type": "call_next", "counter": 1}}', "counter_closed"
+    )
+    assert msg["id"] == "x5" and msg["field"] == "counter"
+    assert server.get("/api/health")["seq"] == seq  # nothing was written
+    await c.send({"type": "ping", "t": 1.5})
+    pong = await c.recv()
+    assert pong["type"] == "pong" and pong["t"] == 1.5
+    # too large: the connection is closed with 1009, the server lives on
+    with pytest.raises(ConnectionClosed) as closed:
+        await c.ws.send("x" * (300 * 1024))
+        await c.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    assert server.get("/api/health")["seq"] == seq
+
+
+async def test_too_many_errors_closes_the_connection(server: ServerProc) -> None:
+    c = await staff(server, 1)
+    with pytest.raises(ConnectionClosed) as closed:
+        for _ in range(30):
+            await c.ws.send("nope")
+            await c.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4009
+
+
+async def test_hello_is_required_first(server: ServerProc) -> None:
+    c = await Client.connect(server.ws_url)
+    await c.send({"type": "ping"})
+    msg = await c.recv()
+    assert msg["code"] == "invalid_message"
+    with pytest.raises(ConnectionClosed) as closed:
+        await c.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4000
+
+
+@pytest.mark.parametrize(
+    ("hello", "code"),
+    [
+        ({"role": "tv", "token": "wrong"}, "unauthenticated"),
+        ({"role": "kiosk", "token": "tv-tang-1"}, "unauthenticated"),  # a TV's token is not a kiosk's
+        ({"role": "counter", "token": "expired-or-made-up", "counter": 1}, "unauthenticated"),
+        ({"role": "admin", "token": "lan"}, "forbidden"),
+        ({"role": "counter", "token": "lan", "counter": 2}, "forbidden_counter"),
+        ({"role": "counter", "token": "lan", "counter": 99}, "unknown_counter"),
+        ({"role": "counter", "token": "lan"}, "unknown_counter"),
+    ],
+)
+async def test_hello_is_refused(server: ServerProc, hello: dict[str, Any], code: str) -> None:
+    tokens = server.device_tokens()
+    if hello["token"] == "lan":
+        hello["token"] = server.create_staff(server.login(), "lan", [1])
+    hello["token"] = tokens.get(hello["token"], hello["token"])
+    c = await Client.connect(server.ws_url)
+    await c.send({"type": "hello", **hello})
+    msg = await c.recv()
+    assert msg["type"] == "error" and msg["code"] == code, msg
+    with pytest.raises(ConnectionClosed) as closed:
+        await c.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+
+
+async def test_commands_without_the_right_role_are_refused(server: ServerProc) -> None:
+    lan_token = server.create_staff(server.login(), "lan", [1])
+    lan = await staff(server, 1, lan_token)
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    tv = await device(server, "tv-tang-1", "tv")
+    seq = server.get("/api/health")["seq"]
+    assert (await lan.command({"type": "open_counter", "counter": 2}))["code"] == "forbidden_counter"
+    assert (
+        await lan.command({"type": "register_device", "device": "x", "kind": "tv", "name": "x", "token_hash": "h"})
+    )["code"] == "forbidden"
+    assert (await kiosk.command({"type": "call_next", "counter": 1}))["code"] == "forbidden"
+    assert (await tv.command({"type": "issue_ticket", "service": "A"}))["code"] == "forbidden"
+    assert (await tv.query("queue", counter=1))["code"] == "forbidden"
+    assert server.get("/api/health")["seq"] == seq
+    assert (await lan.command({"type": "open_counter", "counter": 1}))["type"] == "ack"
+    for c in (lan, kiosk, tv):
+        await c.close()
+
+
+async def test_origin_allowlist(server: ServerProc) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        await connect(server.ws_url, origin="http://evil.example", compression=None)  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+    same = await connect(server.ws_url, origin=f"http://127.0.0.1:{server.port}", compression=None)  # type: ignore[arg-type]
+    await same.close()
+
+
+async def test_idempotent_retry_issues_once(server: ServerProc) -> None:
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    first = await kiosk.command({"type": "issue_ticket", "service": "A"}, key="same-key")
+    again = await kiosk.command({"type": "issue_ticket", "service": "A"}, key="same-key")
+    assert again["duplicate"] is True and again["result"] == first["result"] and again["seq"] == first["seq"]
+    other = await kiosk.command({"type": "issue_ticket", "service": "A"}, key="other-key")
+    assert other["result"]["ticket"] == "A002"
+    # the key is scoped to the sender: another device may use the same string
+    snap = server.get("/api/state")
+    assert snap["view"]["waiting"]["A"] == 2
+    await kiosk.close()
+
+
+async def test_queue_query_explains_the_order(server: ServerProc) -> None:
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    await kiosk.command({"type": "issue_ticket", "service": "A"})
+    await kiosk.command({"type": "issue_ticket", "service": "A", "declared": ["pregnant"]})
+    c = await staff(server, 1)
+    reply = await c.query("queue", counter=1)
+    order = reply["result"]
+    assert [(o["label"], o["rule"]) for o in order] == [("A002", "priority_turn"), ("A001", "only_normal")]
+    assert order[0]["reason_vi"] and order[0]["priority_pending"] is True
+    status = await kiosk.query("ticket", label="a001")
+    assert status["result"]["status"] == "waiting" and "identity" not in status["result"]
+    for x in (c, kiosk):
+        await x.close()
