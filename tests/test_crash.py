@@ -175,7 +175,9 @@ async def test_sigkill_loses_nothing_and_replays_exactly(tmp_path: Path) -> None
         assert view == view_of(read_log(db))
         issued_total = sum(1 for _, c, _ in all_acked if c["type"] == "issue_ticket")
         assert issued_total > 50, "the stream was too slow to test anything"
-        print(f"{KILLS} kills, {len(all_acked)} acknowledged commands, {issued_total} tickets, "
-              f"{retried} committed-but-unacknowledged commands retried as duplicates")
+        print(
+            f"{KILLS} kills, {len(all_acked)} acknowledged commands, {issued_total} tickets, "
+            f"{retried} committed-but-unacknowledged commands retried as duplicates"
+        )
     finally:
         server.kill()

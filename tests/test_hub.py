@@ -1,0 +1,203 @@
+"""The hub with a real SQLite file, in-process: persist then notify, failures, the day boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from server.domain import commands as cmd
+from server.domain import events as ev
+from server.domain.access import Actor
+from server.eventlog import CommandRow, EventLog
+from server.fanout import Conn
+from server.hub import Hub
+from server.protocol import Welcome
+
+from .domain.sim import VN, small_config
+
+ADMIN = Actor(name="staff:admin", role="admin")
+
+
+class Clock:
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start.timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def committed_seqs(db: Path) -> list[int]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return [s for (s,) in conn.execute("SELECT seq FROM events ORDER BY seq")]
+
+
+class Recorder:
+    """A connection's ASGI ``send`` that checks, for each event it gets, that it is already on disk."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.messages: list[dict[str, Any]] = []
+
+    async def __call__(self, message: MutableMapping[str, Any]) -> None:
+        msg = msgspec.json.decode(message["text"])
+        if msg["type"] == "event":
+            assert msg["seq"] in committed_seqs(self.db), "announced before it was durable"
+        self.messages.append(msg)
+
+
+async def make_hub(tmp_path: Path, clock: Clock, log: EventLog | None = None) -> Hub:
+    eventlog = log or EventLog(tmp_path / "q.sqlite3")
+    await eventlog.open()
+    hub = Hub(eventlog, small_config(), clock=clock)
+    await hub.start()
+    return hub
+
+
+async def attach(hub: Hub, recorder: Recorder, audience: str = "staff", last_seq: int | None = None) -> Conn:
+    conn = Conn(recorder, "counter", audience, "staff:admin")  # type: ignore[arg-type]
+    welcome = Welcome(role="counter", actor="staff:admin", seq=0, resumed=False, heartbeat=20)
+    assert await hub.attach(conn, last_seq, welcome)
+    return conn
+
+
+async def test_events_are_announced_only_after_commit(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    rec = Recorder(tmp_path / "q.sqlite3")
+    await attach(hub, rec)
+    out = await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
+    assert out.error is None
+    for _ in range(5):
+        out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+        assert out.seq in committed_seqs(tmp_path / "q.sqlite3")
+    types = [m["type"] for m in rec.messages]
+    assert types[:2] == ["welcome", "snapshot"] and types.count("event") == 6
+    await hub.stop()
+    await hub.log.close()
+
+
+async def test_group_commit_batches_concurrent_commands(tmp_path: Path) -> None:
+    import asyncio
+
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    commits = hub.commits
+    outs = await asyncio.gather(*(hub.submit(cmd.IssueTicket(service="A"), ADMIN) for _ in range(100)))
+    assert sorted(o.result["ticket"] for o in outs) == [f"A{i:03d}" for i in range(1, 101)]
+    assert hub.commits - commits < 10, "100 concurrent commands should share a few commits"
+    await hub.stop()
+    await hub.log.close()
+
+
+class FailingLog(EventLog):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.fail_next = False
+
+    async def append(self, records: Sequence[ev.Record], commands: Sequence[CommandRow]) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise sqlite3.OperationalError("disk I/O error")
+        await super().append(records, commands)
+
+
+async def test_a_failed_commit_changes_nothing_and_says_so(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    log = FailingLog(tmp_path / "q.sqlite3")
+    hub = await make_hub(tmp_path, clock, log)
+    rec = Recorder(tmp_path / "q.sqlite3")
+    await attach(hub, rec)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    before = msgspec.json.encode(hub.state)
+    log.fail_next = True
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="k")
+    assert out.error is not None and out.error.code == "storage_error"
+    assert msgspec.json.encode(hub.state) == before
+    assert sum(1 for m in rec.messages if m["type"] == "event") == 1  # the failed one was never announced
+    again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="k")
+    assert again.error is None and not again.duplicate and again.result["ticket"] == "A002"
+    await hub.stop()
+    await log.close()
+
+
+async def test_idempotency_survives_a_restart(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    first = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="retry-me")
+    same_batch = await hub.submit(cmd.IssueTicket(service="A"), Actor(name="device:k2", role="kiosk"), key="retry-me")
+    assert same_batch.result["ticket"] == "A002"  # keys are scoped by actor
+    await hub.stop()
+    await hub.log.close()
+    hub = await make_hub(tmp_path, clock)
+    again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="retry-me")
+    assert again.duplicate and again.result == first.result and again.seq == first.seq
+    assert len(hub.state.tickets) == 2
+    await hub.stop()
+    await hub.log.close()
+
+
+async def test_midnight_starts_a_new_day_without_any_command(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 23, 59, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    rec = Recorder(tmp_path / "q.sqlite3")
+    await attach(hub, rec, audience="public")
+    clock.now += 120
+    await hub.tick()
+    started = [m["event"] for m in rec.messages if m["type"] == "event"]
+    assert started == [{"type": "day_started", "v": 1, "day": "2026-11-24", "expired": [1]}]
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    assert out.result["ticket"] == "A001" and out.result["day"] == "2026-11-24"
+    await hub.stop()
+    await hub.log.close()
+
+
+async def test_config_file_change_is_recorded_as_an_event(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    seq = hub.state.seq
+    await hub.stop()
+    await hub.log.close()
+    log = EventLog(tmp_path / "q.sqlite3")
+    await log.open()
+    changed = small_config(unit={"name": "Trạm Y tế mới"})
+    hub = Hub(log, changed, clock=clock)
+    await hub.start()
+    assert hub.state.config.unit.name == "Trạm Y tế mới" and hub.state.seq == seq + 1
+    await hub.stop()
+    await log.close()
+
+
+async def test_a_client_gone_during_attach_is_not_registered(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+
+    async def closed(message: MutableMapping[str, Any]) -> None:
+        raise OSError("gone")
+
+    conn = Conn(closed, "tv", "public", "device:tv")
+    welcome = Welcome(role="tv", actor="device:tv", seq=0, resumed=False, heartbeat=20)
+    assert not await hub.attach(conn, None, welcome)
+    assert len(hub.fanout) == 0
+    await hub.stop()
+    await hub.log.close()
+
+
+@pytest.mark.parametrize("sync", ["FULL", "NORMAL"])
+async def test_both_durability_modes_open(tmp_path: Path, sync: str) -> None:
+    log = EventLog(tmp_path / "q.sqlite3", sync)  # type: ignore[arg-type]
+    await log.open()
+    async with log.db.execute("PRAGMA synchronous") as cur:
+        row = await cur.fetchone()
+    assert row is not None and row[0] == {"FULL": 2, "NORMAL": 1}[sync]
+    async with log.db.execute("PRAGMA journal_mode") as cur:
+        row = await cur.fetchone()
+    assert row is not None and row[0] == "wal"
+    await log.close()
