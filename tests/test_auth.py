@@ -1,6 +1,7 @@
 import pytest
 
 from server import auth
+from server.domain.errors import DomainError
 from server.domain.state import StaffAccount
 from server.settings import Settings
 
@@ -30,14 +31,14 @@ def test_limiter_locks_a_user_then_the_address() -> None:
     for i in range(3):
         lim.check("10.0.0.1", "lan", 100 + i)
         lim.failed("10.0.0.1", "lan", 100 + i)
-    with pytest.raises(Exception) as err:
+    with pytest.raises(DomainError) as err:
         lim.check("10.0.0.1", "lan", 110)
-    assert err.value.code == "too_many_attempts" and err.value.field == "51"  # type: ignore[attr-defined]
+    assert err.value.code == "too_many_attempts" and err.value.field == "51"
     lim.check("10.0.0.1", "binh", 110)  # another user from the same place is still allowed
     lim.check("10.0.0.1", "lan", 161)  # the window has passed
     for i in range(5):
         lim.failed("10.0.0.2", f"u{i}", 170)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         lim.check("10.0.0.2", "nobody-yet", 171)  # 5 failures from this address, whoever the user
     lim.check("10.0.0.3", "u0", 171)
     lim.succeeded("10.0.0.1", "lan")
@@ -45,9 +46,9 @@ def test_limiter_locks_a_user_then_the_address() -> None:
 
 
 def test_weak_password_refused() -> None:
-    with pytest.raises(Exception) as err:
+    with pytest.raises(DomainError) as err:
         auth.check_new_password("short")
-    assert err.value.code == "weak_password"  # type: ignore[attr-defined]
+    assert err.value.code == "weak_password"
     auth.check_new_password("long enough")
 
 

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from server.domain.config import config_from_builtins, config_from_toml, is_open
+from server.domain.errors import DomainError
 
 from .sim import VN, demo_config, small_config_data
 
@@ -80,11 +81,11 @@ BAD = [
 
 @pytest.mark.parametrize(("path", "value", "field"), BAD)
 def test_invalid_configuration_names_the_field(path: str, value: Any, field: str) -> None:
-    with pytest.raises(Exception) as err:
+    with pytest.raises(DomainError) as err:
         config_from_builtins(mutate(path, value))
-    assert err.value.code == "config_invalid"  # type: ignore[attr-defined]
-    assert err.value.field == field  # type: ignore[attr-defined]
-    assert field in err.value.message_en and field in err.value.message_vi  # type: ignore[attr-defined]
+    assert err.value.code == "config_invalid"
+    assert err.value.field == field
+    assert field in err.value.message_en and field in err.value.message_vi
 
 
 def test_more_than_forty_kiosk_services_is_refused() -> None:
@@ -94,18 +95,18 @@ def test_more_than_forty_kiosk_services_is_refused() -> None:
         for i in range(41)
     ]
     data["counters"] = [{"number": 1, "name": "Q", "zone": "z1", "services": [{"code": "AA"}]}]
-    with pytest.raises(Exception) as err:
+    with pytest.raises(DomainError) as err:
         config_from_builtins(data)
-    assert err.value.field == "services"  # type: ignore[attr-defined]
+    assert err.value.field == "services"
 
 
 def test_toml_errors() -> None:
-    with pytest.raises(Exception) as err:
+    with pytest.raises(DomainError) as err:
         config_from_toml(b"[unit\nname=")
-    assert err.value.field == "(file)"  # type: ignore[attr-defined]
-    with pytest.raises(Exception) as err:
+    assert err.value.field == "(file)"
+    with pytest.raises(DomainError) as err:
         config_from_toml(b'[unit]\nname = "x"\n')
-    assert err.value.code == "config_invalid"  # type: ignore[attr-defined]
+    assert err.value.code == "config_invalid"
 
 
 @pytest.mark.parametrize(
