@@ -1,13 +1,17 @@
 """Connections and broadcast, in the manner of ``websockets.broadcast()``.
 
 Each event is encoded once per audience; the same text goes to every connection of that
-audience with a write that is never awaited. A connection whose transport is paused (its write
-buffer is over the high-water mark: the client stopped reading) is dropped at once instead of
-holding up the others; it will reconnect and resume from its last seq.
+audience with a write that is never awaited. uvicorn's websocket ``send`` completes without
+suspending unless the connection's transport is paused (its write buffer is over the
+high-water mark), so :meth:`Conn.send_nowait` drives it one step:
 
-The non-awaited write drives the ASGI ``send`` coroutine one step: uvicorn's websocket
-protocols complete ``send`` without suspending unless the transport is paused. See
-``docs/decisions/0002-broadcast-without-awaiting.md``.
+- it completed: the frame is written (the usual case, no task, no queue);
+- it would wait: nothing was written yet, so the coroutine is closed and the text goes to the
+  connection's backlog, which one drain task per congested connection sends in order. A
+  connection whose backlog grows past ``MAX_BACKLOG_BYTES`` (a client that stopped reading) is
+  dropped at once instead of holding up the others; it reconnects and resumes from its last seq.
+
+See ``docs/decisions/0002-broadcast-without-awaiting.md``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -22,13 +27,27 @@ from .views import AUDIENCES, Audience
 
 log = logging.getLogger("server.fanout")
 SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+MAX_BACKLOG_BYTES = 1024 * 1024
 _ids = itertools.count(1)
 
 
 class Conn:
     """One websocket client, as the broadcaster sees it."""
 
-    __slots__ = ("actor", "audience", "counter", "dropped", "id", "role", "send", "task", "zone")
+    __slots__ = (
+        "actor",
+        "audience",
+        "backlog",
+        "backlog_bytes",
+        "counter",
+        "drainer",
+        "dropped",
+        "id",
+        "role",
+        "send",
+        "task",
+        "zone",
+    )
 
     def __init__(self, send: SendFn, role: str, audience: Audience, actor: str, zone: str = "") -> None:
         self.id = next(_ids)
@@ -40,11 +59,18 @@ class Conn:
         self.counter: int | None = None
         self.dropped = False
         self.task: asyncio.Task[Any] | None = asyncio.current_task()
+        self.backlog: deque[str] | None = None
+        self.backlog_bytes = 0
+        self.drainer: asyncio.Task[None] | None = None
 
     def send_nowait(self, text: str) -> bool:
-        """Write one text frame without waiting; False if the client is too slow or gone."""
+        """Write one text frame without waiting; False if the client is too far behind or gone."""
         if self.dropped:
             return False
+        if self.backlog is not None:
+            self.backlog.append(text)
+            self.backlog_bytes += len(text)
+            return self.backlog_bytes <= MAX_BACKLOG_BYTES
         coro = self.send({"type": "websocket.send", "text": text})
         try:
             coro.send(None)  # type: ignore[attr-defined]
@@ -52,16 +78,34 @@ class Conn:
             return True
         except Exception:
             return False
-        coro.close()  # type: ignore[attr-defined]
-        return False
+        coro.close()  # type: ignore[attr-defined]  # it was waiting for the transport: nothing written
+        self.backlog = deque([text])
+        self.backlog_bytes = len(text)
+        self.drainer = asyncio.get_running_loop().create_task(self._drain())
+        return self.backlog_bytes <= MAX_BACKLOG_BYTES
+
+    async def _drain(self) -> None:
+        backlog = self.backlog
+        assert backlog is not None
+        try:
+            while backlog and not self.dropped:
+                await self.send({"type": "websocket.send", "text": backlog[0]})
+                self.backlog_bytes -= len(backlog.popleft())
+        except Exception:
+            self.drop()
+        finally:
+            self.backlog = None
+            self.backlog_bytes = 0
 
     def drop(self) -> None:
         """Stop sending to this client and end its handler (which closes the socket)."""
         if self.dropped:
             return
         self.dropped = True
-        if self.task is not None and self.task is not asyncio.current_task():
-            self.task.cancel()
+        current = asyncio.current_task()
+        for task in (self.drainer, self.task):
+            if task is not None and task is not current:
+                task.cancel()
 
 
 class Fanout:

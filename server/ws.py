@@ -168,6 +168,7 @@ async def _session(websocket: WebSocket, services: Services, holder: list[Conn])
         counter=counter,
     )
     if not await hub.attach(conn, hello.last_seq, welcome):
+        conn.drop()
         return
     errors = 0
     while not conn.dropped:
@@ -199,6 +200,7 @@ async def _session(websocket: WebSocket, services: Services, holder: list[Conn])
             errors += 1
             reply = Error.of(exc, getattr(msg, "id", None))
         if not conn.send_nowait(encoder.encode(reply).decode()):
+            conn.drop()
             break
         if errors > MAX_ERRORS:
             await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")

@@ -77,6 +77,14 @@ class ServerProc:
         with urllib.request.urlopen(self.http + path, timeout=5) as r:
             return json.loads(r.read())
 
+    def get_status(self, path: str) -> int:
+        try:
+            with urllib.request.urlopen(self.http + path, timeout=5) as r:
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            with e:
+                return e.code
+
     def post(self, path: str, body: dict[str, Any], token: str = "") -> tuple[int, Any]:
         req = urllib.request.Request(self.http + path, data=json.dumps(body).encode(), method="POST")
         req.add_header("content-type", "application/json")
@@ -86,7 +94,8 @@ class ServerProc:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read())
         except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
+            with e:
+                return e.code, json.loads(e.read())
 
     def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
         status, body = self.post("/api/login", {"username": username, "password": password})
@@ -122,8 +131,11 @@ class ServerProc:
 class Client:
     """A websocket client speaking docs/protocol.md, with helpers for tests."""
 
+    opened: list[Client] = []  # closed by the conftest fixture after each test
+
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
+        Client.opened.append(self)
         self.n = 0
         self.last_seq = 0
         self.events: list[dict[str, Any]] = []

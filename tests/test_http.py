@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
 import urllib.request
 
 from .server_harness import ADMIN_PASSWORD, ServerProc
@@ -86,9 +88,11 @@ def test_admin_endpoints_refuse_others_and_bad_input(server: ServerProc) -> None
     assert status == 201 and len(body["token"]) > 30
     req = urllib.request.Request(server.http + "/api/login", data=b"{not json", method="POST")
     try:
-        urllib.request.urlopen(req)
+        urllib.request.urlopen(req).close()
+        raise AssertionError("accepted bad JSON")
     except urllib.error.HTTPError as e:
-        assert e.code == 400
+        with e:
+            assert e.code == 400 and json.loads(e.read())["error"]["code"] == "bad_json"
 
 
 def test_public_state_and_ticket_status_hide_identity(server: ServerProc) -> None:
@@ -109,10 +113,5 @@ def test_public_state_and_ticket_status_hide_identity(server: ServerProc) -> Non
     assert state["view"]["waiting"]["A"] == 1 and "tickets" not in state["view"]
     ticket = server.get("/api/tickets/A001")
     assert ticket["status"] == "waiting" and ticket["ahead"] == 0 and ticket["wait_minutes"] is None
-    import json
-
     assert "079300000001" not in json.dumps(state) + json.dumps(ticket)
-    try:
-        server.get("/api/tickets/Z999")
-    except urllib.error.HTTPError as e:
-        assert e.code == 404
+    assert server.get_status("/api/tickets/Z999") == 404
