@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from typing import Any
@@ -285,3 +286,29 @@ async def test_queue_query_explains_the_order(server: ServerProc) -> None:
     assert status["result"]["status"] == "waiting" and "identity" not in status["result"]
     for x in (c, kiosk):
         await x.close()
+
+
+async def test_many_boards_get_every_event_in_order_and_resume(server: ServerProc) -> None:
+    token = server.device_tokens()["tv-tang-1"]
+    boards = await asyncio.gather(*(Client.connect(server.ws_url) for _ in range(200)))
+    await asyncio.gather(*(b.hello("tv", token) for b in boards))
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    first = [(await kiosk.command({"type": "issue_ticket", "service": "A"}))["seq"] for _ in range(5)]
+
+    async def collect(b: Client, n: int) -> list[int]:
+        return [(await b.next_event())["seq"] for _ in range(n)]
+
+    got = await asyncio.gather(*(collect(b, 5) for b in boards))
+    assert all(g == first for g in got)
+    # half of the boards go away while five more tickets are issued, then come back
+    gone = boards[:100]
+    last = [b.last_seq for b in gone]
+    for b in gone:
+        await b.close()
+    more = [(await kiosk.command({"type": "issue_ticket", "service": "A"}))["seq"] for _ in range(5)]
+    back = await asyncio.gather(*(Client.connect(server.ws_url) for _ in gone))
+    welcomes = await asyncio.gather(*(b.hello("tv", token, last_seq=seq) for b, seq in zip(back, last, strict=True)))
+    assert all(w["resumed"] for w, _ in welcomes)
+    got = await asyncio.gather(*(collect(b, 5) for b in (*back, *boards[100:])))
+    assert all(g == more for g in got)
+    assert server.get("/api/health")["connections"] == 201
