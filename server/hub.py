@@ -114,7 +114,7 @@ def command_result(state: QueueState, command: cmd.AnyCommand, records: list[ev.
                 "reason_en": t.call_reason_en,
                 "recalls": t.recalls,
             }
-    return {"events": [type(r.event).__name__ for r in records if not isinstance(r.event, ev.DayStarted)]}
+    return {"events": [ev.snake(type(r.event).__name__) for r in records if not isinstance(r.event, ev.DayStarted)]}
 
 
 class Hub:

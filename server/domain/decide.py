@@ -79,9 +79,12 @@ def _ticket(state: QueueState, label: str) -> Ticket:
     return t
 
 
-def _call(choice: Choice, counter: int) -> ev.TicketCalled:
+def _call(state: QueueState, choice: Choice, counter: int) -> ev.TicketCalled:
+    t = state.tickets[choice.ticket]
     return ev.TicketCalled(
-        ticket=choice.ticket,
+        ticket=t.id,
+        label=t.label,
+        service=t.service,
         counter=counter,
         rule=choice.rule,
         reason_vi=choice.reason_vi,
@@ -94,7 +97,7 @@ def _call_next(state: QueueState, c: CounterState, now: float) -> ev.TicketCalle
     choice = choose_next(state, c.number, now)
     if choice is None:
         raise TicketError("queue_empty", "Không còn ai đang chờ ở quầy này.", "Nobody is waiting for this counter.")
-    return _call(choice, c.number)
+    return _call(state, choice, c.number)
 
 
 def _issue(state: QueueState, c: cmd.IssueTicket, now: float) -> list[ev.Event]:
@@ -202,41 +205,41 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
                 "label",
             )
         klass = t.klass(state.config.priority.honour_unconfirmed)
-        return [_call(Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
+        return [_call(state, Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
     if isinstance(command, cmd.Recall):
         c = _open_counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.RECALL)
         if t.recalls >= state.config.queue.max_recalls:
-            return [ev.TicketMissed(ticket=t.id, counter=c.number, reason="recall_limit")]
-        return [ev.TicketRecalled(ticket=t.id, counter=c.number, count=t.recalls + 1)]
+            return [ev.TicketMissed(ticket=t.id, label=t.label, counter=c.number, reason="recall_limit")]
+        return [ev.TicketRecalled(ticket=t.id, label=t.label, counter=c.number, count=t.recalls + 1)]
     if isinstance(command, cmd.StartService):
         c = _counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.START)
-        return [ev.ServiceStarted(ticket=t.id, counter=c.number)]
+        return [ev.ServiceStarted(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.FinishService):
         c = _counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.FINISH)
-        return [ev.ServiceFinished(ticket=t.id, counter=c.number)]
+        return [ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.FinishAndCallNext):
         c = _open_counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.FINISH)
-        finished = ev.ServiceFinished(ticket=t.id, counter=c.number)
+        finished = ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number)
         choice = choose_next(state, c.number, now)
-        return [finished] if choice is None else [finished, _call(choice, c.number)]
+        return [finished] if choice is None else [finished, _call(state, choice, c.number)]
     if isinstance(command, cmd.MarkMissed):
         c = _counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.MISS)
-        return [ev.TicketMissed(ticket=t.id, counter=c.number)]
+        return [ev.TicketMissed(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.Reactivate):
         t = _ticket(state, command.label)
         transition(t.status, Action.REACTIVATE)
         position = command.position or state.config.queue.reactivate_position
-        return [ev.TicketReactivated(ticket=t.id, position=position)]
+        return [ev.TicketReactivated(ticket=t.id, label=t.label, position=position)]
     if isinstance(command, cmd.Transfer):
         c = _counter(state, command.counter)
         t = _current(state, c)
@@ -278,6 +281,7 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
         return [
             ev.TicketTransferred(
                 ticket=t.id,
+                label=t.label,
                 from_counter=c.number,
                 to_service=to_service,
                 to_counter=to_counter,
@@ -288,7 +292,7 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
         c = _counter(state, command.counter)
         t = _current(state, c)
         transition(t.status, Action.PARK)
-        return [ev.TicketParked(ticket=t.id, counter=c.number)]
+        return [ev.TicketParked(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.UnparkTicket):
         c = _open_counter(state, command.counter)
         _free(c)
@@ -300,11 +304,11 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
                 f"Ticket {t.label} is not held at counter {c.number}.",
                 "label",
             )
-        return [ev.TicketUnparked(ticket=t.id, counter=c.number)]
+        return [ev.TicketUnparked(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.CancelTicket):
         t = _ticket(state, command.label)
         transition(t.status, Action.CANCEL)
-        return [ev.TicketCancelled(ticket=t.id, reason=command.reason.strip()[:200])]
+        return [ev.TicketCancelled(ticket=t.id, label=t.label, reason=command.reason.strip()[:200])]
     if isinstance(command, cmd.ReviewPriority):
         t = _ticket(state, command.label)
         if t.status not in ACTIVE:
@@ -321,7 +325,7 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
                 "Choose the priority group to confirm.",
                 "groups",
             )
-        return [ev.PriorityReviewed(ticket=t.id, confirmed=command.confirmed, groups=groups)]
+        return [ev.PriorityReviewed(ticket=t.id, label=t.label, confirmed=command.confirmed, groups=groups)]
     if isinstance(command, cmd.ReplaceConfig):
         return [ev.ConfigReplaced(config=_check_replacement(state, validate_config(command.config)))]
     return _decide_accounts(state, command)

@@ -47,6 +47,8 @@ class TicketIssued(Event, frozen=True, kw_only=True):
 
 class TicketCalled(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
+    service: str
     counter: int
     rule: str
     reason_vi: str
@@ -56,33 +58,39 @@ class TicketCalled(Event, frozen=True, kw_only=True):
 
 class TicketRecalled(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
     count: int
 
 
 class ServiceStarted(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
 
 
 class ServiceFinished(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
 
 
 class TicketMissed(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
     reason: Literal["no_show", "recall_limit"] = "no_show"
 
 
 class TicketReactivated(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     position: Position
 
 
 class TicketTransferred(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     from_counter: int | None
     to_service: str
     to_counter: int | None
@@ -91,21 +99,25 @@ class TicketTransferred(Event, frozen=True, kw_only=True):
 
 class TicketParked(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
 
 
 class TicketUnparked(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     counter: int
 
 
 class TicketCancelled(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     reason: str = ""
 
 
 class PriorityReviewed(Event, frozen=True, kw_only=True):
     ticket: int
+    label: str
     confirmed: bool
     groups: list[PriorityGroup]
 
