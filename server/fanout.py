@@ -8,7 +8,7 @@ high-water mark), so :meth:`Conn.send_nowait` drives it one step:
 - it completed: the frame is written (the usual case, no task, no queue);
 - it would wait: nothing was written yet, so the coroutine is closed and the text goes to the
   connection's backlog, which one drain task per congested connection sends in order. A
-  connection whose backlog grows past ``MAX_BACKLOG_BYTES`` (a client that stopped reading) is
+  connection whose backlog grows past ``MAX_BACKLOG_BYTES`` (4 MiB: a client that stopped reading) is
   dropped at once instead of holding up the others; it reconnects and resumes from its last seq.
 
 See ``docs/decisions/0002-broadcast-without-awaiting.md``.
@@ -27,7 +27,7 @@ from .views import AUDIENCES, Audience
 
 log = logging.getLogger("server.fanout")
 SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-MAX_BACKLOG_BYTES = 1024 * 1024
+MAX_BACKLOG_BYTES = 4 * 1024 * 1024
 _ids = itertools.count(1)
 
 

@@ -40,6 +40,7 @@ log = logging.getLogger("server.hub")
 MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
+RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 
 
 class Outcome(msgspec.Struct):
@@ -162,7 +163,6 @@ class Hub:
                 apply(self.state, r)
             self.ring.extend(records)
         since = self.clock() - IDEMPOTENCY_SECONDS
-        await self.log.prune_commands(since)
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
 
     async def stop(self) -> None:
@@ -303,33 +303,40 @@ class Hub:
         payloads = {a: self._encode_for(record, a) for a in AUDIENCES if self.fanout.by_audience[a]}
         self.fanout.publish(payloads, event_zone(self.state, record.event))
 
+    def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
+        """The encoded events a client missed since ``last``, or None if it needs a snapshot:
+        unknown or too old a ``last``, or more than ``RESUME_BUDGET_BYTES`` to send."""
+        if last is None or not 0 <= last <= self.state.seq:
+            return None
+        if last < self.state.seq and (not self.ring or self.ring[0].seq > last + 1):
+            return None
+        texts: list[str] = []
+        size = 0
+        for i in range(len(self.ring) - (self.state.seq - last), len(self.ring)):
+            r = self.ring[i]
+            zone = event_zone(self.state, r.event)
+            if zone is not None and conn.zone and conn.zone != zone:
+                continue
+            text = self._encode_for(r, conn.audience)
+            if text is not None:
+                texts.append(text)
+                size += len(text)
+                if size > RESUME_BUDGET_BYTES:
+                    return None
+        return texts
+
     def _attach_now(self, item: _Attach, now: float) -> bool:
         conn = item.conn
-        welcome = msgspec.structs.replace(item.welcome, seq=self.state.seq)
-        last = item.last_seq
-        resumable = (
-            last is not None
-            and 0 <= last <= self.state.seq
-            and (last == self.state.seq or (self.ring and self.ring[0].seq <= last + 1))
-        )
-        welcome = msgspec.structs.replace(welcome, resumed=bool(resumable))
-        if not conn.send_nowait(encoder.encode(welcome).decode()):
-            return False
-        if resumable:
-            assert last is not None
-            start = len(self.ring) - (self.state.seq - last)
-            for i in range(start, len(self.ring)):
-                r = self.ring[i]
-                zone = event_zone(self.state, r.event)
-                if zone is not None and conn.zone and conn.zone != zone:
-                    continue
-                text = self._encode_for(r, conn.audience)
-                if text is not None and not conn.send_nowait(text):
-                    return False
+        missed = self._missed(conn, item.last_seq)
+        welcome = msgspec.structs.replace(item.welcome, seq=self.state.seq, resumed=missed is not None)
+        texts = [encoder.encode(welcome).decode()]
+        if missed is not None:
+            texts.extend(missed)
         else:
             view = snapshot(self.state, conn.audience, now, conn.zone)
-            if not conn.send_nowait(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode()):
-                return False
+            texts.append(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode())
+        if not all(conn.send_nowait(t) for t in texts):
+            return False
         self.fanout.add(conn)
         return True
 
@@ -341,3 +348,10 @@ class Hub:
             tomorrow = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0, 0, 1), tz)
             await asyncio.sleep(max(1.0, min(3600.0, tomorrow.timestamp() - self.clock())))
             await self.tick()
+            await self.prune_idempotency()
+
+    async def prune_idempotency(self) -> None:
+        """Forget idempotency keys older than two days (in memory and in the database)."""
+        since = self.clock() - IDEMPOTENCY_SECONDS
+        self.idempotency = {k: v for k, v in self.idempotency.items() if v[0] >= since}
+        await self.log.prune_commands(since)

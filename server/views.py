@@ -153,7 +153,7 @@ def snapshot(state: QueueState, audience: Audience, now: float, zone: str = "") 
         "last_calls": [lc for lc in state.last_calls if not zone or _zone_of(cfg, lc.counter) == zone],
     }
     if audience != "public":
-        view["tickets"] = [ticket_view(t, cfg, audience) for t in state.tickets.values()]
+        view["tickets"] = [ticket_view(t, cfg, audience) for t in state.tickets.values() if t.status in ACTIVE]
     if audience == "admin":
         view["staff"] = [
             {

@@ -201,3 +201,20 @@ async def test_both_durability_modes_open(tmp_path: Path, sync: str) -> None:
         row = await cur.fetchone()
     assert row is not None and row[0] == "wal"
     await log.close()
+
+
+async def test_idempotency_keys_expire_after_two_days(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="old")
+    clock.now += 86400
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="recent")
+    clock.now += 86400 + 60
+    await hub.prune_idempotency()
+    assert set(hub.idempotency) == {"staff:admin|recent"}
+    async with hub.log.db.execute("SELECT key FROM commands") as cur:
+        assert [r[0] for r in await cur.fetchall()] == ["staff:admin|recent"]
+    again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="old")
+    assert not again.duplicate  # too old to be a retry: a new command
+    await hub.stop()
+    await hub.log.close()

@@ -120,9 +120,10 @@ async def test_a_client_that_never_reads_does_not_hold_up_the_others(server: Ser
     frozen = await connect(server.ws_url, sock=raw, compression=None, max_queue=1, max_size=2**20)
     await frozen.send(json.dumps({"type": "hello", "role": "tv", "token": server.device_tokens()["tv-tang-1"]}))
     healthy = [await device(server, "tv-tang-1", "tv") for _ in range(5)]
-    # Each event carries the whole configuration with a 120 KB inline logo: 64 of them (8 MB) are
-    # more than the kernel buffers (up to 4 MB here) and the transport's buffer can hold.
-    n = 64
+    # Each event carries the whole configuration with a 120 KB inline logo: 100 of them (12 MB)
+    # are more than the kernel buffers (up to 4 MB here), the transport's buffer and the 4 MiB a
+    # connection may have queued can hold.
+    n = 100
     acks = []
     for i in range(n):
         config["unit"]["name"] = f"Trung tâm Y tế {i}"
@@ -136,13 +137,18 @@ async def test_a_client_that_never_reads_does_not_hold_up_the_others(server: Ser
     health = server.get("/api/health")
     assert health["dropped"] >= 1, health
     assert health["connections"] == 6  # admin + 5 healthy boards; the frozen one is gone
-    # the frozen board comes back and resumes from what it last saw
+    # the frozen board comes back: 12 MB of missed events are more than a snapshot, so it gets one
     frozen.transport.abort()
     back = await Client.connect(server.ws_url)
-    welcome, _ = await back.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=acks[0] - 1)
+    welcome, snap = await back.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=acks[0] - 1)
+    assert welcome["resumed"] is False and snap is not None and snap["seq"] == acks[-1]
+    assert snap["view"]["config"]["unit"]["name"] == f"Trung tâm Y tế {n - 1}"
+    # a board that missed only the last three gets those three events
+    again = await Client.connect(server.ws_url)
+    welcome, _ = await again.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=acks[-4])
     assert welcome["resumed"] is True
-    assert [(await back.next_event())["seq"] for _ in acks] == acks
-    for c in (*healthy, admin, back):
+    assert [(await again.next_event())["seq"] for _ in range(3)] == acks[-3:]
+    for c in (*healthy, admin, back, again):
         await c.close()
 
 
