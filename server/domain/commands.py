@@ -75,7 +75,10 @@ class Reactivate(Command, frozen=True, kw_only=True):
 
 
 class Transfer(Command, frozen=True, kw_only=True):
+    """Transfer the counter's current ticket, or with ``label`` a waiting ticket of today."""
+
     counter: int
+    label: str = ""
     to_service: str = ""
     to_counter: int = 0
     position: Position = "back"

@@ -242,7 +242,7 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
         return [ev.TicketReactivated(ticket=t.id, label=t.label, position=position)]
     if isinstance(command, cmd.Transfer):
         c = _counter(state, command.counter)
-        t = _current(state, c)
+        t = _ticket(state, command.label) if command.label else _current(state, c)
         transition(t.status, Action.TRANSFER)
         to_service = command.to_service or t.service
         if state.config.service(to_service) is None:
@@ -282,7 +282,7 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
             ev.TicketTransferred(
                 ticket=t.id,
                 label=t.label,
-                from_counter=c.number,
+                from_counter=t.counter,
                 to_service=to_service,
                 to_counter=to_counter,
                 position=command.position,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import msgspec
 
 from .events import Klass
-from .lifecycle import Status
 from .state import CounterState, QueueState, Ticket, next_cycle
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -53,13 +52,11 @@ def candidates(state: QueueState, counter: int) -> list[Ticket]:
     cfg = state.config.counter(counter)
     if cfg is None:
         return []
-    services = {s.code for s in cfg.services}
     return [
         t
-        for t in state.tickets.values()
-        if t.status is Status.WAITING
-        and t.service in services
-        and (t.target_counter is None or t.target_counter == counter)
+        for s in cfg.services
+        for t in state.waiting_in(s.code)
+        if t.target_counter is None or t.target_counter == counter
     ]
 
 

@@ -108,6 +108,9 @@ class QueueState(msgspec.Struct):
     last_calls: list[LastCall] = []
     staff: dict[str, StaffAccount] = {}
     devices: dict[str, Device] = {}
+    # Indexes kept by apply, so that the hot paths do not scan the whole day's tickets:
+    labels: dict[str, int] = {}  # today's label -> ticket id
+    waiting: dict[str, dict[int, None]] = {}  # service -> ids of its waiting tickets, an ordered set
 
     def __post_init__(self) -> None:
         self._sync_counters()
@@ -120,10 +123,11 @@ class QueueState(msgspec.Struct):
             del self.counters[n]
 
     def by_label(self, label: str) -> Ticket | None:
-        for t in self.tickets.values():
-            if t.label == label:
-                return t
-        return None
+        tid = self.labels.get(label)
+        return None if tid is None else self.tickets[tid]
+
+    def waiting_in(self, service: str) -> list[Ticket]:
+        return [self.tickets[i] for i in self.waiting.get(service, ())]
 
     def local_day(self, at: float) -> str:
         return dt.datetime.fromtimestamp(at, self.config.tzinfo()).date().isoformat()
@@ -136,8 +140,14 @@ def person_service_key(identity: Identity | None, service: str) -> str:
     return f"{person}|{service}" if person else ""
 
 
-def _change(t: Ticket, action: Action) -> None:
-    t.status = transition(t.status, action)
+def _change(state: QueueState, t: Ticket, action: Action) -> None:
+    """Change a ticket's status by the transition table, keeping the waiting index in step."""
+    new = transition(t.status, action)
+    if t.status is Status.WAITING:
+        del state.waiting[t.service][t.id]
+    if new is Status.WAITING:
+        state.waiting.setdefault(t.service, {})[t.id] = None
+    t.status = new
 
 
 def _release(state: QueueState, t: Ticket) -> None:
@@ -158,7 +168,7 @@ def _leave_counter(state: QueueState, t: Ticket) -> None:
 
 
 def front_key(state: QueueState, service: str) -> float:
-    keys = [t.queue_key for t in state.tickets.values() if t.status is Status.WAITING and t.service == service]
+    keys = [t.queue_key for t in state.waiting_in(service)]
     return min(keys) - 1.0 if keys else 0.0
 
 
@@ -207,6 +217,8 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
             channel=e.channel,
         )
         state.tickets[t.id] = t
+        state.labels[t.label] = t.id
+        state.waiting.setdefault(t.service, {})[t.id] = None
         state.next_ticket = max(state.next_ticket, e.ticket + 1)
         state.numbers[e.service] = e.number
         key = person_service_key(e.identity, e.service)
@@ -214,7 +226,7 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
             state.active_by_person[key] = t.id
     elif isinstance(e, ev.TicketCalled):
         t = state.tickets[e.ticket]
-        _change(t, Action.CALL)
+        _change(state, t, Action.CALL)
         c = state.counters[e.counter]
         c.current = t.id
         t.counter = e.counter
@@ -227,16 +239,16 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
         _record_call(state, t, e.counter, at)
     elif isinstance(e, ev.TicketRecalled):
         t = state.tickets[e.ticket]
-        _change(t, Action.RECALL)
+        _change(state, t, Action.RECALL)
         t.recalls = e.count
         _record_call(state, t, e.counter, at)
     elif isinstance(e, ev.ServiceStarted):
         t = state.tickets[e.ticket]
-        _change(t, Action.START)
+        _change(state, t, Action.START)
         t.started_at = at
     elif isinstance(e, ev.ServiceFinished):
         t = state.tickets[e.ticket]
-        _change(t, Action.FINISH)
+        _change(state, t, Action.FINISH)
         t.finished_at = at
         begin = t.started_at if t.started_at is not None else t.called_at
         assert begin is not None  # only called or serving tickets finish
@@ -248,22 +260,25 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
         _release(state, t)
     elif isinstance(e, ev.TicketMissed):
         t = state.tickets[e.ticket]
-        _change(t, Action.MISS)
+        _change(state, t, Action.MISS)
         t.missed_reason = e.reason
         _leave_counter(state, t)
     elif isinstance(e, ev.TicketReactivated):
         t = state.tickets[e.ticket]
         t.queue_key = position_key(state, t, e.position, at, t.service)
-        _change(t, Action.REACTIVATE)
+        _change(state, t, Action.REACTIVATE)
     elif isinstance(e, ev.TicketTransferred):
         t = state.tickets[e.ticket]
         old_key = person_service_key(t.identity, t.service)
         if old_key and state.active_by_person.get(old_key) == t.id:
             del state.active_by_person[old_key]
         t.queue_key = position_key(state, t, e.position, at, e.to_service)
-        _change(t, Action.TRANSFER)
+        new_status = transition(t.status, Action.TRANSFER)
+        if t.status is Status.WAITING:
+            del state.waiting[t.service][t.id]
+        t.service, t.status = e.to_service, new_status
+        state.waiting.setdefault(t.service, {})[t.id] = None
         _leave_counter(state, t)
-        t.service = e.to_service
         t.target_counter = e.to_counter
         t.transfers += 1
         new_key = person_service_key(t.identity, t.service)
@@ -271,13 +286,13 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
             state.active_by_person.setdefault(new_key, t.id)
     elif isinstance(e, ev.TicketParked):
         t = state.tickets[e.ticket]
-        _change(t, Action.PARK)
+        _change(state, t, Action.PARK)
         c = state.counters[e.counter]
         c.current = None
         c.parked.append(t.id)
     elif isinstance(e, ev.TicketUnparked):
         t = state.tickets[e.ticket]
-        _change(t, Action.UNPARK)
+        _change(state, t, Action.UNPARK)
         c = state.counters[e.counter]
         c.parked.remove(t.id)
         c.current = t.id
@@ -285,7 +300,7 @@ def apply(state: QueueState, record: ev.Record) -> QueueState:
         _record_call(state, t, e.counter, at)
     elif isinstance(e, ev.TicketCancelled):
         t = state.tickets[e.ticket]
-        _change(t, Action.CANCEL)
+        _change(state, t, Action.CANCEL)
         _leave_counter(state, t)
         _release(state, t)
     elif isinstance(e, ev.PriorityReviewed):
@@ -336,10 +351,12 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
     """A new local day: expire what is still open, forget the old day's tickets, reset numbers."""
     for tid in e.expired:
         t = state.tickets[tid]
-        _change(t, Action.EXPIRE)
+        _change(state, t, Action.EXPIRE)
     daily = {s.code for s in state.config.services if s.daily_reset}
     state.numbers = {k: v for k, v in state.numbers.items() if k not in daily}
     state.tickets = {}
+    state.labels = {}
+    state.waiting = {}
     state.active_by_person = {}
     state.last_calls = []
     for c in state.counters.values():

@@ -463,3 +463,16 @@ def test_decide_never_mutates_state(sim: Sim) -> None:
     ]:
         decide(sim.state, command, sim.now, Actor(name="staff:admin", role="admin"))
     assert msgspec.json.encode(sim.state) == snapshot
+
+
+def test_transfer_a_waiting_ticket_by_label(sim: Sim) -> None:
+    a = sim.issue("A")
+    sim.advance(1)
+    b = sim.issue("B")
+    sim.advance(1)
+    e = sim.do(cmd.Transfer(counter=1, label=a.label, to_service="B", position="back"))[0]
+    assert isinstance(e, ev.TicketTransferred) and e.from_counter is None
+    assert a.service == "B" and a.status is Status.WAITING
+    assert [t.id for t in sim.state.waiting_in("A")] == [] and [t.id for t in sim.state.waiting_in("B")] == [b.id, a.id]
+    assert sim.call(3).ticket == b.id  # a went to the back of B
+    refused(sim, cmd.Transfer(counter=1, label="B9"), "unknown_ticket")
