@@ -84,6 +84,14 @@ def storage_error() -> DomainError:
     )
 
 
+def internal_error() -> DomainError:
+    return DomainError(
+        "internal_error",
+        "Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.",
+        "Internal error; the change was not made. Please try again or tell the administrator.",
+    )
+
+
 def command_result(state: QueueState, command: cmd.AnyCommand, records: list[ev.Record], now: float) -> Any:
     """What the ack carries back to the sender (computed right after the command is applied)."""
     for r in records:
@@ -156,14 +164,16 @@ class Hub:
         await self.tick()
 
     async def _load(self) -> None:
-        self.state = QueueState(config=self.file_config)
-        self.ring.clear()
+        """Rebuild the state from the log; the new state replaces the old one only when complete."""
+        state = QueueState(config=self.file_config)
+        ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
         async for records in self.log.records():
             for r in records:
-                apply(self.state, r)
-            self.ring.extend(records)
+                apply(state, r)
+            ring.extend(records)
         since = self.clock() - IDEMPOTENCY_SECONDS
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
+        self.state, self.ring = state, ring
 
     async def stop(self) -> None:
         for t in self._tasks:
@@ -214,10 +224,12 @@ class Hub:
                 raise
             except Exception:  # a bug: fail the batch, rebuild from the log, keep serving
                 log.exception("batch failed; rebuilding state from the log")
-                for item in batch:
-                    if isinstance(item, _Command | _Attach | _Read) and not item.future.done():
-                        item.future.set_exception(RuntimeError("internal error"))
                 await self._load()
+                for item in batch:
+                    if isinstance(item, _Command) and not item.future.done():
+                        item.future.set_result(Outcome(error=internal_error()))
+                    elif isinstance(item, _Attach | _Read) and not item.future.done():
+                        item.future.set_exception(RuntimeError("internal error"))
 
     async def _run_batch(self, batch: list[Item]) -> None:
         state = self.state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import MutableMapping, Sequence
+from collections.abc import AsyncIterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +52,24 @@ class Recorder:
         self.messages.append(msg)
 
 
+_hubs: list[Hub] = []
+
+
+@pytest.fixture(autouse=True)
+async def _stop_hubs() -> AsyncIterator[None]:
+    """Stop every hub a test made, even when it fails (aiosqlite's thread would keep pytest alive)."""
+    yield
+    for hub in _hubs:
+        await hub.stop()
+        await hub.log.close()
+    _hubs.clear()
+
+
 async def make_hub(tmp_path: Path, clock: Clock, log: EventLog | None = None) -> Hub:
     eventlog = log or EventLog(tmp_path / "q.sqlite3")
     await eventlog.open()
     hub = Hub(eventlog, small_config(), clock=clock)
+    _hubs.append(hub)
     await hub.start()
     return hub
 
@@ -216,5 +230,29 @@ async def test_idempotency_keys_expire_after_two_days(tmp_path: Path) -> None:
         assert [r[0] for r in await cur.fetchall()] == ["staff:admin|recent"]
     again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="old")
     assert not again.duplicate  # too old to be a retry: a new command
+    await hub.stop()
+    await hub.log.close()
+
+
+async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import hub as hub_module
+
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    before = msgspec.json.encode(hub.state)
+
+    def broken(*args: Any) -> Any:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(hub_module, "command_result", broken)
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    assert out.error is not None and out.error.code == "internal_error"
+    assert msgspec.json.encode(hub.state) == before  # rebuilt from the log: the half-done command is gone
+    monkeypatch.undo()
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    assert out.result["ticket"] == "A002"
     await hub.stop()
     await hub.log.close()
