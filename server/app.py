@@ -27,7 +27,7 @@ from .eventlog import EventLog
 from .hub import Hub
 from .settings import Settings
 from .views import snapshot, ticket_status
-from .ws import ws_endpoint
+from .ws import WsEndpoint
 
 log = logging.getLogger("server")
 
@@ -294,7 +294,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/api/devices", register_device, methods=["POST"]),
         Route("/api/state", public_state),
         Route("/api/tickets/{label}", ticket),
-        WebSocketRoute("/ws", ws_endpoint),
+        WebSocketRoute("/ws", WsEndpoint()),
         Mount("/", StaticFiles(directory=settings.clients_dir, html=True), name="clients"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -63,15 +63,17 @@ class Conn:
         self.backlog_bytes = 0
         self.drainer: asyncio.Task[None] | None = None
 
-    def send_nowait(self, text: str) -> bool:
-        """Write one text frame without waiting; False if the client is too far behind or gone."""
+    def send_nowait(self, text: str, message: MutableMapping[str, Any] | None = None) -> bool:
+        """Write one text frame without waiting; False if the client is too far behind or gone.
+
+        ``message`` is the ASGI message for ``text``, when the caller shares one among clients."""
         if self.dropped:
             return False
         if self.backlog is not None:
             self.backlog.append(text)
             self.backlog_bytes += len(text)
             return self.backlog_bytes <= MAX_BACKLOG_BYTES
-        coro = self.send({"type": "websocket.send", "text": text})
+        coro = self.send(message or {"type": "websocket.send", "text": text})
         try:
             coro.send(None)  # type: ignore[attr-defined]
         except StopIteration:
@@ -128,10 +130,11 @@ class Fanout:
         for audience, text in payloads.items():
             if text is None:
                 continue
+            message = {"type": "websocket.send", "text": text}  # one ASGI message for all
             for conn in self.by_audience[audience].values():
                 if zone is not None and conn.zone and conn.zone != zone:
                     continue
-                if not conn.send_nowait(text):
+                if not conn.send_nowait(text, message):
                     slow.append(conn)
         for conn in slow:
             self.remove(conn)

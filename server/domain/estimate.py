@@ -62,6 +62,19 @@ def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
     return emergencies + same + interleaved
 
 
+def _distinct(state: QueueState, counters: list[int]) -> list[int]:
+    """One counter per distinct way of choosing (same services and weights, and no ticket
+    waiting for that counter alone): they would all give the same answer."""
+    services = {s.code for n in counters if (c := state.config.counter(n)) for s in c.services}
+    targeted = {t.target_counter for code in services for t in state.waiting_in(code) if t.target_counter is not None}
+    seen: dict[object, int] = {}
+    for n in counters:
+        c = state.config.counter(n)
+        key = (tuple((s.code, s.weight) for s in c.services) if c else (), n if n in targeted else None)
+        seen.setdefault(key, n)
+    return list(seen.values())
+
+
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     t = state.tickets[ticket_id]
     serving = state.config.counters_for(t.service)
@@ -70,7 +83,7 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     open_counters = [n for n in serving if n in state.counters and state.counters[n].status == "open"]
     if not serving:
         return Estimate(ahead=0, wait_minutes=None, open_counters=0)
-    ahead = min(_ahead_at(state, t, n, now) for n in (open_counters or serving))
+    ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
     if not open_counters:
         return Estimate(ahead=ahead, wait_minutes=None, open_counters=0)
     seconds = ahead * mean_service_seconds(state, t.service) / len(open_counters)

@@ -130,3 +130,33 @@ def test_estimate_matches_the_exact_order_on_a_fresh_counter(
     order = [c.ticket for c in queue_order(sim.state, 1, sim.now)]
     for tid in sim.state.tickets:
         assert estimate(sim.state, tid, sim.now).ahead == order.index(tid)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 3), st.booleans()), min_size=1, max_size=15))
+def test_grouping_counters_gives_the_same_answer_as_asking_each(spec: list[tuple[str, int, bool]]) -> None:
+    from server.domain.estimate import _ahead_at
+
+    counters = [
+        {"number": n, "name": f"Q{n}", "zone": "z1", "services": [{"code": "A"}, {"code": "B"}]} for n in (1, 2, 3)
+    ] + [{"number": 4, "name": "Q4", "zone": "z1", "services": [{"code": "A"}]}]
+    sim = Sim(
+        small_config(
+            counters=counters,
+            services=[{"code": "A", "name": "A", "department": "d1"}, {"code": "B", "name": "B", "department": "d1"}],
+        )
+    )
+    sim.open(1, 2, 3, 4)
+    for service, gap, targeted in spec:
+        t = sim.issue(service)
+        if targeted:
+            sim.call(1)
+            sim.do(cmd.Transfer(counter=1, to_counter=2))
+        sim.advance(gap)
+        del t
+    for tid, t in sim.state.tickets.items():
+        if t.status.value != "waiting":
+            continue
+        serving = [t.target_counter] if t.target_counter else sim.state.config.counters_for(t.service)
+        naive = min(_ahead_at(sim.state, t, n, sim.now) for n in serving)
+        assert estimate(sim.state, tid, sim.now).ahead == naive
