@@ -34,32 +34,41 @@ def mean_service_seconds(state: QueueState, service: str) -> float:
 
 
 def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
+    """People ahead of ``t`` at ``counter``: one pass over the counter's waiting tickets."""
     policy = state.config.priority
+    honour = policy.honour_unconfirmed
     cfg = state.config.counter(counter)
     weights = {s.code: s.weight for s in cfg.services} if cfg else {}
-
-    def wait(x: Ticket) -> tuple[float, int]:
-        return ((now - x.queue_key) * weights.get(x.service, 1.0), -x.id)
-
-    mine = t.klass(policy.honour_unconfirmed)
-    others = [x for x in candidates(state, counter) if x.id != t.id]
-    klass = {x.id: x.klass(policy.honour_unconfirmed) for x in others}
-    emergencies = sum(1 for x in others if klass[x.id] == "emergency")
+    mine = t.klass(honour)
+    me = ((now - t.queue_key) * weights.get(t.service, 1.0), -t.id)
+    emergencies = emergencies_longer = longer = same_longer = other_class = 0
+    for x in candidates(state, counter):
+        if x is t:
+            continue
+        k = x.klass(honour)
+        is_longer = ((now - x.queue_key) * weights.get(x.service, 1.0), -x.id) > me
+        if k == "emergency":
+            emergencies += 1
+            emergencies_longer += is_longer
+            continue
+        longer += is_longer
+        if k == mine:
+            same_longer += is_longer
+        else:
+            other_class += 1
     if mine == "emergency":
-        return sum(1 for x in others if klass[x.id] == "emergency" and wait(x) > wait(t))
+        return emergencies_longer
     if policy.mode == "fifo":
-        return emergencies + sum(1 for x in others if klass[x.id] != "emergency" and wait(x) > wait(t))
-    same = sum(1 for x in others if klass[x.id] == mine and wait(x) > wait(t))
-    other_class = sum(1 for x in others if klass[x.id] not in ("emergency", mine))
+        return emergencies + longer
     if policy.mode == "strict":
-        return emergencies + same + (other_class if mine == "normal" else 0)
+        return emergencies + same_longer + (other_class if mine == "normal" else 0)
     # ratio: a cycle is rp priority calls then rn normal calls
     rp, rn = policy.ratio_priority, policy.ratio_normal
     if mine == "priority":
-        interleaved = min(other_class, (same // rp) * rn)
+        interleaved = min(other_class, (same_longer // rp) * rn)
     else:
-        interleaved = min(other_class, math.ceil((same + 1) / rn) * rp)
-    return emergencies + same + interleaved
+        interleaved = min(other_class, math.ceil((same_longer + 1) / rn) * rp)
+    return emergencies + same_longer + interleaved
 
 
 def _distinct(state: QueueState, counters: list[int]) -> list[int]:

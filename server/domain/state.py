@@ -8,7 +8,8 @@ written. State keeps the current day's tickets only; earlier days live in the lo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import msgspec
 
@@ -196,154 +197,223 @@ def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
     del state.last_calls[LAST_CALLS:]
 
 
+def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
+    t = Ticket(
+        id=e.ticket,
+        label=e.label,
+        service=e.service,
+        number=e.number,
+        day=e.day,
+        status=Status.WAITING,
+        issued_at=at,
+        queue_key=at,
+        identity=e.identity,
+        priority=list(e.priority),
+        priority_pending=e.priority_pending,
+        channel=e.channel,
+    )
+    state.tickets[t.id] = t
+    state.labels[t.label] = t.id
+    state.waiting.setdefault(t.service, {})[t.id] = None
+    state.next_ticket = max(state.next_ticket, e.ticket + 1)
+    state.numbers[e.service] = e.number
+    key = person_service_key(e.identity, e.service)
+    if key:
+        state.active_by_person[key] = t.id
+
+
+def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.CALL)
+    c = state.counters[e.counter]
+    c.current = t.id
+    t.counter = e.counter
+    t.target_counter = None
+    t.called_at = at
+    t.recalls = 0
+    t.call_rule, t.call_reason_vi, t.call_reason_en = e.rule, e.reason_vi, e.reason_en
+    ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
+    c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
+    _record_call(state, t, e.counter, at)
+
+
+def _on_ticket_recalled(state: QueueState, e: ev.TicketRecalled, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.RECALL)
+    t.recalls = e.count
+    _record_call(state, t, e.counter, at)
+
+
+def _on_service_started(state: QueueState, e: ev.ServiceStarted, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.START)
+    t.started_at = at
+
+
+def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.FINISH)
+    t.finished_at = at
+    begin = t.started_at if t.started_at is not None else t.called_at
+    assert begin is not None  # only called or serving tickets finish
+    times = state.service_times.setdefault(t.service, [])
+    times.append(at - begin)
+    del times[:-RECENT_SERVICE_TIMES]
+    state.counters[e.counter].served += 1
+    _leave_counter(state, t)
+    _release(state, t)
+
+
+def _on_ticket_missed(state: QueueState, e: ev.TicketMissed, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.MISS)
+    t.missed_reason = e.reason
+    _leave_counter(state, t)
+
+
+def _on_ticket_reactivated(state: QueueState, e: ev.TicketReactivated, at: float) -> None:
+    t = state.tickets[e.ticket]
+    t.queue_key = position_key(state, t, e.position, at, t.service)
+    _change(state, t, Action.REACTIVATE)
+
+
+def _on_ticket_transferred(state: QueueState, e: ev.TicketTransferred, at: float) -> None:
+    t = state.tickets[e.ticket]
+    old_key = person_service_key(t.identity, t.service)
+    if old_key and state.active_by_person.get(old_key) == t.id:
+        del state.active_by_person[old_key]
+    t.queue_key = position_key(state, t, e.position, at, e.to_service)
+    new_status = transition(t.status, Action.TRANSFER)
+    if t.status is Status.WAITING:
+        del state.waiting[t.service][t.id]
+    t.service, t.status = e.to_service, new_status
+    state.waiting.setdefault(t.service, {})[t.id] = None
+    _leave_counter(state, t)
+    t.target_counter = e.to_counter
+    t.transfers += 1
+    new_key = person_service_key(t.identity, t.service)
+    if new_key:
+        state.active_by_person.setdefault(new_key, t.id)
+
+
+def _on_ticket_parked(state: QueueState, e: ev.TicketParked, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.PARK)
+    c = state.counters[e.counter]
+    c.current = None
+    c.parked.append(t.id)
+
+
+def _on_ticket_unparked(state: QueueState, e: ev.TicketUnparked, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.UNPARK)
+    c = state.counters[e.counter]
+    c.parked.remove(t.id)
+    c.current = t.id
+    t.called_at = at
+    _record_call(state, t, e.counter, at)
+
+
+def _on_ticket_cancelled(state: QueueState, e: ev.TicketCancelled, at: float) -> None:
+    t = state.tickets[e.ticket]
+    _change(state, t, Action.CANCEL)
+    _leave_counter(state, t)
+    _release(state, t)
+
+
+def _on_priority_reviewed(state: QueueState, e: ev.PriorityReviewed, at: float) -> None:
+    t = state.tickets[e.ticket]
+    t.priority_pending = False
+    t.priority_rejected = not e.confirmed
+    t.priority = list(e.groups)
+
+
+def _on_day_started(state: QueueState, e: ev.DayStarted, at: float) -> None:
+    _start_day(state, e)
+
+
+def _on_counter_opened(state: QueueState, e: ev.CounterOpened, at: float) -> None:
+    c = state.counters[e.counter]
+    c.status, c.staff, c.pause_reason = "open", e.staff, ""
+
+
+def _on_counter_closed(state: QueueState, e: ev.CounterClosed, at: float) -> None:
+    c = state.counters[e.counter]
+    c.status, c.staff, c.pause_reason = "closed", "", ""
+
+
+def _on_counter_paused(state: QueueState, e: ev.CounterPaused, at: float) -> None:
+    c = state.counters[e.counter]
+    c.status, c.pause_reason = "paused", e.reason
+
+
+def _on_counter_resumed(state: QueueState, e: ev.CounterResumed, at: float) -> None:
+    c = state.counters[e.counter]
+    c.status, c.pause_reason = "open", ""
+
+
+def _on_config_replaced(state: QueueState, e: ev.ConfigReplaced, at: float) -> None:
+    state.config = e.config
+    state._sync_counters()
+
+
+def _on_staff_created(state: QueueState, e: ev.StaffCreated, at: float) -> None:
+    state.staff[e.username] = StaffAccount(
+        username=e.username,
+        full_name=e.full_name,
+        role=e.role,
+        counters=list(e.counters),
+        password_hash=e.password_hash,
+    )
+
+
+def _on_staff_password_set(state: QueueState, e: ev.StaffPasswordSet, at: float) -> None:
+    state.staff[e.username].password_hash = e.password_hash
+
+
+def _on_staff_active_set(state: QueueState, e: ev.StaffActiveSet, at: float) -> None:
+    state.staff[e.username].active = e.active
+
+
+def _on_device_registered(state: QueueState, e: ev.DeviceRegistered, at: float) -> None:
+    state.devices[e.device] = Device(device=e.device, kind=e.kind, name=e.name, zone=e.zone, token_hash=e.token_hash)
+
+
+def _on_device_revoked(state: QueueState, e: ev.DeviceRevoked, at: float) -> None:
+    state.devices[e.device].active = False
+
+
+_APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
+    ev.TicketIssued: _on_ticket_issued,
+    ev.TicketCalled: _on_ticket_called,
+    ev.TicketRecalled: _on_ticket_recalled,
+    ev.ServiceStarted: _on_service_started,
+    ev.ServiceFinished: _on_service_finished,
+    ev.TicketMissed: _on_ticket_missed,
+    ev.TicketReactivated: _on_ticket_reactivated,
+    ev.TicketTransferred: _on_ticket_transferred,
+    ev.TicketParked: _on_ticket_parked,
+    ev.TicketUnparked: _on_ticket_unparked,
+    ev.TicketCancelled: _on_ticket_cancelled,
+    ev.PriorityReviewed: _on_priority_reviewed,
+    ev.DayStarted: _on_day_started,
+    ev.CounterOpened: _on_counter_opened,
+    ev.CounterClosed: _on_counter_closed,
+    ev.CounterPaused: _on_counter_paused,
+    ev.CounterResumed: _on_counter_resumed,
+    ev.ConfigReplaced: _on_config_replaced,
+    ev.StaffCreated: _on_staff_created,
+    ev.StaffPasswordSet: _on_staff_password_set,
+    ev.StaffActiveSet: _on_staff_active_set,
+    ev.DeviceRegistered: _on_device_registered,
+    ev.DeviceRevoked: _on_device_revoked,
+}
+
+
 def apply(state: QueueState, record: ev.Record) -> QueueState:
     """Fold one record into the state (in place) and return it."""
-    e = record.event
-    at = record.at
     state.seq = record.seq
-    if isinstance(e, ev.TicketIssued):
-        t = Ticket(
-            id=e.ticket,
-            label=e.label,
-            service=e.service,
-            number=e.number,
-            day=e.day,
-            status=Status.WAITING,
-            issued_at=at,
-            queue_key=at,
-            identity=e.identity,
-            priority=list(e.priority),
-            priority_pending=e.priority_pending,
-            channel=e.channel,
-        )
-        state.tickets[t.id] = t
-        state.labels[t.label] = t.id
-        state.waiting.setdefault(t.service, {})[t.id] = None
-        state.next_ticket = max(state.next_ticket, e.ticket + 1)
-        state.numbers[e.service] = e.number
-        key = person_service_key(e.identity, e.service)
-        if key:
-            state.active_by_person[key] = t.id
-    elif isinstance(e, ev.TicketCalled):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.CALL)
-        c = state.counters[e.counter]
-        c.current = t.id
-        t.counter = e.counter
-        t.target_counter = None
-        t.called_at = at
-        t.recalls = 0
-        t.call_rule, t.call_reason_vi, t.call_reason_en = e.rule, e.reason_vi, e.reason_en
-        ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
-        c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
-        _record_call(state, t, e.counter, at)
-    elif isinstance(e, ev.TicketRecalled):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.RECALL)
-        t.recalls = e.count
-        _record_call(state, t, e.counter, at)
-    elif isinstance(e, ev.ServiceStarted):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.START)
-        t.started_at = at
-    elif isinstance(e, ev.ServiceFinished):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.FINISH)
-        t.finished_at = at
-        begin = t.started_at if t.started_at is not None else t.called_at
-        assert begin is not None  # only called or serving tickets finish
-        times = state.service_times.setdefault(t.service, [])
-        times.append(at - begin)
-        del times[:-RECENT_SERVICE_TIMES]
-        state.counters[e.counter].served += 1
-        _leave_counter(state, t)
-        _release(state, t)
-    elif isinstance(e, ev.TicketMissed):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.MISS)
-        t.missed_reason = e.reason
-        _leave_counter(state, t)
-    elif isinstance(e, ev.TicketReactivated):
-        t = state.tickets[e.ticket]
-        t.queue_key = position_key(state, t, e.position, at, t.service)
-        _change(state, t, Action.REACTIVATE)
-    elif isinstance(e, ev.TicketTransferred):
-        t = state.tickets[e.ticket]
-        old_key = person_service_key(t.identity, t.service)
-        if old_key and state.active_by_person.get(old_key) == t.id:
-            del state.active_by_person[old_key]
-        t.queue_key = position_key(state, t, e.position, at, e.to_service)
-        new_status = transition(t.status, Action.TRANSFER)
-        if t.status is Status.WAITING:
-            del state.waiting[t.service][t.id]
-        t.service, t.status = e.to_service, new_status
-        state.waiting.setdefault(t.service, {})[t.id] = None
-        _leave_counter(state, t)
-        t.target_counter = e.to_counter
-        t.transfers += 1
-        new_key = person_service_key(t.identity, t.service)
-        if new_key:
-            state.active_by_person.setdefault(new_key, t.id)
-    elif isinstance(e, ev.TicketParked):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.PARK)
-        c = state.counters[e.counter]
-        c.current = None
-        c.parked.append(t.id)
-    elif isinstance(e, ev.TicketUnparked):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.UNPARK)
-        c = state.counters[e.counter]
-        c.parked.remove(t.id)
-        c.current = t.id
-        t.called_at = at
-        _record_call(state, t, e.counter, at)
-    elif isinstance(e, ev.TicketCancelled):
-        t = state.tickets[e.ticket]
-        _change(state, t, Action.CANCEL)
-        _leave_counter(state, t)
-        _release(state, t)
-    elif isinstance(e, ev.PriorityReviewed):
-        t = state.tickets[e.ticket]
-        t.priority_pending = False
-        t.priority_rejected = not e.confirmed
-        t.priority = list(e.groups)
-    elif isinstance(e, ev.DayStarted):
-        _start_day(state, e)
-    elif isinstance(e, ev.CounterOpened):
-        c = state.counters[e.counter]
-        c.status, c.staff, c.pause_reason = "open", e.staff, ""
-    elif isinstance(e, ev.CounterClosed):
-        c = state.counters[e.counter]
-        c.status, c.staff, c.pause_reason = "closed", "", ""
-    elif isinstance(e, ev.CounterPaused):
-        c = state.counters[e.counter]
-        c.status, c.pause_reason = "paused", e.reason
-    elif isinstance(e, ev.CounterResumed):
-        c = state.counters[e.counter]
-        c.status, c.pause_reason = "open", ""
-    elif isinstance(e, ev.ConfigReplaced):
-        state.config = e.config
-        state._sync_counters()
-    elif isinstance(e, ev.StaffCreated):
-        state.staff[e.username] = StaffAccount(
-            username=e.username,
-            full_name=e.full_name,
-            role=e.role,
-            counters=list(e.counters),
-            password_hash=e.password_hash,
-        )
-    elif isinstance(e, ev.StaffPasswordSet):
-        state.staff[e.username].password_hash = e.password_hash
-    elif isinstance(e, ev.StaffActiveSet):
-        state.staff[e.username].active = e.active
-    elif isinstance(e, ev.DeviceRegistered):
-        state.devices[e.device] = Device(
-            device=e.device, kind=e.kind, name=e.name, zone=e.zone, token_hash=e.token_hash
-        )
-    else:
-        assert isinstance(e, ev.DeviceRevoked)
-        state.devices[e.device].active = False
+    _APPLY[type(record.event)](state, record.event, record.at)
     return state
 
 
