@@ -282,22 +282,21 @@ def report(
             ]
         )
     out.append(table(["sync", "what", "acked", "per second", "p50 ms", "p99 ms", "max ms", "ratio to raw"], drows))
-    out.append("\n### Restart (replay of the event log)\n")
     out.append(
-        table(
-            ["events", "replay s", "events/s", "read+decode only s", "ratio"],
-            [
-                [
-                    r["events"],
-                    f"{r['replay_s']:.2f}",
-                    f"{r['events'] / r['replay_s']:.0f}",
-                    f"{r['decode_s']:.2f}",
-                    f"{r['replay_s'] / r['decode_s']:.2f}",
-                ]
-                for r in rep
-            ],
-        )
+        "\n### Restart (the whole log replayed; a real restart loads the latest snapshot, then the events after it)\n"
     )
+    rrows = [
+        [
+            r["events"],
+            f"{r['replay_s']:.2f}",
+            f"{r['events'] / r['replay_s']:.0f}",
+            f"{r['decode_s']:.2f}",
+            f"{r['replay_s'] / r['decode_s']:.2f}",
+            f"{r['restart_s']:.2f}",
+        ]
+        for r in rep
+    ]
+    out.append(table(["events", "full replay s", "events/s", "read+decode only s", "ratio", "restart s"], rrows))
     return "\n".join(out)
 
 

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
@@ -16,6 +18,7 @@ from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
 from server.domain.state import QueueState, apply
 from server.eventlog import EventLog, decode_record
+from server.hub import SNAPSHOT_EVERY, SNAPSHOT_VERSION, Hub
 
 BODY = (
     b'{"seq":1,"at":1795400000.0,"actor":"device:kiosk-1","event":{"type":"ticket_issued","v":1,'
@@ -89,6 +92,7 @@ def replay(path: Path, events: int) -> dict[str, Any]:
                 batch.append(r)
 
         emit([ev.ConfigReplaced(config=cfg)], "system")
+        snapshots = 0
         services = [s.code for s in cfg.services]
         i = 0
         while state.seq < events:
@@ -103,9 +107,12 @@ def replay(path: Path, events: int) -> dict[str, Any]:
                 emit(decide(state, cmd.FinishAndCallNext(counter=c), now, admin))
             except DomainError:
                 pass
-            if len(batch) >= 20_000:
+            if len(batch) >= 20_000 or state.seq // SNAPSHOT_EVERY > snapshots:
                 await log.append(batch, [])
                 batch.clear()
+                if state.seq // SNAPSHOT_EVERY > snapshots:  # as the server does every 50,000 events
+                    snapshots = state.seq // SNAPSHOT_EVERY
+                    await log.save_snapshot(state.seq, SNAPSHOT_VERSION, msgspec.msgpack.encode(state))
         if batch:
             await log.append(batch, [])
         await log.close()
@@ -119,13 +126,17 @@ def replay(path: Path, events: int) -> dict[str, Any]:
                 decode_record(body)
                 n += 1
         decode_s = time.perf_counter() - t0
-        from server.hub import Hub
-
         hub = Hub(log, cfg)
         t0 = time.perf_counter()
-        await hub._load()
+        await hub._load()  # what a restart does: the latest snapshot, then the events after it
+        restart_s = time.perf_counter() - t0
+        with_snapshot = hub.state
+        await log.drop_snapshots()
+        t0 = time.perf_counter()
+        await hub._load()  # the whole log
         replay_s = time.perf_counter() - t0
+        assert msgspec.json.encode(hub.state) == msgspec.json.encode(with_snapshot)
         await log.close()
-        return {"events": hub.state.seq, "replay_s": replay_s, "decode_s": decode_s}
+        return {"events": hub.state.seq, "replay_s": replay_s, "decode_s": decode_s, "restart_s": restart_s}
 
     return asyncio.run(run())

@@ -38,7 +38,7 @@ class Services:
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
         self.eventlog = EventLog(settings.db_path, settings.synchronous)
-        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events)
+        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
 

@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS commands (
     at     REAL NOT NULL,
     result BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS snapshots (
+    seq     INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL,
+    body    BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,
     username   TEXT NOT NULL,
@@ -123,6 +128,30 @@ class EventLog:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
             raise
+
+    async def save_snapshot(self, seq: int, version: int, body: bytes) -> None:
+        """Keep a snapshot of the state at ``seq`` (and the previous one, in case)."""
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.execute(
+                "INSERT OR REPLACE INTO snapshots (seq, version, body) VALUES (?, ?, ?)", (seq, version, body)
+            )
+            await self.db.execute(
+                "DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 2)"
+            )
+            await self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                await self.db.execute("ROLLBACK")
+            raise
+
+    async def latest_snapshot(self) -> tuple[int, int, bytes] | None:
+        async with self.db.execute("SELECT seq, version, body FROM snapshots ORDER BY seq DESC LIMIT 1") as cur:
+            row = await cur.fetchone()
+        return None if row is None else (int(row[0]), int(row[1]), bytes(row[2]))
+
+    async def drop_snapshots(self) -> None:
+        await self.db.execute("DELETE FROM snapshots")
 
     async def recent_commands(self, since: float) -> list[CommandRow]:
         async with self.db.execute("SELECT key, at, result FROM commands WHERE at >= ?", (since,)) as cur:

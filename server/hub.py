@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 import time
 from collections import deque
@@ -41,6 +42,8 @@ MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
+SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
+SNAPSHOT_VERSION = 1  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):
@@ -133,6 +136,7 @@ class Hub:
         config: Config,
         clock: Callable[[], float] = time.time,
         ring_size: int = 10_000,
+        snapshot_every: int = SNAPSHOT_EVERY,
     ) -> None:
         self.log = eventlog
         self.file_config = config
@@ -145,6 +149,8 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self.commits = 0
         self.replay_seconds = 0.0
+        self.snapshot_every = snapshot_every
+        self.snapshot_seq = 0
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -164,16 +170,48 @@ class Hub:
         await self.tick()
 
     async def _load(self) -> None:
-        """Rebuild the state from the log; the new state replaces the old one only when complete."""
-        state = QueueState(config=self.file_config)
-        ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
-        async for records in self.log.records():
-            for r in records:
-                apply(state, r)
-            ring.extend(records)
+        """Rebuild the state: the latest snapshot, then the events after it (or the whole log).
+        The new state replaces the old one only when complete."""
+        collecting = gc.isenabled()
+        gc.disable()  # replay makes many objects that all live: collecting them is wasted time
+        try:
+            state = await self._from_snapshot() or QueueState(config=self.file_config)
+            async for records in self.log.records(after=state.seq):
+                for r in records:
+                    apply(state, r)
+            ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
+            async for records in self.log.records(after=max(0, state.seq - (self.ring.maxlen or 0))):
+                ring.extend(records)
+        finally:
+            if collecting:
+                gc.enable()
+        self.snapshot_seq = state.seq
         since = self.clock() - IDEMPOTENCY_SECONDS
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
         self.state, self.ring = state, ring
+
+    async def _from_snapshot(self) -> QueueState | None:
+        found = await self.log.latest_snapshot()
+        if found is None:
+            return None
+        seq, version, body = found
+        if version == SNAPSHOT_VERSION:
+            try:
+                state = msgspec.msgpack.decode(body, type=QueueState)
+            except msgspec.DecodeError:
+                log.warning("snapshot at seq %d is unreadable; replaying the whole log", seq)
+            else:
+                if state.seq == seq:
+                    return state
+        await self.log.drop_snapshots()  # written by another version: replay all, snapshot anew
+        return None
+
+    async def _maybe_snapshot(self) -> None:
+        if self.state.seq - self.snapshot_seq < self.snapshot_every:
+            return
+        body = msgspec.msgpack.encode(self.state)
+        await self.log.save_snapshot(self.state.seq, SNAPSHOT_VERSION, body)
+        self.snapshot_seq = self.state.seq
 
     async def stop(self) -> None:
         for t in self._tasks:
@@ -298,6 +336,10 @@ class Hub:
                     item.future.set_result(item.fn(state, now))
                 except Exception as exc:
                     item.future.set_exception(exc)
+        try:
+            await self._maybe_snapshot()
+        except Exception:
+            log.exception("could not save a snapshot of the state; the next batch will try again")
 
     def _apply(self, event: ev.Event, now: float, actor: str) -> ev.Record:
         record = ev.Record(seq=self.state.seq + 1, at=now, actor=actor, event=event)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True):
     admin_password: str = ""
     demo: bool = False
     resume_events: int = 10_000
+    snapshot_every: int = 50_000
 
     @property
     def db_path(self) -> Path:
@@ -44,4 +45,5 @@ class Settings(msgspec.Struct, frozen=True):
             admin_password=e.get("QUEUE_ADMIN_PASSWORD", ""),
             demo=e.get("QUEUE_DEMO", "") not in ("", "0", "false"),
             resume_events=int(e.get("QUEUE_RESUME_EVENTS", "10000")),
+            snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
         )

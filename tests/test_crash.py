@@ -103,7 +103,8 @@ class Stream:
 @pytest.mark.slow
 async def test_sigkill_loses_nothing_and_replays_exactly(tmp_path: Path) -> None:
     rng = random.Random(20261123)
-    server = ServerProc(tmp_path / "data", QUEUE_SYNC="FULL")
+    # snapshots every 150 events, so that kills also land during and after snapshots
+    server = ServerProc(tmp_path / "data", QUEUE_SYNC="FULL", QUEUE_SNAPSHOT_EVERY="150")
     db = server.data_dir / "queue.sqlite3"
     all_acked: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     carried: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -175,6 +176,8 @@ async def test_sigkill_loses_nothing_and_replays_exactly(tmp_path: Path) -> None
         assert view == view_of(read_log(db))
         issued_total = sum(1 for _, c, _ in all_acked if c["type"] == "issue_ticket")
         assert issued_total > 50, "the stream was too slow to test anything"
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] > 0, "no snapshot was taken"
         print(
             f"{KILLS} kills, {len(all_acked)} acknowledged commands, {issued_total} tickets, "
             f"{retried} committed-but-unacknowledged commands retried as duplicates"
