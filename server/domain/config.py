@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 import zoneinfo
 from typing import Literal
 
@@ -143,7 +144,7 @@ class Privacy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     tv_name: Literal["hidden", "masked"] = "hidden"
 
 
-class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=True):
     unit: Unit
     hours: Hours
     zones: list[Zone]
@@ -156,23 +157,42 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     version: int = 1
 
     def service(self, code: str) -> Service | None:
-        for s in self.services:
-            if s.code == code:
-                return s
-        return None
+        return _index(self).services.get(code)
 
     def counter(self, number: int) -> Counter | None:
-        for c in self.counters:
-            if c.number == number:
-                return c
-        return None
+        return _index(self).counters.get(number)
 
     def counters_for(self, service_code: str) -> list[int]:
         """Counters that serve a service (derived from each counter's list of services)."""
-        return [c.number for c in self.counters if any(s.code == service_code for s in c.services)]
+        return list(_index(self).serving.get(service_code, ()))
 
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.unit.timezone)
+
+
+class _Index:
+    """Look-ups by code and number, built once per configuration (they are on every hot path)."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.services = {s.code: s for s in cfg.services}
+        self.counters = {c.number: c for c in cfg.counters}
+        self.serving: dict[str, list[int]] = {}
+        for c in cfg.counters:
+            for cs in c.services:
+                self.serving.setdefault(cs.code, []).append(c.number)
+
+
+_INDEXES: dict[int, tuple[weakref.ref[Config], _Index]] = {}
+
+
+def _index(cfg: Config) -> _Index:
+    found = _INDEXES.get(id(cfg))
+    if found is not None and found[0]() is cfg:
+        return found[1]
+    index = _Index(cfg)
+    key = id(cfg)
+    _INDEXES[key] = (weakref.ref(cfg, lambda _ref: _INDEXES.pop(key, None)), index)
+    return index
 
 
 def _err(field: str, vi: str, en: str) -> ConfigError:
