@@ -278,7 +278,8 @@ def report(
                 f"{r['p50_ms']:.2f}",
                 f"{r['p99_ms']:.2f}",
                 f"{r['max_ms']:.1f}",
-                f"{r['per_second'] / raw['per_second']:.2f}",
+                # a fixed-rate run is not a throughput: no ratio
+                f"{r['per_second'] / raw['per_second']:.2f}" if "/s" not in r["what"] else "-",
             ]
         )
     out.append(table(["sync", "what", "acked", "per second", "p50 ms", "p99 ms", "max ms", "ratio to raw"], drows))
