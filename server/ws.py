@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("server.ws")
 HELLO_TIMEOUT = 10.0
-MAX_ERRORS = 20
+MAX_ERRORS = 20  # messages that could not be understood; refused commands do not count
 
 
 def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
@@ -205,8 +205,7 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
         except ProtocolError as exc:
             errors += 1
             reply = Error.of(exc, getattr(exc, "request_id", None))
-        except DomainError as exc:
-            errors += 1
+        except DomainError as exc:  # a refused query: an answer, not a misbehaving client
             reply = Error.of(exc, getattr(msg, "id", None))
         if not conn.send_nowait(encoder.encode(reply).decode()):
             conn.drop()

@@ -203,6 +203,16 @@ async def test_too_many_errors_closes_the_connection(server: ServerProc) -> None
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4009
 
 
+async def test_refused_commands_are_answers_not_misbehaviour(server: ServerProc) -> None:
+    c = await staff(server, 1)
+    assert (await c.command({"type": "open_counter", "counter": 1}))["type"] == "ack"
+    for _ in range(30):  # a counter pressing "next" on an empty queue, again and again
+        assert (await c.command({"type": "call_next", "counter": 1}))["code"] == "queue_empty"
+        assert (await c.query("queue", counter=99))["code"] == "unknown_counter"
+    await c.send({"type": "ping"})
+    assert (await c.recv())["type"] == "pong"
+
+
 async def test_hello_is_required_first(server: ServerProc) -> None:
     c = await Client.connect(server.ws_url)
     await c.send({"type": "ping"})
