@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .auth import token_hash
 from .domain.access import Actor
 from .domain.errors import DomainError
 from .fanout import Conn
@@ -66,8 +67,6 @@ def authenticate(hello: Hello, services: Services, now: float) -> tuple[Actor, A
     """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
     state = services.hub.state
     if hello.role in ("kiosk", "tv"):
-        from .auth import token_hash
-
         h = token_hash(hello.token)
         for d in state.devices.values():
             if d.token_hash == h and d.active and d.kind == hello.role:
