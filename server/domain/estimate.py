@@ -60,10 +60,46 @@ def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
         return emergencies_longer
     if policy.mode == "fifo":
         return emergencies + longer
-    if policy.mode == "strict":
+    return _by_policy(
+        policy.mode, policy.ratio_priority, policy.ratio_normal, mine, emergencies, same_longer, other_class
+    )
+
+
+def _ahead_of_newest(state: QueueState, t: Ticket, counter: int) -> int:
+    """``_ahead_at`` for the ticket issued last, at the moment it was issued: every other ticket
+    has waited longer (or as long, and is older), so counts by class are enough; they come from
+    the per-service counts that ``apply`` keeps, without a pass over the waiting tickets."""
+    policy = state.config.priority
+    honour = policy.honour_unconfirmed
+    cfg = state.config.counter(counter)
+    services = {s.code for s in cfg.services} if cfg else set()
+    count = {"emergency": 0, "priority": 0, "normal": 0}
+    for code in services:
+        k = state.kinds.get(code)
+        if k:
+            count["normal"] += k[0] + (0 if honour else k[2] + k[4])
+            count["emergency"] += k[1] + (k[2] if honour else 0)
+            count["priority"] += k[3] + (k[4] if honour else 0)
+    for tid in state.targeted:
+        x = state.tickets[tid]
+        if x.target_counter == counter and x.service in services:
+            count[x.klass(honour)] += 1
+    mine = t.klass(honour)
+    count[mine] -= 1  # not ahead of itself
+    if mine == "emergency":
+        return count["emergency"]
+    if policy.mode == "fifo":
+        return sum(count.values())
+    other = count["normal" if mine == "priority" else "priority"]
+    return _by_policy(
+        policy.mode, policy.ratio_priority, policy.ratio_normal, mine, count["emergency"], count[mine], other
+    )
+
+
+def _by_policy(mode: str, rp: int, rn: int, mine: str, emergencies: int, same_longer: int, other_class: int) -> int:
+    if mode == "strict":
         return emergencies + same_longer + (other_class if mine == "normal" else 0)
     # ratio: a cycle is rp priority calls then rn normal calls
-    rp, rn = policy.ratio_priority, policy.ratio_normal
     if mine == "priority":
         interleaved = min(other_class, (same_longer // rp) * rn)
     else:
@@ -74,8 +110,7 @@ def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
 def _distinct(state: QueueState, counters: list[int]) -> list[int]:
     """One counter per distinct way of choosing (same services and weights, and no ticket
     waiting for that counter alone): they would all give the same answer."""
-    services = {s.code for n in counters if (c := state.config.counter(n)) for s in c.services}
-    targeted = {t.target_counter for code in services for t in state.waiting_in(code) if t.target_counter is not None}
+    targeted = {state.tickets[i].target_counter for i in state.targeted}
     seen: dict[object, int] = {}
     for n in counters:
         c = state.config.counter(n)
@@ -92,7 +127,10 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     open_counters = [n for n in serving if n in state.counters and state.counters[n].status == "open"]
     if not serving:
         return Estimate(ahead=0, wait_minutes=None, open_counters=0)
-    ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
+    if t.queue_key >= now and t.id == state.next_ticket - 1:  # just issued: the cheap, exact way
+        ahead = min(_ahead_of_newest(state, t, n) for n in _distinct(state, open_counters or serving))
+    else:
+        ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
     if not open_counters:
         return Estimate(ahead=ahead, wait_minutes=None, open_counters=0)
     seconds = ahead * mean_service_seconds(state, t.service) / len(open_counters)

@@ -112,6 +112,8 @@ class QueueState(msgspec.Struct):
     # Indexes kept by apply, so that the hot paths do not scan the whole day's tickets:
     labels: dict[str, int] = {}  # today's label -> ticket id
     waiting: dict[str, dict[int, None]] = {}  # service -> ids of its waiting tickets, an ordered set
+    kinds: dict[str, list[int]] = {}  # service -> counts of its waiting tickets for any counter, by raw_kind
+    targeted: dict[int, None] = {}  # waiting tickets meant for one counter only
 
     def __post_init__(self) -> None:
         self._sync_counters()
@@ -141,14 +143,38 @@ def person_service_key(identity: Identity | None, service: str) -> str:
     return f"{person}|{service}" if person else ""
 
 
+def raw_kind(t: Ticket) -> int:
+    """The ticket's kind for the counts kept per service: 0 normal, 1 emergency, 2 emergency
+    awaiting review, 3 priority, 4 priority awaiting review (the policy maps them to classes)."""
+    if t.priority_rejected or not t.priority:
+        return 0
+    return (1 if PriorityGroup.EMERGENCY in t.priority else 3) + t.priority_pending
+
+
+def _enter_waiting(state: QueueState, t: Ticket) -> None:
+    state.waiting.setdefault(t.service, {})[t.id] = None
+    if t.target_counter is not None:
+        state.targeted[t.id] = None
+    else:
+        state.kinds.setdefault(t.service, [0, 0, 0, 0, 0])[raw_kind(t)] += 1
+
+
+def _leave_waiting(state: QueueState, t: Ticket) -> None:
+    del state.waiting[t.service][t.id]
+    if t.target_counter is not None:
+        del state.targeted[t.id]
+    else:
+        state.kinds[t.service][raw_kind(t)] -= 1
+
+
 def _change(state: QueueState, t: Ticket, action: Action) -> None:
     """Change a ticket's status by the transition table, keeping the waiting index in step."""
     new = transition(t.status, action)
     if t.status is Status.WAITING:
-        del state.waiting[t.service][t.id]
-    if new is Status.WAITING:
-        state.waiting.setdefault(t.service, {})[t.id] = None
+        _leave_waiting(state, t)
     t.status = new
+    if new is Status.WAITING:
+        _enter_waiting(state, t)
 
 
 def _release(state: QueueState, t: Ticket) -> None:
@@ -214,7 +240,7 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
     )
     state.tickets[t.id] = t
     state.labels[t.label] = t.id
-    state.waiting.setdefault(t.service, {})[t.id] = None
+    _enter_waiting(state, t)
     state.next_ticket = max(state.next_ticket, e.ticket + 1)
     state.numbers[e.service] = e.number
     key = person_service_key(e.identity, e.service)
@@ -285,11 +311,10 @@ def _on_ticket_transferred(state: QueueState, e: ev.TicketTransferred, at: float
     t.queue_key = position_key(state, t, e.position, at, e.to_service)
     new_status = transition(t.status, Action.TRANSFER)
     if t.status is Status.WAITING:
-        del state.waiting[t.service][t.id]
-    t.service, t.status = e.to_service, new_status
-    state.waiting.setdefault(t.service, {})[t.id] = None
+        _leave_waiting(state, t)
     _leave_counter(state, t)
-    t.target_counter = e.to_counter
+    t.service, t.status, t.target_counter = e.to_service, new_status, e.to_counter
+    _enter_waiting(state, t)
     t.transfers += 1
     new_key = person_service_key(t.identity, t.service)
     if new_key:
@@ -323,9 +348,14 @@ def _on_ticket_cancelled(state: QueueState, e: ev.TicketCancelled, at: float) ->
 
 def _on_priority_reviewed(state: QueueState, e: ev.PriorityReviewed, at: float) -> None:
     t = state.tickets[e.ticket]
+    counted = t.status is Status.WAITING and t.target_counter is None
+    if counted:
+        state.kinds[t.service][raw_kind(t)] -= 1
     t.priority_pending = False
     t.priority_rejected = not e.confirmed
     t.priority = list(e.groups)
+    if counted:
+        state.kinds[t.service][raw_kind(t)] += 1
 
 
 def _on_day_started(state: QueueState, e: ev.DayStarted, at: float) -> None:
@@ -427,6 +457,8 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
     state.tickets = {}
     state.labels = {}
     state.waiting = {}
+    state.kinds = {}
+    state.targeted = {}
     state.active_by_person = {}
     state.last_calls = []
     for c in state.counters.values():

@@ -1,6 +1,10 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from server.domain import commands as cmd
 from server.domain.estimate import estimate, mean_service_seconds
 from server.domain.identity import PriorityGroup
+from server.domain.ordering import queue_order
 
 from .sim import Sim, small_config
 
@@ -103,12 +107,6 @@ def test_service_no_counter_serves() -> None:
     assert (est.ahead, est.wait_minutes) == (0, None)
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from server.domain.ordering import queue_order  # noqa: E402
-
-
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(["none", "pregnant", "emergency"]), st.integers(0, 5)), min_size=1, max_size=20),
@@ -160,3 +158,37 @@ def test_grouping_counters_gives_the_same_answer_as_asking_each(spec: list[tuple
         serving = [t.target_counter] if t.target_counter else sim.state.config.counters_for(t.service)
         naive = min(_ahead_at(sim.state, t, n, sim.now) for n in serving)
         assert estimate(sim.state, tid, sim.now).ahead == naive
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["none", "pregnant", "emergency", "targeted"]), st.integers(0, 3)), max_size=15),
+    st.sampled_from(["none", "pregnant", "emergency"]),
+    st.sampled_from(["ratio", "strict", "fifo"]),
+    st.booleans(),
+)
+def test_the_just_issued_shortcut_agrees_with_the_full_count(
+    spec: list[tuple[str, int]], last: str, mode: str, honour: bool
+) -> None:
+    from server.domain.estimate import _ahead_at, _ahead_of_newest
+
+    policy = {"mode": mode, "honour_unconfirmed": honour, "max_wait_minutes": 600}
+    sim = Sim(
+        small_config(
+            priority=policy,
+            services=[{"code": "A", "name": "A", "department": "d1"}, {"code": "B", "name": "B", "department": "d1"}],
+        )
+    )
+    sim.open(1, 2, 3)
+    groups = {"none": [], "pregnant": PREGNANT, "emergency": [PriorityGroup.EMERGENCY]}
+    for kind, gap in spec:
+        if kind == "targeted":
+            sim.issue("A")
+            sim.call(1)
+            sim.do(cmd.Transfer(counter=1, to_counter=2, position="front"))
+        else:
+            sim.issue("AB"[gap % 2], declared=groups[kind])
+        sim.advance(gap)
+    t = sim.issue("A", declared=groups[last])
+    for n in (1, 2):
+        assert _ahead_of_newest(sim.state, t, n) == _ahead_at(sim.state, t, n, sim.now)

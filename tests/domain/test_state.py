@@ -1,11 +1,16 @@
+import contextlib
 import datetime as dt
 
 import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.domain import commands as cmd
 from server.domain import events as ev
+from server.domain.errors import DomainError
 from server.domain.identity import Identity, PriorityGroup
-from server.domain.state import RECENT_SERVICE_TIMES, QueueState, fold
+from server.domain.lifecycle import Status
+from server.domain.state import RECENT_SERVICE_TIMES, QueueState, fold, raw_kind
 
 from .sim import Sim, small_config
 
@@ -72,3 +77,82 @@ def test_new_state_has_a_closed_counter_per_configured_counter() -> None:
     assert sorted(state.counters) == [1, 2, 3]
     assert all(c.status == "closed" for c in state.counters.values())
     assert state.local_day(dt.datetime(2026, 11, 23, 17, 30, tzinfo=dt.UTC).timestamp()) == "2026-11-24"
+
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "issue",
+                "issue_p",
+                "issue_e",
+                "call",
+                "finish",
+                "miss",
+                "reactivate",
+                "transfer",
+                "transfer_to",
+                "review_yes",
+                "review_no",
+                "park",
+                "unpark",
+                "cancel",
+                "wait",
+            ]
+        ),
+        st.integers(1, 3),
+        st.integers(0, 40),
+    ),
+    max_size=60,
+)
+
+
+def check_indexes(state: QueueState) -> None:
+    """The indexes apply keeps equal the ones computed from scratch."""
+    waiting = [t for t in state.tickets.values() if t.status is Status.WAITING]
+    assert {s: sorted(ids) for s, ids in state.waiting.items() if ids} == {
+        s: sorted(t.id for t in waiting if t.service == s) for s in {t.service for t in waiting}
+    }
+    assert set(state.targeted) == {t.id for t in waiting if t.target_counter is not None}
+    kinds: dict[str, list[int]] = {}
+    for t in waiting:
+        if t.target_counter is None:
+            kinds.setdefault(t.service, [0, 0, 0, 0, 0])[raw_kind(t)] += 1
+    assert {s: k for s, k in state.kinds.items() if any(k)} == kinds
+    assert state.labels == {t.label: t.id for t in state.tickets.values()}
+
+
+@settings(max_examples=120, deadline=None)
+@given(ACTIONS)
+def test_indexes_stay_exact_whatever_happens(actions: list[tuple[str, int, int]]) -> None:
+    sim = Sim(CONFIG)
+    sim.open(1, 2, 3)
+    for action, counter, n in actions:
+        labels = sorted(t.label for t in sim.state.tickets.values())
+        label = labels[n % len(labels)] if labels else "A001"
+        command: cmd.AnyCommand | None = {
+            "issue": cmd.IssueTicket(service="AB"[n % 2]),
+            "issue_p": cmd.IssueTicket(service="AB"[n % 2], declared=[PriorityGroup.PREGNANT]),
+            "issue_e": cmd.IssueTicket(service="AB"[n % 2], declared=[PriorityGroup.EMERGENCY]),
+            "call": cmd.CallNext(counter=counter),
+            "finish": cmd.FinishService(counter=counter),
+            "miss": cmd.MarkMissed(counter=counter),
+            "reactivate": cmd.Reactivate(label=label, position=["front", "back", "arrival"][n % 3]),
+            "transfer": cmd.Transfer(counter=counter, label=label if n % 2 else "", to_service="AB"[n % 2]),
+            "transfer_to": cmd.Transfer(counter=counter, to_counter=2),
+            "review_yes": cmd.ReviewPriority(label=label, confirmed=True, groups=[PriorityGroup.ELDERLY_75]),
+            "review_no": cmd.ReviewPriority(label=label, confirmed=False),
+            "park": cmd.ParkTicket(counter=counter),
+            "unpark": cmd.UnparkTicket(counter=counter, label=label),
+            "cancel": cmd.CancelTicket(label=label),
+            "wait": None,
+        }[action]
+        if command is None:
+            sim.advance(n)
+            continue
+        with contextlib.suppress(DomainError):
+            sim.do(command)
+        check_indexes(sim.state)
+    sim.advance(24 * 60)
+    sim.tick()
+    check_indexes(sim.state)
