@@ -88,7 +88,7 @@ def fanout_bench(work: Path, boards: list[int], reps: int, rate: float, seconds:
                         "--boards",
                         str(n),
                         "--rate",
-                        str(rate * 2),
+                        str(rate),  # each tick sends two frames, as each call makes two events
                         "--seconds",
                         str(seconds),
                     )
