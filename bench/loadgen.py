@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import os
+import socket
 import sys
 import time
 from typing import Any
@@ -108,15 +109,22 @@ class Requester(WSListener):
         return await fut
 
 
-async def connect_boards(url: str, n: int, hello: bytes | None, sink: list[tuple[int, float]]) -> list[Board]:
+async def connect_boards(
+    url: str, n: int, hello: bytes | None, sink: list[tuple[int, float]], stall: bool = False
+) -> list[Board]:
+    """Open ``n`` boards; with ``stall`` they stop reading once connected, like a frozen TV."""
     boards: list[Board] = []
     sem = asyncio.Semaphore(200)
 
     async def one() -> None:
         async with sem:
             ready = asyncio.Event()
-            _, b = await ws_connect(lambda: Board(hello, sink, ready), url, websocket_handshake_timeout=30)
+            t, b = await ws_connect(lambda: Board(hello, sink, ready), url, websocket_handshake_timeout=30)
             await asyncio.wait_for(ready.wait(), 30)
+            if stall:
+                raw = t.underlying_transport
+                raw.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                raw.pause_reading()
             boards.append(b)  # type: ignore[arg-type]
 
     await asyncio.gather(*(one() for _ in range(n)))
@@ -141,12 +149,14 @@ async def fanout(a: argparse.Namespace) -> dict[str, Any]:
     if a.target == "product":
         hello = json.dumps({"type": "hello", "role": "tv", "token": a.token}).encode()
         boards = await connect_boards(a.url, a.boards, hello, sink)
+        await connect_boards(a.url, a.stalled, hello, [], stall=True)
         pub_hello = json.dumps({"type": "hello", "role": "counter", "token": a.staff, "counter": a.counters[0]})
         _, pub = await ws_connect(lambda: Requester(pub_hello.encode()), a.url)
         assert isinstance(pub, Requester) and pub.ready is not None
         await pub.ready
     else:
         boards = await connect_boards(a.url.rstrip("/") + "/sub", a.boards, None, sink)
+        await connect_boards(a.url.rstrip("/") + "/sub", a.stalled, None, [], stall=True)
         _, pub = await ws_connect(lambda: Requester(None), a.url.rstrip("/") + "/pub")
         assert isinstance(pub, Requester)
     await asyncio.sleep(0.5)
@@ -195,6 +205,7 @@ async def fanout(a: argparse.Namespace) -> dict[str, Any]:
     return {
         "target": a.target,
         "boards": len(boards),
+        "stalled": a.stalled,
         "events": len(sent),
         "deliveries": deliveries,
         "lost": lost,
@@ -315,6 +326,7 @@ def main() -> None:
     p.add_argument("--url", required=True)
     p.add_argument("--server-pid", type=int, required=True)
     p.add_argument("--boards", type=int, default=1000)
+    p.add_argument("--stalled", type=int, default=0, help="extra boards that never read")
     p.add_argument("--rate", type=float, default=10.0)
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--drain", type=float, default=1.0)
