@@ -1,4 +1,4 @@
-"""Benchmark runner: ``python -m bench`` (quick, a few minutes) or ``python -m bench --full``.
+"""Benchmark runner: ``python -m bench`` (quick, about 3 minutes) or ``python -m bench --full``.
 
 Servers run pinned to CPU 0, the load generator (``bench/loadgen.py``) to CPU 1. Every product
 number is printed beside a baseline measured in the same run:
