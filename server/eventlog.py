@@ -62,10 +62,6 @@ class SessionRow(msgspec.Struct, frozen=True):
     expires: float
 
 
-def encode_record(record: Record) -> bytes:
-    return _encoder.encode(record)
-
-
 def decode_record(body: bytes) -> Record:
     return _decoder.decode(body)
 
@@ -93,11 +89,6 @@ class EventLog:
         if self._db is not None:
             await self._db.close()
             self._db = None
-
-    async def last_seq(self) -> int:
-        async with self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM events") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
 
     async def records(self, after: int = 0, batch: int = 5000) -> AsyncIterator[list[Record]]:
         """All records with ``seq > after`` in order, in lists of up to ``batch``."""

@@ -72,11 +72,7 @@ class _Read(msgspec.Struct):
     future: asyncio.Future[Any]
 
 
-class _Tick(msgspec.Struct):
-    pass
-
-
-Item = _Command | _Attach | _Read | _Tick
+Item = _Command | _Attach | _Read
 
 
 def storage_error() -> DomainError:

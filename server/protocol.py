@@ -20,10 +20,7 @@ Role = Literal["kiosk", "counter", "tv", "admin"]
 CLOSE_BAD_HELLO = 4000
 CLOSE_UNAUTHENTICATED = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
-CLOSE_TOO_SLOW = 4008
 CLOSE_TOO_MANY_ERRORS = 4009
-CLOSE_SERVER_SHUTDOWN = 1001
-CLOSE_MESSAGE_TOO_BIG = 1009
 
 MAX_MESSAGE_BYTES = 256 * 1024
 
@@ -106,9 +103,6 @@ class Error(msgspec.Struct, frozen=True, tag="error", tag_field="type"):
 class Pong(msgspec.Struct, frozen=True, tag="pong", tag_field="type"):
     t: float | None
     server_time: float
-
-
-ServerMsg = Welcome | Snapshot | EventMsg | Ack | Reply | Error | Pong
 
 
 class _Probe(msgspec.Struct):

@@ -212,14 +212,3 @@ class Record(msgspec.Struct, frozen=True):
     at: float
     actor: str
     event: AnyEvent
-
-
-# Events that concern nobody but staff and admins (never sent to kiosks or TVs).
-PRIVATE_EVENTS = (
-    StaffCreated,
-    StaffPasswordSet,
-    StaffActiveSet,
-    DeviceRegistered,
-    DeviceRevoked,
-    PriorityReviewed,
-)
