@@ -57,10 +57,7 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
 def event_zone(state: QueueState, event: ev.AnyEvent) -> str | None:
     """The zone an event concerns (TV boards of other zones skip it), or None for everyone."""
     counter = getattr(event, "counter", None)
-    if isinstance(counter, int):
-        cfg = state.config.counter(counter)
-        return cfg.zone if cfg else None
-    return None
+    return (_zone_of(state.config, counter) or None) if isinstance(counter, int) else None
 
 
 class CounterView(msgspec.Struct):
@@ -139,10 +136,7 @@ def snapshot(state: QueueState, audience: Audience, now: float, zone: str = "") 
                 parked=[state.tickets[p].label for p in c.parked] if audience != "public" else [],
             )
         )
-    waiting: dict[str, int] = {s.code: 0 for s in cfg.services}
-    for t in state.tickets.values():
-        if t.status is Status.WAITING:
-            waiting[t.service] = waiting.get(t.service, 0) + 1
+    waiting = {s.code: len(state.waiting.get(s.code, ())) for s in cfg.services}
     view: dict[str, Any] = {
         "day": state.day,
         "open_now": is_open(cfg, dt.datetime.fromtimestamp(now, dt.UTC)),
@@ -211,7 +205,7 @@ def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] |
         "counter": t.counter,
         "counters": state.config.counters_for(t.service),
     }
-    if t.status in ACTIVE and t.status is Status.WAITING:
+    if t.status is Status.WAITING:
         est = estimate(state, t.id, now)
         out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
     return out
