@@ -23,6 +23,7 @@ from .domain.access import SYSTEM, Actor
 from .domain.config import Config
 from .domain.errors import DomainError
 from .domain.events import DeviceKind
+from .domain.state import StaffAccount
 from .eventlog import EventLog
 from .hub import Hub
 from .settings import Settings
@@ -41,6 +42,12 @@ class Services:
         self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
+
+    def staff_for(self, token: str) -> StaffAccount | None:
+        """The active staff account behind a session token, or None."""
+        session = self.sessions.get(token, self.hub.clock()) if token else None
+        account = self.hub.state.staff.get(session.username) if session else None
+        return account if account is not None and account.active else None
 
 
 class SecurityHeaders:
@@ -106,9 +113,8 @@ def _admin(request: Request) -> Actor:
     services = _services(request)
     header = request.headers.get("authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else ""
-    session = services.sessions.get(token, services.hub.clock()) if token else None
-    account = services.hub.state.staff.get(session.username) if session else None
-    if session is None or account is None or not account.active:
+    account = services.staff_for(token)
+    if account is None:
         raise DomainError("unauthenticated", "Cần đăng nhập.", "Please log in.")
     if account.role != "admin":
         raise DomainError("forbidden", "Chỉ quản trị viên được làm việc này.", "Only administrators may do this.")

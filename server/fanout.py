@@ -63,6 +63,10 @@ class Conn:
         self.backlog_bytes = 0
         self.drainer: asyncio.Task[None] | None = None
 
+    def wants(self, zone: str | None) -> bool:
+        """Whether an event of ``zone`` (None: every zone) is for this client."""
+        return zone is None or not self.zone or self.zone == zone
+
     def send_nowait(self, text: str, message: MutableMapping[str, Any] | None = None) -> bool:
         """Write one text frame without waiting; False if the client is too far behind or gone.
 
@@ -132,9 +136,7 @@ class Fanout:
                 continue
             message = {"type": "websocket.send", "text": text}  # one ASGI message for all
             for conn in self.by_audience[audience].values():
-                if zone is not None and conn.zone and conn.zone != zone:
-                    continue
-                if not conn.send_nowait(text, message):
+                if conn.wants(zone) and not conn.send_nowait(text, message):
                     slow.append(conn)
         for conn in slow:
             self.remove(conn)

@@ -364,8 +364,7 @@ class Hub:
         size = 0
         for i in range(len(self.ring) - (self.state.seq - last), len(self.ring)):
             r = self.ring[i]
-            zone = event_zone(self.state, r.event)
-            if zone is not None and conn.zone and conn.zone != zone:
+            if not conn.wants(event_zone(self.state, r.event)):
                 continue
             text = self._encode_for(r, conn.audience)
             if text is not None:

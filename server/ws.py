@@ -63,7 +63,7 @@ def unauthenticated(detail_vi: str, detail_en: str) -> DomainError:
     return DomainError("unauthenticated", detail_vi, detail_en, "token")
 
 
-def authenticate(hello: Hello, services: Services, now: float) -> tuple[Actor, Audience, str, int | None]:
+def authenticate(hello: Hello, services: Services) -> tuple[Actor, Audience, str, int | None]:
     """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
     state = services.hub.state
     if hello.role in ("kiosk", "tv"):
@@ -74,9 +74,8 @@ def authenticate(hello: Hello, services: Services, now: float) -> tuple[Actor, A
         raise unauthenticated(
             "Thiết bị chưa được đăng ký hoặc mã thiết bị sai.", "This device is not registered or its token is wrong."
         )
-    session = services.sessions.get(hello.token, now)
-    account = state.staff.get(session.username) if session else None
-    if session is None or account is None or not account.active:
+    account = services.staff_for(hello.token)
+    if account is None:
         raise unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.", "The session is invalid or has expired.")
     if hello.role == "admin":
         if account.role != "admin":
@@ -156,9 +155,8 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_BAD_HELLO, exc.code)
         return
-    now = hub.clock()
     try:
-        actor, audience, zone, counter = authenticate(hello, services, now)
+        actor, audience, zone, counter = authenticate(hello, services)
     except DomainError as exc:
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
