@@ -90,12 +90,14 @@ class EventLog:
             await self._db.close()
             self._db = None
 
-    async def records(self, after: int = 0, batch: int = 5000) -> AsyncIterator[list[Record]]:
-        """All records with ``seq > after`` in order, in lists of up to ``batch``."""
+    async def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]:
+        """The records with ``after < seq <= until`` (no upper bound by default) in order, in
+        lists of up to ``batch``."""
         last = after
+        end = until if until is not None else 2**63 - 1
         while True:
             async with self.db.execute(
-                "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+                "SELECT seq, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", (last, end, batch)
             ) as cur:
                 rows = list(await cur.fetchall())
             if not rows:

@@ -172,12 +172,18 @@ class Hub:
         gc.disable()  # replay makes many objects that all live: collecting them is wasted time
         try:
             state = await self._from_snapshot() or QueueState(config=self.file_config)
-            async for records in self.log.records(after=state.seq):
+            start = state.seq
+            ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
+            async for records in self.log.records(after=start):
                 for r in records:
                     apply(state, r)
-            ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
-            async for records in self.log.records(after=max(0, state.seq - (self.ring.maxlen or 0))):
                 ring.extend(records)
+            missing = (ring.maxlen or 0) - len(ring)  # the resume window reaches back past the snapshot
+            if missing > 0 and start > 0:
+                earlier: list[ev.Record] = []
+                async for records in self.log.records(after=max(0, start - missing), until=start):
+                    earlier.extend(records)
+                ring.extendleft(reversed(earlier))
         finally:
             if collecting:
                 gc.enable()
@@ -346,11 +352,23 @@ class Hub:
         event = redact(record.event, audience, self.state.config)
         if event is None:
             return None
-        msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)
-        return encoder.encode(msg).decode()
+        return encoder.encode(EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)).decode()
 
     def _broadcast(self, record: ev.Record) -> None:
-        payloads = {a: self._encode_for(record, a) for a in AUDIENCES if self.fanout.by_audience[a]}
+        """Encode the event once per distinct form (most events look the same to every audience)."""
+        texts: dict[int, tuple[ev.AnyEvent, str]] = {}  # the event is kept so that its id stays unique
+        payloads: dict[Audience, str | None] = {}
+        for audience in AUDIENCES:
+            if not self.fanout.by_audience[audience]:
+                continue
+            event = redact(record.event, audience, self.state.config)
+            if event is None:
+                payloads[audience] = None
+                continue
+            if id(event) not in texts:
+                msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)
+                texts[id(event)] = (event, encoder.encode(msg).decode())
+            payloads[audience] = texts[id(event)][1]
         self.fanout.publish(payloads, event_zone(self.state, record.event))
 
     def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
