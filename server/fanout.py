@@ -128,15 +128,20 @@ class Fanout:
     def remove(self, conn: Conn) -> None:
         self.by_audience[conn.audience].pop(conn.id, None)
 
-    def publish(self, payloads: dict[Audience, str | None], zone: str | None) -> None:
-        """Send each audience its payload (None: not for them); skip screens of other zones."""
+    def publish(self, payloads: dict[Audience, str | None], zone: str | None, others: str | None = None) -> None:
+        """Send each audience its payload (None: not for them). Screens of other zones skip it, or
+        get ``others`` instead when given (the waiting counts the event changed)."""
         slow: list[Conn] = []
+        other_message = {"type": "websocket.send", "text": others} if others is not None else None
         for audience, text in payloads.items():
             if text is None:
                 continue
             message = {"type": "websocket.send", "text": text}  # one ASGI message for all
             for conn in self.by_audience[audience].values():
-                if conn.wants(zone) and not conn.send_nowait(text, message):
+                if conn.wants(zone):
+                    if not conn.send_nowait(text, message):
+                        slow.append(conn)
+                elif other_message is not None and not conn.send_nowait(other_message["text"], other_message):
                     slow.append(conn)
         for conn in slow:
             self.remove(conn)

@@ -33,7 +33,7 @@ from .domain.estimate import estimate
 from .domain.state import QueueState, apply
 from .eventlog import CommandRow, EventLog
 from .fanout import Conn, Fanout
-from .protocol import EventMsg, Snapshot, Welcome, encoder
+from .protocol import EventMsg, Snapshot, Waiting, Welcome, encoder
 from .views import AUDIENCES, Audience, event_zone, redact, snapshot
 
 log = logging.getLogger("server.hub")
@@ -125,6 +125,21 @@ def command_result(state: QueueState, command: cmd.AnyCommand, records: list[ev.
     return {"events": [ev.snake(type(r.event).__name__) for r in records if not isinstance(r.event, ev.DayStarted)]}
 
 
+def _services_touched(state: QueueState, event: ev.AnyEvent) -> set[str]:
+    """The services whose waiting count ``event`` may change."""
+    if isinstance(event, ev.DayStarted | ev.ConfigReplaced):
+        return {*(s.code for s in state.config.services), *state.waiting}
+    out: set[str] = set()
+    ticket = getattr(event, "ticket", None)
+    if isinstance(ticket, int) and ticket in state.tickets:
+        out.add(state.tickets[ticket].service)
+    for name in ("service", "to_service"):
+        code = getattr(event, name, None)
+        if isinstance(code, str) and code:
+            out.add(code)
+    return out
+
+
 class Hub:
     def __init__(
         self,
@@ -147,6 +162,7 @@ class Hub:
         self.replay_seconds = 0.0
         self.snapshot_every = snapshot_every
         self.snapshot_seq = 0
+        self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -272,6 +288,7 @@ class Hub:
                         item.future.set_exception(RuntimeError("internal error"))
 
     async def _run_batch(self, batch: list[Item]) -> None:
+        self._counts.clear()  # (a failed batch may have left some)
         state = self.state
         new: list[ev.Record] = []
         rows: list[CommandRow] = []
@@ -345,7 +362,13 @@ class Hub:
 
     def _apply(self, event: ev.Event, now: float, actor: str) -> ev.Record:
         record = ev.Record(seq=self.state.seq + 1, at=now, actor=actor, event=event)  # type: ignore[arg-type]
+        waiting = self.state.waiting
+        before = {s: len(waiting.get(s, ())) for s in _services_touched(self.state, record.event)}
         apply(self.state, record)
+        waiting = self.state.waiting
+        changed = {s: n for s, b in before.items() if (n := len(waiting.get(s, ()))) != b}
+        if changed:
+            self._counts[record.seq] = changed
         return record
 
     def _encode_for(self, record: ev.Record, audience: Audience) -> str | None:
@@ -358,6 +381,7 @@ class Hub:
         """Encode the event once per distinct form (most events look the same to every audience)."""
         texts: dict[int, tuple[ev.AnyEvent, str]] = {}  # the event is kept so that its id stays unique
         payloads: dict[Audience, str | None] = {}
+        counts = self._counts.get(record.seq)
         for audience in AUDIENCES:
             if not self.fanout.by_audience[audience]:
                 continue
@@ -366,10 +390,14 @@ class Hub:
                 payloads[audience] = None
                 continue
             if id(event) not in texts:
-                msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)
+                msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event, waiting=counts)
                 texts[id(event)] = (event, encoder.encode(msg).decode())
             payloads[audience] = texts[id(event)][1]
-        self.fanout.publish(payloads, event_zone(self.state, record.event))
+        zone = event_zone(self.state, record.event)
+        others = None  # what screens of other zones get instead: the counts, if they changed
+        if counts and zone is not None:
+            others = encoder.encode(Waiting(seq=record.seq, waiting=counts)).decode()
+        self.fanout.publish(payloads, zone, others)
 
     def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
         """The encoded events a client missed since ``last``, or None if it needs a snapshot:
@@ -399,6 +427,8 @@ class Hub:
         texts = [encoder.encode(welcome).decode()]
         if missed is not None:
             texts.extend(missed)
+            waiting = {s.code: len(self.state.waiting.get(s.code, ())) for s in self.state.config.services}
+            texts.append(encoder.encode(Waiting(seq=self.state.seq, waiting=waiting)).decode())
         else:
             view = snapshot(self.state, conn.audience, now, conn.zone)
             texts.append(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode())

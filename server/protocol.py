@@ -69,11 +69,20 @@ class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="type"):
     view: Any
 
 
-class EventMsg(msgspec.Struct, frozen=True, tag="event", tag_field="type"):
+class EventMsg(msgspec.Struct, frozen=True, tag="event", tag_field="type", omit_defaults=True):
     seq: int
     at: float
     actor: str
     event: AnyEvent
+    waiting: dict[str, int] | None = None  # waiting counts of the services this event changed
+
+
+class Waiting(msgspec.Struct, frozen=True, tag="waiting", tag_field="type"):
+    """How many wait per service, as of ``seq``: all services after a resume, else the changed ones
+    (sent to screens of other zones in place of an event they do not get)."""
+
+    seq: int
+    waiting: dict[str, int]
 
 
 class Ack(msgspec.Struct, frozen=True, tag="ack", tag_field="type"):

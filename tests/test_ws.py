@@ -55,6 +55,10 @@ async def test_ticket_from_kiosk_to_counter_to_the_right_tv(server: ServerProc) 
     assert (await lab.command({"type": "open_counter", "counter": 9}))["type"] == "ack"
     first = await tv2.next_event()
     assert first["event"]["type"] == "ticket_issued"  # issued tickets concern every zone
+    assert first["waiting"] == {first["event"]["service"]: 1}  # with the count it changed
+    instead = await tv2.recv()  # counter 4's call is not for floor 2, but the count it changed is
+    assert instead == {"type": "waiting", "seq": called["seq"], "waiting": {"N": 0}}
+    assert called["waiting"] == {"N": 0}
     nxt = await tv2.next_event()
     assert nxt["event"] == {**nxt["event"], "type": "counter_opened", "counter": 9}
     for c in (kiosk, tv1, tv2, counter, lab):
@@ -77,6 +81,9 @@ async def test_reconnect_gets_exactly_the_missed_events(server: ServerProc) -> N
     assert welcome["resumed"] is True and snap is None and welcome["seq"] == missed[-1]
     got = [(await tv.next_event())["seq"] for _ in missed]
     assert got == missed
+    counts = await tv.recv()  # then the waiting counts as of now, for every service
+    assert counts["type"] == "waiting" and counts["seq"] == missed[-1]
+    assert counts["waiting"]["A"] == 6 and counts["waiting"]["B"] == 0
     with pytest.raises(TimeoutError):
         await tv.recv(timeout=0.3)  # nothing more, nothing twice
     # a client from the future or too far behind gets a snapshot instead

@@ -144,6 +144,24 @@ class Privacy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     tv_name: Literal["hidden", "masked"] = "hidden"
 
 
+class Display(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How TV boards look. A screen's URL may override the columns, rows and theme."""
+
+    theme: Literal["multi", "mono"] = "multi"
+    columns: int = 0  # 0: chosen from the number of counters (at most 4)
+    rows: int = 0  # 0: chosen from the number of counters (at most 8)
+    marquee: str = ""
+    marquee_en: str = ""
+    marquee_position: Literal["top", "bottom"] = "bottom"
+    last_calls: int = 6
+    flash_seconds: int = 10
+
+
+class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    idle_seconds: int = 40  # back to the start screen after this long without a touch
+    show_wait: bool = True  # show people ahead and the estimated wait on the ticket screen
+
+
 class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=True):
     unit: Unit
     hours: Hours
@@ -154,6 +172,8 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     priority: PriorityPolicy = PriorityPolicy()
     queue: QueuePolicy = QueuePolicy()
     privacy: Privacy = Privacy()
+    display: Display = Display()
+    kiosk: Kiosk = Kiosk()
     version: int = 1
 
     def service(self, code: str) -> Service | None:
@@ -298,6 +318,15 @@ def validate_config(cfg: Config) -> Config:
         raise _err("priority.max_wait_minutes", "phải từ 1 phút trở lên", "must be at least 1 minute")
     if cfg.queue.max_recalls < 0:
         raise _err("queue.max_recalls", "không được âm", "must not be negative")
+    d = cfg.display
+    if not 0 <= d.columns <= 4:
+        raise _err("display.columns", "từ 0 (tự động) đến 4 cột", "between 0 (automatic) and 4 columns")
+    if not 0 <= d.rows <= 8:
+        raise _err("display.rows", "từ 0 (tự động) đến 8 hàng", "between 0 (automatic) and 8 rows")
+    if not 0 <= d.last_calls <= 20 or not 1 <= d.flash_seconds <= 60:
+        raise _err("display.last_calls", "từ 0 đến 20 số; nháy 1-60 giây", "0 to 20 calls; flash 1-60 seconds")
+    if not 5 <= cfg.kiosk.idle_seconds <= 600:
+        raise _err("kiosk.idle_seconds", "từ 5 đến 600 giây", "between 5 and 600 seconds")
     return cfg
 
 

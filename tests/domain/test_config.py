@@ -75,6 +75,12 @@ BAD = [
     ("priority", {"max_wait_minutes": 0}, "priority.max_wait_minutes"),
     ("priority", {"mode": "random"}, "priority.mode"),
     ("queue", {"max_recalls": -1}, "queue.max_recalls"),
+    ("display", {"columns": 5}, "display.columns"),
+    ("display", {"rows": 9}, "display.rows"),
+    ("display", {"last_calls": 21}, "display.last_calls"),
+    ("display", {"flash_seconds": 0}, "display.last_calls"),
+    ("display", {"theme": "neon"}, "display.theme"),
+    ("kiosk", {"idle_seconds": 2}, "kiosk.idle_seconds"),
     ("unit", DELETE, "(root)"),
 ]
 
