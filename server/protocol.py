@@ -42,7 +42,7 @@ class Cmd(msgspec.Struct, frozen=True, tag="cmd", tag_field="type", forbid_unkno
 
 class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_unknown_fields=True):
     id: str
-    what: Literal["queue", "ticket", "snapshot"]
+    what: Literal["queue", "ticket", "snapshot", "history"]
     counter: int | None = None
     label: str = ""
 

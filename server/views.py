@@ -209,3 +209,21 @@ def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] |
         est = estimate(state, t.id, now)
         out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
     return out
+
+
+def counter_history(state: QueueState, counter: int) -> list[dict[str, Any]]:
+    """Today's tickets that were called to a counter (the last call first)."""
+    mine = [t for t in state.tickets.values() if t.last_counter == counter and t.called_at is not None]
+    mine.sort(key=lambda t: t.called_at or 0.0, reverse=True)
+    return [
+        {
+            "label": t.label,
+            "service": t.service,
+            "status": t.status.value,
+            "called_at": t.called_at,
+            "started_at": t.started_at,
+            "finished_at": t.finished_at,
+            "recalls": t.recalls,
+        }
+        for t in mine
+    ]

@@ -38,7 +38,7 @@ from .protocol import (
     encoder,
     protocol_error,
 )
-from .views import Audience, queue_view, snapshot, ticket_status
+from .views import Audience, counter_history, queue_view, snapshot, ticket_status
 
 if TYPE_CHECKING:
     from .app import Services
@@ -222,6 +222,8 @@ def _query_fn(q: Query, audience: Audience, zone: str) -> Any:
             raise DomainError("forbidden", "Không được phép.", "Not allowed.")
         if q.counter is None or state.config.counter(q.counter) is None:
             raise DomainError("unknown_counter", "Hãy chọn một quầy hợp lệ.", "Choose a valid counter.", "counter")
+        if q.what == "history":
+            return counter_history(state, q.counter)
         return queue_view(state, q.counter, now)
 
     return run

@@ -19,6 +19,7 @@ import msgspec
 from .errors import ConfigError
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+CLOSE = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")  # a closing time may be the end of the day
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -224,9 +225,10 @@ def _minutes(text: str) -> int:
 
 
 def _check_day(field: str, day: DayHours) -> None:
-    for name in ("open", "close"):
-        if not HHMM.match(getattr(day, name)):
-            raise _err(f"{field}.{name}", "giờ phải có dạng HH:MM", "time must be HH:MM")
+    if not HHMM.match(day.open):
+        raise _err(f"{field}.open", "giờ phải có dạng HH:MM", "time must be HH:MM")
+    if not CLOSE.match(day.close):
+        raise _err(f"{field}.close", "giờ phải có dạng HH:MM (đến 24:00)", "time must be HH:MM (up to 24:00)")
     if _minutes(day.open) >= _minutes(day.close):
         raise _err(f"{field}.close", "giờ đóng phải sau giờ mở", "closing time must be after opening")
     for j, b in enumerate(day.breaks):

@@ -37,6 +37,7 @@ class Ticket(msgspec.Struct):
     priority_rejected: bool = False
     channel: str = "kiosk"
     counter: int | None = None
+    last_counter: int | None = None  # the counter it was last called to (kept after it leaves)
     target_counter: int | None = None
     recalls: int = 0
     transfers: int = 0
@@ -253,7 +254,7 @@ def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     _change(state, t, Action.CALL)
     c = state.counters[e.counter]
     c.current = t.id
-    t.counter = e.counter
+    t.counter = t.last_counter = e.counter
     t.target_counter = None
     t.called_at = at
     t.recalls = 0

@@ -46,6 +46,7 @@ BAD = [
     ("unit.timezone", "Mars/Olympus", "unit.timezone"),
     ("hours.mon.open", "7h", "hours.mon.open"),
     ("hours.mon.close", "06:00", "hours.mon.close"),
+    ("hours.mon.close", "24:01", "hours.mon.close"),
     ("hours.tue.breaks", [{"start": "12:00", "end": "11:00"}], "hours.tue.breaks[0]"),
     ("hours.tue.breaks", [{"start": "12", "end": "13:00"}], "hours.tue.breaks[0].start"),
     ("zones", [], "zones"),
@@ -133,6 +134,14 @@ def test_opening_hours(when: dt.datetime, expected: bool) -> None:
     assert is_open(cfg, when.replace(tzinfo=VN)) is expected
     # The same instant given in UTC is judged in the unit's time zone.
     assert is_open(cfg, when.replace(tzinfo=VN).astimezone(dt.UTC)) is expected
+
+
+def test_open_until_midnight() -> None:
+    day = {"open": "00:00", "close": "24:00"}
+    cfg = config_from_builtins(small_config_data(hours={"sun": day}))
+    assert is_open(cfg, dt.datetime(2026, 11, 29, 23, 59, 59, tzinfo=VN))
+    assert is_open(cfg, dt.datetime(2026, 11, 29, 0, 0, tzinfo=VN))
+    assert not is_open(cfg, dt.datetime(2026, 11, 30, 0, 0, tzinfo=VN))  # Monday: closed in the small config
 
 
 def test_counters_for_and_lookups() -> None:

@@ -1,0 +1,440 @@
+// The self-service kiosk: choose a service, identify (typed ID or BHYT number), declare a
+// priority group, get a number. Works without the hardware bridge; the chip card, QR camera,
+// face capture and printer arrive with it (docs/protocol.md for the server side).
+import { h, fill, $ } from "../shared/dom.js";
+import { t, addTexts, setLang, lang, onLang, pick, errorText, applyTexts } from "../shared/i18n.js";
+import { QueueSocket } from "../shared/socket.js";
+import { Board } from "../shared/board.js";
+import { connectionBadge } from "../shared/badge.js";
+import { deviceToken, forgetDeviceToken } from "../shared/device.js";
+import { unitHeader, renderClock } from "../shared/header.js";
+import { isOpen, dayHours } from "../shared/hours.js";
+import { validateNumber, PRIORITY_GROUPS } from "./identity.js";
+
+addTexts({
+  vi: {
+    "home.title": "Chọn dịch vụ để lấy số thứ tự",
+    "home.hint": "Chạm vào dịch vụ bạn cần",
+    "home.waiting": "Đang chờ: {n}",
+    "id.title": "Nhập số giấy tờ",
+    "id.method.id": "Số CCCD / định danh (12 số)",
+    "id.method.bhyt": "Số thẻ BHYT (15 ký tự)",
+    "id.count": "{n}/{max} ký tự",
+    "id.placeholder.id": "12 chữ số",
+    "id.placeholder.bhyt": "VD: DN4010123456789",
+    "id.none": "Tôi không mang giấy tờ",
+    "id.privacy": "Số giấy tờ chỉ dùng để đăng ký khám, không hiển thị trên màn hình chung.",
+    "key.clear": "Xóa hết",
+    "key.back": "Xóa",
+    "btn.back": "Quay lại",
+    "btn.next": "Tiếp tục",
+    "btn.home": "Về trang đầu",
+    "btn.take": "Lấy số",
+    "btn.done": "Xong",
+    "prio.title": "Bạn có thuộc đối tượng ưu tiên không?",
+    "prio.hint": "Chọn nếu có. Nhân viên sẽ xác nhận tại quầy.",
+    "prio.none": "Không, lấy số thường",
+    "prio.take": "Lấy số ưu tiên",
+    "busy": "Đang lấy số…",
+    "ticket.title": "Số thứ tự của bạn",
+    "ticket.counters": "Mời đến: {names}",
+    "ticket.ahead": "Số người chờ trước bạn: {n}",
+    "ticket.wait": "Thời gian chờ dự kiến: khoảng {n} phút",
+    "ticket.no_wait": "Chưa có quầy mở; vui lòng theo dõi màn hình gọi số.",
+    "ticket.pending": "Đối tượng ưu tiên bạn khai sẽ được nhân viên xác nhận tại quầy.",
+    "ticket.remember": "Vui lòng ghi nhớ hoặc chụp lại số này và theo dõi màn hình, loa gọi số.",
+    "ticket.at": "Lấy lúc {time}",
+    "ticket.back_in": "Tự động quay về sau {n} giây",
+    "dup.title": "Bạn đã có số cho dịch vụ này",
+    "dup.body": "Số của bạn: {label}. Mỗi người chỉ giữ một số cho mỗi dịch vụ.",
+    "closed.title": "Ngoài giờ làm việc",
+    "closed.body": "Kiosk tạm ngừng cấp số. Giờ làm việc:",
+    "closed.emergency": "Cấp cứu: vui lòng đến thẳng khoa Cấp cứu.",
+    "setup.title": "Kiosk chưa được đăng ký",
+    "setup.body": "Quản trị viên mở địa chỉ kiosk kèm mã thiết bị (…/kiosk/#token=…) hoặc dán mã vào đây.",
+    "setup.save": "Lưu mã thiết bị",
+    "loading": "Đang tải…",
+    "counter": "Quầy {n}",
+    "day.mon": "Thứ Hai", "day.tue": "Thứ Ba", "day.wed": "Thứ Tư", "day.thu": "Thứ Năm",
+    "day.fri": "Thứ Sáu", "day.sat": "Thứ Bảy", "day.sun": "Chủ nhật",
+  },
+  en: {
+    "home.title": "Choose a service to take a number",
+    "home.hint": "Touch the service you need",
+    "home.waiting": "Waiting: {n}",
+    "id.title": "Enter your document number",
+    "id.method.id": "Citizen ID number (12 digits)",
+    "id.method.bhyt": "Health insurance (BHYT) card (15 characters)",
+    "id.count": "{n}/{max} characters",
+    "id.placeholder.id": "12 digits",
+    "id.placeholder.bhyt": "e.g. DN4010123456789",
+    "id.none": "I have no document with me",
+    "id.privacy": "Your number is used only to register you and is never shown on public screens.",
+    "key.clear": "Clear",
+    "key.back": "Delete",
+    "btn.back": "Back",
+    "btn.next": "Continue",
+    "btn.home": "Start again",
+    "btn.take": "Get number",
+    "btn.done": "Done",
+    "prio.title": "Are you in a priority group?",
+    "prio.hint": "Choose if so. Staff will confirm at the counter.",
+    "prio.none": "No, a regular number",
+    "prio.take": "Get a priority number",
+    "busy": "Getting your number…",
+    "ticket.title": "Your number",
+    "ticket.counters": "Please go to: {names}",
+    "ticket.ahead": "People ahead of you: {n}",
+    "ticket.wait": "Estimated wait: about {n} minutes",
+    "ticket.no_wait": "No counter is open yet; please watch the call screen.",
+    "ticket.pending": "Staff will confirm your priority group at the counter.",
+    "ticket.remember": "Please remember or photograph this number and watch the screens and speakers.",
+    "ticket.at": "Taken at {time}",
+    "ticket.back_in": "Back to the start in {n} s",
+    "dup.title": "You already have a number for this service",
+    "dup.body": "Your number: {label}. Each person holds one number per service.",
+    "closed.title": "Outside working hours",
+    "closed.body": "The kiosk is not issuing numbers now. Working hours:",
+    "closed.emergency": "Emergency: please go straight to the Emergency department.",
+    "setup.title": "This kiosk is not registered",
+    "setup.body": "An administrator opens the kiosk address with its device token (…/kiosk/#token=…) or pastes the token here.",
+    "setup.save": "Save device token",
+    "loading": "Loading…",
+    "counter": "Counter {n}",
+    "day.mon": "Monday", "day.tue": "Tuesday", "day.wed": "Wednesday", "day.thu": "Thursday",
+    "day.fri": "Friday", "day.sat": "Saturday", "day.sun": "Sunday",
+  },
+});
+
+const board = new Board();
+const state = {
+  screen: "loading", // loading | setup | home | identify | priority | busy | ticket | duplicate | closed
+  service: "",
+  method: "id", // id | bhyt
+  value: "",
+  error: "",
+  declared: new Set(),
+  result: /** @type {any} */ (null),
+  duplicate: "",
+  lastTouch: Date.now(),
+};
+let token = deviceToken("kiosk");
+let socket = /** @type {QueueSocket|null} */ (null);
+let issueSeq = 0;
+
+function go(screen, extra = {}) {
+  Object.assign(state, { screen, error: "" }, extra);
+  render();
+}
+
+function reset() {
+  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "" });
+}
+
+// ---- screens ---------------------------------------------------------------------------------
+
+function render() {
+  const main = $("#screen");
+  main.dataset.screen = state.screen;
+  const cfg = board.config;
+  if (cfg && state.screen !== "setup") {
+    fill($("#unit"), unitHeader(cfg));
+    tickClock();
+  }
+  $("#lang").textContent = t("lang.switch");
+  const view = {
+    loading: () => h("p.center.muted", t("loading")),
+    setup: viewSetup,
+    home: viewHome,
+    identify: viewIdentify,
+    priority: viewPriority,
+    busy: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy"))),
+    ticket: viewTicket,
+    duplicate: viewDuplicate,
+    closed: viewClosed,
+  }[state.screen];
+  fill(main, view());
+  const focus = main.querySelector("[autofocus]");
+  if (focus instanceof HTMLElement) focus.focus();
+}
+
+function viewSetup() {
+  const input = h("input.token-input", { type: "text", autocomplete: "off", "aria-label": "token" });
+  return h("section.setup",
+    h("h1", t("setup.title")),
+    h("p", t("setup.body")),
+    input,
+    h("button.primary", { type: "button", on: { click: () => {
+      const v = /** @type {HTMLInputElement} */ (input).value.trim();
+      if (!v) return;
+      location.hash = `token=${encodeURIComponent(v)}`;
+      location.reload();
+    } } }, t("setup.save")));
+}
+
+function servicesByDepartment() {
+  const cfg = board.config;
+  const depts = [...cfg.departments].sort((a, b) => a.order - b.order);
+  const services = cfg.services.filter((s) => s.on_kiosk).sort((a, b) => a.order - b.order);
+  return depts
+    .map((d) => ({ dept: d, services: services.filter((s) => s.department === d.code) }))
+    .filter((g) => g.services.length);
+}
+
+function viewHome() {
+  const groups = servicesByDepartment();
+  return h("section.home",
+    h("h1.home-title", t("home.title")),
+    h("p.home-hint", t("home.hint")),
+    h("div.departments", groups.map(({ dept, services }) =>
+      h("section.department",
+        h("h2", pick(dept.name, dept.name_en)),
+        h("div.services", services.map((s) =>
+          h(`button.service.size-${s.size}`, {
+            type: "button",
+            style: { "--c": s.colour },
+            dataset: { service: s.code },
+            on: { click: () => go("identify", { service: s.code, value: "", method: "id" }) },
+          },
+          h("span.service-code", s.code),
+          h("span.service-name", pick(s.name, s.name_en)),
+          lang() === "vi" && s.name_en ? h("span.service-name-en", s.name_en) : null,
+          h("span.service-waiting", t("home.waiting", { n: board.waiting[s.code] ?? 0 })))))))));
+}
+
+function serviceTitle() {
+  const s = board.service(state.service);
+  return s ? h("div.chosen", { style: { "--c": s.colour } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
+}
+
+const MAX = { id: 12, bhyt: 15 };
+
+function viewIdentify() {
+  const input = /** @type {HTMLInputElement} */ (h("input.id-input", {
+    id: "id-input", type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false",
+    maxlength: 20, value: state.value, autofocus: true,
+    placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
+    "aria-invalid": state.error ? "true" : "false",
+    on: {
+      input: (e) => { state.value = /** @type {HTMLInputElement} */ (e.target).value; state.error = ""; updateCount(); },
+      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submitIdentity(); } },
+    },
+  }));
+  const count = h("div.id-count", { id: "id-count" });
+  const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
+  function updateCount() {
+    count.textContent = t("id.count", { n: state.value.replace(/\s/g, "").length, max: MAX[state.method] });
+    error.textContent = state.error;
+  }
+  updateCount();
+  const press = (k) => {
+    if (k === "back") state.value = state.value.slice(0, -1);
+    else if (k === "clear") state.value = "";
+    else if (state.value.length < 20) state.value += k;
+    state.error = "";
+    input.value = state.value;
+    updateCount();
+    input.focus();
+  };
+  const keys = state.method === "id"
+    ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+    : [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "clear", "back"];
+  const methods = ["id", "bhyt"].map((m) => h("button.tab", {
+    type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
+    on: { click: () => go("identify", { method: m, value: "" }) },
+  }, t(`id.method.${m}`)));
+  return h("section.identify",
+    serviceTitle(),
+    h("h1", t("id.title")),
+    h("div.tabs", { role: "tablist" }, methods),
+    h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)),
+    input, count, error,
+    h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
+      type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
+      on: { click: () => press(k) },
+    }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
+    h("p.muted.small", t("id.privacy")),
+    h("div.actions",
+      h("button.secondary", { type: "button", on: { click: reset } }, t("btn.back")),
+      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => go("priority", { value: "" }) } }, t("id.none")),
+      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: submitIdentity } }, t("btn.next"))));
+}
+
+function submitIdentity() {
+  const problem = validateNumber(state.method, state.value);
+  if (problem) {
+    state.error = t(problem.key, problem.params);
+    render();
+    return;
+  }
+  go("priority");
+}
+
+function viewPriority() {
+  const toggle = (g) => {
+    if (state.declared.has(g)) state.declared.delete(g); else state.declared.add(g);
+    render();
+  };
+  return h("section.priority",
+    state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
+    serviceTitle(),
+    h("h1", t("prio.title")),
+    h("p.muted", t("prio.hint")),
+    h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
+      type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
+      on: { click: () => toggle(g.code) },
+    }, h("span.group-icon", { "aria-hidden": "true" }, g.icon), pick(g.vi, g.en)))),
+    h("div.actions",
+      h("button.secondary", { type: "button", on: { click: () => go("identify") } }, t("btn.back")),
+      state.declared.size
+        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: issue } }, t("prio.take"))
+        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: issue } }, t("prio.none"))));
+}
+
+async function issue() {
+  if (!socket) return;
+  const value = state.value.replace(/\s/g, "").toUpperCase();
+  const identity = value
+    ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
+    : null;
+  const command = { type: "issue_ticket", service: state.service, channel: "kiosk", declared: [...state.declared] };
+  if (identity) command.identity = identity;
+  const mine = ++issueSeq;
+  go("busy");
+  try {
+    const ack = await socket.command(command, { timeout: 8000 });
+    if (mine !== issueSeq) return;
+    go("ticket", { result: ack.result, value: "", at: Date.now() });
+  } catch (err) {
+    if (mine !== issueSeq) return;
+    if (err.code === "duplicate_ticket") {
+      go("duplicate", { duplicate: err.field || "", value: "" });
+    } else if (["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"].includes(err.code)) {
+      state.screen = "identify";
+      state.error = errorText(err);
+      render();
+    } else {
+      state.screen = "priority";
+      state.error = errorText(err);
+      render();
+    }
+  }
+}
+
+function counterNames(numbers) {
+  return numbers.map((n) => {
+    const c = board.counterConfig(n);
+    return c ? pick(c.name, c.name_en) : t("counter", { n });
+  }).join(", ");
+}
+
+function viewTicket() {
+  const r = state.result;
+  const s = board.service(r.service);
+  const at = new Date(r.issued_at * 1000);
+  const showWait = board.config.kiosk?.show_wait !== false;
+  return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
+    h("h1", t("ticket.title")),
+    h("div.ticket-number", { id: "ticket-number" }, r.ticket),
+    h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
+    h("div.ticket-counters", t("ticket.counters", { names: counterNames(r.counters) })),
+    showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
+    showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: Math.max(1, Math.round(r.wait_minutes)) })) : null,
+    r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
+    h("div.ticket-at", t("ticket.at", { time: at.toLocaleTimeString(lang() === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" }) })),
+    h("p.ticket-remember", t("ticket.remember")),
+    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: reset } }, t("btn.done"))),
+    h("p.muted.small", { id: "back-in" }));
+}
+
+function viewDuplicate() {
+  return h("section.duplicate",
+    h("h1", t("dup.title")),
+    h("div.ticket-number", state.duplicate || "—"),
+    h("p", t("dup.body", { label: state.duplicate || "—" })),
+    h("div.actions", h("button.primary", { type: "button", on: { click: reset } }, t("btn.home"))));
+}
+
+function viewClosed() {
+  const cfg = board.config;
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  return h("section.closed",
+    h("h1", t("closed.title")),
+    h("p", t("closed.body")),
+    h("table.timetable", h("tbody", days.map((d) => {
+      const hours = cfg.hours[d];
+      return h("tr", h("th", t(`day.${d}`)), h("td", hours ? `${hours.open}–${hours.close}` + (hours.breaks?.length ? ` (${hours.breaks.map((b) => t("hours.break", { start: b.start, end: b.end })).join(", ")})` : "") : t("hours.closed_today")));
+    }))),
+    h("p.emergency", t("closed.emergency")));
+}
+
+// ---- time, idle, language ------------------------------------------------------------------------
+
+function tickClock() {
+  if (!board.config || !socket) return;
+  renderClock($("#clock"), board.config, socket.now());
+}
+
+function checkHours() {
+  if (!board.config || !socket) return;
+  const open = isOpen(board.config, socket.now());
+  if (!open && state.screen !== "closed" && state.screen !== "busy" && state.screen !== "setup") go("closed");
+  else if (open && state.screen === "closed") reset();
+}
+
+function checkIdle() {
+  const idle = (board.config?.kiosk?.idle_seconds ?? 40) * 1000;
+  if (["home", "closed", "setup", "loading", "busy"].includes(state.screen)) return;
+  const left = Math.ceil((idle - (Date.now() - state.lastTouch)) / 1000);
+  const backIn = document.getElementById("back-in");
+  if (backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
+  if (left <= 0) reset();
+}
+
+for (const ev of ["pointerdown", "keydown"]) {
+  document.addEventListener(ev, () => { state.lastTouch = Date.now(); }, { capture: true });
+}
+$("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
+onLang(() => { applyTexts(); render(); });
+
+// ---- connection ---------------------------------------------------------------------------------
+
+function start() {
+  if (!token) {
+    go("setup");
+    return;
+  }
+  socket = new QueueSocket({ hello: () => ({ role: "kiosk", token }), name: "kiosk" });
+  document.body.append(connectionBadge(socket));
+  socket.on("snapshot", (msg) => {
+    board.snapshot(msg);
+    if (state.screen === "loading") reset();
+    else render();
+    checkHours();
+  });
+  socket.on("event", (msg) => {
+    board.apply(msg);
+    if (msg.event.type === "config_replaced" || state.screen === "home") render();
+  });
+  socket.on("waiting", (msg) => {
+    board.setWaiting(msg);
+    if (state.screen === "home") render();
+  });
+  socket.on("status", (s) => {
+    if (s === "refused") {
+      forgetDeviceToken("kiosk");
+      token = "";
+      socket?.stop();
+      go("setup");
+    }
+  });
+  socket.start();
+  setInterval(() => { tickClock(); checkIdle(); }, 1000);
+  setInterval(checkHours, 15000);
+}
+
+render();
+start();
+
+// exposed for the end-to-end tests and for support staff at the console
+Object.assign(window, { kiosk: { state, board, dayHours } });

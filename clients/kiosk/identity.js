@@ -1,0 +1,55 @@
+// What the kiosk checks before sending a typed number (the server checks again: it is the rule).
+// The messages say exactly what is wrong, so the patient can fix it.
+import { addTexts } from "../shared/i18n.js";
+
+/** Priority groups a patient may declare at the kiosk (Law 15/2023 Art. 3(2)); staff confirm. */
+export const PRIORITY_GROUPS = [
+  { code: "elderly_75", icon: "👴", vi: "Người từ 75 tuổi trở lên", en: "Aged 75 or over" },
+  { code: "pregnant", icon: "🤰", vi: "Phụ nữ có thai", en: "Pregnant" },
+  { code: "child_under_6", icon: "🧒", vi: "Trẻ em dưới 6 tuổi", en: "Child under 6" },
+  { code: "disability_severe", icon: "♿", vi: "Người khuyết tật nặng", en: "Severe disability" },
+  { code: "disability_extreme", icon: "♿", vi: "Người khuyết tật đặc biệt nặng", en: "Extremely severe disability" },
+  { code: "revolutionary_merit", icon: "🎖", vi: "Người có công với cách mạng", en: "Person with revolutionary merit" },
+];
+
+addTexts({
+  vi: {
+    "idv.empty": "Vui lòng nhập số giấy tờ, hoặc chọn \u201cTôi không mang giấy tờ\u201d.",
+    "idv.id_chars": "Số định danh chỉ gồm chữ số 0–9 (có ký tự không hợp lệ: {bad}).",
+    "idv.id_length": "Số định danh cần đúng 12 chữ số; bạn đã nhập {n}.",
+    "idv.bhyt_length": "Số thẻ BHYT gồm đúng 15 ký tự; bạn đã nhập {n}.",
+    "idv.bhyt_letters": "Số thẻ BHYT bắt đầu bằng 2 chữ cái (ví dụ DN, HT, GD).",
+    "idv.bhyt_level": "Ký tự thứ 3 của thẻ BHYT là mức hưởng, từ 1 đến 5.",
+    "idv.bhyt_digits": "Sau mức hưởng, thẻ BHYT chỉ gồm 12 chữ số.",
+  },
+  en: {
+    "idv.empty": "Please enter your document number, or choose \u201cI have no document with me\u201d.",
+    "idv.id_chars": "The ID number has digits 0–9 only (not allowed: {bad}).",
+    "idv.id_length": "The ID number has exactly 12 digits; you entered {n}.",
+    "idv.bhyt_length": "The BHYT card number has exactly 15 characters; you entered {n}.",
+    "idv.bhyt_letters": "A BHYT card number starts with 2 letters (e.g. DN, HT, GD).",
+    "idv.bhyt_level": "The 3rd character of a BHYT number is the benefit level, 1 to 5.",
+    "idv.bhyt_digits": "After the benefit level, a BHYT number has 12 digits only.",
+  },
+});
+
+/**
+ * The problem with a typed number, or null if it is well-formed.
+ * @param {"id"|"bhyt"} method @param {string} raw
+ * @returns {{key: string, params?: Record<string, any>}|null}
+ */
+export function validateNumber(method, raw) {
+  const value = raw.replace(/\s/g, "").toUpperCase();
+  if (!value) return { key: "idv.empty" };
+  if (method === "id") {
+    const bad = [...new Set(value.replace(/[0-9]/g, ""))].join(" ");
+    if (bad) return { key: "idv.id_chars", params: { bad } };
+    if (value.length !== 12) return { key: "idv.id_length", params: { n: value.length } };
+    return null;
+  }
+  if (value.length !== 15) return { key: "idv.bhyt_length", params: { n: value.length } };
+  if (!/^[A-Z]{2}/.test(value)) return { key: "idv.bhyt_letters" };
+  if (!/^[A-Z]{2}[1-5]/.test(value)) return { key: "idv.bhyt_level" };
+  if (!/^[A-Z]{2}[1-5][0-9]{12}$/.test(value)) return { key: "idv.bhyt_digits" };
+  return null;
+}

@@ -1,0 +1,203 @@
+// The board: what a screen knows of the queue, folded from a snapshot and the events after it
+// (docs/protocol.md). Used by the TV, the counter and the kiosk; the staff-only parts (tickets
+// with identity) are filled only for staff.
+
+/**
+ * @typedef {{number: number, status: string, zone: string, online: boolean, pause_reason: string,
+ *   current: string|null, current_service: string|null, current_status: string|null, served: number,
+ *   staff?: string, parked?: string[]}} CounterView
+ * @typedef {{kind: string, label?: string, counter?: number, service?: string, at: number, seq: number}} Change
+ */
+
+export class Board {
+  constructor() {
+    this.config = null;
+    this.day = "";
+    this.openNow = true;
+    /** @type {Map<number, CounterView>} */
+    this.counters = new Map();
+    /** @type {Record<string, number>} */
+    this.waiting = {};
+    /** @type {Array<{ticket: number, label: string, counter: number, service: string, at: number}>} */
+    this.lastCalls = [];
+    /** @type {Map<number, any>} staff only: today's open tickets by id */
+    this.tickets = new Map();
+    this.staff = false;
+    this.zone = "";
+  }
+
+  /** @param {{seq: number, view: any}} msg @param {string} [zone] */
+  snapshot(msg, zone = "") {
+    const v = msg.view;
+    this.zone = zone;
+    this.config = v.config;
+    this.day = v.day;
+    this.openNow = v.open_now;
+    this.counters = new Map(v.counters.map((c) => [c.number, { ...c }]));
+    this.waiting = { ...v.waiting };
+    this.lastCalls = [...v.last_calls].reverse(); // newest first
+    this.staff = Array.isArray(v.tickets);
+    this.tickets = new Map((v.tickets || []).map((t) => [t.id, { ...t }]));
+  }
+
+  /** The configured counter. @param {number} n */
+  counterConfig(n) {
+    return this.config?.counters.find((c) => c.number === n) || null;
+  }
+
+  /** @param {string} code */
+  service(code) {
+    return this.config?.services.find((s) => s.code === code) || null;
+  }
+
+  /** The service of a label ("A012" -> "A"), from the configured codes. @param {string} label */
+  serviceOfLabel(label) {
+    const code = label.replace(/\d+$/, "");
+    return this.service(code) ? code : null;
+  }
+
+  /** Counters to show, in number order (a zoned screen sees only its zone). */
+  counterList() {
+    return [...this.counters.values()].sort((a, b) => a.number - b.number);
+  }
+
+  ticketByLabel(label) {
+    for (const t of this.tickets.values()) if (t.label === label) return t;
+    return null;
+  }
+
+  /** @param {{waiting: Record<string, number>}} msg */
+  setWaiting(msg) {
+    Object.assign(this.waiting, msg.waiting);
+  }
+
+  /**
+   * Apply one event message; returns what changed for the page to animate (or null).
+   * @returns {Change|null}
+   */
+  apply(msg) {
+    const e = msg.event;
+    if (msg.waiting) Object.assign(this.waiting, msg.waiting);
+    const c = typeof e.counter === "number" ? this.counters.get(e.counter) : undefined;
+    const change = { kind: e.type, label: e.label, counter: e.counter, service: e.service, at: msg.at, seq: msg.seq };
+    const leave = (counter, label) => {
+      if (counter && counter.current === label) {
+        counter.current = null;
+        counter.current_service = null;
+        counter.current_status = null;
+      }
+    };
+    switch (e.type) {
+      case "day_started":
+        this.day = e.day;
+        for (const k of this.counters.values()) {
+          leave(k, k.current);
+          k.served = 0;
+          if (k.parked) k.parked = [];
+        }
+        this.lastCalls = [];
+        this.tickets.clear();
+        break;
+      case "config_replaced":
+        this.replaceConfig(e.config);
+        break;
+      case "counter_opened":
+        if (c) { c.status = "open"; c.pause_reason = ""; if (this.staff) c.staff = e.staff; }
+        break;
+      case "counter_closed":
+        if (c) { c.status = "closed"; c.pause_reason = ""; }
+        break;
+      case "counter_paused":
+        if (c) { c.status = "paused"; c.pause_reason = e.reason; }
+        break;
+      case "counter_resumed":
+        if (c) { c.status = "open"; c.pause_reason = ""; }
+        break;
+      case "ticket_issued":
+        if (this.staff) this.tickets.set(e.ticket, {
+          id: e.ticket, label: e.label, service: e.service, status: "waiting", issued_at: msg.at,
+          priority: e.priority, priority_pending: e.priority_pending, counter: null, target_counter: null,
+          recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
+        });
+        break;
+      case "ticket_called":
+      case "ticket_unparked": {
+        const service = e.service || this.tickets.get(e.ticket)?.service || this.serviceOfLabel(e.label);
+        change.service = service;
+        if (c) {
+          c.current = e.label;
+          c.current_service = service;
+          c.current_status = "called";
+          if (c.parked) c.parked = c.parked.filter((l) => l !== e.label);
+        }
+        this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at: msg.at },
+          ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
+        this.updateTicket(e.ticket, {
+          status: "called", counter: e.counter, target_counter: null,
+          ...(e.rule ? { call_rule: e.rule, call_reason_vi: e.reason_vi, call_reason_en: e.reason_en } : {}),
+        });
+        break;
+      }
+      case "ticket_recalled":
+        change.service = c?.current_service || this.serviceOfLabel(e.label);
+        if (c) c.current_status = "called";
+        this.updateTicket(e.ticket, { recalls: e.count });
+        break;
+      case "service_started":
+        if (c && c.current === e.label) c.current_status = "serving";
+        this.updateTicket(e.ticket, { status: "serving" });
+        break;
+      case "service_finished":
+        leave(c, e.label);
+        if (c) c.served += 1;
+        this.tickets.delete(e.ticket);
+        break;
+      case "ticket_missed":
+        leave(c, e.label);
+        this.updateTicket(e.ticket, { status: "missed", counter: null });
+        break;
+      case "ticket_parked":
+        leave(c, e.label);
+        if (c && c.parked) c.parked.push(e.label);
+        this.updateTicket(e.ticket, { status: "parked" });
+        break;
+      case "ticket_transferred":
+        if (typeof e.from_counter === "number") leave(this.counters.get(e.from_counter), e.label);
+        this.updateTicket(e.ticket, { status: "waiting", service: e.to_service, counter: null, target_counter: e.to_counter });
+        break;
+      case "ticket_reactivated":
+        this.updateTicket(e.ticket, { status: "waiting", counter: null });
+        break;
+      case "ticket_cancelled":
+        for (const k of this.counters.values()) leave(k, e.label);
+        this.tickets.delete(e.ticket);
+        break;
+      case "priority_reviewed":
+        this.updateTicket(e.ticket, { priority: e.confirmed ? e.groups : [], priority_pending: false });
+        break;
+      default:
+        return null;
+    }
+    return change;
+  }
+
+  updateTicket(id, fields) {
+    const t = this.tickets.get(id);
+    if (t) Object.assign(t, fields);
+  }
+
+  replaceConfig(config) {
+    this.config = config;
+    const keep = new Map();
+    for (const cc of config.counters) {
+      if (this.zone && cc.zone !== this.zone) continue;
+      const old = this.counters.get(cc.number);
+      keep.set(cc.number, old ? { ...old, zone: cc.zone, online: cc.online } : {
+        number: cc.number, status: "closed", zone: cc.zone, online: cc.online, pause_reason: "",
+        current: null, current_service: null, current_status: null, served: 0, staff: "", parked: [],
+      });
+    }
+    this.counters = keep;
+    for (const s of config.services) if (!(s.code in this.waiting)) this.waiting[s.code] = 0;
+  }
+}

@@ -1,0 +1,56 @@
+// DOM helpers. Data never goes through innerHTML: text is set with textContent, attributes
+// one by one, so a patient's name or a configured service name cannot inject markup.
+
+/**
+ * Build an element.
+ * @param {string} tag  tag name, optionally with classes: "div.card.big"
+ * @param {Record<string, any>|string|Node|null} [props]  attributes (or the first child); `on` = {event: handler}; `dataset`; `style` (object)
+ * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props, ...children) {
+  if (props !== null && props !== undefined && (typeof props !== "object" || props instanceof Node || Array.isArray(props))) {
+    children.unshift(props); // no attributes: the second argument is a child
+    props = null;
+  }
+  const [name, ...classes] = tag.split(".");
+  const el = document.createElement(name || "div");
+  if (classes.length) el.classList.add(...classes);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "style") for (const [k, v] of Object.entries(value)) el.style.setProperty(k, String(v));
+    else if (key === "class") el.classList.add(...String(value).split(/\s+/).filter(Boolean));
+    else if (key === "text") el.textContent = String(value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** @param {Node} el @param {any[]} children */
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replace an element's children. @param {Element} el @param {...any} children */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** @param {string} selector @param {ParentNode} [root] @returns {HTMLElement} */
+export function $(selector, root = document) {
+  const el = root.querySelector(selector);
+  if (!el) throw new Error(`missing element ${selector}`);
+  return /** @type {HTMLElement} */ (el);
+}
+
+/** Two digits. @param {number} n */
+export const pad2 = (n) => String(n).padStart(2, "0");
