@@ -8,7 +8,7 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
-import { isOpen, dayHours } from "../shared/hours.js";
+import { isOpen, dayHours, hhmm } from "../shared/hours.js";
 import { validateNumber, PRIORITY_GROUPS } from "./identity.js";
 
 addTexts({
@@ -331,7 +331,6 @@ function counterNames(numbers) {
 function viewTicket() {
   const r = state.result;
   const s = board.service(r.service);
-  const at = new Date(r.issued_at * 1000);
   const showWait = board.config.kiosk?.show_wait !== false;
   return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
     h("h1", t("ticket.title")),
@@ -341,7 +340,7 @@ function viewTicket() {
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: Math.max(1, Math.round(r.wait_minutes)) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
-    h("div.ticket-at", t("ticket.at", { time: at.toLocaleTimeString(lang() === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" }) })),
+    h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     h("p.ticket-remember", t("ticket.remember")),
     h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: reset } }, t("btn.done"))),
     h("p.muted.small", { id: "back-in" }));

@@ -3,7 +3,7 @@
 
 /**
  * Build an element.
- * @param {string} tag  tag name, optionally with classes: "div.card.big"
+ * @param {string} tag  tag name, optionally with classes and an id: "div.card.big#main"
  * @param {Record<string, any>|string|Node|null} [props]  attributes (or the first child); `on` = {event: handler}; `dataset`; `style` (object)
  * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
  * @returns {HTMLElement}
@@ -13,9 +13,11 @@ export function h(tag, props, ...children) {
     children.unshift(props); // no attributes: the second argument is a child
     props = null;
   }
-  const [name, ...classes] = tag.split(".");
+  const [spec, id] = tag.split("#");
+  const [name, ...classes] = spec.split(".");
   const el = document.createElement(name || "div");
   if (classes.length) el.classList.add(...classes);
+  if (id) el.id = id;
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);

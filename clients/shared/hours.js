@@ -41,3 +41,9 @@ export function isOpen(config, epoch) {
   if (!(minutes(hours.open) <= m && m < minutes(hours.close))) return false;
   return !(hours.breaks || []).some((b) => minutes(b.start) <= m && m < minutes(b.end));
 }
+
+/** "HH:MM" of an instant in the unit's time zone. @param {number} epoch @param {any} config */
+export function hhmm(epoch, config) {
+  const p = localParts(epoch, config.unit.timezone);
+  return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
+}
