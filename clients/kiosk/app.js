@@ -283,7 +283,7 @@ function viewPriority() {
     h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
       type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
       on: { click: () => toggle(g.code) },
-    }, h("span.group-icon", { "aria-hidden": "true" }, g.icon), pick(g.vi, g.en)))),
+    }, h("span.group-check", { "aria-hidden": "true" }), pick(g.vi, g.en)))),
     h("div.actions",
       h("button.secondary", { type: "button", on: { click: () => go("identify") } }, t("btn.back")),
       state.declared.size

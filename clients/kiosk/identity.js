@@ -4,12 +4,12 @@ import { addTexts } from "../shared/i18n.js";
 
 /** Priority groups a patient may declare at the kiosk (Law 15/2023 Art. 3(2)); staff confirm. */
 export const PRIORITY_GROUPS = [
-  { code: "elderly_75", icon: "👴", vi: "Người từ 75 tuổi trở lên", en: "Aged 75 or over" },
-  { code: "pregnant", icon: "🤰", vi: "Phụ nữ có thai", en: "Pregnant" },
-  { code: "child_under_6", icon: "🧒", vi: "Trẻ em dưới 6 tuổi", en: "Child under 6" },
-  { code: "disability_severe", icon: "♿", vi: "Người khuyết tật nặng", en: "Severe disability" },
-  { code: "disability_extreme", icon: "♿", vi: "Người khuyết tật đặc biệt nặng", en: "Extremely severe disability" },
-  { code: "revolutionary_merit", icon: "🎖", vi: "Người có công với cách mạng", en: "Person with revolutionary merit" },
+  { code: "elderly_75", vi: "Người từ 75 tuổi trở lên", en: "Aged 75 or over" },
+  { code: "pregnant", vi: "Phụ nữ có thai", en: "Pregnant" },
+  { code: "child_under_6", vi: "Trẻ em dưới 6 tuổi", en: "Child under 6" },
+  { code: "disability_severe", vi: "Người khuyết tật nặng", en: "Severe disability" },
+  { code: "disability_extreme", vi: "Người khuyết tật đặc biệt nặng", en: "Extremely severe disability" },
+  { code: "revolutionary_merit", vi: "Người có công với cách mạng", en: "Person with revolutionary merit" },
 ];
 
 addTexts({

@@ -1,0 +1,89 @@
+"""Helpers for the browser tests and the screenshot script: Debian's Chromium driven by
+Playwright, and demo configurations that are open at any hour (or closed today)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "config" / "demo.toml"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    path = chromium_path()
+    if path is None:
+        raise FileNotFoundError("chromium not found (apt-get install chromium, or set CHROMIUM)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+EXPECTED_CONSOLE = ("Failed to load resource", "WebSocket connection to")  # the browser's own network notes
+
+
+def watch(page: Page, errors: list[str]) -> Page:
+    """Collect the page's script errors (a test fails on any)."""
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not any(x in message.text for x in EXPECTED_CONSOLE):
+            errors.append(message.text)
+
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    page.on("console", console)
+    return page
+
+
+def config_text(*, extra_counters: int = 0, closed_today: bool = False) -> str:
+    """The demo configuration, open all day every day (or closed by a holiday today), with
+    optional extra counters on the ground floor (for a full 4 x 8 board)."""
+    text = DEMO.read_text()
+    start, end = text.index("[hours]"), text.index("[[zones]]")
+    hours = "[hours]\n" + "".join(
+        f'{d} = {{ open = "00:00", close = "24:00" }}\n' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    if closed_today:
+        today = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        days = [today, today + dt.timedelta(days=1)]  # and tomorrow, in case midnight passes
+        hours += "holidays = [" + ", ".join(f'{{ date = {d.isoformat()}, name = "Ngày thử" }}' for d in days) + "]\n"
+    text = text[:start] + hours + "\n" + text[end:]
+    for i in range(extra_counters):
+        n = 13 + i
+        services = ["A", "B", "N", "NG", "S", "NH", "T", "R"][i % 8]
+        text += (
+            f'\n[[counters]]\nnumber = {n}\nname = "Quầy {n}"\nname_en = "Counter {n}"\nzone = "tang-1"\n'
+            f'services = [{{ code = "{services}" }}]\n'
+        )
+    return text
+
+
+def write_config(directory: Path, **kw: bool | int) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "config.toml"
+    path.write_text(config_text(**kw))  # type: ignore[arg-type]
+    return path

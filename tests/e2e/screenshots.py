@@ -1,0 +1,144 @@
+"""Screenshots of what patients and staff see, for reviewers: ``scripts/screenshots [DIR]``
+(default ``docs/screenshots/``). Starts demo servers (open at any hour; one with 32 counters on
+the ground floor), fills them with a morning's worth of synthetic tickets and calls, and saves
+the kiosk (portrait and landscape), the counter and the TV boards (few counters, 4 x 8, 4K)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+from websockets.sync.client import ClientConnection, connect
+
+from ..server_harness import ServerProc
+from .pages import ROOT, chromium, write_config
+
+_ids = itertools.count(1)
+
+
+def command(ws: ClientConnection, body: dict[str, Any]) -> dict[str, Any]:
+    n = next(_ids)
+    ws.send(json.dumps({"type": "cmd", "id": f"s{n}", "key": f"shot-{n}", "command": body}))
+    while True:
+        msg = json.loads(ws.recv(timeout=10))
+        if msg.get("id") == f"s{n}":
+            return dict(msg)
+
+
+def seed(site: ServerProc, calls: list[int], pause: int | None = None) -> None:
+    """Tickets for most services, counters opened and called, one counter paused."""
+    with connect(site.ws_url) as ws:
+        ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
+        while json.loads(ws.recv(timeout=10))["type"] != "snapshot":
+            pass
+        services = ["A"] * 9 + ["B"] * 4 + ["N"] * 5 + ["NG", "S", "NH", "T", "R"] * 2 + ["X"] * 6 + ["H", "TN", "TH"] * 2
+        for i, code in enumerate(services):
+            declared = ["pregnant"] if i % 7 == 3 else []
+            command(ws, {"type": "issue_ticket", "service": code, "declared": declared})
+        for n in calls:
+            command(ws, {"type": "open_counter", "counter": n})
+            command(ws, {"type": "call_next", "counter": n})
+        if pause is not None:
+            command(ws, {"type": "open_counter", "counter": pause})
+            command(ws, {"type": "pause_counter", "counter": pause, "reason": "Nghỉ giải lao"})
+
+
+def page(browser: Browser, url: str, width: int, height: int) -> Page:
+    p = browser.new_page(viewport={"width": width, "height": height})
+    p.goto(url)
+    expect(p.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    return p
+
+
+def shoot(p: Page, out: Path, name: str) -> None:
+    p.wait_for_timeout(400)  # fonts and the first animation frame
+    p.screenshot(path=str(out / f"{name}.png"))
+    print(f"saved {out / name}.png")
+
+
+def demo_site(work: Path, out: Path, browser: Browser) -> None:
+    site = ServerProc(work / "demo", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(write_config(work / "demo-config"))).start()
+    try:
+        seed(site, calls=[1, 2, 4, 5, 9, 11], pause=6)
+        tokens = site.device_tokens()
+        kiosk_url = f"{site.http}/kiosk/#token={tokens['kiosk-1']}"
+        k = page(browser, kiosk_url, 1080, 1920)
+        shoot(k, out, "kiosk-portrait")
+        k.click('[data-service="N"]')
+        k.locator("#id-input").fill("07918800012")
+        k.click("[data-action=next]")
+        shoot(k, out, "kiosk-portrait-wrong-id")
+        k.locator("#id-input").fill("079188000123")
+        k.click("[data-action=next]")
+        k.click('[data-group="elderly_75"]')
+        shoot(k, out, "kiosk-portrait-priority")
+        k.click("[data-action=take]")
+        expect(k.locator("#ticket-number")).to_be_visible()
+        shoot(k, out, "kiosk-portrait-ticket")
+        k.close()
+        k = page(browser, kiosk_url, 1920, 1080)
+        shoot(k, out, "kiosk-landscape")
+        k.click("#lang")
+        shoot(k, out, "kiosk-landscape-english")
+        k.close()
+
+        c = browser.new_page(viewport={"width": 1280, "height": 800})
+        c.goto(f"{site.http}/counter/")
+        shoot(c, out, "counter-login")
+        c.fill("#username", "admin")
+        c.fill("#password", site.env["QUEUE_ADMIN_PASSWORD"])
+        c.click("button[type=submit]")
+        c.click('[data-counter="1"]')
+        expect(c.locator("#current-number")).not_to_have_text("—")
+        expect(c.locator("#waiting-list")).to_be_visible()
+        shoot(c, out, "counter")
+        c.close()
+
+        tv = page(browser, f"{site.http}/tv/#token={tokens['tv-tang-1']}", 1920, 1080)
+        shoot(tv, out, "tv-ground-floor")
+        tv.close()
+        tv = page(browser, f"{site.http}/tv/?theme=mono#token={tokens['tv-tang-2']}", 1920, 1080)
+        shoot(tv, out, "tv-few-counters-mono")
+        tv.close()
+    finally:
+        site.kill()
+
+
+def big_site(work: Path, out: Path, browser: Browser) -> None:
+    config = write_config(work / "big-config", extra_counters=24)
+    text = config.read_text().replace(
+        "[privacy]",
+        '[display]\nmarquee = "Vui lòng giữ trật tự và theo dõi số thứ tự trên màn hình."\n'
+        'marquee_en = "Please keep quiet and watch for your number."\nmarquee_position = "top"\n\n[privacy]',
+    )
+    config.write_text(text)
+    site = ServerProc(work / "big", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        seed(site, calls=[1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 18], pause=19)
+        token = site.device_tokens()["tv-tang-1"]
+        tv = page(browser, f"{site.http}/tv/#token={token}", 1920, 1080)
+        shoot(tv, out, "tv-4x8")
+        tv.close()
+        tv = page(browser, f"{site.http}/tv/#token={token}", 3840, 2160)
+        shoot(tv, out, "tv-4x8-3840x2160")
+        tv.close()
+    finally:
+        site.kill()
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
+        demo_site(Path(tmp), out, browser)
+        big_site(Path(tmp), out, browser)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

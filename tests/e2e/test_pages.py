@@ -1,0 +1,306 @@
+"""The kiosk, counter and TV pages in headless Chromium against a real server (issue 3).
+
+A patient takes a number by typed ID, a counter calls it, the TVs of that zone flash it within a
+second and the other zone's TV does not; pause and resume show on the TV; after the server is
+killed and restarted every page comes back to the right state without a reload; bad input at
+the kiosk is refused with a clear message and no ticket.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from ..server_harness import ServerProc
+from .pages import watch, write_config
+
+pytestmark = pytest.mark.browser
+
+ID_1 = "001099012345"  # synthetic
+ID_2 = "079188000123"  # synthetic
+
+
+@pytest.fixture
+def errors() -> Iterator[list[str]]:
+    found: list[str] = []
+    yield found
+    assert not found, f"script errors in the pages: {found}"
+
+
+def tv_url(site: ServerProc, token: str, query: str = "") -> str:
+    return f"{site.http}/tv/{query}#token={token}"
+
+
+def open_page(browser: Browser, url: str, errors: list[str], width: int = 1920, height: int = 1080) -> Page:
+    page = watch(browser.new_page(viewport={"width": width, "height": height}), errors)
+    page.goto(url)
+    expect(page.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    return page
+
+
+def open_kiosk(browser: Browser, site: ServerProc, errors: list[str], portrait: bool = True) -> Page:
+    token = site.device_tokens()["kiosk-1"]
+    w, h = (1080, 1920) if portrait else (1920, 1080)
+    page = open_page(browser, f"{site.http}/kiosk/#token={token}", errors, w, h)
+    expect(page.locator("[data-service=A]")).to_be_visible()
+    assert "token" not in page.url  # the token leaves the address bar once stored
+    return page
+
+
+def open_counter(browser: Browser, site: ServerProc, errors: list[str], counter: int) -> Page:
+    page = watch(browser.new_page(viewport={"width": 1280, "height": 800}), errors)
+    page.goto(f"{site.http}/counter/")
+    page.fill("#username", "admin")
+    page.fill("#password", site.env["QUEUE_ADMIN_PASSWORD"])
+    page.click("button[type=submit]")
+    page.click(f'[data-counter="{counter}"]')
+    expect(page.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    return page
+
+
+def take_ticket(kiosk: Page, service: str, number: str, method: str = "id") -> str:
+    kiosk.click(f'[data-service="{service}"]')
+    if method == "bhyt":
+        kiosk.click('[data-method="bhyt"]')
+    kiosk.locator("#id-input").fill(number)
+    kiosk.click("[data-action=next]")
+    kiosk.click("[data-action=take]")
+    label = kiosk.locator("#ticket-number")
+    expect(label).to_be_visible()
+    return label.inner_text()
+
+
+def register_tv(site: ServerProc, device: str, zone: str) -> str:
+    status, body = site.post(
+        "/api/devices", {"device": device, "kind": "tv", "name": device, "zone": zone}, site.login()
+    )
+    assert status == 201, body
+    return str(body["token"])
+
+
+def test_typed_id_to_counter_to_the_zone_tvs(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    tokens = site.device_tokens()
+    tv1 = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors)
+    tv1b = open_page(browser, tv_url(site, register_tv(site, "tv-tang-1-b", "tang-1")), errors)
+    tv2 = open_page(browser, tv_url(site, tokens["tv-tang-2"]), errors)
+    kiosk = open_kiosk(browser, site, errors)
+
+    label = take_ticket(kiosk, "N", ID_1)
+    assert label == "N001"
+    ticket = kiosk.locator("section.ticket")
+    expect(ticket).to_contain_text("Phòng khám Nội")  # the counter that serves it
+    expect(ticket).to_contain_text("Số người chờ trước bạn: 0")
+    for tv in (tv1, tv1b):
+        expect(tv.locator('[data-service="N"] .wait-n')).to_have_text("1")
+
+    counter = open_counter(browser, site, errors, 4)
+    counter.click("[data-action=open]")
+    expect(counter.locator("#counter-status")).to_have_attribute("data-status", "open")
+    expect(counter.locator("#waiting-list")).to_contain_text("N001")
+    expect(tv1.locator('[data-counter="4"]')).to_have_attribute("data-status", "open")
+
+    t0 = time.monotonic()
+    counter.click("[data-action=next]")
+    for tv in (tv1, tv1b):
+        cell = tv.locator('[data-counter="4"]')
+        expect(cell.locator(".cell-number")).to_have_text("N001", timeout=1000)
+        expect(cell).to_have_class(re.compile(r"\bflash\b"), timeout=1000)
+        expect(tv.locator("#now-label")).to_have_text("N001", timeout=1000)
+        expect(tv.locator("#now-calling")).to_have_class(re.compile(r"\bflash\b"), timeout=1000)
+    elapsed = time.monotonic() - t0
+    assert elapsed < 1.0, f"the call took {elapsed:.2f} s to show on both TVs of the zone"
+    expect(counter.locator("#current-number")).to_have_text("N001")
+    expect(tv1.locator('[data-service="N"] .wait-n')).to_have_text("0")
+
+    # the other floor's TV shows only its own counters and never this call
+    expect(tv2.locator(".cell")).to_have_count(4)
+    assert tv2.locator('[data-counter="4"]').count() == 0
+    assert "N001" not in tv2.locator("body").inner_text()
+
+    # finish, pause with a reason, resume: the TV follows
+    counter.click("[data-action=finish]")
+    expect(counter.locator("#current-number")).to_have_text("—")
+    counter.keyboard.press("p")
+    counter.fill("#pause-reason", "Họp giao ban")
+    counter.click("dialog button[type=submit]")
+    cell = tv1.locator('[data-counter="4"]')
+    expect(cell).to_have_attribute("data-status", "paused")
+    expect(cell).to_contain_text("Họp giao ban")
+    expect(tv1b.locator('[data-counter="4"]')).to_have_attribute("data-status", "paused")
+    counter.click("[data-action=resume]")
+    expect(cell).to_have_attribute("data-status", "open")
+    expect(counter.locator("#history-list")).to_contain_text("N001")
+    assert "Họp giao ban" not in tv2.locator("body").inner_text()
+
+
+def test_pages_recover_after_the_server_restarts(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    tokens = site.device_tokens()
+    tv = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors)
+    kiosk = open_kiosk(browser, site, errors)
+    counter = open_counter(browser, site, errors, 1)
+    counter.click("[data-action=open]")
+    assert take_ticket(kiosk, "A", ID_1) == "A001"
+    kiosk.click("[data-action=done]")
+    counter.click("[data-action=next]")
+    expect(tv.locator('[data-counter="1"] .cell-number')).to_have_text("A001")
+    for page in (tv, kiosk, counter):
+        page.evaluate("window.__notReloaded = true")
+
+    site.kill()
+    for page in (tv, kiosk, counter):
+        expect(page.locator(".conn-badge")).to_have_attribute("data-state", "offline", timeout=5000)
+    # the board keeps its last state while the server is away
+    expect(tv.locator('[data-counter="1"] .cell-number')).to_have_text("A001")
+
+    site.start()
+    for page in (tv, kiosk, counter):
+        expect(page.locator(".conn-badge")).to_have_attribute("data-state", "online", timeout=20000)
+        assert page.evaluate("window.__notReloaded") is True
+    assert take_ticket(kiosk, "A", ID_2) == "A002"
+    expect(counter.locator("#waiting-list")).to_contain_text("A002")
+    counter.click("[data-action=finish_next]")
+    expect(counter.locator("#current-number")).to_have_text("A002")
+    expect(tv.locator('[data-counter="1"] .cell-number')).to_have_text("A002", timeout=1000)
+    expect(tv.locator("#now-label")).to_have_text("A002")
+    expect(counter.locator("#history-list")).to_contain_text("A001")
+
+
+def test_a_board_that_was_away_resumes_from_its_last_seq(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """The TV's connection stops while a number is taken and called; when it reconnects it asks
+    for what it missed (not a snapshot) and shows the call and the counts."""
+    tokens = site.device_tokens()
+    tv = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors)
+    kiosk = open_kiosk(browser, site, errors)
+    counter = open_counter(browser, site, errors, 4)
+    counter.click("[data-action=open]")
+    expect(tv.locator('[data-counter="4"]')).to_have_attribute("data-status", "open")
+    tv.evaluate("window.tv.socket.stop(); window.tv.socket.on('welcome', m => { window.__resumed = m.resumed; })")
+    take_ticket(kiosk, "N", ID_1)
+    counter.click("[data-action=next]")
+    expect(counter.locator("#current-number")).to_have_text("N001")
+    assert tv.locator('[data-counter="4"] .cell-number').inner_text() != "N001"
+    tv.evaluate("window.tv.socket.start()")
+    expect(tv.locator('[data-counter="4"] .cell-number')).to_have_text("N001")
+    expect(tv.locator('[data-service="N"] .wait-n')).to_have_text("0")
+    assert tv.evaluate("window.__resumed") is True
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_kiosk_refuses_bad_numbers_with_a_clear_message(
+    browser: Browser, site: ServerProc, errors: list[str], lang: str
+) -> None:
+    kiosk = open_kiosk(browser, site, errors)
+    if lang == "en":
+        kiosk.click("#lang")
+        expect(kiosk.locator(".home-title")).to_have_text("Choose a service to take a number")
+    cases = [
+        ("id", "00109901234", {"vi": "cần đúng 12 chữ số; bạn đã nhập 11", "en": "exactly 12 digits; you entered 11"}),
+        ("id", "0010990123AB", {"vi": "chỉ gồm chữ số 0–9", "en": "digits 0–9 only"}),
+        ("bhyt", "DN6010123456789", {"vi": "mức hưởng, từ 1 đến 5", "en": "benefit level, 1 to 5"}),
+        ("bhyt", "DN40101234567", {"vi": "đúng 15 ký tự; bạn đã nhập 13", "en": "exactly 15 characters; you entered 13"}),
+        ("bhyt", "1N4010123456789", {"vi": "bắt đầu bằng 2 chữ cái", "en": "starts with 2 letters"}),
+        ("id", "", {"vi": "Vui lòng nhập số giấy tờ", "en": "Please enter your document number"}),
+    ]
+    kiosk.click('[data-service="B"]')
+    for method, value, message in cases:
+        kiosk.click(f'[data-method="{method}"]')
+        kiosk.locator("#id-input").fill("")
+        kiosk.locator("#id-input").press_sequentially(value)  # typed, as from a keyboard or scanner
+        kiosk.click("[data-action=next]")
+        expect(kiosk.locator("#id-error")).to_contain_text(message[lang])
+        expect(kiosk.locator("#id-input")).to_have_attribute("aria-invalid", "true")
+        expect(kiosk.locator("#screen")).to_have_attribute("data-screen", "identify")
+    # the on-screen keypad: digits only for an ID number
+    kiosk.click('[data-method="id"]')
+    for key in "0791880001":
+        kiosk.click(f'.keypad [data-key="{key}"]')
+    kiosk.click('.keypad [data-key="back"]')
+    expect(kiosk.locator("#id-input")).to_have_value("079188000")
+    assert kiosk.locator('.keypad [data-key="A"]').count() == 0
+    # nothing was issued
+    state = site.get("/api/state")
+    assert sum(state["view"]["waiting"].values()) == 0
+
+
+def test_kiosk_shows_the_existing_number_to_a_second_request(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    kiosk = open_kiosk(browser, site, errors)
+    assert take_ticket(kiosk, "B", ID_1) == "B001"
+    kiosk.click("[data-action=done]")
+    kiosk.click('[data-service="B"]')
+    kiosk.locator("#id-input").fill(ID_1)
+    kiosk.click("[data-action=next]")
+    kiosk.click("[data-action=take]")
+    expect(kiosk.locator("section.duplicate")).to_contain_text("B001")
+    assert site.get("/api/state")["view"]["waiting"]["B"] == 1
+    # a BHYT number and a declared priority group
+    kiosk.click("button.primary")
+    kiosk.click('[data-service="B"]')
+    kiosk.click('[data-method="bhyt"]')
+    kiosk.locator("#id-input").fill("DN4010123456789")
+    kiosk.click("[data-action=next]")
+    kiosk.click('[data-group="pregnant"]')
+    kiosk.click("[data-action=take]")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B002")
+    expect(kiosk.locator("section.ticket")).to_contain_text("nhân viên xác nhận")
+
+
+def test_kiosk_returns_to_the_start_when_left_alone(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
+    config = write_config(tmp_path / "config")
+    config.write_text(config.read_text().replace("[privacy]", "[kiosk]\nidle_seconds = 5\n\n[privacy]"))
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        kiosk = open_kiosk(browser, site, errors)
+        kiosk.click('[data-service="A"]')
+        kiosk.locator("#id-input").fill(ID_1)
+        expect(kiosk.locator("#screen")).to_have_attribute("data-screen", "home", timeout=8000)
+        kiosk.click('[data-service="A"]')
+        expect(kiosk.locator("#id-input")).to_have_value("")  # what was typed is gone
+    finally:
+        site.kill()
+
+
+def test_out_of_hours_notice_on_kiosk_and_tv(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
+    config = write_config(tmp_path / "config", closed_today=True)
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        token = site.device_tokens()["kiosk-1"]
+        kiosk = open_page(browser, f"{site.http}/kiosk/#token={token}", errors, 1080, 1920)
+        expect(kiosk.locator("section.closed")).to_contain_text("Ngoài giờ làm việc")
+        expect(kiosk.locator("#clock")).to_contain_text("Ngày nghỉ lễ: Ngày thử")
+        assert kiosk.locator("[data-service]").count() == 0
+        tv = open_page(browser, tv_url(site, site.device_tokens()["tv-tang-2"]), errors)
+        expect(tv.locator("#closed")).to_be_visible()
+        expect(tv.locator("#closed")).to_contain_text("Outside working hours")
+    finally:
+        site.kill()
+
+
+def test_tv_layouts_and_themes(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
+    config = write_config(tmp_path / "config", extra_counters=24)  # 32 counters on the ground floor
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        tokens = site.device_tokens()
+        full = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors)
+        grid = full.locator("#grid")
+        expect(grid).to_have_attribute("data-cols", "4")
+        expect(grid).to_have_attribute("data-rows", "8")
+        expect(full.locator(".cell")).to_have_count(32)
+        few = open_page(browser, tv_url(site, tokens["tv-tang-2"], "?theme=mono"), errors)
+        expect(few.locator("#grid")).to_have_attribute("data-cols", "1")
+        expect(few.locator(".cell")).to_have_count(4)
+        assert few.evaluate("document.body.dataset.theme") == "mono"
+        fixed = open_page(browser, tv_url(site, tokens["tv-tang-1"], "?layout=2x4"), errors)
+        expect(fixed.locator(".cell")).to_have_count(8)  # 32 counters in pages of 8
+        # every cell fits on the screen at 3840x2160 too
+        big = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors, 3840, 2160)
+        boxes = big.locator(".cell").evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)")
+        assert max(boxes) <= 2160
+    finally:
+        site.kill()
