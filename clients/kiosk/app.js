@@ -1,7 +1,7 @@
 // The self-service kiosk: choose a service, identify (typed ID or BHYT number), declare a
 // priority group, get a number. Works without the hardware bridge; the chip card, QR camera,
 // face capture and printer arrive with it (docs/protocol.md for the server side).
-import { h, fill, $ } from "../shared/dom.js";
+import { h, fill, $, textOn } from "../shared/dom.js";
 import { t, addTexts, setLang, lang, onLang, pick, errorText, applyTexts } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
@@ -183,7 +183,9 @@ function servicesByDepartment() {
 
 function viewHome() {
   const groups = servicesByDepartment();
-  return h("section.home",
+  const count = groups.reduce((n, g) => n + g.services.length, 0);
+  const density = count > 24 ? "dense" : count > 14 ? "compact" : "normal"; // up to 40 services fit
+  return h("section.home", { dataset: { density } },
     h("h1.home-title", t("home.title")),
     h("p.home-hint", t("home.hint")),
     h("div.departments", groups.map(({ dept, services }) =>
@@ -192,19 +194,21 @@ function viewHome() {
         h("div.services", services.map((s) =>
           h(`button.service.size-${s.size}`, {
             type: "button",
-            style: { "--c": s.colour },
+            style: { "--c": s.colour, "--fg": textOn(s.colour) },
             dataset: { service: s.code },
             on: { click: () => go("identify", { service: s.code, value: "", method: "id" }) },
           },
           h("span.service-code", s.code),
           h("span.service-name", pick(s.name, s.name_en)),
           lang() === "vi" && s.name_en ? h("span.service-name-en", s.name_en) : null,
-          h("span.service-waiting", t("home.waiting", { n: board.waiting[s.code] ?? 0 })))))))));
+          density === "dense"
+            ? h("span.service-waiting", { title: t("home.waiting", { n: board.waiting[s.code] ?? 0 }) }, String(board.waiting[s.code] ?? 0))
+            : h("span.service-waiting", t("home.waiting", { n: board.waiting[s.code] ?? 0 })))))))));
 }
 
 function serviceTitle() {
   const s = board.service(state.service);
-  return s ? h("div.chosen", { style: { "--c": s.colour } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
+  return s ? h("div.chosen", { style: { "--c": s.colour, "--fg": textOn(s.colour) } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
 }
 
 const MAX = { id: 12, bhyt: 15 };

@@ -56,3 +56,17 @@ export function $(selector, root = document) {
 
 /** Two digits. @param {number} n */
 export const pad2 = (n) => String(n).padStart(2, "0");
+
+/**
+ * Dark or white text for a background colour "#rrggbb", whichever reads better (WCAG relative
+ * luminance), so that a light service colour never gets white text.
+ * @param {string} hex
+ */
+export function textOn(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+  if (!m) return "#fff";
+  const n = parseInt(m[1], 16);
+  const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const L = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return (1.05 / (L + 0.05)) >= ((L + 0.05) / 0.05) ? "#fff" : "#10233f"; // the larger contrast ratio
+}

@@ -320,12 +320,12 @@ def validate_config(cfg: Config) -> Config:
         raise _err("priority.max_wait_minutes", "phải từ 1 phút trở lên", "must be at least 1 minute")
     if cfg.queue.max_recalls < 0:
         raise _err("queue.max_recalls", "không được âm", "must not be negative")
-    d = cfg.display
-    if not 0 <= d.columns <= 4:
+    disp = cfg.display
+    if not 0 <= disp.columns <= 4:
         raise _err("display.columns", "từ 0 (tự động) đến 4 cột", "between 0 (automatic) and 4 columns")
-    if not 0 <= d.rows <= 8:
+    if not 0 <= disp.rows <= 8:
         raise _err("display.rows", "từ 0 (tự động) đến 8 hàng", "between 0 (automatic) and 8 rows")
-    if not 0 <= d.last_calls <= 20 or not 1 <= d.flash_seconds <= 60:
+    if not 0 <= disp.last_calls <= 20 or not 1 <= disp.flash_seconds <= 60:
         raise _err("display.last_calls", "từ 0 đến 20 số; nháy 1-60 giây", "0 to 20 calls; flash 1-60 seconds")
     if not 5 <= cfg.kiosk.idle_seconds <= 600:
         raise _err("kiosk.idle_seconds", "từ 5 đến 600 giây", "between 5 and 600 seconds")

@@ -10,6 +10,7 @@ import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
@@ -59,9 +60,10 @@ def watch(page: Page, errors: list[str]) -> Page:
     return page
 
 
-def config_text(*, extra_counters: int = 0, closed_today: bool = False) -> str:
+def config_text(*, extra_counters: int = 0, extra_services: int = 0, closed_today: bool = False) -> str:
     """The demo configuration, open all day every day (or closed by a holiday today), with
-    optional extra counters on the ground floor (for a full 4 x 8 board)."""
+    optional extra counters on the ground floor (for a full 4 x 8 board) and extra services
+    (the kiosk shows up to 40)."""
     text = DEMO.read_text()
     start, end = text.index("[hours]"), text.index("[[zones]]")
     hours = "[hours]\n" + "".join(
@@ -79,11 +81,19 @@ def config_text(*, extra_counters: int = 0, closed_today: bool = False) -> str:
             f'\n[[counters]]\nnumber = {n}\nname = "Quầy {n}"\nname_en = "Counter {n}"\nzone = "tang-1"\n'
             f'services = [{{ code = "{services}" }}]\n'
         )
+    departments = ["tiep-don", "kham-benh", "can-lam-sang", "thanh-toan"]
+    for i in range(extra_services):
+        code = "K" + chr(65 + i // 26) + chr(65 + i % 26)
+        text += (
+            f'\n[[services]]\ncode = "{code}"\nname = "Phòng khám chuyên khoa {i + 1}"\n'
+            f'name_en = "Specialist clinic {i + 1}"\ndepartment = "{departments[i % 4]}"\n'
+            f'colour = "#{(0x1565C0 + i * 0x0A1F07) % 0xFFFFFF:06x}"\norder = {20 + i}\n'
+        )
     return text
 
 
-def write_config(directory: Path, **kw: bool | int) -> Path:
+def write_config(directory: Path, **kw: Any) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "config.toml"
-    path.write_text(config_text(**kw))  # type: ignore[arg-type]
+    path.write_text(config_text(**kw))
     return path

@@ -36,7 +36,9 @@ def seed(site: ServerProc, calls: list[int], pause: int | None = None) -> None:
         ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
         while json.loads(ws.recv(timeout=10))["type"] != "snapshot":
             pass
-        services = ["A"] * 9 + ["B"] * 4 + ["N"] * 5 + ["NG", "S", "NH", "T", "R"] * 2 + ["X"] * 6 + ["H", "TN", "TH"] * 2
+        services = (
+            ["A"] * 9 + ["B"] * 4 + ["N"] * 5 + ["NG", "S", "NH", "T", "R"] * 2 + ["X"] * 6 + ["H", "TN", "TH"] * 2
+        )
         for i, code in enumerate(services):
             declared = ["pregnant"] if i % 7 == 3 else []
             command(ws, {"type": "issue_ticket", "service": code, "declared": declared})
@@ -110,7 +112,7 @@ def demo_site(work: Path, out: Path, browser: Browser) -> None:
 
 
 def big_site(work: Path, out: Path, browser: Browser) -> None:
-    config = write_config(work / "big-config", extra_counters=24)
+    config = write_config(work / "big-config", extra_counters=24, extra_services=28)
     text = config.read_text().replace(
         "[privacy]",
         '[display]\nmarquee = "Vui lòng giữ trật tự và theo dõi số thứ tự trên màn hình."\n'
@@ -120,6 +122,12 @@ def big_site(work: Path, out: Path, browser: Browser) -> None:
     site = ServerProc(work / "big", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
     try:
         seed(site, calls=[1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 18], pause=19)
+        kiosk = page(browser, f"{site.http}/kiosk/#token={site.device_tokens()['kiosk-1']}", 1080, 1920)
+        shoot(kiosk, out, "kiosk-portrait-40-services")
+        kiosk.close()
+        kiosk = page(browser, f"{site.http}/kiosk/#token={site.device_tokens()['kiosk-1']}", 1920, 1080)
+        shoot(kiosk, out, "kiosk-landscape-40-services")
+        kiosk.close()
         token = site.device_tokens()["tv-tang-1"]
         tv = page(browser, f"{site.http}/tv/#token={token}", 1920, 1080)
         shoot(tv, out, "tv-4x8")

@@ -202,7 +202,11 @@ def test_kiosk_refuses_bad_numbers_with_a_clear_message(
         ("id", "00109901234", {"vi": "cần đúng 12 chữ số; bạn đã nhập 11", "en": "exactly 12 digits; you entered 11"}),
         ("id", "0010990123AB", {"vi": "chỉ gồm chữ số 0–9", "en": "digits 0–9 only"}),
         ("bhyt", "DN6010123456789", {"vi": "mức hưởng, từ 1 đến 5", "en": "benefit level, 1 to 5"}),
-        ("bhyt", "DN40101234567", {"vi": "đúng 15 ký tự; bạn đã nhập 13", "en": "exactly 15 characters; you entered 13"}),
+        (
+            "bhyt",
+            "DN40101234567",
+            {"vi": "đúng 15 ký tự; bạn đã nhập 13", "en": "exactly 15 characters; you entered 13"},
+        ),
         ("bhyt", "1N4010123456789", {"vi": "bắt đầu bằng 2 chữ cái", "en": "starts with 2 letters"}),
         ("id", "", {"vi": "Vui lòng nhập số giấy tờ", "en": "Please enter your document number"}),
     ]
@@ -302,5 +306,20 @@ def test_tv_layouts_and_themes(browser: Browser, tmp_path: Path, errors: list[st
         big = open_page(browser, tv_url(site, tokens["tv-tang-1"]), errors, 3840, 2160)
         boxes = big.locator(".cell").evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)")
         assert max(boxes) <= 2160
+    finally:
+        site.kill()
+
+
+@pytest.mark.parametrize("portrait", [True, False])
+def test_kiosk_fits_forty_services(browser: Browser, tmp_path: Path, errors: list[str], portrait: bool) -> None:
+    config = write_config(tmp_path / "config", extra_services=28)  # 12 + 28 = 40, the most a kiosk shows
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        kiosk = open_kiosk(browser, site, errors, portrait=portrait)
+        buttons = kiosk.locator("button.service")
+        expect(buttons).to_have_count(40)
+        height = kiosk.viewport_size["height"] if kiosk.viewport_size else 0
+        bottoms = buttons.evaluate_all("els => els.map(e => e.getBoundingClientRect().bottom)")
+        assert max(bottoms) <= height, "every service button is on screen without scrolling"
     finally:
         site.kill()

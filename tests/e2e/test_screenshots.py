@@ -19,6 +19,8 @@ EXPECTED = {
     "kiosk-portrait-ticket": (1080, 1920),
     "kiosk-landscape": (1920, 1080),
     "kiosk-landscape-english": (1920, 1080),
+    "kiosk-portrait-40-services": (1080, 1920),
+    "kiosk-landscape-40-services": (1920, 1080),
     "counter-login": (1280, 800),
     "counter": (1280, 800),
     "tv-ground-floor": (1920, 1080),
