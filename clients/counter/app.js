@@ -159,7 +159,10 @@ const groupNames = (groups) => groups.map((g) => pick(...(GROUPS[g] || [g, g])))
 const SESSION_KEY = "queue.counter.session";
 const COUNTER_KEY = "queue.counter.number";
 const board = new Board();
-const ui = { view: "login", message: "", queue: /** @type {any[]} */ ([]), history: /** @type {any[]} */ ([]), busy: false };
+const ui = {
+  view: "login", message: "", allowed: /** @type {number[]} */ ([]),
+  queue: /** @type {any[]} */ ([]), history: /** @type {any[]} */ ([]), inFlight: new Set(),
+};
 let session = loadSession();
 let counter = Number(localStorage.getItem(COUNTER_KEY)) || 0;
 let socket = /** @type {QueueSocket|null} */ (null);
@@ -303,18 +306,20 @@ setInterval(refreshLists, 30000); // waited minutes move on
 
 // ---- commands -----------------------------------------------------------------------------------
 
-async function send(command, okText) {
-  if (!socket || ui.busy) return null;
-  ui.busy = true;
+/** Send a command about this counter (the counter number is added unless `plain`). */
+async function send(command, okText, plain = false) {
+  // a second press of the same button before the answer is ignored (no double call)
+  if (!socket || ui.inFlight.has(command.type)) return null;
+  ui.inFlight.add(command.type);
   try {
-    const ack = await socket.command({ counter, ...command });
+    const ack = await socket.command(plain ? command : { counter, ...command });
     if (okText) toast(okText(ack.result), false);
     return ack;
   } catch (err) {
     toast(errorText(err), true);
     return null;
   } finally {
-    ui.busy = false;
+    ui.inFlight.delete(command.type);
   }
 }
 
@@ -396,7 +401,7 @@ async function transferDialog() {
   ]);
   if (!data) return;
   const toCounter = data.get("to_counter");
-  send({ type: "transfer", to_service: data.get("service"), to_counter: toCounter ? Number(toCounter) : null, position: data.get("position") });
+  send({ type: "transfer", to_service: data.get("service"), to_counter: toCounter ? Number(toCounter) : 0, position: data.get("position") });
 }
 
 async function numberDialog(prefill = "") {
@@ -455,8 +460,8 @@ function renderMain(view) {
     ticket?.priority?.length ? h("div.priority-line",
       t(ticket.priority_pending ? "current.priority_pending" : "current.priority", { groups: groupNames(ticket.priority) })) : null,
     ticket?.priority_pending ? h("div.row",
-      h("button.small-btn", { type: "button", dataset: { action: "confirm_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: true }) } }, t("act.confirm_priority")),
-      h("button.small-btn", { type: "button", dataset: { action: "reject_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: false }) } }, t("act.reject_priority"))) : null);
+      h("button.small-btn", { type: "button", dataset: { action: "confirm_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: true }, null, true) } }, t("act.confirm_priority")),
+      h("button.small-btn", { type: "button", dataset: { action: "reject_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: false }, null, true) } }, t("act.reject_priority"))) : null);
   const buttons = c.status === "closed"
     ? h("div.actions", btn("open", true, "", ".primary-act"))
     : h("div.actions",
@@ -504,7 +509,7 @@ function renderLists() {
         h("strong.lbl", m.label),
         h("span.waited", t("list.minutes", { n: Math.floor((now - m.issued_at) / 60) })),
         h("button.small-btn", { type: "button", dataset: { action: "reactivate" },
-          on: { click: () => send({ type: "reactivate", label: m.label }) } }, t("act.reactivate"))))) : h("p.muted", t("list.empty"))),
+          on: { click: () => send({ type: "reactivate", label: m.label }, null, true) } }, t("act.reactivate"))))) : h("p.muted", t("list.empty"))),
     h("section.list",
       h("h3", t("list.today", { n: ui.history.length })),
       ui.history.length ? h("ul.rows#history-list", ui.history.map((x) => h("li.row-item", { dataset: { label: x.label, status: x.status } },

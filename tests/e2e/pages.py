@@ -4,6 +4,8 @@ Playwright, and demo configurations that are open at any hour (or closed today).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import os
 import shutil
 import zoneinfo
@@ -13,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from websockets.sync.client import ClientConnection, connect
+
+from ..server_harness import ServerProc
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "demo.toml"
@@ -97,3 +102,26 @@ def write_config(directory: Path, **kw: Any) -> Path:
     path = directory / "config.toml"
     path.write_text(config_text(**kw))
     return path
+
+
+_ids = itertools.count(1)
+
+
+@contextmanager
+def admin_socket(site: ServerProc) -> Iterator[ClientConnection]:
+    """A websocket signed in as the administrator (to prepare a scene quickly)."""
+    with connect(site.ws_url) as ws:
+        ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
+        while json.loads(ws.recv(timeout=10))["type"] != "snapshot":
+            pass
+        yield ws
+
+
+def command(ws: ClientConnection, body: dict[str, Any]) -> dict[str, Any]:
+    """Send one command and return its ack (or error)."""
+    n = next(_ids)
+    ws.send(json.dumps({"type": "cmd", "id": f"s{n}", "key": f"prep-{n}", "command": body}))
+    while True:
+        msg = json.loads(ws.recv(timeout=10))
+        if msg.get("id") == f"s{n}":
+            return dict(msg)

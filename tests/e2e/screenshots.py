@@ -5,37 +5,19 @@ the kiosk (portrait and landscape), the counter and the TV boards (few counters,
 
 from __future__ import annotations
 
-import itertools
-import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
-from websockets.sync.client import ClientConnection, connect
 
 from ..server_harness import ServerProc
-from .pages import ROOT, chromium, write_config
-
-_ids = itertools.count(1)
-
-
-def command(ws: ClientConnection, body: dict[str, Any]) -> dict[str, Any]:
-    n = next(_ids)
-    ws.send(json.dumps({"type": "cmd", "id": f"s{n}", "key": f"shot-{n}", "command": body}))
-    while True:
-        msg = json.loads(ws.recv(timeout=10))
-        if msg.get("id") == f"s{n}":
-            return dict(msg)
+from .pages import ROOT, admin_socket, chromium, command, write_config
 
 
 def seed(site: ServerProc, calls: list[int], pause: int | None = None) -> None:
     """Tickets for most services, counters opened and called, one counter paused."""
-    with connect(site.ws_url) as ws:
-        ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
-        while json.loads(ws.recv(timeout=10))["type"] != "snapshot":
-            pass
+    with admin_socket(site) as ws:
         services = (
             ["A"] * 9 + ["B"] * 4 + ["N"] * 5 + ["NG", "S", "NH", "T", "R"] * 2 + ["X"] * 6 + ["H", "TN", "TH"] * 2
         )
