@@ -2,13 +2,13 @@
 // priority group, get a number. Works without the hardware bridge; the chip card, QR camera,
 // face capture and printer arrive with it (docs/protocol.md for the server side).
 import { h, fill, $, textOn } from "../shared/dom.js";
-import { t, addTexts, setLang, lang, onLang, pick, errorText, applyTexts } from "../shared/i18n.js";
+import { t, addTexts, setLang, lang, onLang, pick, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
-import { isOpen, dayHours, hhmm } from "../shared/hours.js";
+import { isOpen, hhmm } from "../shared/hours.js";
 import { validateNumber, PRIORITY_GROUPS } from "./identity.js";
 
 addTexts({
@@ -398,7 +398,7 @@ for (const ev of ["pointerdown", "keydown"]) {
   document.addEventListener(ev, () => { state.lastTouch = Date.now(); }, { capture: true });
 }
 $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
-onLang(() => { applyTexts(); render(); });
+onLang(render);
 
 // ---- connection ---------------------------------------------------------------------------------
 
@@ -440,4 +440,4 @@ render();
 start();
 
 // exposed for the end-to-end tests and for support staff at the console
-Object.assign(window, { kiosk: { state, board, dayHours } });
+Object.assign(window, { kiosk: { state, board } });

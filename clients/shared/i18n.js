@@ -56,12 +56,6 @@ export function errorText(err) {
   return err.message_vi || err.message_en || err.code || String(err);
 }
 
-/** Set the text of every [data-t] element under root. @param {ParentNode} root */
-export function applyTexts(root = document) {
-  for (const el of root.querySelectorAll("[data-t]")) el.textContent = t(/** @type {HTMLElement} */ (el).dataset.t || "");
-  document.documentElement.lang = current;
-}
-
 addTexts({
   vi: {
     "conn.online": "Đã kết nối",
