@@ -51,14 +51,14 @@ def _tdes(key: bytes) -> TripleDES:
 def cbc_encrypt(alg: Alg, key: bytes, data: bytes, iv: bytes | None = None) -> bytes:
     block = 8 if alg == "3DES" else 16
     algorithm = _tdes(key) if alg == "3DES" else algorithms.AES(key)
-    enc = Cipher(algorithm, modes.CBC(iv or bytes(block))).encryptor()  # type: ignore[arg-type]
+    enc = Cipher(algorithm, modes.CBC(iv or bytes(block))).encryptor()
     return enc.update(data) + enc.finalize()
 
 
 def cbc_decrypt(alg: Alg, key: bytes, data: bytes, iv: bytes | None = None) -> bytes:
     block = 8 if alg == "3DES" else 16
     algorithm = _tdes(key) if alg == "3DES" else algorithms.AES(key)
-    dec = Cipher(algorithm, modes.CBC(iv or bytes(block))).decryptor()  # type: ignore[arg-type]
+    dec = Cipher(algorithm, modes.CBC(iv or bytes(block))).decryptor()
     return dec.update(data) + dec.finalize()
 
 
