@@ -21,8 +21,8 @@ from cryptography.x509.oid import NameOID
 from . import tlv
 from .authenticity import LDS_SECURITY_OBJECT, DataGroupHash, DataGroupHashes, LdsSecurityObject, LdsVersionInfo
 from .crypto import check_digit
+from .reader import PACE_INFO_AES128_BP256
 
-PACE_INFO_AES128_BP256 = bytes.fromhex("3012060A04007F0007020204020202010202010D")
 CA_INFO = bytes.fromhex("300F060A04007F00070202030202020101")
 TA_INFO = bytes.fromhex("300D060804007F00070202020201 01".replace(" ", ""))
 

@@ -1,0 +1,74 @@
+"""The card read through the real PC/SC stack: pcscd with vsmartcard's virtual reader
+(Debian packages pcscd and vsmartcard-vpcd), pyscard on our side, and the card emulator of
+this project plugged into the reader over the vpcd wire protocol."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from hw_bridge.cccd import testcard
+from hw_bridge.cccd.emulator import EmulatedCard
+from hw_bridge.cccd.errors import CardError
+from hw_bridge.cccd.reader import read_card
+from hw_bridge.cccd.vpcd import VirtualCard, inserted, start_pcscd
+
+
+@pytest.fixture(scope="module")
+def pcscd() -> Iterator[None]:
+    """pcscd with the vpcd reader: the one already running, or one started here."""
+    try:
+        proc = start_pcscd()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exc}; required under CI=true (scripts/install test installs them)")
+        pytest.skip(str(exc))
+    yield
+    if proc is not None:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def contents() -> testcard.CardContents:
+    return testcard.make_card(testcard.Person(id_number="036095000777", full_name="Phạm Đức Long"))
+
+
+def test_read_through_pcscd(pcscd: None, contents: testcard.CardContents) -> None:
+    card = VirtualCard(EmulatedCard(contents.files, contents.person.can))
+    with inserted(card) as transport:
+        assert contents.chain is not None
+        read = read_card(transport, can="000777", trust_store=[contents.chain.csca])
+        assert (read.id_number, read.full_name, read.access) == ("036095000777", "Phạm Đức Long", "pace")
+        assert read.authenticity.status == "verified" and read.portrait is not None
+        assert read.apdus == card.apdus
+
+
+@pytest.mark.parametrize("case", ["wrong_can", "card_removed", "authenticity_failed", "unsupported_card"])
+def test_each_failure_has_its_own_code_through_pcscd(pcscd: None, contents: testcard.CardContents, case: str) -> None:
+    files, can, remove_after = dict(contents.files), "000777", None
+    emulated: object = None
+    if case == "wrong_can":
+        can = "777000"
+    elif case == "card_removed":
+        remove_after = 14  # in the middle of the data groups
+    elif case == "authenticity_failed":
+        files["DG1"] = files["DG1"].replace(b"PHAM", b"PHAN")
+    if case == "unsupported_card":
+
+        class NotAnIdCard:
+            def reset(self) -> None:
+                pass
+
+            def process(self, apdu: bytes) -> bytes:
+                return bytes.fromhex("6A82") if apdu[1] in (0xA4, 0xB0) else bytes.fromhex("6D00")
+
+        emulated = NotAnIdCard()
+    else:
+        emulated = EmulatedCard(files, "000777")
+    card = VirtualCard(emulated, remove_after=remove_after)  # type: ignore[arg-type]
+    with inserted(card) as transport, pytest.raises(CardError) as err:
+        read_card(transport, can=can)
+    assert err.value.code == case
