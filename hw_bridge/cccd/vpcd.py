@@ -39,6 +39,7 @@ class VirtualCard:
     def insert(self) -> VirtualCard:
         self.sock = socket.create_connection(self.address, timeout=5)
         self.sock.settimeout(None)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.thread = threading.Thread(target=self._serve, name="vpcd-card", daemon=True)
         self.thread.start()
         return self
@@ -55,6 +56,10 @@ class VirtualCard:
     def _recv(self, sock: socket.socket, n: int) -> bytes:
         data = b""
         while len(data) < n:
+            if hasattr(socket, "TCP_QUICKACK"):
+                # vpcd writes the length and the message separately; a delayed ACK from us would
+                # hold its second write for 40 ms (Nagle), on every APDU
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             part = sock.recv(n - len(data))
             if not part:
                 raise ConnectionError("vpcd closed the connection")
