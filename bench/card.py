@@ -38,7 +38,7 @@ def run(reads: int) -> list[dict[str, Any]]:
             for path in ("direct", "pcsc"):
                 times, apdus, sizes = [], 0, 0
                 for _ in range(reads):
-                    emulated = EmulatedCard(contents.files, can)
+                    emulated = EmulatedCard.of(contents)
                     if path == "direct":
                         transport = Direct(emulated)
                         t0 = time.perf_counter()
@@ -76,7 +76,11 @@ def table(rows: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        what = "PACE-CAN, DG1+DG2+DG13+DG14+SOD" if r["portrait"] else "PACE-CAN, DG1+DG13+DG14+SOD"
+        what = (
+            "PACE-CAN, CA, AA, DG1+DG2+DG13+DG14+DG15+SOD"
+            if r["portrait"]
+            else "PACE-CAN, CA, AA, DG1+DG13+DG14+DG15+SOD"
+        )
         ratio = r["median_ms"] / base[r["portrait"]]
         size = f"{r['bytes']:,}" if r["path"] == "direct" else "(same)"
         lines.append(

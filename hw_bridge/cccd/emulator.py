@@ -14,6 +14,10 @@ import hashlib
 import os
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
 from . import crypto, pace, tlv
 from .bac import keys_from_mrz
 from .crypto import Alg
@@ -22,6 +26,7 @@ from .errors import CardError
 from .lds import FILES
 from .reader import AID
 from .sm import Command, SecureMessaging
+from .testcard import CardContents
 
 ATR = bytes.fromhex("3B8880010000000000000000FE")  # a contactless card behind a PC/SC reader (synthetic)
 SW_OK = 0x9000
@@ -45,11 +50,25 @@ class _Pace:
 
 
 class EmulatedCard:
-    def __init__(self, files: dict[str, bytes], can: str, mrz_information: bytes | None = None) -> None:
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        can: str,
+        mrz_information: bytes | None = None,
+        ca_key: ec.EllipticCurvePrivateKey | None = None,
+        aa_key: ec.EllipticCurvePrivateKey | None = None,
+    ) -> None:
         self.files = files
         self.can = can
         self.mrz_information = mrz_information
+        self.ca_key = ca_key
+        self.aa_key = aa_key
         self.reset()
+
+    @classmethod
+    def of(cls, contents: CardContents, mrz_information: bytes | None = None) -> EmulatedCard:
+        """The emulator of a synthetic card, with its chip keys."""
+        return cls(contents.files, contents.person.can, mrz_information, contents.ca_key, contents.aa_key)
 
     def reset(self) -> None:
         self.app_selected = False
@@ -58,6 +77,8 @@ class EmulatedCard:
         self.authenticated = False
         self.pace: _Pace | None = None
         self.challenge = b""
+        self.ca_ready = False
+        self.next_sm: SecureMessaging | None = None  # after chip authentication, from the next command
 
     # ---- dispatch -----------------------------------------------------------------------------
 
@@ -75,7 +96,10 @@ class EmulatedCard:
                 data, sw = self._command(cmd, protected=True)
                 if self.sm is None:  # the command ended the session
                     return sw.to_bytes(2, "big")
-                return self.sm.seal(data, sw, odd=bool(cmd.ins & 1))
+                sealed = self.sm.seal(data, sw, odd=bool(cmd.ins & 1))
+                if self.next_sm is not None:  # the answer to chip authentication uses the old keys
+                    self.sm, self.next_sm = self.next_sm, None
+                return sealed
             cmd = Command.decode(apdu)
             if self.sm is not None:
                 self._end_session()  # a plain APDU aborts secure messaging
@@ -101,9 +125,11 @@ class EmulatedCard:
         if ins == 0x82:
             return self._mutual_authenticate(cmd)
         if ins == 0x22:
-            return self._mse(cmd)
+            return self._mse_ca(cmd) if cmd.p1 == 0x41 else self._mse(cmd)
         if ins == 0x86:
-            return self._general_authenticate(cmd)
+            return self._chip_authenticate(cmd) if self.ca_ready else self._general_authenticate(cmd)
+        if ins == 0x88:
+            return self._internal_authenticate(cmd)
         return b"", 0x6D00
 
     # ---- files --------------------------------------------------------------------------------
@@ -241,3 +267,35 @@ class EmulatedCard:
         self.sm = SecureMessaging(p.alg, ks_enc, ks_mac, 0)
         self.authenticated = True
         return tlv.tlv(0x7C, tlv.tlv(0x86, token)), SW_OK
+
+    # ---- chip and active authentication ---------------------------------------------------------
+
+    def _mse_ca(self, cmd: Command) -> tuple[bytes, int]:
+        if self.ca_key is None or self.sm is None:
+            return b"", 0x6A88
+        oid = tlv.find(cmd.data, 0x80) or b""
+        if oid != bytes.fromhex("04007F00070202030202"):
+            return b"", 0x6A80
+        self.ca_ready = True
+        return b"", SW_OK
+
+    def _chip_authenticate(self, cmd: Command) -> tuple[bytes, int]:
+        self.ca_ready = False
+        assert self.ca_key is not None
+        point = tlv.find(tlv.find(cmd.data, 0x7C) or b"", 0x80) or b""
+        try:
+            theirs = ec.EllipticCurvePublicKey.from_encoded_point(self.ca_key.curve, point)
+        except ValueError:
+            return b"", 0x6A80
+        shared = self.ca_key.exchange(ec.ECDH(), theirs)
+        self.next_sm = SecureMessaging(
+            "AES", crypto.kdf(shared, crypto.KDF_ENC, "AES", 16), crypto.kdf(shared, crypto.KDF_MAC, "AES", 16), 0
+        )
+        return tlv.tlv(0x7C, b""), SW_OK
+
+    def _internal_authenticate(self, cmd: Command) -> tuple[bytes, int]:
+        if self.aa_key is None or not self.authenticated or len(cmd.data) != 8:
+            return b"", 0x6985
+        r, s = decode_dss_signature(self.aa_key.sign(cmd.data, ec.ECDSA(hashes.SHA256())))
+        size = (self.aa_key.curve.key_size + 7) // 8
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big"), SW_OK

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
-from . import authenticity, bac, crypto, lds, pace, tlv
+from . import authenticity, bac, chip, crypto, lds, pace, tlv
 from .card import SW_OK, CardSession, Transport
 from .errors import CardError, authenticity_failed, unsupported_card
 from .sm import Command
@@ -35,6 +35,8 @@ class CardRead:
     portrait: lds.Portrait | None
     authenticity: authenticity.Authenticity
     access: str  # "pace" or "bac"
+    chip_authentication: bool  # ran and passed (False: the card does not offer it)
+    active_authentication: bool
     apdus: int
     seconds: float
     groups: list[int] = field(default_factory=list)
@@ -53,6 +55,8 @@ class CardRead:
             "authenticity": self.authenticity.status,
             "signer": self.authenticity.signer,
             "access": self.access,
+            "chip_authentication": self.chip_authentication,
+            "active_authentication": self.active_authentication,
             "apdus": self.apdus,
             "elapsed_ms": round(self.seconds * 1000),
         }
@@ -77,9 +81,9 @@ def read_card(
     t0 = time.perf_counter()
     card = CardSession(transport)
     access = ""
-    infos = pace.pace_infos(_card_access(card))
-    if can is not None and infos:
-        info = infos[0]
+    paces = pace.pace_infos(_card_access(card))
+    if can is not None and paces:
+        info = paces[0]
         alg, size = info.cipher
         pace.establish(card, info, crypto.kdf(can.encode(), crypto.KDF_PACE, alg, size), pace.PASSWORD_CAN)
         card.select_application(AID)
@@ -99,14 +103,27 @@ def read_card(
     if com is None:
         raise unsupported_card("no EF.COM")
     groups = lds.com_groups(com)
-    wanted = [1, 13] + ([2] if with_portrait else []) + [g for g in (14, 15) if g in groups]
-    for number in wanted:
+
+    def read(number: int) -> bytes:
         if number not in groups:
             raise unsupported_card(f"DG{number} missing")
         data = card.read_file(*_ids(f"DG{number}"))
         if data is None:
             raise unsupported_card(f"DG{number} unreadable")
         files[f"DG{number}"] = data
+        return data
+
+    infos = chip.security_infos(read(14)) if 14 in groups else chip.SecurityInfos()
+    ca = chip.chip_authentication(card, infos)
+    try:
+        read(1)
+    except CardError as exc:
+        if ca and exc.code == "secure_messaging_failed":  # a copy: it lacks DG14's private key
+            raise authenticity_failed("chip authentication: the chip does not hold the key of DG14") from None
+        raise
+    for number in [13] + ([2] if with_portrait else []):
+        read(number)
+    aa = chip.active_authentication(card, read(15), infos) if 15 in groups else False
     sod = card.read_file(*_ids("SOD"))
     if sod is None:
         raise authenticity_failed("no EF.SOD")
@@ -133,6 +150,8 @@ def read_card(
         portrait=portrait,
         authenticity=checked,
         access=access,
+        chip_authentication=ca,
+        active_authentication=aa,
         apdus=card.apdus,
         seconds=time.perf_counter() - t0,
         groups=sorted(int(k[2:]) for k in files),

@@ -23,7 +23,7 @@ from .authenticity import LDS_SECURITY_OBJECT, DataGroupHash, DataGroupHashes, L
 from .crypto import check_digit
 from .reader import PACE_INFO_AES128_BP256
 
-CA_INFO = bytes.fromhex("300F060A04007F00070202030202020101")
+CA_INFO = bytes.fromhex("300F060A04007F00070202030202020101")  # as Vietnamese cards advertise it
 TA_INFO = bytes.fromhex("300D060804007F00070202020201 01".replace(" ", ""))
 
 
@@ -246,23 +246,55 @@ def sod(groups: dict[int, bytes], chain: SigningChain) -> bytes:
     return tlv.tlv(0x77, cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump())
 
 
+def _spki(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def dg14(ca_key: ec.EllipticCurvePrivateKey) -> bytes:
+    """Chip authentication (ECDH, AES-128, key 1), its public key, active authentication with
+    ECDSA-SHA256 (plain signatures), and PACE."""
+    ca_info = tlv.tlv(
+        0x30, tlv.tlv(0x06, bytes.fromhex("04007F00070202030202")) + tlv.tlv(0x02, b"\x01") + tlv.tlv(0x02, b"\x01")
+    )
+    ca_key_info = tlv.tlv(
+        0x30, tlv.tlv(0x06, bytes.fromhex("04007F000702020102")) + _spki(ca_key) + tlv.tlv(0x02, b"\x01")
+    )
+    aa_info = tlv.tlv(
+        0x30,
+        tlv.tlv(0x06, bytes.fromhex("678108010105"))
+        + tlv.tlv(0x02, b"\x01")
+        + tlv.tlv(0x06, bytes.fromhex("04007F00070101040103")),
+    )
+    return tlv.tlv(0x6E, tlv.tlv(0x31, ca_info + ca_key_info + aa_info + PACE_INFO_AES128_BP256))
+
+
+def dg15(aa_key: ec.EllipticCurvePrivateKey) -> bytes:
+    return tlv.tlv(0x6F, _spki(aa_key))
+
+
 @dataclass
 class CardContents:
     person: Person
     files: dict[str, bytes] = field(default_factory=dict)  # "COM", "DG1", ..., "SOD", "CardAccess"
     chain: SigningChain | None = None
+    ca_key: ec.EllipticCurvePrivateKey | None = None  # the chip's static chip-authentication key
+    aa_key: ec.EllipticCurvePrivateKey | None = None  # the chip's active-authentication key
 
 
 def make_card(person: Person | None = None, chain: SigningChain | None = None) -> CardContents:
     person = person or Person()
     chain = chain or signing_chain()
+    ca_key = ec.generate_private_key(ec.BrainpoolP256R1())
+    aa_key = ec.generate_private_key(ec.SECP256R1())
     files = {
         "DG1": dg1(person),
         "DG2": dg2(portrait_jp2(int(person.id_number[-3:]))),
         "DG13": dg13(person),
-        "DG14": tlv.tlv(0x6E, tlv.tlv(0x31, CA_INFO + PACE_INFO_AES128_BP256)),
+        "DG14": dg14(ca_key),
+        "DG15": dg15(aa_key),
     }
-    files["COM"] = com([1, 2, 13, 14])
-    files["SOD"] = sod({1: files["DG1"], 2: files["DG2"], 13: files["DG13"], 14: files["DG14"]}, chain)
+    signed = {int(name[2:]): data for name, data in files.items()}
+    files["COM"] = com(sorted(signed))
+    files["SOD"] = sod(signed, chain)
     files["CardAccess"] = card_access()
-    return CardContents(person, files, chain)
+    return CardContents(person, files, chain, ca_key, aa_key)

@@ -64,7 +64,7 @@ def test_dg2_portrait_is_a_decodable_jpeg2000(card: testcard.CardContents) -> No
 
 
 def test_com_lists_the_groups(card: testcard.CardContents) -> None:
-    assert lds.com_groups(card.files["COM"]) == [1, 2, 13, 14]
+    assert lds.com_groups(card.files["COM"]) == [1, 2, 13, 14, 15]
 
 
 def test_passive_authentication(card: testcard.CardContents) -> None:

@@ -37,12 +37,13 @@ def contents() -> testcard.CardContents:
 
 
 def test_read_through_pcscd(pcscd: None, contents: testcard.CardContents) -> None:
-    card = VirtualCard(EmulatedCard(contents.files, contents.person.can))
+    card = VirtualCard(EmulatedCard.of(contents))
     with inserted(card) as transport:
         assert contents.chain is not None
         read = read_card(transport, can="000777", trust_store=[contents.chain.csca])
         assert (read.id_number, read.full_name, read.access) == ("036095000777", "Phạm Đức Long", "pace")
         assert read.authenticity.status == "verified" and read.portrait is not None
+        assert read.chip_authentication and read.active_authentication
         assert read.apdus == card.apdus
 
 
@@ -67,7 +68,7 @@ def test_each_failure_has_its_own_code_through_pcscd(pcscd: None, contents: test
 
         emulated = NotAnIdCard()
     else:
-        emulated = EmulatedCard(files, "000777")
+        emulated = EmulatedCard(files, "000777", None, contents.ca_key, contents.aa_key)
     card = VirtualCard(emulated, remove_after=remove_after)  # type: ignore[arg-type]
     with inserted(card) as transport, pytest.raises(CardError) as err:
         read_card(transport, can=can)

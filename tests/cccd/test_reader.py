@@ -5,6 +5,7 @@ data, and one distinct error, never a partial identity, for each way it can go w
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from hw_bridge.cccd import crypto, testcard
 from hw_bridge.cccd.emulator import EmulatedCard
@@ -24,7 +25,7 @@ def mrz_info(c: testcard.CardContents) -> bytes:
 
 
 def emulated(c: testcard.CardContents) -> EmulatedCard:
-    return EmulatedCard(c.files, c.person.can, mrz_info(c))
+    return EmulatedCard.of(c, mrz_info(c))
 
 
 class Counting:
@@ -55,7 +56,8 @@ def test_pace_with_the_can_reads_the_whole_identity(contents: testcard.CardConte
     assert read.parents == ["Nguyễn Văn Bình", "Trần Thị Cúc"]
     assert read.portrait is not None and read.portrait.format == "jpeg2000"
     assert read.authenticity.status == "verified"
-    assert read.groups == [1, 2, 13, 14]
+    assert read.chip_authentication and read.active_authentication
+    assert read.groups == [1, 2, 13, 14, 15]
     public = read.public()
     assert public["portrait"] is True and "chip_serial" not in public["fields"]  # type: ignore[operator]
 
@@ -94,8 +96,20 @@ def test_tampered_data_group(contents: testcard.CardContents) -> None:
     files = dict(contents.files)
     files["DG13"] = files["DG13"].replace("Trần Thị Bình".encode(), "Trần Thị Bính".encode())
     with pytest.raises(CardError) as err:
-        read_card(Counting(EmulatedCard(files, "000123")), can="000123")
+        read_card(Counting(EmulatedCard(files, "000123", None, contents.ca_key, contents.aa_key)), can="000123")
     assert err.value.code == "authenticity_failed"
+
+
+def test_a_copied_chip_fails_chip_and_active_authentication(contents: testcard.CardContents) -> None:
+    """The files copied onto another chip (valid signatures, other private keys)."""
+    other = ec.generate_private_key(ec.BrainpoolP256R1())
+    with pytest.raises(CardError) as err:
+        read_card(Counting(EmulatedCard(contents.files, "000123", None, other, contents.aa_key)), can="000123")
+    assert err.value.code == "authenticity_failed" and "chip authentication" in err.value.detail
+    other_aa = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(CardError) as err:
+        read_card(Counting(EmulatedCard(contents.files, "000123", None, contents.ca_key, other_aa)), can="000123")
+    assert err.value.code == "authenticity_failed" and "active authentication" in err.value.detail
 
 
 def test_unknown_card() -> None:
@@ -112,6 +126,6 @@ def test_unknown_card() -> None:
 def test_plain_apdu_during_a_session_ends_it(contents: testcard.CardContents) -> None:
     card = emulated(contents)
     read_card(Counting(card), can="000123", with_portrait=False)
-    assert card.sm is not None
+    assert card.sm is not None and card.sm.alg == "AES"
     assert card.process(bytes.fromhex("00B0000004")) == bytes.fromhex("6987")
     assert card.sm is None and card.process(bytes.fromhex("00B0810004")) == bytes.fromhex("6982")
