@@ -1,0 +1,70 @@
+"""The messages of the bridge's websocket (``docs/bridge-protocol.md`` is the contract).
+
+Client to bridge: ``hello`` (the pairing token), ``request`` (a method with params, answered by
+id). Bridge to client: ``welcome``, ``reply``, ``error``, ``event`` (device events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+VERSION = 1
+
+
+class Hello(msgspec.Struct, frozen=True, tag="hello", tag_field="type", forbid_unknown_fields=True):
+    token: str
+    client: str = ""
+
+
+class Request(msgspec.Struct, frozen=True, tag="request", tag_field="type", forbid_unknown_fields=True):
+    id: str
+    method: str
+    params: dict[str, Any] = {}
+
+
+ClientMessage = Hello | Request
+
+
+class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
+    version: int
+    methods: list[str]
+    devices: dict[str, Any]
+
+
+class Reply(msgspec.Struct, frozen=True, tag="reply", tag_field="type"):
+    id: str
+    result: Any
+
+
+class Error(msgspec.Struct, frozen=True, tag="error", tag_field="type", omit_defaults=True):
+    code: str
+    message_vi: str
+    message_en: str
+    id: str | None = None
+
+
+class Event(msgspec.Struct, frozen=True, tag="event", tag_field="type"):
+    event: str  # card_inserted, card_read, card_removed, card_error
+    device: str  # e.g. "card:Virtual PCD 00 00"
+    at: float
+    data: dict[str, Any]
+
+
+decoder = msgspec.json.Decoder(ClientMessage)
+encoder = msgspec.json.Encoder()
+
+ERRORS = {
+    "bad_message": ("Thông điệp không hợp lệ.", "The message is not valid."),
+    "unauthenticated": ("Mã ghép nối không đúng.", "Wrong pairing token."),
+    "hello_first": ("Hãy gửi hello với mã ghép nối trước.", "Send hello with the pairing token first."),
+    "unknown_method": ("Chức năng không có trên thiết bị này.", "No such method on this bridge."),
+    "bad_params": ("Tham số không hợp lệ.", "Invalid parameters."),
+    "no_card": ("Chưa có thẻ trên đầu đọc.", "No card on the reader."),
+    "busy": ("Đầu đọc đang đọc một thẻ khác.", "The reader is busy with another card."),
+}
+
+
+def error(code: str, request_id: str | None = None) -> Error:
+    vi, en = ERRORS[code]
+    return Error(code, vi, en, request_id)

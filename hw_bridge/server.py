@@ -1,0 +1,134 @@
+"""The bridge's websocket server: 127.0.0.1 only, pages from allowed origins only, and a
+pairing token before anything else (``docs/bridge-protocol.md``)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response
+
+from . import protocol as p
+from .cards import CardReaders
+from .cccd.errors import CardError
+from .cccd.qr import validate_id_number
+from .settings import BridgeSettings
+
+log = logging.getLogger("hw_bridge.server")
+CLOSE_UNAUTHENTICATED = 4001
+HELLO_TIMEOUT = 10
+
+
+class Bridge:
+    def __init__(self, settings: BridgeSettings, cards: CardReaders | None = None) -> None:
+        self.settings = settings
+        self.clients: set[ServerConnection] = set()
+        self.cards = cards or CardReaders(self.emit, settings.trust_store(), settings.reader_filter)
+        self.methods = {"status": self._status, "card.read": self._card_read}
+
+    # ---- events -------------------------------------------------------------------------------
+
+    def emit(self, event: str, device: str, data: dict[str, Any]) -> None:
+        text = p.encoder.encode(p.Event(event, device, time.time(), data)).decode()
+        for ws in list(self.clients):
+            asyncio.ensure_future(self._send(ws, text))
+
+    async def _send(self, ws: ServerConnection, text: str) -> None:
+        try:
+            await ws.send(text)
+        except Exception:  # the page went away
+            self.clients.discard(ws)
+
+    # ---- connections --------------------------------------------------------------------------
+
+    def check_origin(self, connection: ServerConnection, request: HttpRequest) -> Response | None:
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in self.settings.allowed_origins:
+            log.warning("refused a page from %s", origin)
+            return Response(HTTPStatus.FORBIDDEN, "Forbidden", Headers(), b"origin not allowed\n")
+        return None
+
+    async def handler(self, ws: ServerConnection) -> None:
+        try:
+            first = await asyncio.wait_for(ws.recv(), HELLO_TIMEOUT)
+            hello = p.decoder.decode(first)
+        except (TimeoutError, msgspec.DecodeError, msgspec.ValidationError):
+            await ws.send(p.encoder.encode(p.error("hello_first")).decode())
+            await ws.close(CLOSE_UNAUTHENTICATED, "hello first")
+            return
+        if not isinstance(hello, p.Hello):
+            await ws.send(p.encoder.encode(p.error("hello_first")).decode())
+            await ws.close(CLOSE_UNAUTHENTICATED, "hello first")
+            return
+        if not hmac.compare_digest(hello.token.encode(), self.settings.token.encode()):
+            await ws.send(p.encoder.encode(p.error("unauthenticated")).decode())
+            await ws.close(CLOSE_UNAUTHENTICATED, "unauthenticated")
+            return
+        welcome = p.Welcome(p.VERSION, sorted(self.methods), {"card": self.cards.status()})
+        await ws.send(p.encoder.encode(welcome).decode())
+        self.clients.add(ws)
+        try:
+            async for message in ws:
+                asyncio.ensure_future(self._answer(ws, message))
+        finally:
+            self.clients.discard(ws)
+
+    async def _answer(self, ws: ServerConnection, message: str | bytes) -> None:
+        try:
+            req = p.decoder.decode(message)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            reply: Any = p.error("bad_message")
+        else:
+            if not isinstance(req, p.Request):
+                reply = p.error("bad_message")
+            elif req.method not in self.methods:
+                reply = p.error("unknown_method", req.id)
+            else:
+                try:
+                    reply = p.Reply(req.id, await self.methods[req.method](req.params))
+                except CardError as exc:
+                    reply = p.Error(exc.code, exc.message_vi, exc.message_en, req.id)
+                except (KeyError, TypeError, ValueError):
+                    reply = p.error("bad_params", req.id)
+        await self._send(ws, p.encoder.encode(reply).decode())
+
+    # ---- methods ------------------------------------------------------------------------------
+
+    async def _status(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"card": self.cards.status()}
+
+    async def _card_read(self, params: dict[str, Any]) -> dict[str, Any]:
+        can = params.get("can")
+        if can is None and params.get("id_number"):
+            can = validate_id_number(str(params["id_number"]))[-6:]  # the CAN of a CCCD
+        if can is not None and (not isinstance(can, str) or not can.isdigit() or len(can) != 6):
+            raise ValueError("can")
+        mrz = params.get("mrz")
+        return await self.cards.read(
+            can,
+            mrz.encode() if isinstance(mrz, str) else None,
+            bool(params.get("portrait", True)),
+            params.get("reader"),
+            float(params.get("wait", 20)),
+        )
+
+    # ---- running --------------------------------------------------------------------------------
+
+    async def start(self) -> Server:
+        self.cards.start()
+        return await serve(
+            self.handler,
+            "127.0.0.1",  # never another interface: only pages on this box
+            self.settings.port,
+            process_request=self.check_origin,
+            compression=None,
+            max_size=64 * 1024,
+        )
