@@ -201,3 +201,36 @@ def test_aes_secure_messaging_after_g1() -> None:
         "0CA4040C1D871101752F676B09FAC86A87D632749A49C7CC8E08C18BA1FCE707BD9F00"
     )
     assert sm.unwrap(H("990290008E08BEA7B381C494A0799000")) == (b"", 0x9000)
+
+
+@pytest.mark.parametrize("alg", ["3DES", "AES"])
+def test_secure_messaging_both_sides_agree_on_every_apdu_case(alg: crypto.Alg) -> None:
+    """Terminal wrap -> card open -> card seal -> terminal unwrap, for short and extended
+    commands (ISO/IEC 7816-4 cases 1-4, Le of 256 and 65536, odd INS with DO'85')."""
+    keys = (bytes(range(16)), bytes(range(16, 32)))  # 2-key 3DES or AES-128
+    terminal, card = SecureMessaging(alg, *keys, 7), SecureMessaging(alg, *keys, 7)
+    cases = [
+        Command(0x00, 0xA4, 0x04, 0x0C, H("A0000002471001")),
+        Command(0x00, 0xB0, 0x00, 0x00, b"", 4),
+        Command(0x00, 0xB0, 0x00, 0x00, b"", 256),
+        Command(0x00, 0xB0, 0x00, 0x00, b"", 65536),
+        Command(0x00, 0xD6, 0x00, 0x00, bytes(range(256)) * 2),  # 512 bytes: extended Lc
+        Command(0x00, 0xB1, 0x00, 0x00, H("54028000"), 1000),
+        Command(0x80, 0xCA, 0x9F, 0x7F),
+    ]
+    for cmd in cases:
+        wrapped = terminal.wrap(cmd)
+        opened = card.open(wrapped)
+        assert (opened.cla, opened.ins, opened.p1, opened.p2, opened.data, opened.le) == (
+            cmd.cla,
+            cmd.ins,
+            cmd.p1,
+            cmd.p2,
+            cmd.data,
+            cmd.le,
+        )
+        answer = bytes(range(200)) if cmd.le else b""
+        assert terminal.unwrap(card.seal(answer, 0x9000, odd=bool(cmd.ins & 1))) == (answer, 0x9000)
+    assert terminal.ssc == card.ssc == 7 + 2 * len(cases)
+    with pytest.raises(CardError):  # a command replayed later has the wrong counter
+        card.open(wrapped)

@@ -10,7 +10,7 @@ from hw_bridge.cccd import testcard
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.errors import CardError
 from hw_bridge.cccd.reader import read_card
-from hw_bridge.cccd.vpcd import VirtualCard, inserted
+from hw_bridge.cccd.vpcd import VPCD_PORT, VirtualCard, inserted
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +55,13 @@ def test_each_failure_has_its_own_code_through_pcscd(pcscd: None, contents: test
     with inserted(card) as transport, pytest.raises(CardError) as err:
         read_card(transport, can=can)
     assert err.value.code == case
+
+
+def test_two_readers_two_cards(pcscd: None, contents: testcard.CardContents) -> None:
+    """vpcd offers two readers (TCP 35963 and 35964): each holds its own card, read in turn."""
+    other = testcard.make_card(testcard.Person(id_number="045170000888", full_name="Hồ Thị Mai", sex="Nữ"))
+    first = VirtualCard(EmulatedCard.of(contents))
+    second = VirtualCard(EmulatedCard.of(other), port=VPCD_PORT + 1)
+    with inserted(first) as t1, inserted(second, "Virtual PCD 00 01") as t2:
+        names = {read_card(t, can=c, with_portrait=False).full_name for t, c in ((t1, "000777"), (t2, "000888"))}
+    assert names == {"Phạm Đức Long", "Hồ Thị Mai"}
