@@ -211,7 +211,8 @@ class EmulatedCard:
         oid, ref = objects.get(0x80, b""), objects.get(0x83, b"")
         if oid[:-1] != pace.PACE_PREFIX or oid[-1] not in pace.CIPHERS or ref not in (b"\x01", b"\x02"):
             return b"", 0x6A80
-        param = objects.get(0x84, b"\x0d")[0]
+        offered = {i.oid: i.parameter_id for i in pace.pace_infos(self.files.get("CardAccess", b""))}
+        param = objects[0x84][0] if 0x84 in objects else offered.get(oid, 0x0D)  # else what it advertises
         if param not in STANDARD:
             return b"", 0x6A80
         alg, size = pace.CIPHERS[oid[-1]]

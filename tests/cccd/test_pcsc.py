@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hw_bridge.cccd import testcard
+from hw_bridge.cccd import crypto, testcard
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.errors import CardError
 from hw_bridge.cccd.reader import read_card
@@ -16,6 +16,14 @@ from hw_bridge.cccd.vpcd import VPCD_PORT, VirtualCard, inserted
 @pytest.fixture(scope="module")
 def contents() -> testcard.CardContents:
     return testcard.make_card(testcard.Person(id_number="036095000777", full_name="Phạm Đức Long"))
+
+
+def test_bac_through_pcscd(pcscd: None, contents: testcard.CardContents) -> None:
+    p = contents.person
+    mrz = crypto.mrz_information(p.document_number, p.birth_date.strftime("%y%m%d"), "991231")
+    with inserted(VirtualCard(EmulatedCard.of(contents, mrz))) as transport:
+        read = read_card(transport, mrz_information=mrz, with_portrait=False)
+    assert (read.access, read.id_number) == ("bac", "036095000777")
 
 
 def test_read_through_pcscd(pcscd: None, contents: testcard.CardContents) -> None:

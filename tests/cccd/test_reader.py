@@ -129,3 +129,21 @@ def test_plain_apdu_during_a_session_ends_it(contents: testcard.CardContents) ->
     assert card.sm is not None and card.sm.alg == "AES"
     assert card.process(bytes.fromhex("00B0000004")) == bytes.fromhex("6987")
     assert card.sm is None and card.process(bytes.fromhex("00B0810004")) == bytes.fromhex("6982")
+
+
+@pytest.mark.parametrize(
+    ("cipher", "parameter_id"),
+    [(1, 13), (2, 12), (3, 16), (4, 17), (4, 15), (2, 13)],
+    ids=["3DES-bp256", "AES128-P256", "AES192-bp384", "AES256-bp512", "AES256-P384", "AES128-bp256"],
+)
+def test_pace_with_each_cipher_and_curve(contents: testcard.CardContents, cipher: int, parameter_id: int) -> None:
+    """The card advertises one PACEInfo in EF.CardAccess; the reader follows it."""
+    from hw_bridge.cccd import tlv
+
+    oid = bytes.fromhex("04007F000702020402") + bytes([cipher])
+    info = tlv.tlv(0x30, tlv.tlv(0x06, oid) + tlv.tlv(0x02, b"\x02") + tlv.tlv(0x02, bytes([parameter_id])))
+    files = {**contents.files, "CardAccess": tlv.tlv(0x31, info)}
+    card = EmulatedCard(files, "000123", None, contents.ca_key, contents.aa_key)
+    read = read_card(Counting(card), can="000123", with_portrait=False)
+    assert read.id_number == "079188000123"
+    assert read.chip_authentication  # the session continued after PACE with these keys
