@@ -9,6 +9,7 @@ import pytest
 from hw_bridge.cccd import crypto, testcard
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.errors import CardError
+from hw_bridge.cccd.pcsc import PcscTransport
 from hw_bridge.cccd.reader import read_card
 from hw_bridge.cccd.vpcd import VPCD_PORT, VirtualCard, inserted
 
@@ -73,3 +74,9 @@ def test_two_readers_two_cards(pcscd: None, contents: testcard.CardContents) -> 
     with inserted(first) as t1, inserted(second, "Virtual PCD 00 01") as t2:
         names = {read_card(t, can=c, with_portrait=False).full_name for t, c in ((t1, "000777"), (t2, "000888"))}
     assert names == {"Phạm Đức Long", "Hồ Thị Mai"}
+
+
+def test_a_missing_reader_has_its_own_code(pcscd: None) -> None:
+    with pytest.raises(CardError) as err:
+        PcscTransport("Lector que no existe 00 00")
+    assert err.value.code == "reader_missing" and err.value.message_vi
