@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Reading = Literal["number", "digits", "prefix_letters"]
+Lang = Literal["vi", "en"]
 
 VI_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 VI_LETTERS = {
@@ -186,7 +187,7 @@ Segment = Word | Pause | Chime
 
 @dataclass(frozen=True)
 class CallSpeech:
-    languages: tuple[Literal["vi", "en"], ...] = ("vi", "en")
+    languages: tuple[Lang, ...] = ("vi", "en")
     repeat: int = 1  # say the whole call this many times
     style: ViStyle = NORTH
 

@@ -1,0 +1,121 @@
+"""Call audio, checked on the signal: the chime's frequencies, the order of the words found by
+cross-correlation against the clips they came from, no clipping, and espeak-ng giving
+speech-length non-silent audio. A call for a different number fails the same check."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from server import audio
+from server.domain import speech
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None and os.environ.get("CI") != "true", reason="espeak-ng not installed"
+)
+
+
+def tone_pack(tmp: Path, keys: list[str]) -> audio.Pack:
+    """A pack whose clips are distinct signals (noise bursts with their own seeds, 0.3 s), so
+    that each word can be found again in a composed call."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    clips = {}
+    for i, key in enumerate(keys):
+        rng = np.random.default_rng(1000 + i)
+        burst = (rng.standard_normal(int(0.3 * 44100)) * 0.2).astype(np.float32)
+        sf.write(tmp / f"{key}.wav", burst, 44100, subtype="PCM_16")  # another rate: the pack resamples
+        clips[key] = {"file": f"{key}.wav", "text": key}
+    (tmp / "manifest.json").write_text(json.dumps({"id": "tones", "lang": "vi", "clips": clips}))
+    return audio.Pack.load(tmp)
+
+
+def positions(call: np.ndarray, clips: list[np.ndarray]) -> list[tuple[int, float]]:
+    """Where each clip best matches in the call (normalised cross-correlation via FFT)."""
+    out = []
+    n = 1 << int(np.ceil(np.log2(len(call) + max(len(c) for c in clips))))
+    spectrum = np.fft.rfft(call, n)
+    for clip in clips:
+        corr = np.fft.irfft(spectrum * np.conj(np.fft.rfft(clip, n)), n)[: len(call)]
+        at = int(np.argmax(corr))
+        score = float(corr[at] / (np.linalg.norm(clip) * np.linalg.norm(call[at : at + len(clip)]) + 1e-9))
+        out.append((at, score))
+    return out
+
+
+def in_order(call: np.ndarray, clips: list[np.ndarray]) -> bool:
+    found = positions(call, clips)
+    return all(score > 0.9 for _, score in found) and all(a[0] < b[0] for a, b in zip(found, found[1:], strict=False))
+
+
+def test_the_chime() -> None:
+    c = audio.chime()
+    assert len(c) == int(1.1 * audio.RATE) and 0.4 < float(np.abs(c).max()) <= 10 ** (-6 / 20) + 1e-6
+    first, second = c[: int(0.44 * audio.RATE)], c[int(0.46 * audio.RATE) :]
+    for part, note in ((first, 659.25), (second, 523.25)):
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+        freqs = np.fft.rfftfreq(len(part), 1 / audio.RATE)
+        peak = freqs[np.argmax(spectrum * (freqs < 1000))]
+        assert abs(peak - note) < 5, (peak, note)
+
+
+def test_words_come_in_order_and_a_wrong_number_fails(tmp_path: Path) -> None:
+    segments = speech.announce("A023", 5, "number", speech.CallSpeech(languages=("vi",)))
+    keys = sorted({s.key for s in segments if isinstance(s, speech.Word)} | {"vi.num.4"})
+    pack = tone_pack(tmp_path / "pack", keys)
+    composer = audio.Composer([pack], audio.Espeak())
+    call = composer.compose(segments)
+    words = [s for s in segments if isinstance(s, speech.Word)]
+    assert [w.text for w in words] == ["Mời số", "a", "hai", "mươi", "ba", "đến quầy số", "năm"]
+    expected = [pack.clips[w.key] for w in words]
+    assert in_order(call, expected)
+    found = positions(call, expected)
+    chime_end = len(audio.chime()) + int(0.25 * audio.RATE)
+    assert found[0][0] == chime_end  # the first word right after the chime and its pause
+    assert not composer.missing  # every word came from the pack
+    # the check is honest: the words of A024 are not found in this order in the call for A023
+    other = [
+        s
+        for s in speech.announce("A024", 5, "number", speech.CallSpeech(languages=("vi",)))
+        if isinstance(s, speech.Word)
+    ]
+    assert not in_order(call, [pack.clips[w.key] for w in other])
+    assert float(np.abs(call).max()) < 1.0  # no clipping
+    data, rate = sf.read(io.BytesIO(composer.call_wav(segments)))
+    assert rate == audio.RATE and data.ndim == 1 and abs(len(data) - len(call)) <= 1
+
+
+def test_prepare_trims_levels_and_never_clips() -> None:
+    rate = 22050
+    quiet = np.zeros(rate // 2, np.float32)
+    loud = (np.sin(2 * np.pi * 300 * np.arange(rate) / rate) * 1.5).astype(np.float32)  # clipped input
+    x = audio.prepare(np.concatenate([quiet, loud, quiet]), rate)
+    assert abs(len(x) / audio.RATE - 1.0) < 0.05  # the silences are gone
+    assert float(np.abs(x).max()) <= 10 ** (-1 / 20) + 1e-6
+    assert len(audio.prepare(np.zeros(1000, np.float32), rate)) == 0
+
+
+@needs_espeak
+def test_espeak_gives_speech_and_fills_missing_clips(tmp_path: Path) -> None:
+    pack = audio.build_espeak_pack(tmp_path / "espeak-vi", "vi", "north")
+    assert {"vi.ten", "vi.tens", "vi.one_after_tens", "vi.five_after_ten", "vi.phrase.call"} <= set(pack.clips)
+    for key, clip in pack.clips.items():
+        seconds = len(clip) / audio.RATE
+        assert 0.08 < seconds < 2.5, (key, seconds)
+        assert float(np.sqrt(np.mean(clip**2))) > 0.03, key  # not silence
+    # a pack without the word "ba": espeak-ng says it; the call is complete
+    partial = tone_pack(tmp_path / "partial", ["vi.phrase.call", "vi.letter.a", "vi.num.2", "vi.tens"])
+    composer = audio.Composer([partial], audio.Espeak())
+    segments = speech.announce("A023", 5, "number", speech.CallSpeech(languages=("vi",)))
+    call = composer.compose(segments)
+    assert {"vi.num.3", "vi.phrase.to_counter", "vi.num.5"} <= composer.missing
+    seconds = len(call) / audio.RATE
+    assert 2.5 < seconds < 12 and float(np.abs(call).max()) < 1.0
+    espeak_only = audio.Composer([], audio.Espeak()).compose(speech.announce("B105", 12))
+    assert 4 < len(espeak_only) / audio.RATE < 25
