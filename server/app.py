@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,8 +18,9 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import auth
+from . import audio, auth
 from .domain import commands as cmd
+from .domain import speech
 from .domain.access import SYSTEM, Actor
 from .domain.config import Config
 from .domain.errors import DomainError
@@ -42,6 +44,7 @@ class Services:
         self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
+        self.composer = audio.Composer([])
 
     def staff_for(self, token: str) -> StaffAccount | None:
         """The active staff account behind a session token, or None."""
@@ -216,8 +219,45 @@ async def health(request: Request) -> Response:
             "dropped": hub.fanout.dropped_total,
             "commits": hub.commits,
             "replay_seconds": hub.replay_seconds,
+            "calls_played": hub.reports.get("played", 0),
+            "calls_play_failed": hub.reports.get("play_failed", 0),
         }
     )
+
+
+LABEL = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
+
+
+async def call_audio(request: Request) -> Response:
+    """The audio of a call: composed (or taken from the cache), then a redirect to its
+    content-addressed URL, which browsers may keep for a year."""
+    services = _services(request)
+    cfg = services.hub.state.config
+    label = request.path_params["label"].strip().upper()
+    try:
+        counter = int(request.path_params["counter"])
+    except ValueError:
+        counter = 0
+    service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
+    if service is None or cfg.counter(counter) is None:
+        return error_response(
+            DomainError("unknown_ticket", "Không có số hoặc quầy này.", "No such ticket or counter.", "label"), 404
+        )
+    how = speech.CallSpeech(
+        languages=tuple(cfg.speech.languages),
+        repeat=cfg.speech.repeat,
+        style=speech.SOUTH if cfg.speech.region == "south" else speech.NORTH,
+    )
+    segments = speech.announce(label, counter, service.reading, how)
+    key = await asyncio.to_thread(services.composer.compose_cached, segments)
+    return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
+
+
+async def audio_file(request: Request) -> Response:
+    data = _services(request).composer.cached(request.path_params["key"])
+    if data is None:
+        return Response(status_code=404)
+    return Response(data, media_type="audio/wav", headers={"cache-control": "public, max-age=31536000, immutable"})
 
 
 async def public_state(request: Request) -> Response:
@@ -283,6 +323,10 @@ def create_app(settings: Settings, config: Config) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.eventlog.open()
         await services.hub.start()
+        region = services.hub.state.config.speech.region
+        services.composer = audio.Composer(
+            await asyncio.to_thread(audio.load_packs, settings.data_dir / "voice-packs", region), audio.Espeak(region)
+        )
         await services.sessions.load(services.hub.clock())
         await bootstrap(services)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
@@ -300,6 +344,8 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/api/devices", register_device, methods=["POST"]),
         Route("/api/state", public_state),
         Route("/api/tickets/{label}", ticket),
+        Route("/audio/call/{label}/{counter}", call_audio),
+        Route("/audio/{key:str}.wav", audio_file),
         WebSocketRoute("/ws", WsEndpoint()),
         Mount("/", StaticFiles(directory=settings.clients_dir, html=True), name="clients"),
     ]

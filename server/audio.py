@@ -190,18 +190,32 @@ class Composer:
                 parts.append(silence(40))
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
-    def call_wav(self, segments: list[speech.Segment]) -> bytes:
-        """The WAV of a call, cached by its content (the words, pauses and voices)."""
-        key = hashlib.sha256((self.fingerprint() + repr(segments)).encode()).hexdigest()
+    def key(self, segments: list[speech.Segment]) -> str:
+        """The content address of a call: its words, pauses and the voices that say them."""
+        return hashlib.sha256((self.fingerprint() + repr(segments)).encode()).hexdigest()[:32]
+
+    def cached(self, key: str) -> bytes | None:
         with self.lock:
-            if key in self.cache:
+            data = self.cache.get(key)
+            if data is not None:
                 self.cache.move_to_end(key)
-                return self.cache[key]
-        data = wav_bytes(self.compose(segments))
-        with self.lock:
-            self.cache[key] = data
-            if len(self.cache) > 500:
-                self.cache.popitem(last=False)
+            return data
+
+    def compose_cached(self, segments: list[speech.Segment]) -> str:
+        """Compose a call unless already done; its key."""
+        key = self.key(segments)
+        if self.cached(key) is None:
+            data = wav_bytes(self.compose(segments))
+            with self.lock:
+                self.cache[key] = data
+                if len(self.cache) > 500:
+                    self.cache.popitem(last=False)
+        return key
+
+    def call_wav(self, segments: list[speech.Segment]) -> bytes:
+        """The WAV of a call (composed once, then from the cache)."""
+        data = self.cached(self.compose_cached(segments))
+        assert data is not None
         return data
 
 
@@ -243,3 +257,24 @@ def build_espeak_pack(directory: Path, lang: str = "vi", region: str = "north") 
     }
     (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     return Pack.load(directory)
+
+
+def load_packs(directory: Path, region: str = "north") -> list[Pack]:
+    """The voice packs of a site (one folder each), recorded ones first; on a first start with
+    none, espeak-ng packs are generated there (Vietnamese of the region, and English)."""
+    packs: list[Pack] = []
+    if directory.is_dir():
+        for sub in sorted(directory.iterdir()):
+            if (sub / "manifest.json").is_file():
+                try:
+                    packs.append(Pack.load(sub))
+                except (OSError, ValueError) as exc:
+                    log.warning("voice pack %s not loaded: %s", sub.name, exc)
+    if not packs and shutil.which("espeak-ng"):
+        log.info("no voice pack: generating espeak-ng packs in %s", directory)
+        packs = [
+            build_espeak_pack(directory / f"espeak-vi-{region}", "vi", region),
+            build_espeak_pack(directory / "espeak-en", "en"),
+        ]
+    packs.sort(key=lambda p: p.manifest.get("source") == "espeak")  # recordings before espeak
+    return packs

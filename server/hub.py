@@ -163,6 +163,7 @@ class Hub:
         self.snapshot_every = snapshot_every
         self.snapshot_seq = 0
         self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
+        self.reports: dict[str, int] = {}  # what screens reported: calls played, failed
 
     # ---- start and stop -------------------------------------------------------------------
 

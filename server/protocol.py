@@ -51,7 +51,17 @@ class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unk
     t: float | None = None
 
 
-ClientMsg = Hello | Cmd | Query | Ping
+class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid_unknown_fields=True):
+    """A screen reports what it did: a call's audio ``played`` (or ``play_failed``)."""
+
+    id: str
+    what: Literal["played", "play_failed"]
+    seq: int = 0
+    label: str = ""
+    detail: str = ""
+
+
+ClientMsg = Hello | Cmd | Query | Ping | Report
 
 
 class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
@@ -154,7 +164,7 @@ def decode_client(data: str | bytes) -> ClientMsg:
         raise protocol_error("invalid_message", "expected an object with a string 'type'") from None
     except msgspec.DecodeError:
         raise protocol_error("bad_json") from None
-    if probe.type not in ("hello", "cmd", "query", "ping"):
+    if probe.type not in ("hello", "cmd", "query", "ping", "report"):
         raise protocol_error("unknown_message", repr(probe.type)[:40], probe.id, "type")
     try:
         msg: ClientMsg = _client.decode(data)

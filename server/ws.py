@@ -33,6 +33,7 @@ from .protocol import (
     ProtocolError,
     Query,
     Reply,
+    Report,
     Welcome,
     decode_client,
     encoder,
@@ -197,6 +198,11 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
                     reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
             elif isinstance(msg, Query):
                 reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, audience, zone)))
+            elif isinstance(msg, Report):
+                hub.reports[msg.what] = hub.reports.get(msg.what, 0) + 1
+                if msg.what == "play_failed":
+                    log.info("%s could not play the call of seq %d: %s", actor.name, msg.seq, msg.detail[:200])
+                reply = Reply(id=msg.id, result={"ok": True})
             else:
                 raise protocol_error("invalid_message", "hello was already received", None, "type")
         except ProtocolError as exc:

@@ -4,7 +4,8 @@
 // state when the server is gone (the badge says so) and resumes from its last seq when it returns.
 //
 // URL: /tv/#token=<device token>  (once; kept in the browser). Optional query: ?layout=4x8
-// (columns x rows), ?theme=mono|multi, ?zone=<code> for a device registered without a zone.
+// (columns x rows), ?theme=mono|multi, ?zone=<code> for a device registered without a zone,
+// ?audio=1 for the screen that speaks the calls of its zone (one per hall: two would echo).
 import { h, fill, $ } from "../shared/dom.js";
 import { t, addTexts, onLang } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
@@ -13,6 +14,7 @@ import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen } from "../shared/hours.js";
+import { Announcer } from "./announcer.js";
 
 addTexts({
   vi: {
@@ -63,6 +65,14 @@ let page = 0;
 /** @type {Map<number, number>} counter -> until when (ms) its cell flashes */
 const flashing = new Map();
 let nowCalling = /** @type {{label: string, counter: number, service: string, until: number}|null} */ (null);
+let reports = 0;
+const announcer = params.get("audio") === "1"
+  ? new Announcer((what, item, detail = "") => {
+    socket?.request({ type: "report", id: `r${++reports}`, what, seq: item.seq, label: item.label, detail }, { queueOffline: false })
+      .catch(() => { /* offline: the next call reports again */ });
+  })
+  : null;
+const STALE_CALL_SECONDS = 30; // calls caught up after a reconnect are shown, not spoken
 
 function display() {
   const d = board.config?.display || {};
@@ -203,6 +213,8 @@ function onEvent(msg) {
     flashing.set(change.counter, until);
     nowCalling = { label: change.label, counter: change.counter, service: change.service, until };
     showCounterPage(change.counter);
+    const fresh = socket ? socket.now() - msg.at < STALE_CALL_SECONDS : true;
+    if (announcer && fresh && board.config?.speech?.enabled !== false) announcer.enqueue(change.label, change.counter, msg.seq);
     setTimeout(() => { renderGrid(); renderCalling(); }, ms + 50);
     renderCalling();
   }
@@ -257,4 +269,4 @@ function start() {
 onLang(() => board.config && renderAll());
 start();
 
-Object.assign(window, { tv: { board, gridShape, get socket() { return socket; } } });
+Object.assign(window, { tv: { board, gridShape, announcer, get socket() { return socket; } } });

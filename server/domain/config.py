@@ -163,6 +163,16 @@ class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     show_wait: bool = True  # show people ahead and the estimated wait on the ticket screen
 
 
+class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How calls are announced: languages in order, repeats, the regional reading of numbers
+    (north: linh, nghìn; south: lẻ, ngàn, tư) and the voice packs' region."""
+
+    enabled: bool = True
+    languages: list[Literal["vi", "en"]] = msgspec.field(default_factory=lambda: ["vi", "en"])
+    repeat: int = 1
+    region: Literal["north", "central", "south"] = "north"
+
+
 class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=True):
     unit: Unit
     hours: Hours
@@ -175,6 +185,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     privacy: Privacy = Privacy()
     display: Display = Display()
     kiosk: Kiosk = Kiosk()
+    speech: Speech = Speech()
     version: int = 1
 
     def service(self, code: str) -> Service | None:
@@ -327,6 +338,10 @@ def validate_config(cfg: Config) -> Config:
         raise _err("display.rows", "từ 0 (tự động) đến 8 hàng", "between 0 (automatic) and 8 rows")
     if not 0 <= disp.last_calls <= 20 or not 1 <= disp.flash_seconds <= 60:
         raise _err("display.last_calls", "từ 0 đến 20 số; nháy 1-60 giây", "0 to 20 calls; flash 1-60 seconds")
+    if not cfg.speech.languages or len(set(cfg.speech.languages)) != len(cfg.speech.languages):
+        raise _err("speech.languages", "chọn một hoặc hai ngôn ngữ khác nhau", "one or two different languages")
+    if not 1 <= cfg.speech.repeat <= 3:
+        raise _err("speech.repeat", "đọc từ 1 đến 3 lần", "between 1 and 3 times")
     if not 5 <= cfg.kiosk.idle_seconds <= 600:
         raise _err("kiosk.idle_seconds", "từ 5 đến 600 giây", "between 5 and 600 seconds")
     return cfg

@@ -82,6 +82,10 @@ BAD = [
     ("display", {"flash_seconds": 0}, "display.last_calls"),
     ("display", {"theme": "neon"}, "display.theme"),
     ("kiosk", {"idle_seconds": 2}, "kiosk.idle_seconds"),
+    ("speech", {"languages": []}, "speech.languages"),
+    ("speech", {"languages": ["vi", "vi"]}, "speech.languages"),
+    ("speech", {"repeat": 4}, "speech.repeat"),
+    ("speech", {"region": "west"}, "speech.region"),
     ("unit", DELETE, "(root)"),
 ]
 

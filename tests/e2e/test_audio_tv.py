@@ -1,0 +1,53 @@
+"""A TV that speaks the calls of its zone (?audio=1), in headless Chromium with autoplay
+allowed (as deployed): three calls arriving together are played one after another, never
+overlapping, and each is reported to the server as played."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from ..server_harness import ServerProc
+from .pages import admin_socket, command, watch, write_config
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[ServerProc]:
+    config = write_config(tmp_path / "config")
+    config.write_text(config.read_text().replace("[privacy]", '[speech]\nlanguages = ["vi"]\n\n[privacy]'))
+    proc = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start(timeout=60)
+    yield proc
+    proc.kill()
+
+
+def test_three_calls_together_play_in_turn(browser: Browser, site: ServerProc) -> None:
+    errors: list[str] = []
+    tv = watch(browser.new_page(viewport={"width": 1280, "height": 720}), errors)
+    tv.goto(f"{site.http}/tv/?audio=1#token={site.device_tokens()['tv-tang-1']}")
+    expect(tv.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    with admin_socket(site) as ws:
+        for service in ("N", "NG", "S"):
+            assert command(ws, {"type": "issue_ticket", "service": service})["type"] == "ack"
+        for counter in (4, 5, 6):
+            command(ws, {"type": "open_counter", "counter": counter})
+        for counter in (4, 5, 6):  # three calls within a few milliseconds
+            assert command(ws, {"type": "call_next", "counter": counter})["type"] == "ack"
+    deadline = time.monotonic() + 60
+    while tv.evaluate("window.tv.announcer.log.filter(e => e.end > 0).length") < 3:
+        assert time.monotonic() < deadline, tv.evaluate("window.tv.announcer.log")
+        time.sleep(0.2)
+    log = tv.evaluate("window.tv.announcer.log")
+    assert [e["label"] for e in log] == ["N001", "NG001", "S001"]
+    for before, after in zip(log, log[1:], strict=False):
+        assert after["start"] >= before["end"], (before, after)  # never two at once
+    for e in log:
+        assert 2.0 < e["seconds"] < 15.0 and (e["end"] - e["start"]) / 1000 >= e["seconds"] * 0.9
+    health = site.get("/api/health")
+    assert health["calls_played"] == 3 and health["calls_play_failed"] == 0
+    assert not errors, errors
