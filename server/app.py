@@ -324,15 +324,22 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         await services.eventlog.open()
         await services.hub.start()
         region = services.hub.state.config.speech.region
-        services.composer = audio.Composer(
-            await asyncio.to_thread(audio.load_packs, settings.data_dir / "voice-packs", region), audio.Espeak(region)
-        )
+        services.composer = audio.Composer([], audio.Espeak(region))  # espeak-ng until the packs are in
+
+        async def load_voices() -> None:
+            try:
+                services.composer.packs = await asyncio.to_thread(audio.load_packs, settings.voice_packs_dir, region)
+            except Exception:
+                log.exception("voice packs not loaded; calls use espeak-ng")
+
+        voices = asyncio.create_task(load_voices())
         await services.sessions.load(services.hub.clock())
         await bootstrap(services)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
         try:
             yield
         finally:
+            voices.cancel()
             await services.hub.stop()
             await services.eventlog.close()
 

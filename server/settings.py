@@ -24,10 +24,15 @@ class Settings(msgspec.Struct, frozen=True):
     demo: bool = False
     resume_events: int = 10_000
     snapshot_every: int = 50_000
+    voice_packs: Path | None = None  # default: data_dir / "voice-packs"
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "queue.sqlite3"
+
+    @property
+    def voice_packs_dir(self) -> Path:
+        return self.voice_packs or self.data_dir / "voice-packs"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,4 +51,5 @@ class Settings(msgspec.Struct, frozen=True):
             demo=e.get("QUEUE_DEMO", "") not in ("", "0", "false"),
             resume_events=int(e.get("QUEUE_RESUME_EVENTS", "10000")),
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
+            voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
         )

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from .server_harness import Client, ServerProc
+from .server_harness import VOICE_PACKS, Client, ServerProc
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +29,10 @@ def server(tmp_path: Path) -> Iterator[ServerProc]:
     proc = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL").start()
     yield proc
     proc.kill()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_voice_packs() -> Iterator[None]:
+    """The servers of this run share one set of generated voice packs; removed at the end."""
+    yield
+    shutil.rmtree(VOICE_PACKS, ignore_errors=True)

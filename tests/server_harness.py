@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,8 @@ from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASSWORD = "admin-password-for-tests"
+# voice packs generated once per test run, shared by every server the tests start
+VOICE_PACKS = Path(tempfile.gettempdir()) / f"hq-test-voice-packs-{os.getpid()}"
 
 
 def free_port() -> int:
@@ -37,6 +40,7 @@ class ServerProc:
             "QUEUE_PORT": str(self.port),
             "QUEUE_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "QUEUE_DEMO": "1",
+            "QUEUE_VOICE_PACKS": str(VOICE_PACKS),
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None
