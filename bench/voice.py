@@ -47,7 +47,9 @@ def main() -> None:
         f"| compose a bilingual call to WAV | {statistics.median(compose_ms):.1f} ms | {p95(compose_ms):.1f} ms | "
         f"{statistics.median(seconds):.1f} s of audio, 200 tickets |"
     )
-    print(f"| baseline: encode the same call only | {statistics.median(encode_ms):.1f} ms | {p95(encode_ms):.1f} ms | |")
+    print(
+        f"| baseline: encode the same call only | {statistics.median(encode_ms):.1f} ms | {p95(encode_ms):.1f} ms | |"
+    )
     print(f"| ratio compose / encode | {statistics.median(compose_ms) / statistics.median(encode_ms):.1f}x | | |")
 
 

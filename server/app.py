@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 import re
@@ -22,7 +23,7 @@ from . import audio, auth
 from .domain import commands as cmd
 from .domain import speech
 from .domain.access import SYSTEM, Actor
-from .domain.config import Config
+from .domain.config import Config, due_announcements
 from .domain.errors import DomainError
 from .domain.events import DeviceKind
 from .domain.state import StaffAccount
@@ -228,6 +229,38 @@ async def health(request: Request) -> Response:
 LABEL = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
 
 
+async def announce_on_time(services: Services) -> None:
+    """Scheduled announcements (S6): at their times the TVs of their zones get an ``announce``
+    message with the audio, composed ahead (a restart within a minute still announces)."""
+    hub = services.hub
+    last = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    while True:
+        await asyncio.sleep(services.settings.announce_check)
+        now = dt.datetime.now(dt.UTC)
+        cfg = hub.state.config
+        for index, at in due_announcements(cfg, now, last):
+            item = cfg.announcements[index]
+            segments = speech.announcement(item.text, item.text_en, tuple(cfg.speech.languages))
+            try:
+                key = await asyncio.to_thread(services.composer.compose_cached, segments)
+            except Exception:
+                log.exception("announcement %d not composed", index)
+                continue
+            message = {
+                "type": "announce",
+                "at": now.timestamp(),
+                "time": at,
+                "text": item.text,
+                "text_en": item.text_en,
+                "audio": f"/audio/{key}.wav",
+            }
+            text = msgspec.json.encode(message).decode()
+            zone = item.zones[0] if len(item.zones) == 1 else None
+            hub.fanout.publish({"public": text, "staff": text}, zone)
+            log.info("announcement %d (%s) sent", index, at)
+        last = now
+
+
 async def call_audio(request: Request) -> Response:
     """The audio of a call: composed (or taken from the cache), then a redirect to its
     content-addressed URL, which browsers may keep for a year."""
@@ -331,8 +364,13 @@ def create_app(settings: Settings, config: Config) -> Starlette:
                 services.composer.packs = await asyncio.to_thread(audio.load_packs, settings.voice_packs_dir, region)
             except Exception:
                 log.exception("voice packs not loaded; calls use espeak-ng")
+            cfg = services.hub.state.config
+            for item in cfg.announcements:  # render the scheduled announcements ahead of their time
+                segments = speech.announcement(item.text, item.text_en, tuple(cfg.speech.languages))
+                await asyncio.to_thread(services.composer.compose_cached, segments)
 
         voices = asyncio.create_task(load_voices())
+        announcer = asyncio.create_task(announce_on_time(services))
         await services.sessions.load(services.hub.clock())
         await bootstrap(services)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
@@ -340,6 +378,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
             yield
         finally:
             voices.cancel()
+            announcer.cancel()
             await services.hub.stop()
             await services.eventlog.close()
 

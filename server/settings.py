@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True):
     resume_events: int = 10_000
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
+    announce_check: float = 15.0  # seconds between two looks at the announcement timetable
 
     @property
     def db_path(self) -> Path:
@@ -52,4 +53,5 @@ class Settings(msgspec.Struct, frozen=True):
             resume_events=int(e.get("QUEUE_RESUME_EVENTS", "10000")),
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
+            announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
         )

@@ -40,7 +40,7 @@ export class QueueSocket {
     this.lastHeard = 0;
   }
 
-  /** @param {string} type  welcome | snapshot | event | waiting | status | refused @param {(msg: any) => void} fn */
+  /** @param {string} type  welcome | snapshot | event | waiting | announce | status | refused @param {(msg: any) => void} fn */
   on(type, fn) {
     (this.handlers[type] ||= []).push(fn);
     return this;
@@ -141,7 +141,8 @@ export class QueueSocket {
         this.emit("event", msg);
         break;
       case "waiting":
-        this.emit("waiting", msg);
+      case "announce":
+        this.emit(msg.type, msg);
         break;
       case "ack":
       case "reply":

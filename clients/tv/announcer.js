@@ -18,7 +18,12 @@ export class Announcer {
 
   /** @param {string} label @param {number} counter @param {number} seq */
   enqueue(label, counter, seq) {
-    this.queue.push({ url: `/audio/call/${encodeURIComponent(label)}/${counter}`, label, seq });
+    this.enqueueUrl(`/audio/call/${encodeURIComponent(label)}/${counter}`, label, seq);
+  }
+
+  /** Any audio, e.g. a scheduled announcement. @param {string} url @param {string} label @param {number} seq */
+  enqueueUrl(url, label, seq = 0) {
+    this.queue.push({ url, label, seq });
     this.next();
   }
 

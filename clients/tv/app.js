@@ -222,6 +222,15 @@ function onEvent(msg) {
   renderWaiting();
 }
 
+/** A scheduled announcement on screen for a minute, in both languages. */
+function showNotice(msg) {
+  const el = $("#notice");
+  fill(el, h("div.notice-vi", msg.text), msg.text_en ? h("div.notice-en", msg.text_en) : null);
+  el.hidden = false;
+  clearTimeout(showNotice.timer);
+  showNotice.timer = setTimeout(() => { el.hidden = true; }, 60_000);
+}
+
 /** Turn to the page of the grid that holds a counter that was just called. */
 function showCounterPage(number) {
   const d = display();
@@ -248,6 +257,10 @@ function start() {
   });
   socket.on("event", onEvent);
   socket.on("waiting", (msg) => { board.setWaiting(msg); renderWaiting(); });
+  socket.on("announce", (msg) => {
+    showNotice(msg);
+    if (announcer && board.config?.speech?.enabled !== false) announcer.enqueueUrl(msg.audio, `announce:${msg.time}`);
+  });
   socket.on("status", (s) => {
     if (s === "refused") {
       forgetDeviceToken("tv");

@@ -173,6 +173,16 @@ class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     region: Literal["north", "central", "south"] = "north"
 
 
+class Announcement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A message read out at set times (S6), e.g. "the pharmacy closes in 15 minutes"."""
+
+    text: str
+    times: list[str]
+    text_en: str = ""
+    days: list[str] = msgspec.field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat"])
+    zones: list[str] = []  # none: every zone
+
+
 class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=True):
     unit: Unit
     hours: Hours
@@ -186,6 +196,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     display: Display = Display()
     kiosk: Kiosk = Kiosk()
     speech: Speech = Speech()
+    announcements: list[Announcement] = []
     version: int = 1
 
     def service(self, code: str) -> Service | None:
@@ -342,6 +353,16 @@ def validate_config(cfg: Config) -> Config:
         raise _err("speech.languages", "chọn một hoặc hai ngôn ngữ khác nhau", "one or two different languages")
     if not 1 <= cfg.speech.repeat <= 3:
         raise _err("speech.repeat", "đọc từ 1 đến 3 lần", "between 1 and 3 times")
+    for i, a in enumerate(cfg.announcements):
+        f = f"announcements[{i}]"
+        if not a.text.strip():
+            raise _err(f"{f}.text", "không được để trống", "must not be empty")
+        if not a.times or not all(HHMM.match(t) for t in a.times):
+            raise _err(f"{f}.times", "giờ có dạng HH:MM", "times must be HH:MM")
+        if not a.days or any(d not in WEEKDAYS for d in a.days):
+            raise _err(f"{f}.days", "ngày là mon..sun", "days are mon..sun")
+        if any(z not in zones for z in a.zones):
+            raise _err(f"{f}.zones", "khu không tồn tại", "no such zone")
     if not 5 <= cfg.kiosk.idle_seconds <= 600:
         raise _err("kiosk.idle_seconds", "từ 5 đến 600 giây", "between 5 and 600 seconds")
     return cfg
@@ -388,3 +409,26 @@ def is_open(cfg: Config, now: dt.datetime) -> bool:
     if not _minutes(day.open) <= m < _minutes(day.close):
         return False
     return not any(_minutes(b.start) <= m < _minutes(b.end) for b in day.breaks)
+
+
+def due_announcements(cfg: Config, now: dt.datetime, since: dt.datetime) -> list[tuple[int, str]]:
+    """The (announcement index, "HH:MM") whose time came in (since, now], local time of the
+    unit, on their days and not on holidays."""
+    tz = cfg.tzinfo()
+    start, end = since.astimezone(tz), now.astimezone(tz)
+    out: list[tuple[int, str]] = []
+    if end <= start or end - start > dt.timedelta(hours=1):  # asleep for long: do not replay old ones
+        start = max(start, end - dt.timedelta(minutes=2))
+    day = start.date()
+    while day <= end.date():
+        weekday = WEEKDAYS[day.weekday()]
+        holiday = any(h.date == day for h in cfg.hours.holidays)
+        for i, a in enumerate(cfg.announcements):
+            if holiday or weekday not in a.days:
+                continue
+            for t in a.times:
+                at = dt.datetime.combine(day, dt.time(int(t[:2]), int(t[3:])), tz)
+                if start < at <= end:
+                    out.append((i, t))
+        day += dt.timedelta(days=1)
+    return out

@@ -9,6 +9,7 @@ Pure: no audio here (see ``server/audio.py``)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -217,3 +218,19 @@ def announce(label: str, counter: int, reading: Reading = "number", how: CallSpe
 def text_of(segments: list[Segment]) -> str:
     """The words as text (for espeak-ng, logs and tests)."""
     return " ".join(s.text for s in segments if isinstance(s, Word))
+
+
+def announcement(text: str, text_en: str, languages: tuple[Lang, ...] = ("vi", "en")) -> list[Segment]:
+    """A scheduled message: the chime, then the text in each language it has (free text has
+    no clips: the voice of last resort reads it, or a pack's recording of the same key)."""
+    out: list[Segment] = [Chime(), Pause(250)]
+    texts = {"vi": text, "en": text_en}
+    for lang in languages:
+        if texts[lang].strip():
+            if len(out) > 2:
+                out.append(Pause(600))
+            out.append(
+                Word(f"{lang}.text.{hashlib.sha256(texts[lang].encode()).hexdigest()[:12]}", texts[lang].strip())
+            )
+    out.append(Pause(300))
+    return out

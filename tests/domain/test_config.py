@@ -86,6 +86,12 @@ BAD = [
     ("speech", {"languages": ["vi", "vi"]}, "speech.languages"),
     ("speech", {"repeat": 4}, "speech.repeat"),
     ("speech", {"region": "west"}, "speech.region"),
+    ("announcements", [{"text": " ", "times": ["10:00"]}], "announcements[0].text"),
+    ("announcements", [{"text": "x", "times": []}], "announcements[0].times"),
+    ("announcements", [{"text": "x", "times": ["25:00"]}], "announcements[0].times"),
+    ("announcements", [{"text": "x", "times": ["10:00"], "days": ["monday"]}], "announcements[0].days"),
+    ("announcements", [{"text": "x", "times": ["10:00"], "days": []}], "announcements[0].days"),
+    ("announcements", [{"text": "x", "times": ["10:00"], "zones": ["roof"]}], "announcements[0].zones"),
     ("unit", DELETE, "(root)"),
 ]
 
@@ -154,3 +160,30 @@ def test_counters_for_and_lookups() -> None:
     assert cfg.counters_for("B") == [2, 3]
     assert cfg.service("Z") is None and cfg.counter(99) is None
     assert cfg.hours.day(6) is None
+
+
+def test_announcements_fall_due_in_local_time() -> None:
+    from server.domain.config import due_announcements
+
+    data = small_config_data(hours={"holidays": [{"date": "2027-01-01", "name": "Tết"}]})
+    data["announcements"] = [
+        {"text": "Nhà thuốc đóng cửa sau 15 phút", "times": ["10:45", "16:45"]},
+        {"text": "Chúc mừng năm mới", "times": ["00:00"], "days": ["mon", "sun"], "zones": ["z1"]},
+    ]
+    cfg = config_from_builtins(data)
+
+    def at(*args: int) -> dt.datetime:
+        return dt.datetime(*args, tzinfo=VN)
+
+    monday = (2026, 11, 30)
+    assert due_announcements(cfg, at(*monday, 10, 45, 10), at(*monday, 10, 44, 30)) == [(0, "10:45")]
+    assert due_announcements(cfg, at(*monday, 10, 46), at(*monday, 10, 45, 10)) == []  # once only
+    assert due_announcements(cfg, at(*monday, 10, 45), at(*monday, 10, 45)) == []
+    assert due_announcements(cfg, at(2026, 11, 29, 10, 45, 10), at(2026, 11, 29, 10, 44)) == []  # Sunday
+    assert due_announcements(cfg, at(2027, 1, 1, 10, 45, 10), at(2027, 1, 1, 10, 44)) == []  # holiday
+    # across midnight, Sunday to Monday
+    assert due_announcements(cfg, at(*monday, 0, 0, 20), at(2026, 11, 29, 23, 59, 40)) == [(1, "00:00")]
+    # after a long sleep only the last two minutes count: 10:45 is not replayed at 16:46
+    assert due_announcements(cfg, at(*monday, 16, 46), at(*monday, 8, 0)) == [(0, "16:45")]
+    # in UTC it is the same instant
+    assert due_announcements(cfg, at(*monday, 10, 45, 10).astimezone(dt.UTC), at(*monday, 10, 44)) == [(0, "10:45")]

@@ -229,3 +229,14 @@ def test_a_repeated_southern_call_in_vietnamese_only() -> None:
         + "Mời số bê một trăm lẻ bốn đến quầy số hai mươi tư"
     )
     assert sum(1 for s in announce("B104", 24, "number", how) if isinstance(s, Chime)) == 1
+
+
+def test_a_scheduled_announcement() -> None:
+    from server.domain.speech import announcement
+
+    segs = announcement("Nhà thuốc đóng cửa sau 15 phút", "The pharmacy closes in 15 minutes")
+    assert text_of(segs) == "Nhà thuốc đóng cửa sau 15 phút The pharmacy closes in 15 minutes"
+    words_ = [s for s in segs if isinstance(s, Word)]
+    assert [w.key.split(".")[0] for w in words_] == ["vi", "en"] and isinstance(segs[0], Chime)
+    assert text_of(announcement("Chỉ tiếng Việt", "")) == "Chỉ tiếng Việt"
+    assert text_of(announcement("x", "only English", ("en",))) == "only English"

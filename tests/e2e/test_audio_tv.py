@@ -4,7 +4,9 @@ overlapping, and each is reported to the server as played."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,4 +52,44 @@ def test_three_calls_together_play_in_turn(browser: Browser, site: ServerProc) -
         assert 2.0 < e["seconds"] < 15.0 and (e["end"] - e["start"]) / 1000 >= e["seconds"] * 0.9
     health = site.get("/api/health")
     assert health["calls_played"] == 3 and health["calls_play_failed"] == 0
+    assert not errors, errors
+
+
+def test_a_scheduled_announcement_reaches_its_zone(browser: Browser, tmp_path: Path) -> None:
+    tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    if dt.datetime.now(tz).second >= 45:  # leave the server and the screens time to start
+        time.sleep(62 - dt.datetime.now(tz).second)
+    now = dt.datetime.now(tz) + dt.timedelta(minutes=1)  # announced at the start of the next minute
+    config = write_config(tmp_path / "config")
+    announcement = (
+        f'[[announcements]]\ntext = "Nhà thuốc sẽ đóng cửa sau 15 phút"\n'
+        f'text_en = "The pharmacy closes in 15 minutes"\ntimes = ["{now:%H:%M}"]\n'
+        f'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\nzones = ["tang-1"]\n'
+    )
+    config.write_text(
+        config.read_text().replace("[privacy]", '[speech]\nlanguages = ["vi"]\n\n[privacy]') + announcement
+    )
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_ANNOUNCE_CHECK="0.5")
+    errors: list[str] = []
+    site.start(timeout=60)
+    try:
+        tokens = site.device_tokens()
+        ground = watch(browser.new_page(viewport={"width": 1280, "height": 720}), errors)
+        ground.goto(f"{site.http}/tv/?audio=1#token={tokens['tv-tang-1']}")
+        upstairs = watch(browser.new_page(viewport={"width": 1280, "height": 720}), errors)
+        upstairs.goto(f"{site.http}/tv/#token={tokens['tv-tang-2']}")
+        expect(ground.locator(".conn-badge")).to_have_attribute("data-state", "online")
+        expect(upstairs.locator(".conn-badge")).to_have_attribute("data-state", "online")
+        expect(ground.locator("#notice")).to_contain_text("Nhà thuốc sẽ đóng cửa sau 15 phút", timeout=80_000)
+        expect(ground.locator("#notice")).to_contain_text("The pharmacy closes in 15 minutes")
+        deadline = time.monotonic() + 30
+        while not ground.evaluate("window.tv.announcer.log.some(e => e.end > 0)"):
+            assert time.monotonic() < deadline, "the announcement was not played"
+            time.sleep(0.2)
+        played = ground.evaluate("window.tv.announcer.log")[0]
+        assert played["label"] == f"announce:{now:%H:%M}" and played["seconds"] > 2
+        assert upstairs.locator("#notice").is_hidden()  # another zone
+        assert site.get("/api/health")["calls_played"] == 1
+    finally:
+        site.kill()
     assert not errors, errors
