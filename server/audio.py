@@ -219,6 +219,20 @@ class Composer:
         return data
 
 
+def pack_vocabulary(lang: speech.Lang, style: speech.ViStyle = speech.NORTH) -> dict[str, str]:
+    """Every clip key a call in ``lang`` can need, with its text."""
+    words: dict[str, str] = {}
+    for n in (*range(0, 100), 105, 1000, 1005, 100_000):
+        for w in speech.vi_number(n, style) if lang == "vi" else speech.en_number(n):
+            words[w.key] = w.text
+    for w in speech.read_label("ABCDEGHIKLMNOPQRSTUVXY", lang):
+        words[w.key] = w.text
+    for seg in speech.announce("A1", 1, "number", speech.CallSpeech(languages=(lang,), style=style)):
+        if isinstance(seg, speech.Word):
+            words[seg.key] = seg.text
+    return words
+
+
 def build_espeak_pack(directory: Path, lang: str = "vi", region: str = "north") -> Pack:
     """A complete pack generated with espeak-ng (robotic, but every clip a call can need),
     for sites without recordings yet and for tests."""
@@ -226,16 +240,7 @@ def build_espeak_pack(directory: Path, lang: str = "vi", region: str = "north") 
     if not espeak.available():
         raise FileNotFoundError("espeak-ng is not installed (apt-get install espeak-ng)")
     style = speech.SOUTH if region == "south" else speech.NORTH
-    words: dict[str, str] = {}
-    for n in (*range(0, 100), 105, 1000, 1005, 100_000):
-        for w in speech.vi_number(n, style) if lang == "vi" else speech.en_number(n):
-            words[w.key] = w.text
-    vi_or_en: speech.Lang = "vi" if lang == "vi" else "en"
-    for w in speech.read_label("ABCDEGHIKLMNOPQRSTUVXY", vi_or_en):
-        words[w.key] = w.text
-    for seg in speech.announce("A1", 1, "number", speech.CallSpeech(languages=(vi_or_en,), style=style)):
-        if isinstance(seg, speech.Word):
-            words[seg.key] = seg.text
+    words = pack_vocabulary("vi" if lang == "vi" else "en", style)
     directory.mkdir(parents=True, exist_ok=True)
     clips = {}
     for key, text in sorted(words.items()):
