@@ -58,7 +58,10 @@ class SecurityHeaders:
     """Pure ASGI middleware: CSP (scripts from this origin only) and a few safe defaults."""
 
     HEADERS = [
-        (b"content-security-policy", b"default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; script-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'",
+        ),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-frame-options", b"DENY"),
@@ -293,6 +296,57 @@ async def audio_file(request: Request) -> Response:
     return Response(data, media_type="audio/wav", headers={"cache-control": "public, max-age=31536000, immutable"})
 
 
+CLIP_ERRORS = {
+    "unknown_clip": ("Không có đoạn âm thanh này trong bộ giọng.", "No such clip in a voice pack."),
+    "bad_audio": ("Tệp không phải âm thanh đọc được (WAV, FLAC, OGG).", "Not a readable audio file (WAV, FLAC, OGG)."),
+    "too_long": ("Đoạn ghi âm quá dài (tối đa 10 giây, 4 MB).", "The recording is too long (10 s, 4 MB at most)."),
+    "silent": (
+        "Đoạn ghi âm không có tiếng. Hãy ghi lại gần micrô hơn.",
+        "The recording is silent. Record again closer to the microphone.",
+    ),
+}
+
+
+@_handle
+async def voice_packs(request: Request) -> Response:
+    """The voice packs and, for the recording page, every clip a call can need."""
+    _admin(request)
+    services = _services(request)
+    vocabulary = audio.pack_vocabulary(
+        "vi", speech.SOUTH if services.hub.state.config.speech.region == "south" else speech.NORTH
+    )
+    vocabulary |= audio.pack_vocabulary("en")
+    packs = [
+        {
+            "id": p.id,
+            "source": p.manifest.get("source", ""),
+            "lang": p.manifest.get("lang", ""),
+            "clips": sorted(p.clips),
+        }
+        for p in services.composer.packs
+    ]
+    return JSONResponse({"packs": packs, "vocabulary": vocabulary})
+
+
+@_handle
+async def upload_clip(request: Request) -> Response:
+    """A recording for one clip of a pack (S5); the next calls use it."""
+    actor = _admin(request)
+    services = _services(request)
+    data = await request.body()
+    pack_id, key = request.path_params["pack"], request.path_params["key"]
+    region = services.hub.state.config.speech.region
+    try:
+        await asyncio.to_thread(
+            audio.save_recorded_clip, services.settings.voice_packs_dir, pack_id, key, data, actor.name, region
+        )
+    except audio.ClipError as exc:
+        vi, en = CLIP_ERRORS[exc.code]
+        raise DomainError(exc.code, vi, en, "clip") from None
+    services.composer.packs = await asyncio.to_thread(audio.load_packs, services.settings.voice_packs_dir, region)
+    return JSONResponse({"pack": pack_id, "key": key}, status_code=201)
+
+
 async def public_state(request: Request) -> Response:
     hub = _services(request).hub
     view = await hub.read(lambda state, now: {"seq": state.seq, "view": snapshot(state, "public", now)})
@@ -391,6 +445,8 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/api/state", public_state),
         Route("/api/tickets/{label}", ticket),
         Route("/audio/call/{label}/{counter}", call_audio),
+        Route("/api/voice-packs", voice_packs),
+        Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
         Route("/audio/{key:str}.wav", audio_file),
         WebSocketRoute("/ws", WsEndpoint()),
         Mount("/", StaticFiles(directory=settings.clients_dir, html=True), name="clients"),

@@ -13,12 +13,16 @@ import hashlib
 import io
 import json
 import logging
+import os
+import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -265,21 +269,88 @@ def build_espeak_pack(directory: Path, lang: str = "vi", region: str = "north") 
 
 
 def load_packs(directory: Path, region: str = "north") -> list[Pack]:
-    """The voice packs of a site (one folder each), recorded ones first; on a first start with
-    none, espeak-ng packs are generated there (Vietnamese of the region, and English)."""
+    """The voice packs of a site (one folder each), recorded ones first; espeak-ng packs
+    (Vietnamese of the region, and English) are generated there when missing."""
     packs: list[Pack] = []
     if directory.is_dir():
         for sub in sorted(directory.iterdir()):
-            if (sub / "manifest.json").is_file():
+            if not sub.name.startswith(".") and (sub / "manifest.json").is_file():
                 try:
                     packs.append(Pack.load(sub))
                 except (OSError, ValueError) as exc:
                     log.warning("voice pack %s not loaded: %s", sub.name, exc)
-    if not packs and shutil.which("espeak-ng"):
-        log.info("no voice pack: generating espeak-ng packs in %s", directory)
-        packs = [
-            build_espeak_pack(directory / f"espeak-vi-{region}", "vi", region),
-            build_espeak_pack(directory / "espeak-en", "en"),
-        ]
+    have = {p.path.name for p in packs}
+    for name, lang in ((f"espeak-vi-{region}", "vi"), ("espeak-en", "en")):
+        if name in have or not shutil.which("espeak-ng"):
+            continue
+        log.info("generating the espeak-ng voice pack %s", name)
+        directory.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=directory))
+        build_espeak_pack(work, lang, region if lang == "vi" else "north")
+        try:
+            os.rename(work, directory / name)  # whole or not at all (another process may have won)
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
+        packs.append(Pack.load(directory / name))
     packs.sort(key=lambda p: p.manifest.get("source") == "espeak")  # recordings before espeak
     return packs
+
+
+class ClipError(ValueError):
+    """A recording that cannot be a clip (code: unknown_clip, bad_audio, too_long, silent)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+MAX_CLIP_BYTES = 4 * 1024 * 1024
+MAX_CLIP_SECONDS = 10.0
+
+
+def save_recorded_clip(packs_dir: Path, pack_id: str, key: str, data: bytes, author: str, region: str) -> Pack:
+    """Store a staff recording as clip ``key`` of pack ``pack_id`` (made on first use):
+    decoded, trimmed and levelled like every clip, the manifest updated atomically."""
+    lang = key.split(".", 1)[0]
+    if not PACK_ID.match(pack_id) or lang not in ("vi", "en"):
+        raise ClipError("unknown_clip")
+    vocabulary = pack_vocabulary("vi", speech.NORTH) | pack_vocabulary("vi", speech.SOUTH) | pack_vocabulary("en")
+    if key not in vocabulary:
+        raise ClipError("unknown_clip")
+    if len(data) > MAX_CLIP_BYTES:
+        raise ClipError("too_long")
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError):
+        raise ClipError("bad_audio") from None
+    if len(samples) / rate > MAX_CLIP_SECONDS:
+        raise ClipError("too_long")
+    clip = prepare(samples, rate)
+    if len(clip) < RATE // 20:
+        raise ClipError("silent")
+    directory = packs_dir / pack_id
+    directory.mkdir(parents=True, exist_ok=True)
+    manifest_path = directory / "manifest.json"
+    manifest: dict[str, Any] = (
+        json.loads(manifest_path.read_text("utf-8"))
+        if manifest_path.exists()
+        else {
+            "id": pack_id,
+            "name": pack_id,
+            "lang": lang,
+            "region": region,
+            "gender": "",
+            "author": author,
+            "licence": "recorded on site by its staff",
+            "source": "recorded",
+            "sample_rate": RATE,
+            "clips": {},
+        }
+    )
+    sf.write(directory / f"{key}.wav", clip, RATE, subtype="PCM_16")
+    manifest["clips"][key] = {"file": f"{key}.wav", "text": vocabulary[key], "by": author}
+    tmp = manifest_path.with_suffix(".part")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, manifest_path)
+    return Pack.load(directory)

@@ -81,6 +81,11 @@ class ServerProc:
         with urllib.request.urlopen(self.http + path, timeout=5) as r:
             return json.loads(r.read())
 
+    def get_json_auth(self, path: str, token: str) -> Any:
+        req = urllib.request.Request(self.http + path, headers={"authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
     def get_status(self, path: str) -> int:
         try:
             with urllib.request.urlopen(self.http + path, timeout=5) as r:

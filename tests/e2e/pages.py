@@ -38,12 +38,12 @@ def chromium_path() -> str | None:
 
 
 @contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(*extra_args: str) -> Iterator[Browser]:
     path = chromium_path()
     if path is None:
         raise FileNotFoundError("chromium not found (apt-get install chromium, or set CHROMIUM)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=path, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:
