@@ -21,6 +21,7 @@ from .cards import CardReaders
 from .cccd.errors import CardError
 from .cccd.qr import validate_id_number
 from .settings import BridgeSettings
+from .speaker import Speaker
 
 log = logging.getLogger("hw_bridge.server")
 CLOSE_UNAUTHENTICATED = 4001
@@ -32,7 +33,8 @@ class Bridge:
         self.settings = settings
         self.clients: set[ServerConnection] = set()
         self.cards = cards or CardReaders(self.emit, settings.trust_store(), settings.reader_filter)
-        self.methods = {"status": self._status, "card.read": self._card_read}
+        self.speaker = Speaker(self.emit, settings.allowed_origins, list(settings.audio_backends))
+        self.methods = {"status": self._status, "card.read": self._card_read, "speaker.play": self._speaker_play}
 
     # ---- events -------------------------------------------------------------------------------
 
@@ -119,6 +121,12 @@ class Bridge:
             params.get("reader"),
             float(params.get("wait", 20)),
         )
+
+    async def _speaker_play(self, params: dict[str, Any]) -> dict[str, Any]:
+        url = params["url"]
+        if not isinstance(url, str):
+            raise ValueError("url")
+        return await self.speaker.play(url, str(params.get("label", "")))
 
     # ---- running --------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ class BridgeSettings:
     allowed_origins: frozenset[str]
     trust_store_dir: Path | None
     reader_filter: str
+    audio_backends: tuple[str, ...] = ("pulseaudio", "alsa", "null")
 
     def trust_store(self) -> list[x509.Certificate]:
         from .cards import load_trust_store
@@ -51,4 +52,7 @@ def from_env(env: dict[str, str] | None = None) -> BridgeSettings:
         allowed_origins=origins,
         trust_store_dir=Path(trust) if trust else None,
         reader_filter=env.get("BRIDGE_READER", ""),
+        audio_backends=tuple(
+            b.strip() for b in env.get("BRIDGE_AUDIO_BACKENDS", "pulseaudio,alsa,null").split(",") if b.strip()
+        ),
     )

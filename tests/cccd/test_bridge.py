@@ -22,23 +22,25 @@ from hw_bridge.cccd import testcard
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.vpcd import READER, VirtualCard
 
-from ..server_harness import ROOT, free_port
+from ..server_harness import ROOT, ServerProc, free_port
 
 ORIGIN = "http://kiosk.test:8000"
 TOKEN = "pairing-token-for-tests"
 
 
-@pytest.fixture
-def bridge(pcscd: None, tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running_bridge(tmp_path: Path, origins: str = ORIGIN) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
         "BRIDGE_PORT": str(port),
         "BRIDGE_TOKEN": TOKEN,
-        "BRIDGE_ALLOWED_ORIGINS": ORIGIN,
+        "BRIDGE_ALLOWED_ORIGINS": origins,
         "BRIDGE_DATA": str(tmp_path),
         "BRIDGE_READER": READER,
+        "BRIDGE_AUDIO_BACKENDS": "null",  # no sound card here: miniaudio's null device plays in real time
     }
+    tmp_path.mkdir(parents=True, exist_ok=True)
     log = (tmp_path / "bridge.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "hw_bridge"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -53,11 +55,19 @@ def bridge(pcscd: None, tmp_path: Path) -> Iterator[str]:
             assert proc.poll() is None, (tmp_path / "bridge.log").read_text()
             assert time.monotonic() < deadline, "the bridge did not start"
             time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
     assert "001099" not in (tmp_path / "bridge.log").read_text()  # no card data in the log
+
+
+@pytest.fixture
+def bridge(pcscd: None, tmp_path: Path) -> Iterator[str]:
+    with running_bridge(tmp_path) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -141,3 +151,31 @@ def test_card_events_and_reads(bridge: str) -> None:
         assert next_of(ws, "card_removed")["data"]["reader"] == READER
         ws.send(json.dumps({"type": "request", "id": "r3", "method": "card.read", "params": {"can": "12345"}}))
         assert next_of(ws, "error")["code"] == "bad_params"
+
+
+def test_the_speaker_plays_calls_one_after_another(pcscd: None, tmp_path: Path) -> None:
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL").start(timeout=60)
+    try:
+        with running_bridge(tmp_path / "bridge", f"{ORIGIN},{site.http}") as url, paired(url) as (ws, welcome):
+            assert "speaker.play" in welcome["methods"]
+            for i, label in enumerate(("A001", "B002")):
+                call = {"url": f"{site.http}/audio/call/{label}/{i + 1}", "label": label}
+                ws.send(json.dumps({"type": "request", "id": f"s{i}", "method": "speaker.play", "params": call}))
+            first, second = next_of(ws, "reply", timeout=60), next_of(ws, "reply", timeout=60)
+            assert [first["id"], second["id"]] == ["s0", "s1"]
+            a, b = first["result"], second["result"]
+            assert a["seconds"] > 2 and b["started_at"] >= a["ended_at"]  # never two at once
+            assert a["ended_at"] - a["started_at"] >= a["seconds"] * 0.9  # played in real time
+            ws.send(
+                json.dumps(
+                    {
+                        "type": "request",
+                        "id": "s2",
+                        "method": "speaker.play",
+                        "params": {"url": "http://example.org/x.wav"},
+                    }
+                )
+            )
+            assert next_of(ws, "error")["code"] == "forbidden_url"
+    finally:
+        site.kill()
