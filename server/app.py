@@ -343,7 +343,10 @@ async def upload_clip(request: Request) -> Response:
     except audio.ClipError as exc:
         vi, en = CLIP_ERRORS[exc.code]
         raise DomainError(exc.code, vi, en, "clip") from None
-    services.composer.packs = await asyncio.to_thread(audio.load_packs, services.settings.voice_packs_dir, region)
+    gender = services.hub.state.config.speech.gender
+    services.composer.packs = await asyncio.to_thread(
+        audio.load_packs, services.settings.voice_packs_dir, region, gender
+    )
     return JSONResponse({"pack": pack_id, "key": key}, status_code=201)
 
 
@@ -415,7 +418,10 @@ def create_app(settings: Settings, config: Config) -> Starlette:
 
         async def load_voices() -> None:
             try:
-                services.composer.packs = await asyncio.to_thread(audio.load_packs, settings.voice_packs_dir, region)
+                gender = services.hub.state.config.speech.gender
+                services.composer.packs = await asyncio.to_thread(
+                    audio.load_packs, settings.voice_packs_dir, region, gender
+                )
             except Exception:
                 log.exception("voice packs not loaded; calls use espeak-ng")
             cfg = services.hub.state.config

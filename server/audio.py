@@ -268,7 +268,7 @@ def build_espeak_pack(directory: Path, lang: str = "vi", region: str = "north") 
     return Pack.load(directory)
 
 
-def load_packs(directory: Path, region: str = "north") -> list[Pack]:
+def load_packs(directory: Path, region: str = "north", gender: str = "any") -> list[Pack]:
     """The voice packs of a site (one folder each), recorded ones first; espeak-ng packs
     (Vietnamese of the region, and English) are generated there when missing."""
     packs: list[Pack] = []
@@ -292,7 +292,16 @@ def load_packs(directory: Path, region: str = "north") -> list[Pack]:
         except OSError:
             shutil.rmtree(work, ignore_errors=True)
         packs.append(Pack.load(directory / name))
-    packs.sort(key=lambda p: p.manifest.get("source") == "espeak")  # recordings before espeak
+    # Vietnamese packs of the configured region only (accents differ); then recordings before
+    # online voices before espeak-ng, the preferred gender first
+    packs = [p for p in packs if p.manifest.get("lang") != "vi" or p.manifest.get("region", region) == region]
+
+    def rank(p: Pack) -> tuple[int, int]:
+        source = str(p.manifest.get("source", ""))
+        order = 2 if source == "espeak" else 1 if source.startswith("edge:") else 0
+        return (order, 0 if gender == "any" or p.manifest.get("gender") == gender else 1)
+
+    packs.sort(key=rank)
     return packs
 
 

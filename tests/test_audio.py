@@ -119,3 +119,28 @@ def test_espeak_gives_speech_and_fills_missing_clips(tmp_path: Path) -> None:
     assert 2.5 < seconds < 12 and float(np.abs(call).max()) < 1.0
     espeak_only = audio.Composer([], audio.Espeak()).compose(speech.announce("B105", 12))
     assert 4 < len(espeak_only) / audio.RATE < 25
+
+
+def test_packs_of_the_region_and_gender_come_first(tmp_path: Path) -> None:
+    def pack(name: str, **manifest: str) -> None:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "manifest.json").write_text(json.dumps({"id": name, "clips": {}, **manifest}))
+
+    pack("espeak-vi-north", lang="vi", region="north", source="espeak")
+    pack("espeak-en", lang="en", region="north", source="espeak")
+    pack("ghi-am-nam", lang="vi", region="north", gender="male", source="recorded")
+    pack("ghi-am-nu", lang="vi", region="north", gender="female", source="recorded")
+    pack("edge-hoaimy", lang="vi", region="north", gender="female", source="edge:vi-VN-HoaiMyNeural")
+    pack("ghi-am-mien-nam", lang="vi", region="south", gender="female", source="recorded")
+    ids = [p.id for p in audio.load_packs(tmp_path, "north", "female")]
+    assert ids == ["ghi-am-nu", "ghi-am-nam", "edge-hoaimy", "espeak-en", "espeak-vi-north"]
+    south = [p.id for p in audio.load_packs(tmp_path, "south", "any")]
+    assert south[0] == "ghi-am-mien-nam" and "ghi-am-nu" not in south and "espeak-vi-south" in south
+
+
+@needs_espeak
+def test_espeak_speaks_each_region() -> None:
+    for region in ("north", "central", "south"):
+        clip = audio.Espeak(region).say("hai mươi tư", "vi")
+        assert 0.3 < len(clip) / audio.RATE < 3 and float(np.sqrt(np.mean(clip**2))) > 0.03, region

@@ -171,6 +171,7 @@ class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     languages: list[Literal["vi", "en"]] = msgspec.field(default_factory=lambda: ["vi", "en"])
     repeat: int = 1
     region: Literal["north", "central", "south"] = "north"
+    gender: Literal["any", "female", "male"] = "any"  # preferred voice when packs of both exist
 
 
 class Announcement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
