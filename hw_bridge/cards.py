@@ -15,8 +15,8 @@ from typing import Any
 
 from cryptography import x509
 
-from .cccd.errors import CardError
-from .cccd.pcsc import PcscTransport, reader_missing, reader_names
+from .cccd.errors import CardError, reader_missing
+from .cccd.pcsc import PcscTransport, reader_names
 from .cccd.reader import read_card
 
 log = logging.getLogger("hw_bridge.cards")

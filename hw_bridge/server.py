@@ -18,7 +18,7 @@ from websockets.http11 import Response
 
 from . import protocol as p
 from .cards import CardReaders
-from .cccd.errors import CardError
+from .cccd.errors import BridgeError
 from .cccd.qr import validate_id_number
 from .settings import BridgeSettings
 from .speaker import Speaker
@@ -96,7 +96,7 @@ class Bridge:
             else:
                 try:
                     reply = p.Reply(req.id, await self.methods[req.method](req.params))
-                except CardError as exc:
+                except BridgeError as exc:
                     reply = p.Error(exc.code, exc.message_vi, exc.message_en, req.id)
                 except (KeyError, TypeError, ValueError):
                     reply = p.error("bad_params", req.id)

@@ -9,13 +9,28 @@ answered an unexpected status word)."""
 from __future__ import annotations
 
 
-class CardError(Exception):
+class BridgeError(Exception):
+    """A device error the bridge reports with its stable code (docs/bridge-protocol.md)."""
+
     def __init__(self, code: str, message_vi: str, message_en: str, detail: str = "") -> None:
         super().__init__(f"{code}: {message_en}" + (f" ({detail})" if detail else ""))
         self.code = code
         self.message_vi = message_vi
         self.message_en = message_en
         self.detail = detail
+
+
+class CardError(BridgeError):
+    """An error of the card reader or of an identity input."""
+
+
+def reader_missing(detail: str = "") -> CardError:
+    return CardError(
+        "reader_missing",
+        "Không tìm thấy đầu đọc thẻ. Kiểm tra cáp và dịch vụ pcscd.",
+        "No card reader found. Check the cable and the pcscd service.",
+        detail,
+    )
 
 
 def wrong_can(detail: str = "") -> CardError:

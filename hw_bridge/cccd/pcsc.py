@@ -10,16 +10,7 @@ from typing import Any
 from smartcard.Exceptions import CardConnectionException, NoCardException
 from smartcard.System import readers as pcsc_readers
 
-from .errors import CardError, card_removed
-
-
-def reader_missing(detail: str = "") -> CardError:
-    return CardError(
-        "reader_missing",
-        "Không tìm thấy đầu đọc thẻ. Kiểm tra cáp và dịch vụ pcscd.",
-        "No card reader found. Check the cable and the pcscd service.",
-        detail,
-    )
+from .errors import card_removed, reader_missing
 
 
 def reader_names() -> list[str]:

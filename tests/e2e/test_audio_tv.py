@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[ServerProc]:
     config = write_config(tmp_path / "config")
-    config.write_text(config.read_text().replace("[privacy]", '[speech]\nlanguages = ["vi"]\n\n[privacy]'))
+    config.write_text(config.read_text().replace('languages = ["vi", "en"]', 'languages = ["vi"]'))
     proc = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start(timeout=60)
     yield proc
     proc.kill()
@@ -66,9 +66,7 @@ def test_a_scheduled_announcement_reaches_its_zone(browser: Browser, tmp_path: P
         f'text_en = "The pharmacy closes in 15 minutes"\ntimes = ["{now:%H:%M}"]\n'
         f'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\nzones = ["tang-1"]\n'
     )
-    config.write_text(
-        config.read_text().replace("[privacy]", '[speech]\nlanguages = ["vi"]\n\n[privacy]') + announcement
-    )
+    config.write_text(config.read_text().replace('languages = ["vi", "en"]', 'languages = ["vi"]') + announcement)
     site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_ANNOUNCE_CHECK="0.5")
     errors: list[str] = []
     site.start(timeout=60)
