@@ -9,6 +9,7 @@ import logging
 import time
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -20,6 +21,7 @@ from . import protocol as p
 from .cards import CardReaders
 from .cccd.errors import BridgeError
 from .cccd.qr import validate_id_number
+from .printer import NetworkPrinter, Ticket, printer_error
 from .settings import BridgeSettings
 from .speaker import Speaker
 
@@ -28,13 +30,29 @@ CLOSE_UNAUTHENTICATED = 4001
 HELLO_TIMEOUT = 10
 
 
+def _printer(settings: BridgeSettings) -> NetworkPrinter | None:
+    if not settings.printer:
+        return None
+    parts = urlsplit(settings.printer)
+    if parts.scheme != "tcp" or not parts.hostname:
+        raise SystemExit("BRIDGE_PRINTER must look like tcp://HOST:9100")
+    return NetworkPrinter(parts.hostname, parts.port or 9100, settings.printer_width)
+
+
 class Bridge:
     def __init__(self, settings: BridgeSettings, cards: CardReaders | None = None) -> None:
         self.settings = settings
         self.clients: set[ServerConnection] = set()
         self.cards = cards or CardReaders(self.emit, settings.trust_store(), settings.reader_filter)
         self.speaker = Speaker(self.emit, settings.allowed_origins, list(settings.audio_backends))
-        self.methods = {"status": self._status, "card.read": self._card_read, "speaker.play": self._speaker_play}
+        self.printer = _printer(settings)
+        self.print_lock = asyncio.Lock()
+        self.methods = {
+            "status": self._status,
+            "card.read": self._card_read,
+            "speaker.play": self._speaker_play,
+            "printer.print": self._print,
+        }
 
     # ---- events -------------------------------------------------------------------------------
 
@@ -127,6 +145,26 @@ class Bridge:
         if not isinstance(url, str):
             raise ValueError("url")
         return await self.speaker.play(url, str(params.get("label", "")))
+
+    async def _print(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.printer is None:
+            raise printer_error("printer_no_answer", "no printer configured")
+        ticket = Ticket(
+            unit=str(params["unit"]),
+            service=str(params["service"]),
+            label=str(params["label"]),
+            counters=str(params.get("counters", "")),
+            ahead=int(params.get("ahead", 0)),
+            wait_minutes=None if params.get("wait_minutes") is None else int(params["wait_minutes"]),
+            issued=str(params.get("issued", "")),
+            url=str(params["url"]),
+        )
+        async with self.print_lock:  # one ticket at a time
+            try:
+                return await asyncio.to_thread(self.printer.print_ticket, ticket)
+            except BridgeError as exc:
+                self.emit("printer_error", "printer", {"code": exc.code, "label": ticket.label})
+                raise
 
     # ---- running --------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ class BridgeSettings:
     trust_store_dir: Path | None
     reader_filter: str
     audio_backends: tuple[str, ...] = ("pulseaudio", "alsa", "null")
+    printer: str = ""  # "tcp://HOST:9100" (empty: no printer on this box)
+    printer_width: int = 576  # dots: 576 for 80 mm paper, 384 for 58 mm
 
     def trust_store(self) -> list[x509.Certificate]:
         from .cards import load_trust_store
@@ -52,6 +54,8 @@ def from_env(env: dict[str, str] | None = None) -> BridgeSettings:
         allowed_origins=origins,
         trust_store_dir=Path(trust) if trust else None,
         reader_filter=env.get("BRIDGE_READER", ""),
+        printer=env.get("BRIDGE_PRINTER", ""),
+        printer_width=int(env.get("BRIDGE_PRINTER_WIDTH", "576")),
         audio_backends=tuple(
             b.strip() for b in env.get("BRIDGE_AUDIO_BACKENDS", "pulseaudio,alsa,null").split(",") if b.strip()
         ),

@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -356,6 +356,11 @@ async def public_state(request: Request) -> Response:
     return Response(msgspec.json.encode(view), media_type="application/json")
 
 
+async def phone_page(request: Request) -> Response:
+    """/t/<number>: the page a patient's phone opens from the QR on the ticket."""
+    return FileResponse(_services(request).settings.clients_dir / "phone" / "index.html", media_type="text/html")
+
+
 async def ticket(request: Request) -> Response:
     hub = _services(request).hub
     label = request.path_params["label"]
@@ -450,6 +455,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/api/devices", register_device, methods=["POST"]),
         Route("/api/state", public_state),
         Route("/api/tickets/{label}", ticket),
+        Route("/t/{label}", phone_page),
         Route("/audio/call/{label}/{counter}", call_audio),
         Route("/api/voice-packs", voice_packs),
         Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),

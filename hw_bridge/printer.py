@@ -1,0 +1,169 @@
+"""The ticket printer (K9): the ticket drawn with Pillow as a 1-bit raster (cheap printers have
+no Vietnamese code page; a picture prints the same everywhere), 576 dots (80 mm) or 384 dots
+(58 mm) wide, sent as ``GS v 0`` with python-escpos over the network, USB or serial.
+
+Before each ticket the printer's real-time status is asked (``DLE EOT 1``, ``4``, ``2``) with a
+short timeout; paper out, cover open, offline or no answer refuse the job, so a ticket is never
+held in the printer to come out later for nobody. The number stays valid: the kiosk shows it on
+screen and staff are alerted. Font: DejaVu Sans (Debian ``fonts-dejavu-core``, free licence:
+Bitstream Vera / DejaVu changes in the public domain), which has every Vietnamese letter."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .cccd.errors import BridgeError
+
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
+STATUS_TIMEOUT = 1.5
+
+PRINTER_ERRORS = {
+    "paper_out": ("Máy in hết giấy. Vui lòng ghi nhớ số trên màn hình; nhân viên đã được báo.", "The printer is out of paper. Please remember the number on the screen; staff have been told."),
+    "cover_open": ("Nắp máy in đang mở. Vui lòng ghi nhớ số trên màn hình.", "The printer cover is open. Please remember the number on the screen."),
+    "printer_offline": ("Máy in không sẵn sàng. Vui lòng ghi nhớ số trên màn hình.", "The printer is not ready. Please remember the number on the screen."),
+    "printer_no_answer": ("Không liên lạc được máy in. Vui lòng ghi nhớ số trên màn hình.", "The printer does not answer. Please remember the number on the screen."),
+}  # fmt: skip
+
+
+def printer_error(code: str, detail: str = "") -> BridgeError:
+    vi, en = PRINTER_ERRORS[code]
+    return BridgeError(code, vi, en, detail)
+
+
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for d in FONT_DIRS:
+        if (d / name).exists():
+            return ImageFont.truetype(str(d / name), size)
+    raise FileNotFoundError("DejaVu Sans is needed for Vietnamese tickets (apt-get install fonts-dejavu-core)")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    unit: str
+    service: str
+    label: str
+    counters: str  # e.g. "Quầy 1, 2, 3"
+    ahead: int
+    wait_minutes: int | None
+    issued: str  # "30/11/2026 08:15"
+    url: str  # the phone page that follows this ticket
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if draw.textlength(candidate, font=f) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def render(t: Ticket, width: int = 576) -> Image.Image:
+    """The ticket as a 1-bit image ``width`` dots wide (576 for 80 mm, 384 for 58 mm)."""
+    import segno
+
+    scale = width / 576
+    margin = int(16 * scale)
+    inner = width - 2 * margin
+    canvas = Image.new("L", (width, 3000), 255)
+    draw = ImageDraw.Draw(canvas)
+    y = margin
+
+    def centred(text: str, f: ImageFont.FreeTypeFont, gap: int = 6) -> None:
+        nonlocal y
+        for line in _wrap(draw, text, f, inner):
+            left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), line, font=f))
+            draw.text(((width - (right - left)) // 2 - left, y - top), line, font=f, fill=0)
+            y += bottom - top + int(gap * scale)
+
+    centred(t.unit.upper(), font(int(26 * scale), bold=True))
+    y += int(6 * scale)
+    draw.line((margin, y, width - margin, y), fill=0, width=max(1, int(2 * scale)))
+    y += int(14 * scale)
+    centred(t.service, font(int(30 * scale), bold=True))
+    y += int(4 * scale)
+    centred("SỐ THỨ TỰ / YOUR NUMBER", font(int(20 * scale)))
+    centred(t.label, font(int(150 * scale), bold=True), gap=14)
+    centred(f"Mời đến / Go to: {t.counters}", font(int(24 * scale)))
+    wait = f"~{t.wait_minutes} phút / min" if t.wait_minutes is not None else "chưa có quầy mở / no counter open yet"
+    centred(f"Người chờ trước / Ahead: {t.ahead}", font(int(22 * scale)))
+    centred(f"Thời gian chờ / Wait: {wait}", font(int(22 * scale)))
+    centred(t.issued, font(int(22 * scale)))
+    y += int(10 * scale)
+    qr = segno.make(t.url, error="m")
+    modules = list(qr.matrix_iter(scale=1, border=2))
+    box = max(2, int(inner * 0.45) // len(modules))
+    buf = Image.new("L", (len(modules) * box, len(modules) * box), 255)
+    qr_draw = ImageDraw.Draw(buf)
+    for row, bits in enumerate(modules):
+        for col, dark in enumerate(bits):
+            if dark:
+                qr_draw.rectangle((col * box, row * box, (col + 1) * box - 1, (row + 1) * box - 1), fill=0)
+    canvas.paste(buf, ((width - buf.width) // 2, y))
+    y += buf.height + int(6 * scale)
+    centred("Quét để theo dõi lượt / Scan to follow your turn", font(int(18 * scale)))
+    y += margin
+    return canvas.crop((0, 0, width, y)).point(lambda v: 0 if v < 160 else 255, mode="1")
+
+
+def _status_byte(sock: socket.socket, n: int) -> int:
+    sock.sendall(bytes([0x10, 0x04, n]))
+    reply = sock.recv(1)
+    if not reply:
+        raise OSError("no answer")
+    return reply[0]
+
+
+def network_status(host: str, port: int, timeout: float = STATUS_TIMEOUT) -> None:
+    """Raise the printer error if the printer is not ready (no answer counts as not ready)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            printer = _status_byte(sock, 1)
+            paper = _status_byte(sock, 4)
+            cause = _status_byte(sock, 2)
+    except OSError as exc:
+        raise printer_error("printer_no_answer", type(exc).__name__) from None
+    if paper & 0x60 == 0x60 or cause & 0x20:
+        raise printer_error("paper_out")
+    if cause & 0x04:
+        raise printer_error("cover_open")
+    if printer & 0x08:
+        raise printer_error("printer_offline")
+
+
+class NetworkPrinter:
+    """An ESC/POS printer on TCP 9100 (the usual case on a LAN or through a print server)."""
+
+    def __init__(self, host: str, port: int = 9100, width: int = 576) -> None:
+        self.host = host
+        self.port = port
+        self.width = width
+
+    def print_ticket(self, ticket: Ticket) -> dict[str, Any]:
+        from escpos.printer import Network
+
+        image = render(ticket, self.width)
+        network_status(self.host, self.port)  # before: a job never waits in a printer that cannot print
+        printer = Network(self.host, self.port, timeout=STATUS_TIMEOUT * 2)
+        try:
+            printer.open()
+            printer.image(image, impl="bitImageRaster", center=False)
+            printer.cut()
+        except OSError as exc:
+            raise printer_error("printer_no_answer", type(exc).__name__) from None
+        finally:
+            printer.close()
+        return {"printed": True, "width": image.width, "height": image.height}
