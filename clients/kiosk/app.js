@@ -9,7 +9,7 @@ import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
-import { validateNumber, PRIORITY_GROUPS } from "./identity.js";
+import { validateNumber, parseCardQr, PRIORITY_GROUPS } from "./identity.js";
 
 addTexts({
   vi: {
@@ -23,6 +23,9 @@ addTexts({
     "id.placeholder.id": "12 chữ số",
     "id.placeholder.bhyt": "VD: DN4010123456789",
     "id.none": "Tôi không mang giấy tờ",
+    "id.qr_hint": "Hoặc quét mã QR trên thẻ CCCD vào đầu đọc mã.",
+    "idv.qr": "Mã QR này không phải của thẻ căn cước. Vui lòng quét lại hoặc nhập số.",
+    "prio.who": "Xin chào {name}",
     "id.privacy": "Số giấy tờ chỉ dùng để đăng ký khám, không hiển thị trên màn hình chung.",
     "key.clear": "Xóa hết",
     "key.back": "Xóa",
@@ -69,6 +72,9 @@ addTexts({
     "id.placeholder.id": "12 digits",
     "id.placeholder.bhyt": "e.g. DN4010123456789",
     "id.none": "I have no document with me",
+    "id.qr_hint": "Or scan the QR code of your ID card at the code reader.",
+    "idv.qr": "This QR code is not from an ID card. Please scan again or type the number.",
+    "prio.who": "Hello {name}",
     "id.privacy": "Your number is used only to register you and is never shown on public screens.",
     "key.clear": "Clear",
     "key.back": "Delete",
@@ -114,6 +120,7 @@ const state = {
   value: "",
   error: "",
   declared: new Set(),
+  qr: /** @type {{id_number: string, name: string, dob: string, sex: string}|null} */ (null),
   result: /** @type {any} */ (null),
   duplicate: "",
   lastTouch: Date.now(),
@@ -128,7 +135,7 @@ function go(screen, extra = {}) {
 }
 
 function reset() {
-  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "" });
+  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", qr: null });
 }
 
 // ---- screens ---------------------------------------------------------------------------------
@@ -216,11 +223,11 @@ const MAX = { id: 12, bhyt: 15 };
 function viewIdentify() {
   const input = /** @type {HTMLInputElement} */ (h("input.id-input", {
     id: "id-input", type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false",
-    maxlength: 20, value: state.value, autofocus: true,
+    maxlength: 200, value: state.value, autofocus: true,
     placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
     "aria-invalid": state.error ? "true" : "false",
     on: {
-      input: (e) => { state.value = /** @type {HTMLInputElement} */ (e.target).value; state.error = ""; updateCount(); },
+      input: (e) => { state.value = /** @type {HTMLInputElement} */ (e.target).value; state.error = ""; state.qr = null; updateCount(); },
       keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submitIdentity(); } },
     },
   }));
@@ -257,6 +264,7 @@ function viewIdentify() {
       type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
       on: { click: () => press(k) },
     }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
+    h("p.muted.small", t("id.qr_hint")),
     h("p.muted.small", t("id.privacy")),
     h("div.actions",
       h("button.secondary", { type: "button", on: { click: reset } }, t("btn.back")),
@@ -265,6 +273,16 @@ function viewIdentify() {
 }
 
 function submitIdentity() {
+  if (state.value.includes("|")) {  // the card's QR, typed by a scanner in keyboard mode
+    const qr = parseCardQr(state.value);
+    if (!qr) {
+      state.error = t("idv.qr");
+      render();
+      return;
+    }
+    go("priority", { qr, value: qr.id_number, method: "id" });
+    return;
+  }
   const problem = validateNumber(state.method, state.value);
   if (problem) {
     state.error = t(problem.key, problem.params);
@@ -282,6 +300,7 @@ function viewPriority() {
   return h("section.priority",
     state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
     serviceTitle(),
+    state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
     h("h1", t("prio.title")),
     h("p.muted", t("prio.hint")),
     h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
@@ -298,9 +317,11 @@ function viewPriority() {
 async function issue() {
   if (!socket) return;
   const value = state.value.replace(/\s/g, "").toUpperCase();
-  const identity = value
-    ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
-    : null;
+  const identity = state.qr
+    ? { source: "qr", ...state.qr }
+    : value
+      ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
+      : null;
   const command = { type: "issue_ticket", service: state.service, channel: "kiosk", declared: [...state.declared] };
   if (identity) command.identity = identity;
   const mine = ++issueSeq;

@@ -53,3 +53,19 @@ export function validateNumber(method, raw) {
   if (!/^[A-Z]{2}[1-5][0-9]{12}$/.test(value)) return { key: "idv.bhyt_digits" };
   return null;
 }
+
+/**
+ * The QR code on the front of a CCCD, as a USB scanner in keyboard mode types it:
+ * id|old id|name|ddmmyyyy|sex|address|issue date (newer cards add empty fields).
+ * @param {string} text
+ * @returns {{id_number: string, name: string, dob: string, sex: string}|null}
+ */
+export function parseCardQr(text) {
+  const parts = text.trim().split("|");
+  while (parts.length > 7 && parts[parts.length - 1] === "") parts.pop();
+  if (parts.length < 6 || parts.length > 7 || !/^[0-9]{12}$/.test(parts[0])) return null;
+  const d = /^([0-9]{2})([0-9]{2})([0-9]{4})$/.exec(parts[3]);
+  if (!d) return null;
+  const sex = { "nam": "male", "nữ": "female" }[parts[4].normalize("NFC").trim().toLowerCase()] || "";
+  return { id_number: parts[0], name: parts[2].normalize("NFC").trim(), dob: `${d[3]}-${d[2]}-${d[1]}`, sex };
+}

@@ -347,3 +347,30 @@ def test_the_phone_page_of_a_ticket(browser: Browser, site: ServerProc, errors: 
     expect(status).to_contain_text("Mời bạn đến Phòng khám Nội")
     phone.goto(f"{site.http}/t/Z999")
     expect(phone.locator(".status")).to_contain_text("Không tìm thấy số này hôm nay.")
+
+
+def test_the_card_qr_from_a_keyboard_scanner(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """A USB code reader in keyboard mode types the QR of the ID card and Enter."""
+    import json as _json
+
+    from websockets.sync.client import connect
+
+    kiosk = open_kiosk(browser, site, errors)
+    kiosk.click('[data-service="A"]')
+    kiosk.locator("#id-input").press_sequentially("001099012345|091234567|Nguyễn Văn An|01051949|Nam|Hòa An|01072021||")
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#who")).to_have_text("Xin chào Nguyễn Văn An")
+    kiosk.click("[data-action=take]")
+    expect(kiosk.locator("#ticket-number")).to_have_text("A001")
+    with connect(site.ws_url) as ws:
+        ws.send(_json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
+        snapshot = next(m for m in (_json.loads(ws.recv(timeout=5)) for _ in range(3)) if m["type"] == "snapshot")
+    ticket = next(t for t in snapshot["view"]["tickets"] if t["label"] == "A001")
+    assert ticket["identity"]["source"] == "qr" and ticket["identity"]["name"] == "Nguyễn Văn An"
+    assert ticket["identity"]["dob"] == "1949-05-01" and "elderly_75" in ticket["priority"]  # from the date of birth
+    # a QR that is not from an ID card
+    kiosk.click("[data-action=done]")
+    kiosk.click('[data-service="A"]')
+    kiosk.locator("#id-input").press_sequentially("https://example.org|x|y")
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#id-error")).to_contain_text("không phải của thẻ căn cước")
