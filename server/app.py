@@ -60,7 +60,8 @@ class SecurityHeaders:
     HEADERS = [
         (
             b"content-security-policy",
-            b"default-src 'self'; script-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'",
+            b"default-src 'self'; script-src 'self'; media-src 'self' blob:; "
+            b"connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'",
         ),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),

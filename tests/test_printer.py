@@ -6,15 +6,8 @@ our error code and never comes out later."""
 from __future__ import annotations
 
 import io
-import json
-import os
-import shutil
-import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
@@ -22,83 +15,14 @@ from PIL import Image, ImageChops
 from hw_bridge.cccd.errors import BridgeError
 from hw_bridge.printer import NetworkPrinter, Ticket, render
 
-from .server_harness import ROOT, free_port
-
-EMUPOS_VENV = ROOT / ".venv-emupos"
-
-
-def python313() -> str | None:
-    for candidate in (
-        shutil.which("python3.13"),
-        "/root/.pyenv/versions/3.13.0/bin/python",
-        os.path.expanduser("~/.pyenv/versions/3.13.0/bin/python"),
-    ):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
-
-
-def emupos_binary() -> Path:
-    binary = EMUPOS_VENV / "bin" / "emupos"
-    if binary.exists():
-        return binary
-    python = python313()
-    if python is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("emupos needs Python 3.13 (pyenv 3.13.0 on this image); required under CI=true")
-        pytest.skip("Python 3.13 not found for emupos")
-    subprocess.run([python, "-m", "venv", str(EMUPOS_VENV)], check=True)
-    subprocess.run([str(EMUPOS_VENV / "bin" / "pip"), "install", "-q", "emupos>=0.4,<0.5"], check=True, timeout=600)
-    return binary
-
-
-class Emupos:
-    def __init__(self, work: Path) -> None:
-        self.port, self.api_port = free_port(), free_port()
-        self.receipts = work / "receipts"
-        self.config = work / "emupos.yaml"
-        self.config.write_text(
-            "schema: 1\n"
-            f"api: {{ host: 127.0.0.1, port: {self.api_port} }}\n"
-            "devices:\n"
-            "  - id: front\n"
-            "    type: printer\n"
-            "    profile: epson-tm-t20iii\n"
-            "    connections:\n"
-            f"      - tcp: {{ host: 127.0.0.1, port: {self.port} }}\n"
-            "    job_idle_timeout_ms: 500\n"
-            f"    receipts_dir: {self.receipts}\n"
-        )
-
-    def api(self, method: str, path: str) -> bytes:
-        req = urllib.request.Request(f"http://127.0.0.1:{self.api_port}/api/v1{path}", method=method)
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return bytes(r.read())
-
-    def receipts_list(self) -> list[dict[str, object]]:
-        data = json.loads(self.api("GET", "/devices/front/receipts"))
-        return list(data if isinstance(data, list) else data.get("receipts", data.get("items", [])))
+from .emupos_harness import Emupos, running_emupos, wait_receipts
+from .server_harness import free_port
 
 
 @pytest.fixture(scope="module")
 def emupos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emupos]:
-    binary = emupos_binary()
-    emu = Emupos(tmp_path_factory.mktemp("emupos"))
-    log = (emu.config.parent / "emupos.log").open("wb")
-    proc = subprocess.Popen([str(binary), "run", "--config", str(emu.config)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            emu.api("GET", "/health")
-            break
-        except (urllib.error.URLError, ConnectionError):
-            assert proc.poll() is None, (emu.config.parent / "emupos.log").read_text()[-2000:]
-            assert time.monotonic() < deadline, "emupos did not start"
-            time.sleep(0.2)
-    yield emu
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with running_emupos(tmp_path_factory.mktemp("emupos")) as emu:
+        yield emu
 
 
 TICKET = Ticket(
@@ -111,15 +35,6 @@ TICKET = Ticket(
     issued="30/11/2026 08:15",
     url="http://127.0.0.1:8000/t/A023",
 )
-
-
-def wait_receipts(emu: Emupos, count: int, timeout: float = 10) -> list[dict[str, object]]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = emu.receipts_list()
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def test_the_printed_ticket_is_our_render_and_its_qr_is_the_url(emupos: Emupos) -> None:

@@ -10,6 +10,7 @@ import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
 import { validateNumber, parseCardQr, PRIORITY_GROUPS } from "./identity.js";
+import { Bridge } from "./bridge.js";
 
 addTexts({
   vi: {
@@ -26,6 +27,11 @@ addTexts({
     "id.qr_hint": "Hoặc quét mã QR trên thẻ CCCD vào đầu đọc mã.",
     "idv.qr": "Mã QR này không phải của thẻ căn cước. Vui lòng quét lại hoặc nhập số.",
     "prio.who": "Xin chào {name}",
+    "chip.reading": "Đang đọc thẻ CCCD, vui lòng giữ yên thẻ…",
+    "chip.ok": "Đã xác thực thẻ CCCD",
+    "chip.wrong": "Số CCCD không khớp với thẻ đang đặt trên đầu đọc. Vui lòng kiểm tra lại.",
+    "ticket.printed": "Đã in vé. Vui lòng lấy vé ở khe máy in.",
+    "ticket.printing": "Đang in vé…",
     "id.privacy": "Số giấy tờ chỉ dùng để đăng ký khám, không hiển thị trên màn hình chung.",
     "key.clear": "Xóa hết",
     "key.back": "Xóa",
@@ -75,6 +81,11 @@ addTexts({
     "id.qr_hint": "Or scan the QR code of your ID card at the code reader.",
     "idv.qr": "This QR code is not from an ID card. Please scan again or type the number.",
     "prio.who": "Hello {name}",
+    "chip.reading": "Reading your ID card, please keep it still…",
+    "chip.ok": "ID card verified",
+    "chip.wrong": "The ID number does not match the card on the reader. Please check it.",
+    "ticket.printed": "Your ticket is printed. Please take it from the printer.",
+    "ticket.printing": "Printing your ticket…",
     "id.privacy": "Your number is used only to register you and is never shown on public screens.",
     "key.clear": "Clear",
     "key.back": "Delete",
@@ -121,11 +132,29 @@ const state = {
   error: "",
   declared: new Set(),
   qr: /** @type {{id_number: string, name: string, dob: string, sex: string}|null} */ (null),
+  chip: /** @type {any} */ (null),
+  printed: "", // "", "printing", "printed", or an error message
   result: /** @type {any} */ (null),
   duplicate: "",
   lastTouch: Date.now(),
 };
 let token = deviceToken("kiosk");
+const bridge = new Bridge(bridgeToken(), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
+
+/** The bridge's pairing token: given once as #bridge=... beside the device token, then kept. */
+function bridgeToken() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const given = params.get("bridge");
+  if (given) {
+    params.delete("bridge");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+  }
+  try {
+    if (given) localStorage.setItem("queue.kiosk.bridge", given);
+    return given || localStorage.getItem("queue.kiosk.bridge") || "";
+  } catch { return given || ""; }
+}
 let socket = /** @type {QueueSocket|null} */ (null);
 let issueSeq = 0;
 
@@ -135,7 +164,7 @@ function go(screen, extra = {}) {
 }
 
 function reset() {
-  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", qr: null });
+  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", qr: null, chip: null, printed: "" });
 }
 
 // ---- screens ---------------------------------------------------------------------------------
@@ -156,6 +185,7 @@ function render() {
     identify: viewIdentify,
     priority: viewPriority,
     busy: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy"))),
+    reading: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading"))),
     ticket: viewTicket,
     duplicate: viewDuplicate,
     closed: viewClosed,
@@ -280,7 +310,9 @@ function submitIdentity() {
       render();
       return;
     }
-    go("priority", { qr, value: qr.id_number, method: "id" });
+    state.qr = qr;
+    state.value = qr.id_number;
+    readChipOr(qr.id_number);
     return;
   }
   const problem = validateNumber(state.method, state.value);
@@ -289,7 +321,29 @@ function submitIdentity() {
     render();
     return;
   }
-  go("priority");
+  if (state.method === "id") readChipOr(state.value.replace(/\s/g, ""));
+  else go("priority");
+}
+
+/** With a card on the bridge's reader, read its chip with the ID number's CAN: the identity is
+ * then the card's own, verified. A wrong number is said so; any other failure goes on typed. */
+async function readChipOr(idNumber) {
+  if (!bridge.hasCard()) { go("priority"); return; }
+  go("reading");
+  try {
+    const chip = await bridge.request("card.read", { id_number: idNumber, portrait: false }, 30000);
+    go("priority", { chip });
+  } catch (err) {
+    if (err.code === "wrong_can") {
+      go("identify", { value: "" });
+      state.error = t("chip.wrong");
+      render();
+    } else {
+      go("priority");
+      state.error = err.message_vi ? errorText(err) : "";
+      render();
+    }
+  }
 }
 
 function viewPriority() {
@@ -300,7 +354,8 @@ function viewPriority() {
   return h("section.priority",
     state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
     serviceTitle(),
-    state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
+    state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
+    !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
     h("h1", t("prio.title")),
     h("p.muted", t("prio.hint")),
     h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
@@ -317,7 +372,9 @@ function viewPriority() {
 async function issue() {
   if (!socket) return;
   const value = state.value.replace(/\s/g, "").toUpperCase();
-  const identity = state.qr
+  const identity = state.chip
+    ? { source: "chip", id_number: state.chip.id_number, name: state.chip.name, dob: state.chip.dob, sex: state.chip.sex }
+    : state.qr
     ? { source: "qr", ...state.qr }
     : value
       ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
@@ -330,6 +387,7 @@ async function issue() {
     const ack = await socket.command(command, { timeout: 8000 });
     if (mine !== issueSeq) return;
     go("ticket", { result: ack.result, value: "", at: Date.now() });
+    printTicket(ack.result);
   } catch (err) {
     if (mine !== issueSeq) return;
     if (err.code === "duplicate_ticket") {
@@ -366,9 +424,36 @@ function viewTicket() {
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: Math.max(1, Math.round(r.wait_minutes)) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
-    h("p.ticket-remember", t("ticket.remember")),
+    state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
+      : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
+      : state.printed ? h("p.banner-error", { id: "print-error", role: "alert" }, state.printed) : null,
+    state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),
     h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: reset } }, t("btn.done"))),
     h("p.muted.small", { id: "back-in" }));
+}
+
+async function printTicket(r) {
+  if (!bridge.available) return;
+  const s = board.service(r.service);
+  const cfg = board.config;
+  state.printed = "printing";
+  render();
+  try {
+    await bridge.request("printer.print", {
+      unit: cfg.unit.name,
+      service: s ? s.name : r.service,
+      label: r.ticket,
+      counters: counterNames(r.counters),
+      ahead: r.ahead,
+      wait_minutes: r.wait_minutes === null ? null : Math.max(1, Math.round(r.wait_minutes)),
+      issued: `${hhmm(r.issued_at, cfg)} ${board.day.split("-").reverse().join("/")}`,
+      url: `${location.origin}/t/${r.ticket}`,
+    }, 20000);
+    state.printed = "printed";
+  } catch (err) {
+    state.printed = errorText(err.message_vi ? err : { code: "timeout" });
+  }
+  if (state.screen === "ticket") render();
 }
 
 function viewDuplicate() {
@@ -461,4 +546,4 @@ render();
 start();
 
 // exposed for the end-to-end tests and for support staff at the console
-Object.assign(window, { kiosk: { state, board } });
+Object.assign(window, { kiosk: { state, board, bridge } });
