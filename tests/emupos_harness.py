@@ -22,13 +22,17 @@ EMUPOS_VENV = ROOT / ".venv-emupos"
 
 
 def python313() -> str | None:
-    for candidate in (
-        shutil.which("python3.13"),
-        "/root/.pyenv/versions/3.13.0/bin/python",
-        os.path.expanduser("~/.pyenv/versions/3.13.0/bin/python"),
-    ):
-        if candidate and os.path.exists(candidate):
-            return candidate
+    """A Python 3.13 or newer that works (a pyenv shim may exist without a selected version)."""
+    candidates = sorted(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.1[3-9]*/bin/python"))
+    candidates += [Path(p) for p in (shutil.which("python3.13"), shutil.which("python3.14")) if p]
+    for candidate in candidates:
+        ok = subprocess.run(
+            [str(candidate), "-c", "import sys, venv; sys.exit(sys.version_info < (3, 13))"],
+            capture_output=True,
+            check=False,
+        )
+        if ok.returncode == 0:
+            return str(candidate)
     return None
 
 

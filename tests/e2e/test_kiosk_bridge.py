@@ -7,6 +7,7 @@ before (the other browser tests)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -41,41 +42,47 @@ def box(tmp_path: Path) -> Iterator[tuple[ServerProc, str, object]]:
         if os.environ.get("CI") == "true":
             pytest.fail(str(exc))
         pytest.skip(str(exc))
-    site = ServerProc(
-        tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(write_config(tmp_path / "config"))
-    ).start(timeout=60)
-    with running_emupos(tmp_path / "emupos") as printer:
-        port = free_port()
-        env = {
-            **os.environ,
-            "BRIDGE_PORT": str(port),
-            "BRIDGE_TOKEN": TOKEN,
-            "BRIDGE_ALLOWED_ORIGINS": site.http,
-            "BRIDGE_DATA": str(tmp_path / "bridge"),
-            "BRIDGE_READER": READER,
-            "BRIDGE_PRINTER": f"tcp://127.0.0.1:{printer.port}",
-        }
-        log = (tmp_path / "bridge.log").open("wb")
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(write_config(tmp_path / "config")))
+    try:
+        site.start(timeout=60)
+        with running_emupos(tmp_path / "emupos") as printer, running_bridge(tmp_path, site.http, printer.port) as url:
+            yield site, url, printer
+    finally:
+        site.kill()
+        if pcscd is not None:
+            pcscd.terminate()
+            pcscd.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_bridge(tmp_path: Path, origin: str, printer_port: int) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "BRIDGE_PORT": str(port),
+        "BRIDGE_TOKEN": TOKEN,
+        "BRIDGE_ALLOWED_ORIGINS": origin,
+        "BRIDGE_DATA": str(tmp_path / "bridge"),
+        "BRIDGE_READER": READER,
+        "BRIDGE_PRINTER": f"tcp://127.0.0.1:{printer_port}",
+    }
+    with (tmp_path / "bridge.log").open("wb") as log:
         bridge = subprocess.Popen(
             [sys.executable, "-m", "hw_bridge"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with connect(f"ws://127.0.0.1:{port}", origin=site.http, open_timeout=1):  # type: ignore[arg-type]
-                    break
-            except OSError:
-                assert bridge.poll() is None and time.monotonic() < deadline, (tmp_path / "bridge.log").read_text()
-                time.sleep(0.1)
         try:
-            yield site, f"ws://127.0.0.1:{port}", printer
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    with connect(f"ws://127.0.0.1:{port}", origin=origin, open_timeout=1):  # type: ignore[arg-type]
+                        break
+                except OSError:
+                    assert bridge.poll() is None and time.monotonic() < deadline, (tmp_path / "bridge.log").read_text()
+                    time.sleep(0.1)
+            yield f"ws://127.0.0.1:{port}"
         finally:
             bridge.terminate()
             bridge.wait(timeout=10)
-            log.close()
-            site.kill()
-            if pcscd is not None:
-                pcscd.terminate()
 
 
 def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[ServerProc, str, object]) -> None:
