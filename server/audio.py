@@ -97,6 +97,7 @@ class Pack:
     path: Path
     manifest: dict[str, object]
     clips: dict[str, Audio] = field(default_factory=dict)
+    fingerprint: str = ""  # of the manifest as loaded: a changed pack gives new audio addresses
 
     @property
     def id(self) -> str:
@@ -104,8 +105,9 @@ class Pack:
 
     @classmethod
     def load(cls, path: Path) -> Pack:
-        manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-        pack = cls(path, manifest)
+        raw = (path / "manifest.json").read_bytes()
+        manifest = json.loads(raw.decode("utf-8"))
+        pack = cls(path, manifest, fingerprint=hashlib.sha256(raw).hexdigest()[:16])
         for key, clip in dict(manifest.get("clips", {})).items():
             try:
                 data, rate = sf.read(path / clip["file"], dtype="float32", always_2d=True)
@@ -114,9 +116,6 @@ class Pack:
                 continue
             pack.clips[key] = prepare(data, rate)
         return pack
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256((self.path / "manifest.json").read_bytes()).hexdigest()[:16]
 
 
 class Espeak:
@@ -171,7 +170,7 @@ class Composer:
         self.missing: set[str] = set()
 
     def fingerprint(self) -> str:
-        parts = [p.fingerprint() for p in self.packs] + [self.espeak.region, str(self.espeak.available())]
+        parts = [p.fingerprint for p in self.packs] + [self.espeak.region, str(self.espeak.available())]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
     def word(self, w: speech.Word) -> Audio:
