@@ -6,6 +6,7 @@ data beyond the result sent to the paired page, is ever logged."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import time
@@ -143,8 +144,6 @@ class CardReaders:
             transport.close()
         result = read.public()
         if read.portrait is not None:
-            import base64
-
             result["portrait_format"] = read.portrait.format
             result["portrait_base64"] = base64.b64encode(read.portrait.data).decode()
         return result

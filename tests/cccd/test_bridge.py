@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,8 @@ from hw_bridge.cccd import testcard
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.vpcd import READER, VirtualCard
 
-from ..server_harness import ROOT, ServerProc, free_port
+from .. import bridge_harness
+from ..server_harness import ServerProc
 
 ORIGIN = "http://kiosk.test:8000"
 TOKEN = "pairing-token-for-tests"
@@ -30,37 +28,8 @@ TOKEN = "pairing-token-for-tests"
 
 @contextlib.contextmanager
 def running_bridge(tmp_path: Path, origins: str = ORIGIN) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "BRIDGE_PORT": str(port),
-        "BRIDGE_TOKEN": TOKEN,
-        "BRIDGE_ALLOWED_ORIGINS": origins,
-        "BRIDGE_DATA": str(tmp_path),
-        "BRIDGE_READER": READER,
-        "BRIDGE_AUDIO_BACKENDS": "null",  # no sound card here: miniaudio's null device plays in real time
-    }
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    log = (tmp_path / "bridge.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hw_bridge"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"ws://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with connect(url, origin=ORIGIN, open_timeout=1):  # type: ignore[arg-type]
-                break
-        except OSError:
-            assert proc.poll() is None, (tmp_path / "bridge.log").read_text()
-            assert time.monotonic() < deadline, "the bridge did not start"
-            time.sleep(0.1)
-    try:
+    with bridge_harness.running_bridge(tmp_path, TOKEN, origins) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
     assert "001099" not in (tmp_path / "bridge.log").read_text()  # no card data in the log
 
 

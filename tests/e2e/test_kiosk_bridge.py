@@ -7,12 +7,9 @@ before (the other browser tests)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +21,11 @@ from websockets.sync.client import connect
 
 from hw_bridge.cccd import testcard
 from hw_bridge.cccd.emulator import EmulatedCard
-from hw_bridge.cccd.vpcd import READER, VirtualCard, start_pcscd
+from hw_bridge.cccd.vpcd import VirtualCard, start_pcscd
 
+from ..bridge_harness import running_bridge
 from ..emupos_harness import running_emupos, wait_receipts
-from ..server_harness import ROOT, ServerProc, free_port
+from ..server_harness import ServerProc
 from .pages import watch, write_config
 
 pytestmark = pytest.mark.browser
@@ -45,44 +43,16 @@ def box(tmp_path: Path) -> Iterator[tuple[ServerProc, str, object]]:
     site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(write_config(tmp_path / "config")))
     try:
         site.start(timeout=60)
-        with running_emupos(tmp_path / "emupos") as printer, running_bridge(tmp_path, site.http, printer.port) as url:
+        with (
+            running_emupos(tmp_path / "emupos") as printer,
+            running_bridge(tmp_path, TOKEN, site.http, BRIDGE_PRINTER=f"tcp://127.0.0.1:{printer.port}") as url,
+        ):
             yield site, url, printer
     finally:
         site.kill()
         if pcscd is not None:
             pcscd.terminate()
             pcscd.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def running_bridge(tmp_path: Path, origin: str, printer_port: int) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "BRIDGE_PORT": str(port),
-        "BRIDGE_TOKEN": TOKEN,
-        "BRIDGE_ALLOWED_ORIGINS": origin,
-        "BRIDGE_DATA": str(tmp_path / "bridge"),
-        "BRIDGE_READER": READER,
-        "BRIDGE_PRINTER": f"tcp://127.0.0.1:{printer_port}",
-    }
-    with (tmp_path / "bridge.log").open("wb") as log:
-        bridge = subprocess.Popen(
-            [sys.executable, "-m", "hw_bridge"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    with connect(f"ws://127.0.0.1:{port}", origin=origin, open_timeout=1):  # type: ignore[arg-type]
-                        break
-                except OSError:
-                    assert bridge.poll() is None and time.monotonic() < deadline, (tmp_path / "bridge.log").read_text()
-                    time.sleep(0.1)
-            yield f"ws://127.0.0.1:{port}"
-        finally:
-            bridge.terminate()
-            bridge.wait(timeout=10)
 
 
 def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[ServerProc, str, object]) -> None:
