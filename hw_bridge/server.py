@@ -4,6 +4,8 @@ pairing token before anything else (``docs/bridge-protocol.md``)."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hmac
 import logging
 import time
@@ -21,6 +23,7 @@ from . import protocol as p
 from .cards import CardReaders
 from .cccd.errors import BridgeError
 from .cccd.qr import validate_id_number
+from .face import SAME_PERSON, FaceEngine, FrameSource, decode_image, distance, face_error
 from .printer import NetworkPrinter, Ticket, printer_error
 from .settings import BridgeSettings
 from .speaker import Speaker
@@ -47,16 +50,24 @@ class Bridge:
         self.speaker = Speaker(self.emit, settings.allowed_origins, list(settings.audio_backends))
         self.printer = _printer(settings)
         self.print_lock = asyncio.Lock()
+        self.faces: FaceEngine | None = None
+        self.face_problem = "loading"
+        self.card_face: tuple[float, ...] | None = None  # the last card's portrait, until it is removed
+        self.camera = FrameSource(settings.camera) if settings.camera else None
         self.methods = {
             "status": self._status,
             "card.read": self._card_read,
             "speaker.play": self._speaker_play,
             "printer.print": self._print,
+            "face.describe": self._face_describe,
+            "face.capture": self._face_capture,
         }
 
     # ---- events -------------------------------------------------------------------------------
 
     def emit(self, event: str, device: str, data: dict[str, Any]) -> None:
+        if event == "card_removed":
+            self.card_face = None
         text = p.encoder.encode(p.Event(event, device, time.time(), data)).decode()
         for ws in list(self.clients):
             asyncio.ensure_future(self._send(ws, text))
@@ -92,7 +103,7 @@ class Bridge:
             await ws.send(p.encoder.encode(p.error("unauthenticated")).decode())
             await ws.close(CLOSE_UNAUTHENTICATED, "unauthenticated")
             return
-        welcome = p.Welcome(p.VERSION, sorted(self.methods), {"card": self.cards.status()})
+        welcome = p.Welcome(p.VERSION, sorted(self.methods), self._devices())
         await ws.send(p.encoder.encode(welcome).decode())
         self.clients.add(ws)
         try:
@@ -122,8 +133,14 @@ class Bridge:
 
     # ---- methods ------------------------------------------------------------------------------
 
+    def _devices(self) -> dict[str, Any]:
+        face: dict[str, Any] = {"ok": self.faces is not None, "camera": bool(self.camera)}
+        if self.faces is None:
+            face["problem"] = self.face_problem
+        return {"card": self.cards.status(), "face": face}
+
     async def _status(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"card": self.cards.status()}
+        return self._devices()
 
     async def _card_read(self, params: dict[str, Any]) -> dict[str, Any]:
         can = params.get("can")
@@ -132,13 +149,62 @@ class Bridge:
         if can is not None and (not isinstance(can, str) or not can.isdigit() or len(can) != 6):
             raise ValueError("can")
         mrz = params.get("mrz")
-        return await self.cards.read(
+        result = await self.cards.read(
             can,
             mrz.encode() if isinstance(mrz, str) else None,
             bool(params.get("portrait", True)),
             params.get("reader"),
             float(params.get("wait", 20)),
         )
+        portrait = result.get("portrait_base64")
+        if portrait and self.faces is not None:  # kept (as a descriptor) for the 1:1 check
+            try:
+                self.card_face = await asyncio.to_thread(self.faces.portrait, base64.b64decode(portrait))
+            except BridgeError:
+                self.card_face = None
+            result["portrait_face"] = self.card_face is not None
+        return result
+
+    def _engine(self) -> FaceEngine:
+        if self.faces is None:
+            raise face_error("face_unavailable", self.face_problem)
+        return self.faces
+
+    def _face_result(self, analysis: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"quality": analysis.quality.as_dict(), "descriptor": analysis.descriptor}
+        if analysis.descriptor is not None and self.card_face is not None:
+            d = distance(analysis.descriptor, self.card_face)
+            out["card"] = {"distance": round(d, 4), "same": d <= SAME_PERSON}
+        return out
+
+    async def _face_describe(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One frame from the page's camera (base64 JPEG): its quality and descriptor. The
+        frame is decoded, analysed and dropped; nothing of it is kept."""
+        engine = self._engine()
+        image = params["image"]
+        if not isinstance(image, str):
+            raise ValueError("image")
+        try:
+            data = base64.b64decode(image.split(",", 1)[-1], validate=True)
+        except binascii.Error:
+            raise face_error("bad_image", "base64") from None
+        rgb = decode_image(data)
+        return self._face_result(await asyncio.to_thread(engine.analyse, rgb))
+
+    async def _face_capture(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Frames from the bridge's own camera (BRIDGE_CAMERA) until one has a usable face;
+        ``no_usable_face`` (with the last quality) when none of them had one."""
+        engine = self._engine()
+        if self.camera is None:
+            raise face_error("camera_missing", "BRIDGE_CAMERA is not set")
+        limit = max(1, min(int(params.get("frames", 20)), 100))
+        frames = await asyncio.to_thread(self.camera.frames, limit)
+        last: Any = None
+        for rgb in frames:
+            last = await asyncio.to_thread(engine.analyse, rgb)
+            if last.descriptor is not None:
+                return self._face_result(last)
+        raise face_error("no_usable_face", last.quality.code if last else "")
 
     async def _speaker_play(self, params: dict[str, Any]) -> dict[str, Any]:
         url = params["url"]
@@ -168,13 +234,28 @@ class Bridge:
 
     # ---- running --------------------------------------------------------------------------------
 
+    async def load_faces(self) -> None:
+        """Load dlib's models in a thread (about half a second); without dlib or the models the
+        bridge runs on and says ``face_unavailable``."""
+        try:
+            self.faces = await asyncio.to_thread(FaceEngine)
+        except (ImportError, FileNotFoundError, RuntimeError) as exc:
+            self.face_problem = f"{type(exc).__name__}: {exc}"
+            log.warning("face checking unavailable: %s", self.face_problem)
+        else:
+            self.face_problem = ""
+
     async def start(self) -> Server:
         self.cards.start()
+        if self.settings.face:
+            await self.load_faces()
+        else:
+            self.face_problem = "disabled (BRIDGE_FACE=0)"
         return await serve(
             self.handler,
             "127.0.0.1",  # never another interface: only pages on this box
             self.settings.port,
             process_request=self.check_origin,
             compression=None,
-            max_size=64 * 1024,
+            max_size=3 * 1024 * 1024,  # a camera frame as base64 JPEG
         )

@@ -24,6 +24,8 @@ class BridgeSettings:
     audio_backends: tuple[str, ...] = ("pulseaudio", "alsa", "null")
     printer: str = ""  # "tcp://HOST:9100" (empty: no printer on this box)
     printer_width: int = 576  # dots: 576 for 80 mm paper, 384 for 58 mm
+    face: bool = True  # load dlib's face models (BRIDGE_FACE=0 to turn off)
+    camera: str = ""  # the bridge's own camera for face.capture: "0", a file or a URL
 
     def trust_store(self) -> list[x509.Certificate]:
         from .cards import load_trust_store
@@ -56,6 +58,8 @@ def from_env(env: dict[str, str] | None = None) -> BridgeSettings:
         reader_filter=env.get("BRIDGE_READER", ""),
         printer=env.get("BRIDGE_PRINTER", ""),
         printer_width=int(env.get("BRIDGE_PRINTER_WIDTH", "576")),
+        face=env.get("BRIDGE_FACE", "1") not in ("0", "false", "no"),
+        camera=env.get("BRIDGE_CAMERA", ""),
         audio_backends=tuple(
             b.strip() for b in env.get("BRIDGE_AUDIO_BACKENDS", "pulseaudio,alsa,null").split(",") if b.strip()
         ),

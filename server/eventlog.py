@@ -3,8 +3,10 @@
 One ``append`` is one transaction (the group commit: every command decided since the last commit
 goes in together). WAL mode; ``synchronous=FULL`` by
 default, so that a committed event survives a power cut (``NORMAL`` survives a crash of the
-process only, and is faster). The same file holds the idempotency keys of recent commands and
-the staff login sessions.
+process only, and is faster). The same file holds the idempotency keys of recent commands,
+the staff login sessions, and the face descriptors of active tickets (written in the same
+transaction as the ticket's event, deleted when it ends and at day end; ``secure_delete``
+overwrites deleted rows so no descriptor lingers in free pages).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     created    REAL NOT NULL,
     expires    REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS faces (
+    ticket     INTEGER PRIMARY KEY,
+    descriptor BLOB NOT NULL
+);
 """
 
 Synchronous = Literal["FULL", "NORMAL"]
@@ -53,6 +59,17 @@ class CommandRow(msgspec.Struct, frozen=True):
     key: str
     at: float
     result: bytes
+
+
+class FaceChanges(msgspec.Struct):
+    """Face descriptors to write and delete with a batch of events (float32, 512 bytes each)."""
+
+    added: dict[int, bytes] = {}
+    removed: set[int] = set()
+    purge: bool = False  # a new day: every descriptor goes
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.purge)
 
 
 class SessionRow(msgspec.Struct, frozen=True):
@@ -83,6 +100,7 @@ class EventLog:
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute(f"PRAGMA synchronous={self.synchronous}")
+        await self.db.execute("PRAGMA secure_delete=ON")
         await self.db.executescript(SCHEMA)
 
     async def close(self) -> None:
@@ -105,8 +123,10 @@ class EventLog:
             last = int(rows[-1][0])
             yield [_decoder.decode(r[1]) for r in rows]
 
-    async def append(self, records: Sequence[Record], commands: Sequence[CommandRow]) -> None:
-        """Write records and command results in one transaction (one fsync with FULL)."""
+    async def append(
+        self, records: Sequence[Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
+    ) -> None:
+        """Write records, command results and face changes in one transaction (one fsync with FULL)."""
         rows = [(r.seq, r.at, r.actor, type(r.event).__name__, _encoder.encode(r)) for r in records]
         cmds = [(c.key, c.at, c.result) for c in commands]
 
@@ -116,6 +136,15 @@ class EventLog:
             await db.executemany("INSERT INTO events (seq, at, actor, type, body) VALUES (?, ?, ?, ?, ?)", rows)
             if cmds:
                 await db.executemany("INSERT OR REPLACE INTO commands (key, at, result) VALUES (?, ?, ?)", cmds)
+            if faces:
+                if faces.purge:
+                    await db.execute("DELETE FROM faces")
+                if faces.removed:
+                    await db.executemany("DELETE FROM faces WHERE ticket = ?", [(t,) for t in faces.removed])
+                if faces.added:
+                    await db.executemany(
+                        "INSERT OR REPLACE INTO faces (ticket, descriptor) VALUES (?, ?)", list(faces.added.items())
+                    )
             await db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -152,6 +181,13 @@ class EventLog:
 
     async def prune_commands(self, before: float) -> None:
         await self.db.execute("DELETE FROM commands WHERE at < ?", (before,))
+
+    async def faces(self) -> dict[int, bytes]:
+        async with self.db.execute("SELECT ticket, descriptor FROM faces") as cur:
+            return {int(t): bytes(d) for t, d in await cur.fetchall()}
+
+    async def delete_faces(self, tickets: Sequence[int]) -> None:
+        await self.db.executemany("DELETE FROM faces WHERE ticket = ?", [(t,) for t in tickets])
 
     async def save_session(self, s: SessionRow) -> None:
         await self.db.execute(

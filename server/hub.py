@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
+import numpy as np
 
 from .domain import commands as cmd
 from .domain import events as ev
@@ -30,8 +31,11 @@ from .domain.config import Config
 from .domain.decide import decide, rollover
 from .domain.errors import DomainError
 from .domain.estimate import estimate
+from .domain.faces import FaceMatch, validate_descriptor
+from .domain.lifecycle import ACTIVE
 from .domain.state import QueueState, apply
-from .eventlog import CommandRow, EventLog
+from .eventlog import CommandRow, EventLog, FaceChanges
+from .faces import FaceIndex, from_blob, to_blob
 from .fanout import Conn, Fanout
 from .protocol import EventMsg, Snapshot, Waiting, Welcome, encoder
 from .views import AUDIENCES, Audience, event_zone, redact, snapshot
@@ -43,7 +47,7 @@ IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
-SNAPSHOT_VERSION = 1  # bump when QueueState's shape changes: older snapshots are then ignored
+SNAPSHOT_VERSION = 2  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):
@@ -164,6 +168,8 @@ class Hub:
         self.snapshot_seq = 0
         self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
         self.reports: dict[str, int] = {}  # what screens reported: calls played, failed
+        self.faces = FaceIndex()  # descriptors of active tickets (docs/face.md)
+        self._face_changes = FaceChanges()  # this batch's, committed with its events
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -208,6 +214,20 @@ class Hub:
         since = self.clock() - IDEMPOTENCY_SECONDS
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
         self.state, self.ring = state, ring
+        await self._load_faces()
+
+    async def _load_faces(self) -> None:
+        """The face index from the database: only active tickets of today keep theirs."""
+        state, index, stale = self.state, FaceIndex(), []
+        for ticket, blob in (await self.log.faces()).items():
+            t = state.tickets.get(ticket)
+            if t is not None and t.face and t.status in ACTIVE and t.day == state.day and state.config.face.enabled:
+                index.add(ticket, from_blob(blob))
+            else:
+                stale.append(ticket)
+        if stale:
+            await self.log.delete_faces(stale)
+        self.faces = index
 
     async def _from_snapshot(self) -> QueueState | None:
         found = await self.log.latest_snapshot()
@@ -290,6 +310,7 @@ class Hub:
 
     async def _run_batch(self, batch: list[Item]) -> None:
         self._counts.clear()  # (a failed batch may have left some)
+        self._face_changes = FaceChanges()
         state = self.state
         new: list[ev.Record] = []
         rows: list[CommandRow] = []
@@ -309,12 +330,13 @@ class Hub:
                 stored = msgspec.json.decode(self.idempotency[scoped][1])
                 answers.append((item, Outcome(seq=stored["seq"], result=stored["result"], duplicate=True)))
                 continue
+            face, match = self._face_of(item.command)
             try:
-                events = decide(state, item.command, now, item.actor)
+                events = decide(state, item.command, now, item.actor, match)
             except DomainError as exc:
                 answers.append((item, Outcome(error=exc)))
                 continue
-            records = [self._apply(e, now, item.actor.name) for e in events]
+            records = [self._apply(e, now, item.actor.name, face) for e in events]
             new.extend(records)
             outcome = Outcome(seq=state.seq, result=command_result(state, item.command, records, now))
             answers.append((item, outcome))
@@ -327,7 +349,7 @@ class Hub:
                 )
         if new:
             try:
-                await self.log.append(new, rows)
+                await self.log.append(new, rows, self._face_changes)
             except Exception:
                 log.exception("commit failed; rebuilding state from the log")
                 await self._load()
@@ -361,7 +383,7 @@ class Hub:
         except Exception:
             log.exception("could not save a snapshot of the state; the next batch will try again")
 
-    def _apply(self, event: ev.Event, now: float, actor: str) -> ev.Record:
+    def _apply(self, event: ev.Event, now: float, actor: str, face: np.ndarray | None = None) -> ev.Record:
         record = ev.Record(seq=self.state.seq + 1, at=now, actor=actor, event=event)  # type: ignore[arg-type]
         waiting = self.state.waiting
         before = {s: len(waiting.get(s, ())) for s in _services_touched(self.state, record.event)}
@@ -370,7 +392,46 @@ class Hub:
         changed = {s: n for s, b in before.items() if (n := len(waiting.get(s, ()))) != b}
         if changed:
             self._counts[record.seq] = changed
+        self._track_face(record.event, face)
         return record
+
+    def _face_of(self, command: cmd.AnyCommand) -> tuple[np.ndarray | None, FaceMatch | None]:
+        """An issue's face descriptor and the nearest active ticket of the same service
+        within the review distance (the domain decides what that distance means)."""
+        policy = self.state.config.face
+        if not isinstance(command, cmd.IssueTicket) or command.face is None or not policy.enabled:
+            return None, None
+        try:
+            vec = np.asarray(validate_descriptor(command.face), dtype=np.float32)
+        except DomainError:
+            return None, None  # decide refuses it with its code
+        state, service = self.state, command.service
+
+        def allowed(ticket: int) -> bool:
+            t = state.tickets.get(ticket)
+            return t is not None and t.status in ACTIVE and t.service == service
+
+        return vec, self.faces.nearest(vec, policy.review_distance, allowed)
+
+    def _track_face(self, event: ev.AnyEvent, face: np.ndarray | None) -> None:
+        """Keep the face index and this batch's face changes in step with an applied event."""
+        changes = self._face_changes
+        if isinstance(event, ev.DayStarted) or (
+            isinstance(event, ev.ConfigReplaced) and not event.config.face.enabled and len(self.faces)
+        ):
+            self.faces.clear()  # a new day (or the check turned off): every descriptor goes
+            self._face_changes = FaceChanges(purge=True)
+            return
+        if isinstance(event, ev.TicketIssued):
+            if event.face and face is not None:
+                self.faces.add(event.ticket, face)
+                changes.added[event.ticket] = to_blob(face)
+            return
+        ticket = getattr(event, "ticket", None)
+        if isinstance(ticket, int) and ticket in self.faces and self.state.tickets[ticket].status not in ACTIVE:
+            self.faces.remove(ticket)
+            changes.added.pop(ticket, None)
+            changes.removed.add(ticket)
 
     def _encode_for(self, record: ev.Record, audience: Audience) -> str | None:
         event = redact(record.event, audience, self.state.config)

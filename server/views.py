@@ -25,7 +25,7 @@ from .domain.state import QueueState, Ticket
 
 Audience = Literal["public", "staff", "admin"]
 AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
-STAFF_ONLY = (ev.PriorityReviewed,)
+STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed)
 ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
 
 
@@ -49,8 +49,13 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return event
     if isinstance(event, STAFF_ONLY):
         return None
-    if isinstance(event, ev.TicketIssued) and event.identity is not None:
-        return msgspec.structs.replace(event, identity=public_identity(event.identity, config))
+    if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review):
+        return msgspec.structs.replace(
+            event,
+            identity=public_identity(event.identity, config) if event.identity is not None else None,
+            face_review="",
+            face_distance=None,
+        )
     return event
 
 
@@ -90,6 +95,9 @@ class TicketView(msgspec.Struct):
     call_reason_en: str
     identity: Identity | None
     channel: str
+    face: bool = False
+    face_review: str = ""
+    face_distance: float | None = None
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -110,6 +118,9 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         call_reason_en=t.call_reason_en,
         identity=identity,
         channel=t.channel,
+        face=t.face,
+        face_review=t.face_review if audience != "public" else "",
+        face_distance=t.face_distance if audience != "public" else None,
     )
 
 
@@ -188,6 +199,7 @@ def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, An
                 "waited_seconds": round(now - t.issued_at),
                 "priority": [g.value for g in t.priority] if not t.priority_rejected else [],
                 "priority_pending": t.priority_pending,
+                "face_review": t.face_review,
             }
         )
     return out

@@ -15,7 +15,7 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.eventlog import CommandRow, EventLog
+from server.eventlog import CommandRow, FaceChanges, EventLog
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
@@ -115,11 +115,13 @@ class FailingLog(EventLog):
         super().__init__(path)
         self.fail_next = False
 
-    async def append(self, records: Sequence[ev.Record], commands: Sequence[CommandRow]) -> None:
+    async def append(
+        self, records: Sequence[ev.Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
+    ) -> None:
         if self.fail_next:
             self.fail_next = False
             raise sqlite3.OperationalError("disk I/O error")
-        await super().append(records, commands)
+        await super().append(records, commands, faces)
 
 
 async def test_a_failed_commit_changes_nothing_and_says_so(tmp_path: Path) -> None:

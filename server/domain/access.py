@@ -11,7 +11,7 @@ from .errors import ForbiddenError
 
 ActorRole = Literal["admin", "counter", "kiosk", "tv", "system"]
 
-STAFF_TICKET_COMMANDS = (cmd.Reactivate, cmd.CancelTicket, cmd.ReviewPriority, cmd.IssueTicket)
+STAFF_TICKET_COMMANDS = (cmd.Reactivate, cmd.CancelTicket, cmd.ReviewPriority, cmd.ReviewFace, cmd.IssueTicket)
 
 
 class Actor(msgspec.Struct, frozen=True):

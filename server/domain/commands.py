@@ -21,6 +21,8 @@ class IssueTicket(Command, frozen=True, kw_only=True):
     identity: Identity | None = None
     declared: list[PriorityGroup] = []
     channel: str = "kiosk"
+    face: list[float] | None = None  # the dlib descriptor (128 numbers), held only while the ticket lives
+    face_consent: str = ""  # the consent notice's version when a face was given; "declined" when refused
 
 
 class OpenCounter(Command, frozen=True, kw_only=True):
@@ -104,6 +106,14 @@ class ReviewPriority(Command, frozen=True, kw_only=True):
     groups: list[PriorityGroup] | None = None
 
 
+class ReviewFace(Command, frozen=True, kw_only=True):
+    """Staff's answer on a ticket marked as maybe the same face as another: ``same`` cancels it
+    (a second ticket of one person), otherwise the mark is cleared."""
+
+    label: str
+    same: bool
+
+
 class ReplaceConfig(Command, frozen=True, kw_only=True):
     config: Config
 
@@ -157,6 +167,7 @@ AnyCommand = (
     | UnparkTicket
     | CancelTicket
     | ReviewPriority
+    | ReviewFace
     | ReplaceConfig
     | CreateStaff
     | SetStaffPassword

@@ -163,6 +163,16 @@ class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     show_wait: bool = True  # show people ahead and the estimated wait on the ticket screen
 
 
+class Face(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The kiosk's face check (one ticket per person and service). Distances are between dlib
+    descriptors: the same person usually scores 0.15-0.45, different people 0.8-0.9 (docs/face.md)."""
+
+    enabled: bool = True  # kiosks with a camera on their bridge offer it (always with consent)
+    same_distance: float = 0.45  # at or under: the same person; a second ticket is refused
+    review_distance: float = 0.55  # above same, up to this: issued, and marked for staff to check
+    notice: str = "2026-11"  # version of the consent text the kiosk shows (recorded with the ticket)
+
+
 class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """How calls are announced: languages in order, repeats, the regional reading of numbers
     (north: linh, nghìn; south: lẻ, ngàn, tư) and the voice packs' region."""
@@ -197,6 +207,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     display: Display = Display()
     kiosk: Kiosk = Kiosk()
     speech: Speech = Speech()
+    face: Face = Face()
     announcements: list[Announcement] = []
     version: int = 1
 
@@ -354,6 +365,12 @@ def validate_config(cfg: Config) -> Config:
         raise _err("speech.languages", "chọn một hoặc hai ngôn ngữ khác nhau", "one or two different languages")
     if not 1 <= cfg.speech.repeat <= 3:
         raise _err("speech.repeat", "đọc từ 1 đến 3 lần", "between 1 and 3 times")
+    if not 0.0 < cfg.face.same_distance <= cfg.face.review_distance < 1.2:
+        raise _err(
+            "face.same_distance",
+            "cần 0 < same_distance ≤ review_distance < 1,2",
+            "needs 0 < same_distance <= review_distance < 1.2",
+        )
     for i, a in enumerate(cfg.announcements):
         f = f"announcements[{i}]"
         if not a.text.strip():

@@ -7,12 +7,14 @@ Call :func:`rollover` first when the local day may have changed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
 from .config import Config, validate_config
 from .errors import CounterError, DomainError, TicketError, TransitionError
+from .faces import FaceMatch, validate_descriptor, verdict
 from .identity import derived_groups, validate_identity
 from .lifecycle import ACTIVE, Action, transition
 from .ordering import Choice, choose_next
@@ -100,7 +102,35 @@ def _call_next(state: QueueState, c: CounterState, now: float) -> ev.TicketCalle
     return _call(state, choice, c.number)
 
 
-def _issue(state: QueueState, c: cmd.IssueTicket, now: float) -> list[ev.Event]:
+def _face_check(state: QueueState, c: cmd.IssueTicket, service: str, match: FaceMatch | None) -> dict[str, Any]:
+    """The face fields of a new ticket; ``duplicate_face`` when the nearest active ticket of the
+    same service is the same person. Without the face check enabled the face is not kept."""
+    policy = state.config.face
+    consent = c.face_consent.strip()[:20]
+    if not policy.enabled:
+        return {}
+    if c.face is None:
+        return {"face_consent": consent}
+    validate_descriptor(c.face)
+    out: dict[str, Any] = {"face": True, "face_consent": consent or policy.notice}
+    held = state.tickets.get(match.ticket) if match is not None else None
+    if match is None or held is None or held.status not in ACTIVE or held.service != service:
+        return out
+    found = verdict(match.distance, policy)
+    if found == "same":
+        raise TicketError(
+            "duplicate_face",
+            f"Khuôn mặt này đã có số {held.label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
+            f"This face already holds ticket {held.label} for this service. If that is not you, please ask the staff.",
+            held.label,
+        )
+    if found == "review":
+        out["face_review"] = held.label
+        out["face_distance"] = round(match.distance, 3)
+    return out
+
+
+def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch | None) -> list[ev.Event]:
     svc = state.config.service(c.service)
     if svc is None:
         raise TicketError("unknown_service", "Dịch vụ không tồn tại.", "No such service.", "service")
@@ -122,6 +152,7 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float) -> list[ev.Event]:
             f"You already hold ticket {held.label} for this service ({held.status.value}).",
             held.label,
         )
+    face = _face_check(state, c, svc.code, match)
     last = state.numbers.get(svc.code)
     number = svc.number_start if last is None or last >= svc.number_end else last + 1
     label = f"{svc.code}{number:0{svc.digits}d}"
@@ -146,15 +177,19 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float) -> list[ev.Event]:
             priority=[*derived, *declared],
             priority_pending=bool(declared),
             channel=c.channel,
+            **face,
         )
     ]
 
 
-def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor) -> list[ev.Event]:
-    """The events that ``command`` causes, or a :class:`DomainError`."""
+def decide(
+    state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor, match: FaceMatch | None = None
+) -> list[ev.Event]:
+    """The events that ``command`` causes, or a :class:`DomainError`. ``match`` is, for an
+    issue with a face, the nearest active ticket's face (found by the shell)."""
     authorize(actor, command)
     if isinstance(command, cmd.IssueTicket):
-        return _issue(state, command, now)
+        return _issue(state, command, now, match)
     if isinstance(command, cmd.OpenCounter):
         c = _counter(state, command.counter)
         if c.status != "closed":
@@ -326,6 +361,20 @@ def decide(state: QueueState, command: cmd.AnyCommand, now: float, actor: Actor)
                 "groups",
             )
         return [ev.PriorityReviewed(ticket=t.id, label=t.label, confirmed=command.confirmed, groups=groups)]
+    if isinstance(command, cmd.ReviewFace):
+        t = _ticket(state, command.label)
+        if not t.face_review:
+            raise TicketError(
+                "no_face_review",
+                f"Số {t.label} không cần kiểm tra khuôn mặt.",
+                f"Ticket {t.label} has no face check waiting.",
+                "label",
+            )
+        reviewed = ev.FaceReviewed(ticket=t.id, label=t.label, same=command.same)
+        if not command.same:
+            return [reviewed]
+        transition(t.status, Action.CANCEL)
+        return [reviewed, ev.TicketCancelled(ticket=t.id, label=t.label, reason=f"same person as {t.face_review}")]
     if isinstance(command, cmd.ReplaceConfig):
         return [ev.ConfigReplaced(config=_check_replacement(state, validate_config(command.config)))]
     return _decide_accounts(state, command)

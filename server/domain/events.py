@@ -43,6 +43,10 @@ class TicketIssued(Event, frozen=True, kw_only=True):
     priority: list[PriorityGroup] = []
     priority_pending: bool = False
     channel: str = "kiosk"
+    face: bool = False  # a face descriptor is held for this ticket (never in the log itself)
+    face_consent: str = ""  # the consent notice's version, or "declined"
+    face_review: str = ""  # a ticket of the same service whose face may be this one's (staff check)
+    face_distance: float | None = None
 
 
 class TicketCalled(Event, frozen=True, kw_only=True):
@@ -122,6 +126,12 @@ class PriorityReviewed(Event, frozen=True, kw_only=True):
     groups: list[PriorityGroup]
 
 
+class FaceReviewed(Event, frozen=True, kw_only=True):
+    ticket: int
+    label: str
+    same: bool
+
+
 class CounterOpened(Event, frozen=True, kw_only=True):
     counter: int
     staff: str
@@ -192,6 +202,7 @@ AnyEvent = (
     | TicketUnparked
     | TicketCancelled
     | PriorityReviewed
+    | FaceReviewed
     | CounterOpened
     | CounterClosed
     | CounterPaused

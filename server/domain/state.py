@@ -48,6 +48,9 @@ class Ticket(msgspec.Struct):
     call_reason_vi: str = ""
     call_reason_en: str = ""
     missed_reason: str = ""
+    face: bool = False  # a face descriptor is held for it (in the shell's face index)
+    face_review: str = ""  # the ticket whose face may be this one's, until staff check
+    face_distance: float | None = None
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -238,6 +241,9 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
         priority=list(e.priority),
         priority_pending=e.priority_pending,
         channel=e.channel,
+        face=e.face,
+        face_review=e.face_review,
+        face_distance=e.face_distance,
     )
     state.tickets[t.id] = t
     state.labels[t.label] = t.id
@@ -359,6 +365,12 @@ def _on_priority_reviewed(state: QueueState, e: ev.PriorityReviewed, at: float) 
         state.kinds[t.service][raw_kind(t)] += 1
 
 
+def _on_face_reviewed(state: QueueState, e: ev.FaceReviewed, at: float) -> None:
+    t = state.tickets[e.ticket]
+    t.face_review = ""
+    t.face_distance = None
+
+
 def _on_day_started(state: QueueState, e: ev.DayStarted, at: float) -> None:
     _start_day(state, e)
 
@@ -427,6 +439,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketUnparked: _on_ticket_unparked,
     ev.TicketCancelled: _on_ticket_cancelled,
     ev.PriorityReviewed: _on_priority_reviewed,
+    ev.FaceReviewed: _on_face_reviewed,
     ev.DayStarted: _on_day_started,
     ev.CounterOpened: _on_counter_opened,
     ev.CounterClosed: _on_counter_closed,

@@ -12,6 +12,7 @@ from server.domain import events as ev
 from server.domain.access import SYSTEM, Actor
 from server.domain.config import Config, config_from_builtins, config_from_toml
 from server.domain.decide import decide, rollover
+from server.domain.faces import FaceMatch
 from server.domain.state import QueueState, Ticket, apply
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -69,17 +70,17 @@ class Sim:
     def tick(self) -> None:
         self._apply(rollover(self.state, self.now), SYSTEM.name)
 
-    def do(self, command: cmd.AnyCommand, actor: Actor = ADMIN) -> list[ev.Event]:
+    def do(self, command: cmd.AnyCommand, actor: Actor = ADMIN, match: FaceMatch | None = None) -> list[ev.Event]:
         self.tick()
-        events = decide(self.state, command, self.now, actor)
+        events = decide(self.state, command, self.now, actor, match)
         self._apply(events, actor.name)
         return events
 
     def advance(self, minutes: float) -> None:
         self.now += minutes * 60
 
-    def issue(self, service: str = "A", **kw: Any) -> Ticket:
-        events = self.do(cmd.IssueTicket(service=service, **kw))
+    def issue(self, service: str = "A", match: FaceMatch | None = None, **kw: Any) -> Ticket:
+        events = self.do(cmd.IssueTicket(service=service, **kw), match=match)
         issued = events[-1]
         assert isinstance(issued, ev.TicketIssued)
         return self.state.tickets[issued.ticket]
