@@ -15,7 +15,7 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.eventlog import CommandRow, FaceChanges, EventLog
+from server.eventlog import CommandRow, EventLog, FaceChanges
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
