@@ -6,6 +6,7 @@ They are cached under ``.cache/face-photos`` (git-ignored) and checked by SHA-25
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -14,7 +15,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from .server_harness import ROOT
 
@@ -82,3 +85,27 @@ def photos() -> dict[str, Path]:
                 pytest.fail(f"face photos could not be fetched from PyPI: {exc}")
             pytest.skip(f"face photos not available: {exc}")
     return {n: CACHE / n for n in PHOTOS}
+
+
+def kiosk_frame(path: Path, face_height: int = 480, upper: float = 1.0) -> np.ndarray:
+    """The photo's ``upper`` part (from the top) scaled to ``face_height`` and centred in a
+    640x480 RGB frame, as a kiosk camera sees the person."""
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    rgb = rgb[: round(rgb.shape[0] * upper)]
+    h, w = rgb.shape[:2]
+    small = np.asarray(Image.fromarray(rgb).resize((max(1, round(w * face_height / h)), face_height), Image.LANCZOS))
+    frame = np.zeros((480, 640, 3), np.uint8)
+    sw = min(640, small.shape[1])
+    x0, y0, cut = (640 - sw) // 2, (480 - face_height) // 2, (small.shape[1] - sw) // 2
+    frame[y0 : y0 + face_height, x0 : x0 + sw] = small[:, cut : cut + sw]
+    return frame
+
+
+def chip_portrait(path: Path) -> bytes:
+    """A chip-like portrait of the photo: head and shoulders, 240x320, a small JPEG 2000 as in DG2."""
+    img = Image.open(path).convert("RGB")
+    w, h = img.size
+    crop = img.crop((int(w * 0.1), int(h * 0.05), int(w * 0.9), int(h * 0.55))).resize((240, 320))
+    buf = io.BytesIO()
+    crop.save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[40])
+    return buf.getvalue()

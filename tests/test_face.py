@@ -11,8 +11,6 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
-
 from hw_bridge.face import (
     SAME_PERSON,
     FaceEngine,
@@ -23,7 +21,7 @@ from hw_bridge.face import (
 )
 from server.domain.config import Face
 
-from .face_photos import photos
+from .face_photos import chip_portrait, kiosk_frame, photos
 
 REVIEW = Face().review_distance
 
@@ -36,20 +34,6 @@ def engine() -> FaceEngine:
 @pytest.fixture(scope="module")
 def pics() -> dict[str, Path]:
     return photos()
-
-
-def kiosk_frame(path: Path, face_height: int = 480) -> np.ndarray:
-    """The photo scaled to ``face_height`` and centred in a 640x480 frame, as a kiosk camera sees it."""
-    rgb = decode_image(path.read_bytes())
-    h, w = rgb.shape[:2]
-    scale = face_height / h
-    small = cv2.resize(rgb, (max(1, int(w * scale)), face_height), interpolation=cv2.INTER_AREA)
-    frame = np.zeros((480, 640, 3), np.uint8)
-    sw = min(640, small.shape[1])
-    x0 = (640 - sw) // 2
-    y0 = (480 - face_height) // 2
-    frame[y0 : y0 + face_height, x0 : x0 + sw] = small[:, (small.shape[1] - sw) // 2 : (small.shape[1] - sw) // 2 + sw]
-    return frame
 
 
 def describe(engine: FaceEngine, path: Path) -> np.ndarray:
@@ -122,16 +106,9 @@ def test_yaw_and_roll_from_the_five_points() -> None:
 
 def test_the_id_card_portrait_is_matched_one_to_one(engine: FaceEngine, pics: dict[str, Path]) -> None:
     """A chip-like portrait: a 240x320 crop saved as a small JPEG 2000, as in DG2."""
-    rgb = decode_image(pics["obama2.jpg"].read_bytes())
-    h, w = rgb.shape[:2]
-    crop = rgb[int(h * 0.05) : int(h * 0.55), int(w * 0.1) : int(w * 0.9)]
-    img = Image.fromarray(crop).resize((240, 320))
-    import io
-
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[40])
-    assert len(buf.getvalue()) < 20_000
-    card = engine.portrait(buf.getvalue())
+    jp2 = chip_portrait(pics["obama2.jpg"])
+    assert jp2.startswith(b"\x00\x00\x00\x0cjP  ") and len(jp2) < 20_000
+    card = engine.portrait(jp2)
     assert card is not None
     assert distance(card, describe(engine, pics["obama.jpg"])) <= SAME_PERSON
     assert distance(card, describe(engine, pics["biden.jpg"])) > REVIEW

@@ -281,14 +281,17 @@ class CardContents:
     aa_key: ec.EllipticCurvePrivateKey | None = None  # the chip's active-authentication key
 
 
-def make_card(person: Person | None = None, chain: SigningChain | None = None) -> CardContents:
+def make_card(
+    person: Person | None = None, chain: SigningChain | None = None, portrait: bytes | None = None
+) -> CardContents:
+    """A card for ``person``; ``portrait`` (JPEG or JPEG 2000) replaces the drawn face."""
     person = person or Person()
     chain = chain or signing_chain()
     ca_key = ec.generate_private_key(ec.BrainpoolP256R1())
     aa_key = ec.generate_private_key(ec.SECP256R1())
     files = {
         "DG1": dg1(person),
-        "DG2": dg2(portrait_jp2(int(person.id_number[-3:]))),
+        "DG2": dg2(portrait or portrait_jp2(int(person.id_number[-3:]))),
         "DG13": dg13(person),
         "DG14": dg14(ca_key),
         "DG15": dg15(aa_key),
