@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+
 from hw_bridge.face import (
     SAME_PERSON,
     FaceEngine,
