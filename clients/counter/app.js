@@ -45,6 +45,10 @@ addTexts({
     "act.park": "Tạm giữ",
     "act.pause": "Tạm dừng",
     "act.resume": "Tiếp tục",
+    "face.review": "Có thể cùng một người với số {label} (khuôn mặt giống, độ lệch {d}). Hãy kiểm tra giấy tờ.",
+    "act.face_same": "Cùng một người — hủy số này",
+    "act.face_other": "Không phải cùng người",
+    "list.face": "Cần kiểm tra khuôn mặt",
     "act.confirm_priority": "Xác nhận ưu tiên",
     "act.reject_priority": "Không ưu tiên",
     "act.reactivate": "Xếp lại hàng",
@@ -112,6 +116,10 @@ addTexts({
     "act.park": "Hold",
     "act.pause": "Pause",
     "act.resume": "Resume",
+    "face.review": "May be the same person as ticket {label} (similar face, distance {d}). Please check their papers.",
+    "act.face_same": "Same person — cancel this ticket",
+    "act.face_other": "Not the same person",
+    "list.face": "Face check needed",
     "act.confirm_priority": "Confirm priority",
     "act.reject_priority": "Not priority",
     "act.reactivate": "Back in line",
@@ -461,7 +469,12 @@ function renderMain(view) {
       t(ticket.priority_pending ? "current.priority_pending" : "current.priority", { groups: groupNames(ticket.priority) })) : null,
     ticket?.priority_pending ? h("div.row",
       h("button.small-btn", { type: "button", dataset: { action: "confirm_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: true }, null, true) } }, t("act.confirm_priority")),
-      h("button.small-btn", { type: "button", dataset: { action: "reject_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: false }, null, true) } }, t("act.reject_priority"))) : null);
+      h("button.small-btn", { type: "button", dataset: { action: "reject_priority" }, on: { click: () => send({ type: "review_priority", label: ticket.label, confirmed: false }, null, true) } }, t("act.reject_priority"))) : null,
+    ticket?.face_review ? h("div.face-review#face-review", { role: "alert" },
+      t("face.review", { label: ticket.face_review, d: ticket.face_distance ?? "?" })) : null,
+    ticket?.face_review ? h("div.row",
+      h("button.small-btn", { type: "button", dataset: { action: "face_other" }, on: { click: () => send({ type: "review_face", label: ticket.label, same: false }, null, true) } }, t("act.face_other")),
+      h("button.small-btn", { type: "button", dataset: { action: "face_same" }, on: { click: () => send({ type: "review_face", label: ticket.label, same: true }, null, true) } }, t("act.face_same"))) : null);
   const buttons = c.status === "closed"
     ? h("div.actions", btn("open", true, "", ".primary-act"))
     : h("div.actions",
@@ -500,6 +513,7 @@ function renderLists() {
         h("strong.lbl", q.label),
         h("span.reason", pick(q.reason_vi, q.reason_en)),
         q.priority.length ? h("span.prio", { title: groupNames(q.priority) }, q.priority_pending ? "★?" : "★") : null,
+        q.face_review ? h("span.face-flag", { title: t("list.face"), "aria-label": t("list.face") }, "⚠") : null,
         h("span.waited", t("list.minutes", { n: Math.floor(q.waited_seconds / 60) })),
         h("button.small-btn", { type: "button", title: t("list.call_this"), "aria-label": `${t("list.call_this")} ${q.label}`,
           on: { click: () => send({ type: "call_number", label: q.label }, called) } }, "▶")))) : h("p.muted", t("list.empty"))),

@@ -56,6 +56,16 @@ addTexts({
     "ticket.back_in": "Tự động quay về sau {n} giây",
     "dup.title": "Bạn đã có số cho dịch vụ này",
     "dup.body": "Số của bạn: {label}. Mỗi người chỉ giữ một số cho mỗi dịch vụ.",
+    "dup.face": "Khuôn mặt của bạn đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên hướng dẫn.",
+    "face.title": "Kiểm tra khuôn mặt",
+    "face.why": "Để mỗi người chỉ lấy một số cho mỗi dịch vụ, kiosk có thể chụp khuôn mặt bạn.",
+    "face.what": "Khuôn mặt là dữ liệu sinh trắc học (dữ liệu cá nhân nhạy cảm). Kiosk không lưu ảnh; chỉ một dãy số đặc trưng được giữ đến khi số của bạn kết thúc, và bị xóa cuối ngày.",
+    "face.choice": "Bạn có thể từ chối và vẫn lấy số như bình thường.",
+    "face.yes": "Đồng ý chụp",
+    "face.no": "Không, lấy số không cần khuôn mặt",
+    "face.look": "Hãy nhìn thẳng vào camera…",
+    "face.failed": "Không chụp được khuôn mặt rõ. Bạn có thể lấy số không cần khuôn mặt.",
+    "face.skip": "Lấy số không cần khuôn mặt",
     "closed.title": "Ngoài giờ làm việc",
     "closed.body": "Kiosk tạm ngừng cấp số. Giờ làm việc:",
     "closed.emergency": "Cấp cứu: vui lòng đến thẳng khoa Cấp cứu.",
@@ -110,6 +120,16 @@ addTexts({
     "ticket.back_in": "Back to the start in {n} s",
     "dup.title": "You already have a number for this service",
     "dup.body": "Your number: {label}. Each person holds one number per service.",
+    "dup.face": "Your face already holds number {label} for this service. If that is not you, please ask the staff at the help desk.",
+    "face.title": "Face check",
+    "face.why": "So that each person takes one number per service, the kiosk can take a picture of your face.",
+    "face.what": "A face is biometric (sensitive personal) data. The kiosk keeps no picture; only a string of numbers is held until your ticket ends, and it is deleted at the end of the day.",
+    "face.choice": "You may say no and still get a number as usual.",
+    "face.yes": "I agree",
+    "face.no": "No, get a number without the face check",
+    "face.look": "Please look straight at the camera…",
+    "face.failed": "No clear picture of your face could be taken. You can get a number without the face check.",
+    "face.skip": "Get a number without the face check",
     "closed.title": "Outside working hours",
     "closed.body": "The kiosk is not issuing numbers now. Working hours:",
     "closed.emergency": "Emergency: please go straight to the Emergency department.",
@@ -125,7 +145,7 @@ addTexts({
 
 const board = new Board();
 const state = {
-  screen: "loading", // loading | setup | home | identify | priority | busy | ticket | duplicate | closed
+  screen: "loading", // loading | setup | home | identify | reading | priority | consent | camera | busy | ticket | duplicate | closed
   service: "",
   method: "id", // id | bhyt
   value: "",
@@ -136,6 +156,9 @@ const state = {
   printed: "", // "", "printing", "printed", or an error message
   result: /** @type {any} */ (null),
   duplicate: "",
+  duplicateFace: false,
+  faceHint: "",
+  faceFailed: false,
   lastTouch: Date.now(),
 };
 let token = deviceToken("kiosk");
@@ -159,12 +182,13 @@ let socket = /** @type {QueueSocket|null} */ (null);
 let issueSeq = 0;
 
 function go(screen, extra = {}) {
+  if (screen !== "camera") stopCamera();
   Object.assign(state, { screen, error: "" }, extra);
   render();
 }
 
 function reset() {
-  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", qr: null, chip: null, printed: "" });
+  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", duplicateFace: false, qr: null, chip: null, printed: "", faceFailed: false, faceHint: "" });
 }
 
 // ---- screens ---------------------------------------------------------------------------------
@@ -186,11 +210,14 @@ function render() {
     priority: viewPriority,
     busy: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy"))),
     reading: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading"))),
+    consent: viewConsent,
+    camera: viewCamera,
     ticket: viewTicket,
     duplicate: viewDuplicate,
     closed: viewClosed,
   }[state.screen];
   fill(main, view());
+  if (state.screen === "camera") faceVideo?.play().catch(() => {});
   const focus = main.querySelector("[autofocus]");
   if (focus instanceof HTMLElement) focus.focus();
 }
@@ -365,11 +392,116 @@ function viewPriority() {
     h("div.actions",
       h("button.secondary", { type: "button", on: { click: () => go("identify") } }, t("btn.back")),
       state.declared.size
-        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: issue } }, t("prio.take"))
-        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: issue } }, t("prio.none"))));
+        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: take } }, t("prio.take"))
+        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: take } }, t("prio.none"))));
 }
 
-async function issue() {
+// ---- the face check (with consent; docs/face.md) -----------------------------------------------
+
+/** The face check is offered when the unit has it on, the bridge can compute descriptors and
+ * there is a camera (the browser's, or the bridge's own); never for a declared young child. */
+function faceOffered() {
+  const face = bridge.available ? bridge.devices.face : null;
+  return board.config?.face?.enabled !== false && !!face?.ok
+    && (!!navigator.mediaDevices?.getUserMedia || !!face.camera)
+    && !state.declared.has("child_under_6");
+}
+
+function take() {
+  if (faceOffered()) go("consent");
+  else issue();
+}
+
+function viewConsent() {
+  return h("section.consent",
+    serviceTitle(),
+    h("h1", t("face.title")),
+    h("p.big", t("face.why")),
+    h("p", t("face.what")),
+    h("p.muted", t("face.choice")),
+    h("div.actions",
+      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => issue({ consent: "declined" }) } }, t("face.no")),
+      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: startCamera } }, t("face.yes"))));
+}
+
+let faceVideo = /** @type {HTMLVideoElement|null} */ (null);
+let faceStream = /** @type {MediaStream|null} */ (null);
+let faceRun = 0;
+const FACE_SECONDS = 20;
+
+function viewCamera() {
+  return h("section.camera",
+    h("h1", t("face.title")),
+    faceVideo ? h("div.camera-frame", faceVideo) : h("div.center", h("div.spinner", { "aria-hidden": "true" })),
+    h("p.big#face-hint", { role: "status" }, state.faceFailed ? t("face.failed") : state.faceHint || t("face.look")),
+    h("div.actions",
+      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => issue({ consent: "declined" }) } }, t("face.skip"))));
+}
+
+function stopCamera() {
+  faceRun++;
+  if (faceStream) for (const track of faceStream.getTracks()) track.stop();
+  faceStream = null;
+  faceVideo = null;
+}
+
+function faceHint(text) {
+  state.faceHint = text;
+  const el = document.getElementById("face-hint");
+  if (el) el.textContent = text;
+}
+
+/** Frames from the browser's camera go to the bridge one at a time until one has a usable
+ * face; its descriptor goes with the issue. Frames never leave this box. */
+async function startCamera() {
+  go("camera", { faceHint: "", faceFailed: false });
+  const run = faceRun;
+  const until = Date.now() + FACE_SECONDS * 1000;
+  try {
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error("no camera in the browser");
+    faceStream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    if (run !== faceRun) { stopCamera(); return; }
+    faceVideo = h("video", { autoplay: true, playsinline: true, muted: true });
+    faceVideo.srcObject = faceStream;
+    render();
+    const canvas = document.createElement("canvas");
+    while (run === faceRun && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 300));
+      const v = faceVideo;
+      if (!v || v.videoWidth === 0) continue;
+      canvas.width = v.videoWidth;
+      canvas.height = v.videoHeight;
+      canvas.getContext("2d")?.drawImage(v, 0, 0);
+      const image = canvas.toDataURL("image/jpeg", 0.85);
+      let result;
+      try {
+        result = await bridge.request("face.describe", { image }, 10000);
+      } catch (err) {
+        if (err.code === "bridge_gone" || err.code === "face_unavailable") break;
+        continue;
+      }
+      if (run !== faceRun) return;
+      state.lastTouch = Date.now(); // someone is standing in front of the kiosk
+      if (result.descriptor) { issue({ face: result.descriptor }); return; }
+      faceHint(pick(result.quality.message_vi, result.quality.message_en) || t("face.look"));
+    }
+  } catch {
+    if (run !== faceRun) return;
+    if (bridge.devices.face?.camera) { // the bridge's own camera
+      try {
+        const result = await bridge.request("face.capture", { frames: 30 }, 30000);
+        if (run === faceRun && result.descriptor) { issue({ face: result.descriptor }); return; }
+      } catch { /* said below */ }
+    }
+  }
+  if (run !== faceRun) return;
+  stopCamera();
+  state.faceFailed = true;
+  render();
+}
+
+/** @param {{face?: number[], consent?: string}} [opts] */
+async function issue(opts = {}) {
   if (!socket) return;
   const value = state.value.replace(/\s/g, "").toUpperCase();
   const identity = state.chip
@@ -381,6 +513,12 @@ async function issue() {
       : null;
   const command = { type: "issue_ticket", service: state.service, channel: "kiosk", declared: [...state.declared] };
   if (identity) command.identity = identity;
+  if (opts.face) {
+    command.face = opts.face;
+    command.face_consent = board.config?.face?.notice || "";
+  } else if (opts.consent) {
+    command.face_consent = opts.consent;
+  }
   const mine = ++issueSeq;
   go("busy");
   try {
@@ -390,8 +528,8 @@ async function issue() {
     printTicket(ack.result);
   } catch (err) {
     if (mine !== issueSeq) return;
-    if (err.code === "duplicate_ticket") {
-      go("duplicate", { duplicate: err.field || "", value: "" });
+    if (err.code === "duplicate_ticket" || err.code === "duplicate_face") {
+      go("duplicate", { duplicate: err.field || "", value: "", duplicateFace: err.code === "duplicate_face" });
     } else if (["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"].includes(err.code)) {
       state.screen = "identify";
       state.error = errorText(err);
@@ -460,7 +598,7 @@ function viewDuplicate() {
   return h("section.duplicate",
     h("h1", t("dup.title")),
     h("div.ticket-number", state.duplicate || "—"),
-    h("p", t("dup.body", { label: state.duplicate || "—" })),
+    h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
     h("div.actions", h("button.primary", { type: "button", on: { click: reset } }, t("btn.home"))));
 }
 

@@ -118,6 +118,7 @@ export class Board {
           id: e.ticket, label: e.label, service: e.service, status: "waiting", issued_at: msg.at,
           priority: e.priority, priority_pending: e.priority_pending, counter: null, target_counter: null,
           recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
+          face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null,
         });
         break;
       case "ticket_called":
@@ -174,6 +175,9 @@ export class Board {
         break;
       case "priority_reviewed":
         this.updateTicket(e.ticket, { priority: e.confirmed ? e.groups : [], priority_pending: false });
+        break;
+      case "face_reviewed":
+        this.updateTicket(e.ticket, { face_review: "", face_distance: null });
         break;
       default:
         return null;

@@ -86,6 +86,7 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
         expect(kiosk.locator("#who")).to_contain_text("Xin chào Nguyễn Văn An", timeout=20_000)
         expect(kiosk.locator("#chip-ok")).to_contain_text("Đã xác thực thẻ CCCD")
         kiosk.click("[data-action=take]")
+        kiosk.click("[data-action=face-no]")  # the face check is offered (tests/e2e/test_kiosk_face.py)
         expect(kiosk.locator("#ticket-number")).to_have_text("A001")
         expect(kiosk.locator("#printed")).to_be_visible(timeout=20_000)
     finally:
