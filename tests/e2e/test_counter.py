@@ -159,3 +159,37 @@ def test_a_call_made_offline_is_sent_once_when_the_server_returns(
     expect(page.locator("#current-number")).to_have_text("N001", timeout=10000)
     expect(page.locator("#waiting-list li")).to_have_count(1)
     assert site.get("/api/tickets/N002")["status"] == "waiting"  # called once, not twice
+
+
+def test_a_doubtful_face_is_checked_at_the_counter(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """Two kiosk tickets whose faces are near but not the same (synthetic descriptors at 0.5):
+    the second is marked; staff see it when calling it and decide."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    me = rng.normal(size=128)
+    me /= np.linalg.norm(me)
+    step = rng.normal(size=128)
+    for_a = [float(x) for x in me]
+    doubtful = [float(x) for x in me + 0.5 * step / np.linalg.norm(step)]
+    site.create_staff(site.login(), "quay1", [1])
+    with admin_socket(site) as ws:
+        first = command(ws, {"type": "issue_ticket", "service": "A", "face": for_a})
+        second = command(ws, {"type": "issue_ticket", "service": "A", "face": doubtful})
+        third = command(ws, {"type": "issue_ticket", "service": "A", "face": doubtful})
+        assert first["type"] == second["type"] == "ack"
+        assert third["type"] == "error" and third["code"] == "duplicate_face" and third["field"] == "A002"
+    page = sign_in(browser, site, errors, "quay1", "quay1-password")
+    expect(page.locator("#counter-status")).to_have_attribute("data-status", "closed")
+    page.keyboard.press(" ")
+    expect(page.locator('#waiting-list li[data-label="A002"] .face-flag')).to_be_visible()
+    expect(page.locator('#waiting-list li[data-label="A001"] .face-flag')).to_have_count(0)
+    page.locator('#waiting-list li[data-label="A002"] button').click()  # call it now
+    expect(page.locator("#current-number")).to_have_text("A002")
+    expect(page.locator("#face-review")).to_contain_text("Có thể cùng một người với số A001")
+    page.click("[data-action=face_same]")
+    expect(page.locator("#face-review")).to_have_count(0)
+    expect(page.locator("#current-number")).to_have_text("—")
+    with admin_socket(site) as ws:
+        again = command(ws, {"type": "issue_ticket", "service": "A", "face": doubtful})
+        assert again["type"] == "ack", "the cancelled ticket's face is gone"
