@@ -226,6 +226,7 @@ async def health(request: Request) -> Response:
             "replay_seconds": hub.replay_seconds,
             "calls_played": hub.reports.get("played", 0),
             "calls_play_failed": hub.reports.get("play_failed", 0),
+            "device_faults": [{"device": a.device, "part": a.part, "code": a.code} for a in hub.faults.values()],
         }
     )
 

@@ -37,7 +37,7 @@ from .domain.state import QueueState, apply
 from .eventlog import CommandRow, EventLog, FaceChanges
 from .faces import FaceIndex, from_blob, to_blob
 from .fanout import Conn, Fanout
-from .protocol import EventMsg, Snapshot, Waiting, Welcome, encoder
+from .protocol import Alert, EventMsg, Snapshot, Waiting, Welcome, encoder
 from .views import AUDIENCES, Audience, event_zone, redact, snapshot
 
 log = logging.getLogger("server.hub")
@@ -168,6 +168,7 @@ class Hub:
         self.snapshot_seq = 0
         self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
         self.reports: dict[str, int] = {}  # what screens reported: calls played, failed
+        self.faults: dict[tuple[str, str], Alert] = {}  # open device faults by (device, part)
         self.faces = FaceIndex()  # descriptors of active tickets (docs/face.md)
         self._face_changes = FaceChanges()  # this batch's, committed with its events
 
@@ -461,6 +462,23 @@ class Hub:
             others = encoder.encode(Waiting(seq=record.seq, waiting=counts)).decode()
         self.fanout.publish(payloads, zone, others)
 
+    def device_alert(self, device: str, part: str, code: str, label: str, ok: bool) -> None:
+        """A device fault (or its end) told to staff and admins at once; open faults are also
+        sent to staff who connect later. A repeated report of the same fault is not resent."""
+        key = (device, part or "device")
+        if ok:
+            if self.faults.pop(key, None) is None:
+                return
+        elif key in self.faults and self.faults[key].code == code and self.faults[key].label == label:
+            return
+        alert = Alert(
+            device=device, part=key[1], code=code or ("ok" if ok else "fault"), label=label, at=self.clock(), ok=ok
+        )
+        if not ok:
+            self.faults[key] = alert
+        text = encoder.encode(alert).decode()
+        self.fanout.publish({"staff": text, "admin": text}, None)
+
     def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
         """The encoded events a client missed since ``last``, or None if it needs a snapshot:
         unknown or too old a ``last``, or more than ``RESUME_BUDGET_BYTES`` to send."""
@@ -494,6 +512,8 @@ class Hub:
         else:
             view = snapshot(self.state, conn.audience, now, conn.zone)
             texts.append(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode())
+        if conn.audience != "public":
+            texts.extend(encoder.encode(a).decode() for a in self.faults.values())
         if not all(conn.send_nowait(t) for t in texts):
             return False
         self.fanout.add(conn)

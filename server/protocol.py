@@ -52,16 +52,31 @@ class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unk
 
 
 class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid_unknown_fields=True):
-    """A screen reports what it did: a call's audio ``played`` (or ``play_failed``)."""
+    """A screen reports what it did: a call's audio ``played`` (or ``play_failed``); or a device
+    of its box in fault (``device_fault``: ``part`` such as ``printer``, ``detail`` its code) or
+    working again (``device_ok``)."""
 
     id: str
-    what: Literal["played", "play_failed"]
+    what: Literal["played", "play_failed", "device_fault", "device_ok"]
     seq: int = 0
     label: str = ""
     detail: str = ""
+    part: str = ""
 
 
 ClientMsg = Hello | Cmd | Query | Ping | Report
+
+
+class Alert(msgspec.Struct, frozen=True, tag="alert", tag_field="type"):
+    """To staff and admins: a device of a kiosk or screen is in fault (``ok`` false) or working
+    again. Not part of the queue's log; the server keeps the open faults in memory."""
+
+    device: str  # the reporting device, e.g. "device:kiosk-1"
+    part: str  # "printer", "card_reader", "camera"
+    code: str  # the bridge's error code, e.g. "paper_out"
+    label: str  # the ticket that could not be printed, if any
+    at: float
+    ok: bool = False
 
 
 class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):

@@ -200,6 +200,10 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
                 reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, audience, zone)))
             elif isinstance(msg, Report):
                 hub.reports[msg.what] = hub.reports.get(msg.what, 0) + 1
+                if msg.what in ("device_fault", "device_ok"):
+                    hub.device_alert(
+                        actor.name, msg.part[:40], msg.detail[:60], msg.label[:20], msg.what == "device_ok"
+                    )
                 if msg.what == "play_failed":
                     log.info("%s could not play the call of seq %d: %s", actor.name, msg.seq, msg.detail[:200])
                 reply = Reply(id=msg.id, result={"ok": True})

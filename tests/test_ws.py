@@ -335,3 +335,44 @@ async def test_many_boards_get_every_event_in_order_and_resume(server: ServerPro
     got = await asyncio.gather(*(collect(b, 5) for b in (*back, *boards[100:])))
     assert all(g == more for g in got)
     assert server.get("/api/health")["connections"] == 201
+
+
+def health_of(server: ServerProc) -> dict[str, Any]:
+    import urllib.request
+
+    with urllib.request.urlopen(server.http + "/api/health", timeout=5) as r:
+        return dict(json.loads(r.read()))
+
+
+async def next_of_type(c: Client, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+    while True:
+        msg = await c.recv(timeout)
+        if msg["type"] == kind:
+            return msg
+
+
+async def test_a_kiosk_printer_fault_reaches_staff_until_it_is_fixed(server: ServerProc) -> None:
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    tv = await device(server, "tv-tang-1", "tv")
+    counter = await staff(server, 4)
+    report = {"type": "report", "id": "r1", "what": "device_fault", "part": "printer", "detail": "paper_out"}
+    await kiosk.send({**report, "label": "A001"})
+    assert (await kiosk.recv())["result"] == {"ok": True}
+    alert = await next_of_type(counter, "alert")
+    assert alert == {**alert, "device": "device:kiosk-1", "part": "printer", "code": "paper_out", "label": "A001"}
+    assert alert["ok"] is False
+    await kiosk.send({**report, "id": "r2", "label": "A001"})  # the same fault again: not resent
+    await kiosk.recv()
+    late = await staff(server, 5)  # staff who connect later are told of the open fault
+    assert (await next_of_type(late, "alert"))["code"] == "paper_out"
+    health = health_of(server)
+    assert health["device_faults"] == [{"device": "device:kiosk-1", "part": "printer", "code": "paper_out"}]
+    await kiosk.send({"type": "report", "id": "r3", "what": "device_ok", "part": "printer"})
+    await kiosk.recv()
+    fixed = await next_of_type(counter, "alert")
+    assert fixed["ok"] is True and fixed["part"] == "printer"
+    assert health_of(server)["device_faults"] == []
+    with pytest.raises(TimeoutError):
+        await next_of_type(tv, "alert", timeout=0.5)  # TVs are not told
+    for c in (kiosk, tv, counter, late):
+        await c.close()

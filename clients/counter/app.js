@@ -49,6 +49,15 @@ addTexts({
     "act.face_same": "Cùng một người — hủy số này",
     "act.face_other": "Không phải cùng người",
     "list.face": "Cần kiểm tra khuôn mặt",
+    "alert.line": "⚠ {device}: {part} — {code}.",
+    "alert.label": "Số {label} chưa được in; người bệnh có số trên màn hình kiosk.",
+    "alert.printer": "máy in vé",
+    "alert.card_reader": "đầu đọc thẻ",
+    "alert.camera": "camera",
+    "alert.code.paper_out": "hết giấy",
+    "alert.code.cover_open": "nắp máy in đang mở",
+    "alert.code.printer_offline": "máy in không sẵn sàng",
+    "alert.code.printer_no_answer": "máy in không trả lời",
     "act.confirm_priority": "Xác nhận ưu tiên",
     "act.reject_priority": "Không ưu tiên",
     "act.reactivate": "Xếp lại hàng",
@@ -120,6 +129,15 @@ addTexts({
     "act.face_same": "Same person — cancel this ticket",
     "act.face_other": "Not the same person",
     "list.face": "Face check needed",
+    "alert.line": "⚠ {device}: {part} — {code}.",
+    "alert.label": "Ticket {label} was not printed; the patient has the number on the kiosk screen.",
+    "alert.printer": "ticket printer",
+    "alert.card_reader": "card reader",
+    "alert.camera": "camera",
+    "alert.code.paper_out": "out of paper",
+    "alert.code.cover_open": "printer cover open",
+    "alert.code.printer_offline": "printer not ready",
+    "alert.code.printer_no_answer": "printer not answering",
     "act.confirm_priority": "Confirm priority",
     "act.reject_priority": "Not priority",
     "act.reactivate": "Back in line",
@@ -170,6 +188,7 @@ const board = new Board();
 const ui = {
   view: "login", message: "", allowed: /** @type {number[]} */ ([]),
   queue: /** @type {any[]} */ ([]), history: /** @type {any[]} */ ([]), inFlight: new Set(),
+  alerts: /** @type {Map<string, any>} */ (new Map()),
 };
 let session = loadSession();
 let counter = Number(localStorage.getItem(COUNTER_KEY)) || 0;
@@ -282,6 +301,11 @@ function connect() {
     if (ui.view === "main") { render(); refreshLists(); }
   });
   socket.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
+  socket.on("alert", (msg) => {
+    const key = `${msg.device}|${msg.part}`;
+    if (msg.ok) ui.alerts.delete(key); else ui.alerts.set(key, msg);
+    showAlerts();
+  });
   socket.on("refused", (msg) => { ui.message = errorText(msg); });
   socket.on("status", (s) => {
     if (s === "refused") {
@@ -349,6 +373,19 @@ const actions = {
 };
 
 let toastTimer = 0;
+function showAlerts() {
+  let el = document.getElementById("alerts");
+  if (!el) {
+    el = h("div.alerts#alerts", { role: "alert" });
+    document.querySelector("header.bar")?.after(el);
+  }
+  const parts = { printer: t("alert.printer"), card_reader: t("alert.card_reader"), camera: t("alert.camera") };
+  fill(el, [...ui.alerts.values()].map((a) => h("div.alert-item", { dataset: { device: a.device, code: a.code } },
+    t("alert.line", { device: a.device.replace(/^device:/, ""), part: parts[a.part] || a.part, code: t(`alert.code.${a.code}`) === `alert.code.${a.code}` ? a.code : t(`alert.code.${a.code}`) }),
+    a.label ? ` ${t("alert.label", { label: a.label })}` : "")));
+  el.hidden = ui.alerts.size === 0;
+}
+
 function toast(text, bad) {
   const el = $("#toast");
   el.textContent = text;
@@ -561,7 +598,7 @@ $("#switch").addEventListener("click", async () => {
   ui.view = "choose";
   render();
 });
-onLang(render);
+onLang(() => { render(); if (ui.alerts.size) showAlerts(); });
 
 render();
 if (session) afterLogin();

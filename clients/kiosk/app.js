@@ -588,10 +588,23 @@ async function printTicket(r) {
       url: `${location.origin}/t/${r.ticket}`,
     }, 20000);
     state.printed = "printed";
+    reportDevice("printer", "", r.ticket);
   } catch (err) {
     state.printed = errorText(err.message_vi ? err : { code: "timeout" });
+    reportDevice("printer", err.code || "timeout", r.ticket);
   }
   if (state.screen === "ticket") render();
+}
+
+let reports = 0;
+let printerFault = false;
+
+/** Tell staff (through the server) that the printer is in fault, or working again. */
+function reportDevice(part, code, label) {
+  if (!code && !printerFault) return;
+  printerFault = !!code;
+  socket?.request({ type: "report", id: `k${++reports}`, what: code ? "device_fault" : "device_ok", part, detail: code, label }, { queueOffline: false })
+    .catch(() => { /* offline: the next print reports again */ });
 }
 
 function viewDuplicate() {

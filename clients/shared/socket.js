@@ -142,6 +142,7 @@ export class QueueSocket {
         break;
       case "waiting":
       case "announce":
+      case "alert":
         this.emit(msg.type, msg);
         break;
       case "ack":

@@ -101,4 +101,37 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
     ticket = next(t for t in snapshot["view"]["tickets"] if t["label"] == "A001")
     assert ticket["identity"]["source"] == "chip" and ticket["identity"]["name"] == "Nguyễn Văn An"
     assert "elderly_75" in ticket["priority"]  # the chip's date of birth
+
+    # paper out: the kiosk shows the number and the error, staff are alerted, nothing prints later
+    site.create_staff(site.login(), "quay1", [1])
+    counter = watch(browser.new_page(viewport={"width": 1280, "height": 800}), errors)
+    counter.goto(f"{site.http}/counter/")
+    counter.fill("#username", "quay1")
+    counter.fill("#password", "quay1-password")
+    counter.click("button[type=submit]")
+    expect(counter.locator("#counter-status")).to_have_attribute("data-status", "closed")
+    printer.api("PUT", "/devices/front/faults/paper-out")  # type: ignore[attr-defined]
+    try:
+        kiosk.click("[data-action=done]")
+        kiosk.click('[data-service="B"]')
+        kiosk.click("[data-action=no-id]")
+        kiosk.click("[data-action=take]")
+        kiosk.click("[data-action=face-no]")
+        expect(kiosk.locator("#ticket-number")).to_have_text("B001")
+        expect(kiosk.locator("#print-error")).to_contain_text("giấy", timeout=20_000)
+        alert = counter.locator("#alerts")
+        expect(alert).to_contain_text("kiosk-1: máy in vé — hết giấy")
+        expect(alert).to_contain_text("Số B001 chưa được in")
+    finally:
+        printer.api("DELETE", "/devices/front/faults/paper-out")  # type: ignore[attr-defined]
+    kiosk.click("[data-action=done]")
+    kiosk.click('[data-service="B"]')
+    kiosk.click("[data-action=no-id]")
+    kiosk.click("[data-action=take]")
+    kiosk.click("[data-action=face-no]")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B002")
+    expect(kiosk.locator("#printed")).to_be_visible(timeout=20_000)
+    expect(counter.locator("#alerts")).to_be_hidden()
+    wait_receipts(printer, before + 2)  # type: ignore[arg-type]
+    assert len(printer.receipts_list()) == before + 2, "B001 never printed late"  # type: ignore[attr-defined]
     assert not errors, errors
