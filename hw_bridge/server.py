@@ -11,7 +11,6 @@ import logging
 import time
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -24,7 +23,7 @@ from .cards import CardReaders
 from .cccd.errors import BridgeError
 from .cccd.qr import validate_id_number
 from .face import SAME_PERSON, FaceEngine, FrameSource, decode_image, distance, face_error
-from .printer import NetworkPrinter, Ticket, printer_error
+from .printer import Printer, Ticket, printer_error
 from .settings import BridgeSettings
 from .speaker import Speaker
 
@@ -33,13 +32,13 @@ CLOSE_UNAUTHENTICATED = 4001
 HELLO_TIMEOUT = 10
 
 
-def _printer(settings: BridgeSettings) -> NetworkPrinter | None:
+def _printer(settings: BridgeSettings) -> Printer | None:
     if not settings.printer:
         return None
-    parts = urlsplit(settings.printer)
-    if parts.scheme != "tcp" or not parts.hostname:
-        raise SystemExit("BRIDGE_PRINTER must look like tcp://HOST:9100")
-    return NetworkPrinter(parts.hostname, parts.port or 9100, settings.printer_width)
+    try:
+        return Printer(settings.printer, settings.printer_width)
+    except ValueError as exc:
+        raise SystemExit(f"BRIDGE_PRINTER: {exc}") from None
 
 
 class Bridge:

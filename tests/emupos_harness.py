@@ -55,6 +55,8 @@ class Emupos:
         work.mkdir(parents=True, exist_ok=True)
         self.port, self.api_port = free_port(), free_port()
         self.receipts = work / "receipts"
+        self.links = work / "links"  # emupos publishes the serial port's pty as links/emupos/front
+        self.serial = self.links / "emupos" / "front"
         self.config = work / "emupos.yaml"
         self.config.write_text(
             "schema: 1\n"
@@ -65,6 +67,7 @@ class Emupos:
             "    profile: epson-tm-t20iii\n"
             "    connections:\n"
             f"      - tcp: {{ host: 127.0.0.1, port: {self.port} }}\n"
+            "      - serial: { pty: true, link: front }\n"
             "    job_idle_timeout_ms: 500\n"
             f"    receipts_dir: {self.receipts}\n"
         )
@@ -84,7 +87,13 @@ def running_emupos(work: Path) -> Iterator[Emupos]:
     binary = emupos_binary()
     emu = Emupos(work)
     log = (emu.config.parent / "emupos.log").open("wb")
-    proc = subprocess.Popen([str(binary), "run", "--config", str(emu.config)], stdout=log, stderr=subprocess.STDOUT)
+    emu.links.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [str(binary), "run", "--config", str(emu.config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "TMPDIR": str(emu.links)},
+    )
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from hw_bridge.cccd.errors import BridgeError
-from hw_bridge.printer import NetworkPrinter, Ticket, render
+from hw_bridge.printer import Printer, Ticket, render
 
 from .emupos_harness import Emupos, running_emupos, wait_receipts
 from .server_harness import free_port
@@ -37,11 +37,21 @@ TICKET = Ticket(
 )
 
 
-def test_the_printed_ticket_is_our_render_and_its_qr_is_the_url(emupos: Emupos) -> None:
+def address(emupos: Emupos, transport: str) -> str:
+    """The same emulated printer on TCP 9100 or on its serial port (a pty emupos publishes).
+    ``usb`` opens that pty as a plain device file, as the bridge opens /dev/usb/lp0 (usblp):
+    the same code path, without a USB printer to plug in here."""
+    if transport == "tcp":
+        return f"tcp://127.0.0.1:{emupos.port}"
+    return f"serial:{emupos.serial}?baud=9600" if transport == "serial" else f"usb:{emupos.serial}"
+
+
+@pytest.mark.parametrize("transport", ["tcp", "serial", "usb"])
+def test_the_printed_ticket_is_our_render_and_its_qr_is_the_url(emupos: Emupos, transport: str) -> None:
     import zxingcpp
 
     before = len(emupos.receipts_list())
-    result = NetworkPrinter("127.0.0.1", emupos.port).print_ticket(TICKET)
+    result = Printer(address(emupos, transport)).print_ticket(TICKET)
     assert result["printed"] is True
     receipts = wait_receipts(emupos, before + 1)
     assert len(receipts) == before + 1
@@ -64,14 +74,22 @@ def test_vietnamese_letters_are_drawn_and_58mm_fits() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fault", "code"), [("paper-out", "paper_out"), ("cover-open", "cover_open"), ("offline", "printer_offline")]
+    ("fault", "code", "transport"),
+    [
+        ("paper-out", "paper_out", "tcp"),
+        ("cover-open", "cover_open", "tcp"),
+        ("offline", "printer_offline", "tcp"),
+        ("paper-out", "paper_out", "serial"),
+    ],
 )
-def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(emupos: Emupos, fault: str, code: str) -> None:
+def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(
+    emupos: Emupos, fault: str, code: str, transport: str
+) -> None:
     before = len(emupos.receipts_list())
     emupos.api("PUT", f"/devices/front/faults/{fault}")
     try:
         with pytest.raises(BridgeError) as err:
-            NetworkPrinter("127.0.0.1", emupos.port).print_ticket(TICKET)
+            Printer(address(emupos, transport)).print_ticket(TICKET)
         assert err.value.code == code and err.value.message_vi
     finally:
         emupos.api("DELETE", f"/devices/front/faults/{fault}")
@@ -79,7 +97,20 @@ def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(emupos: Emupos
     assert len(emupos.receipts_list()) == before
 
 
+def test_printer_addresses() -> None:
+    assert Printer("tcp://10.0.0.5").port == 9100
+    assert Printer("serial:/dev/ttyUSB0").baud == 9600
+    assert Printer("serial:/dev/ttyS0?baud=19200").baud == 19200
+    assert Printer("usb:/dev/usb/lp0").baud is None
+    for bad in ("lpt1", "tcp://", "serial:/dev/ttyS0?baud=12345", "usb:lp0", "http://printer"):
+        with pytest.raises(ValueError):
+            Printer(bad)
+    with pytest.raises(BridgeError) as err:
+        Printer("usb:/nonexistent/lp9").print_ticket(TICKET)
+    assert err.value.code == "printer_no_answer"
+
+
 def test_no_printer_is_an_error_too() -> None:
     with pytest.raises(BridgeError) as err:
-        NetworkPrinter("127.0.0.1", free_port()).print_ticket(TICKET)
+        Printer(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
