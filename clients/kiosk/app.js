@@ -10,7 +10,7 @@ import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
 import { validateNumber, parseCardQr, PRIORITY_GROUPS } from "./identity.js";
-import { Bridge } from "./bridge.js";
+import { Bridge, bridgeToken } from "../shared/bridge.js";
 
 addTexts({
   vi: {
@@ -162,22 +162,8 @@ const state = {
   lastTouch: Date.now(),
 };
 let token = deviceToken("kiosk");
-const bridge = new Bridge(bridgeToken(), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
+const bridge = new Bridge(bridgeToken("queue.kiosk.bridge"), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
 
-/** The bridge's pairing token: given once as #bridge=... beside the device token, then kept. */
-function bridgeToken() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const given = params.get("bridge");
-  if (given) {
-    params.delete("bridge");
-    const rest = params.toString();
-    history.replaceState(null, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
-  }
-  try {
-    if (given) localStorage.setItem("queue.kiosk.bridge", given);
-    return given || localStorage.getItem("queue.kiosk.bridge") || "";
-  } catch { return given || ""; }
-}
 let socket = /** @type {QueueSocket|null} */ (null);
 let issueSeq = 0;
 

@@ -5,7 +5,8 @@
 //
 // URL: /tv/#token=<device token>  (once; kept in the browser). Optional query: ?layout=4x8
 // (columns x rows), ?theme=mono|multi, ?zone=<code> for a device registered without a zone,
-// ?audio=1 for the screen that speaks the calls of its zone (one per hall: two would echo).
+// ?audio=1 for the screen that speaks the calls of its zone (one per hall: two would echo);
+// ?audio=bridge to speak them through the box's hardware bridge instead of the browser.
 import { h, fill, $ } from "../shared/dom.js";
 import { t, addTexts, onLang } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
@@ -15,6 +16,7 @@ import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen } from "../shared/hours.js";
 import { Announcer } from "./announcer.js";
+import { Bridge, bridgeToken } from "../shared/bridge.js";
 
 addTexts({
   vi: {
@@ -66,12 +68,22 @@ let page = 0;
 const flashing = new Map();
 let nowCalling = /** @type {{label: string, counter: number, service: string, until: number}|null} */ (null);
 let reports = 0;
-const announcer = params.get("audio") === "1"
-  ? new Announcer((what, item, detail = "") => {
-    socket?.request({ type: "report", id: `r${++reports}`, what, seq: item.seq, label: item.label, detail }, { queueOffline: false })
-      .catch(() => { /* offline: the next call reports again */ });
-  })
+const reportPlay = (what, item, detail = "") => {
+  socket?.request({ type: "report", id: `r${++reports}`, what, seq: item.seq, label: item.label, detail }, { queueOffline: false })
+    .catch(() => { /* offline: the next call reports again */ });
+};
+// ?audio=bridge: the box's hardware bridge plays the calls (its token given once as #bridge=...)
+const speakerBridge = params.get("audio") === "bridge"
+  ? new Bridge(bridgeToken("queue.tv.bridge"), params.get("bridge") || "ws://127.0.0.1:8765", "tv/1").start()
   : null;
+const announcer = params.get("audio") === "1"
+  ? new Announcer(reportPlay)
+  : speakerBridge
+    ? new Announcer(reportPlay, async (item) => {
+      const done = await speakerBridge.request("speaker.play", { url: new URL(item.url, location.href).href, label: item.label }, 60000);
+      return done.seconds;
+    })
+    : null;
 const STALE_CALL_SECONDS = 30; // calls caught up after a reconnect are shown, not spoken
 
 function display() {

@@ -55,6 +55,41 @@ def test_three_calls_together_play_in_turn(browser: Browser, site: ServerProc) -
     assert not errors, errors
 
 
+def test_a_tv_box_without_sound_speaks_through_its_bridge(browser: Browser, site: ServerProc, tmp_path: Path) -> None:
+    """?audio=bridge: the box's bridge plays the calls (miniaudio's null device here, in real
+    time), one after another, each reported as played."""
+    from ..bridge_harness import running_bridge
+
+    errors: list[str] = []
+    with running_bridge(tmp_path / "bridge", "tv-bridge-token", site.http) as bridge:
+        tv = watch(browser.new_page(viewport={"width": 1280, "height": 720}), errors)
+        tv.goto(
+            f"{site.http}/tv/?audio=bridge&bridge={bridge}#token={site.device_tokens()['tv-tang-1']}&bridge=tv-bridge-token"
+        )
+        expect(tv.locator(".conn-badge")).to_have_attribute("data-state", "online")
+        assert "tv-bridge-token" not in tv.url
+        with admin_socket(site) as ws:
+            for service in ("N", "NG"):
+                assert command(ws, {"type": "issue_ticket", "service": service})["type"] == "ack"
+            for counter in (4, 5):
+                command(ws, {"type": "open_counter", "counter": counter})
+            for counter in (4, 5):
+                assert command(ws, {"type": "call_next", "counter": counter})["type"] == "ack"
+        deadline = time.monotonic() + 60
+        while tv.evaluate("window.tv.announcer.log.filter(e => e.end > 0).length") < 2:
+            assert time.monotonic() < deadline, (tv.evaluate("window.tv.announcer.log"), site.get("/api/health"))
+            time.sleep(0.2)
+        log = tv.evaluate("window.tv.announcer.log")
+        assert [e["label"] for e in log] == ["N001", "NG001"]
+        assert log[1]["start"] >= log[0]["end"]
+        for e in log:
+            assert 2.0 < e["seconds"] < 15.0 and (e["end"] - e["start"]) / 1000 >= e["seconds"] * 0.9
+        assert tv.evaluate("window.tv.announcer.ctx") is None, "the browser itself played nothing"
+    health = site.get("/api/health")
+    assert health["calls_played"] == 2 and health["calls_play_failed"] == 0
+    assert not errors, errors
+
+
 def test_a_scheduled_announcement_reaches_its_zone(browser: Browser, tmp_path: Path) -> None:
     tz = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
     if dt.datetime.now(tz).second >= 45:  # leave the server and the screens time to start

@@ -1,12 +1,30 @@
-// The kiosk's hardware bridge (docs/bridge-protocol.md): the card reader and the printer of
-// this box, when a bridge runs here. Without one the kiosk works as before (typed numbers,
-// the number on screen); the bridge is looked for again every few seconds.
+// The hardware bridge of this box (docs/bridge-protocol.md): the card reader, printer, camera
+// faces and speaker, when a bridge runs here. Without one the pages work as before (typed
+// numbers, the number on screen, sound in the browser); the bridge is looked for again every
+// few seconds.
+
+/** The bridge's pairing token: given once as #bridge=... beside the device token, then kept
+ * (under ``key``) and taken out of the address bar. */
+export function bridgeToken(key) {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const given = params.get("bridge");
+  if (given) {
+    params.delete("bridge");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+  }
+  try {
+    if (given) localStorage.setItem(key, given);
+    return given || localStorage.getItem(key) || "";
+  } catch { return given || ""; }
+}
 
 export class Bridge {
-  /** @param {string} token the pairing token @param {string} url */
-  constructor(token, url) {
+  /** @param {string} token the pairing token @param {string} url @param {string} [client] */
+  constructor(token, url, client = "kiosk/1") {
     this.token = token;
     this.url = url;
+    this.client = client;
     /** @type {WebSocket|null} */
     this.ws = null;
     this.available = false;
@@ -35,7 +53,7 @@ export class Bridge {
     let ws;
     try { ws = new WebSocket(this.url); } catch { this.retry(); return this; }
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: this.token, client: "kiosk/1" }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: this.token, client: this.client }));
     ws.onmessage = (e) => this.receive(JSON.parse(e.data));
     ws.onclose = () => {
       this.ws = null;
