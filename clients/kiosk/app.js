@@ -29,6 +29,7 @@ addTexts({
     "prio.who": "Xin chào {name}",
     "chip.reading": "Đang đọc thẻ CCCD, vui lòng giữ yên thẻ…",
     "chip.ok": "Đã xác thực thẻ CCCD",
+    "chip.seen": "Đã thấy thẻ CCCD trên đầu đọc. Nhập 12 số CCCD (hoặc quét mã QR mặt sau thẻ) để đọc chip — máy cần số này để mở chip.",
     "chip.wrong": "Số CCCD không khớp với thẻ đang đặt trên đầu đọc. Vui lòng kiểm tra lại.",
     "ticket.printed": "Đã in vé. Vui lòng lấy vé ở khe máy in.",
     "ticket.printing": "Đang in vé…",
@@ -93,6 +94,7 @@ addTexts({
     "prio.who": "Hello {name}",
     "chip.reading": "Reading your ID card, please keep it still…",
     "chip.ok": "ID card verified",
+    "chip.seen": "Your ID card is on the reader. Type its 12-digit number (or scan the QR code on its back) to read the chip: the number opens the chip.",
     "chip.wrong": "The ID number does not match the card on the reader. Please check it.",
     "ticket.printed": "Your ticket is printed. Please take it from the printer.",
     "ticket.printing": "Printing your ticket…",
@@ -307,7 +309,9 @@ function viewIdentify() {
       type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
       on: { click: () => press(k) },
     }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
-    h("p.muted.small", t("id.qr_hint")),
+    bridge.hasCard() && state.method === "id"
+      ? h("p.card-hint#card-hint", { role: "status" }, t("chip.seen"))
+      : h("p.muted.small", t("id.qr_hint")),
     h("p.muted.small", t("id.privacy")),
     h("div.actions",
       h("button.secondary", { type: "button", on: { click: reset } }, t("btn.back")),
@@ -644,6 +648,11 @@ $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"
 onLang(render);
 
 // ---- connection ---------------------------------------------------------------------------------
+
+// a card laid on the reader changes what the identity screen says (the chip needs the number)
+for (const ev of ["card_inserted", "card_removed", "status"]) {
+  bridge.on(ev, () => { if (state.screen === "identify") render(); });
+}
 
 function start() {
   if (!token) {

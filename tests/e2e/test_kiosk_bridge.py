@@ -81,6 +81,7 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
     try:
         before = len(printer.receipts_list())  # type: ignore[attr-defined]
         kiosk.click('[data-service="A"]')
+        expect(kiosk.locator("#card-hint")).to_contain_text("Đã thấy thẻ CCCD trên đầu đọc")
         kiosk.locator("#id-input").fill("001099012345")
         kiosk.click("[data-action=next]")
         expect(kiosk.locator("#who")).to_contain_text("Xin chào Nguyễn Văn An", timeout=20_000)
