@@ -20,7 +20,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import audio, auth
+from . import reports as report_files
 from .domain import commands as cmd
+from .domain import reports as report_figures
 from .domain import speech
 from .domain.access import SYSTEM, Actor
 from .domain.config import Config, due_announcements
@@ -309,6 +311,62 @@ CLIP_ERRORS = {
 }
 
 
+def _bad_range() -> DomainError:
+    return DomainError(
+        "bad_range",
+        "Khoảng ngày không hợp lệ: from=YYYY-MM-DD và to=YYYY-MM-DD (tối đa 366 ngày), hoặc year=YYYY&half=1|2.",
+        "Invalid date range: from=YYYY-MM-DD and to=YYYY-MM-DD (at most 366 days), or year=YYYY&half=1|2.",
+        "from",
+    )
+
+
+@_handle
+async def report(request: Request) -> Response:
+    """Statistics of a date range or a half year (admin), as JSON, CSV or XLSX."""
+    import time
+
+    _admin(request)
+    services = _services(request)
+    q = request.query_params
+    half: tuple[int, int] | None = None
+    try:
+        if "year" in q:
+            half = (int(q["year"]), int(q.get("half", "")))
+            first, last = report_figures.half_year(*half)
+        else:
+            first = dt.date.fromisoformat(q["from"])
+            last = dt.date.fromisoformat(q.get("to", q["from"]))
+    except (KeyError, ValueError):
+        raise _bad_range() from None
+    if not dt.timedelta(0) <= last - first <= dt.timedelta(days=366):
+        raise _bad_range()
+    fmt = q.get("format", "json")
+    if fmt not in ("json", "csv", "xlsx"):
+        raise DomainError("bad_format", "Định dạng: json, csv hoặc xlsx.", "Format: json, csv or xlsx.", "format")
+    config = services.hub.state.config
+    data = await asyncio.to_thread(
+        report_files.build_report, services.settings.db_path, first, last, config, time.time()
+    )
+    if half is not None:
+        departments = [(d.code, d.name) for d in sorted(config.departments, key=lambda d: d.order)]
+        data["half"] = {"year": half[0], "half": half[1], "table": report_files.half_year_table(data, departments)}
+    name = f"bao-cao-{first.isoformat()}-{last.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            report_files.to_csv(data),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "xlsx":
+        body = await asyncio.to_thread(report_files.to_xlsx, data)
+        return Response(
+            body,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"content-disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return JSONResponse(data)
+
+
 @_handle
 async def voice_packs(request: Request) -> Response:
     """The voice packs and, for the recording page, every clip a call can need."""
@@ -459,6 +517,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/api/tickets/{label}", ticket),
         Route("/t/{label}", phone_page),
         Route("/audio/call/{label}/{counter}", call_audio),
+        Route("/api/reports", report),
         Route("/api/voice-packs", voice_packs),
         Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
         Route("/audio/{key:str}.wav", audio_file),

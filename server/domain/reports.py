@@ -1,0 +1,273 @@
+"""Statistics from the event log (pure): what happened between two local dates, by day, hour,
+service, counter, staff and identity source (M4, V6).
+
+The log is replayed through the same ``apply`` as the live state, so the figures follow the
+queue's own rules (a transfer keeps its number, a missed ticket can come back...). Definitions,
+for every group a ticket or an event falls in:
+
+- ``issued``: tickets issued (grouped by the day, hour and service of issue, and source);
+- ``served``: services finished (by the counter and staff that finished them);
+- ``missed``: no-shows marked (an event each; a ticket reactivated and missed again counts twice);
+- ``transferred``, ``cancelled``: events;
+- ``wait``: from issue to the ticket's first call (minutes; mean, median, 90th percentile);
+- ``service``: from the start of service (or the call, when nobody pressed start) to its end;
+- ``idle_minutes``: time a counter was open, not paused, without a current ticket, while a
+  ticket of a service it serves was waiting (by counter and staff);
+- ``priority_share``: issued tickets whose priority was not rejected;
+- ``rating``: satisfaction scores (1-5) given for the group's tickets.
+
+Percentiles are nearest-rank. Identity never appears in a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import events as ev
+from .config import Config
+from .state import QueueState, apply
+
+GROUPS = (
+    "day",
+    "month",
+    "hour",
+    "service",
+    "department",
+    "counter",
+    "staff",
+    "source",
+    "insurance",
+    "department_insurance",  # "<department>/bhyt" or "<department>/other": the six-monthly matrix
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0-100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    """n, mean, median and 90th percentile of durations in seconds, given in minutes."""
+    if not values:
+        return {"n": 0, "mean": None, "median": None, "p90": None}
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return {
+        "n": len(values),
+        "mean": round(sum(values) / len(values) / 60, 2),
+        "median": round(median / 60, 2),
+        "p90": round(percentile(values, 90) / 60, 2),
+    }
+
+
+@dataclass
+class Figures:
+    issued: int = 0
+    served: int = 0
+    missed: int = 0
+    transferred: int = 0
+    cancelled: int = 0
+    priority: int = 0
+    idle_seconds: float = 0.0
+    waits: list[float] = field(default_factory=list)
+    services: list[float] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "issued": self.issued,
+            "served": self.served,
+            "missed": self.missed,
+            "transferred": self.transferred,
+            "cancelled": self.cancelled,
+            "wait": summary(self.waits),
+            "service": summary(self.services),
+            "priority_share": round(self.priority / self.issued, 4) if self.issued else None,
+            "idle_minutes": round(self.idle_seconds / 60, 2),
+            "rating": {
+                "n": len(self.ratings),
+                "mean": round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None,
+            },
+        }
+
+
+@dataclass
+class _Seen:
+    """What the report remembers of a ticket (no identity, only its source)."""
+
+    day: str
+    hour: str
+    service: str
+    department: str
+    source: str
+    insurance: str  # "bhyt" when a health-insurance number was given, else "other"
+    issued_at: float
+    called: bool = False
+    called_at: float = 0.0
+    started_at: float | None = None
+    counter: int | None = None  # the counter that called it last
+    staff: str = ""
+
+
+class Report:
+    """Fed with records in log order (all of them, from the start of the log: the state before
+    ``start`` matters); counts what happens in ``[start, end)`` (epoch seconds)."""
+
+    def __init__(self, start: float, end: float, config: Config) -> None:
+        self.start, self.end = start, end
+        self.state = QueueState(config=config)
+        self.groups: dict[str, dict[str, Figures]] = {g: {} for g in GROUPS}
+        self.total = Figures()
+        self.tickets: dict[int, _Seen] = {}
+        self.last_at: float | None = None
+
+    def _in(self, *keys: tuple[str, str | None]) -> list[Figures]:
+        out = [self.total]
+        for group, key in keys:
+            if key:
+                out.append(self.groups[group].setdefault(key, Figures()))
+        return out
+
+    def _idle(self, until: float) -> None:
+        """Idle time of open counters between the previous record and ``until``."""
+        if self.last_at is None:
+            return
+        lo, hi = max(self.last_at, self.start), min(until, self.end)
+        if hi <= lo:
+            return
+        state = self.state
+        for c in state.counters.values():
+            if c.status != "open" or c.current is not None:
+                continue
+            cc = state.config.counter(c.number)
+            if cc is None or not any(state.waiting.get(s.code) for s in cc.services):
+                continue
+            for f in self._in(("counter", str(c.number)), ("staff", c.staff)):
+                f.idle_seconds += hi - lo
+        # (the total's idle time is the sum over counters)
+
+    def feed(self, record: ev.Record) -> None:
+        self._idle(record.at)
+        self.last_at = record.at
+        inside = self.start <= record.at < self.end
+        e = record.event
+        if inside:
+            self._count(e, record.at)
+        apply(self.state, record)
+        if inside and isinstance(e, ev.TicketIssued):
+            self._issued(e, record.at)
+
+    def _issued(self, e: ev.TicketIssued, at: float) -> None:
+        tz = self.state.config.tzinfo()
+        local = dt.datetime.fromtimestamp(at, tz)
+        svc = self.state.config.service(e.service)
+        seen = _Seen(
+            day=e.day,
+            hour=f"{local.hour:02d}",
+            service=e.service,
+            department=svc.department if svc is not None else "",
+            source=e.identity.source if e.identity is not None else "none",
+            insurance="bhyt" if e.identity is not None and e.identity.bhyt_number else "other",
+            issued_at=at,
+        )
+        self.tickets[e.ticket] = seen
+        for f in self._of_ticket(seen):
+            f.issued += 1
+
+    def _of_ticket(self, seen: _Seen, *more: tuple[str, str | None]) -> list[Figures]:
+        return self._in(
+            ("day", seen.day),
+            ("month", seen.day[:7]),
+            ("hour", seen.hour),
+            ("service", seen.service),
+            ("department", seen.department),
+            ("source", seen.source),
+            ("insurance", seen.insurance),
+            ("department_insurance", f"{seen.department}/{seen.insurance}"),
+            *more,
+        )
+
+    def _ticket_groups(self, seen: _Seen, counter: int | None) -> list[Figures]:
+        staff = self.state.counters[counter].staff if counter is not None and counter in self.state.counters else ""
+        return self._of_ticket(seen, ("counter", str(counter) if counter is not None else None), ("staff", staff))
+
+    def _count(self, e: ev.AnyEvent, at: float) -> None:
+        ticket = getattr(e, "ticket", None)
+        seen = self.tickets.get(ticket) if isinstance(ticket, int) else None
+        if seen is None:  # issued before the range (or not a ticket event)
+            return
+        if isinstance(e, ev.TicketCalled):
+            if not seen.called:
+                for f in self._ticket_groups(seen, e.counter):
+                    f.waits.append(at - seen.issued_at)
+            seen.called, seen.called_at, seen.counter, seen.started_at = True, at, e.counter, None
+        elif isinstance(e, ev.TicketRecalled | ev.TicketUnparked):
+            seen.counter = e.counter
+        elif isinstance(e, ev.ServiceStarted):
+            seen.started_at = at
+        elif isinstance(e, ev.ServiceFinished):
+            began = seen.started_at if seen.started_at is not None else seen.called_at
+            for f in self._ticket_groups(seen, e.counter):
+                f.served += 1
+                f.services.append(at - began)
+        elif isinstance(e, ev.TicketMissed):
+            for f in self._ticket_groups(seen, e.counter):
+                f.missed += 1
+        elif isinstance(e, ev.TicketTransferred):
+            for f in self._ticket_groups(seen, e.from_counter):
+                f.transferred += 1
+        elif isinstance(e, ev.TicketCancelled):
+            for f in self._ticket_groups(seen, seen.counter):
+                f.cancelled += 1
+
+    def result(self, now: float) -> dict[str, Any]:
+        """The figures as of ``now`` (idle time runs until then); priority shares are taken
+        from the tickets' final state."""
+        self._idle(min(now, self.end))
+        self.last_at = None
+        for ticket, seen in self.tickets.items():
+            t = self.state.tickets.get(ticket)
+            if t is not None and t.priority and not t.priority_rejected:
+                for f in self._of_ticket(seen):
+                    f.priority += 1
+        return {
+            "total": self.total.as_dict(),
+            **{
+                f"by_{group}": [
+                    {"key": key, **figures.as_dict()} for key, figures in sorted(self.groups[group].items())
+                ]
+                for group in GROUPS
+            },
+        }
+
+
+def build(records: Iterable[ev.Record], start: float, end: float, now: float, config: Config) -> dict[str, Any]:
+    """The report of ``[start, end)`` from a log read from its beginning, as of ``now``
+    (``config``: the one in force before the log's first configuration event)."""
+    report = Report(start, end, config)
+    for r in records:
+        if r.at >= end:
+            break
+        report.feed(r)
+    return report.result(now)
+
+
+def local_range(first: dt.date, last: dt.date, tz: dt.tzinfo) -> tuple[float, float]:
+    """Epoch seconds from the start of ``first`` to the end of ``last`` (local days)."""
+    start = dt.datetime.combine(first, dt.time(0), tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tz)
+    return start.timestamp(), end.timestamp()
+
+
+def half_year(year: int, half: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a half year (1: January-June, 2: July-December)."""
+    if half not in (1, 2):
+        raise ValueError("half is 1 or 2")
+    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))

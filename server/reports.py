@@ -1,0 +1,158 @@
+"""Reports from the SQLite log, and their CSV and XLSX forms (the figures: domain/reports.py).
+
+The log is read in a worker thread through its own read-only connection (WAL lets it read
+while the hub writes), so a six-month report does not hold up the queue."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .domain import reports
+from .domain.config import Config
+from .domain.events import Record
+from .eventlog import decode_record
+
+COLUMNS = [
+    ("issued", "Số phát / Issued"),
+    ("served", "Đã phục vụ / Served"),
+    ("missed", "Vắng mặt / Missed"),
+    ("transferred", "Chuyển / Transferred"),
+    ("cancelled", "Hủy / Cancelled"),
+    ("wait.n", "Số lượt chờ / Waits"),
+    ("wait.mean", "Chờ TB (phút) / Wait mean (min)"),
+    ("wait.median", "Chờ trung vị / Wait median"),
+    ("wait.p90", "Chờ P90 / Wait p90"),
+    ("service.mean", "Phục vụ TB (phút) / Service mean (min)"),
+    ("service.median", "Phục vụ trung vị / Service median"),
+    ("service.p90", "Phục vụ P90 / Service p90"),
+    ("priority_share", "Tỷ lệ ưu tiên / Priority share"),
+    ("idle_minutes", "Quầy rảnh khi có người chờ (phút) / Idle while waiting (min)"),
+    ("rating.n", "Số đánh giá / Ratings"),
+    ("rating.mean", "Điểm hài lòng TB / Mean rating"),
+]
+GROUP_TITLES = {
+    "total": "Tổng / Total",
+    "day": "Theo ngày / By day",
+    "month": "Theo tháng / By month",
+    "hour": "Theo giờ lấy số / By hour of issue",
+    "service": "Theo dịch vụ / By service",
+    "department": "Theo khoa / By department",
+    "counter": "Theo quầy / By counter",
+    "staff": "Theo nhân viên / By staff",
+    "source": "Theo cách nhận diện / By identity source",
+    "insurance": "BHYT / Health insurance",
+    "department_insurance": "Khoa × BHYT / Department × insurance",
+}
+
+
+def _records(path: Path, end: float) -> Iterator[Record]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cur = conn.execute("SELECT body FROM events WHERE at < ? ORDER BY seq", (end,))
+        while rows := cur.fetchmany(5000):
+            for (body,) in rows:
+                yield decode_record(body)
+    finally:
+        conn.close()
+
+
+def build_report(path: Path, first: dt.date, last: dt.date, config: Config, now: float) -> dict[str, Any]:
+    """The report of the local days ``first``..``last`` (blocking: run it in a thread)."""
+    start, end = reports.local_range(first, last, config.tzinfo())
+    result = reports.build(_records(path, end), start, end, now, config)
+    return {"from": first.isoformat(), "to": last.isoformat(), "unit": config.unit.name, **result}
+
+
+def _value(row: dict[str, Any], key: str) -> Any:
+    value: Any = row
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _rows(report: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    yield "total", "", report["total"]
+    for group in reports.GROUPS:
+        for row in report[f"by_{group}"]:
+            yield group, str(row["key"]), row
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """One flat table: group, key, then the figures (UTF-8 with BOM, so Excel reads the accents)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["group", "key", *(c for c, _ in COLUMNS)])
+    for group, key, row in _rows(report):
+        writer.writerow([group, key, *("" if (v := _value(row, c)) is None else v for c, _ in COLUMNS)])
+    return out.getvalue()
+
+
+def to_xlsx(report: dict[str, Any]) -> bytes:
+    """A workbook: a sheet per group, bilingual headers, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    first = True
+    for group in ("total", *reports.GROUPS):
+        sheet = book.active if first else book.create_sheet()
+        first = False
+        assert sheet is not None
+        sheet.title = group
+        sheet.append([f"{report['unit']} — {GROUP_TITLES[group]} — {report['from']} → {report['to']}"])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(["Nhóm / Key", *(title for _, title in COLUMNS)])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        rows = [("", report["total"])] if group == "total" else [(r["key"], r) for r in report[f"by_{group}"]]
+        for key, row in rows:
+            sheet.append([key, *(_value(row, c) for c, _ in COLUMNS)])
+        sheet.column_dimensions["A"].width = 22
+    if report.get("half"):
+        _half_year_sheet(book, report)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def half_year_table(report: dict[str, Any], departments: list[tuple[str, str]]) -> list[list[Any]]:
+    """The six-monthly summary: per department (care type), visits with and without health
+    insurance (issued and served), then the total line."""
+    cells = {r["key"]: r for r in report["by_department_insurance"]}
+    rows: list[list[Any]] = []
+    for code, name in [*departments, ("", "Khác / Other")]:
+        b, o = cells.get(f"{code}/bhyt", {}), cells.get(f"{code}/other", {})
+        if not b and not o and code == "":
+            continue
+        rows.append([name, b.get("issued", 0), b.get("served", 0), o.get("issued", 0), o.get("served", 0)])
+    rows.append(["Tổng / Total", *(sum(r[i] for r in rows) for i in range(1, 5))])
+    return rows
+
+
+def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet("6 tháng", 0)
+    sheet.append([f"{report['unit']} — Báo cáo 6 tháng / Six-monthly report — {report['from']} → {report['to']}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(
+        [
+            "Khoa / Department",
+            "Lượt BHYT đã phát / BHYT issued",
+            "Lượt BHYT đã khám / BHYT served",
+            "Lượt không BHYT đã phát / Other issued",
+            "Lượt không BHYT đã khám / Other served",
+        ]
+    )
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in report["half"]["table"]:
+        sheet.append(row)
+    sheet.column_dimensions["A"].width = 30
