@@ -449,9 +449,14 @@ async def bootstrap(services: Services) -> None:
             log.warning("first run: administrator 'admin', password written to %s", path)
     if settings.demo and not hub.state.devices:
         lines = ["# Demo devices: open these URLs (tokens are shown only here)."]
-        devices: list[tuple[str, DeviceKind, str, str]] = [("kiosk-1", "kiosk", "Kiosk sảnh chính", "")]
-        devices += [(f"tv-{z.code}", "tv", f"TV {z.name}", z.code) for z in hub.state.config.zones]
-        for device, kind, name, zone in devices:
+        devices: list[tuple[str, DeviceKind, str, str, int | None]] = [
+            ("kiosk-1", "kiosk", "Kiosk sảnh chính", "", None)
+        ]
+        devices += [(f"tv-{z.code}", "tv", f"TV {z.name}", z.code, None) for z in hub.state.config.zones]
+        first_counter = min((c.number for c in hub.state.config.counters), default=None)
+        if first_counter is not None:  # a rating screen beside the first counter
+            devices.append((f"rating-{first_counter}", "rating", f"Đánh giá quầy {first_counter}", "", first_counter))
+        for device, kind, name, zone, counter in devices:
             token = auth.new_token()
             await _submit(
                 services,
@@ -460,6 +465,7 @@ async def bootstrap(services: Services) -> None:
                     kind=kind,
                     name=name,
                     zone=zone,
+                    counter=counter,
                     token_hash=auth.token_hash(token),
                 ),
                 SYSTEM,

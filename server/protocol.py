@@ -14,7 +14,7 @@ from .domain.commands import AnyCommand
 from .domain.errors import DomainError
 from .domain.events import AnyEvent
 
-Role = Literal["kiosk", "counter", "tv", "admin"]
+Role = Literal["kiosk", "counter", "tv", "rating", "admin"]
 
 # Close codes (RFC 6455 private range 4000-4999 for ours).
 CLOSE_BAD_HELLO = 4000

@@ -25,7 +25,7 @@ from .domain.state import QueueState, Ticket
 
 Audience = Literal["public", "staff", "admin"]
 AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
-STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed)
+STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated)
 ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
 
 

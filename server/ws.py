@@ -67,10 +67,14 @@ def unauthenticated(detail_vi: str, detail_en: str) -> DomainError:
 def authenticate(hello: Hello, services: Services) -> tuple[Actor, Audience, str, int | None]:
     """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
     state = services.hub.state
-    if hello.role in ("kiosk", "tv"):
+    if hello.role in ("kiosk", "tv", "rating"):
         h = token_hash(hello.token)
         for d in state.devices.values():
             if d.token_hash == h and d.active and d.kind == hello.role:
+                if d.kind == "rating" and d.counter is not None:  # bound to its counter
+                    cc = state.config.counter(d.counter)
+                    actor = Actor(name=f"device:{d.device}", role="rating", counters=[d.counter])
+                    return actor, "public", cc.zone if cc else "", d.counter
                 return Actor(name=f"device:{d.device}", role=hello.role), "public", d.zone or hello.zone, None
         raise unauthenticated(
             "Thiết bị chưa được đăng ký hoặc mã thiết bị sai.", "This device is not registered or its token is wrong."

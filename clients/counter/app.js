@@ -7,6 +7,7 @@ import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { hhmm } from "../shared/hours.js";
+import { SCORES, REASONS, ratingTexts } from "../rating/scores.js";
 
 addTexts({
   vi: {
@@ -43,6 +44,10 @@ addTexts({
     "act.transfer": "Chuyển",
     "act.call_number": "Gọi số…",
     "act.park": "Tạm giữ",
+    "act.ask_rating": "Mời đánh giá",
+    "act.rate_here": "Đánh giá trên màn hình này",
+    "rating.waiting": "Đang chờ người bệnh số {label} đánh giá.",
+    "rating.done": "Số {label} đã đánh giá: {score}/5.",
     "act.pause": "Tạm dừng",
     "act.resume": "Tiếp tục",
     "face.review": "Có thể cùng một người với số {label} (khuôn mặt giống, độ lệch {d}). Hãy kiểm tra giấy tờ.",
@@ -123,6 +128,10 @@ addTexts({
     "act.transfer": "Transfer",
     "act.call_number": "Call number…",
     "act.park": "Hold",
+    "act.ask_rating": "Ask for a rating",
+    "act.rate_here": "Rate on this screen",
+    "rating.waiting": "Waiting for ticket {label} to rate.",
+    "rating.done": "Ticket {label} rated {score}/5.",
     "act.pause": "Pause",
     "act.resume": "Resume",
     "face.review": "May be the same person as ticket {label} (similar face, distance {d}). Please check their papers.",
@@ -185,10 +194,13 @@ const groupNames = (groups) => groups.map((g) => pick(...(GROUPS[g] || [g, g])))
 const SESSION_KEY = "queue.counter.session";
 const COUNTER_KEY = "queue.counter.number";
 const board = new Board();
+addTexts(ratingTexts);
+
 const ui = {
   view: "login", message: "", allowed: /** @type {number[]} */ ([]),
   queue: /** @type {any[]} */ ([]), history: /** @type {any[]} */ ([]), inFlight: new Set(),
   alerts: /** @type {Map<string, any>} */ (new Map()),
+  rating: "", // the ticket this counter asked a rating for, until it is rated
 };
 let session = loadSession();
 let counter = Number(localStorage.getItem(COUNTER_KEY)) || 0;
@@ -298,6 +310,13 @@ function connect() {
   });
   socket.on("event", (msg) => {
     board.apply(msg);
+    const e = msg.event;
+    if (e.type === "rating_requested" && e.counter === counter) ui.rating = e.label;
+    if (e.type === "ticket_rated" && e.label === ui.rating) {
+      ui.rating = "";
+      toast(t("rating.done", { label: e.label, score: e.score }), false);
+    }
+    if (e.type === "day_started") ui.rating = "";
     if (ui.view === "main") { render(); refreshLists(); }
   });
   socket.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
@@ -370,7 +389,36 @@ const actions = {
   pause: () => pauseDialog(),
   transfer: () => transferDialog(),
   call_number: () => numberDialog(),
+  ask_rating: () => send({ type: "request_rating" }),
+  rate_here: () => rateHere(),
 };
+
+/** The counter's screen turned to the patient: the same scale as the rating screen. */
+function rateHere() {
+  const label = ui.rating;
+  if (!label) return;
+  const dlg = /** @type {HTMLDialogElement} */ ($("#dialog"));
+  let score = 0;
+  const reasons = new Set();
+  const draw = () => fill(dlg, h("div.rate-here",
+    h("h2", t("rate.question", { counter: board.counterConfig(counter)?.name || t("rate.counter", { n: counter }) })),
+    h("div.scores", SCORES.map((s) => h("button.score", {
+      type: "button", dataset: { score: String(s.score) }, "aria-pressed": String(score === s.score),
+      on: { click: () => { score = s.score; draw(); } },
+    }, h("span.face", { "aria-hidden": "true" }, s.face), t(`rate.score.${s.score}`)))),
+    score ? h("div.reasons", REASONS.map((r) => h("button.reason", {
+      type: "button", dataset: { reason: r }, "aria-pressed": String(reasons.has(r)),
+      on: { click: () => { if (reasons.has(r)) reasons.delete(r); else reasons.add(r); draw(); } },
+    }, t(`rate.reason.${r}`)))) : null,
+    h("div.dialog-actions",
+      h("button", { type: "button", on: { click: () => dlg.close() } }, t("dlg.cancel")),
+      h("button.primary", { type: "button", dataset: { action: "send-rating" }, disabled: !score || undefined, on: { click: async () => {
+        const ack = await send({ type: "rate_ticket", label, score, reasons: [...reasons] }, null, true);
+        if (ack) dlg.close();
+      } } }, t("rate.send")))));
+  draw();
+  dlg.showModal();
+}
 
 let toastTimer = 0;
 function showAlerts() {
@@ -512,6 +560,7 @@ function renderMain(view) {
     ticket?.face_review ? h("div.row",
       h("button.small-btn", { type: "button", dataset: { action: "face_other" }, on: { click: () => send({ type: "review_face", label: ticket.label, same: false }, null, true) } }, t("act.face_other")),
       h("button.small-btn", { type: "button", dataset: { action: "face_same" }, on: { click: () => send({ type: "review_face", label: ticket.label, same: true }, null, true) } }, t("act.face_same"))) : null);
+  const ratingLine = ui.rating ? h("p.muted#rating-status", t("rating.waiting", { label: ui.rating })) : null;
   const buttons = c.status === "closed"
     ? h("div.actions", btn("open", true, "", ".primary-act"))
     : h("div.actions",
@@ -524,11 +573,13 @@ function renderMain(view) {
       btn("park", has, "H"),
       btn("call_number", open && !has, "G"),
       c.status === "paused" ? btn("resume", true, "P", ".warn") : btn("pause", !has, "P"),
-      btn("close", !has));
+      btn("close", !has),
+      btn("ask_rating", !ui.rating),
+      ui.rating ? btn("rate_here", true) : null);
   const parked = (c.parked || []);
   fill(view,
     h("div.layout",
-      h("div.left", current, buttons,
+      h("div.left", current, buttons, ratingLine,
         parked.length ? h("section.parked", h("h3", t("list.parked")), parked.map((label) =>
           h("button.small-btn", { type: "button", dataset: { unpark: label }, on: { click: () => send({ type: "unpark_ticket", label }, called) } }, `${label} — ${t("act.unpark")}`))) : null,
         h("p.keys", t("keys"))),

@@ -9,9 +9,16 @@ import msgspec
 from . import commands as cmd
 from .errors import ForbiddenError
 
-ActorRole = Literal["admin", "counter", "kiosk", "tv", "system"]
+ActorRole = Literal["admin", "counter", "kiosk", "tv", "rating", "system"]
 
-STAFF_TICKET_COMMANDS = (cmd.Reactivate, cmd.CancelTicket, cmd.ReviewPriority, cmd.ReviewFace, cmd.IssueTicket)
+STAFF_TICKET_COMMANDS = (
+    cmd.Reactivate,
+    cmd.CancelTicket,
+    cmd.ReviewPriority,
+    cmd.ReviewFace,
+    cmd.IssueTicket,
+    cmd.RateTicket,  # the counter's screen turned to the patient
+)
 
 
 class Actor(msgspec.Struct, frozen=True):
@@ -39,6 +46,8 @@ def authorize(actor: Actor, command: cmd.AnyCommand) -> None:
         return
     if actor.role == "kiosk" and isinstance(command, cmd.IssueTicket):
         return
+    if actor.role == "rating" and isinstance(command, cmd.RateTicket):
+        return  # (its counter's tickets only: checked by decide)
     if actor.role == "counter":
         if isinstance(command, cmd.COUNTER_COMMANDS):
             if command.counter in actor.counters:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import msgspec
 
 from .config import Config
-from .events import DeviceKind, Position, Role, snake
+from .events import DeviceKind, Position, RatingReason, Role, snake
 from .identity import Identity, PriorityGroup
 
 
@@ -114,6 +114,21 @@ class ReviewFace(Command, frozen=True, kw_only=True):
     same: bool
 
 
+class RequestRating(Command, frozen=True, kw_only=True):
+    """Ask the patient just served (or ``label``) to rate the counter, on its rating screen."""
+
+    counter: int
+    label: str = ""
+
+
+class RateTicket(Command, frozen=True, kw_only=True):
+    """A patient's satisfaction with a finished ticket's service: 1 (bad) to 5 (very good)."""
+
+    label: str
+    score: int
+    reasons: list[RatingReason] = []
+
+
 class ReplaceConfig(Command, frozen=True, kw_only=True):
     config: Config
 
@@ -142,6 +157,7 @@ class RegisterDevice(Command, frozen=True, kw_only=True):
     name: str
     zone: str = ""
     token_hash: str
+    counter: int | None = None
 
 
 class RevokeDevice(Command, frozen=True, kw_only=True):
@@ -168,6 +184,8 @@ AnyCommand = (
     | CancelTicket
     | ReviewPriority
     | ReviewFace
+    | RequestRating
+    | RateTicket
     | ReplaceConfig
     | CreateStaff
     | SetStaffPassword
@@ -193,6 +211,7 @@ COUNTER_COMMANDS = (
     Transfer,
     ParkTicket,
     UnparkTicket,
+    RequestRating,
 )
 ADMIN_COMMANDS = (
     ReplaceConfig,

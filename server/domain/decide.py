@@ -16,7 +16,7 @@ from .config import Config, validate_config
 from .errors import CounterError, DomainError, TicketError, TransitionError
 from .faces import FaceMatch, validate_descriptor, verdict
 from .identity import derived_groups, validate_identity
-from .lifecycle import ACTIVE, Action, transition
+from .lifecycle import ACTIVE, Action, Status, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, Ticket, person_service_key
 
@@ -375,9 +375,69 @@ def decide(
             return [reviewed]
         transition(t.status, Action.CANCEL)
         return [reviewed, ev.TicketCancelled(ticket=t.id, label=t.label, reason=f"same person as {t.face_review}")]
+    if isinstance(command, cmd.RequestRating):
+        return [_rating_request(state, command)]
+    if isinstance(command, cmd.RateTicket):
+        return [_rate(state, command, actor)]
     if isinstance(command, cmd.ReplaceConfig):
         return [ev.ConfigReplaced(config=_check_replacement(state, validate_config(command.config)))]
     return _decide_accounts(state, command)
+
+
+def _not_rateable(t: Ticket) -> TicketError:
+    return TicketError(
+        "not_rateable",
+        f"Số {t.label} chưa được phục vụ xong hoặc đã được đánh giá.",
+        f"Ticket {t.label} is not finished, or was already rated.",
+        "label",
+    )
+
+
+def _rating_request(state: QueueState, c: cmd.RequestRating) -> ev.RatingRequested:
+    """The ticket to rate: ``label``, or the one this counter finished last."""
+    counter = _counter(state, c.counter)
+    if c.label:
+        t = _ticket(state, c.label)
+    else:
+        done = [
+            t
+            for t in state.tickets.values()
+            if t.status is Status.DONE and t.last_counter == counter.number and t.finished_at is not None
+        ]
+        if not done:
+            raise TicketError(
+                "nothing_to_rate",
+                "Quầy chưa phục vụ xong người bệnh nào hôm nay.",
+                "This counter has not finished serving anyone today.",
+            )
+        t = max(done, key=lambda x: x.finished_at or 0.0)
+    if t.status is not Status.DONE or t.rating is not None or t.last_counter != counter.number:
+        raise _not_rateable(t)
+    return ev.RatingRequested(counter=counter.number, ticket=t.id, label=t.label)
+
+
+def _rate(state: QueueState, c: cmd.RateTicket, actor: Actor) -> ev.TicketRated:
+    t = _ticket(state, c.label)
+    if t.status is not Status.DONE or t.rating is not None or t.last_counter is None:
+        raise _not_rateable(t)
+    if actor.role in ("rating", "counter") and t.last_counter not in actor.counters:
+        raise TicketError(
+            "wrong_counter",
+            f"Số {t.label} không được phục vụ ở quầy này.",
+            f"Ticket {t.label} was not served at this counter.",
+            "label",
+        )
+    if not 1 <= c.score <= 5 or len(set(c.reasons)) != len(c.reasons):
+        raise TicketError("invalid_rating", "Điểm từ 1 đến 5.", "The score is 1 to 5.", "score")
+    return ev.TicketRated(
+        ticket=t.id,
+        label=t.label,
+        service=t.service,
+        counter=t.last_counter,
+        staff=state.counters[t.last_counter].staff,
+        score=c.score,
+        reasons=list(c.reasons),
+    )
 
 
 def _check_replacement(state: QueueState, new: Config) -> Config:
@@ -438,6 +498,15 @@ def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Even
             raise DomainError("device_exists", "Thiết bị đã đăng ký.", "This device is already registered.", "device")
         if command.zone and command.zone not in {z.code for z in state.config.zones}:
             raise DomainError("unknown_zone", "Khu không tồn tại.", "No such zone.", "zone")
+        if (command.kind == "rating") != (command.counter is not None) or (
+            command.counter is not None and state.config.counter(command.counter) is None
+        ):
+            raise DomainError(
+                "unknown_counter",
+                "Màn hình đánh giá cần đúng một quầy hợp lệ (và chỉ nó).",
+                "A rating screen needs one valid counter (and only a rating screen has one).",
+                "counter",
+            )
         return [
             ev.DeviceRegistered(
                 device=command.device,
@@ -445,6 +514,7 @@ def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Even
                 name=command.name,
                 zone=command.zone,
                 token_hash=command.token_hash,
+                counter=command.counter,
             )
         ]
     assert isinstance(command, cmd.RevokeDevice)

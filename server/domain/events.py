@@ -132,6 +132,22 @@ class FaceReviewed(Event, frozen=True, kw_only=True):
     same: bool
 
 
+class RatingRequested(Event, frozen=True, kw_only=True):
+    counter: int
+    ticket: int
+    label: str
+
+
+class TicketRated(Event, frozen=True, kw_only=True):
+    ticket: int
+    label: str
+    service: str
+    counter: int
+    staff: str
+    score: int
+    reasons: list[RatingReason] = []
+
+
 class CounterOpened(Event, frozen=True, kw_only=True):
     counter: int
     staff: str
@@ -155,7 +171,8 @@ class ConfigReplaced(Event, frozen=True, kw_only=True):
 
 
 Role = Literal["admin", "counter"]
-DeviceKind = Literal["kiosk", "tv", "counter"]
+DeviceKind = Literal["kiosk", "tv", "counter", "rating"]
+RatingReason = Literal["wait", "attitude", "explanation", "speed", "cleanliness", "procedure"]
 
 
 class StaffCreated(Event, frozen=True, kw_only=True):
@@ -182,6 +199,7 @@ class DeviceRegistered(Event, frozen=True, kw_only=True):
     name: str
     zone: str
     token_hash: str
+    counter: int | None = None  # a rating screen's counter
 
 
 class DeviceRevoked(Event, frozen=True, kw_only=True):
@@ -203,6 +221,8 @@ AnyEvent = (
     | TicketCancelled
     | PriorityReviewed
     | FaceReviewed
+    | RatingRequested
+    | TicketRated
     | CounterOpened
     | CounterClosed
     | CounterPaused

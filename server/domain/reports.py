@@ -226,6 +226,9 @@ class Report:
         elif isinstance(e, ev.TicketCancelled):
             for f in self._ticket_groups(seen, seen.counter):
                 f.cancelled += 1
+        elif isinstance(e, ev.TicketRated):
+            for f in self._of_ticket(seen, ("counter", str(e.counter)), ("staff", e.staff)):
+                f.ratings.append(e.score)
 
     def result(self, now: float) -> dict[str, Any]:
         """The figures as of ``now`` (idle time runs until then); priority shares are taken

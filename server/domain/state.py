@@ -51,6 +51,7 @@ class Ticket(msgspec.Struct):
     face: bool = False  # a face descriptor is held for it (in the shell's face index)
     face_review: str = ""  # the ticket whose face may be this one's, until staff check
     face_distance: float | None = None
+    rating: int | None = None
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -90,6 +91,7 @@ class Device(msgspec.Struct):
     zone: str
     token_hash: str
     active: bool = True
+    counter: int | None = None
 
 
 class LastCall(msgspec.Struct):
@@ -371,6 +373,10 @@ def _on_face_reviewed(state: QueueState, e: ev.FaceReviewed, at: float) -> None:
     t.face_distance = None
 
 
+def _on_ticket_rated(state: QueueState, e: ev.TicketRated, at: float) -> None:
+    state.tickets[e.ticket].rating = e.score
+
+
 def _on_day_started(state: QueueState, e: ev.DayStarted, at: float) -> None:
     _start_day(state, e)
 
@@ -419,7 +425,9 @@ def _on_staff_active_set(state: QueueState, e: ev.StaffActiveSet, at: float) -> 
 
 
 def _on_device_registered(state: QueueState, e: ev.DeviceRegistered, at: float) -> None:
-    state.devices[e.device] = Device(device=e.device, kind=e.kind, name=e.name, zone=e.zone, token_hash=e.token_hash)
+    state.devices[e.device] = Device(
+        device=e.device, kind=e.kind, name=e.name, zone=e.zone, token_hash=e.token_hash, counter=e.counter
+    )
 
 
 def _on_device_revoked(state: QueueState, e: ev.DeviceRevoked, at: float) -> None:
@@ -440,6 +448,8 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketCancelled: _on_ticket_cancelled,
     ev.PriorityReviewed: _on_priority_reviewed,
     ev.FaceReviewed: _on_face_reviewed,
+    ev.RatingRequested: lambda state, e, at: None,  # for the rating screen; no state
+    ev.TicketRated: _on_ticket_rated,
     ev.DayStarted: _on_day_started,
     ev.CounterOpened: _on_counter_opened,
     ev.CounterClosed: _on_counter_closed,

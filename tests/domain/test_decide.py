@@ -476,3 +476,13 @@ def test_transfer_a_waiting_ticket_by_label(sim: Sim) -> None:
     assert [t.id for t in sim.state.waiting_in("A")] == [] and [t.id for t in sim.state.waiting_in("B")] == [b.id, a.id]
     assert sim.call(3).ticket == b.id  # a went to the back of B
     refused(sim, cmd.Transfer(counter=1, label="B9"), "unknown_ticket")
+
+
+def test_review_priority_of_a_ticket_already_called(sim: Sim) -> None:
+    """Staff often confirm a declared priority once the patient stands at the counter."""
+    t = sim.issue("A", declared=[PriorityGroup.PREGNANT])
+    sim.call(1)
+    assert t.status is Status.CALLED
+    sim.do(cmd.ReviewPriority(label=t.label, confirmed=True))
+    assert not t.priority_pending and t.priority == [PriorityGroup.PREGNANT]
+    assert all(n >= 0 for kinds in sim.state.kinds.values() for n in kinds)
