@@ -89,6 +89,32 @@ def demo_site(work: Path, out: Path, browser: Browser) -> None:
         tv = page(browser, f"{site.http}/tv/?theme=mono#token={tokens['tv-tang-2']}", 1920, 1080)
         shoot(tv, out, "tv-few-counters-mono")
         tv.close()
+
+        r = page(browser, f"{site.http}/rating/#token={tokens['rating-1']}", 1280, 800)
+        with admin_socket(site) as ws:
+            for n in (1, 2, 4, 5):
+                command(ws, {"type": "finish_service", "counter": n})
+                command(ws, {"type": "call_next", "counter": n})
+            command(ws, {"type": "request_rating", "counter": 1})
+        r.click('[data-score="4"]')
+        r.click('[data-reason="wait"]')
+        shoot(r, out, "rating")
+        r.click("[data-action=send]")
+        expect(r.locator("#thanks")).to_be_visible()
+        r.close()
+
+        a = browser.new_page(viewport={"width": 1440, "height": 900})
+        a.goto(f"{site.http}/admin/")
+        a.fill("#username", "admin")
+        a.fill("#password", site.env["QUEUE_ADMIN_PASSWORD"])
+        a.click("button[type=submit]")
+        expect(a.locator("#fig-served .n")).to_have_text("4")
+        shoot(a, out, "admin-dashboard")
+        a.click('[data-tab="reports"]')
+        a.click("#show")
+        expect(a.locator("#r-rating .n")).to_have_text("4/5")
+        shoot(a, out, "admin-reports")
+        a.close()
     finally:
         site.kill()
 
