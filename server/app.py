@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import audio, auth
+from . import audio, auth, media
 from . import reports as report_files
 from .domain import commands as cmd
 from .domain import reports as report_figures
@@ -97,6 +97,7 @@ STATUS_BY_CODE = {
     "unauthenticated": 401,
     "forbidden": 403,
     "too_many_attempts": 429,
+    "media_too_large": 413,
     "storage_error": 503,
 }
 
@@ -410,6 +411,42 @@ async def upload_clip(request: Request) -> Response:
     return JSONResponse({"pack": pack_id, "key": key}, status_code=201)
 
 
+@_handle
+async def upload_media(request: Request) -> Response:
+    """An image or clip for the TV screens or the logo (admin); checked by content and size."""
+    _admin(request)
+    services = _services(request)
+    length = int(request.headers.get("content-length") or 0)
+    if length > media.MAX_VIDEO:
+        vi, en = media.MEDIA_ERRORS["media_too_large"]
+        raise DomainError("media_too_large", vi, en, "file")
+    data = await request.body()
+    try:
+        name = await asyncio.to_thread(media.save, services.settings.media_dir, data)
+    except media.MediaError as exc:
+        vi, en = media.MEDIA_ERRORS[exc.code]
+        raise DomainError(exc.code, vi, en, "file") from None
+    return JSONResponse({"name": name, "url": f"/media/{name}"}, status_code=201)
+
+
+@_handle
+async def media_list(request: Request) -> Response:
+    _admin(request)
+    return JSONResponse({"media": media.listing(_services(request).settings.media_dir)})
+
+
+async def media_file(request: Request) -> Response:
+    name = request.path_params["name"]
+    path = _services(request).settings.media_dir / name
+    if not media.NAME.match(name) or not path.is_file():
+        return error_response(DomainError("not_found", "Không có tệp này.", "No such file."), 404)
+    return FileResponse(
+        path,
+        media_type=media.TYPES[name.rsplit(".", 1)[1]],
+        headers={"cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff"},
+    )
+
+
 async def public_state(request: Request) -> Response:
     hub = _services(request).hub
     view = await hub.read(lambda state, now: {"seq": state.seq, "view": snapshot(state, "public", now)})
@@ -524,6 +561,9 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/t/{label}", phone_page),
         Route("/audio/call/{label}/{counter}", call_audio),
         Route("/api/reports", report),
+        Route("/api/media", upload_media, methods=["POST"]),
+        Route("/api/media", media_list, methods=["GET"]),
+        Route("/media/{name:str}", media_file),
         Route("/api/voice-packs", voice_packs),
         Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
         Route("/audio/{key:str}.wav", audio_file),

@@ -32,6 +32,10 @@ class Settings(msgspec.Struct, frozen=True):
         return self.data_dir / "queue.sqlite3"
 
     @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
     def voice_packs_dir(self) -> Path:
         return self.voice_packs or self.data_dir / "voice-packs"
 

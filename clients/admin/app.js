@@ -6,12 +6,14 @@ import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { barChart } from "./charts.js";
+import { viewSettings } from "./settings.js";
 
 addTexts({
   vi: {
     "a.title": "Quản trị",
     "a.tab.dashboard": "Tổng quan",
     "a.tab.reports": "Báo cáo",
+    "a.tab.settings": "Cấu hình",
     "a.login.title": "Đăng nhập quản trị",
     "a.login.user": "Tên đăng nhập",
     "a.login.password": "Mật khẩu",
@@ -69,6 +71,7 @@ addTexts({
     "a.title": "Administration",
     "a.tab.dashboard": "Dashboard",
     "a.tab.reports": "Reports",
+    "a.tab.settings": "Settings",
     "a.login.title": "Administrator sign-in",
     "a.login.user": "Username",
     "a.login.password": "Password",
@@ -133,6 +136,7 @@ const ui = {
   reportError: "",
   from: "",
   to: "",
+  settings: { draft: /** @type {any} */ (null), media: /** @type {any[]} */ ([]), message: "", error: "" },
 };
 let session = loadSession();
 let socket = /** @type {QueueSocket|null} */ (null);
@@ -157,17 +161,63 @@ function render() {
   $("#title").textContent = board.config ? `${t("a.title")} — ${board.config.unit.name}` : t("a.title");
   const tabs = $("#tabs");
   tabs.hidden = !session;
-  fill(tabs, ["dashboard", "reports"].map((name) => h("button", {
+  fill(tabs, ["dashboard", "reports", "settings"].map((name) => h("button", {
     type: "button", role: "tab", "aria-selected": String(ui.tab === name), dataset: { tab: name },
-    on: { click: () => { ui.tab = name; render(); } },
+    on: { click: () => openTab(name) },
   }, t(`a.tab.${name}`))));
   $("#logout").hidden = !session;
   $("#logout").textContent = t("a.logout");
   $("#who").textContent = session ? session.full_name || session.username : "";
   const view = $("#view");
   if (!session) { fill(view, viewLogin()); return; }
-  fill(view, ui.tab === "reports" ? viewReports() : viewDashboard());
+  if (ui.tab === "settings") fill(view, viewSettings(ui.settings, settingsActions));
+  else fill(view, ui.tab === "reports" ? viewReports() : viewDashboard());
 }
+
+function openTab(name) {
+  ui.tab = name;
+  if (name === "settings") {
+    ui.settings.draft = board.config ? structuredClone(board.config) : null;
+    ui.settings.message = ui.settings.error = "";
+    loadMedia();
+  }
+  render();
+}
+
+async function loadMedia() {
+  const r = await fetch("/api/media", { headers: { authorization: `Bearer ${session.token}` } }).catch(() => null);
+  if (r && r.ok) ui.settings.media = (await r.json()).media;
+  if (ui.tab === "settings") render();
+}
+
+const settingsActions = {
+  rerender: () => render(),
+  reset: () => openTab("settings"),
+  save: async () => {
+    const st = ui.settings;
+    st.message = st.error = "";
+    try {
+      await /** @type {QueueSocket} */ (socket).command({ type: "replace_config", config: st.draft }, { timeout: 10000 });
+      st.draft = structuredClone(board.config);
+      st.message = t("s.saved");
+    } catch (err) {
+      st.error = errorText(err);
+    }
+    render();
+  },
+  upload: async (file) => {
+    const st = ui.settings;
+    st.message = st.error = "";
+    const r = await fetch("/api/media", {
+      method: "POST", body: file,
+      headers: { authorization: `Bearer ${session.token}`, "content-type": file.type || "application/octet-stream" },
+    }).catch(() => null);
+    const body = r ? await r.json().catch(() => ({})) : {};
+    if (!r || !r.ok) st.error = errorText(body.error || { code: "offline" });
+    else st.message = t("s.uploaded", { name: body.name });
+    await loadMedia();
+  },
+};
 
 function schedule() { // events come in bursts: one render per frame at most
   if (pending) return;

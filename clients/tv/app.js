@@ -129,7 +129,50 @@ function renderAll() {
   renderGrid();
   renderCalling();
   renderWaiting();
+  renderMedia();
   tick();
+}
+
+// ---- the media area (split screen, [display] media_area and media) ----------------------------
+const IMAGE_SECONDS = 10;
+const media = { playlist: /** @type {string[]} */ ([]), index: 0, timer: /** @type {any} */ (0), played: /** @type {string[]} */ ([]) };
+
+function renderMedia() {
+  const d = board.config?.display || {};
+  const list = d.media_area === "right" ? (d.media || []) : [];
+  const body = $(".tv-body");
+  body.classList.toggle("with-media", list.length > 0);
+  if (list.join("|") === media.playlist.join("|")) return; // unchanged: keep playing
+  media.playlist = [...list];
+  media.index = 0;
+  clearTimeout(media.timer);
+  document.getElementById("media")?.remove();
+  if (list.length) {
+    body.append(h("aside.media#media", { "aria-hidden": "true" }));
+    playMedia();
+  }
+}
+
+function playMedia() {
+  const area = document.getElementById("media");
+  if (!area || !media.playlist.length) return;
+  const name = media.playlist[media.index % media.playlist.length];
+  media.index += 1;
+  const next = () => { clearTimeout(media.timer); playMedia(); };
+  if (name.endsWith(".mp4")) {
+    const video = /** @type {HTMLVideoElement} */ (h("video", { src: `/media/${name}`, muted: true, autoplay: true, playsinline: true }));
+    video.muted = true;
+    video.addEventListener("playing", () => media.played.push(name), { once: true });
+    video.addEventListener("ended", next);
+    video.addEventListener("error", () => { media.timer = setTimeout(next, 2000); });
+    fill(area, video);
+    if (media.playlist.length === 1) video.loop = true;
+  } else {
+    const img = h("img", { src: `/media/${name}`, alt: "" });
+    img.addEventListener("load", () => media.played.push(name), { once: true });
+    fill(area, img);
+    media.timer = setTimeout(next, IMAGE_SECONDS * 1000);
+  }
 }
 
 function renderGrid() {
@@ -294,4 +337,4 @@ function start() {
 onLang(() => board.config && renderAll());
 start();
 
-Object.assign(window, { tv: { board, gridShape, announcer, get socket() { return socket; } } });
+Object.assign(window, { tv: { board, gridShape, announcer, media, get socket() { return socket; } } });

@@ -156,6 +156,8 @@ class Display(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     marquee_position: Literal["top", "bottom"] = "bottom"
     last_calls: int = 6
     flash_seconds: int = 10
+    media_area: Literal["none", "right"] = "none"  # split screen: a media area beside the board
+    media: list[str] = []  # the default playlist: names from the media library (images show 10 s)
 
 
 class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -248,6 +250,9 @@ def _index(cfg: Config) -> _Index:
     key = id(cfg)
     _INDEXES[key] = (weakref.ref(cfg, lambda _ref: _INDEXES.pop(key, None)), index)
     return index
+
+
+MEDIA_NAME = re.compile(r"^[0-9a-f]{16}\.(png|jpg|webp|mp4)$")
 
 
 def _err(field: str, vi: str, en: str) -> ConfigError:
@@ -365,6 +370,9 @@ def validate_config(cfg: Config) -> Config:
         raise _err("speech.languages", "chọn một hoặc hai ngôn ngữ khác nhau", "one or two different languages")
     if not 1 <= cfg.speech.repeat <= 3:
         raise _err("speech.repeat", "đọc từ 1 đến 3 lần", "between 1 and 3 times")
+    for i, name in enumerate(cfg.display.media):
+        if not MEDIA_NAME.match(name):
+            raise _err(f"display.media[{i}]", "không phải tệp trong thư viện", "not a file of the media library")
     if not 0.0 < cfg.face.same_distance <= cfg.face.review_distance < 1.2:
         raise _err(
             "face.same_distance",

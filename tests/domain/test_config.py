@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from server.domain.config import config_from_builtins, config_from_toml, is_open
-from server.domain.errors import DomainError
+from server.domain.errors import ConfigError, DomainError
 
 from .sim import VN, demo_config, small_config_data
 
@@ -187,3 +187,16 @@ def test_announcements_fall_due_in_local_time() -> None:
     assert due_announcements(cfg, at(*monday, 16, 46), at(*monday, 8, 0)) == [(0, "16:45")]
     # in UTC it is the same instant
     assert due_announcements(cfg, at(*monday, 10, 45, 10).astimezone(dt.UTC), at(*monday, 10, 44)) == [(0, "10:45")]
+
+
+def test_tv_media_names_come_from_the_library() -> None:
+    from server.domain.config import config_from_builtins
+
+    from .sim import small_config_data
+
+    ok = config_from_builtins(small_config_data(display={"media_area": "right", "media": ["0123456789abcdef.mp4"]}))
+    assert ok.display.media == ["0123456789abcdef.mp4"]
+    for bad in ("../etc/passwd", "clip.mp4", "0123456789abcdef.svg"):
+        with pytest.raises(ConfigError) as err:
+            config_from_builtins(small_config_data(display={"media": [bad]}))
+        assert err.value.field == "display.media[0]"

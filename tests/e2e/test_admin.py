@@ -8,12 +8,15 @@ import csv
 import io
 import json
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from websockets.sync.client import connect
 
 from ..server_harness import ADMIN_PASSWORD, ServerProc
 from .pages import admin_socket, command, watch
+
+pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, site: ServerProc, user: str, password: str) -> None:
@@ -45,7 +48,9 @@ def test_dashboard_and_reports(browser: Browser, site: ServerProc) -> None:
         expect(page.locator('#counters-table tr[data-counter="4"]')).to_contain_text("Tạm dừng (Họp giao ban)")
     with connect(site.ws_url) as kiosk:  # a kiosk's printer runs out of paper
         kiosk.send(json.dumps({"type": "hello", "role": "kiosk", "token": site.device_tokens()["kiosk-1"]}))
-        kiosk.send(json.dumps({"type": "report", "id": "r1", "what": "device_fault", "part": "printer", "detail": "paper_out"}))
+        kiosk.send(
+            json.dumps({"type": "report", "id": "r1", "what": "device_fault", "part": "printer", "detail": "paper_out"})
+        )
         expect(page.locator("#faults")).to_contain_text("kiosk-1: printer — paper_out")
 
     page.click('[data-tab="reports"]')

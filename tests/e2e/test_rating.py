@@ -9,6 +9,7 @@ import json
 import urllib.request
 import zoneinfo
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from ..server_harness import ServerProc
@@ -16,6 +17,8 @@ from .pages import admin_socket, command, watch
 from .test_counter import sign_in
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_counter_asks_and_the_patient_rates(browser: Browser, site: ServerProc) -> None:

@@ -1,0 +1,117 @@
+// The settings tab: the unit, services, counters and TV screens edited as forms on a draft of
+// the configuration, uploads to the media library, and the whole configuration as JSON for
+// what the forms do not cover. "Save" sends replace_config: the server validates it (an error
+// names the field), logs it with the administrator's name, and every screen applies it live.
+import { h } from "../shared/dom.js";
+import { t, addTexts, pick, errorText } from "../shared/i18n.js";
+
+addTexts({
+  vi: {
+    "s.unit": "Đơn vị", "s.name": "Tên", "s.name_en": "Tên tiếng Anh", "s.address": "Địa chỉ", "s.logo": "Logo",
+    "s.services": "Dịch vụ", "s.code": "Mã", "s.colour": "Màu", "s.order": "Thứ tự", "s.on_kiosk": "Trên kiosk",
+    "s.department": "Khoa", "s.add_service": "Thêm dịch vụ",
+    "s.counters": "Quầy", "s.number": "Số", "s.zone": "Khu", "s.serves": "Phục vụ", "s.add_counter": "Thêm quầy",
+    "s.display": "Màn hình TV", "s.marquee": "Chữ chạy", "s.marquee_en": "Chữ chạy (tiếng Anh)",
+    "s.marquee_position": "Vị trí chữ chạy", "s.columns": "Số cột (0 = tự động)", "s.rows": "Số hàng (0 = tự động)",
+    "s.theme": "Giao diện", "s.media_area": "Vùng phát media", "s.media_none": "Không", "s.media_right": "Bên phải",
+    "s.playlist": "Danh sách phát", "s.upload": "Tải ảnh/video lên", "s.uploaded": "Đã tải lên {name}.",
+    "s.json": "Toàn bộ cấu hình (JSON, cho người quản trị thành thạo)", "s.apply_json": "Dùng JSON này",
+    "s.bad_json": "JSON không hợp lệ: {msg}",
+    "s.save": "Lưu và áp dụng", "s.saved": "Đã lưu. Các màn hình đã cập nhật.", "s.reset": "Bỏ thay đổi",
+  },
+  en: {
+    "s.unit": "Unit", "s.name": "Name", "s.name_en": "English name", "s.address": "Address", "s.logo": "Logo",
+    "s.services": "Services", "s.code": "Code", "s.colour": "Colour", "s.order": "Order", "s.on_kiosk": "On the kiosk",
+    "s.department": "Department", "s.add_service": "Add a service",
+    "s.counters": "Counters", "s.number": "Number", "s.zone": "Zone", "s.serves": "Serves", "s.add_counter": "Add a counter",
+    "s.display": "TV screens", "s.marquee": "Scrolling text", "s.marquee_en": "Scrolling text (English)",
+    "s.marquee_position": "Scrolling text position", "s.columns": "Columns (0 = automatic)", "s.rows": "Rows (0 = automatic)",
+    "s.theme": "Theme", "s.media_area": "Media area", "s.media_none": "None", "s.media_right": "On the right",
+    "s.playlist": "Playlist", "s.upload": "Upload an image or video", "s.uploaded": "Uploaded {name}.",
+    "s.json": "The whole configuration (JSON, for experienced administrators)", "s.apply_json": "Use this JSON",
+    "s.bad_json": "Invalid JSON: {msg}",
+    "s.save": "Save and apply", "s.saved": "Saved. The screens have updated.", "s.reset": "Discard changes",
+  },
+});
+
+/**
+ * @param {{draft: any, media: any[], message: string, error: string}} st the tab's state
+ * @param {{save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void}} act
+ */
+export function viewSettings(st, act) {
+  const d = st.draft;
+  if (!d) return h("p.muted", t("loading"));
+  const input = (value, set, attrs = {}) => h("input", { value: value ?? "", ...attrs, on: { input: (e) => set(e.target.value) } });
+  const num = (value, set, attrs = {}) => h("input", { type: "number", value: String(value ?? 0), ...attrs, on: { input: (e) => set(Number(e.target.value)) } });
+  const check = (value, set, attrs = {}) => h("input", { type: "checkbox", checked: value || undefined, ...attrs, on: { change: (e) => set(e.target.checked) } });
+  const field = (label, control) => h("label.field", h("span", label), control);
+  const codes = d.services.map((s) => s.code);
+  const nextNumber = Math.max(0, ...d.counters.map((c) => c.number)) + 1;
+  return h("div.settings",
+    st.error ? h("p.banner-error#settings-error", { role: "alert" }, st.error) : null,
+    st.message ? h("p.banner-ok#settings-message", { role: "status" }, st.message) : null,
+    h("div.save-bar",
+      h("button.primary#save", { type: "button", on: { click: act.save } }, t("s.save")),
+      h("button#reset", { type: "button", on: { click: act.reset } }, t("s.reset"))),
+    h("section.panel#s-unit", h("h2", t("s.unit")),
+      field(t("s.name"), input(d.unit.name, (v) => { d.unit.name = v; }, { id: "unit-name" })),
+      field(t("s.name_en"), input(d.unit.name_en, (v) => { d.unit.name_en = v; })),
+      field(t("s.address"), input(d.unit.address, (v) => { d.unit.address = v; })),
+      field(t("s.logo"), h("select#unit-logo", { on: { change: (e) => { d.unit.logo = e.target.value; } } },
+        h("option", { value: "" }, "—"),
+        st.media.filter((m) => m.type.startsWith("image/")).map((m) => h("option", { value: m.url, selected: d.unit.logo === m.url || undefined }, m.name))))),
+    h("section.panel#s-services", h("h2", t("s.services")),
+      h("table.figures", h("thead", h("tr", [t("s.code"), t("s.name"), t("s.name_en"), t("s.department"), t("s.colour"), t("s.order"), t("s.on_kiosk")].map((x) => h("th", x)))),
+        h("tbody", d.services.map((s) => h("tr", { dataset: { service: s.code } },
+          h("td", s.code),
+          h("td", input(s.name, (v) => { s.name = v; }, { "data-field": "name" })),
+          h("td", input(s.name_en, (v) => { s.name_en = v; }, { "data-field": "name_en" })),
+          h("td", h("select", { on: { change: (e) => { s.department = e.target.value; } } },
+            d.departments.map((dep) => h("option", { value: dep.code, selected: s.department === dep.code || undefined }, pick(dep.name, dep.name_en))))),
+          h("td", input(s.colour, (v) => { s.colour = v; }, { type: "color", "data-field": "colour" })),
+          h("td", num(s.order, (v) => { s.order = v; }, { style: { width: "4rem" } })),
+          h("td", check(s.on_kiosk !== false, (v) => { s.on_kiosk = v; }))))))),
+    h("section.panel#s-counters", h("h2", t("s.counters")),
+      h("table.figures", h("thead", h("tr", [t("s.number"), t("s.name"), t("s.zone"), t("s.serves")].map((x) => h("th", x)))),
+        h("tbody", d.counters.map((c) => h("tr", { dataset: { counter: String(c.number) } },
+          h("td", String(c.number)),
+          h("td", input(c.name, (v) => { c.name = v; }, { "data-field": "name" })),
+          h("td", h("select", { "data-field": "zone", on: { change: (e) => { c.zone = e.target.value; } } },
+            d.zones.map((z) => h("option", { value: z.code, selected: c.zone === z.code || undefined }, pick(z.name, z.name_en))))),
+          h("td.serves", codes.map((code) => h("label.inline", check(c.services.some((x) => x.code === code), (on) => {
+            c.services = on ? [...c.services, { code }] : c.services.filter((x) => x.code !== code);
+          }, { "data-code": code }), code))))))),
+      h("button#add-counter", { type: "button", on: { click: () => {
+        d.counters.push({ number: nextNumber, name: `Quầy ${nextNumber}`, zone: d.zones[0]?.code || "", services: [] });
+        act.rerender();
+      } } }, t("s.add_counter"))),
+    h("section.panel#s-display", h("h2", t("s.display")),
+      field(t("s.marquee"), input(d.display.marquee, (v) => { d.display.marquee = v; }, { id: "marquee" })),
+      field(t("s.marquee_en"), input(d.display.marquee_en, (v) => { d.display.marquee_en = v; })),
+      field(t("s.marquee_position"), h("select", { on: { change: (e) => { d.display.marquee_position = e.target.value; } } },
+        ["bottom", "top"].map((p) => h("option", { value: p, selected: d.display.marquee_position === p || undefined }, p)))),
+      field(t("s.columns"), num(d.display.columns, (v) => { d.display.columns = v; }, { min: "0", max: "4" })),
+      field(t("s.rows"), num(d.display.rows, (v) => { d.display.rows = v; }, { min: "0", max: "8" })),
+      field(t("s.theme"), h("select", { on: { change: (e) => { d.display.theme = e.target.value; } } },
+        ["multi", "mono"].map((p) => h("option", { value: p, selected: d.display.theme === p || undefined }, p)))),
+      field(t("s.media_area"), h("select#media-area", { on: { change: (e) => { d.display.media_area = e.target.value; } } },
+        [["none", t("s.media_none")], ["right", t("s.media_right")]].map(([v, label]) => h("option", { value: v, selected: (d.display.media_area || "none") === v || undefined }, label)))),
+      h("fieldset#playlist", h("legend", t("s.playlist")),
+        st.media.map((m) => h("label.inline", check((d.display.media || []).includes(m.name), (on) => {
+          const list = d.display.media || [];
+          d.display.media = on ? [...list, m.name] : list.filter((x) => x !== m.name);
+        }, { "data-media": m.name }), `${m.name} (${Math.round(m.bytes / 1024)} KB)`))),
+      field(t("s.upload"), h("input#upload", { type: "file", accept: "image/png,image/jpeg,image/webp,video/mp4", on: { change: (e) => {
+        const file = e.target.files?.[0];
+        if (file) act.upload(file);
+      } } }))),
+    h("section.panel#s-json", h("h2", t("s.json")),
+      h("textarea#config-json", { rows: "12", spellcheck: "false" }, JSON.stringify(d, null, 2)),
+      h("button#apply-json", { type: "button", on: { click: (e) => {
+        const text = /** @type {HTMLTextAreaElement} */ (e.target.parentElement.querySelector("textarea")).value;
+        try { st.draft = JSON.parse(text); st.error = ""; } catch (err) { st.error = t("s.bad_json", { msg: String(err.message || err) }); }
+        act.rerender();
+      } } }, t("s.apply_json"))));
+}
+
+export { errorText };
