@@ -430,6 +430,14 @@ async def upload_media(request: Request) -> Response:
 
 
 @_handle
+async def fleet(request: Request) -> Response:
+    """Every registered device: connected or not, last heartbeat, version, state, faults (admin)."""
+    _admin(request)
+    hub = _services(request).hub
+    return JSONResponse({"devices": hub.fleet.view(hub.state, hub.fanout, hub.faults, hub.clock()), "at": hub.clock()})
+
+
+@_handle
 async def media_list(request: Request) -> Response:
     _admin(request)
     return JSONResponse({"media": media.listing(_services(request).settings.media_dir)})
@@ -561,6 +569,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/t/{label}", phone_page),
         Route("/audio/call/{label}/{counter}", call_audio),
         Route("/api/reports", report),
+        Route("/api/fleet", fleet),
         Route("/api/media", upload_media, methods=["POST"]),
         Route("/api/media", media_list, methods=["GET"]),
         Route("/media/{name:str}", media_file),

@@ -37,6 +37,7 @@ from .domain.state import QueueState, apply
 from .eventlog import CommandRow, EventLog, FaceChanges
 from .faces import FaceIndex, from_blob, to_blob
 from .fanout import Conn, Fanout
+from .fleet import Fleet
 from .protocol import Alert, EventMsg, Snapshot, Waiting, Welcome, encoder
 from .views import AUDIENCES, Audience, event_zone, redact, snapshot
 
@@ -169,6 +170,7 @@ class Hub:
         self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
         self.reports: dict[str, int] = {}  # what screens reported: calls played, failed
         self.faults: dict[tuple[str, str], Alert] = {}  # open device faults by (device, part)
+        self.fleet = Fleet()
         self.faces = FaceIndex()  # descriptors of active tickets (docs/face.md)
         self._face_changes = FaceChanges()  # this batch's, committed with its events
 
@@ -478,6 +480,12 @@ class Hub:
             self.faults[key] = alert
         text = encoder.encode(alert).decode()
         self.fanout.publish({"staff": text, "admin": text}, None)
+
+    def control(self, actor: str, action: str) -> int:
+        """Send a ``control`` message (``reload``) to every connection of a device; how many."""
+        text = encoder.encode({"type": "control", "action": action}).decode()
+        targets = [c for conns in self.fanout.by_audience.values() for c in conns.values() if c.actor == actor]
+        return sum(1 for c in targets if c.send_nowait(text))
 
     def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
         """The encoded events a client missed since ``last``, or None if it needs a snapshot:

@@ -57,14 +57,24 @@ class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid
     working again (``device_ok``)."""
 
     id: str
-    what: Literal["played", "play_failed", "device_fault", "device_ok"]
+    what: Literal["played", "play_failed", "device_fault", "device_ok", "heartbeat"]
     seq: int = 0
     label: str = ""
     detail: str = ""
     part: str = ""
+    version: str = ""  # heartbeat: the page's version
+    state: dict[str, Any] = {}  # heartbeat: what the device says of itself (bridge, printer, audio...)
 
 
-ClientMsg = Hello | Cmd | Query | Ping | Report
+class Control(msgspec.Struct, frozen=True, tag="control", tag_field="type", forbid_unknown_fields=True):
+    """From an admin: act on a device's screens (``reload``); sent on to them as ``control``."""
+
+    id: str
+    device: str
+    action: Literal["reload"]
+
+
+ClientMsg = Hello | Cmd | Query | Ping | Report | Control
 
 
 class Alert(msgspec.Struct, frozen=True, tag="alert", tag_field="type"):
@@ -179,7 +189,7 @@ def decode_client(data: str | bytes) -> ClientMsg:
         raise protocol_error("invalid_message", "expected an object with a string 'type'") from None
     except msgspec.DecodeError:
         raise protocol_error("bad_json") from None
-    if probe.type not in ("hello", "cmd", "query", "ping", "report"):
+    if probe.type not in ("hello", "cmd", "query", "ping", "report", "control"):
         raise protocol_error("unknown_message", repr(probe.type)[:40], probe.id, "type")
     try:
         msg: ClientMsg = _client.decode(data)

@@ -26,6 +26,7 @@ from .protocol import (
     CLOSE_UNAUTHENTICATED,
     Ack,
     Cmd,
+    Control,
     Error,
     Hello,
     Ping,
@@ -208,9 +209,17 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
                     hub.device_alert(
                         actor.name, msg.part[:40], msg.detail[:60], msg.label[:20], msg.what == "device_ok"
                     )
+                if msg.what == "heartbeat":
+                    hub.fleet.heartbeat(actor.name, msg.version, msg.state, hub.clock())
                 if msg.what == "play_failed":
                     log.info("%s could not play the call of seq %d: %s", actor.name, msg.seq, msg.detail[:200])
                 reply = Reply(id=msg.id, result={"ok": True})
+            elif isinstance(msg, Control):
+                if actor.role != "admin" or audience != "admin":
+                    raise DomainError("forbidden", "Chỉ quản trị viên.", "Administrators only.")
+                sent = hub.control(f"device:{msg.device}", msg.action)
+                log.info("%s asked %s to %s (%d screens)", actor.name, msg.device, msg.action, sent)
+                reply = Reply(id=msg.id, result={"sent": sent})
             else:
                 raise protocol_error("invalid_message", "hello was already received", None, "type")
         except ProtocolError as exc:

@@ -7,6 +7,7 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { barChart } from "./charts.js";
 import { viewSettings } from "./settings.js";
+import { viewDevices } from "./devices.js";
 
 addTexts({
   vi: {
@@ -14,6 +15,7 @@ addTexts({
     "a.tab.dashboard": "Tổng quan",
     "a.tab.reports": "Báo cáo",
     "a.tab.settings": "Cấu hình",
+    "a.tab.devices": "Thiết bị và nhân viên",
     "a.login.title": "Đăng nhập quản trị",
     "a.login.user": "Tên đăng nhập",
     "a.login.password": "Mật khẩu",
@@ -72,6 +74,7 @@ addTexts({
     "a.tab.dashboard": "Dashboard",
     "a.tab.reports": "Reports",
     "a.tab.settings": "Settings",
+    "a.tab.devices": "Devices and staff",
     "a.login.title": "Administrator sign-in",
     "a.login.user": "Username",
     "a.login.password": "Password",
@@ -137,7 +140,9 @@ const ui = {
   from: "",
   to: "",
   settings: { draft: /** @type {any} */ (null), media: /** @type {any[]} */ ([]), message: "", error: "" },
+  devices: { fleet: /** @type {any[]} */ ([]), staff: /** @type {any[]} */ ([]), at: 0, message: "", error: "", token: "" },
 };
+let fleetTimer = /** @type {any} */ (0);
 let session = loadSession();
 let socket = /** @type {QueueSocket|null} */ (null);
 let pending = 0;
@@ -161,7 +166,7 @@ function render() {
   $("#title").textContent = board.config ? `${t("a.title")} — ${board.config.unit.name}` : t("a.title");
   const tabs = $("#tabs");
   tabs.hidden = !session;
-  fill(tabs, ["dashboard", "reports", "settings"].map((name) => h("button", {
+  fill(tabs, ["dashboard", "reports", "settings", "devices"].map((name) => h("button", {
     type: "button", role: "tab", "aria-selected": String(ui.tab === name), dataset: { tab: name },
     on: { click: () => openTab(name) },
   }, t(`a.tab.${name}`))));
@@ -171,11 +176,18 @@ function render() {
   const view = $("#view");
   if (!session) { fill(view, viewLogin()); return; }
   if (ui.tab === "settings") fill(view, viewSettings(ui.settings, settingsActions));
+  else if (ui.tab === "devices") fill(view, viewDevices(ui.devices, board.config, deviceActions));
   else fill(view, ui.tab === "reports" ? viewReports() : viewDashboard());
 }
 
 function openTab(name) {
   ui.tab = name;
+  clearInterval(fleetTimer);
+  if (name === "devices") {
+    ui.devices.message = ui.devices.error = ui.devices.token = "";
+    loadFleet(true);
+    fleetTimer = setInterval(() => loadFleet(), 5000);
+  }
   if (name === "settings") {
     ui.settings.draft = board.config ? structuredClone(board.config) : null;
     ui.settings.message = ui.settings.error = "";
@@ -189,6 +201,62 @@ async function loadMedia() {
   if (r && r.ok) ui.settings.media = (await r.json()).media;
   if (ui.tab === "settings") render();
 }
+
+async function api(method, path, body) {
+  const r = await fetch(path, {
+    method, headers: { authorization: `Bearer ${session.token}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  }).catch(() => null);
+  const answer = r ? await r.json().catch(() => ({})) : {};
+  if (!r || !r.ok) throw answer.error || { code: "offline" };
+  return answer;
+}
+
+/** The fleet, polled while the tab is open; the periodic refresh skips a render while the
+ * admin is typing in a form (``force`` after an action of theirs). */
+async function loadFleet(force = false) {
+  try {
+    const answer = await api("GET", "/api/fleet");
+    ui.devices.fleet = answer.devices;
+    ui.devices.at = answer.at;
+  } catch (err) { ui.devices.error = errorText(err); }
+  const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.closest("form");
+  if (ui.tab === "devices" && (force || !typing)) render();
+}
+
+const deviceActions = {
+  reload: async (device) => {
+    try {
+      const r = await /** @type {QueueSocket} */ (socket).request({ type: "control", id: `c${Date.now()}`, device, action: "reload" });
+      ui.devices.message = t("d.reloaded", { n: r.sent });
+    } catch (err) { ui.devices.error = errorText(err); }
+    render();
+  },
+  revoke: async (device) => {
+    try { await /** @type {QueueSocket} */ (socket).command({ type: "revoke_device", device }); } catch (err) { ui.devices.error = errorText(err); }
+    loadFleet(true);
+  },
+  register: async (data) => {
+    ui.devices.message = ui.devices.error = ui.devices.token = "";
+    try {
+      const r = await api("POST", "/api/devices", data);
+      ui.devices.token = `${location.origin}/${data.kind}/#token=${r.token}`;
+    } catch (err) { ui.devices.error = errorText(err); }
+    loadFleet(true);
+  },
+  createStaff: async (data) => {
+    ui.devices.message = ui.devices.error = "";
+    try {
+      await api("POST", "/api/staff", data);
+      ui.devices.message = t("d.created", { name: data.username });
+    } catch (err) { ui.devices.error = errorText(err); }
+    render();
+  },
+  setActive: async (username, active) => {
+    try { await /** @type {QueueSocket} */ (socket).command({ type: "set_staff_active", username, active }); } catch (err) { ui.devices.error = errorText(err); }
+    render();
+  },
+};
 
 const settingsActions = {
   rerender: () => render(),
@@ -401,8 +469,15 @@ function connect() {
   socket = new QueueSocket({ hello: () => ({ role: "admin", token: session.token }), name: "admin" });
   document.querySelector(".conn-badge")?.remove();
   document.body.append(connectionBadge(socket));
-  socket.on("snapshot", (msg) => { board.snapshot(msg); render(); });
-  socket.on("event", (msg) => { board.apply(msg); schedule(); });
+  socket.on("snapshot", (msg) => { board.snapshot(msg); ui.devices.staff = msg.view.staff || []; render(); });
+  socket.on("event", (msg) => {
+    board.apply(msg);
+    const e = msg.event;
+    if (e.type === "staff_created") ui.devices.staff.push({ username: e.username, full_name: e.full_name, role: e.role, counters: e.counters, active: true });
+    if (e.type === "staff_active_set") for (const x of ui.devices.staff) if (x.username === e.username) x.active = e.active;
+    if (e.type.startsWith("staff_") && ui.tab === "devices") render();
+    schedule();
+  });
   socket.on("waiting", (msg) => { board.setWaiting(msg); schedule(); });
   socket.on("alert", (msg) => {
     const key = `${msg.device}|${msg.part}`;

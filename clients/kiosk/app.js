@@ -11,6 +11,7 @@ import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
 import { validateNumber, parseCardQr, PRIORITY_GROUPS } from "./identity.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
+import { reportHealth } from "../shared/fleet.js";
 
 addTexts({
   vi: {
@@ -683,6 +684,13 @@ function start() {
       go("setup");
     }
   });
+  reportHealth(socket, () => ({
+    screen: state.screen,
+    bridge: bridge.available,
+    card_readers: (bridge.devices.card?.readers || []).length,
+    face: !!bridge.devices.face?.ok,
+    printer: bridge.available ? (printerFault ? "fault" : "ok") : "none",
+  }));
   socket.start();
   setInterval(() => { tickClock(); checkIdle(); }, 1000);
   setInterval(checkHours, 15000);

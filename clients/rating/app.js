@@ -9,6 +9,7 @@ import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader } from "../shared/header.js";
 import { SCORES, REASONS, ratingTexts } from "./scores.js";
+import { reportHealth } from "../shared/fleet.js";
 
 addTexts(ratingTexts);
 addTexts({
@@ -102,6 +103,7 @@ function start() {
   socket.on("status", (s) => {
     if (s === "refused") { forgetDeviceToken("rating"); token = ""; socket?.stop(); go("setup"); }
   });
+  reportHealth(socket, () => ({ screen: state.screen, counter: state.counter }));
   socket.start();
 }
 

@@ -143,6 +143,7 @@ export class QueueSocket {
       case "waiting":
       case "announce":
       case "alert":
+      case "control":
         this.emit(msg.type, msg);
         break;
       case "ack":

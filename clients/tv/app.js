@@ -17,6 +17,7 @@ import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen } from "../shared/hours.js";
 import { Announcer } from "./announcer.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
+import { reportHealth } from "../shared/fleet.js";
 
 addTexts({
   vi: {
@@ -323,6 +324,13 @@ function start() {
       location.reload();
     }
   });
+  reportHealth(socket, () => ({
+    zone,
+    audio: params.get("audio") || "off",
+    calls_played: announcer ? announcer.log.filter((e) => e.end > 0).length : 0,
+    bridge: speakerBridge ? speakerBridge.available : null,
+    media: media.playlist.length,
+  }));
   socket.start();
   setInterval(tick, 1000);
   setInterval(() => {

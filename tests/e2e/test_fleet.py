@@ -1,0 +1,85 @@
+"""The device fleet in headless Chromium (M1): the admin sees which kiosk, TV and rating
+screen is connected, what each reports of itself (version, bridge, audio), a printer fault;
+reloads a screen remotely; registers a device (token shown once) and a staff account, and
+switches the account off."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from playwright.sync_api import Browser, expect
+from playwright.sync_api import Error as PlaywrightError
+from websockets.sync.client import connect
+
+from ..server_harness import ADMIN_PASSWORD, ServerProc
+from .pages import watch
+from .test_admin import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> None:
+    errors: list[str] = []
+    tokens = site.device_tokens()
+    kiosk = watch(browser.new_page(viewport={"width": 1080, "height": 1920}), errors)
+    kiosk.goto(f"{site.http}/kiosk/#token={tokens['kiosk-1']}")
+    expect(kiosk.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    kiosk.evaluate("window.__not_reloaded = true")
+    tv = watch(browser.new_page(viewport={"width": 1280, "height": 720}), errors)
+    tv.goto(f"{site.http}/tv/?audio=1#token={tokens['tv-tang-1']}")
+    expect(tv.locator(".conn-badge")).to_have_attribute("data-state", "online")
+
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="devices"]')
+    row = admin.locator('#fleet tr[data-device="kiosk-1"]')
+    expect(row).to_have_attribute("data-online", "1")
+    expect(row).to_contain_text("0.1.0")
+    expect(row).to_contain_text("bridge: false")
+    expect(admin.locator('#fleet tr[data-device="tv-tang-1"]')).to_contain_text("audio: 1")
+    expect(admin.locator('#fleet tr[data-device="tv-tang-2"]')).to_have_attribute("data-online", "0")
+    expect(admin.locator('#fleet tr[data-device="rating-1"]')).to_contain_text("Mất kết nối")
+
+    with connect(site.ws_url) as ws:  # the kiosk's printer runs out of paper (as the kiosk reports it)
+        ws.send(json.dumps({"type": "hello", "role": "kiosk", "token": tokens["kiosk-1"]}))
+        ws.send(
+            json.dumps({"type": "report", "id": "r", "what": "device_fault", "part": "printer", "detail": "paper_out"})
+        )
+        expect(row.locator(".faults")).to_have_text("printer: paper_out", timeout=10_000)
+
+    row.locator("[data-action=reload]").click()
+    expect(admin.locator("#devices-message")).to_contain_text("Đã yêu cầu 1 màn hình tải lại")
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            if not kiosk.evaluate("window.__not_reloaded === true"):
+                break
+        except PlaywrightError:  # the page is navigating: reloading
+            pass
+        assert time.monotonic() < deadline, "the kiosk did not reload"
+        time.sleep(0.1)
+    expect(kiosk.locator(".conn-badge")).to_have_attribute("data-state", "online")
+
+    form = admin.locator("#register-device")
+    form.locator("[name=device]").fill("kiosk-2")
+    form.locator("[name=name]").fill("Kiosk tầng 2")
+    form.locator("button[type=submit]").click()
+    expect(admin.locator("#device-token")).to_contain_text(f"{site.http}/kiosk/#token=")
+    expect(admin.locator('#fleet tr[data-device="kiosk-2"]')).to_have_count(1)
+
+    staff = admin.locator("#create-staff")
+    staff.locator("[name=username]").fill("quay7")
+    staff.locator("[name=full_name]").fill("Lê Thị Bảy")
+    staff.locator("[name=counters]").fill("7")
+    staff.locator("[name=password]").fill("mat-khau-quay7")
+    staff.locator("button[type=submit]").click()
+    expect(admin.locator("#devices-message")).to_contain_text("Đã tạo tài khoản quay7")
+    expect(admin.locator('#staff tr[data-username="quay7"]')).to_contain_text("Lê Thị Bảy")
+    site.login("quay7", "mat-khau-quay7")  # can sign in
+    admin.locator('#staff tr[data-username="quay7"] [data-action=disable]').click()
+    expect(admin.locator('#staff tr[data-username="quay7"] [data-action=enable]')).to_be_visible()
+    status, _ = site.post("/api/login", {"username": "quay7", "password": "mat-khau-quay7"})
+    assert status == 401, "a disabled account cannot sign in"
+    assert not errors, errors
