@@ -430,6 +430,20 @@ async def upload_media(request: Request) -> Response:
 
 
 @_handle
+async def audit(request: Request) -> Response:
+    """The audit log: the latest events with who did them (admin); ``before`` pages back."""
+    _admin(request)
+    services = _services(request)
+    try:
+        limit = max(1, min(int(request.query_params.get("limit", "100")), 1000))
+        before = int(request.query_params["before"]) if "before" in request.query_params else None
+    except ValueError:
+        raise DomainError("invalid_message", "Tham số sai.", "Invalid parameters.", "limit") from None
+    rows = await asyncio.to_thread(report_files.audit, services.settings.db_path, limit, before)
+    return JSONResponse({"events": rows})
+
+
+@_handle
 async def fleet(request: Request) -> Response:
     """Every registered device: connected or not, last heartbeat, version, state, faults (admin)."""
     _admin(request)
@@ -570,6 +584,7 @@ def create_app(settings: Settings, config: Config) -> Starlette:
         Route("/audio/call/{label}/{counter}", call_audio),
         Route("/api/reports", report),
         Route("/api/fleet", fleet),
+        Route("/api/audit", audit),
         Route("/api/media", upload_media, methods=["POST"]),
         Route("/api/media", media_list, methods=["GET"]),
         Route("/media/{name:str}", media_file),

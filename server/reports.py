@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from .domain import reports
 from .domain.config import Config
 from .domain.events import Record
@@ -156,3 +158,23 @@ def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
     for row in report["half"]["table"]:
         sheet.append(row)
     sheet.column_dimensions["A"].width = 30
+
+
+def audit(path: Path, limit: int, before: int | None) -> list[dict[str, Any]]:
+    """The latest events, newest first: who did what and when (the audit log). Password and
+    token hashes are left out; ticket identities too (an audit is not a patient list)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        sql = "SELECT body FROM events" + (" WHERE seq < ?" if before else "") + " ORDER BY seq DESC LIMIT ?"
+        rows = conn.execute(sql, (before, limit) if before else (limit,)).fetchall()
+    finally:
+        conn.close()
+    out = []
+    for (body,) in rows:
+        r = decode_record(body)
+        fields = msgspec.to_builtins(r.event)
+        for secret in ("password_hash", "token_hash", "identity", "config"):
+            if secret in fields:
+                fields[secret] = "…" if fields[secret] else fields[secret]
+        out.append({"seq": r.seq, "at": r.at, "actor": r.actor, "event": fields})
+    return out

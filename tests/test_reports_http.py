@@ -119,3 +119,24 @@ async def test_refusals(server: ServerProc) -> None:
         assert status == 400 and b"bad_range" in body, bad
     status, body, _ = fetch(server, f"/api/reports?from={today}&format=pdf", admin)
     assert status == 400 and b"bad_format" in body
+
+
+async def test_the_audit_log(server: ServerProc) -> None:
+    import json
+
+    await a_little_activity(server)
+    admin = server.login()
+    server.create_staff(admin, "quay4", [4])
+    status, body, _ = fetch(server, "/api/audit?limit=500", admin)
+    assert status == 200
+    events = json.loads(body)["events"]
+    assert [e["seq"] for e in events] == sorted((e["seq"] for e in events), reverse=True)
+    created = next(e for e in events if e["event"]["type"] == "staff_created" and e["event"]["username"] == "quay4")
+    assert created["actor"] == "staff:admin" and created["event"]["password_hash"] == "…"
+    issued = [e for e in events if e["event"]["type"] == "ticket_issued"]
+    assert len(issued) == 3 and all(e["event"]["identity"] in (None, "…") for e in issued)
+    assert b"DN4010123456789" not in body and b"scrypt" not in body
+    status, body, _ = fetch(server, f"/api/audit?limit=2&before={events[0]['seq']}", admin)
+    assert [e["seq"] for e in json.loads(body)["events"]] == [events[1]["seq"], events[2]["seq"]]
+    assert fetch(server, "/api/audit", server.login("quay4", "quay4-password"))[0] == 403
+    assert fetch(server, "/api/audit?limit=x", admin)[0] == 400

@@ -16,6 +16,8 @@ addTexts({
     "a.tab.reports": "Báo cáo",
     "a.tab.settings": "Cấu hình",
     "a.tab.devices": "Thiết bị và nhân viên",
+    "a.tab.audit": "Nhật ký",
+    "a.audit.when": "Lúc", "a.audit.who": "Ai", "a.audit.what": "Việc", "a.audit.detail": "Chi tiết", "a.audit.older": "Cũ hơn",
     "a.login.title": "Đăng nhập quản trị",
     "a.login.user": "Tên đăng nhập",
     "a.login.password": "Mật khẩu",
@@ -75,6 +77,8 @@ addTexts({
     "a.tab.reports": "Reports",
     "a.tab.settings": "Settings",
     "a.tab.devices": "Devices and staff",
+    "a.tab.audit": "Audit log",
+    "a.audit.when": "When", "a.audit.who": "Who", "a.audit.what": "What", "a.audit.detail": "Details", "a.audit.older": "Older",
     "a.login.title": "Administrator sign-in",
     "a.login.user": "Username",
     "a.login.password": "Password",
@@ -143,6 +147,7 @@ const ui = {
   devices: { fleet: /** @type {any[]} */ ([]), staff: /** @type {any[]} */ ([]), at: 0, message: "", error: "", token: "" },
 };
 let fleetTimer = /** @type {any} */ (0);
+const auditLog = { rows: /** @type {any[]} */ ([]), error: "" };
 let session = loadSession();
 let socket = /** @type {QueueSocket|null} */ (null);
 let pending = 0;
@@ -166,7 +171,7 @@ function render() {
   $("#title").textContent = board.config ? `${t("a.title")} — ${board.config.unit.name}` : t("a.title");
   const tabs = $("#tabs");
   tabs.hidden = !session;
-  fill(tabs, ["dashboard", "reports", "settings", "devices"].map((name) => h("button", {
+  fill(tabs, ["dashboard", "reports", "settings", "devices", "audit"].map((name) => h("button", {
     type: "button", role: "tab", "aria-selected": String(ui.tab === name), dataset: { tab: name },
     on: { click: () => openTab(name) },
   }, t(`a.tab.${name}`))));
@@ -177,11 +182,13 @@ function render() {
   if (!session) { fill(view, viewLogin()); return; }
   if (ui.tab === "settings") fill(view, viewSettings(ui.settings, settingsActions));
   else if (ui.tab === "devices") fill(view, viewDevices(ui.devices, board.config, deviceActions));
+  else if (ui.tab === "audit") fill(view, viewAudit());
   else fill(view, ui.tab === "reports" ? viewReports() : viewDashboard());
 }
 
 function openTab(name) {
   ui.tab = name;
+  if (name === "audit") { auditLog.rows = []; loadAudit(); }
   clearInterval(fleetTimer);
   if (name === "devices") {
     ui.devices.message = ui.devices.error = ui.devices.token = "";
@@ -214,6 +221,29 @@ async function api(method, path, body) {
 
 /** The fleet, polled while the tab is open; the periodic refresh skips a render while the
  * admin is typing in a form (``force`` after an action of theirs). */
+async function loadAudit() {
+  const last = auditLog.rows.at(-1);
+  try {
+    const answer = await api("GET", `/api/audit?limit=200${last ? `&before=${last.seq}` : ""}`);
+    auditLog.rows.push(...answer.events);
+  } catch (err) { auditLog.error = errorText(err); }
+  if (ui.tab === "audit") render();
+}
+
+function viewAudit() {
+  const tz = board.config?.unit?.timezone || "Asia/Ho_Chi_Minh";
+  const when = new Intl.DateTimeFormat("vi-VN", { timeZone: tz, dateStyle: "short", timeStyle: "medium" });
+  const detail = (e) => Object.entries(e).filter(([k, v]) => k !== "type" && k !== "v" && v !== "" && v !== null && !(Array.isArray(v) && !v.length))
+    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ").slice(0, 200);
+  return h("section.panel",
+    auditLog.error ? h("p.banner-error", { role: "alert" }, auditLog.error) : null,
+    h("table.figures#audit", h("thead", h("tr", [t("a.audit.when"), t("a.audit.who"), t("a.audit.what"), t("a.audit.detail")].map((x) => h("th", x)))),
+      h("tbody", auditLog.rows.map((r) => h("tr", { dataset: { seq: String(r.seq), type: r.event.type } },
+        h("td", when.format(new Date(r.at * 1000))), h("td", r.actor.replace(/^(staff|device):/, "")),
+        h("td", r.event.type), h("td.state", detail(r.event)))))),
+    auditLog.rows.length && auditLog.rows.at(-1).seq > 1 ? h("button#older", { type: "button", on: { click: loadAudit } }, t("a.audit.older")) : null);
+}
+
 async function loadFleet(force = false) {
   try {
     const answer = await api("GET", "/api/fleet");

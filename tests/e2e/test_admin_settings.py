@@ -88,6 +88,11 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
     admin.locator("#unit-name").fill("")
     admin.click("#save")
     expect(admin.locator("#settings-error")).to_contain_text("unit.name")
+
+    admin.click('[data-tab="audit"]')  # the changes are in the audit log, with who made them
+    changes = admin.locator('#audit tr[data-type="config_replaced"]')
+    expect(changes.first).to_contain_text("admin")
+    assert changes.count() >= 3  # the start, and the two saves
     assert not errors, errors
 
 
