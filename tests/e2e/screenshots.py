@@ -114,6 +114,12 @@ def demo_site(work: Path, out: Path, browser: Browser) -> None:
         a.click("#show")
         expect(a.locator("#r-rating .n")).to_have_text("4/5")
         shoot(a, out, "admin-reports")
+        a.click('[data-tab="settings"]')
+        expect(a.locator("#s-services")).to_be_visible()
+        shoot(a, out, "admin-settings")
+        a.click('[data-tab="devices"]')
+        expect(a.locator('#fleet tr[data-device="kiosk-1"]')).to_be_visible()
+        shoot(a, out, "admin-devices")
         a.close()
     finally:
         site.kill()

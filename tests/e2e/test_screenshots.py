@@ -26,6 +26,8 @@ EXPECTED = {
     "rating": (1280, 800),
     "admin-dashboard": (1440, 900),
     "admin-reports": (1440, 900),
+    "admin-settings": (1440, 900),
+    "admin-devices": (1440, 900),
     "tv-ground-floor": (1920, 1080),
     "tv-few-counters-mono": (1920, 1080),
     "tv-4x8": (1920, 1080),
