@@ -48,7 +48,7 @@ IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
-SNAPSHOT_VERSION = 2  # bump when QueueState's shape changes: older snapshots are then ignored
+SNAPSHOT_VERSION = 3  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):
@@ -185,8 +185,10 @@ class Hub:
             asyncio.create_task(self._writer(), name="hub-writer"),
             asyncio.create_task(self._midnight(), name="hub-midnight"),
         ]
-        if self.state.seq == 0 or self.state.config != self.file_config:
-            out = await self.submit(cmd.ReplaceConfig(config=self.file_config), SYSTEM)
+        # The file wins when it changed since it was last read (a site edits it on purpose);
+        # otherwise the configuration edited in the admin pages stays (decision 0005).
+        if self.state.seq == 0 or self.state.file_config != self.file_config:
+            out = await self.submit(cmd.ReplaceConfig(config=self.file_config, from_file=True), SYSTEM)
             if out.error is not None:
                 raise out.error
         await self.tick()

@@ -319,3 +319,38 @@ async def test_an_unreadable_snapshot_falls_back_to_the_whole_log(tmp_path: Path
         await again.start()
         assert msgspec.json.encode(again.state) == before
         await again.stop()
+
+
+async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Path) -> None:
+    """Decision 0005: the file wins only when it changed since it was last read."""
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    file_a = small_config()
+    log = EventLog(tmp_path / "q.sqlite3")
+    await log.open()
+    hub = Hub(log, file_a, clock=clock)
+    _hubs.append(hub)
+    await hub.start()
+    edited = msgspec.structs.replace(
+        file_a, unit=msgspec.structs.replace(file_a.unit, name="Tên sửa trên trang quản trị")
+    )
+    out = await hub.submit(cmd.ReplaceConfig(config=edited, from_file=True), ADMIN)  # an admin cannot claim the file
+    assert out.error is None and hub.state.config == edited and hub.state.file_config == file_a
+    await hub.stop()
+    await log.close()
+
+    log = EventLog(tmp_path / "q.sqlite3")
+    await log.open()
+    hub = Hub(log, file_a, clock=clock)  # same file: the edit stays
+    _hubs.append(hub)
+    await hub.start()
+    assert hub.state.config.unit.name == "Tên sửa trên trang quản trị"
+    await hub.stop()
+    await log.close()
+
+    file_c = msgspec.structs.replace(file_a, unit=msgspec.structs.replace(file_a.unit, name="Tên mới trong tệp"))
+    log = EventLog(tmp_path / "q.sqlite3")
+    await log.open()
+    hub = Hub(log, file_c, clock=clock)  # the file changed: it wins
+    _hubs.append(hub)
+    await hub.start()
+    assert hub.state.config.unit.name == "Tên mới trong tệp" and hub.state.file_config == file_c

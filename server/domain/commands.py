@@ -131,6 +131,7 @@ class RateTicket(Command, frozen=True, kw_only=True):
 
 class ReplaceConfig(Command, frozen=True, kw_only=True):
     config: Config
+    from_file: bool = False  # the site's configuration file, read at start (system only)
 
 
 class CreateStaff(Command, frozen=True, kw_only=True):

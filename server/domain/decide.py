@@ -380,7 +380,8 @@ def decide(
     if isinstance(command, cmd.RateTicket):
         return [_rate(state, command, actor)]
     if isinstance(command, cmd.ReplaceConfig):
-        return [ev.ConfigReplaced(config=_check_replacement(state, validate_config(command.config)))]
+        config = _check_replacement(state, validate_config(command.config))
+        return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system")]
     return _decide_accounts(state, command)
 
 

@@ -168,6 +168,7 @@ class CounterResumed(Event, frozen=True, kw_only=True):
 
 class ConfigReplaced(Event, frozen=True, kw_only=True):
     config: Config
+    from_file: bool = False
 
 
 Role = Literal["admin", "counter"]

@@ -104,6 +104,7 @@ class LastCall(msgspec.Struct):
 
 class QueueState(msgspec.Struct):
     config: Config
+    file_config: Config | None = None  # the configuration file as last read at start
     seq: int = 0
     day: str = ""
     next_ticket: int = 1
@@ -403,6 +404,8 @@ def _on_counter_resumed(state: QueueState, e: ev.CounterResumed, at: float) -> N
 
 def _on_config_replaced(state: QueueState, e: ev.ConfigReplaced, at: float) -> None:
     state.config = e.config
+    if e.from_file:
+        state.file_config = e.config
     state._sync_counters()
 
 

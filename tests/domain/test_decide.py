@@ -486,3 +486,13 @@ def test_review_priority_of_a_ticket_already_called(sim: Sim) -> None:
     sim.do(cmd.ReviewPriority(label=t.label, confirmed=True))
     assert not t.priority_pending and t.priority == [PriorityGroup.PREGNANT]
     assert all(n >= 0 for kinds in sim.state.kinds.values() for n in kinds)
+
+
+def test_only_the_system_records_the_configuration_file(sim: Sim) -> None:
+    from server.domain.access import SYSTEM
+
+    cfg = sim.state.config
+    sim.do(cmd.ReplaceConfig(config=cfg, from_file=True))  # an admin: not the file
+    assert sim.state.file_config is None
+    sim.do(cmd.ReplaceConfig(config=cfg, from_file=True), SYSTEM)
+    assert sim.state.file_config == cfg
