@@ -143,7 +143,7 @@ const ui = {
   reportError: "",
   from: "",
   to: "",
-  settings: { draft: /** @type {any} */ (null), media: /** @type {any[]} */ ([]), message: "", error: "" },
+  settings: { draft: /** @type {any} */ (null), media: /** @type {any[]} */ ([]), message: "", error: "", tvs: /** @type {any[]} */ ([]) },
   devices: { fleet: /** @type {any[]} */ ([]), staff: /** @type {any[]} */ ([]), at: 0, message: "", error: "", token: "" },
 };
 let fleetTimer = /** @type {any} */ (0);
@@ -499,13 +499,20 @@ function connect() {
   socket = new QueueSocket({ hello: () => ({ role: "admin", token: session.token }), name: "admin" });
   document.querySelector(".conn-badge")?.remove();
   document.body.append(connectionBadge(socket));
-  socket.on("snapshot", (msg) => { board.snapshot(msg); ui.devices.staff = msg.view.staff || []; render(); });
+  socket.on("snapshot", (msg) => {
+    board.snapshot(msg);
+    ui.devices.staff = msg.view.staff || [];
+    ui.settings.tvs = (msg.view.devices || []).filter((d) => d.kind === "tv" && d.active);
+    render();
+  });
   socket.on("event", (msg) => {
     board.apply(msg);
     const e = msg.event;
     if (e.type === "staff_created") ui.devices.staff.push({ username: e.username, full_name: e.full_name, role: e.role, counters: e.counters, active: true });
     if (e.type === "staff_active_set") for (const x of ui.devices.staff) if (x.username === e.username) x.active = e.active;
     if (e.type.startsWith("staff_") && ui.tab === "devices") render();
+    if (e.type === "device_registered" && e.kind === "tv") ui.settings.tvs.push({ device: e.device, name: e.name, kind: e.kind, zone: e.zone, active: true });
+    if (e.type === "device_revoked") ui.settings.tvs = ui.settings.tvs.filter((x) => x.device !== e.device);
     schedule();
   });
   socket.on("waiting", (msg) => { board.setWaiting(msg); schedule(); });

@@ -7,7 +7,7 @@ import { t, addTexts, pick, errorText } from "../shared/i18n.js";
 
 addTexts({
   vi: {
-    "s.unit": "Đơn vị", "s.name": "Tên", "s.name_en": "Tên tiếng Anh", "s.address": "Địa chỉ", "s.logo": "Logo",
+    "s.unit": "Đơn vị", "s.name": "Tên", "s.name_en": "Tên tiếng Anh", "s.address": "Địa chỉ", "s.commune": "Xã / phường", "s.district": "Huyện / quận", "s.province": "Tỉnh / thành phố", "s.size": "Cỡ nút", "s.logo": "Logo",
     "s.services": "Dịch vụ", "s.code": "Mã", "s.colour": "Màu", "s.order": "Thứ tự", "s.on_kiosk": "Trên kiosk",
     "s.department": "Khoa", "s.add_service": "Thêm dịch vụ",
     "s.counters": "Quầy", "s.number": "Số", "s.zone": "Khu", "s.serves": "Phục vụ", "s.add_counter": "Thêm quầy",
@@ -17,10 +17,11 @@ addTexts({
     "s.playlist": "Danh sách phát", "s.upload": "Tải ảnh/video lên", "s.uploaded": "Đã tải lên {name}.",
     "s.json": "Toàn bộ cấu hình (JSON, cho người quản trị thành thạo)", "s.apply_json": "Dùng JSON này",
     "s.bad_json": "JSON không hợp lệ: {msg}",
+    "s.screens": "Từng màn hình TV (để trống: theo cài đặt chung)", "s.inherit": "theo chung", "s.own_playlist": "Danh sách phát riêng",
     "s.save": "Lưu và áp dụng", "s.saved": "Đã lưu. Các màn hình đã cập nhật.", "s.reset": "Bỏ thay đổi",
   },
   en: {
-    "s.unit": "Unit", "s.name": "Name", "s.name_en": "English name", "s.address": "Address", "s.logo": "Logo",
+    "s.unit": "Unit", "s.name": "Name", "s.name_en": "English name", "s.address": "Address", "s.commune": "Commune / ward", "s.district": "District", "s.province": "Province", "s.size": "Button size", "s.logo": "Logo",
     "s.services": "Services", "s.code": "Code", "s.colour": "Colour", "s.order": "Order", "s.on_kiosk": "On the kiosk",
     "s.department": "Department", "s.add_service": "Add a service",
     "s.counters": "Counters", "s.number": "Number", "s.zone": "Zone", "s.serves": "Serves", "s.add_counter": "Add a counter",
@@ -30,12 +31,49 @@ addTexts({
     "s.playlist": "Playlist", "s.upload": "Upload an image or video", "s.uploaded": "Uploaded {name}.",
     "s.json": "The whole configuration (JSON, for experienced administrators)", "s.apply_json": "Use this JSON",
     "s.bad_json": "Invalid JSON: {msg}",
+    "s.screens": "Each TV screen (empty: as above)", "s.inherit": "as above", "s.own_playlist": "Its own playlist",
     "s.save": "Save and apply", "s.saved": "Saved. The screens have updated.", "s.reset": "Discard changes",
   },
 });
 
+/** One TV's own layout (display.screens), edited in place; an entry with nothing set is dropped. */
+function screenRow(d, tv, media, input) {
+  d.display.screens ||= [];
+  let own = d.display.screens.find((x) => x.device === tv.device);
+  const entry = () => {
+    if (!own) { own = { device: tv.device }; d.display.screens.push(own); }
+    return own;
+  };
+  const set = (key, value) => {
+    const e = entry();
+    e[key] = value === "" || value === undefined ? null : value;
+    if (["columns", "rows", "theme", "media_area", "media"].every((k) => e[k] === null || e[k] === undefined)) {
+      d.display.screens = d.display.screens.filter((x) => x !== e);
+      own = undefined;
+    }
+  };
+  const choice = (key, options) => h("select", { dataset: { screen: tv.device, field: key }, on: { change: (e) => set(key, e.target.value) } },
+    h("option", { value: "" }, t("s.inherit")),
+    options.map(([v, label]) => h("option", { value: v, selected: own && own[key] === v || undefined }, label)));
+  const count = (key, max) => h("select", { dataset: { screen: tv.device, field: key }, on: { change: (e) => set(key, e.target.value === "" ? "" : Number(e.target.value)) } },
+    h("option", { value: "" }, t("s.inherit")),
+    Array.from({ length: max + 1 }, (_, i) => h("option", { value: String(i), selected: own && own[key] === i || undefined }, String(i))));
+  return h("tr", { dataset: { screen: tv.device } },
+    h("td", tv.name, h("br"), h("small", tv.device)),
+    h("td", count("columns", 4)), h("td", count("rows", 8)),
+    h("td", choice("theme", [["multi", "multi"], ["mono", "mono"]])),
+    h("td", choice("media_area", [["none", t("s.media_none")], ["right", t("s.media_right")]])),
+    h("td.serves", media.map((m) => h("label.inline", h("input", {
+      type: "checkbox", checked: (own?.media || []).includes(m.name) || undefined, dataset: { screen: tv.device, media: m.name },
+      on: { change: (e) => {
+        const list = (own?.media || []).filter((x) => x !== m.name);
+        set("media", e.target.checked ? [...list, m.name] : (list.length ? list : null));
+      } },
+    }), m.name.slice(0, 8)))));
+}
+
 /**
- * @param {{draft: any, media: any[], message: string, error: string}} st the tab's state
+ * @param {{draft: any, media: any[], message: string, error: string, tvs?: any[]}} st the tab's state
  * @param {{save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void}} act
  */
 export function viewSettings(st, act) {
@@ -57,11 +95,14 @@ export function viewSettings(st, act) {
       field(t("s.name"), input(d.unit.name, (v) => { d.unit.name = v; }, { id: "unit-name" })),
       field(t("s.name_en"), input(d.unit.name_en, (v) => { d.unit.name_en = v; })),
       field(t("s.address"), input(d.unit.address, (v) => { d.unit.address = v; })),
+      field(t("s.commune"), input(d.unit.commune, (v) => { d.unit.commune = v; })),
+      field(t("s.district"), input(d.unit.district, (v) => { d.unit.district = v; })),
+      field(t("s.province"), input(d.unit.province, (v) => { d.unit.province = v; })),
       field(t("s.logo"), h("select#unit-logo", { on: { change: (e) => { d.unit.logo = e.target.value; } } },
         h("option", { value: "" }, "—"),
         st.media.filter((m) => m.type.startsWith("image/")).map((m) => h("option", { value: m.url, selected: d.unit.logo === m.url || undefined }, m.name))))),
     h("section.panel#s-services", h("h2", t("s.services")),
-      h("table.figures", h("thead", h("tr", [t("s.code"), t("s.name"), t("s.name_en"), t("s.department"), t("s.colour"), t("s.order"), t("s.on_kiosk")].map((x) => h("th", x)))),
+      h("table.figures", h("thead", h("tr", [t("s.code"), t("s.name"), t("s.name_en"), t("s.department"), t("s.colour"), t("s.size"), t("s.order"), t("s.on_kiosk")].map((x) => h("th", x)))),
         h("tbody", d.services.map((s) => h("tr", { dataset: { service: s.code } },
           h("td", s.code),
           h("td", input(s.name, (v) => { s.name = v; }, { "data-field": "name" })),
@@ -69,6 +110,8 @@ export function viewSettings(st, act) {
           h("td", h("select", { on: { change: (e) => { s.department = e.target.value; } } },
             d.departments.map((dep) => h("option", { value: dep.code, selected: s.department === dep.code || undefined }, pick(dep.name, dep.name_en))))),
           h("td", input(s.colour, (v) => { s.colour = v; }, { type: "color", "data-field": "colour" })),
+          h("td", h("select", { "data-field": "size", on: { change: (e) => { s.size = e.target.value; } } },
+            ["normal", "large", "wide"].map((z) => h("option", { value: z, selected: (s.size || "normal") === z || undefined }, z)))),
           h("td", num(s.order, (v) => { s.order = v; }, { style: { width: "4rem" } })),
           h("td", check(s.on_kiosk !== false, (v) => { s.on_kiosk = v; }))))))),
     h("section.panel#s-counters", h("h2", t("s.counters")),
@@ -101,6 +144,9 @@ export function viewSettings(st, act) {
           const list = d.display.media || [];
           d.display.media = on ? [...list, m.name] : list.filter((x) => x !== m.name);
         }, { "data-media": m.name }), `${m.name} (${Math.round(m.bytes / 1024)} KB)`))),
+      (st.tvs || []).length ? h("div#screens", h("h3", t("s.screens")),
+        h("table.figures", h("thead", h("tr", ["TV", t("s.columns"), t("s.rows"), t("s.theme"), t("s.media_area"), t("s.own_playlist")].map((x) => h("th", x)))),
+          h("tbody", (st.tvs || []).map((tv) => screenRow(d, tv, st.media, input))))) : null,
       field(t("s.upload"), h("input#upload", { type: "file", accept: "image/png,image/jpeg,image/webp,video/mp4", on: { change: (e) => {
         const file = e.target.files?.[0];
         if (file) act.upload(file);

@@ -87,13 +87,22 @@ const announcer = params.get("audio") === "1"
     : null;
 const STALE_CALL_SECONDS = 30; // calls caught up after a reconnect are shown, not spoken
 
+let deviceId = ""; // this screen's registered id (from the welcome): its own layout, if configured
+
+/** The unit's [display], overridden by this screen's own entry in display.screens, then by
+ * the URL (?layout=CxR, ?theme=). */
 function display() {
-  const d = board.config?.display || {};
+  const base = board.config?.display || {};
+  const own = (base.screens || []).find((x) => x.device === deviceId) || {};
+  const pickOwn = (key) => (own[key] !== null && own[key] !== undefined ? own[key] : base[key]);
+  const d = { ...base, columns: pickOwn("columns"), rows: pickOwn("rows"), theme: pickOwn("theme"), media_area: pickOwn("media_area"), media: pickOwn("media") };
   const [c, r] = (params.get("layout") || "").split("x").map(Number);
   return {
     theme: params.get("theme") || d.theme || "multi",
     columns: c || d.columns || 0,
     rows: r || d.rows || 0,
+    mediaArea: d.media_area || "none",
+    media: d.media || [],
     marquee: d.marquee || "",
     marqueeEn: d.marquee_en || "",
     marqueePosition: d.marquee_position || "bottom",
@@ -139,8 +148,8 @@ const IMAGE_SECONDS = 10;
 const media = { playlist: /** @type {string[]} */ ([]), index: 0, timer: /** @type {any} */ (0), played: /** @type {string[]} */ ([]) };
 
 function renderMedia() {
-  const d = board.config?.display || {};
-  const list = d.media_area === "right" ? (d.media || []) : [];
+  const d = display();
+  const list = d.mediaArea === "right" ? d.media : [];
   const body = $(".tv-body");
   body.classList.toggle("with-media", list.length > 0);
   if (list.join("|") === media.playlist.join("|")) return; // unchanged: keep playing
@@ -306,7 +315,7 @@ function start() {
   }
   socket = new QueueSocket({ hello: () => ({ role: "tv", token, zone }), name: "tv" });
   document.body.append(connectionBadge(socket));
-  socket.on("welcome", (msg) => { zone = msg.zone || zone; });
+  socket.on("welcome", (msg) => { zone = msg.zone || zone; deviceId = (msg.actor || "").replace(/^device:/, ""); });
   socket.on("snapshot", (msg) => {
     board.snapshot(msg, zone);
     renderAll();

@@ -145,6 +145,17 @@ class Privacy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     tv_name: Literal["hidden", "masked"] = "hidden"
 
 
+class ScreenDisplay(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One TV's own layout: what it sets overrides the unit's ``[display]`` (unset: inherited)."""
+
+    device: str  # the TV's registered device id
+    columns: int | None = None
+    rows: int | None = None
+    theme: Literal["multi", "mono"] | None = None
+    media_area: Literal["none", "right"] | None = None
+    media: list[str] | None = None  # its own playlist
+
+
 class Display(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """How TV boards look. A screen's URL may override the columns, rows and theme."""
 
@@ -158,6 +169,7 @@ class Display(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     flash_seconds: int = 10
     media_area: Literal["none", "right"] = "none"  # split screen: a media area beside the board
     media: list[str] = []  # the default playlist: names from the media library (images show 10 s)
+    screens: list[ScreenDisplay] = []  # per-TV overrides
 
 
 class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -373,6 +385,19 @@ def validate_config(cfg: Config) -> Config:
     for i, name in enumerate(cfg.display.media):
         if not MEDIA_NAME.match(name):
             raise _err(f"display.media[{i}]", "không phải tệp trong thư viện", "not a file of the media library")
+    seen_screens: set[str] = set()
+    for i, sd in enumerate(cfg.display.screens):
+        f = f"display.screens[{i}]"
+        if not sd.device or sd.device in seen_screens:
+            raise _err(f"{f}.device", "thiếu hoặc trùng mã màn hình", "missing or repeated screen")
+        seen_screens.add(sd.device)
+        if sd.columns is not None and not 0 <= sd.columns <= 4:
+            raise _err(f"{f}.columns", "từ 0 đến 4", "between 0 and 4")
+        if sd.rows is not None and not 0 <= sd.rows <= 8:
+            raise _err(f"{f}.rows", "từ 0 đến 8", "between 0 and 8")
+        for j, name in enumerate(sd.media or []):
+            if not MEDIA_NAME.match(name):
+                raise _err(f"{f}.media[{j}]", "không phải tệp trong thư viện", "not a file of the media library")
     if not 0.0 < cfg.face.same_distance <= cfg.face.review_distance < 1.2:
         raise _err(
             "face.same_distance",

@@ -200,3 +200,34 @@ def test_tv_media_names_come_from_the_library() -> None:
         with pytest.raises(ConfigError) as err:
             config_from_builtins(small_config_data(display={"media": [bad]}))
         assert err.value.field == "display.media[0]"
+
+
+def test_per_screen_layouts_are_checked() -> None:
+    from server.domain.config import config_from_builtins
+
+    from .sim import small_config_data
+
+    ok = config_from_builtins(
+        small_config_data(
+            display={
+                "screens": [
+                    {"device": "tv-1", "columns": 2, "rows": 4, "media": ["0123456789abcdef.jpg"]},
+                    {"device": "tv-2"},
+                ]
+            }
+        )
+    )
+    assert ok.display.screens[0].columns == 2 and ok.display.screens[1].theme is None
+    bad_cases = [
+        ({"device": ""}, "display.screens[0].device"),
+        ({"device": "tv-1", "columns": 5}, "display.screens[0].columns"),
+        ({"device": "tv-1", "rows": 9}, "display.screens[0].rows"),
+        ({"device": "tv-1", "media": ["x.mp4"]}, "display.screens[0].media[0]"),
+    ]
+    for screen, field in bad_cases:
+        with pytest.raises(ConfigError) as err:
+            config_from_builtins(small_config_data(display={"screens": [screen]}))
+        assert err.value.field == field
+    with pytest.raises(ConfigError) as err:
+        config_from_builtins(small_config_data(display={"screens": [{"device": "a"}, {"device": "a"}]}))
+    assert err.value.field == "display.screens[1].device"

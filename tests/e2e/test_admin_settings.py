@@ -43,6 +43,8 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
         f"{site.http}/tv/#token={tokens['tv-tang-1']}",
     )
     cells_before = tv.locator("#grid .cell").count()
+    upstairs = watch(browser.new_page(viewport={"width": 1920, "height": 1080}), errors)
+    upstairs.goto(f"{site.http}/tv/#token={tokens['tv-tang-2']}")
     admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
     sign_in(admin, site, "admin", ADMIN_PASSWORD)
     admin.click('[data-tab="settings"]')
@@ -68,11 +70,16 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
 
     admin.set_input_files("#upload", str(clip(tmp_path / "gioi-thieu.mp4")))
     expect(admin.locator("#settings-message")).to_contain_text("Đã tải lên")
-    admin.locator("#playlist input").first.check()
-    admin.select_option("#media-area", "right")
+    # this TV only: a media area with its own playlist, one column of counters
+    admin.select_option('select[data-screen="tv-tang-1"][data-field="media_area"]', "right")
+    admin.locator('input[data-screen="tv-tang-1"]').first.check()
+    admin.select_option('select[data-screen="tv-tang-1"][data-field="columns"]', "1")
     admin.click("#save")
     expect(admin.locator("#settings-message")).to_contain_text("Đã lưu")
     expect(tv.locator("#media video")).to_have_count(1)
+    expect(tv.locator("#grid")).to_have_attribute("data-cols", "1")
+    expect(upstairs.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    assert upstairs.locator("#media").count() == 0, "the other TV keeps the common layout"
     for _ in range(100):
         if tv.evaluate("window.tv.media.played.length") > 0:
             break
