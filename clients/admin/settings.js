@@ -18,6 +18,12 @@ addTexts({
     "s.json": "Toàn bộ cấu hình (JSON, cho người quản trị thành thạo)", "s.apply_json": "Dùng JSON này",
     "s.bad_json": "JSON không hợp lệ: {msg}",
     "s.screens": "Từng màn hình TV (để trống: theo cài đặt chung)", "s.inherit": "theo chung", "s.own_playlist": "Danh sách phát riêng",
+    "s.hours": "Giờ làm việc", "s.open": "Mở", "s.close": "Đóng", "s.break": "Nghỉ trưa (vd 11:30-13:00)", "s.closed_day": "để trống: nghỉ",
+    "s.holidays": "Ngày nghỉ lễ", "s.holiday_name": "Tên ngày lễ", "s.add_holiday": "Thêm ngày nghỉ", "s.remove": "Xóa",
+    "s.priority": "Chính sách ưu tiên", "s.mode": "Cách gọi", "s.mode.ratio": "Xen kẽ theo tỷ lệ", "s.mode.strict": "Ưu tiên trước hết", "s.mode.fifo": "Theo thứ tự đến",
+    "s.ratio_priority": "Số lượt ưu tiên mỗi vòng", "s.ratio_normal": "Số lượt thường mỗi vòng", "s.max_wait": "Chờ tối đa trước khi được gọi trước (phút)",
+    "s.elderly_age": "Tuổi cao tuổi ưu tiên", "s.child_age": "Trẻ em dưới (tuổi)",
+    "s.zones": "Khu vực", "s.departments": "Khoa / bộ phận", "s.add_zone": "Thêm khu", "s.add_department": "Thêm khoa",
     "s.save": "Lưu và áp dụng", "s.saved": "Đã lưu. Các màn hình đã cập nhật.", "s.reset": "Bỏ thay đổi",
   },
   en: {
@@ -32,6 +38,12 @@ addTexts({
     "s.json": "The whole configuration (JSON, for experienced administrators)", "s.apply_json": "Use this JSON",
     "s.bad_json": "Invalid JSON: {msg}",
     "s.screens": "Each TV screen (empty: as above)", "s.inherit": "as above", "s.own_playlist": "Its own playlist",
+    "s.hours": "Working hours", "s.open": "Opens", "s.close": "Closes", "s.break": "Lunch break (e.g. 11:30-13:00)", "s.closed_day": "empty: closed",
+    "s.holidays": "Holidays", "s.holiday_name": "Holiday name", "s.add_holiday": "Add a holiday", "s.remove": "Remove",
+    "s.priority": "Priority policy", "s.mode": "Calling order", "s.mode.ratio": "Interleaved by ratio", "s.mode.strict": "Priority first", "s.mode.fifo": "Arrival order",
+    "s.ratio_priority": "Priority calls per round", "s.ratio_normal": "Normal calls per round", "s.max_wait": "Longest wait before being called first (minutes)",
+    "s.elderly_age": "Elderly from age", "s.child_age": "Children under (years)",
+    "s.zones": "Zones", "s.departments": "Departments", "s.add_zone": "Add a zone", "s.add_department": "Add a department",
     "s.save": "Save and apply", "s.saved": "Saved. The screens have updated.", "s.reset": "Discard changes",
   },
 });
@@ -151,6 +163,47 @@ export function viewSettings(st, act) {
         const file = e.target.files?.[0];
         if (file) act.upload(file);
       } } }))),
+    h("section.panel#s-hours", h("h2", t("s.hours")),
+      h("table.figures", h("thead", h("tr", ["", t("s.open"), t("s.close"), t("s.break")].map((x) => h("th", x)))),
+        h("tbody", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((wd) => {
+          const day = d.hours[wd];
+          const setTime = (key, v) => {
+            if (!v && key === "open") { d.hours[wd] = null; return; }
+            d.hours[wd] = { open: "07:00", close: "17:00", breaks: [], ...(d.hours[wd] || {}), [key]: v };
+          };
+          return h("tr", { dataset: { day: wd } },
+            h("td", t(`weekday.${(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].indexOf(wd) + 1) % 7}`)),
+            h("td", input(day?.open, (v) => setTime("open", v), { type: "time", "data-field": "open", title: t("s.closed_day") })),
+            h("td", input(day?.close, (v) => setTime("close", v), { type: "time", "data-field": "close" })),
+            h("td", input((day?.breaks || []).map((b) => `${b.start}-${b.end}`).join(", "), (v) => {
+              if (!d.hours[wd]) return;
+              d.hours[wd].breaks = v.split(/[,;]+/).map((x) => x.trim()).filter(Boolean).map((x) => {
+                const [start, end] = x.split("-").map((y) => y.trim());
+                return { start, end };
+              });
+            }, { "data-field": "breaks", placeholder: "11:30-13:00" })));
+        }))),
+      h("h3", t("s.holidays")),
+      h("table.figures#holidays", h("tbody", (d.hours.holidays || []).map((hd, i) => h("tr",
+        h("td", input(hd.date, (v) => { hd.date = v; }, { type: "date" })),
+        h("td", input(hd.name, (v) => { hd.name = v; }, { placeholder: t("s.holiday_name") })),
+        h("td", h("button.small-btn", { type: "button", on: { click: () => { d.hours.holidays.splice(i, 1); act.rerender(); } } }, t("s.remove"))))))),
+      h("button#add-holiday", { type: "button", on: { click: () => { (d.hours.holidays ||= []).push({ date: "", name: "" }); act.rerender(); } } }, t("s.add_holiday"))),
+    h("section.panel#s-priority", h("h2", t("s.priority")),
+      field(t("s.mode"), h("select#priority-mode", { on: { change: (e) => { d.priority.mode = e.target.value; } } },
+        ["ratio", "strict", "fifo"].map((m) => h("option", { value: m, selected: d.priority.mode === m || undefined }, t(`s.mode.${m}`))))),
+      field(t("s.ratio_priority"), num(d.priority.ratio_priority, (v) => { d.priority.ratio_priority = v; }, { min: "1" })),
+      field(t("s.ratio_normal"), num(d.priority.ratio_normal, (v) => { d.priority.ratio_normal = v; }, { min: "1" })),
+      field(t("s.max_wait"), num(d.priority.max_wait_minutes, (v) => { d.priority.max_wait_minutes = v; }, { min: "0" })),
+      field(t("s.elderly_age"), num(d.priority.elderly_age, (v) => { d.priority.elderly_age = v; })),
+      field(t("s.child_age"), num(d.priority.child_age, (v) => { d.priority.child_age = v; }))),
+    h("section.panel#s-zones", h("h2", `${t("s.zones")} · ${t("s.departments")}`),
+      h("table.figures", h("tbody", d.zones.map((z) => h("tr", { dataset: { zone: z.code } },
+        h("td", z.code), h("td", input(z.name, (v) => { z.name = v; })), h("td", input(z.name_en, (v) => { z.name_en = v; }))))),
+        h("tbody", d.departments.map((dep) => h("tr", { dataset: { department: dep.code } },
+          h("td", dep.code), h("td", input(dep.name, (v) => { dep.name = v; })), h("td", input(dep.name_en, (v) => { dep.name_en = v; })))))),
+      h("button#add-zone", { type: "button", on: { click: () => { d.zones.push({ code: `khu-${d.zones.length + 1}`, name: `Khu ${d.zones.length + 1}` }); act.rerender(); } } }, t("s.add_zone")),
+      h("button#add-department", { type: "button", on: { click: () => { d.departments.push({ code: `khoa-${d.departments.length + 1}`, name: `Khoa ${d.departments.length + 1}` }); act.rerender(); } } }, t("s.add_department"))),
     h("section.panel#s-json", h("h2", t("s.json")),
       h("textarea#config-json", { rows: "12", spellcheck: "false" }, JSON.stringify(d, null, 2)),
       h("button#apply-json", { type: "button", on: { click: (e) => {

@@ -87,6 +87,20 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
     assert tv.evaluate("window.tv.media.played") == [tv.evaluate("window.tv.media.playlist[0]")], "not played"
     assert kiosk.evaluate("window.__not_reloaded") and tv.evaluate("window.__not_reloaded")
 
+    # a holiday today, added in the hours form: the kiosk closes at once
+    import datetime as dt
+    import zoneinfo
+
+    today = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    admin.click("#add-holiday")
+    holiday = admin.locator("#holidays tr").last
+    holiday.locator('input[type="date"]').fill(today)
+    holiday.locator("input").nth(1).fill("Nghỉ đột xuất")
+    admin.click("#save")
+    expect(admin.locator("#settings-message")).to_contain_text("Đã lưu")
+    expect(kiosk.locator("section.closed")).to_contain_text("Ngoài giờ làm việc", timeout=20_000)
+    expect(tv.locator("#closed")).to_be_visible(timeout=20_000)
+
     bad = tmp_path / "anh.png"
     bad.write_text("<script>alert(1)</script>")
     admin.set_input_files("#upload", str(bad))
