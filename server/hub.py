@@ -483,9 +483,9 @@ class Hub:
         text = encoder.encode(alert).decode()
         self.fanout.publish({"staff": text, "admin": text}, None)
 
-    def control(self, actor: str, action: str) -> int:
-        """Send a ``control`` message (``reload``) to every connection of a device; how many."""
-        text = encoder.encode({"type": "control", "action": action}).decode()
+    def control(self, actor: str, action: str, media: str = "") -> int:
+        """Send a ``control`` message (``reload``, ``play``) to every connection of a device; how many."""
+        text = encoder.encode({"type": "control", "action": action, "media": media}).decode()
         targets = [c for conns in self.fanout.by_audience.values() for c in conns.values() if c.actor == actor]
         return sum(1 for c in targets if c.send_nowait(text))
 

@@ -67,11 +67,13 @@ class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid
 
 
 class Control(msgspec.Struct, frozen=True, tag="control", tag_field="type", forbid_unknown_fields=True):
-    """From an admin: act on a device's screens (``reload``); sent on to them as ``control``."""
+    """From an admin: act on a device's screens: ``reload``, or ``play`` a clip or image of the
+    media library now (a TV, full screen, once); sent on to them as ``control``."""
 
     id: str
     device: str
-    action: Literal["reload"]
+    action: Literal["reload", "play"]
+    media: str = ""
 
 
 ClientMsg = Hello | Cmd | Query | Ping | Report | Control

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 
 from .auth import token_hash
 from .domain.access import Actor
+from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
 from .fanout import Conn
 from .hub import HEARTBEAT_SECONDS
@@ -217,7 +218,9 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
             elif isinstance(msg, Control):
                 if actor.role != "admin" or audience != "admin":
                     raise DomainError("forbidden", "Chỉ quản trị viên.", "Administrators only.")
-                sent = hub.control(f"device:{msg.device}", msg.action)
+                if msg.action == "play" and not MEDIA_NAME.match(msg.media):
+                    raise DomainError("not_found", "Không có tệp này.", "No such file.", "media")
+                sent = hub.control(f"device:{msg.device}", msg.action, msg.media)
                 log.info("%s asked %s to %s (%d screens)", actor.name, msg.device, msg.action, sent)
                 reply = Reply(id=msg.id, result={"sent": sent})
             else:

@@ -144,7 +144,7 @@ const ui = {
   from: "",
   to: "",
   settings: { draft: /** @type {any} */ (null), media: /** @type {any[]} */ ([]), message: "", error: "", tvs: /** @type {any[]} */ ([]) },
-  devices: { fleet: /** @type {any[]} */ ([]), staff: /** @type {any[]} */ ([]), at: 0, message: "", error: "", token: "" },
+  devices: { fleet: /** @type {any[]} */ ([]), staff: /** @type {any[]} */ ([]), at: 0, message: "", error: "", token: "", media: /** @type {any[]} */ ([]) },
 };
 let fleetTimer = /** @type {any} */ (0);
 const auditLog = { rows: /** @type {any[]} */ ([]), error: "" };
@@ -193,6 +193,7 @@ function openTab(name) {
   if (name === "devices") {
     ui.devices.message = ui.devices.error = ui.devices.token = "";
     loadFleet(true);
+    api("GET", "/api/media").then((r) => { ui.devices.media = r.media; if (ui.tab === "devices") render(); }).catch(() => {});
     fleetTimer = setInterval(() => loadFleet(), 5000);
   }
   if (name === "settings") {
@@ -255,6 +256,13 @@ async function loadFleet(force = false) {
 }
 
 const deviceActions = {
+  play: async (device, mediaName) => {
+    try {
+      const r = await /** @type {QueueSocket} */ (socket).request({ type: "control", id: `p${Date.now()}`, device, action: "play", media: mediaName });
+      ui.devices.message = t("d.played", { n: r.sent });
+    } catch (err) { ui.devices.error = errorText(err); }
+    render();
+  },
   reload: async (device) => {
     try {
       const r = await /** @type {QueueSocket} */ (socket).request({ type: "control", id: `c${Date.now()}`, device, action: "reload" });

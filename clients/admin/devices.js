@@ -9,7 +9,7 @@ addTexts({
     "d.fleet": "Thiết bị", "d.device": "Thiết bị", "d.kind": "Loại", "d.where": "Vị trí", "d.online": "Kết nối",
     "d.yes": "Trực tuyến", "d.no": "Mất kết nối", "d.stale": "Không báo tin", "d.last": "Báo tin lần cuối",
     "d.ago": "{n} giây trước", "d.version": "Phiên bản", "d.state": "Tình trạng", "d.faults": "Lỗi",
-    "d.reload": "Tải lại", "d.revoke": "Thu hồi", "d.revoked": "Đã thu hồi", "d.reloaded": "Đã yêu cầu {n} màn hình tải lại.",
+    "d.reload": "Tải lại", "d.play": "Phát ngay", "d.played": "Đã gửi lệnh phát tới {n} màn hình.", "d.revoke": "Thu hồi", "d.revoked": "Đã thu hồi", "d.reloaded": "Đã yêu cầu {n} màn hình tải lại.",
     "d.register": "Đăng ký thiết bị", "d.id": "Mã thiết bị (chữ thường, số, -)", "d.name": "Tên", "d.zone": "Khu",
     "d.counter": "Quầy (màn hình đánh giá)", "d.add": "Đăng ký", "d.token": "Mở địa chỉ này trên thiết bị (chỉ hiện một lần):",
     "d.staff": "Nhân viên", "d.username": "Tên đăng nhập", "d.full_name": "Họ tên", "d.role": "Vai trò",
@@ -22,7 +22,7 @@ addTexts({
     "d.fleet": "Devices", "d.device": "Device", "d.kind": "Kind", "d.where": "Where", "d.online": "Connection",
     "d.yes": "Online", "d.no": "Offline", "d.stale": "Silent", "d.last": "Last heartbeat",
     "d.ago": "{n} s ago", "d.version": "Version", "d.state": "State", "d.faults": "Faults",
-    "d.reload": "Reload", "d.revoke": "Revoke", "d.revoked": "Revoked", "d.reloaded": "Asked {n} screens to reload.",
+    "d.reload": "Reload", "d.play": "Play now", "d.played": "Sent to {n} screens.", "d.revoke": "Revoke", "d.revoked": "Revoked", "d.reloaded": "Asked {n} screens to reload.",
     "d.register": "Register a device", "d.id": "Device id (lower case, digits, -)", "d.name": "Name", "d.zone": "Zone",
     "d.counter": "Counter (rating screens)", "d.add": "Register", "d.token": "Open this address on the device (shown once):",
     "d.staff": "Staff", "d.username": "Username", "d.full_name": "Full name", "d.role": "Role",
@@ -36,9 +36,9 @@ addTexts({
 const short = (state) => Object.entries(state || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
 
 /**
- * @param {{fleet: any[], staff: any[], at: number, message: string, error: string, token: string}} st
+ * @param {{fleet: any[], staff: any[], at: number, message: string, error: string, token: string, media?: any[]}} st
  * @param {any} config
- * @param {{reload: (d: string) => void, revoke: (d: string) => void, register: (data: any) => void,
+ * @param {{reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, register: (data: any) => void,
  *          createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void}} act
  */
 export function viewDevices(st, config, act) {
@@ -61,6 +61,12 @@ export function viewDevices(st, config, act) {
           h("td.faults", d.faults.map((f) => `${f.part}: ${f.code}`).join(", ") || "—"),
           h("td",
             d.online ? h("button.small-btn", { type: "button", dataset: { action: "reload" }, on: { click: () => act.reload(d.device) } }, t("d.reload")) : null,
+            d.online && d.kind === "tv" && (st.media || []).length ? h("span.play",
+              h("select", { dataset: { play: d.device } }, (st.media || []).map((m) => h("option", { value: m.name }, m.name))),
+              h("button.small-btn", { type: "button", dataset: { action: "play" }, on: { click: (e) => {
+                const sel = /** @type {HTMLSelectElement} */ (e.target.parentElement.querySelector("select"));
+                act.play(d.device, sel.value);
+              } } }, t("d.play"))) : null,
             d.active ? h("button.small-btn", { type: "button", dataset: { action: "revoke" }, on: { click: () => act.revoke(d.device) } }, t("d.revoke")) : null)))))),
     h("section.panel", h("h2", t("d.register")),
       h("form#register-device", { on: { submit: (e) => {

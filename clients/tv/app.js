@@ -143,6 +143,23 @@ function renderAll() {
   tick();
 }
 
+// ---- a clip or image played now, full screen, once (an administrator's "play", B2) -------------
+function playNow(name) {
+  document.getElementById("play-now")?.remove();
+  const close = () => document.getElementById("play-now")?.remove();
+  const item = name.endsWith(".mp4")
+    ? h("video", { src: `/media/${name}`, autoplay: true, playsinline: true })
+    : h("img", { src: `/media/${name}`, alt: "" });
+  item.addEventListener(name.endsWith(".mp4") ? "playing" : "load", () => media.played.push(`now:${name}`), { once: true });
+  if (name.endsWith(".mp4")) {
+    item.addEventListener("ended", close);
+    item.addEventListener("error", close);
+  } else {
+    setTimeout(close, IMAGE_SECONDS * 1000);
+  }
+  document.body.append(h("div.play-now#play-now", item));
+}
+
 // ---- the media area (split screen, [display] media_area and media) ----------------------------
 const IMAGE_SECONDS = 10;
 const media = { playlist: /** @type {string[]} */ ([]), index: 0, timer: /** @type {any} */ (0), played: /** @type {string[]} */ ([]) };
@@ -333,6 +350,7 @@ function start() {
       location.reload();
     }
   });
+  socket.on("control", (msg) => { if (msg.action === "play" && msg.media) playNow(msg.media); });
   reportHealth(socket, () => ({
     zone,
     audio: params.get("audio") || "off",

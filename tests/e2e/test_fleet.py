@@ -20,9 +20,27 @@ from .test_admin import sign_in
 pytestmark = pytest.mark.browser
 
 
+def poster() -> bytes:
+    """A small PNG made here (a health-education poster stand-in)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 180), (30, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> None:
+    import urllib.request
+
     errors: list[str] = []
     tokens = site.device_tokens()
+    req = urllib.request.Request(
+        f"{site.http}/api/media", data=poster(), method="POST", headers={"authorization": f"Bearer {site.login()}"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        media_name = json.loads(r.read())["name"]
     kiosk = watch(browser.new_page(viewport={"width": 1080, "height": 1920}), errors)
     kiosk.goto(f"{site.http}/kiosk/#token={tokens['kiosk-1']}")
     expect(kiosk.locator(".conn-badge")).to_have_attribute("data-state", "online")
@@ -48,6 +66,17 @@ def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> No
             json.dumps({"type": "report", "id": "r", "what": "device_fault", "part": "printer", "detail": "paper_out"})
         )
         expect(row.locator(".faults")).to_have_text("printer: paper_out", timeout=10_000)
+
+    tv_row = admin.locator('#fleet tr[data-device="tv-tang-1"]')  # play a poster now on one TV (B2)
+    tv_row.locator('select[data-play="tv-tang-1"]').select_option(media_name)
+    tv_row.locator("[data-action=play]").click()
+    expect(admin.locator("#devices-message")).to_contain_text("Đã gửi lệnh phát tới 1 màn hình")
+    expect(tv.locator("#play-now img")).to_be_visible()
+    for _ in range(50):
+        if tv.evaluate("window.tv.media.played").count(f"now:{media_name}"):
+            break
+        tv.wait_for_timeout(100)
+    assert tv.evaluate("window.tv.media.played") == [f"now:{media_name}"]
 
     row.locator("[data-action=reload]").click()
     expect(admin.locator("#devices-message")).to_contain_text("Đã yêu cầu 1 màn hình tải lại")
