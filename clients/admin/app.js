@@ -180,6 +180,7 @@ function render() {
   $("#who").textContent = session ? session.full_name || session.username : "";
   const view = $("#view");
   if (!session) { fill(view, viewLogin()); return; }
+  if (ui.tab === "settings" && !ui.settings.draft && board.config) ui.settings.draft = structuredClone(board.config); // the tab opened before the snapshot came
   if (ui.tab === "settings") fill(view, viewSettings(ui.settings, settingsActions));
   else if (ui.tab === "devices") fill(view, viewDevices(ui.devices, board.config, deviceActions));
   else if (ui.tab === "audit") fill(view, viewAudit());
