@@ -104,7 +104,8 @@ def replay(path: Path, events: int) -> dict[str, Any]:
                 c = cfg.counters[i % len(cfg.counters)].number
                 if state.counters[c].status == "closed":
                     emit(decide(state, cmd.OpenCounter(counter=c), now, admin))
-                emit(decide(state, cmd.FinishAndCallNext(counter=c), now, admin))
+                call = cmd.FinishAndCallNext if state.counters[c].current is not None else cmd.CallNext
+                emit(decide(state, call(counter=c), now, admin))
             except DomainError:
                 pass
             if len(batch) >= 20_000 or state.seq // SNAPSHOT_EVERY > snapshots:

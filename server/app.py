@@ -30,6 +30,7 @@ from .domain.errors import DomainError
 from .domain.events import DeviceKind
 from .domain.state import StaffAccount
 from .eventlog import EventLog
+from .fanout import KeepWire
 from .hub import Hub
 from .settings import Settings
 from .views import snapshot, ticket_status
@@ -224,6 +225,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "seq": hub.state.seq,
             "connections": len(hub.fanout),
+            "connections_direct": hub.fanout.direct(),
             "dropped": hub.fanout.dropped_total,
             "commits": hub.commits,
             "replay_seconds": hub.replay_seconds,
@@ -597,4 +599,5 @@ def create_app(settings: Settings, config: Config) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(KeepWire)  # outermost: the server's own websocket send (fanout.wire_of)
     return app

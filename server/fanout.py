@@ -11,7 +11,13 @@ high-water mark), so :meth:`Conn.send_nowait` drives it one step:
   connection whose backlog grows past ``MAX_BACKLOG_BYTES`` (4 MiB: a client that stopped reading) is
   dropped at once instead of holding up the others; it reconnects and resumes from its last seq.
 
-See ``docs/decisions/0002-broadcast-without-awaiting.md``.
+Under uvicorn's ``websockets-sansio`` implementation without compression (how ``python -m
+server`` runs) the broadcaster skips the ASGI layers altogether: the frame is built once per
+payload (:func:`text_frame`) and written to each connection's transport, the same bytes for
+every client, with the same checks uvicorn's ``send`` makes (connection open, transport not
+paused). Any other server falls back to the ASGI ``send``.
+
+See ``docs/decisions/0002-broadcast-without-awaiting.md`` and ``0006-frames-written-once.md``.
 """
 
 from __future__ import annotations
@@ -19,16 +25,61 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import struct
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 from .views import AUDIENCES, Audience
 
 log = logging.getLogger("server.fanout")
 SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 MAX_BACKLOG_BYTES = 4 * 1024 * 1024
+WIRE = "queue.wire"  # the scope key under which KeepWire leaves the server's own send
 _ids = itertools.count(1)
+_OPEN = State.OPEN
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One final, unmasked text frame carrying ``payload`` (RFC 6455 section 5.2): what a server
+    sends when no extension is negotiated, identical for every client."""
+    n = len(payload)
+    if n < 126:
+        header = struct.pack("!BB", 0x81, n)
+    elif n < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, n)
+    return header + payload
+
+
+def wire_of(send: Any) -> WebSocketsSansIOProtocol | None:
+    """uvicorn's protocol object behind an ASGI ``send``, when frames can be written to its
+    transport directly: the sans-I/O implementation, after the handshake, without extensions
+    (a compressed connection needs its own frames)."""
+    proto = getattr(send, "__self__", None)
+    if not isinstance(proto, WebSocketsSansIOProtocol) or not proto.handshake_complete:
+        return None
+    if proto.conn.extensions or proto.conn.state is not _OPEN:
+        return None
+    return proto
+
+
+class KeepWire:
+    """Pure ASGI middleware, outside Starlette's own: leaves the server's websocket ``send`` in
+    the scope (``scope[WIRE]``), before the middleware wraps it, for :func:`wire_of`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            scope[WIRE] = send
+        await self.app(scope, receive, send)
 
 
 class Conn:
@@ -46,12 +97,22 @@ class Conn:
         "role",
         "send",
         "task",
+        "wire",
         "zone",
     )
 
-    def __init__(self, send: SendFn, role: str, audience: Audience, actor: str, zone: str = "") -> None:
+    def __init__(
+        self,
+        send: SendFn,
+        role: str,
+        audience: Audience,
+        actor: str,
+        zone: str = "",
+        wire: WebSocketsSansIOProtocol | None = None,
+    ) -> None:
         self.id = next(_ids)
         self.send = send
+        self.wire = wire
         self.role = role
         self.audience = audience
         self.actor = actor
@@ -67,16 +128,28 @@ class Conn:
         """Whether an event of ``zone`` (None: every zone) is for this client."""
         return zone is None or not self.zone or self.zone == zone
 
-    def send_nowait(self, text: str, message: MutableMapping[str, Any] | None = None) -> bool:
+    def send_nowait(
+        self, text: str, message: MutableMapping[str, Any] | None = None, frame: bytes | None = None
+    ) -> bool:
         """Write one text frame without waiting; False if the client is too far behind or gone.
 
-        ``message`` is the ASGI message for ``text``, when the caller shares one among clients."""
+        ``message`` is the ASGI message for ``text`` and ``frame`` its websocket frame
+        (:func:`text_frame`), when the caller shares them among clients."""
         if self.dropped:
             return False
         if self.backlog is not None:
             self.backlog.append(text)
             self.backlog_bytes += len(text)
             return self.backlog_bytes <= MAX_BACKLOG_BYTES
+        wire = self.wire
+        if wire is not None:
+            # What uvicorn's send checks, without its coroutine and the middleware around it.
+            if wire.conn.state is not _OPEN or wire.transport.is_closing():
+                return False
+            if wire.writable.is_set():
+                wire.transport.write(frame if frame is not None else text_frame(text.encode()))
+                return True
+            return self._queue(text)
         coro = self.send(message or {"type": "websocket.send", "text": text})
         try:
             coro.send(None)  # type: ignore[attr-defined]
@@ -85,6 +158,10 @@ class Conn:
         except Exception:
             return False
         coro.close()  # type: ignore[attr-defined]  # it was waiting for the transport: nothing written
+        return self._queue(text)
+
+    def _queue(self, text: str) -> bool:
+        """Start the backlog with ``text`` and the task that drains it once the transport resumes."""
         self.backlog = deque([text])
         self.backlog_bytes = len(text)
         self.drainer = asyncio.get_running_loop().create_task(self._drain())
@@ -122,6 +199,10 @@ class Fanout:
     def __len__(self) -> int:
         return sum(len(c) for c in self.by_audience.values())
 
+    def direct(self) -> int:
+        """How many connections get their frames written straight to the transport."""
+        return sum(1 for conns in self.by_audience.values() for c in conns.values() if c.wire is not None)
+
     def add(self, conn: Conn) -> None:
         self.by_audience[conn.audience][conn.id] = conn
 
@@ -133,15 +214,17 @@ class Fanout:
         get ``others`` instead when given (the waiting counts the event changed)."""
         slow: list[Conn] = []
         other_message = {"type": "websocket.send", "text": others} if others is not None else None
+        other_frame = text_frame(others.encode()) if others is not None else None
         for audience, text in payloads.items():
             if text is None:
                 continue
             message = {"type": "websocket.send", "text": text}  # one ASGI message for all
+            frame = text_frame(text.encode())  # and one frame
             for conn in self.by_audience[audience].values():
                 if conn.wants(zone):
-                    if not conn.send_nowait(text, message):
+                    if not conn.send_nowait(text, message, frame):
                         slow.append(conn)
-                elif other_message is not None and not conn.send_nowait(other_message["text"], other_message):
+                elif others is not None and not conn.send_nowait(others, other_message, other_frame):
                     slow.append(conn)
         for conn in slow:
             self.remove(conn)

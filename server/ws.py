@@ -18,7 +18,7 @@ from .auth import token_hash
 from .domain.access import Actor
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
-from .fanout import Conn
+from .fanout import WIRE, Conn, wire_of
 from .hub import HEARTBEAT_SECONDS
 from .protocol import (
     CLOSE_BAD_HELLO,
@@ -168,7 +168,7 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
         return
-    conn = Conn(raw_send, hello.role, audience, actor.name, zone)
+    conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(websocket.scope.get(WIRE)))
     conn.counter = counter
     holder.append(conn)
     welcome = Welcome(

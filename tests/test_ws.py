@@ -334,7 +334,9 @@ async def test_many_boards_get_every_event_in_order_and_resume(server: ServerPro
     assert all(w["resumed"] for w, _ in welcomes)
     got = await asyncio.gather(*(collect(b, 5) for b in (*back, *boards[100:])))
     assert all(g == more for g in got)
-    assert server.get("/api/health")["connections"] == 201
+    health = server.get("/api/health")
+    assert health["connections"] == 201
+    assert health["connections_direct"] == 201  # frames written straight to each socket (decision 0006)
 
 
 def health_of(server: ServerProc) -> dict[str, Any]:
