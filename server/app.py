@@ -30,7 +30,6 @@ from .domain.errors import DomainError
 from .domain.events import DeviceKind
 from .domain.state import StaffAccount
 from .eventlog import EventLog
-from .fanout import KeepWire
 from .hub import Hub
 from .settings import Settings
 from .views import snapshot, ticket_status
@@ -599,5 +598,21 @@ def create_app(settings: Settings, config: Config) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(KeepWire)  # outermost: the server's own websocket send (fanout.wire_of)
     return app
+
+
+class QueueApp:
+    """The ASGI app the server runs: ``/ws`` straight to its endpoint, everything else (pages,
+    the HTTP API, the lifespan) to the Starlette app. A websocket lives for hours inside the
+    coroutines that called it: skipping Starlette's middleware and router for it saves memory per
+    connection, and hands the endpoint uvicorn's own ``send`` (decision 0006)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.ws = WsEndpoint(app.state.services)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/ws":
+            await self.ws(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

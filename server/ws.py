@@ -18,7 +18,7 @@ from .auth import token_hash
 from .domain.access import Actor
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
-from .fanout import WIRE, Conn, wire_of
+from .fanout import Conn, wire_of
 from .hub import HEARTBEAT_SECONDS
 from .protocol import (
     CLOSE_BAD_HELLO,
@@ -106,22 +106,31 @@ def authenticate(hello: Hello, services: Services) -> tuple[Actor, Audience, str
 
 
 class WsEndpoint:
-    """The ``/ws`` ASGI app. The raw ASGI ``send`` goes to the broadcaster: one coroutine less per
-    delivery than Starlette's ``WebSocket.send`` (which the handshake and close still use)."""
+    """The ``/ws`` ASGI app. The server's ``send`` goes to the broadcaster, which writes frames
+    straight to the socket when it can (``fanout.wire_of``, decision 0006); Starlette's
+    ``WebSocket`` does the handshake, the reading and the close.
+
+    ``server.app.QueueApp`` calls it directly, outside Starlette's middleware, so that a
+    connection's lifelong chain of coroutines is short (memory per connection); without
+    ``services`` it finds them on the Starlette app, as a route."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await ws_endpoint(WebSocket(scope, receive=receive, send=send), send)
+        services: Services = self.services or scope["app"].state.services
+        websocket = WebSocket(scope, receive=receive, send=send)
+        if not origin_allowed(websocket, services.settings.allowed_origins):
+            await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
+            return
+        await websocket.accept()
+        await _serve(websocket, receive, send, services)
 
 
-async def ws_endpoint(websocket: WebSocket, raw_send: Send) -> None:
-    services: Services = websocket.app.state.services
-    if not origin_allowed(websocket, services.settings.allowed_origins):
-        await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
-        return
-    await websocket.accept()
+async def _serve(websocket: WebSocket, receive: Receive, raw_send: Send, services: Services) -> None:
     holder: list[Conn] = []
     try:
-        await _session(websocket, raw_send, services, holder)
+        await _session(websocket, receive, raw_send, services, holder)
     except asyncio.CancelledError:
         # A client that fell behind is dropped by cancelling its handler: end quietly.
         task = asyncio.current_task()
@@ -142,7 +151,9 @@ async def _send(websocket: WebSocket, msg: Any) -> None:
     await websocket.send_text(encoder.encode(msg).decode())
 
 
-async def _session(websocket: WebSocket, raw_send: Send, services: Services, holder: list[Conn]) -> None:
+async def _session(
+    websocket: WebSocket, receive: Receive, raw_send: Send, services: Services, holder: list[Conn]
+) -> None:
     hub = services.hub
     try:
         first = await asyncio.wait_for(websocket.receive(), HELLO_TIMEOUT)
@@ -162,13 +173,14 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_BAD_HELLO, exc.code)
         return
+    del first, text  # a board keeps this coroutine for hours: keep only what it needs
     try:
         actor, audience, zone, counter = authenticate(hello, services)
     except DomainError as exc:
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
         return
-    conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(websocket.scope.get(WIRE)))
+    conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(raw_send))
     conn.counter = counter
     holder.append(conn)
     welcome = Welcome(
@@ -185,7 +197,7 @@ async def _session(websocket: WebSocket, raw_send: Send, services: Services, hol
         return
     errors = 0
     while not conn.dropped:
-        message = await websocket.receive()
+        message = await receive()  # the server's own: one coroutine less for hours (memory)
         if message["type"] == "websocket.disconnect":
             break
         reply: Any
