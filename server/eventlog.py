@@ -11,6 +11,9 @@ overwrites deleted rows so no descriptor lingers in free pages).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import operator
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -53,6 +56,13 @@ CREATE TABLE IF NOT EXISTS faces (
 Synchronous = Literal["FULL", "NORMAL"]
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Record)
+_batch_decoder = msgspec.json.Decoder(list[Record])
+_seq = operator.attrgetter("seq")
+# One batch of events as one JSON array, and the last seq in it (NULL when there is none).
+_BATCH = """
+SELECT max(seq), CAST('[' || group_concat(body, ',') || ']' AS BLOB)
+FROM (SELECT seq, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?)
+"""
 
 
 class CommandRow(msgspec.Struct, frozen=True):
@@ -110,18 +120,30 @@ class EventLog:
 
     async def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]:
         """The records with ``after < seq <= until`` (no upper bound by default) in order, in
-        lists of up to ``batch``."""
-        last = after
+        lists of up to ``batch``.
+
+        Made for the replay at start: each batch is one JSON array that SQLite builds (in C,
+        without Python's lock) and msgspec decodes in one call, and the next batch is being read
+        in the database's thread while the caller applies this one."""
         end = until if until is not None else 2**63 - 1
-        while True:
-            async with self.db.execute(
-                "SELECT seq, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", (last, end, batch)
-            ) as cur:
-                rows = list(await cur.fetchall())
-            if not rows:
-                return
-            last = int(rows[-1][0])
-            yield [_decoder.decode(r[1]) for r in rows]
+        db = self.db
+        pending = asyncio.ensure_future(db.execute_fetchall(_BATCH, (after, end, batch)))
+        try:
+            while True:
+                ((last, body),) = await pending
+                if last is None:
+                    return
+                pending = asyncio.ensure_future(db.execute_fetchall(_BATCH, (last, end, batch)))
+                await asyncio.sleep(0)  # let the task hand the query to the thread before we decode
+                records = _batch_decoder.decode(body)
+                # group_concat's order is the subquery's in practice, not by contract (SQLite
+                # 3.40): sorting an already sorted list costs one pass.
+                records.sort(key=_seq)
+                yield records
+        finally:
+            if not pending.done():
+                with contextlib.suppress(Exception):
+                    await pending
 
     async def append(
         self, records: Sequence[Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
