@@ -12,6 +12,7 @@ from .domain.config import config_from_toml
 from .domain.errors import ConfigError
 from .protocol import MAX_MESSAGE_BYTES
 from .settings import Settings
+from .wsproto import QueueWebSocketProtocol
 
 
 def main() -> int:
@@ -37,7 +38,7 @@ def main() -> int:
         port=settings.port,
         loop=loop,
         http="httptools",
-        ws="websockets-sansio",
+        ws=QueueWebSocketProtocol,  # uvicorn's websockets-sansio, trimmed (server/wsproto.py)
         ws_per_message_deflate=False,
         ws_max_size=MAX_MESSAGE_BYTES,
         ws_ping_interval=20.0,

@@ -64,9 +64,6 @@ def wire_of(send: Any) -> WebSocketsSansIOProtocol | None:
         return None
     if proto.conn.extensions or proto.conn.state is not _OPEN:
         return None
-    # uvicorn keeps the handshake's request and response for the connection's life and never
-    # reads them after the accept: about 2.5 KiB of headers per connection.
-    proto.request = proto.response = None  # type: ignore[assignment]
     return proto
 
 
