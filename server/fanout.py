@@ -27,7 +27,7 @@ import itertools
 import logging
 import struct
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -65,6 +65,28 @@ def wire_of(send: Any) -> WebSocketsSansIOProtocol | None:
     if proto.conn.extensions or proto.conn.state is not _OPEN:
         return None
     return proto
+
+
+def wants(screen_zone: str, zone: str | None) -> bool:
+    """Whether a message of ``zone`` (None: every zone) is for a screen of ``screen_zone``
+    ("": every zone)."""
+    return zone is None or not screen_zone or screen_zone == zone
+
+
+class _Out:
+    """One text to broadcast, with its ASGI message and its websocket frame, made once."""
+
+    __slots__ = ("frame", "message", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.message: MutableMapping[str, Any] = {"type": "websocket.send", "text": text}
+        self.frame = text_frame(text.encode())
+
+
+# One message to publish: the payload for each audience, its zone (None: every zone), and what
+# screens of other zones get instead (None: nothing).
+Broadcast = tuple[dict[Audience, str | None], str | None, str | None]
 
 
 class Conn:
@@ -111,7 +133,19 @@ class Conn:
 
     def wants(self, zone: str | None) -> bool:
         """Whether an event of ``zone`` (None: every zone) is for this client."""
-        return zone is None or not self.zone or self.zone == zone
+        return wants(self.zone, zone)
+
+    def send_all(self, outs: list[_Out], joined: bytes) -> bool:
+        """Send several messages; written at once (``joined``: their frames end to end) when the
+        frames go straight to the transport. False if the client is too far behind or gone."""
+        wire = self.wire
+        if len(outs) > 1 and wire is not None and self.backlog is None and not self.dropped:
+            if wire.conn.state is not _OPEN or wire.transport.is_closing():
+                return False
+            if wire.writable.is_set():
+                wire.transport.write(joined)
+                return True
+        return all(self.send_nowait(o.text, o.message, o.frame) for o in outs)
 
     def send_nowait(
         self, text: str, message: MutableMapping[str, Any] | None = None, frame: bytes | None = None
@@ -195,21 +229,41 @@ class Fanout:
         self.by_audience[conn.audience].pop(conn.id, None)
 
     def publish(self, payloads: dict[Audience, str | None], zone: str | None, others: str | None = None) -> None:
-        """Send each audience its payload (None: not for them). Screens of other zones skip it, or
-        get ``others`` instead when given (the waiting counts the event changed)."""
+        """Send each audience its payload (None or absent: not for them). Screens of other zones
+        skip it, or get ``others`` instead when given (the waiting counts the event changed)."""
+        self.publish_many([(payloads, zone, others)])
+
+    def publish_many(self, items: Sequence[Broadcast]) -> None:
+        """Publish several messages (the events of one commit: a call is two) so that each
+        connection gets those for it, in order, in one write (one system call, not one a
+        message); each distinct text is encoded and framed once."""
         slow: list[Conn] = []
-        other_message = {"type": "websocket.send", "text": others} if others is not None else None
-        other_frame = text_frame(others.encode()) if others is not None else None
-        for audience, text in payloads.items():
-            if text is None:
+        outs: dict[str, _Out] = {}
+
+        def out(text: str) -> _Out:
+            o = outs.get(text)
+            if o is None:
+                o = outs[text] = _Out(text)
+            return o
+
+        for audience, conns in self.by_audience.items():
+            if not conns:
                 continue
-            message = {"type": "websocket.send", "text": text}  # one ASGI message for all
-            frame = text_frame(text.encode())  # and one frame
-            for conn in self.by_audience[audience].values():
-                if conn.wants(zone):
-                    if not conn.send_nowait(text, message, frame):
-                        slow.append(conn)
-                elif others is not None and not conn.send_nowait(others, other_message, other_frame):
+            rows = [
+                (out(text), zone, out(others) if others is not None else None)
+                for payloads, zone, others in items
+                if (text := payloads.get(audience)) is not None
+            ]
+            if not rows:
+                continue
+            plans: dict[str, tuple[list[_Out], bytes]] = {}  # by the screens' zone
+            for conn in conns.values():
+                plan = plans.get(conn.zone)
+                if plan is None:
+                    mine = [o if wants(conn.zone, zone) else other for o, zone, other in rows]
+                    sends = [o for o in mine if o is not None]
+                    plan = plans[conn.zone] = (sends, b"".join(o.frame for o in sends))
+                if plan[0] and not conn.send_all(*plan):
                     slow.append(conn)
         for conn in slow:
             self.remove(conn)

@@ -36,7 +36,7 @@ from .domain.lifecycle import ACTIVE
 from .domain.state import QueueState, apply
 from .eventlog import CommandRow, EventLog, FaceChanges
 from .faces import FaceIndex, from_blob, to_blob
-from .fanout import Conn, Fanout
+from .fanout import Broadcast, Conn, Fanout
 from .fleet import Fleet
 from .protocol import Alert, EventMsg, Snapshot, Waiting, Welcome, encoder
 from .views import AUDIENCES, Audience, event_zone, redact, snapshot
@@ -369,8 +369,7 @@ class Hub:
             for row in rows:
                 self.idempotency[row.key] = (row.at, row.result)
             self.ring.extend(new)
-            for r in new:
-                self._broadcast(r)
+            self.fanout.publish_many([self._outgoing(r) for r in new])
         for item, outcome in answers:
             if not item.future.done():
                 item.future.set_result(outcome)
@@ -444,8 +443,9 @@ class Hub:
             return None
         return encoder.encode(EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)).decode()
 
-    def _broadcast(self, record: ev.Record) -> None:
-        """Encode the event once per distinct form (most events look the same to every audience)."""
+    def _outgoing(self, record: ev.Record) -> Broadcast:
+        """What to publish for a record: the event encoded once per distinct form (most events
+        look the same to every audience), its zone, and what screens of other zones get."""
         texts: dict[int, tuple[ev.AnyEvent, str]] = {}  # the event is kept so that its id stays unique
         payloads: dict[Audience, str | None] = {}
         counts = self._counts.get(record.seq)
@@ -464,7 +464,7 @@ class Hub:
         others = None  # what screens of other zones get instead: the counts, if they changed
         if counts and zone is not None:
             others = encoder.encode(Waiting(seq=record.seq, waiting=counts)).decode()
-        self.fanout.publish(payloads, zone, others)
+        return payloads, zone, others
 
     def device_alert(self, device: str, part: str, code: str, label: str, ok: bool) -> None:
         """A device fault (or its end) told to staff and admins at once; open faults are also

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import MutableMapping
+from typing import Any
+
 import pytest
 from websockets.frames import Frame, Opcode
 from websockets.protocol import SERVER, State
 from websockets.server import ServerProtocol
 from websockets.streams import StreamReader
 
-from server.fanout import text_frame, wire_of
+from server.fanout import Conn, Fanout, text_frame, wire_of
+from server.wsproto import Gate
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 200_000])
@@ -39,3 +44,108 @@ def test_only_uvicorn_sans_io_protocols_are_written_to_directly() -> None:
     proto = ServerProtocol()
     assert proto.side is SERVER and proto.state is State.CONNECTING
     assert wire_of(proto.send_text) is None  # a websockets protocol is not uvicorn's
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+class FakeWire:
+    """What Conn reads of uvicorn's protocol: conn.state, transport, writable."""
+
+    def __init__(self) -> None:
+        self.conn = ServerProtocol()
+        self.conn.state = State.OPEN
+        self.transport = FakeTransport()
+        self.writable = Gate()
+
+
+def texts_of(data: bytes) -> list[str]:
+    reader = StreamReader()
+    reader.feed_data(data)
+    out = []
+    while reader.buffer:
+        parser = Frame.parse(reader.read_exact, mask=False, max_size=None, extensions=[])
+        try:
+            next(parser)
+        except StopIteration as done:
+            out.append(done.value.data.decode())
+    return out
+
+
+async def test_the_events_of_a_commit_reach_each_screen_in_order_in_one_write() -> None:
+    fan = Fanout()
+    recorded: dict[str, list[str]] = {}
+
+    def board(name: str, zone: str, direct: bool) -> Conn:
+        async def send(message: MutableMapping[str, Any]) -> None:
+            recorded.setdefault(name, []).append(message["text"])
+
+        conn = Conn(send, "tv", "public", name, zone, FakeWire() if direct else None)  # type: ignore[arg-type]
+        fan.add(conn)
+        return conn
+
+    a1, a_asgi, b1, everywhere = (
+        board("a1", "A", True),
+        board("a-asgi", "A", False),
+        board("b1", "B", True),
+        board("all", "", True),
+    )
+    staff = Conn(lambda m: asyncio.sleep(0), "counter", "staff", "staff:x", "", FakeWire())  # type: ignore[arg-type]
+    fan.add(staff)
+    fan.publish_many(
+        [
+            ({"public": "finish A", "staff": "finish A (staff)"}, "A", "counts after finish"),
+            ({"public": "call A"}, "A", None),
+            ({"public": "issue B"}, "B", "counts after issue"),
+            ({"public": "config"}, None, None),
+        ]
+    )
+    for conn, expected in [
+        (a1, ["finish A", "call A", "counts after issue", "config"]),
+        (b1, ["counts after finish", "issue B", "config"]),
+        (everywhere, ["finish A", "call A", "issue B", "config"]),
+    ]:
+        writes = conn.wire.transport.writes  # type: ignore[union-attr]
+        assert len(writes) == 1 and texts_of(writes[0]) == expected, conn.actor
+    assert recorded["a-asgi"] == ["finish A", "call A", "counts after issue", "config"]  # the ASGI path, in order
+    assert texts_of(staff.wire.transport.writes[0]) == ["finish A (staff)"]  # type: ignore[union-attr]
+    assert a_asgi.backlog is None and fan.dropped_total == 0
+
+
+async def test_a_paused_screen_gets_the_commit_later_in_order_and_a_gone_one_is_dropped() -> None:
+    fan = Fanout()
+    sent: list[str] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        await wire.writable.wait()  # as uvicorn's send
+        sent.append(message["text"])
+
+    wire = FakeWire()
+    paused = Conn(send, "tv", "public", "paused", "", wire)  # type: ignore[arg-type]
+    gone_wire = FakeWire()
+    gone = Conn(send, "tv", "public", "gone", "", gone_wire)  # type: ignore[arg-type]
+    gone_wire.transport.closing = True
+    fan.add(paused)
+    fan.add(gone)
+    wire.writable.clear()
+    fan.publish_many([({"public": "one"}, None, None), ({"public": "two"}, None, None)])
+    fan.publish({"public": "three"}, None)
+    assert (
+        wire.transport.writes == [] and paused.backlog is not None and list(paused.backlog) == ["one", "two", "three"]
+    )
+    assert gone.dropped and fan.dropped_total == 1 and len(fan) == 1
+    wire.writable.set()
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert sent == ["one", "two", "three"] and paused.backlog is None
+    fan.publish({"public": "four"}, None)  # straight to the socket again
+    assert texts_of(wire.transport.writes[0]) == ["four"]
