@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import weakref
 import zoneinfo
+from collections.abc import Mapping
 from typing import Literal
 
 import msgspec
@@ -235,6 +236,11 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
         """Counters that serve a service (derived from each counter's list of services)."""
         return list(_index(self).serving.get(service_code, ()))
 
+    def choosing(self) -> Mapping[int, tuple[tuple[str, float], ...]]:
+        """By counter number, what decides which ticket it calls: its services and their
+        weights, in order (counters with the same choose alike)."""
+        return _index(self).choosing
+
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.unit.timezone)
 
@@ -246,6 +252,7 @@ class _Index:
         self.services = {s.code: s for s in cfg.services}
         self.counters = {c.number: c for c in cfg.counters}
         self.serving: dict[str, list[int]] = {}
+        self.choosing = {c.number: tuple((s.code, s.weight) for s in c.services) for c in cfg.counters}
         for c in cfg.counters:
             for cs in c.services:
                 self.serving.setdefault(cs.code, []).append(c.number)

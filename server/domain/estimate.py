@@ -111,11 +111,10 @@ def _distinct(state: QueueState, counters: list[int]) -> list[int]:
     """One counter per distinct way of choosing (same services and weights, and no ticket
     waiting for that counter alone): they would all give the same answer."""
     targeted = {state.tickets[i].target_counter for i in state.targeted}
+    choosing = state.config.choosing()
     seen: dict[object, int] = {}
     for n in counters:
-        c = state.config.counter(n)
-        key = (tuple((s.code, s.weight) for s in c.services) if c else (), n if n in targeted else None)
-        seen.setdefault(key, n)
+        seen.setdefault((choosing.get(n, ()), n if n in targeted else None), n)
     return list(seen.values())
 
 
