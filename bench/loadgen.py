@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -161,6 +162,8 @@ async def fanout(a: argparse.Namespace) -> dict[str, Any]:
         _, pub = await ws_connect(lambda: Requester(None), a.url.rstrip("/") + "/pub")
         assert isinstance(pub, Requester)
     await asyncio.sleep(0.5)
+    gc.collect()
+    gc.freeze()  # the clients' own collector must not pause the receipts it times
     sink.clear()
     proc = psutil.Process(os.getpid())
     c0, s0, t0 = cpu_seconds(a.server_pid), proc.cpu_times(), now()
@@ -298,6 +301,8 @@ async def conns(a: argparse.Namespace) -> dict[str, Any]:
         _, pub = await ws_connect(lambda: Requester(None), a.url.rstrip("/") + "/pub")
         assert isinstance(pub, Requester)
     await asyncio.sleep(0.5)
+    gc.collect()
+    gc.freeze()  # the clients' own collector must not pause the receipts it times
     full: list[float] = []
     received: list[int] = []
     for i in range(a.events):
@@ -307,7 +312,9 @@ async def conns(a: argparse.Namespace) -> dict[str, Any]:
             command: dict[str, Any] = {"type": "pause_counter", "counter": a.counters[0], "reason": "bench"}
             if i % 2:
                 command = {"type": "resume_counter", "counter": a.counters[0]}
-            await pub.request(f"x{i}", json.dumps({"type": "cmd", "id": f"x{i}", "command": command}).encode())
+            reply = await pub.request(f"x{i}", json.dumps({"type": "cmd", "id": f"x{i}", "command": command}).encode())
+            if reply.get("type") != "ack":
+                raise RuntimeError(f"the command was refused: {reply}")
         else:
             pub.send(json.dumps({"type": "b", "seq": i + 1}).encode())
         deadline = now() + 30
@@ -326,6 +333,7 @@ async def conns(a: argparse.Namespace) -> dict[str, Any]:
         "full_fanout_ms": statistics.median(full) if full else None,
         "full_fanout_max_ms": max(full) if full else None,
         "full_fanout_all_ms": full,
+        "received_all": received,
     }
 
 

@@ -165,6 +165,7 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self.commits = 0
         self.replay_seconds = 0.0
+        self.collected_day = ""  # the day of the last full garbage collection
         self.snapshot_every = snapshot_every
         self.snapshot_seq = 0
         self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
@@ -192,6 +193,8 @@ class Hub:
             if out.error is not None:
                 raise out.error
         await self.tick()
+        gc.freeze()  # the state just built lives on: out of the collector's sight (fanout.FREEZE_EVERY)
+        self.collected_day = self.state.day
 
     async def _load(self) -> None:
         """Rebuild the state: the latest snapshot, then the events after it (or the whole log).
@@ -538,6 +541,21 @@ class Hub:
             await asyncio.sleep(max(1.0, min(3600.0, tomorrow.timestamp() - self.clock())))
             await self.tick()
             await self.prune_idempotency()
+            self.collect_garbage()
+
+    def collect_garbage(self) -> int:
+        """Once a day, after the day starts: let everything frozen since (the previous day's
+        connections and state, ``fanout.FREEZE_EVERY``) be collected again, collect, and freeze
+        what lives on. The pause (under a second at 10,000 screens) falls after midnight.
+        How many objects were collected; 0 without a new day."""
+        if self.state.day == self.collected_day:
+            return 0
+        self.collected_day = self.state.day
+        gc.unfreeze()
+        found = gc.collect()
+        gc.freeze()
+        log.info("new day %s: %d objects collected", self.state.day, found)
+        return found
 
     async def prune_idempotency(self) -> None:
         """Forget idempotency keys older than two days (in memory and in the database)."""

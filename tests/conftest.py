@@ -21,6 +21,7 @@ async def _close_clients() -> AsyncIterator[None]:
             c.ws.transport.abort()
     Client.opened.clear()
     await asyncio.sleep(0)  # let the aborted transports finish closing
+    gc.unfreeze()  # what a hub or the fan-out froze (fanout.FREEZE_EVERY) is collectable again
     gc.collect()
 
 

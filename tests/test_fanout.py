@@ -149,3 +149,22 @@ async def test_a_paused_screen_gets_the_commit_later_in_order_and_a_gone_one_is_
     assert sent == ["one", "two", "three"] and paused.backlog is None
     fan.publish({"public": "four"}, None)  # straight to the socket again
     assert texts_of(wire.transport.writes[0]) == ["four"]
+
+
+async def test_connections_are_frozen_out_of_the_collectors_sight_as_they_come() -> None:
+    import gc
+
+    from server.fanout import FREEZE_EVERY
+
+    gc.unfreeze()
+    fan = Fanout()
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        return None
+
+    for i in range(FREEZE_EVERY - 1):
+        fan.add(Conn(send, "tv", "public", f"tv-{i}"))
+    assert gc.get_freeze_count() == 0
+    fan.add(Conn(send, "tv", "public", "one more"))
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

@@ -354,3 +354,28 @@ async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Pa
     _hubs.append(hub)
     await hub.start()
     assert hub.state.config.unit.name == "Tên mới trong tệp" and hub.state.file_config == file_c
+
+
+async def test_what_was_frozen_is_collected_once_the_new_day_starts(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    class Node:
+        other: Any = None
+
+    clock = Clock(dt.datetime(2026, 11, 23, 23, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    assert gc.get_freeze_count() > 0  # the state built at start is frozen
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle, as a closed connection may leave
+    gone = weakref.ref(a)
+    gc.freeze()  # as the fan-out does every FREEZE_EVERY connections
+    del a, b
+    gc.collect()
+    assert gone() is not None  # frozen: the collector does not see it
+    assert hub.collect_garbage() == 0 and gone() is not None  # the same day: nothing
+    clock.now += 3600
+    await hub.tick()
+    assert hub.collect_garbage() > 0
+    assert gone() is None and gc.get_freeze_count() > 0
+    gc.unfreeze()
