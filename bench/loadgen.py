@@ -254,7 +254,8 @@ async def durable(a: argparse.Namespace) -> dict[str, Any]:
         while now() < t_end:
             await one(c)
 
-    c0, t0 = cpu_seconds(a.server_pid), now()
+    proc = psutil.Process(os.getpid())
+    c0, s0, t0 = cpu_seconds(a.server_pid), proc.cpu_times(), now()
     if a.rate:
         tasks = []
         interval = 1.0 / a.rate
@@ -277,6 +278,8 @@ async def durable(a: argparse.Namespace) -> dict[str, Any]:
         "p99_ms": pct(lat, 99),
         "max_ms": max(lat) if lat else None,
         "server_cpu_s": cpu_seconds(a.server_pid) - c0,
+        "client_cpu_s": sum(proc.cpu_times()[:2]) - sum(s0[:2]),
+        "wall_s": wall,
     }
 
 
