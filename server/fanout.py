@@ -140,14 +140,23 @@ class Conn:
     def send_all(self, outs: list[_Out], joined: bytes) -> bool:
         """Send several messages; written at once (``joined``: their frames end to end) when the
         frames go straight to the transport. False if the client is too far behind or gone."""
-        wire = self.wire
-        if len(outs) > 1 and wire is not None and self.backlog is None and not self.dropped:
-            if wire.conn.state is not _OPEN or wire.transport.is_closing():
-                return False
-            if wire.writable.is_set():
-                wire.transport.write(joined)
-                return True
+        if len(outs) > 1 and self.wire is not None and self.backlog is None and not self.dropped:
+            written = self._write(joined)
+            if written is not None:
+                return written
         return all(self.send_nowait(o.text, o.message, o.frame) for o in outs)
+
+    def _write(self, data: bytes) -> bool | None:
+        """Frames straight to the transport, after what uvicorn's ``send`` checks (without its
+        coroutine and the middleware around it): True written, False gone, None paused."""
+        wire = self.wire
+        assert wire is not None
+        if wire.conn.state is not _OPEN or wire.transport.is_closing():
+            return False
+        if not wire.writable.is_set():
+            return None
+        wire.transport.write(data)
+        return True
 
     def send_nowait(
         self, text: str, message: MutableMapping[str, Any] | None = None, frame: bytes | None = None
@@ -162,15 +171,9 @@ class Conn:
             self.backlog.append(text)
             self.backlog_bytes += len(text)
             return self.backlog_bytes <= MAX_BACKLOG_BYTES
-        wire = self.wire
-        if wire is not None:
-            # What uvicorn's send checks, without its coroutine and the middleware around it.
-            if wire.conn.state is not _OPEN or wire.transport.is_closing():
-                return False
-            if wire.writable.is_set():
-                wire.transport.write(frame if frame is not None else text_frame(text.encode()))
-                return True
-            return self._queue(text)
+        if self.wire is not None:
+            written = self._write(frame if frame is not None else text_frame(text.encode()))
+            return self._queue(text) if written is None else written
         coro = self.send(message or {"type": "websocket.send", "text": text})
         try:
             coro.send(None)  # type: ignore[attr-defined]
