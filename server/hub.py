@@ -33,7 +33,7 @@ from .domain.errors import DomainError
 from .domain.estimate import estimate
 from .domain.faces import FaceMatch, validate_descriptor
 from .domain.lifecycle import ACTIVE
-from .domain.state import QueueState, apply
+from .domain.state import QueueState, apply, apply_all
 from .eventlog import CommandRow, EventLog, FaceChanges
 from .faces import FaceIndex, from_blob, to_blob
 from .fanout import Broadcast, Conn, Fanout
@@ -206,8 +206,7 @@ class Hub:
             start = state.seq
             ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
             async for records in self.log.records(after=start):
-                for r in records:
-                    apply(state, r)
+                apply_all(state, records)
                 ring.extend(records)
             missing = (ring.maxlen or 0) - len(ring)  # the resume window reaches back past the snapshot
             if missing > 0 and start > 0:
