@@ -20,7 +20,11 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag=snake):
+class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False, tag_field="type", tag=snake):
+    """An event: a frozen value of scalars, lists of them, identities and configurations. It can
+    never be part of a reference cycle, so the collector does not track events (``gc=False``,
+    decision 0008): a new field must not refer back to anything that can reach the event."""
+
     v: int = 1
 
 
@@ -237,7 +241,7 @@ AnyEvent = (
 )
 
 
-class Record(msgspec.Struct, frozen=True):
+class Record(msgspec.Struct, frozen=True, gc=False):
     """One row of the log: the event, its global sequence number, when, and who."""
 
     seq: int
