@@ -51,6 +51,12 @@ def test_replaying_the_log_gives_the_same_state() -> None:
     assert msgspec.json.encode(replayed) == msgspec.json.encode(sim.state)
 
 
+def test_an_empty_log_folds_to_a_new_state() -> None:
+    state = fold(CONFIG, [])
+    assert state.seq == 0 and state.tickets == {}
+    assert msgspec.json.encode(state) == msgspec.json.encode(QueueState(config=CONFIG))
+
+
 def test_state_keeps_only_today() -> None:
     sim = busy_day()
     sim.advance(24 * 60)
