@@ -16,9 +16,9 @@ from typing import Any
 
 from cryptography import x509
 
-from .cccd.errors import CardError, reader_missing
 from .cccd.pcsc import PcscTransport, reader_names
 from .cccd.reader import read_card
+from .errors import CardError, reader_missing
 
 log = logging.getLogger("hw_bridge.cards")
 Emit = Callable[[str, str, dict[str, Any]], None]  # (event, device, data)
@@ -108,7 +108,7 @@ class CardReaders:
             if left <= 0:
                 if not self.readers():
                     raise reader_missing()
-                raise CardError("no_card", "Chưa có thẻ trên đầu đọc.", "No card on the reader.")
+                raise CardError("no_card")
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)

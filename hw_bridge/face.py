@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from .cccd.errors import BridgeError
+from server.domain.catalogue import messages
+
+from .errors import BridgeError
 
 # Quality limits for a 640x480 kiosk frame (docs/face.md has how they were chosen).
 MIN_FACE_PX = 80  # face box width: closer than about 1.2 m from a 60-degree webcam
@@ -29,33 +31,12 @@ MAX_ROLL_DEGREES = 20.0
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 SAME_PERSON = 0.45  # descriptor distance at or under which two faces are taken as one person
 
-QUALITY_TEXT = {
-    "no_face": ("Không thấy khuôn mặt. Hãy nhìn vào camera.", "No face found. Please look at the camera."),
-    "several_faces": ("Chỉ một người đứng trước camera.", "Only one person in front of the camera, please."),
-    "face_too_small": ("Hãy lại gần camera hơn.", "Please come closer to the camera."),
-    "face_blurry": ("Ảnh bị mờ. Hãy đứng yên.", "The picture is blurred. Please hold still."),
-    "face_too_dark": ("Ảnh quá tối.", "The picture is too dark."),
-    "not_frontal": ("Hãy nhìn thẳng vào camera.", "Please look straight at the camera."),
-}
+QUALITY_CODES = ("no_face", "several_faces", "face_too_small", "face_blurry", "face_too_dark", "not_frontal")
 
 
 def face_error(code: str, detail: str = "") -> BridgeError:
-    vi, en = FACE_ERRORS[code]
-    return BridgeError(code, vi, en, detail)
-
-
-FACE_ERRORS = {
-    "face_unavailable": (
-        "Chức năng nhận diện khuôn mặt chưa được cài trên máy này.",
-        "Face checking is not installed on this kiosk.",
-    ),
-    "bad_image": ("Ảnh gửi lên không đọc được.", "The picture could not be read."),
-    "camera_missing": ("Không mở được camera.", "The camera could not be opened."),
-    "no_usable_face": (
-        "Không chụp được khuôn mặt rõ. Bạn có thể lấy số không cần khuôn mặt.",
-        "No clear face could be taken. You can take a number without the face check.",
-    ),
-}
+    """``face_unavailable``, ``bad_image``, ``camera_missing`` or ``no_usable_face``."""
+    return BridgeError(code, detail)
 
 
 def models_dir() -> Path:
@@ -70,7 +51,7 @@ def models_dir() -> Path:
 @dataclass(frozen=True)
 class Quality:
     ok: bool
-    code: str  # "ok" or one of QUALITY_TEXT
+    code: str  # "ok" or one of QUALITY_CODES
     faces: int
     width: int = 0  # face box width in pixels
     sharpness: float = 0.0
@@ -89,8 +70,8 @@ class Quality:
             "yaw": round(self.yaw, 3),
             "roll": round(self.roll, 1),
         }
-        if self.code in QUALITY_TEXT:
-            out["message_vi"], out["message_en"] = QUALITY_TEXT[self.code]
+        if self.code in QUALITY_CODES:
+            out["message_vi"], out["message_en"] = messages(self.code, {})
         return out
 
 

@@ -24,22 +24,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .cccd.errors import BridgeError
+from .errors import BridgeError
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 STATUS_TIMEOUT = 1.5
 
-PRINTER_ERRORS = {
-    "paper_out": ("Máy in hết giấy. Vui lòng ghi nhớ số trên màn hình; nhân viên đã được báo.", "The printer is out of paper. Please remember the number on the screen; staff have been told."),
-    "cover_open": ("Nắp máy in đang mở. Vui lòng ghi nhớ số trên màn hình.", "The printer cover is open. Please remember the number on the screen."),
-    "printer_offline": ("Máy in không sẵn sàng. Vui lòng ghi nhớ số trên màn hình.", "The printer is not ready. Please remember the number on the screen."),
-    "printer_no_answer": ("Không liên lạc được máy in. Vui lòng ghi nhớ số trên màn hình.", "The printer does not answer. Please remember the number on the screen."),
-}  # fmt: skip
-
 
 def printer_error(code: str, detail: str = "") -> BridgeError:
-    vi, en = PRINTER_ERRORS[code]
-    return BridgeError(code, vi, en, detail)
+    """``paper_out``, ``cover_open``, ``printer_offline`` or ``printer_no_answer``."""
+    return BridgeError(code, detail)
 
 
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:

@@ -9,6 +9,8 @@ from typing import Any
 
 import msgspec
 
+from server.domain.catalogue import code_of, messages
+
 VERSION = 1
 
 
@@ -54,17 +56,8 @@ class Event(msgspec.Struct, frozen=True, tag="event", tag_field="type"):
 decoder = msgspec.json.Decoder(ClientMessage)
 encoder = msgspec.json.Encoder()
 
-ERRORS = {
-    "bad_message": ("Thông điệp không hợp lệ.", "The message is not valid."),
-    "unauthenticated": ("Mã ghép nối không đúng.", "Wrong pairing token."),
-    "hello_first": ("Hãy gửi hello với mã ghép nối trước.", "Send hello with the pairing token first."),
-    "unknown_method": ("Chức năng không có trên thiết bị này.", "No such method on this bridge."),
-    "bad_params": ("Tham số không hợp lệ.", "Invalid parameters."),
-    "no_card": ("Chưa có thẻ trên đầu đọc.", "No card on the reader."),
-    "busy": ("Đầu đọc đang đọc một thẻ khác.", "The reader is busy with another card."),
-}
 
-
-def error(code: str, request_id: str | None = None) -> Error:
-    vi, en = ERRORS[code]
-    return Error(code, vi, en, request_id)
+def error(key: str, request_id: str | None = None) -> Error:
+    """An ``error`` message for a catalogue key (``bad_message``, ``hello_first``...)."""
+    vi, en = messages(key, {})
+    return Error(code_of(key), vi, en, request_id)

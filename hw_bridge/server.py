@@ -20,8 +20,8 @@ from websockets.http11 import Response
 
 from . import protocol as p
 from .cards import CardReaders
-from .cccd.errors import BridgeError
 from .cccd.qr import validate_id_number
+from .errors import BridgeError
 from .face import SAME_PERSON, FaceEngine, FrameSource, decode_image, distance, face_error
 from .printer import Printer, Ticket, printer_error
 from .settings import BridgeSettings
@@ -99,7 +99,7 @@ class Bridge:
             await ws.close(CLOSE_UNAUTHENTICATED, "hello first")
             return
         if not hmac.compare_digest(hello.token.encode(), self.settings.token.encode()):
-            await ws.send(p.encoder.encode(p.error("unauthenticated")).decode())
+            await ws.send(p.encoder.encode(p.error("unauthenticated.pairing")).decode())
             await ws.close(CLOSE_UNAUTHENTICATED, "unauthenticated")
             return
         welcome = p.Welcome(p.VERSION, sorted(self.methods), self._devices())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 from urllib.parse import urlsplit
 
-from .cccd.errors import BridgeError
+from .errors import BridgeError
 
 log = logging.getLogger("hw_bridge.speaker")
 Emit = Callable[[str, str, dict[str, Any]], None]
@@ -23,13 +23,8 @@ MAX_BYTES = 8 * 1024 * 1024
 
 
 def speaker_error(code: str, detail: str = "") -> BridgeError:
-    messages = {
-        "forbidden_url": ("Chỉ phát âm thanh từ máy chủ xếp hàng.", "Only audio from the queue server is played."),
-        "audio_unavailable": ("Không tải được âm thanh.", "The audio could not be fetched."),
-        "playback_failed": ("Loa không phát được.", "The speaker could not play."),
-    }
-    vi, en = messages[code]
-    return BridgeError(code, vi, en, detail)
+    """``forbidden_url``, ``audio_unavailable`` or ``playback_failed``."""
+    return BridgeError(code, detail)
 
 
 class Speaker:

@@ -7,7 +7,7 @@ import sys
 
 import uvicorn
 
-from .app import QueueApp, create_app
+from .app import create_app
 from .domain.config import config_from_toml
 from .domain.errors import ConfigError
 from .protocol import MAX_MESSAGE_BYTES
@@ -33,7 +33,7 @@ def main() -> int:
     except ImportError:  # pragma: no cover - platforms without uvloop
         loop = "asyncio"
     uvicorn.run(
-        QueueApp(create_app(settings, config)),
+        create_app(settings, config),
         host=settings.host,
         port=settings.port,
         loop=loop,

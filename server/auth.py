@@ -7,6 +7,8 @@
 - Sessions are random 256-bit tokens; the database keeps only their SHA-256.
 - Devices (kiosks, TVs) get a random token when an admin registers them; the log keeps only its
   SHA-256, and the token is shown once.
+- ``authenticate`` turns a websocket ``hello`` into who is speaking: the actor, its audience,
+  zone and counter (or ``unauthenticated``/``forbidden``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from collections import defaultdict, deque
 
 import msgspec
 
+from .domain.access import Actor
 from .domain.errors import DomainError
-from .domain.state import StaffAccount
+from .domain.state import QueueState, StaffAccount
 from .eventlog import EventLog, SessionRow
+from .protocol import Audience, Hello
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_SECONDS = 14 * 3600
@@ -55,12 +59,7 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise DomainError(
-            "weak_password",
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
-            f"A password needs at least {MIN_PASSWORD} characters.",
-            "password",
-        )
+        raise DomainError("weak_password", "password", min=MIN_PASSWORD)
 
 
 def token_hash(token: str) -> str:
@@ -90,12 +89,7 @@ class LoginLimiter:
             q = self._trim(key, now)
             if len(q) >= limit:
                 wait = int(q[0] + self.window - now) + 1
-                raise DomainError(
-                    "too_many_attempts",
-                    f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.",
-                    f"Too many failed logins. Try again in {wait} seconds.",
-                    str(wait),
-                )
+                raise DomainError("too_many_attempts", str(wait), seconds=wait)
 
     def failed(self, address: str, username: str, now: float) -> None:
         self.failures[f"{address}|{username}"].append(now)
@@ -106,11 +100,7 @@ class LoginLimiter:
 
 
 def bad_login() -> DomainError:
-    return DomainError(
-        "bad_credentials",
-        "Sai tên đăng nhập hoặc mật khẩu.",
-        "Wrong username or password.",
-    )
+    return DomainError("bad_credentials")
 
 
 def verify_login(account: StaffAccount | None, password: str) -> bool:
@@ -157,3 +147,41 @@ class Sessions:
         h = token_hash(token)
         self.by_hash.pop(h, None)
         await self.log.delete_session(h)
+
+
+def staff_for(sessions: Sessions, state: QueueState, token: str, now: float) -> StaffAccount | None:
+    """The active staff account behind a session token, or None."""
+    session = sessions.get(token, now) if token else None
+    account = state.staff.get(session.username) if session else None
+    return account if account is not None and account.active else None
+
+
+def authenticate(
+    hello: Hello, state: QueueState, sessions: Sessions, now: float
+) -> tuple[Actor, Audience, str, int | None]:
+    """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
+    if hello.role in ("kiosk", "tv", "rating"):
+        h = token_hash(hello.token)
+        for d in state.devices.values():
+            if d.token_hash == h and d.active and d.kind == hello.role:
+                if d.kind == "rating" and d.counter is not None:  # bound to its counter
+                    cc = state.config.counter(d.counter)
+                    actor = Actor(name=f"device:{d.device}", role="rating", counters=[d.counter])
+                    return actor, "public", cc.zone if cc else "", d.counter
+                return Actor(name=f"device:{d.device}", role=hello.role), "public", d.zone or hello.zone, None
+        raise DomainError("unauthenticated.device", "token")
+    account = staff_for(sessions, state, hello.token, now)
+    if account is None:
+        raise DomainError("unauthenticated.session", "token")
+    if hello.role == "admin":
+        if account.role != "admin":
+            raise DomainError("forbidden.admin_page")
+        return Actor(name=f"staff:{account.username}", role="admin"), "admin", hello.zone, None
+    if hello.counter is None or state.config.counter(hello.counter) is None:
+        raise DomainError("unknown_counter.choose", "counter")
+    if account.role == "admin":
+        return Actor(name=f"staff:{account.username}", role="admin"), "staff", hello.zone, hello.counter
+    if hello.counter not in account.counters:
+        raise DomainError("forbidden_counter.not_assigned", "counter", counter=hello.counter)
+    actor = Actor(name=f"staff:{account.username}", role="counter", counters=[hello.counter])
+    return actor, "staff", hello.zone, hello.counter

@@ -1,8 +1,10 @@
-"""The face index of the active tickets: descriptors in one float32 matrix, searched for the
-nearest ticket the rules allow (the rules themselves are in ``domain/faces.py``).
+"""Faces in the server (docs/face.md): the index of the active tickets' descriptors, kept in
+step with the queue, and the changes each batch writes to the log with its events. The rules
+(what a distance means) are in ``domain/faces.py``.
 
-Rows are added when a ticket with a face is issued and removed when it ends; the whole index
-goes at day end. 10,000 descriptors are 5 MB; one search over them is one matrix operation.
+The index is one float32 matrix searched for the nearest ticket the rules allow. Rows are added
+when a ticket with a face is issued and removed when it ends; the whole index goes at day end.
+10,000 descriptors are 5 MB; one search over them is one matrix operation.
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .domain.faces import DESCRIPTOR_SIZE, FaceMatch
+from .domain import commands as cmd
+from .domain import events as ev
+from .domain.errors import DomainError
+from .domain.faces import DESCRIPTOR_SIZE, FaceMatch, validate_descriptor
+from .domain.lifecycle import ACTIVE
+from .domain.state import QueueState
+from .eventlog import FaceChanges
 
 
 def to_blob(descriptor: Iterable[float]) -> bytes:
@@ -86,3 +94,75 @@ class FaceIndex:
             if allowed(ticket):
                 return FaceMatch(ticket=ticket, distance=float(dist[row]))
         return None
+
+
+class Faces:
+    """The face index of the hub's state, and the face changes of the batch being decided
+    (committed with its events: ``take_changes``)."""
+
+    def __init__(self) -> None:
+        self.index = FaceIndex()
+        self.changes = FaceChanges()
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def take_changes(self) -> FaceChanges:
+        """This batch's changes, and a fresh set for the next."""
+        changes, self.changes = self.changes, FaceChanges()
+        return changes
+
+    def load(self, state: QueueState, stored: dict[int, bytes]) -> list[int]:
+        """The index from the stored descriptors: only today's active tickets keep theirs.
+        The tickets whose descriptors are stale (to delete)."""
+        index, stale = FaceIndex(), []
+        for ticket, blob in stored.items():
+            t = state.tickets.get(ticket)
+            if t is not None and t.face and t.status in ACTIVE and t.day == state.day and state.config.face.enabled:
+                index.add(ticket, from_blob(blob))
+            else:
+                stale.append(ticket)
+        self.index, self.changes = index, FaceChanges()
+        return stale
+
+    def match(self, state: QueueState, command: cmd.AnyCommand) -> tuple[np.ndarray | None, FaceMatch | None]:
+        """An issue's face descriptor and the nearest active ticket of the same service
+        within the review distance (the domain decides what that distance means)."""
+        policy = state.config.face
+        if not isinstance(command, cmd.IssueTicket) or command.face is None or not policy.enabled:
+            return None, None
+        try:
+            vec = np.asarray(validate_descriptor(command.face), dtype=np.float32)
+        except DomainError:
+            return None, None  # decide refuses it with its code
+        service = command.service
+
+        def allowed(ticket: int) -> bool:
+            t = state.tickets.get(ticket)
+            return t is not None and t.status in ACTIVE and t.service == service
+
+        return vec, self.index.nearest(vec, policy.review_distance, allowed)
+
+    def track(self, state: QueueState, records: list[ev.Record], face: np.ndarray | None) -> None:
+        """Keep the index and this batch's changes in step with records just applied."""
+        for record in records:
+            self._track(state, record.event, face)
+
+    def _track(self, state: QueueState, event: ev.AnyEvent, face: np.ndarray | None) -> None:
+        index, changes = self.index, self.changes
+        if isinstance(event, ev.DayStarted) or (
+            isinstance(event, ev.ConfigReplaced) and not event.config.face.enabled and len(index)
+        ):
+            index.clear()  # a new day (or the check turned off): every descriptor goes
+            self.changes = FaceChanges(purge=True)
+            return
+        if isinstance(event, ev.TicketIssued):
+            if event.face and face is not None:
+                index.add(event.ticket, face)
+                changes.added[event.ticket] = to_blob(face)
+            return
+        ticket = getattr(event, "ticket", None)
+        if isinstance(ticket, int) and ticket in index and state.tickets[ticket].status not in ACTIVE:
+            index.remove(ticket)
+            changes.added.pop(ticket, None)
+            changes.removed.add(ticket)

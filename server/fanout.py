@@ -34,7 +34,7 @@ from typing import Any
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
-from .views import AUDIENCES, Audience
+from .protocol import AUDIENCES, Audience
 
 log = logging.getLogger("server.fanout")
 SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]

@@ -1,15 +1,17 @@
 """The device fleet (M1): which kiosks, TVs and rating screens are connected, what they last
-said of themselves (version, bridge devices, audio), and their open faults. Kept in memory:
-it describes the present, not the queue's history (a restart rebuilds it within a heartbeat)."""
+said of themselves (version, bridge devices, audio), their open faults (told to staff as they
+come), and the control messages an administrator sends them. Kept in memory: it describes the
+present, not the queue's history (a restart rebuilds it within a heartbeat)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .domain.state import QueueState
 from .fanout import Fanout
-from .protocol import Alert
+from .protocol import Alert, encoder
 
 HEARTBEAT_SECONDS = 30  # how often screens report; twice that without news counts as stale
 
@@ -22,18 +24,52 @@ class Seen:
 
 
 class Fleet:
-    def __init__(self) -> None:
+    def __init__(self, fanout: Fanout, clock: Callable[[], float]) -> None:
+        self.fanout = fanout
+        self.clock = clock
         self.seen: dict[str, Seen] = {}  # actor ("device:kiosk-1") -> last heartbeat
+        self.faults: dict[tuple[str, str], Alert] = {}  # open device faults by (device, part)
+        self.reports: dict[str, int] = {}  # what screens reported: calls played, failed...
+
+    def report(self, what: str) -> None:
+        self.reports[what] = self.reports.get(what, 0) + 1
+
+    def device_alert(self, device: str, part: str, code: str, label: str, ok: bool) -> None:
+        """A device fault (or its end) told to staff and admins at once; open faults are also
+        sent to staff who connect later (``open_faults``). A repeated report of the same fault
+        is not resent."""
+        key = (device, part or "device")
+        if ok:
+            if self.faults.pop(key, None) is None:
+                return
+        elif key in self.faults and self.faults[key].code == code and self.faults[key].label == label:
+            return
+        alert = Alert(
+            device=device, part=key[1], code=code or ("ok" if ok else "fault"), label=label, at=self.clock(), ok=ok
+        )
+        if not ok:
+            self.faults[key] = alert
+        text = encoder.encode(alert).decode()
+        self.fanout.publish({"staff": text, "admin": text}, None)
+
+    def open_faults(self) -> list[str]:
+        """The open faults, encoded, for a staff or admin screen that connects."""
+        return [encoder.encode(a).decode() for a in self.faults.values()]
+
+    def control(self, actor: str, action: str, media: str = "") -> int:
+        """Send a ``control`` message (``reload``, ``play``) to every connection of a device; how many."""
+        text = encoder.encode({"type": "control", "action": action, "media": media}).decode()
+        targets = [c for conns in self.fanout.by_audience.values() for c in conns.values() if c.actor == actor]
+        return sum(1 for c in targets if c.send_nowait(text))
 
     def heartbeat(self, actor: str, version: str, state: dict[str, Any], now: float) -> None:
         self.seen[actor] = Seen(version=version[:40], state=dict(list(state.items())[:30]), at=now)
 
-    def view(
-        self, queue: QueueState, fanout: Fanout, faults: dict[tuple[str, str], Alert], now: float
-    ) -> list[dict[str, Any]]:
+    def view(self, queue: QueueState, now: float) -> list[dict[str, Any]]:
         """Every registered device with its connections, last heartbeat and faults."""
+        faults = self.faults
         connected: dict[str, int] = {}
-        for conns in fanout.by_audience.values():
+        for conns in self.fanout.by_audience.values():
             for conn in conns.values():
                 connected[conn.actor] = connected.get(conn.actor, 0) + 1
         out = []

@@ -22,31 +22,26 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-import numpy as np
 
+from .delivery import greeting, outgoing
 from .domain import commands as cmd
 from .domain import events as ev
 from .domain.access import SYSTEM, Actor
 from .domain.config import Config
-from .domain.decide import decide, rollover
 from .domain.errors import DomainError
-from .domain.estimate import estimate
-from .domain.faces import FaceMatch, validate_descriptor
-from .domain.lifecycle import ACTIVE
-from .domain.state import QueueState, apply, apply_all
-from .eventlog import CommandRow, EventLog, FaceChanges
-from .faces import FaceIndex, from_blob, to_blob
-from .fanout import Broadcast, Conn, Fanout
+from .domain.handle import Step, handle, start_day
+from .domain.state import QueueState, apply_all
+from .eventlog import CommandRow, EventLog
+from .faces import Faces
+from .fanout import Conn, Fanout
 from .fleet import Fleet
-from .protocol import Alert, EventMsg, Snapshot, Waiting, Welcome, encoder
-from .views import AUDIENCES, Audience, event_zone, redact, snapshot
+from .protocol import Welcome, encoder
 
 log = logging.getLogger("server.hub")
 
 MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
-RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
 SNAPSHOT_VERSION = 3  # bump when QueueState's shape changes: older snapshots are then ignored
 
@@ -80,71 +75,6 @@ class _Read(msgspec.Struct):
 Item = _Command | _Attach | _Read
 
 
-def storage_error() -> DomainError:
-    return DomainError(
-        "storage_error",
-        "Không ghi được dữ liệu; thao tác chưa được thực hiện. Vui lòng thử lại.",
-        "The change could not be saved and was not made. Please try again.",
-    )
-
-
-def internal_error() -> DomainError:
-    return DomainError(
-        "internal_error",
-        "Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.",
-        "Internal error; the change was not made. Please try again or tell the administrator.",
-    )
-
-
-def command_result(state: QueueState, command: cmd.AnyCommand, records: list[ev.Record], now: float) -> Any:
-    """What the ack carries back to the sender (computed right after the command is applied)."""
-    for r in records:
-        e = r.event
-        if isinstance(e, ev.TicketIssued):
-            est = estimate(state, e.ticket, now)
-            return {
-                "ticket": e.label,
-                "service": e.service,
-                "number": e.number,
-                "day": e.day,
-                "counters": state.config.counters_for(e.service),
-                "ahead": est.ahead,
-                "wait_minutes": est.wait_minutes,
-                "priority": [g.value for g in e.priority],
-                "priority_pending": e.priority_pending,
-                "issued_at": r.at,
-            }
-    for r in records:
-        e = r.event
-        if isinstance(e, ev.TicketCalled | ev.TicketUnparked | ev.TicketRecalled):
-            t = state.tickets[e.ticket]
-            return {
-                "ticket": t.label,
-                "service": t.service,
-                "counter": e.counter,
-                "rule": t.call_rule,
-                "reason_vi": t.call_reason_vi,
-                "reason_en": t.call_reason_en,
-                "recalls": t.recalls,
-            }
-    return {"events": [ev.snake(type(r.event).__name__) for r in records if not isinstance(r.event, ev.DayStarted)]}
-
-
-def _services_touched(state: QueueState, event: ev.AnyEvent) -> set[str]:
-    """The services whose waiting count ``event`` may change."""
-    if isinstance(event, ev.DayStarted | ev.ConfigReplaced):
-        return {*(s.code for s in state.config.services), *state.waiting}
-    out: set[str] = set()
-    ticket = getattr(event, "ticket", None)
-    if isinstance(ticket, int) and ticket in state.tickets:
-        out.add(state.tickets[ticket].service)
-    for name in ("service", "to_service"):
-        code = getattr(event, name, None)
-        if isinstance(code, str) and code:
-            out.add(code)
-    return out
-
-
 class Hub:
     def __init__(
         self,
@@ -168,12 +98,8 @@ class Hub:
         self.collected_day = ""  # the day of the last full garbage collection
         self.snapshot_every = snapshot_every
         self.snapshot_seq = 0
-        self._counts: dict[int, dict[str, int]] = {}  # seq -> waiting counts it changed (this batch)
-        self.reports: dict[str, int] = {}  # what screens reported: calls played, failed
-        self.faults: dict[tuple[str, str], Alert] = {}  # open device faults by (device, part)
-        self.fleet = Fleet()
-        self.faces = FaceIndex()  # descriptors of active tickets (docs/face.md)
-        self._face_changes = FaceChanges()  # this batch's, committed with its events
+        self.fleet = Fleet(self.fanout, clock)
+        self.faces = Faces()  # descriptors of active tickets (docs/face.md)
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -225,16 +151,9 @@ class Hub:
 
     async def _load_faces(self) -> None:
         """The face index from the database: only active tickets of today keep theirs."""
-        state, index, stale = self.state, FaceIndex(), []
-        for ticket, blob in (await self.log.faces()).items():
-            t = state.tickets.get(ticket)
-            if t is not None and t.face and t.status in ACTIVE and t.day == state.day and state.config.face.enabled:
-                index.add(ticket, from_blob(blob))
-            else:
-                stale.append(ticket)
+        stale = self.faces.load(self.state, await self.log.faces())
         if stale:
             await self.log.delete_faces(stale)
-        self.faces = index
 
     async def _from_snapshot(self) -> QueueState | None:
         found = await self.log.latest_snapshot()
@@ -311,21 +230,20 @@ class Hub:
                 await self._load()
                 for item in batch:
                     if isinstance(item, _Command) and not item.future.done():
-                        item.future.set_result(Outcome(error=internal_error()))
+                        item.future.set_result(Outcome(error=DomainError("internal_error")))
                     elif isinstance(item, _Attach | _Read) and not item.future.done():
                         item.future.set_exception(RuntimeError("internal error"))
 
     async def _run_batch(self, batch: list[Item]) -> None:
-        self._counts.clear()  # (a failed batch may have left some)
-        self._face_changes = FaceChanges()
+        self.faces.take_changes()  # (a failed batch may have left some)
         state = self.state
-        new: list[ev.Record] = []
+        steps: list[Step] = []
         rows: list[CommandRow] = []
         answers: list[tuple[_Command, Outcome]] = []
         seen: dict[str, Outcome] = {}
         now = self.clock()
-        for e in rollover(state, now):
-            new.append(self._apply(e, now, SYSTEM.name))
+        steps.append(start_day(state, now))
+        self.faces.track(state, steps[0].records, None)
         for item in batch:
             if not isinstance(item, _Command):
                 continue
@@ -337,32 +255,29 @@ class Hub:
                 stored = msgspec.json.decode(self.idempotency[scoped][1])
                 answers.append((item, Outcome(seq=stored["seq"], result=stored["result"], duplicate=True)))
                 continue
-            face, match = self._face_of(item.command)
-            try:
-                events = decide(state, item.command, now, item.actor, match)
-            except DomainError as exc:
-                answers.append((item, Outcome(error=exc)))
+            face, match = self.faces.match(state, item.command)
+            step = handle(state, item.command, now, item.actor, match)
+            steps.append(step)
+            self.faces.track(state, step.records, face)
+            if step.error is not None:
+                answers.append((item, Outcome(error=step.error)))
                 continue
-            records = [self._apply(e, now, item.actor.name, face) for e in events]
-            new.extend(records)
-            outcome = Outcome(seq=state.seq, result=command_result(state, item.command, records, now))
+            outcome = Outcome(seq=state.seq, result=step.result)
             answers.append((item, outcome))
             if scoped:
                 seen[scoped] = outcome
-                rows.append(
-                    CommandRow(
-                        key=scoped, at=now, result=encoder.encode({"seq": outcome.seq, "result": outcome.result})
-                    )
-                )
+                result = encoder.encode({"seq": outcome.seq, "result": outcome.result})
+                rows.append(CommandRow(key=scoped, at=now, result=result))
+        new = [r for step in steps for r in step.records]
         if new:
             try:
-                await self.log.append(new, rows, self._face_changes)
+                await self.log.append(new, rows, self.faces.take_changes())
             except Exception:
                 log.exception("commit failed; rebuilding state from the log")
                 await self._load()
                 for item, _ in answers:
                     if not item.future.done():
-                        item.future.set_result(Outcome(error=storage_error()))
+                        item.future.set_result(Outcome(error=DomainError("storage_error")))
                 for item in batch:
                     if isinstance(item, _Attach | _Read) and not item.future.done():
                         item.future.set_exception(RuntimeError("storage error"))
@@ -371,7 +286,8 @@ class Hub:
             for row in rows:
                 self.idempotency[row.key] = (row.at, row.result)
             self.ring.extend(new)
-            self.fanout.publish_many([self._outgoing(r) for r in new])
+            counts = {seq: c for step in steps for seq, c in step.waiting.items()}
+            self.fanout.publish_many([outgoing(state, r, counts.get(r.seq), self.fanout) for r in new])
         for item, outcome in answers:
             if not item.future.done():
                 item.future.set_result(outcome)
@@ -389,143 +305,13 @@ class Hub:
         except Exception:
             log.exception("could not save a snapshot of the state; the next batch will try again")
 
-    def _apply(self, event: ev.Event, now: float, actor: str, face: np.ndarray | None = None) -> ev.Record:
-        record = ev.Record(seq=self.state.seq + 1, at=now, actor=actor, event=event)  # type: ignore[arg-type]
-        waiting = self.state.waiting
-        before = {s: len(waiting.get(s, ())) for s in _services_touched(self.state, record.event)}
-        apply(self.state, record)
-        waiting = self.state.waiting
-        changed = {s: n for s, b in before.items() if (n := len(waiting.get(s, ()))) != b}
-        if changed:
-            self._counts[record.seq] = changed
-        self._track_face(record.event, face)
-        return record
-
-    def _face_of(self, command: cmd.AnyCommand) -> tuple[np.ndarray | None, FaceMatch | None]:
-        """An issue's face descriptor and the nearest active ticket of the same service
-        within the review distance (the domain decides what that distance means)."""
-        policy = self.state.config.face
-        if not isinstance(command, cmd.IssueTicket) or command.face is None or not policy.enabled:
-            return None, None
-        try:
-            vec = np.asarray(validate_descriptor(command.face), dtype=np.float32)
-        except DomainError:
-            return None, None  # decide refuses it with its code
-        state, service = self.state, command.service
-
-        def allowed(ticket: int) -> bool:
-            t = state.tickets.get(ticket)
-            return t is not None and t.status in ACTIVE and t.service == service
-
-        return vec, self.faces.nearest(vec, policy.review_distance, allowed)
-
-    def _track_face(self, event: ev.AnyEvent, face: np.ndarray | None) -> None:
-        """Keep the face index and this batch's face changes in step with an applied event."""
-        changes = self._face_changes
-        if isinstance(event, ev.DayStarted) or (
-            isinstance(event, ev.ConfigReplaced) and not event.config.face.enabled and len(self.faces)
-        ):
-            self.faces.clear()  # a new day (or the check turned off): every descriptor goes
-            self._face_changes = FaceChanges(purge=True)
-            return
-        if isinstance(event, ev.TicketIssued):
-            if event.face and face is not None:
-                self.faces.add(event.ticket, face)
-                changes.added[event.ticket] = to_blob(face)
-            return
-        ticket = getattr(event, "ticket", None)
-        if isinstance(ticket, int) and ticket in self.faces and self.state.tickets[ticket].status not in ACTIVE:
-            self.faces.remove(ticket)
-            changes.added.pop(ticket, None)
-            changes.removed.add(ticket)
-
-    def _encode_for(self, record: ev.Record, audience: Audience) -> str | None:
-        event = redact(record.event, audience, self.state.config)
-        if event is None:
-            return None
-        return encoder.encode(EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)).decode()
-
-    def _outgoing(self, record: ev.Record) -> Broadcast:
-        """What to publish for a record: the event encoded once per distinct form (most events
-        look the same to every audience), its zone, and what screens of other zones get."""
-        texts: dict[int, tuple[ev.AnyEvent, str]] = {}  # the event is kept so that its id stays unique
-        payloads: dict[Audience, str | None] = {}
-        counts = self._counts.get(record.seq)
-        for audience in AUDIENCES:
-            if not self.fanout.by_audience[audience]:
-                continue
-            event = redact(record.event, audience, self.state.config)
-            if event is None:
-                payloads[audience] = None
-                continue
-            if id(event) not in texts:
-                msg = EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event, waiting=counts)
-                texts[id(event)] = (event, encoder.encode(msg).decode())
-            payloads[audience] = texts[id(event)][1]
-        zone = event_zone(self.state, record.event)
-        others = None  # what screens of other zones get instead: the counts, if they changed
-        if counts and zone is not None:
-            others = encoder.encode(Waiting(seq=record.seq, waiting=counts)).decode()
-        return payloads, zone, others
-
-    def device_alert(self, device: str, part: str, code: str, label: str, ok: bool) -> None:
-        """A device fault (or its end) told to staff and admins at once; open faults are also
-        sent to staff who connect later. A repeated report of the same fault is not resent."""
-        key = (device, part or "device")
-        if ok:
-            if self.faults.pop(key, None) is None:
-                return
-        elif key in self.faults and self.faults[key].code == code and self.faults[key].label == label:
-            return
-        alert = Alert(
-            device=device, part=key[1], code=code or ("ok" if ok else "fault"), label=label, at=self.clock(), ok=ok
-        )
-        if not ok:
-            self.faults[key] = alert
-        text = encoder.encode(alert).decode()
-        self.fanout.publish({"staff": text, "admin": text}, None)
-
-    def control(self, actor: str, action: str, media: str = "") -> int:
-        """Send a ``control`` message (``reload``, ``play``) to every connection of a device; how many."""
-        text = encoder.encode({"type": "control", "action": action, "media": media}).decode()
-        targets = [c for conns in self.fanout.by_audience.values() for c in conns.values() if c.actor == actor]
-        return sum(1 for c in targets if c.send_nowait(text))
-
-    def _missed(self, conn: Conn, last: int | None) -> list[str] | None:
-        """The encoded events a client missed since ``last``, or None if it needs a snapshot:
-        unknown or too old a ``last``, or more than ``RESUME_BUDGET_BYTES`` to send."""
-        if last is None or not 0 <= last <= self.state.seq:
-            return None
-        if last < self.state.seq and (not self.ring or self.ring[0].seq > last + 1):
-            return None
-        texts: list[str] = []
-        size = 0
-        for i in range(len(self.ring) - (self.state.seq - last), len(self.ring)):
-            r = self.ring[i]
-            if not conn.wants(event_zone(self.state, r.event)):
-                continue
-            text = self._encode_for(r, conn.audience)
-            if text is not None:
-                texts.append(text)
-                size += len(text)
-                if size > RESUME_BUDGET_BYTES:
-                    return None
-        return texts
-
     def _attach_now(self, item: _Attach, now: float) -> bool:
+        """Greet a connecting screen (resume or snapshot, and open faults for staff), then
+        register it for broadcasts: in the writer, so that it misses and repeats nothing."""
         conn = item.conn
-        missed = self._missed(conn, item.last_seq)
-        welcome = msgspec.structs.replace(item.welcome, seq=self.state.seq, resumed=missed is not None)
-        texts = [encoder.encode(welcome).decode()]
-        if missed is not None:
-            texts.extend(missed)
-            waiting = {s.code: len(self.state.waiting.get(s.code, ())) for s in self.state.config.services}
-            texts.append(encoder.encode(Waiting(seq=self.state.seq, waiting=waiting)).decode())
-        else:
-            view = snapshot(self.state, conn.audience, now, conn.zone)
-            texts.append(encoder.encode(Snapshot(seq=self.state.seq, view=view)).decode())
+        texts = greeting(self.state, self.ring, conn, item.last_seq, item.welcome, now)
         if conn.audience != "public":
-            texts.extend(encoder.encode(a).decode() for a in self.faults.values())
+            texts.extend(self.fleet.open_faults())
         if not all(conn.send_nowait(t) for t in texts):
             return False
         self.fanout.add(conn)

@@ -16,22 +16,12 @@ TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "mp4": "
 
 
 class MediaError(Exception):
+    """A file the library refuses; ``code`` is a catalogue code (media_type, media_too_large,
+    media_empty)."""
+
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-MEDIA_ERRORS = {
-    "media_type": (
-        "Chỉ nhận ảnh PNG, JPEG, WebP hoặc video MP4 (kiểm tra theo nội dung tệp).",
-        "Only PNG, JPEG, WebP images or MP4 videos are accepted (checked by the file's content).",
-    ),
-    "media_too_large": (
-        "Tệp quá lớn: ảnh tối đa 5 MB, video tối đa 200 MB.",
-        "The file is too large: images up to 5 MB, videos up to 200 MB.",
-    ),
-    "media_empty": ("Tệp rỗng.", "The file is empty."),
-}
 
 
 def kind_of(data: bytes) -> str:

@@ -1,24 +1,21 @@
-"""Reports from the SQLite log, and their CSV and XLSX forms (the figures: domain/reports.py).
+"""Reports from the event log, and their CSV and XLSX forms (the figures: domain/reports.py).
 
-The log is read in a worker thread through its own read-only connection (WAL lets it read
-while the hub writes), so a six-month report does not hold up the queue."""
+The log is read in a worker thread (``EventLog.scan``), so a six-month report does not hold up
+the queue."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from .domain import reports
 from .domain.config import Config
-from .domain.events import Record
-from .eventlog import decode_record
+from .eventlog import EventLog
 
 COLUMNS = [
     ("issued", "Số phát / Issued"),
@@ -53,21 +50,10 @@ GROUP_TITLES = {
 }
 
 
-def _records(path: Path, end: float) -> Iterator[Record]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        cur = conn.execute("SELECT body FROM events WHERE at < ? ORDER BY seq", (end,))
-        while rows := cur.fetchmany(5000):
-            for (body,) in rows:
-                yield decode_record(body)
-    finally:
-        conn.close()
-
-
-def build_report(path: Path, first: dt.date, last: dt.date, config: Config, now: float) -> dict[str, Any]:
+def build_report(log: EventLog, first: dt.date, last: dt.date, config: Config, now: float) -> dict[str, Any]:
     """The report of the local days ``first``..``last`` (blocking: run it in a thread)."""
     start, end = reports.local_range(first, last, config.tzinfo())
-    result = reports.build(_records(path, end), start, end, now, config)
+    result = reports.build(log.scan(end), start, end, now, config)
     return {"from": first.isoformat(), "to": last.isoformat(), "unit": config.unit.name, **result}
 
 
@@ -160,18 +146,11 @@ def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
     sheet.column_dimensions["A"].width = 30
 
 
-def audit(path: Path, limit: int, before: int | None) -> list[dict[str, Any]]:
+def audit(log: EventLog, limit: int, before: int | None) -> list[dict[str, Any]]:
     """The latest events, newest first: who did what and when (the audit log). Password and
     token hashes are left out; ticket identities too (an audit is not a patient list)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        sql = "SELECT body FROM events" + (" WHERE seq < ?" if before else "") + " ORDER BY seq DESC LIMIT ?"
-        rows = conn.execute(sql, (before, limit) if before else (limit,)).fetchall()
-    finally:
-        conn.close()
     out = []
-    for (body,) in rows:
-        r = decode_record(body)
+    for r in log.latest(limit, before):
         fields = msgspec.to_builtins(r.event)
         for secret in ("password_hash", "token_hash", "identity", "config"):
             if secret in fields:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import msgspec
 
-from .eventlog import Synchronous
+from .sqlite_log import Synchronous
 
 ROOT = Path(__file__).resolve().parent.parent
 

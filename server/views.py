@@ -11,7 +11,7 @@ Audiences:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
@@ -22,9 +22,8 @@ from .domain.identity import Identity, mask_name
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
+from .protocol import Audience
 
-Audience = Literal["public", "staff", "admin"]
-AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
 STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated)
 ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from .auth import token_hash
-from .domain.access import Actor
+from .auth import authenticate
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
 from .fanout import Conn, wire_of
@@ -26,6 +25,7 @@ from .protocol import (
     CLOSE_TOO_MANY_ERRORS,
     CLOSE_UNAUTHENTICATED,
     Ack,
+    Audience,
     Cmd,
     Control,
     Error,
@@ -41,10 +41,8 @@ from .protocol import (
     encoder,
     protocol_error,
 )
-from .views import Audience, counter_history, queue_view, snapshot, ticket_status
-
-if TYPE_CHECKING:
-    from .app import Services
+from .services import Services
+from .views import counter_history, queue_view, snapshot, ticket_status
 
 log = logging.getLogger("server.ws")
 HELLO_TIMEOUT = 10.0
@@ -62,63 +60,19 @@ def origin_allowed(websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
     return origin in (f"http://{host}", f"https://{host}")
 
 
-def unauthenticated(detail_vi: str, detail_en: str) -> DomainError:
-    return DomainError("unauthenticated", detail_vi, detail_en, "token")
-
-
-def authenticate(hello: Hello, services: Services) -> tuple[Actor, Audience, str, int | None]:
-    """The actor, audience, zone and counter of a hello, or ``unauthenticated``/``forbidden``."""
-    state = services.hub.state
-    if hello.role in ("kiosk", "tv", "rating"):
-        h = token_hash(hello.token)
-        for d in state.devices.values():
-            if d.token_hash == h and d.active and d.kind == hello.role:
-                if d.kind == "rating" and d.counter is not None:  # bound to its counter
-                    cc = state.config.counter(d.counter)
-                    actor = Actor(name=f"device:{d.device}", role="rating", counters=[d.counter])
-                    return actor, "public", cc.zone if cc else "", d.counter
-                return Actor(name=f"device:{d.device}", role=hello.role), "public", d.zone or hello.zone, None
-        raise unauthenticated(
-            "Thiết bị chưa được đăng ký hoặc mã thiết bị sai.", "This device is not registered or its token is wrong."
-        )
-    account = services.staff_for(hello.token)
-    if account is None:
-        raise unauthenticated("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.", "The session is invalid or has expired.")
-    if hello.role == "admin":
-        if account.role != "admin":
-            raise DomainError(
-                "forbidden", "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page."
-            )
-        return Actor(name=f"staff:{account.username}", role="admin"), "admin", hello.zone, None
-    if hello.counter is None or services.hub.state.config.counter(hello.counter) is None:
-        raise DomainError("unknown_counter", "Hãy chọn một quầy hợp lệ.", "Choose a valid counter.", "counter")
-    if account.role == "admin":
-        return Actor(name=f"staff:{account.username}", role="admin"), "staff", hello.zone, hello.counter
-    if hello.counter not in account.counters:
-        raise DomainError(
-            "forbidden_counter",
-            f"Bạn không được phân công ở quầy {hello.counter}.",
-            f"You are not assigned to counter {hello.counter}.",
-            "counter",
-        )
-    actor = Actor(name=f"staff:{account.username}", role="counter", counters=[hello.counter])
-    return actor, "staff", hello.zone, hello.counter
-
-
 class WsEndpoint:
     """The ``/ws`` ASGI app. The server's ``send`` goes to the broadcaster, which writes frames
     straight to the socket when it can (``fanout.wire_of``, decision 0006); Starlette's
     ``WebSocket`` does the handshake, the reading and the close.
 
     ``server.app.QueueApp`` calls it directly, outside Starlette's middleware, so that a
-    connection's lifelong chain of coroutines is short (memory per connection); without
-    ``services`` it finds them on the Starlette app, as a route."""
+    connection's lifelong chain of coroutines is short (memory per connection)."""
 
-    def __init__(self, services: Services | None = None) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        services: Services = self.services or scope["app"].state.services
+        services = self.services
         websocket = WebSocket(scope, receive=receive, send=send)
         if not origin_allowed(websocket, services.settings.allowed_origins):
             await websocket.close(code=CLOSE_FORBIDDEN_ORIGIN)
@@ -175,7 +129,7 @@ async def _session(
         return
     del first, text  # a board keeps this coroutine for hours: keep only what it needs
     try:
-        actor, audience, zone, counter = authenticate(hello, services)
+        actor, audience, zone, counter = authenticate(hello, hub.state, services.sessions, hub.clock())
     except DomainError as exc:
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
@@ -217,9 +171,9 @@ async def _session(
             elif isinstance(msg, Query):
                 reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, audience, zone)))
             elif isinstance(msg, Report):
-                hub.reports[msg.what] = hub.reports.get(msg.what, 0) + 1
+                hub.fleet.report(msg.what)
                 if msg.what in ("device_fault", "device_ok"):
-                    hub.device_alert(
+                    hub.fleet.device_alert(
                         actor.name, msg.part[:40], msg.detail[:60], msg.label[:20], msg.what == "device_ok"
                     )
                 if msg.what == "heartbeat":
@@ -229,10 +183,10 @@ async def _session(
                 reply = Reply(id=msg.id, result={"ok": True})
             elif isinstance(msg, Control):
                 if actor.role != "admin" or audience != "admin":
-                    raise DomainError("forbidden", "Chỉ quản trị viên.", "Administrators only.")
+                    raise DomainError("forbidden.admin_only")
                 if msg.action == "play" and not MEDIA_NAME.match(msg.media):
-                    raise DomainError("not_found", "Không có tệp này.", "No such file.", "media")
-                sent = hub.control(f"device:{msg.device}", msg.action, msg.media)
+                    raise DomainError("not_found", "media")
+                sent = hub.fleet.control(f"device:{msg.device}", msg.action, msg.media)
                 log.info("%s asked %s to %s (%d screens)", actor.name, msg.device, msg.action, sent)
                 reply = Reply(id=msg.id, result={"sent": sent})
             else:
@@ -257,9 +211,9 @@ def _query_fn(q: Query, audience: Audience, zone: str) -> Any:
         if q.what == "ticket":
             return ticket_status(state, q.label, now)
         if audience == "public":
-            raise DomainError("forbidden", "Không được phép.", "Not allowed.")
+            raise DomainError("forbidden.public")
         if q.counter is None or state.config.counter(q.counter) is None:
-            raise DomainError("unknown_counter", "Hãy chọn một quầy hợp lệ.", "Choose a valid counter.", "counter")
+            raise DomainError("unknown_counter.choose", "counter")
         if q.what == "history":
             return counter_history(state, q.counter)
         return queue_view(state, q.counter, now)

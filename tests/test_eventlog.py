@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from server.domain import events as ev
-from server.eventlog import EventLog
+from server.sqlite_log import SqliteLog as EventLog
 
 
 def record(seq: int) -> ev.Record:

@@ -123,7 +123,7 @@ def _jpeg(rgb: np.ndarray) -> bytes:
 
 
 def test_bad_images_are_refused_with_a_code() -> None:
-    from hw_bridge.cccd.errors import BridgeError
+    from hw_bridge.errors import BridgeError
 
     for data in (b"", b"not an image", b"\xff\xd8\xff" + b"0" * 100):
         with pytest.raises(BridgeError) as err:
@@ -139,7 +139,7 @@ def test_frames_from_a_video_file(engine: FaceEngine, pics: dict[str, Path], tmp
     result = engine.analyse(frames[2])
     assert result.quality.ok and result.descriptor is not None
     assert distance(result.descriptor, describe(engine, pics["obama.jpg"])) <= SAME_PERSON
-    from hw_bridge.cccd.errors import BridgeError
+    from hw_bridge.errors import BridgeError
 
     with pytest.raises(BridgeError) as err:
         FrameSource(str(tmp_path / "nothing.avi")).frames(1)

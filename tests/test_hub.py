@@ -15,7 +15,8 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.eventlog import CommandRow, EventLog, FaceChanges
+from server.eventlog import CommandRow, FaceChanges
+from server.sqlite_log import SqliteLog as EventLog
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
@@ -239,7 +240,7 @@ async def test_idempotency_keys_expire_after_two_days(tmp_path: Path) -> None:
 async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server import hub as hub_module
+    from server.domain import handle as handle_module
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
     hub = await make_hub(tmp_path, clock)
@@ -249,7 +250,7 @@ async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
     def broken(*args: Any) -> Any:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(hub_module, "command_result", broken)
+    monkeypatch.setattr(handle_module, "result_of", broken)  # fails after the command was applied
     out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     assert out.error is not None and out.error.code == "internal_error"
     assert msgspec.json.encode(hub.state) == before  # rebuilt from the log: the half-done command is gone

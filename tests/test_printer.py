@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageChops
 
-from hw_bridge.cccd.errors import BridgeError
+from hw_bridge.errors import BridgeError
 from hw_bridge.printer import Printer, Ticket, render
 
 from .emupos_harness import Emupos, running_emupos, wait_receipts

@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from ..errors import authenticity_failed
 from . import tlv
-from .errors import authenticity_failed
 
 LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
 HASHES = {"sha1": "sha1", "sha224": "sha224", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 
+from ..errors import wrong_can
 from . import crypto
 from .card import CardSession
-from .errors import wrong_can
 from .sm import Command, SecureMessaging
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..errors import CardError, card_error, secure_messaging_failed
 from . import tlv
-from .errors import CardError, card_error, secure_messaging_failed
 from .sm import Command, SecureMessaging
 
 SW_OK = 0x9000

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from ..errors import authenticity_failed
 from . import crypto, tlv
 from .card import SW_OK, CardSession
-from .errors import authenticity_failed
 from .sm import Command, SecureMessaging
 
 CA_PREFIX = bytes.fromhex("04007F0007020203")  # id-CA (.1 DH, .2 ECDH)

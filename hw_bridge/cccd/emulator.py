@@ -18,11 +18,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from ..errors import CardError
 from . import crypto, pace, tlv
 from .bac import keys_from_mrz
 from .crypto import Alg
 from .ec import STANDARD, Curve
-from .errors import CardError
 from .lds import FILES
 from .reader import AID
 from .sm import Command, SecureMessaging

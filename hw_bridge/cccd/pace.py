@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import unsupported_card, wrong_can
 from . import crypto, tlv
 from .card import CardSession
 from .crypto import Alg
 from .ec import STANDARD, Curve
-from .errors import unsupported_card, wrong_can
 from .sm import Command, SecureMessaging
 
 PACE_PREFIX = bytes.fromhex("04007F000702020402")  # id-PACE-ECDH-GM

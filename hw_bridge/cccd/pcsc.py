@@ -10,7 +10,7 @@ from typing import Any
 from smartcard.Exceptions import CardConnectionException, NoCardException
 from smartcard.System import readers as pcsc_readers
 
-from .errors import card_removed, reader_missing
+from ..errors import card_removed, reader_missing
 
 
 def reader_names() -> list[str]:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
+from ..errors import CardError, authenticity_failed, unsupported_card
 from . import authenticity, bac, chip, crypto, lds, pace, tlv
 from .card import SW_OK, CardSession, Transport
-from .errors import CardError, authenticity_failed, unsupported_card
 from .sm import Command
 
 AID = bytes.fromhex("A0000002471001")  # the eMRTD application

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import secure_messaging_failed
 from . import crypto, tlv
 from .crypto import Alg
-from .errors import secure_messaging_failed
 
 
 @dataclass

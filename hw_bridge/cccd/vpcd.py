@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..errors import CardError
 from .emulator import ATR, EmulatedCard
-from .errors import CardError
 
 if TYPE_CHECKING:
     from .pcsc import PcscTransport

@@ -33,11 +33,7 @@ SYSTEM = Actor(name="system", role="system")
 
 
 def _forbidden() -> ForbiddenError:
-    return ForbiddenError(
-        "forbidden",
-        "Tài khoản của bạn không được phép thực hiện thao tác này.",
-        "Your account is not allowed to do this.",
-    )
+    return ForbiddenError("forbidden")
 
 
 def authorize(actor: Actor, command: cmd.AnyCommand) -> None:
@@ -52,12 +48,7 @@ def authorize(actor: Actor, command: cmd.AnyCommand) -> None:
         if isinstance(command, cmd.COUNTER_COMMANDS):
             if command.counter in actor.counters:
                 return
-            raise ForbiddenError(
-                "forbidden_counter",
-                f"Bạn chỉ được thao tác trên quầy của mình, không phải quầy {command.counter}.",
-                f"You may act only on your own counter, not counter {command.counter}.",
-                "counter",
-            )
+            raise ForbiddenError("forbidden_counter", "counter", counter=command.counter)
         if isinstance(command, STAFF_TICKET_COMMANDS):
             return
     raise _forbidden()

@@ -275,7 +275,7 @@ MEDIA_NAME = re.compile(r"^[0-9a-f]{16}\.(png|jpg|webp|mp4)$")
 
 
 def _err(field: str, vi: str, en: str) -> ConfigError:
-    return ConfigError("config_invalid", f"Cấu hình sai ở {field}: {vi}", f"Invalid {field}: {en}", field)
+    return ConfigError("config_invalid", field, where=field, detail_vi=vi, detail_en=en)
 
 
 def _minutes(text: str) -> int:
@@ -429,7 +429,7 @@ def validate_config(cfg: Config) -> Config:
 def _decode_error(exc: msgspec.ValidationError) -> ConfigError:
     text = str(exc)
     field = text.rsplit("at `$.", 1)[1].rstrip("`") if "at `$." in text else "(root)"
-    return ConfigError("config_invalid", f"Cấu hình sai ở {field}: {text}", f"Invalid {field}: {text}", field)
+    return ConfigError("config_invalid", field, where=field, detail_vi=text, detail_en=text)
 
 
 def config_from_toml(data: bytes | str) -> Config:
@@ -438,12 +438,7 @@ def config_from_toml(data: bytes | str) -> Config:
     except msgspec.ValidationError as exc:
         raise _decode_error(exc) from None
     except msgspec.DecodeError as exc:
-        raise ConfigError(
-            "config_invalid",
-            f"Tệp cấu hình không đọc được: {exc}",
-            f"Unreadable configuration: {exc}",
-            "(file)",
-        ) from None
+        raise ConfigError("config_invalid.file", "(file)", detail=exc) from None
     return validate_config(cfg)
 
 

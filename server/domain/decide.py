@@ -13,7 +13,15 @@ from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
 from .config import Config, validate_config
-from .errors import CounterError, DomainError, TicketError, TransitionError
+from .errors import (
+    CounterError,
+    DomainError,
+    TicketError,
+    TransitionError,
+    UnknownCounter,
+    UnknownService,
+    UnknownTicket,
+)
 from .faces import FaceMatch, validate_descriptor, verdict
 from .identity import derived_groups, validate_identity
 from .lifecycle import ACTIVE, Action, Status, transition
@@ -33,51 +41,34 @@ def rollover(state: QueueState, now: float) -> list[ev.Event]:
 def _counter(state: QueueState, number: int) -> CounterState:
     c = state.counters.get(number)
     if c is None or state.config.counter(number) is None:
-        raise CounterError(
-            "unknown_counter", f"Không có quầy số {number}.", f"There is no counter {number}.", "counter"
-        )
+        raise UnknownCounter(number)
     return c
 
 
 def _open_counter(state: QueueState, number: int) -> CounterState:
     c = _counter(state, number)
     if c.status == "closed":
-        raise CounterError("counter_closed", f"Quầy {number} đang đóng.", f"Counter {number} is closed.", "counter")
+        raise CounterError("counter_closed", "counter", counter=number)
     if c.status == "paused":
-        raise CounterError(
-            "counter_paused",
-            f"Quầy {number} đang tạm dừng; hãy tiếp tục trước.",
-            f"Counter {number} is paused; resume it first.",
-            "counter",
-        )
+        raise CounterError("counter_paused", "counter", counter=number)
     return c
 
 
 def _current(state: QueueState, c: CounterState) -> Ticket:
     if c.current is None:
-        raise CounterError(
-            "counter_idle",
-            f"Quầy {c.number} không có số nào đang phục vụ.",
-            f"Counter {c.number} has no current ticket.",
-            "counter",
-        )
+        raise CounterError("counter_idle", "counter", counter=c.number)
     return state.tickets[c.current]
 
 
 def _free(c: CounterState) -> None:
     if c.current is not None:
-        raise CounterError(
-            "counter_busy",
-            f"Quầy {c.number} còn số đang phục vụ; hãy kết thúc hoặc chuyển trước.",
-            f"Counter {c.number} still has a current ticket; finish or transfer it first.",
-            "counter",
-        )
+        raise CounterError("counter_busy", "counter", counter=c.number)
 
 
 def _ticket(state: QueueState, label: str) -> Ticket:
     t = state.by_label(label.strip().upper())
     if t is None:
-        raise TicketError("unknown_ticket", f"Không có số {label} hôm nay.", f"No ticket {label} today.", "label")
+        raise UnknownTicket(label)
     return t
 
 
@@ -98,7 +89,7 @@ def _call(state: QueueState, choice: Choice, counter: int) -> ev.TicketCalled:
 def _call_next(state: QueueState, c: CounterState, now: float) -> ev.TicketCalled:
     choice = choose_next(state, c.number, now)
     if choice is None:
-        raise TicketError("queue_empty", "Không còn ai đang chờ ở quầy này.", "Nobody is waiting for this counter.")
+        raise TicketError("queue_empty")
     return _call(state, choice, c.number)
 
 
@@ -118,12 +109,7 @@ def _face_check(state: QueueState, c: cmd.IssueTicket, service: str, match: Face
         return out
     found = verdict(match.distance, policy)
     if found == "same":
-        raise TicketError(
-            "duplicate_face",
-            f"Khuôn mặt này đã có số {held.label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
-            f"This face already holds ticket {held.label} for this service. If that is not you, please ask the staff.",
-            held.label,
-        )
+        raise TicketError("duplicate_face", held.label, label=held.label)
     if found == "review":
         out["face_review"] = held.label
         out["face_distance"] = round(match.distance, 3)
@@ -133,36 +119,21 @@ def _face_check(state: QueueState, c: cmd.IssueTicket, service: str, match: Face
 def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch | None) -> list[ev.Event]:
     svc = state.config.service(c.service)
     if svc is None:
-        raise TicketError("unknown_service", "Dịch vụ không tồn tại.", "No such service.", "service")
+        raise UnknownService("service")
     if not state.config.counters_for(svc.code):
-        raise TicketError(
-            "service_unavailable",
-            "Dịch vụ này chưa có quầy phục vụ.",
-            "No counter serves this service.",
-            "service",
-        )
+        raise TicketError("service_unavailable", "service")
     today = dt.date.fromisoformat(state.day)
     identity = validate_identity(c.identity, today) if c.identity is not None else None
     key = person_service_key(identity, svc.code)
     if key and state.config.queue.one_ticket_per_person and key in state.active_by_person:
         held = state.tickets[state.active_by_person[key]]
-        raise TicketError(
-            "duplicate_ticket",
-            f"Bạn đã có số {held.label} cho dịch vụ này ({held.status.value}).",
-            f"You already hold ticket {held.label} for this service ({held.status.value}).",
-            held.label,
-        )
+        raise TicketError("duplicate_ticket", held.label, label=held.label, status=held.status.value)
     face = _face_check(state, c, svc.code, match)
     last = state.numbers.get(svc.code)
     number = svc.number_start if last is None or last >= svc.number_end else last + 1
     label = f"{svc.code}{number:0{svc.digits}d}"
     if state.by_label(label) is not None:
-        raise TicketError(
-            "number_range_exhausted",
-            f"Đã hết số cho dịch vụ {svc.name} hôm nay.",
-            f"No numbers left for {svc.name_en or svc.name} today.",
-            "service",
-        )
+        raise TicketError("number_range_exhausted", "service", name=svc.name, name_en=svc.name_en or svc.name)
     policy = state.config.priority
     derived = derived_groups(identity.dob if identity else None, today, policy.elderly_age, policy.child_age)
     declared = [g for g in dict.fromkeys(c.declared) if g not in derived]
@@ -193,19 +164,12 @@ def decide(
     if isinstance(command, cmd.OpenCounter):
         c = _counter(state, command.counter)
         if c.status != "closed":
-            raise CounterError(
-                "counter_already_open",
-                f"Quầy {c.number} đã mở.",
-                f"Counter {c.number} is already open.",
-                "counter",
-            )
+            raise CounterError("counter_already_open", "counter", counter=c.number)
         return [ev.CounterOpened(counter=c.number, staff=actor.name)]
     if isinstance(command, cmd.CloseCounter):
         c = _counter(state, command.counter)
         if c.status == "closed":
-            raise CounterError(
-                "counter_closed", f"Quầy {c.number} đang đóng.", f"Counter {c.number} is closed.", "counter"
-            )
+            raise CounterError("counter_closed", "counter", counter=c.number)
         _free(c)
         return [ev.CounterClosed(counter=c.number)]
     if isinstance(command, cmd.PauseCounter):
@@ -214,12 +178,7 @@ def decide(
     if isinstance(command, cmd.ResumeCounter):
         c = _counter(state, command.counter)
         if c.status != "paused":
-            raise CounterError(
-                "counter_not_paused",
-                f"Quầy {c.number} không tạm dừng.",
-                f"Counter {c.number} is not paused.",
-                "counter",
-            )
+            raise CounterError("counter_not_paused", "counter", counter=c.number)
         return [ev.CounterResumed(counter=c.number)]
     if isinstance(command, cmd.CallNext):
         c = _open_counter(state, command.counter)
@@ -233,12 +192,7 @@ def decide(
         served = state.config.counter(c.number)
         assert served is not None
         if t.service not in {s.code for s in served.services}:
-            raise TicketError(
-                "wrong_counter",
-                f"Quầy {c.number} không phục vụ dịch vụ của số {t.label}.",
-                f"Counter {c.number} does not serve ticket {t.label}'s service.",
-                "label",
-            )
+            raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
         klass = t.klass(state.config.priority.honour_unconfirmed)
         return [_call(state, Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
     if isinstance(command, cmd.Recall):
@@ -281,38 +235,18 @@ def decide(
         transition(t.status, Action.TRANSFER)
         to_service = command.to_service or t.service
         if state.config.service(to_service) is None:
-            raise TicketError("unknown_service", "Dịch vụ không tồn tại.", "No such service.", "to_service")
+            raise UnknownService("to_service")
         to_counter = command.to_counter or None
         if to_counter is not None:
             target = state.config.counter(to_counter)
             if target is None:
-                raise CounterError(
-                    "unknown_counter",
-                    f"Không có quầy số {to_counter}.",
-                    f"There is no counter {to_counter}.",
-                    "to_counter",
-                )
+                raise UnknownCounter(to_counter, "to_counter")
             if to_service not in {s.code for s in target.services}:
-                raise TicketError(
-                    "wrong_counter",
-                    f"Quầy {to_counter} không phục vụ dịch vụ {to_service}.",
-                    f"Counter {to_counter} does not serve {to_service}.",
-                    "to_counter",
-                )
+                raise TicketError("wrong_counter.service", "to_counter", counter=to_counter, service=to_service)
         elif not state.config.counters_for(to_service):
-            raise TicketError(
-                "service_unavailable",
-                "Dịch vụ này chưa có quầy phục vụ.",
-                "No counter serves this service.",
-                "to_service",
-            )
+            raise TicketError("service_unavailable", "to_service")
         if to_service == t.service and to_counter is None:
-            raise TicketError(
-                "transfer_to_same",
-                "Hãy chọn dịch vụ hoặc quầy khác để chuyển.",
-                "Choose another service or counter to transfer to.",
-                "to_service",
-            )
+            raise TicketError("transfer_to_same", "to_service")
         return [
             ev.TicketTransferred(
                 ticket=t.id,
@@ -333,12 +267,7 @@ def decide(
         _free(c)
         t = _ticket(state, command.label)
         if t.id not in c.parked:
-            raise TicketError(
-                "not_parked_here",
-                f"Số {t.label} không được tạm giữ ở quầy {c.number}.",
-                f"Ticket {t.label} is not held at counter {c.number}.",
-                "label",
-            )
+            raise TicketError("not_parked_here", "label", label=t.label, counter=c.number)
         return [ev.TicketUnparked(ticket=t.id, label=t.label, counter=c.number)]
     if isinstance(command, cmd.CancelTicket):
         t = _ticket(state, command.label)
@@ -347,29 +276,15 @@ def decide(
     if isinstance(command, cmd.ReviewPriority):
         t = _ticket(state, command.label)
         if t.status not in ACTIVE:
-            raise TransitionError(
-                "illegal_transition",
-                f"Số {t.label} đã kết thúc, không thể xét ưu tiên.",
-                f"Ticket {t.label} is over; its priority can no longer be reviewed.",
-            )
+            raise TransitionError("illegal_transition.review_over", label=t.label)
         groups = list(command.groups) if command.groups is not None else list(t.priority)
         if command.confirmed and not groups:
-            raise TicketError(
-                "priority_group_missing",
-                "Hãy chọn nhóm ưu tiên để xác nhận.",
-                "Choose the priority group to confirm.",
-                "groups",
-            )
+            raise TicketError("priority_group_missing", "groups")
         return [ev.PriorityReviewed(ticket=t.id, label=t.label, confirmed=command.confirmed, groups=groups)]
     if isinstance(command, cmd.ReviewFace):
         t = _ticket(state, command.label)
         if not t.face_review:
-            raise TicketError(
-                "no_face_review",
-                f"Số {t.label} không cần kiểm tra khuôn mặt.",
-                f"Ticket {t.label} has no face check waiting.",
-                "label",
-            )
+            raise TicketError("no_face_review", "label", label=t.label)
         reviewed = ev.FaceReviewed(ticket=t.id, label=t.label, same=command.same)
         if not command.same:
             return [reviewed]
@@ -386,12 +301,7 @@ def decide(
 
 
 def _not_rateable(t: Ticket) -> TicketError:
-    return TicketError(
-        "not_rateable",
-        f"Số {t.label} chưa được phục vụ xong hoặc đã được đánh giá.",
-        f"Ticket {t.label} is not finished, or was already rated.",
-        "label",
-    )
+    return TicketError("not_rateable", "label", label=t.label)
 
 
 def _rating_request(state: QueueState, c: cmd.RequestRating) -> ev.RatingRequested:
@@ -406,11 +316,7 @@ def _rating_request(state: QueueState, c: cmd.RequestRating) -> ev.RatingRequest
             if t.status is Status.DONE and t.last_counter == counter.number and t.finished_at is not None
         ]
         if not done:
-            raise TicketError(
-                "nothing_to_rate",
-                "Quầy chưa phục vụ xong người bệnh nào hôm nay.",
-                "This counter has not finished serving anyone today.",
-            )
+            raise TicketError("nothing_to_rate")
         t = max(done, key=lambda x: x.finished_at or 0.0)
     if t.status is not Status.DONE or t.rating is not None or t.last_counter != counter.number:
         raise _not_rateable(t)
@@ -422,14 +328,9 @@ def _rate(state: QueueState, c: cmd.RateTicket, actor: Actor) -> ev.TicketRated:
     if t.status is not Status.DONE or t.rating is not None or t.last_counter is None:
         raise _not_rateable(t)
     if actor.role in ("rating", "counter") and t.last_counter not in actor.counters:
-        raise TicketError(
-            "wrong_counter",
-            f"Số {t.label} không được phục vụ ở quầy này.",
-            f"Ticket {t.label} was not served at this counter.",
-            "label",
-        )
+        raise TicketError("wrong_counter.not_served_here", "label", label=t.label)
     if not 1 <= c.score <= 5 or len(set(c.reasons)) != len(c.reasons):
-        raise TicketError("invalid_rating", "Điểm từ 1 đến 5.", "The score is 1 to 5.", "score")
+        raise TicketError("invalid_rating", "score")
     return ev.TicketRated(
         ticket=t.id,
         label=t.label,
@@ -449,34 +350,19 @@ def _check_replacement(state: QueueState, new: Config) -> Config:
         if t.status not in ACTIVE:
             continue
         if t.service not in services:
-            raise DomainError(
-                "service_in_use",
-                f"Không thể bỏ dịch vụ {t.service}: số {t.label} vẫn đang chờ hoặc được phục vụ.",
-                f"Cannot remove service {t.service}: ticket {t.label} is still open.",
-                "services",
-            )
+            raise DomainError("service_in_use", "services", service=t.service, label=t.label)
         for n in (t.counter, t.target_counter):
             if n is not None and n not in counters:
-                raise DomainError(
-                    "counter_in_use",
-                    f"Không thể bỏ quầy {n}: số {t.label} đang ở quầy này.",
-                    f"Cannot remove counter {n}: ticket {t.label} is there.",
-                    "counters",
-                )
+                raise DomainError("counter_in_use", "counters", counter=n, label=t.label)
     return new
 
 
 def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Event]:
     if isinstance(command, cmd.CreateStaff):
         if command.username in state.staff:
-            raise DomainError("staff_exists", "Tên đăng nhập đã tồn tại.", "This username already exists.", "username")
+            raise DomainError("staff_exists", "username")
         if not command.username.isidentifier() or not command.username.isascii():
-            raise DomainError(
-                "invalid_username",
-                "Tên đăng nhập chỉ gồm chữ không dấu, số và gạch dưới.",
-                "A username has only ASCII letters, digits and underscores.",
-                "username",
-            )
+            raise DomainError("invalid_username", "username")
         for n in command.counters:
             _counter(state, n)
         return [
@@ -490,24 +376,19 @@ def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Even
         ]
     if isinstance(command, cmd.SetStaffPassword | cmd.SetStaffActive):
         if command.username not in state.staff:
-            raise DomainError("unknown_staff", "Không có tài khoản này.", "No such account.", "username")
+            raise DomainError("unknown_staff", "username")
         if isinstance(command, cmd.SetStaffPassword):
             return [ev.StaffPasswordSet(username=command.username, password_hash=command.password_hash)]
         return [ev.StaffActiveSet(username=command.username, active=command.active)]
     if isinstance(command, cmd.RegisterDevice):
         if command.device in state.devices:
-            raise DomainError("device_exists", "Thiết bị đã đăng ký.", "This device is already registered.", "device")
+            raise DomainError("device_exists", "device")
         if command.zone and command.zone not in {z.code for z in state.config.zones}:
-            raise DomainError("unknown_zone", "Khu không tồn tại.", "No such zone.", "zone")
+            raise DomainError("unknown_zone", "zone")
         if (command.kind == "rating") != (command.counter is not None) or (
             command.counter is not None and state.config.counter(command.counter) is None
         ):
-            raise DomainError(
-                "unknown_counter",
-                "Màn hình đánh giá cần đúng một quầy hợp lệ (và chỉ nó).",
-                "A rating screen needs one valid counter (and only a rating screen has one).",
-                "counter",
-            )
+            raise DomainError("unknown_counter.rating", "counter")
         return [
             ev.DeviceRegistered(
                 device=command.device,
@@ -520,5 +401,5 @@ def _decide_accounts(state: QueueState, command: cmd.AnyCommand) -> list[ev.Even
         ]
     assert isinstance(command, cmd.RevokeDevice)
     if command.device not in state.devices:
-        raise DomainError("unknown_device", "Không có thiết bị này.", "No such device.", "device")
+        raise DomainError("unknown_device", "device")
     return [ev.DeviceRevoked(device=command.device)]

@@ -31,12 +31,7 @@ def validate_descriptor(values: Sequence[float]) -> tuple[float, ...]:
     if len(values) != DESCRIPTOR_SIZE or not all(
         isinstance(x, int | float) and math.isfinite(x) and abs(x) <= MAX_COMPONENT for x in values
     ):
-        raise TicketError(
-            "invalid_face",
-            "Dữ liệu khuôn mặt không hợp lệ; hãy chụp lại hoặc lấy số không cần khuôn mặt.",
-            "The face data is not valid; take the picture again or get a number without it.",
-            "face",
-        )
+        raise TicketError("invalid_face", "face")
     return tuple(float(x) for x in values)
 
 

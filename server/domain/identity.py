@@ -60,41 +60,25 @@ def normalise_bhyt(raw: str) -> str:
 def validate_id_number(raw: str) -> str:
     value = normalise_id_number(raw)
     if not ID_NUMBER.match(value):
-        raise IdentityError(
-            "invalid_id_number",
-            "Số định danh cá nhân phải gồm đúng 12 chữ số.",
-            "The personal ID number must be exactly 12 digits.",
-            "id_number",
-        )
+        raise IdentityError("invalid_id_number", "id_number")
     return value
 
 
 def validate_bhyt(raw: str) -> str:
     value = normalise_bhyt(raw)
     if not BHYT_NUMBER.match(value):
-        raise IdentityError(
-            "invalid_bhyt_number",
-            "Số thẻ BHYT gồm 15 ký tự: 2 chữ cái, 1 chữ số mức hưởng (1-5), 2 chữ số tỉnh, 10 chữ số.",
-            "The BHYT card number has 15 characters: 2 letters, a benefit digit (1-5), "
-            "2 province digits and 10 digits.",
-            "bhyt_number",
-        )
+        raise IdentityError("invalid_bhyt_number", "bhyt_number")
     return value
 
 
 def validate_identity(ident: Identity, today: dt.date) -> Identity:
     """Return the identity with normalised numbers, or raise :class:`IdentityError`."""
     if not ident.id_number and not ident.bhyt_number:
-        raise IdentityError(
-            "identity_missing",
-            "Cần số định danh cá nhân (12 số) hoặc số thẻ BHYT (15 ký tự).",
-            "A personal ID number (12 digits) or a BHYT card number (15 characters) is required.",
-            "id_number",
-        )
+        raise IdentityError("identity_missing", "id_number")
     id_number = validate_id_number(ident.id_number) if ident.id_number else ""
     bhyt = validate_bhyt(ident.bhyt_number) if ident.bhyt_number else ""
     if ident.dob is not None and not dt.date(1890, 1, 1) <= ident.dob <= today:
-        raise IdentityError("invalid_dob", "Ngày sinh không hợp lệ.", "The date of birth is not valid.", "dob")
+        raise IdentityError("invalid_dob", "dob")
     name = " ".join(ident.name.split())[:100]
     return msgspec.structs.replace(ident, id_number=id_number, bhyt_number=bhyt, name=name)
 

@@ -85,7 +85,5 @@ def transition(status: Status, action: Action) -> Status:
         return TRANSITIONS[(status, action)]
     except KeyError:
         raise TransitionError(
-            "illegal_transition",
-            f"Không thể '{action.value}' phiếu đang ở trạng thái {STATUS_VI[status]}.",
-            f"Cannot {action.value} a ticket that is {status.value}.",
+            "illegal_transition", action=action.value, status=status.value, status_vi=STATUS_VI[status]
         ) from None

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from hw_bridge.cccd import authenticity, lds, testcard, tlv
-from hw_bridge.cccd.errors import CardError
 from hw_bridge.cccd.qr import parse_qr, validate_bhyt, validate_id_number
+from hw_bridge.errors import CardError
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import pytest
 from hw_bridge.cccd import bac, crypto, pace
 from hw_bridge.cccd.card import CardSession
 from hw_bridge.cccd.ec import BRAINPOOL_P256R1 as BP256
-from hw_bridge.cccd.errors import CardError
 from hw_bridge.cccd.sm import Command, SecureMessaging
+from hw_bridge.errors import CardError
 
 H = bytes.fromhex
 

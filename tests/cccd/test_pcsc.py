@@ -8,10 +8,10 @@ import pytest
 
 from hw_bridge.cccd import crypto, testcard
 from hw_bridge.cccd.emulator import EmulatedCard
-from hw_bridge.cccd.errors import CardError
 from hw_bridge.cccd.pcsc import PcscTransport
 from hw_bridge.cccd.reader import read_card
 from hw_bridge.cccd.vpcd import VPCD_PORT, VirtualCard, inserted
+from hw_bridge.errors import CardError
 
 
 @pytest.fixture(scope="module")

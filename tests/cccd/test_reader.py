@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from hw_bridge.cccd import crypto, testcard
 from hw_bridge.cccd.emulator import EmulatedCard
-from hw_bridge.cccd.errors import CardError, card_removed
 from hw_bridge.cccd.reader import read_card
+from hw_bridge.errors import CardError, card_removed
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A tiny driver for domain tests: decide, then apply, with a clock we move by hand."""
+"""A tiny driver for domain tests: the application step (``handle``), with a clock we move by hand."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 from server.domain import commands as cmd
 from server.domain import events as ev
-from server.domain.access import SYSTEM, Actor
+from server.domain.access import Actor
 from server.domain.config import Config, config_from_builtins, config_from_toml
-from server.domain.decide import decide, rollover
 from server.domain.faces import FaceMatch
-from server.domain.state import QueueState, Ticket, apply
+from server.domain.handle import handle, start_day
+from server.domain.state import QueueState, Ticket
 
 VN = dt.timezone(dt.timedelta(hours=7))
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,20 +61,16 @@ class Sim:
         self.records: list[ev.Record] = []
         self.tick()
 
-    def _apply(self, events: list[ev.Event], actor: str) -> None:
-        for e in events:
-            r = ev.Record(seq=self.state.seq + 1, at=self.now, actor=actor, event=e)  # type: ignore[arg-type]
-            apply(self.state, r)
-            self.records.append(r)
-
     def tick(self) -> None:
-        self._apply(rollover(self.state, self.now), SYSTEM.name)
+        self.records.extend(start_day(self.state, self.now).records)
 
     def do(self, command: cmd.AnyCommand, actor: Actor = ADMIN, match: FaceMatch | None = None) -> list[ev.Event]:
         self.tick()
-        events = decide(self.state, command, self.now, actor, match)
-        self._apply(events, actor.name)
-        return events
+        step = handle(self.state, command, self.now, actor, match)
+        self.records.extend(step.records)
+        if step.error is not None:
+            raise step.error
+        return [r.event for r in step.records]
 
     def advance(self, minutes: float) -> None:
         self.now += minutes * 60

@@ -1,0 +1,307 @@
+"""Every error code of the product, with its message in Vietnamese and English: the queue's
+domain, the server's HTTP and websocket API, and the hardware bridge (card reader, camera,
+printer, speaker) all take their messages from here, so a code means one thing everywhere and
+``clients/shared/protocol.js`` is generated from it (``python -m server.protocol``).
+
+A key is a code (``unknown_counter``), or a code and a variant (``unknown_counter.choose``)
+where one code is worded for the place it comes from; the wire carries the code alone.
+Messages are ``str.format`` templates with named parameters (``{counter}``, ``{label}``); the
+exception that carries them keeps the parameters as its data (``errors.DomainError.params``).
+``status`` is the HTTP status an API answers with.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    vi: str
+    en: str
+    status: int = 400
+
+
+_ADMIN_ONLY = Entry("Chỉ quản trị viên được làm việc này.", "Only administrators may do this.", 403)
+_REMEMBER = "Vui lòng ghi nhớ số trên màn hình"
+
+CATALOGUE: dict[str, Entry] = {
+    # ---- the queue: counters -------------------------------------------------------------
+    "unknown_counter": Entry("Không có quầy số {counter}.", "There is no counter {counter}."),
+    "unknown_counter.choose": Entry("Hãy chọn một quầy hợp lệ.", "Choose a valid counter."),
+    "unknown_counter.rating": Entry(
+        "Màn hình đánh giá cần đúng một quầy hợp lệ (và chỉ nó).",
+        "A rating screen needs one valid counter (and only a rating screen has one).",
+    ),
+    "counter_closed": Entry("Quầy {counter} đang đóng.", "Counter {counter} is closed."),
+    "counter_paused": Entry(
+        "Quầy {counter} đang tạm dừng; hãy tiếp tục trước.", "Counter {counter} is paused; resume it first."
+    ),
+    "counter_not_paused": Entry("Quầy {counter} không tạm dừng.", "Counter {counter} is not paused."),
+    "counter_already_open": Entry("Quầy {counter} đã mở.", "Counter {counter} is already open."),
+    "counter_idle": Entry("Quầy {counter} không có số nào đang phục vụ.", "Counter {counter} has no current ticket."),
+    "counter_busy": Entry(
+        "Quầy {counter} còn số đang phục vụ; hãy kết thúc hoặc chuyển trước.",
+        "Counter {counter} still has a current ticket; finish or transfer it first.",
+    ),
+    "illegal_counter_transition": Entry(
+        "Quầy {counter} đang {status_vi}: không thể {action_vi}.",
+        "Counter {counter} is {status}: it cannot {action}.",
+    ),
+    "counter_in_use": Entry(
+        "Không thể bỏ quầy {counter}: số {label} đang ở quầy này.",
+        "Cannot remove counter {counter}: ticket {label} is there.",
+    ),
+    # ---- the queue: tickets --------------------------------------------------------------
+    "unknown_ticket": Entry("Không có số {label} hôm nay.", "No ticket {label} today.", 404),
+    "unknown_ticket.today": Entry("Không có số này hôm nay.", "No such ticket today.", 404),
+    "unknown_ticket.or_counter": Entry("Không có số hoặc quầy này.", "No such ticket or counter.", 404),
+    "unknown_service": Entry("Dịch vụ không tồn tại.", "No such service."),
+    "service_unavailable": Entry("Dịch vụ này chưa có quầy phục vụ.", "No counter serves this service."),
+    "service_in_use": Entry(
+        "Không thể bỏ dịch vụ {service}: số {label} vẫn đang chờ hoặc được phục vụ.",
+        "Cannot remove service {service}: ticket {label} is still open.",
+    ),
+    "number_range_exhausted": Entry("Đã hết số cho dịch vụ {name} hôm nay.", "No numbers left for {name_en} today."),
+    "duplicate_ticket": Entry(
+        "Bạn đã có số {label} cho dịch vụ này ({status}).",
+        "You already hold ticket {label} for this service ({status}).",
+    ),
+    "duplicate_face": Entry(
+        "Khuôn mặt này đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
+        "This face already holds ticket {label} for this service. If that is not you, please ask the staff.",
+    ),
+    "invalid_face": Entry(
+        "Dữ liệu khuôn mặt không hợp lệ; hãy chụp lại hoặc lấy số không cần khuôn mặt.",
+        "The face data is not valid; take the picture again or get a number without it.",
+    ),
+    "no_face_review": Entry("Số {label} không cần kiểm tra khuôn mặt.", "Ticket {label} has no face check waiting."),
+    "queue_empty": Entry("Không còn ai đang chờ ở quầy này.", "Nobody is waiting for this counter."),
+    "wrong_counter": Entry(
+        "Quầy {counter} không phục vụ dịch vụ của số {label}.",
+        "Counter {counter} does not serve ticket {label}'s service.",
+    ),
+    "wrong_counter.service": Entry(
+        "Quầy {counter} không phục vụ dịch vụ {service}.", "Counter {counter} does not serve {service}."
+    ),
+    "wrong_counter.not_served_here": Entry(
+        "Số {label} không được phục vụ ở quầy này.", "Ticket {label} was not served at this counter."
+    ),
+    "transfer_to_same": Entry(
+        "Hãy chọn dịch vụ hoặc quầy khác để chuyển.", "Choose another service or counter to transfer to."
+    ),
+    "not_parked_here": Entry(
+        "Số {label} không được tạm giữ ở quầy {counter}.", "Ticket {label} is not held at counter {counter}."
+    ),
+    "illegal_transition": Entry(
+        "Không thể '{action}' phiếu đang ở trạng thái {status_vi}.", "Cannot {action} a ticket that is {status}."
+    ),
+    "illegal_transition.review_over": Entry(
+        "Số {label} đã kết thúc, không thể xét ưu tiên.",
+        "Ticket {label} is over; its priority can no longer be reviewed.",
+    ),
+    "priority_group_missing": Entry("Hãy chọn nhóm ưu tiên để xác nhận.", "Choose the priority group to confirm."),
+    "not_rateable": Entry(
+        "Số {label} chưa được phục vụ xong hoặc đã được đánh giá.",
+        "Ticket {label} is not finished, or was already rated.",
+    ),
+    "nothing_to_rate": Entry(
+        "Quầy chưa phục vụ xong người bệnh nào hôm nay.", "This counter has not finished serving anyone today."
+    ),
+    "invalid_rating": Entry("Điểm từ 1 đến 5.", "The score is 1 to 5."),
+    # ---- identity --------------------------------------------------------------------------
+    "invalid_id_number": Entry(
+        "Số định danh cá nhân phải gồm đúng 12 chữ số.", "The personal ID number must be exactly 12 digits."
+    ),
+    "invalid_bhyt_number": Entry(
+        "Số thẻ BHYT gồm 15 ký tự: 2 chữ cái, 1 chữ số mức hưởng (1-5), 2 chữ số tỉnh, 10 chữ số.",
+        "The BHYT card number has 15 characters: 2 letters, a benefit digit (1-5), 2 province digits and 10 digits.",
+    ),
+    "identity_missing": Entry(
+        "Cần số định danh cá nhân (12 số) hoặc số thẻ BHYT (15 ký tự).",
+        "A personal ID number (12 digits) or a BHYT card number (15 characters) is required.",
+    ),
+    "invalid_dob": Entry("Ngày sinh không hợp lệ.", "The date of birth is not valid."),
+    "qr_format": Entry("Mã QR không phải của thẻ căn cước.", "This QR code is not from an ID card."),
+    "qr_format.no_name": Entry("Mã QR thiếu họ tên.", "The QR code has no name."),
+    "invalid_old_id": Entry("Số CMND cũ trong mã QR không hợp lệ.", "The old ID number in the QR code is not valid."),
+    "invalid_birth_date": Entry(
+        "Ngày sinh trong mã QR không hợp lệ.", "The date of birth in the QR code is not valid."
+    ),
+    "invalid_issue_date": Entry("Ngày cấp trong mã QR không hợp lệ.", "The issue date in the QR code is not valid."),
+    "invalid_sex": Entry("Giới tính trong mã QR không hợp lệ.", "The sex in the QR code is not valid."),
+    # ---- configuration, staff and devices ---------------------------------------------------
+    "config_invalid": Entry("Cấu hình sai ở {where}: {detail_vi}", "Invalid {where}: {detail_en}"),
+    "config_invalid.file": Entry("Tệp cấu hình không đọc được: {detail}", "Unreadable configuration: {detail}"),
+    "staff_exists": Entry("Tên đăng nhập đã tồn tại.", "This username already exists."),
+    "invalid_username": Entry(
+        "Tên đăng nhập chỉ gồm chữ không dấu, số và gạch dưới.",
+        "A username has only ASCII letters, digits and underscores.",
+    ),
+    "unknown_staff": Entry("Không có tài khoản này.", "No such account."),
+    "weak_password": Entry("Mật khẩu phải có ít nhất {min} ký tự.", "A password needs at least {min} characters."),
+    "device_exists": Entry("Thiết bị đã đăng ký.", "This device is already registered."),
+    "unknown_device": Entry("Không có thiết bị này.", "No such device."),
+    "unknown_zone": Entry("Khu không tồn tại.", "No such zone."),
+    # ---- who may do what ----------------------------------------------------------------------
+    "unauthenticated": Entry("Cần đăng nhập.", "Please log in.", 401),
+    "unauthenticated.session": Entry(
+        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.", "The session is invalid or has expired.", 401
+    ),
+    "unauthenticated.device": Entry(
+        "Thiết bị chưa được đăng ký hoặc mã thiết bị sai.",
+        "This device is not registered or its token is wrong.",
+        401,
+    ),
+    "bad_credentials": Entry("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", 401),
+    "too_many_attempts": Entry(
+        "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {seconds} giây.",
+        "Too many failed logins. Try again in {seconds} seconds.",
+        429,
+    ),
+    "forbidden": Entry(
+        "Tài khoản của bạn không được phép thực hiện thao tác này.", "Your account is not allowed to do this.", 403
+    ),
+    "forbidden.admin_only": _ADMIN_ONLY,
+    "forbidden.admin_page": Entry(
+        "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page.", 403
+    ),
+    "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
+    "forbidden_counter": Entry(
+        "Bạn chỉ được thao tác trên quầy của mình, không phải quầy {counter}.",
+        "You may act only on your own counter, not counter {counter}.",
+    ),
+    "forbidden_counter.not_assigned": Entry(
+        "Bạn không được phân công ở quầy {counter}.", "You are not assigned to counter {counter}."
+    ),
+    # ---- the server's API --------------------------------------------------------------------
+    "bad_json": Entry("Tin nhắn không phải JSON hợp lệ.", "The message is not valid JSON."),
+    "bad_json.body": Entry("Dữ liệu không phải JSON hợp lệ.", "The body is not valid JSON."),
+    "bad_json.object": Entry("Cần một đối tượng JSON.", "A JSON object is expected."),
+    "unknown_message": Entry("Loại tin nhắn không được hỗ trợ.", "Unknown message type."),
+    "invalid_message": Entry("Tin nhắn sai cấu trúc", "Malformed message"),
+    "invalid_message.data": Entry("Dữ liệu sai: {detail}", "Invalid data: {detail}"),
+    "invalid_message.params": Entry("Tham số sai.", "Invalid parameters."),
+    "binary_not_supported": Entry("Chỉ nhận tin nhắn dạng văn bản (JSON).", "Only text (JSON) messages are accepted."),
+    "too_large": Entry("Dữ liệu quá lớn.", "The request is too large.", 413),
+    "bad_range": Entry(
+        "Khoảng ngày không hợp lệ: from=YYYY-MM-DD và to=YYYY-MM-DD (tối đa 366 ngày), hoặc year=YYYY&half=1|2.",
+        "Invalid date range: from=YYYY-MM-DD and to=YYYY-MM-DD (at most 366 days), or year=YYYY&half=1|2.",
+    ),
+    "bad_format": Entry("Định dạng: json, csv hoặc xlsx.", "Format: json, csv or xlsx."),
+    "not_found": Entry("Không có tệp này.", "No such file.", 404),
+    "storage_error": Entry(
+        "Không ghi được dữ liệu; thao tác chưa được thực hiện. Vui lòng thử lại.",
+        "The change could not be saved and was not made. Please try again.",
+        503,
+    ),
+    "internal_error": Entry(
+        "Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.",
+        "Internal error; the change was not made. Please try again or tell the administrator.",
+        500,
+    ),
+    # ---- media library and voice packs ---------------------------------------------------------
+    "media_type": Entry(
+        "Chỉ nhận ảnh PNG, JPEG, WebP hoặc video MP4 (kiểm tra theo nội dung tệp).",
+        "Only PNG, JPEG, WebP images or MP4 videos are accepted (checked by the file's content).",
+    ),
+    "media_too_large": Entry(
+        "Tệp quá lớn: ảnh tối đa 5 MB, video tối đa 200 MB.",
+        "The file is too large: images up to 5 MB, videos up to 200 MB.",
+        413,
+    ),
+    "media_empty": Entry("Tệp rỗng.", "The file is empty."),
+    "unknown_clip": Entry("Không có đoạn âm thanh này trong bộ giọng.", "No such clip in a voice pack."),
+    "bad_audio": Entry(
+        "Tệp không phải âm thanh đọc được (WAV, FLAC, OGG).", "Not a readable audio file (WAV, FLAC, OGG)."
+    ),
+    "too_long": Entry("Đoạn ghi âm quá dài (tối đa 10 giây, 4 MB).", "The recording is too long (10 s, 4 MB at most)."),
+    "silent": Entry(
+        "Đoạn ghi âm không có tiếng. Hãy ghi lại gần micrô hơn.",
+        "The recording is silent. Record again closer to the microphone.",
+    ),
+    # ---- the hardware bridge: its websocket ----------------------------------------------------
+    "bad_message": Entry("Thông điệp không hợp lệ.", "The message is not valid."),
+    "unauthenticated.pairing": Entry("Mã ghép nối không đúng.", "Wrong pairing token.", 401),
+    "hello_first": Entry("Hãy gửi hello với mã ghép nối trước.", "Send hello with the pairing token first."),
+    "unknown_method": Entry("Chức năng không có trên thiết bị này.", "No such method on this bridge."),
+    "bad_params": Entry("Tham số không hợp lệ.", "Invalid parameters."),
+    "busy": Entry("Đầu đọc đang đọc một thẻ khác.", "The reader is busy with another card."),
+    # ---- the bridge: the chip card reader ------------------------------------------------------
+    "no_card": Entry("Chưa có thẻ trên đầu đọc.", "No card on the reader."),
+    "reader_missing": Entry(
+        "Không tìm thấy đầu đọc thẻ. Kiểm tra cáp và dịch vụ pcscd.",
+        "No card reader found. Check the cable and the pcscd service.",
+    ),
+    "wrong_can": Entry(
+        "Mã truy cập thẻ (6 số cuối CCCD) không đúng với thẻ này.",
+        "The card access number (last 6 digits of the ID) does not match this card.",
+    ),
+    "card_removed": Entry(
+        "Thẻ đã bị rút ra trong khi đọc. Vui lòng đặt lại thẻ và giữ yên.",
+        "The card was removed during the read. Please place it again and hold it still.",
+    ),
+    "unsupported_card": Entry(
+        "Thẻ này không phải thẻ căn cước gắn chip đọc được.", "This is not a chip ID card that can be read."
+    ),
+    "authenticity_failed": Entry(
+        "Dữ liệu trên chip không khớp chữ ký số: thẻ có thể bị làm giả hoặc hỏng.",
+        "The chip data does not match its digital signature: the card may be forged or damaged.",
+    ),
+    "secure_messaging_failed": Entry(
+        "Kết nối bảo mật với thẻ bị lỗi. Vui lòng đặt lại thẻ.",
+        "The secure channel to the card failed. Please place the card again.",
+    ),
+    "card_error": Entry("Thẻ trả lời lỗi {sw:04X}.", "The card answered with error {sw:04X}."),
+    # ---- the bridge: the camera and the face check ---------------------------------------------
+    "face_unavailable": Entry(
+        "Chức năng nhận diện khuôn mặt chưa được cài trên máy này.", "Face checking is not installed on this kiosk."
+    ),
+    "bad_image": Entry("Ảnh gửi lên không đọc được.", "The picture could not be read."),
+    "camera_missing": Entry("Không mở được camera.", "The camera could not be opened."),
+    "no_usable_face": Entry(
+        "Không chụp được khuôn mặt rõ. Bạn có thể lấy số không cần khuôn mặt.",
+        "No clear face could be taken. You can take a number without the face check.",
+    ),
+    "no_face": Entry("Không thấy khuôn mặt. Hãy nhìn vào camera.", "No face found. Please look at the camera."),
+    "several_faces": Entry("Chỉ một người đứng trước camera.", "Only one person in front of the camera, please."),
+    "face_too_small": Entry("Hãy lại gần camera hơn.", "Please come closer to the camera."),
+    "face_blurry": Entry("Ảnh bị mờ. Hãy đứng yên.", "The picture is blurred. Please hold still."),
+    "face_too_dark": Entry("Ảnh quá tối.", "The picture is too dark."),
+    "not_frontal": Entry("Hãy nhìn thẳng vào camera.", "Please look straight at the camera."),
+    # ---- the bridge: the ticket printer --------------------------------------------------------
+    "paper_out": Entry(
+        "Máy in hết giấy. " + _REMEMBER + "; nhân viên đã được báo.",
+        "The printer is out of paper. Please remember the number on the screen; staff have been told.",
+    ),
+    "cover_open": Entry(
+        "Nắp máy in đang mở. " + _REMEMBER + ".", "The printer cover is open. Please remember the number on the screen."
+    ),
+    "printer_offline": Entry(
+        "Máy in không sẵn sàng. " + _REMEMBER + ".",
+        "The printer is not ready. Please remember the number on the screen.",
+    ),
+    "printer_no_answer": Entry(
+        "Không liên lạc được máy in. " + _REMEMBER + ".",
+        "The printer does not answer. Please remember the number on the screen.",
+    ),
+    # ---- the bridge: the speaker ---------------------------------------------------------------
+    "forbidden_url": Entry("Chỉ phát âm thanh từ máy chủ xếp hàng.", "Only audio from the queue server is played."),
+    "audio_unavailable": Entry("Không tải được âm thanh.", "The audio could not be fetched."),
+    "playback_failed": Entry("Loa không phát được.", "The speaker could not play."),
+}
+
+
+def code_of(key: str) -> str:
+    """The code a key stands for on the wire: ``unknown_counter.choose`` -> ``unknown_counter``."""
+    return key.partition(".")[0]
+
+
+def codes() -> list[str]:
+    """Every code, each once, sorted."""
+    return sorted({code_of(k) for k in CATALOGUE})
+
+
+def messages(key: str, params: dict[str, object]) -> tuple[str, str]:
+    """The Vietnamese and English messages of ``key`` with its parameters filled in."""
+    entry = CATALOGUE[key]
+    return entry.vi.format(**params), entry.en.format(**params)

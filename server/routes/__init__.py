@@ -1,0 +1,15 @@
+"""The HTTP routes, one module per resource: ``api`` (login, staff, devices, health, state,
+tickets, fleet, audit), ``reports``, ``media``, ``audio`` (calls and voice packs) and ``pages``
+(the static clients, last: it serves everything else)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute
+
+from . import api, audio, media, pages, reports
+
+
+def routes(clients_dir: Path) -> list[BaseRoute]:
+    return [*api.ROUTES, *reports.ROUTES, *media.ROUTES, *audio.ROUTES, *pages.routes(clients_dir)]

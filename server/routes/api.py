@@ -1,0 +1,142 @@
+"""The JSON API of the queue: login and logout, staff accounts and devices (admin), health,
+the public state and one ticket's status (the phone page), the device fleet and the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import auth
+from .. import reports as report_files
+from ..domain import commands as cmd
+from ..domain.errors import DomainError
+from ..views import snapshot, ticket_status
+from .http import admin, answers_errors, command_of, error_response, json_body, services, submit
+
+
+@answers_errors
+async def login(request: Request) -> Response:
+    s = services(request)
+    data = await json_body(request)
+    username, password = str(data.get("username", "")), str(data.get("password", ""))
+    address = request.client.host if request.client else "?"
+    now = s.hub.clock()
+    s.limiter.check(address, username, now)
+    account = s.hub.state.staff.get(username)
+    if not await asyncio.to_thread(auth.verify_login, account, password):
+        s.limiter.failed(address, username, now)
+        raise auth.bad_login()
+    assert account is not None
+    s.limiter.succeeded(address, username)
+    token, session = await s.sessions.create(username, now)
+    return JSONResponse(
+        {
+            "token": token,
+            "username": username,
+            "full_name": account.full_name,
+            "role": account.role,
+            "counters": account.counters,
+            "expires": session.expires,
+        }
+    )
+
+
+@answers_errors
+async def logout(request: Request) -> Response:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        await services(request).sessions.revoke(header[7:])
+    return JSONResponse({"ok": True})
+
+
+@answers_errors
+async def create_staff(request: Request) -> Response:
+    actor = admin(request)
+    data = await json_body(request)
+    password = str(data.pop("password", ""))
+    auth.check_new_password(password)
+    data["password_hash"] = await asyncio.to_thread(auth.hash_password, password)
+    command = command_of(data, "create_staff", cmd.CreateStaff)
+    await submit(services(request), command, actor)
+    return JSONResponse({"username": command.username}, status_code=201)
+
+
+@answers_errors
+async def register_device(request: Request) -> Response:
+    actor = admin(request)
+    data = await json_body(request)
+    token = auth.new_token()
+    command = command_of({**data, "token_hash": auth.token_hash(token)}, "register_device", cmd.RegisterDevice)
+    await submit(services(request), command, actor)
+    return JSONResponse({"device": command.device, "token": token}, status_code=201)
+
+
+async def health(request: Request) -> Response:
+    hub = services(request).hub
+    return JSONResponse(
+        {
+            "status": "ok",
+            "seq": hub.state.seq,
+            "connections": len(hub.fanout),
+            "connections_direct": hub.fanout.direct(),
+            "dropped": hub.fanout.dropped_total,
+            "commits": hub.commits,
+            "replay_seconds": hub.replay_seconds,
+            "calls_played": hub.fleet.reports.get("played", 0),
+            "calls_play_failed": hub.fleet.reports.get("play_failed", 0),
+            "device_faults": [{"device": a.device, "part": a.part, "code": a.code} for a in hub.fleet.faults.values()],
+        }
+    )
+
+
+async def public_state(request: Request) -> Response:
+    hub = services(request).hub
+    view = await hub.read(lambda state, now: {"seq": state.seq, "view": snapshot(state, "public", now)})
+    return Response(msgspec.json.encode(view), media_type="application/json")
+
+
+async def ticket(request: Request) -> Response:
+    hub = services(request).hub
+    label = request.path_params["label"]
+    result = await hub.read(lambda state, now: ticket_status(state, label, now))
+    if result is None:
+        return error_response(DomainError("unknown_ticket.today"))
+    return JSONResponse(result)
+
+
+@answers_errors
+async def fleet(request: Request) -> Response:
+    """Every registered device: connected or not, last heartbeat, version, state, faults (admin)."""
+    admin(request)
+    hub = services(request).hub
+    return JSONResponse({"devices": hub.fleet.view(hub.state, hub.clock()), "at": hub.clock()})
+
+
+@answers_errors
+async def audit(request: Request) -> Response:
+    """The audit log: the latest events with who did them (admin); ``before`` pages back."""
+    admin(request)
+    try:
+        limit = max(1, min(int(request.query_params.get("limit", "100")), 1000))
+        before = int(request.query_params["before"]) if "before" in request.query_params else None
+    except ValueError:
+        raise DomainError("invalid_message.params", "limit") from None
+    rows = await asyncio.to_thread(report_files.audit, services(request).eventlog, limit, before)
+    return JSONResponse({"events": rows})
+
+
+ROUTES = [
+    Route("/api/health", health),
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/staff", create_staff, methods=["POST"]),
+    Route("/api/devices", register_device, methods=["POST"]),
+    Route("/api/state", public_state),
+    Route("/api/tickets/{label}", ticket),
+    Route("/api/fleet", fleet),
+    Route("/api/audit", audit),
+]

@@ -1,0 +1,94 @@
+"""Call audio (composed on demand, then served content-addressed), voice packs and the
+recordings staff make for them (S5)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import audio
+from ..domain import speech
+from ..domain.errors import DomainError
+from .http import admin, answers_errors, error_response, services
+
+LABEL = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
+
+
+async def call_audio(request: Request) -> Response:
+    """The audio of a call: composed (or taken from the cache), then a redirect to its
+    content-addressed URL, which browsers may keep for a year."""
+    s = services(request)
+    cfg = s.hub.state.config
+    label = request.path_params["label"].strip().upper()
+    try:
+        counter = int(request.path_params["counter"])
+    except ValueError:
+        counter = 0
+    service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
+    if service is None or cfg.counter(counter) is None:
+        return error_response(DomainError("unknown_ticket.or_counter", "label"))
+    how = speech.CallSpeech(
+        languages=tuple(cfg.speech.languages),
+        repeat=cfg.speech.repeat,
+        style=speech.SOUTH if cfg.speech.region == "south" else speech.NORTH,
+    )
+    segments = speech.announce(label, counter, service.reading, how)
+    key = await asyncio.to_thread(s.composer.compose_cached, segments)
+    return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
+
+
+async def audio_file(request: Request) -> Response:
+    data = services(request).composer.cached(request.path_params["key"])
+    if data is None:
+        return Response(status_code=404)
+    return Response(data, media_type="audio/wav", headers={"cache-control": "public, max-age=31536000, immutable"})
+
+
+@answers_errors
+async def voice_packs(request: Request) -> Response:
+    """The voice packs and, for the recording page, every clip a call can need."""
+    admin(request)
+    s = services(request)
+    style = speech.SOUTH if s.hub.state.config.speech.region == "south" else speech.NORTH
+    vocabulary = audio.pack_vocabulary("vi", style) | audio.pack_vocabulary("en")
+    packs = [
+        {
+            "id": p.id,
+            "source": p.manifest.get("source", ""),
+            "lang": p.manifest.get("lang", ""),
+            "clips": sorted(p.clips),
+        }
+        for p in s.composer.packs
+    ]
+    return JSONResponse({"packs": packs, "vocabulary": vocabulary})
+
+
+@answers_errors
+async def upload_clip(request: Request) -> Response:
+    """A recording for one clip of a pack (S5); the next calls use it."""
+    actor = admin(request)
+    s = services(request)
+    data = await request.body()
+    pack_id, key = request.path_params["pack"], request.path_params["key"]
+    region = s.hub.state.config.speech.region
+    try:
+        await asyncio.to_thread(
+            audio.save_recorded_clip, s.settings.voice_packs_dir, pack_id, key, data, actor.name, region
+        )
+    except audio.ClipError as exc:
+        raise DomainError(exc.code, "clip") from None
+    gender = s.hub.state.config.speech.gender
+    s.composer.packs = await asyncio.to_thread(audio.load_packs, s.settings.voice_packs_dir, region, gender)
+    return JSONResponse({"pack": pack_id, "key": key}, status_code=201)
+
+
+ROUTES = [
+    Route("/audio/call/{label}/{counter}", call_audio),
+    Route("/api/voice-packs", voice_packs),
+    Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
+    Route("/audio/{key:str}.wav", audio_file),
+]

@@ -1,0 +1,84 @@
+"""What every HTTP route shares: the services, a bounded JSON body, the admin check, and errors
+answered as ``{"error": {code, message_vi, message_en, field}}`` with the status the error's
+catalogue entry names."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..domain import commands as cmd
+from ..domain.access import Actor
+from ..domain.errors import DomainError
+from ..hub import Outcome
+from ..services import Services
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
+
+
+def error_response(exc: DomainError) -> JSONResponse:
+    body = {"code": exc.code, "message_vi": exc.message_vi, "message_en": exc.message_en, "field": exc.field}
+    return JSONResponse({"error": body}, status_code=exc.status)
+
+
+def answers_errors(fn: Endpoint) -> Endpoint:
+    """A route whose refusals (``DomainError``) become error responses."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await fn(request)
+        except DomainError as exc:
+            return error_response(exc)
+
+    return endpoint
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+async def json_body(request: Request, max_bytes: int = 64 * 1024) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > max_bytes:
+        raise DomainError("too_large")
+    try:
+        data = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        raise DomainError("bad_json.body") from None
+    if not isinstance(data, dict):
+        raise DomainError("bad_json.object")
+    return data
+
+
+def admin(request: Request) -> Actor:
+    """The administrator sending this request (bearer token), or ``unauthenticated``/``forbidden``."""
+    header = request.headers.get("authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else ""
+    account = services(request).staff_for(token)
+    if account is None:
+        raise DomainError("unauthenticated")
+    if account.role != "admin":
+        raise DomainError("forbidden.admin_only")
+    return Actor(name=f"staff:{account.username}", role="admin")
+
+
+def command_of(data: dict[str, Any], tag: str, type_: type[T]) -> T:
+    """A command from a request's fields, or ``invalid_message``."""
+    try:
+        return msgspec.convert({"type": tag, **data}, type_)
+    except msgspec.ValidationError as exc:
+        raise DomainError("invalid_message.data", detail=exc) from None
+
+
+async def submit(services: Services, command: cmd.AnyCommand, actor: Actor) -> Outcome:
+    """Submit a command to the hub; its refusal is raised."""
+    outcome = await services.hub.submit(command, actor)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome

@@ -1,0 +1,29 @@
+"""The composition root: every long-lived part of the server, built once from the settings and
+the configuration, and shared by the HTTP routes, the websocket endpoint and the background
+tasks. Nothing else constructs these."""
+
+from __future__ import annotations
+
+from . import audio, auth
+from .domain.config import Config
+from .domain.state import StaffAccount
+from .eventlog import EventLog
+from .hub import Hub
+from .settings import Settings
+from .sqlite_log import SqliteLog
+
+
+class Services:
+    """Settings, the event log, the hub, staff sessions, the login limiter and the voice."""
+
+    def __init__(self, settings: Settings, config: Config) -> None:
+        self.settings = settings
+        self.eventlog: EventLog = SqliteLog(settings.db_path, settings.synchronous)
+        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
+        self.sessions = auth.Sessions(self.eventlog)
+        self.limiter = auth.LoginLimiter()
+        self.composer = audio.Composer([])
+
+    def staff_for(self, token: str) -> StaffAccount | None:
+        """The active staff account behind a session token, or None."""
+        return auth.staff_for(self.sessions, self.hub.state, token, self.hub.clock())
