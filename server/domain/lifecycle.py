@@ -1,14 +1,18 @@
-"""The ticket lifecycle as one transition table (h11's ``_state.py`` is the model).
+"""The lifecycles of the queue, each as one transition table (h11's ``_state.py`` is the
+model: everything that decides a state machine's moves lives in this file).
 
-Every change of a ticket's status goes through :func:`transition`; an action that the table
-does not list for the current status is refused with the stable code ``illegal_transition``.
+- Tickets: every change of a ticket's status goes through :func:`transition`; an action the
+  table does not list for the current status is refused with ``illegal_transition``.
+- Counters: closed, open or paused; every counter command is checked by
+  :func:`counter_transition`, whose second table names the refusal of each move the first does
+  not allow (so that "counter 3 is paused; resume it first" is said, not a generic refusal).
 """
 
 from __future__ import annotations
 
 import enum
 
-from .errors import TransitionError
+from .errors import CounterError, TransitionError
 
 
 class Status(enum.StrEnum):
@@ -87,3 +91,51 @@ def transition(status: Status, action: Action) -> Status:
         raise TransitionError(
             "illegal_transition", action=action.value, status=status.value, status_vi=STATUS_VI[status]
         ) from None
+
+
+class CounterStatus(enum.StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class CounterAction(enum.StrEnum):
+    OPEN = "open"
+    CLOSE = "close"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SERVE = "serve"  # call, recall, unpark...: work that needs an open counter (it stays open)
+
+
+CLOSED, OPEN, PAUSED = CounterStatus.CLOSED, CounterStatus.OPEN, CounterStatus.PAUSED
+
+COUNTER_TRANSITIONS: dict[tuple[CounterStatus, CounterAction], CounterStatus] = {
+    (CLOSED, CounterAction.OPEN): OPEN,
+    (OPEN, CounterAction.CLOSE): CLOSED,
+    (PAUSED, CounterAction.CLOSE): CLOSED,
+    (OPEN, CounterAction.PAUSE): PAUSED,
+    (PAUSED, CounterAction.RESUME): OPEN,
+    (OPEN, CounterAction.SERVE): OPEN,
+}
+
+# Every other (status, action): the catalogue key it is refused with.
+COUNTER_REFUSALS: dict[tuple[CounterStatus, CounterAction], str] = {
+    (OPEN, CounterAction.OPEN): "counter_already_open",
+    (PAUSED, CounterAction.OPEN): "counter_already_open",
+    (CLOSED, CounterAction.CLOSE): "counter_closed",
+    (CLOSED, CounterAction.PAUSE): "counter_closed",
+    (PAUSED, CounterAction.PAUSE): "counter_paused",
+    (CLOSED, CounterAction.RESUME): "counter_not_paused",
+    (OPEN, CounterAction.RESUME): "counter_not_paused",
+    (CLOSED, CounterAction.SERVE): "counter_closed",
+    (PAUSED, CounterAction.SERVE): "counter_paused",
+}
+
+
+def counter_transition(status: str, action: CounterAction, counter: int) -> CounterStatus:
+    """The counter's status after ``action``, or the :class:`CounterError` the tables name."""
+    key = (CounterStatus(status), action)
+    new = COUNTER_TRANSITIONS.get(key)
+    if new is None:
+        raise CounterError(COUNTER_REFUSALS[key], "counter", counter=counter)
+    return new

@@ -1,0 +1,113 @@
+"""Deciders of the administration commands: the configuration replaced, staff accounts and
+devices registered or revoked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import commands as cmd
+from . import events as ev
+from .access import Actor
+from .config import Config, validate_config
+from .errors import DomainError
+from .faces import FaceMatch
+from .find import counter_of
+from .lifecycle import ACTIVE
+from .state import QueueState
+
+
+def _check_replacement(state: QueueState, new: Config) -> Config:
+    """A new configuration may not remove a counter or service that today's tickets still use."""
+    counters = {c.number for c in new.counters}
+    services = {s.code for s in new.services}
+    for t in state.tickets.values():
+        if t.status not in ACTIVE:
+            continue
+        if t.service not in services:
+            raise DomainError("service_in_use", "services", service=t.service, label=t.label)
+        for n in (t.counter, t.target_counter):
+            if n is not None and n not in counters:
+                raise DomainError("counter_in_use", "counters", counter=n, label=t.label)
+    return new
+
+
+def _on_replace_config(
+    state: QueueState, command: cmd.ReplaceConfig, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    config = _check_replacement(state, validate_config(command.config))
+    return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system")]
+
+
+def _on_create_staff(
+    state: QueueState, command: cmd.CreateStaff, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    if command.username in state.staff:
+        raise DomainError("staff_exists", "username")
+    if not command.username.isidentifier() or not command.username.isascii():
+        raise DomainError("invalid_username", "username")
+    for n in command.counters:
+        counter_of(state, n)
+    return [
+        ev.StaffCreated(
+            username=command.username,
+            full_name=command.full_name.strip(),
+            role=command.role,
+            counters=list(command.counters),
+            password_hash=command.password_hash,
+        )
+    ]
+
+
+def _on_set_staff_password_or_active(
+    state: QueueState,
+    command: cmd.SetStaffPassword | cmd.SetStaffActive,
+    now: float,
+    actor: Actor,
+    match: FaceMatch | None,
+) -> list[ev.Event]:
+    if command.username not in state.staff:
+        raise DomainError("unknown_staff", "username")
+    if isinstance(command, cmd.SetStaffPassword):
+        return [ev.StaffPasswordSet(username=command.username, password_hash=command.password_hash)]
+    return [ev.StaffActiveSet(username=command.username, active=command.active)]
+
+
+def _on_register_device(
+    state: QueueState, command: cmd.RegisterDevice, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    if command.device in state.devices:
+        raise DomainError("device_exists", "device")
+    if command.zone and command.zone not in {z.code for z in state.config.zones}:
+        raise DomainError("unknown_zone", "zone")
+    if (command.kind == "rating") != (command.counter is not None) or (
+        command.counter is not None and state.config.counter(command.counter) is None
+    ):
+        raise DomainError("unknown_counter.rating", "counter")
+    return [
+        ev.DeviceRegistered(
+            device=command.device,
+            kind=command.kind,
+            name=command.name,
+            zone=command.zone,
+            token_hash=command.token_hash,
+            counter=command.counter,
+        )
+    ]
+
+
+def _on_revoke_device(
+    state: QueueState, command: cmd.RevokeDevice, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    if command.device not in state.devices:
+        raise DomainError("unknown_device", "device")
+    return [ev.DeviceRevoked(device=command.device)]
+
+
+DECIDERS: dict[type, Callable[..., list[ev.Event]]] = {
+    cmd.ReplaceConfig: _on_replace_config,
+    cmd.CreateStaff: _on_create_staff,
+    cmd.SetStaffPassword: _on_set_staff_password_or_active,
+    cmd.SetStaffActive: _on_set_staff_password_or_active,
+    cmd.RegisterDevice: _on_register_device,
+    cmd.RevokeDevice: _on_revoke_device,
+}
