@@ -16,10 +16,10 @@ from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
 from server.eventlog import CommandRow, FaceChanges
-from server.sqlite_log import SqliteLog as EventLog
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
+from server.sqlite_log import SqliteLog as EventLog
 
 from .domain.sim import VN, small_config
 
