@@ -2,36 +2,7 @@
 // device says of its hardware, open faults) with a remote reload; registering a device (its
 // token shown once) and revoking one; staff accounts created and switched on or off.
 import { h } from "../shared/dom.js";
-import { t, addTexts, pick } from "../shared/i18n.js";
-
-addTexts({
-  vi: {
-    "d.fleet": "Thiết bị", "d.device": "Thiết bị", "d.kind": "Loại", "d.where": "Vị trí", "d.online": "Kết nối",
-    "d.yes": "Trực tuyến", "d.no": "Mất kết nối", "d.stale": "Không báo tin", "d.last": "Báo tin lần cuối",
-    "d.ago": "{n} giây trước", "d.version": "Phiên bản", "d.state": "Tình trạng", "d.faults": "Lỗi",
-    "d.reload": "Tải lại", "d.play": "Phát ngay", "d.played": "Đã gửi lệnh phát tới {n} màn hình.", "d.revoke": "Thu hồi", "d.revoked": "Đã thu hồi", "d.reloaded": "Đã yêu cầu {n} màn hình tải lại.",
-    "d.register": "Đăng ký thiết bị", "d.id": "Mã thiết bị (chữ thường, số, -)", "d.name": "Tên", "d.zone": "Khu",
-    "d.counter": "Quầy (màn hình đánh giá)", "d.add": "Đăng ký", "d.token": "Mở địa chỉ này trên thiết bị (chỉ hiện một lần):",
-    "d.staff": "Nhân viên", "d.username": "Tên đăng nhập", "d.full_name": "Họ tên", "d.role": "Vai trò",
-    "d.counters": "Quầy (vd: 1, 2)", "d.password": "Mật khẩu (8 ký tự trở lên)", "d.create": "Tạo tài khoản",
-    "d.active": "Đang dùng", "d.disable": "Khóa", "d.enable": "Mở khóa",
-    "d.kind.kiosk": "Kiosk", "d.kind.tv": "TV", "d.kind.counter": "Máy quầy", "d.kind.rating": "Màn hình đánh giá",
-    "d.role.counter": "Nhân viên quầy", "d.role.admin": "Quản trị viên", "d.created": "Đã tạo tài khoản {name}.",
-  },
-  en: {
-    "d.fleet": "Devices", "d.device": "Device", "d.kind": "Kind", "d.where": "Where", "d.online": "Connection",
-    "d.yes": "Online", "d.no": "Offline", "d.stale": "Silent", "d.last": "Last heartbeat",
-    "d.ago": "{n} s ago", "d.version": "Version", "d.state": "State", "d.faults": "Faults",
-    "d.reload": "Reload", "d.play": "Play now", "d.played": "Sent to {n} screens.", "d.revoke": "Revoke", "d.revoked": "Revoked", "d.reloaded": "Asked {n} screens to reload.",
-    "d.register": "Register a device", "d.id": "Device id (lower case, digits, -)", "d.name": "Name", "d.zone": "Zone",
-    "d.counter": "Counter (rating screens)", "d.add": "Register", "d.token": "Open this address on the device (shown once):",
-    "d.staff": "Staff", "d.username": "Username", "d.full_name": "Full name", "d.role": "Role",
-    "d.counters": "Counters (e.g. 1, 2)", "d.password": "Password (8+ characters)", "d.create": "Create account",
-    "d.active": "Active", "d.disable": "Disable", "d.enable": "Enable",
-    "d.kind.kiosk": "Kiosk", "d.kind.tv": "TV", "d.kind.counter": "Counter tablet", "d.kind.rating": "Rating screen",
-    "d.role.counter": "Counter staff", "d.role.admin": "Administrator", "d.created": "Account {name} created.",
-  },
-});
+import { t, pick } from "../shared/i18n.js";
 
 const short = (state) => Object.entries(state || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
 

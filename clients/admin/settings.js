@@ -3,50 +3,7 @@
 // what the forms do not cover. "Save" sends replace_config: the server validates it (an error
 // names the field), logs it with the administrator's name, and every screen applies it live.
 import { h } from "../shared/dom.js";
-import { t, addTexts, pick, errorText } from "../shared/i18n.js";
-
-addTexts({
-  vi: {
-    "s.unit": "Đơn vị", "s.name": "Tên", "s.name_en": "Tên tiếng Anh", "s.address": "Địa chỉ", "s.commune": "Xã / phường", "s.district": "Huyện / quận", "s.province": "Tỉnh / thành phố", "s.size": "Cỡ nút", "s.logo": "Logo",
-    "s.services": "Dịch vụ", "s.code": "Mã", "s.colour": "Màu", "s.order": "Thứ tự", "s.on_kiosk": "Trên kiosk",
-    "s.department": "Khoa", "s.add_service": "Thêm dịch vụ",
-    "s.counters": "Quầy", "s.number": "Số", "s.zone": "Khu", "s.serves": "Phục vụ", "s.add_counter": "Thêm quầy",
-    "s.display": "Màn hình TV", "s.marquee": "Chữ chạy", "s.marquee_en": "Chữ chạy (tiếng Anh)",
-    "s.marquee_position": "Vị trí chữ chạy", "s.columns": "Số cột (0 = tự động)", "s.rows": "Số hàng (0 = tự động)",
-    "s.theme": "Giao diện", "s.media_area": "Vùng phát media", "s.media_none": "Không", "s.media_right": "Bên phải",
-    "s.playlist": "Danh sách phát", "s.upload": "Tải ảnh/video lên", "s.uploaded": "Đã tải lên {name}.",
-    "s.json": "Toàn bộ cấu hình (JSON, cho người quản trị thành thạo)", "s.apply_json": "Dùng JSON này",
-    "s.bad_json": "JSON không hợp lệ: {msg}",
-    "s.screens": "Từng màn hình TV (để trống: theo cài đặt chung)", "s.inherit": "theo chung", "s.own_playlist": "Danh sách phát riêng",
-    "s.hours": "Giờ làm việc", "s.open": "Mở", "s.close": "Đóng", "s.break": "Nghỉ trưa (vd 11:30-13:00)", "s.closed_day": "để trống: nghỉ",
-    "s.holidays": "Ngày nghỉ lễ", "s.holiday_name": "Tên ngày lễ", "s.add_holiday": "Thêm ngày nghỉ", "s.remove": "Xóa",
-    "s.priority": "Chính sách ưu tiên", "s.mode": "Cách gọi", "s.mode.ratio": "Xen kẽ theo tỷ lệ", "s.mode.strict": "Ưu tiên trước hết", "s.mode.fifo": "Theo thứ tự đến",
-    "s.ratio_priority": "Số lượt ưu tiên mỗi vòng", "s.ratio_normal": "Số lượt thường mỗi vòng", "s.max_wait": "Chờ tối đa trước khi được gọi trước (phút)",
-    "s.elderly_age": "Tuổi cao tuổi ưu tiên", "s.child_age": "Trẻ em dưới (tuổi)",
-    "s.zones": "Khu vực", "s.departments": "Khoa / bộ phận", "s.add_zone": "Thêm khu", "s.add_department": "Thêm khoa",
-    "s.save": "Lưu và áp dụng", "s.saved": "Đã lưu. Các màn hình đã cập nhật.", "s.reset": "Bỏ thay đổi",
-  },
-  en: {
-    "s.unit": "Unit", "s.name": "Name", "s.name_en": "English name", "s.address": "Address", "s.commune": "Commune / ward", "s.district": "District", "s.province": "Province", "s.size": "Button size", "s.logo": "Logo",
-    "s.services": "Services", "s.code": "Code", "s.colour": "Colour", "s.order": "Order", "s.on_kiosk": "On the kiosk",
-    "s.department": "Department", "s.add_service": "Add a service",
-    "s.counters": "Counters", "s.number": "Number", "s.zone": "Zone", "s.serves": "Serves", "s.add_counter": "Add a counter",
-    "s.display": "TV screens", "s.marquee": "Scrolling text", "s.marquee_en": "Scrolling text (English)",
-    "s.marquee_position": "Scrolling text position", "s.columns": "Columns (0 = automatic)", "s.rows": "Rows (0 = automatic)",
-    "s.theme": "Theme", "s.media_area": "Media area", "s.media_none": "None", "s.media_right": "On the right",
-    "s.playlist": "Playlist", "s.upload": "Upload an image or video", "s.uploaded": "Uploaded {name}.",
-    "s.json": "The whole configuration (JSON, for experienced administrators)", "s.apply_json": "Use this JSON",
-    "s.bad_json": "Invalid JSON: {msg}",
-    "s.screens": "Each TV screen (empty: as above)", "s.inherit": "as above", "s.own_playlist": "Its own playlist",
-    "s.hours": "Working hours", "s.open": "Opens", "s.close": "Closes", "s.break": "Lunch break (e.g. 11:30-13:00)", "s.closed_day": "empty: closed",
-    "s.holidays": "Holidays", "s.holiday_name": "Holiday name", "s.add_holiday": "Add a holiday", "s.remove": "Remove",
-    "s.priority": "Priority policy", "s.mode": "Calling order", "s.mode.ratio": "Interleaved by ratio", "s.mode.strict": "Priority first", "s.mode.fifo": "Arrival order",
-    "s.ratio_priority": "Priority calls per round", "s.ratio_normal": "Normal calls per round", "s.max_wait": "Longest wait before being called first (minutes)",
-    "s.elderly_age": "Elderly from age", "s.child_age": "Children under (years)",
-    "s.zones": "Zones", "s.departments": "Departments", "s.add_zone": "Add a zone", "s.add_department": "Add a department",
-    "s.save": "Save and apply", "s.saved": "Saved. The screens have updated.", "s.reset": "Discard changes",
-  },
-});
+import { t, pick } from "../shared/i18n.js";
 
 /** One TV's own layout (display.screens), edited in place; an entry with nothing set is dropped. */
 function screenRow(d, tv, media, input) {
@@ -86,7 +43,8 @@ function screenRow(d, tv, media, input) {
 
 /**
  * @param {{draft: any, media: any[], message: string, error: string, tvs?: any[]}} st the tab's state
- * @param {{save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void}} act
+ * @param {{save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void,
+ *   applyJson: (text: string) => void}} act  rerender after an edit of the draft that adds or removes rows
  */
 export function viewSettings(st, act) {
   const d = st.draft;
@@ -207,10 +165,6 @@ export function viewSettings(st, act) {
     h("section.panel#s-json", h("h2", t("s.json")),
       h("textarea#config-json", { rows: "12", spellcheck: "false" }, JSON.stringify(d, null, 2)),
       h("button#apply-json", { type: "button", on: { click: (e) => {
-        const text = /** @type {HTMLTextAreaElement} */ (e.target.parentElement.querySelector("textarea")).value;
-        try { st.draft = JSON.parse(text); st.error = ""; } catch (err) { st.error = t("s.bad_json", { msg: String(err.message || err) }); }
-        act.rerender();
+        act.applyJson(/** @type {HTMLTextAreaElement} */ (e.target.parentElement.querySelector("textarea")).value);
       } } }, t("s.apply_json"))));
 }
-
-export { errorText };

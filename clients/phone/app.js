@@ -1,8 +1,10 @@
 // The patient's phone, from the QR on the printed ticket (/t/<number>): where the number is now
 // (people ahead, estimated wait, or "go to counter N" when called), refreshed every 10 s. No
 // login and no personal data: the public status of one number of today.
-import { h, fill, $ } from "/shared/dom.js";
-import { t, addTexts, setLang, lang, onLang, pick } from "/shared/i18n.js";
+// Relative imports resolve against this module's URL (/phone/app.js, as index.html loads it),
+// not the page's (/t/<number>).
+import { h, fill, $ } from "../shared/dom.js";
+import { t, addTexts, setLang, lang, onLang, pick } from "../shared/i18n.js";
 
 addTexts({
   vi: {

@@ -10,6 +10,7 @@ import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader } from "../shared/header.js";
 import { SCORES, REASONS, ratingTexts } from "./scores.js";
 import { reportHealth } from "../shared/fleet.js";
+import { ERROR } from "../shared/protocol.js";
 
 addTexts(ratingTexts);
 addTexts({
@@ -78,7 +79,7 @@ async function send() {
     await socket.command({ type: "rate_ticket", label: state.label, score: state.score, reasons: [...state.reasons] }, { timeout: 8000 });
     go("thanks");
   } catch (err) {
-    if (err.code === "not_rateable") go("thanks"); // rated meanwhile (e.g. on the counter's screen)
+    if (err.code === ERROR.NOT_RATEABLE) go("thanks"); // rated meanwhile (e.g. on the counter's screen)
     else { state.error = errorText(err); render(); }
   }
 }

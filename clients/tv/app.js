@@ -18,6 +18,7 @@ import { isOpen } from "../shared/hours.js";
 import { Announcer } from "./announcer.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
+import { gridShape } from "./grid.js";
 
 addTexts({
   vi: {
@@ -109,13 +110,6 @@ function display() {
     lastCalls: d.last_calls ?? 6,
     flashSeconds: d.flash_seconds ?? 10,
   };
-}
-
-/** Columns and rows for n counters, at most 4 x 8 (T3). */
-export function gridShape(n, columns, rows) {
-  const cols = Math.min(4, columns || (n <= 4 ? 1 : n <= 10 ? 2 : n <= 18 ? 3 : 4));
-  const rws = Math.min(8, rows || Math.max(1, Math.ceil(n / cols)));
-  return { cols, rows: rws };
 }
 
 function counterName(n) {
@@ -304,13 +298,15 @@ function onEvent(msg) {
   renderWaiting();
 }
 
+let noticeTimer = /** @type {any} */ (0);
+
 /** A scheduled announcement on screen for a minute, in both languages. */
 function showNotice(msg) {
   const el = $("#notice");
   fill(el, h("div.notice-vi", msg.text), msg.text_en ? h("div.notice-en", msg.text_en) : null);
   el.hidden = false;
-  clearTimeout(showNotice.timer);
-  showNotice.timer = setTimeout(() => { el.hidden = true; }, 60_000);
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { el.hidden = true; }, 60_000);
 }
 
 /** Turn to the page of the grid that holds a counter that was just called. */

@@ -3,6 +3,7 @@
 // the next calls use it. Administrators only.
 import { h, fill, $ } from "../shared/dom.js";
 import { t, addTexts, setLang, lang, onLang, errorText } from "../shared/i18n.js";
+import { ERROR } from "../shared/protocol.js";
 
 addTexts({
   vi: {
@@ -56,7 +57,7 @@ async function load() {
     render();
   } catch (err) {
     ui.token = "";
-    ui.message = err.code === "forbidden" ? t("not_admin") : errorText(err);
+    ui.message = err.code === ERROR.FORBIDDEN ? t("not_admin") : errorText(err);
     render();
   }
 }

@@ -1,0 +1,66 @@
+// The reports tab (M4, V6): a range of days, its figures, charts and tables; CSV and Excel
+// downloads of the range, and the six-monthly workbook.
+import { h } from "../shared/dom.js";
+import { t, pick } from "../shared/i18n.js";
+import { barChart } from "./charts.js";
+import { figure } from "./dashboard.js";
+
+const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
+
+function figuresTable(id, rows, keyName) {
+  return h(`table.figures#${id}`,
+    h("thead", h("tr", h("th", keyName), h("th", t("a.issued")), h("th", t("a.served")), h("th", t("a.missed")),
+      h("th", t("a.wait_median")), h("th", t("a.wait_p90")), h("th", t("a.service_mean")), h("th", t("a.idle")), h("th", t("a.rating")))),
+    h("tbody", rows.map((r) => h("tr", { dataset: { key: String(r.key) } },
+      h("td", String(r.label ?? r.key)), h("td", String(r.issued)), h("td", String(r.served)), h("td", String(r.missed)),
+      h("td", fmt(r.wait.median)), h("td", fmt(r.wait.p90)), h("td", fmt(r.service.mean)), h("td", fmt(r.idle_minutes)),
+      h("td", r.rating.n ? `${r.rating.mean} (${r.rating.n})` : "—")))));
+}
+
+/**
+ * @param {import("./flow.js").AdminState} state
+ * @param {import("../shared/board.js").Board} board
+ * @param {import("./view.js").Handlers} act
+ */
+export function viewReports(state, board, act) {
+  const from = h("input#from", { type: "date", value: state.from, on: { change: (e) => act.setRange("from", e.target.value) } });
+  const to = h("input#to", { type: "date", value: state.to, on: { change: (e) => act.setRange("to", e.target.value) } });
+  const year = h("input#year", { type: "number", min: "2020", max: "2100", value: state.from.slice(0, 4) });
+  const half = h("select#half", h("option", { value: "1" }, t("a.half_1")), h("option", { value: "2" }, t("a.half_2")));
+  /** @type {HTMLSelectElement} */ (half).value = Number(state.from.slice(5, 7)) <= 6 ? "1" : "2";
+  const range = `from=${state.from}&to=${state.to}`; // as drawn ("Show" takes the dates as changed since)
+  const r = state.report;
+  const serviceName = (code) => { const s = board.service(code); return s ? pick(s.name, s.name_en) : code; };
+  const counterName = (n) => { const c = board.counterConfig(Number(n)); return c ? pick(c.name, c.name_en) : n; };
+  return [
+    h("div.range",
+      h("label", t("a.from"), from), h("label", t("a.to"), to),
+      h("button.primary#show", { type: "button", on: { click: act.showReport } }, t("a.show")),
+      h("button#csv", { type: "button", on: { click: () => act.downloadRange(range, "csv") } }, t("a.csv")),
+      h("button#xlsx", { type: "button", on: { click: () => act.downloadRange(range, "xlsx") } }, t("a.xlsx")),
+      h("label", t("a.year"), year), h("label", t("a.half_n"), half),
+      h("button#half-xlsx", { type: "button", on: { click: () => {
+        const q = `year=${/** @type {HTMLInputElement} */ (year).value}&half=${/** @type {HTMLSelectElement} */ (half).value}`;
+        act.download(q, "xlsx", `bao-cao-6-thang-${q.replace(/[^0-9]+/g, "-")}.xlsx`);
+      } } }, t("a.half"))),
+    state.reportError ? h("p.banner-error#report-error", { role: "alert" }, state.reportError) : null,
+    r === "loading" ? h("p.muted", t("a.loading")) : null,
+    r && r !== "loading" ? [
+      h("div.cards#report-totals",
+        figure("r-issued", r.total.issued, t("a.issued")),
+        figure("r-served", r.total.served, t("a.served")),
+        figure("r-missed", r.total.missed, t("a.missed")),
+        figure("r-wait", r.total.wait.median === null ? "—" : t("a.minutes", { n: r.total.wait.median }), t("a.wait_median")),
+        figure("r-priority", r.total.priority_share === null ? "—" : `${Math.round(r.total.priority_share * 100)}%`, t("a.priority")),
+        figure("r-rating", r.total.rating.n ? `${r.total.rating.mean}/5` : "—", t("a.rating"))),
+      h("div.panels",
+        h("section.panel#chart-hour", barChart(r.by_hour.map((x) => ({ label: `${x.key}:00`, value: x.issued })), { title: t("a.chart.by_hour") })),
+        h("section.panel#chart-wait", barChart(r.by_service.map((x) => ({ label: serviceName(x.key).slice(0, 22), value: x.wait.median, colour: board.service(x.key)?.colour })), { title: t("a.chart.wait_by_service") })),
+        r.by_counter.some((x) => x.rating.n) ? h("section.panel#chart-rating", barChart(r.by_counter.filter((x) => x.rating.n).map((x) => ({ label: String(counterName(x.key)).slice(0, 22), value: x.rating.mean })), { title: t("a.chart.rating_by_counter"), unit: "/5" })) : null,
+        h("section.panel", h("h2", t("a.t.service")), figuresTable("t-service", r.by_service.map((x) => ({ ...x, label: serviceName(x.key) })), t("a.key"))),
+        h("section.panel", h("h2", t("a.t.counter")), figuresTable("t-counter", r.by_counter.map((x) => ({ ...x, label: counterName(x.key) })), t("a.key"))),
+        h("section.panel", h("h2", t("a.t.staff")), figuresTable("t-staff", r.by_staff.map((x) => ({ ...x, label: x.key.replace(/^staff:/, "") })), t("a.key"))),
+        h("section.panel", h("h2", t("a.t.source")), figuresTable("t-source", r.by_source, t("a.key")))),
+    ] : null,
+  ];
+}
