@@ -1,8 +1,6 @@
 // The administrator's pure flow (clients/admin/flow.js): sign-in, tabs, the report's range, what
 // the socket keeps beside the board. No DOM: the flow is plain data in, plain data out.
-// @ts-ignore: no @types/node in package.json yet
 import test from "node:test";
-// @ts-ignore: no @types/node in package.json yet
 import assert from "node:assert/strict";
 import { TABS, initial, next, screen, validSession } from "../../clients/admin/flow.js";
 

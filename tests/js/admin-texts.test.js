@@ -1,10 +1,7 @@
 // The administrator's texts (clients/admin/texts.js): both languages complete, and every key the
 // admin modules look up with a literal exists.
-// @ts-ignore: no @types/node in package.json yet
 import test from "node:test";
-// @ts-ignore: no @types/node in package.json yet
 import assert from "node:assert/strict";
-// @ts-ignore: no @types/node in package.json yet
 import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/admin/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";

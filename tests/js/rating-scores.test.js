@@ -1,8 +1,6 @@
 // The rating scale (clients/rating/scores.js), shared by the rating screen and the counter's
 // turned screen: five scores in order, the reasons, and a text for each in both languages.
-// @ts-ignore: no @types/node in package.json yet
 import test from "node:test";
-// @ts-ignore: no @types/node in package.json yet
 import assert from "node:assert/strict";
 import { SCORES, REASONS, ratingTexts } from "../../clients/rating/scores.js";
 

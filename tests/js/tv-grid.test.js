@@ -1,8 +1,6 @@
 // The TV's grid shape (clients/tv/grid.js): columns by how many counters, configured counts win,
 // never more than 4 x 8.
-// @ts-ignore: no @types/node in package.json yet
 import test from "node:test";
-// @ts-ignore: no @types/node in package.json yet
 import assert from "node:assert/strict";
 import { gridShape } from "../../clients/tv/grid.js";
 
