@@ -13,3 +13,12 @@ declare module "node:assert" {
   const assert: any;
   export default assert;
 }
+declare module "node:fs" {
+  export const readFileSync: any, readdirSync: any;
+}
+declare module "node:path" {
+  export const join: any, dirname: any, resolve: any;
+}
+declare module "node:url" {
+  export const fileURLToPath: any;
+}
