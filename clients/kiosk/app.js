@@ -150,7 +150,7 @@ const board = new Board();
 const state = {
   screen: "loading", // loading | setup | home | identify | reading | priority | consent | camera | busy | ticket | duplicate | closed
   service: "",
-  method: "id", // id | bhyt
+  method: /** @type {"id"|"bhyt"} */ ("id"),
   value: "",
   error: "",
   declared: new Set(),
@@ -452,7 +452,7 @@ async function startCamera() {
     if (!navigator.mediaDevices?.getUserMedia) throw new Error("no camera in the browser");
     faceStream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     if (run !== faceRun) { stopCamera(); return; }
-    faceVideo = h("video", { autoplay: true, playsinline: true, muted: true });
+    faceVideo = /** @type {HTMLVideoElement} */ (h("video", { autoplay: true, playsinline: true, muted: true }));
     faceVideo.srcObject = faceStream;
     render();
     const canvas = document.createElement("canvas");
