@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .setup import ROOT, Server, free_port, prepare_fanout, write_bench_config
+from .setup import ROOT, bench_server, free_port, prepare_fanout, write_bench_config
 from .storage import raw_inserts, replay
 
 PY = sys.executable
@@ -70,7 +70,7 @@ def fanout_bench(work: Path, boards: list[int], reps: int, rate: float, seconds:
         base = subprocess.Popen(
             [*taskset(0), PY, "-m", "bench.baseline_server", str(base_port)], cwd=ROOT, stdout=subprocess.DEVNULL
         )
-        product = Server(work / f"fanout-{n}", sync="NORMAL", cpu=0).start()
+        product = bench_server(work / f"fanout-{n}", sync="NORMAL", cpu=0).start()
         try:
             time.sleep(0.5)
             # at the first size, each pair runs again with a tenth more boards that never read
@@ -118,7 +118,7 @@ def fanout_bench(work: Path, boards: list[int], reps: int, rate: float, seconds:
             for target, rs in results.items():
                 rows.append({"boards": n, "target": target, "runs": rs, "events_per_s": 2 * rate})
         finally:
-            product.stop()
+            product.kill()
             base.kill()
             base.wait()
     return rows
@@ -128,7 +128,7 @@ def conns_bench(work: Path, n: int) -> list[dict[str, Any]]:
     rows = []
     base_port = free_port()
     base = subprocess.Popen([*taskset(0), PY, "-m", "bench.baseline_server", str(base_port)], cwd=ROOT)
-    product = Server(work / f"conns-{n}", sync="NORMAL", cpu=0).start()  # a fresh log each time
+    product = bench_server(work / f"conns-{n}", sync="NORMAL", cpu=0).start()  # a fresh log each time
     try:
         time.sleep(0.5)
         tv, admin = prepare_fanout(product, tickets=0)
@@ -159,7 +159,7 @@ def conns_bench(work: Path, n: int) -> list[dict[str, Any]]:
             }
         )
     finally:
-        product.stop()
+        product.kill()
         base.kill()
         base.wait()
     return rows
@@ -170,7 +170,7 @@ def durable_bench(work: Path, seconds: float, clients: int) -> list[dict[str, An
     for sync in ("FULL", "NORMAL"):
         raw = asyncio.run(raw_inserts(work / f"raw-{sync}.sqlite3", sync, clients, seconds))
         rows.append({"sync": sync, "what": f"raw aiosqlite insert+commit, {clients} producers", **raw})
-        product = Server(work / f"durable-{sync}", sync=sync, cpu=0).start()
+        product = bench_server(work / f"durable-{sync}", sync=sync, cpu=0).start()
         try:
             kiosk = product.device_tokens()["kiosk-1"]
             for rate in (0.0, 50.0):
@@ -193,7 +193,7 @@ def durable_bench(work: Path, seconds: float, clients: int) -> list[dict[str, An
                 what = f"product issue_ticket, {clients} kiosks, " + ("closed loop" if not rate else f"{rate:.0f}/s")
                 rows.append({"sync": sync, "what": what, **r})
         finally:
-            product.stop()
+            product.kill()
     return rows
 
 

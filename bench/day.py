@@ -26,7 +26,7 @@ import uvloop
 from picows import ws_connect
 
 from .loadgen import Board, Requester, connect_boards, cpu_seconds, pct
-from .setup import Server, write_bench_config
+from .setup import bench_server, write_bench_config
 
 now = time.monotonic
 
@@ -149,13 +149,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         write_bench_config(work / "bench.toml", counters=a.counters)
-        server = Server(work / "day", sync="FULL", cpu=0).start()
+        server = bench_server(work / "day", sync="FULL", cpu=0).start()
         try:
             if (os.cpu_count() or 1) > 1:
                 os.sched_setaffinity(0, {1})
             result = uvloop.run(run_day(a, server.ws_url, server.pid, server.device_tokens(), server.login()))
         finally:
-            server.stop()
+            server.kill()
     print(
         f"| hospital day: {a.patients:,} patients/day, {a.hours:g} h replayed at {a.speed:g}x, "
         f"{a.counters} counters, {a.boards} boards, {a.kiosks} kiosks | value | target |"

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_PASSWORD = "bench-admin-password"
+from tests.server_harness import ROOT, ServerProc, free_port
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+__all__ = ["ROOT", "ServerProc", "bench_server", "free_port", "prepare_fanout", "write_bench_config"]
 
 
 def write_bench_config(path: Path, counters: int = 60) -> None:
@@ -51,73 +38,13 @@ def write_bench_config(path: Path, counters: int = 60) -> None:
     path.write_text("\n".join(lines))
 
 
-class Server:
-    """The product server (``python -m server``) in a subprocess, optionally pinned to a CPU."""
-
-    def __init__(self, data: Path, sync: str = "NORMAL", cpu: int | None = None) -> None:
-        self.data = data
-        self.port = free_port()
-        self.sync = sync
-        self.cpu = cpu
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    def start(self) -> Server:
-        self.data.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "QUEUE_DATA": str(self.data),
-            "QUEUE_PORT": str(self.port),
-            "QUEUE_CONFIG": str(self.data.parent / "bench.toml"),
-            "QUEUE_SYNC": self.sync,
-            "QUEUE_DEMO": "1",
-            "QUEUE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        }
-        pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None and (os.cpu_count() or 1) > 1 else []
-        with (self.data / "server.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                [*pin, sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        for _ in range(400):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/health", timeout=2):
-                    return self
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.05)
-        raise RuntimeError((self.data / "server.log").read_text()[-2000:])
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait()
-            self.proc = None
-
-    def device_tokens(self) -> dict[str, str]:
-        tokens = {}
-        for line in (self.data / "demo-devices.txt").read_text().splitlines():
-            if not line.startswith("#"):
-                tokens[line.split()[1].rstrip(":")] = line.rsplit("#token=", 1)[1]
-        return tokens
-
-    def login(self) -> str:
-        req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/login",
-            data=json.dumps({"username": "admin", "password": ADMIN_PASSWORD}).encode(),
-            method="POST",
-        )
-        with urllib.request.urlopen(req) as r:
-            return str(json.loads(r.read())["token"])
+def bench_server(data: Path, sync: str = "NORMAL", cpu: int | None = None) -> ServerProc:
+    """The product server as the tests start it (one harness, ``tests/server_harness.py``), on
+    the benchmark configuration written beside ``data``, with the given durability, pinned."""
+    return ServerProc(data, cpu=cpu, QUEUE_CONFIG=str(data.parent / "bench.toml"), QUEUE_SYNC=sync)
 
 
-def prepare_fanout(server: Server, tickets: int) -> tuple[str, str]:
+def prepare_fanout(server: ServerProc, tickets: int) -> tuple[str, str]:
     """Open counters 1-3, issue ``tickets`` tickets of service A and call one at each counter;
     return (tv token, admin token)."""
     import asyncio

@@ -3,7 +3,7 @@ time, never on the path of a live call: a call always plays from packs or espeak
 
 Every clip is cached on disk by its text, voice and settings, so a pack is fetched once; each
 request has a total timeout; after a failure a circuit breaker stops asking for a while (the
-service breaks every few months and throttles, see shared/research/tts.md).
+service breaks every few months and throttles: three token changes between Nov 2024 and Jan 2026, so it is never on the call path).
 
 ``python -m server.voice_online --voice vi-VN-HoaiMyNeural`` builds a pack into
 data/voice-packs/ (online only). The tests drive the real edge-tts client against a local

@@ -31,8 +31,13 @@ def free_port() -> int:
 
 
 class ServerProc:
-    def __init__(self, data_dir: Path, **env: str) -> None:
+    """The product server (``python -m server``) in a subprocess; the tests and the benchmarks
+    both start it through this class. ``cpu`` pins it to one CPU (benchmarks), ``env`` adds or
+    overrides environment variables (``QUEUE_CONFIG``, ``QUEUE_SYNC``, ...)."""
+
+    def __init__(self, data_dir: Path, cpu: int | None = None, **env: str) -> None:
         self.data_dir = data_dir
+        self.cpu = cpu
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -54,11 +59,17 @@ class ServerProc:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws"
 
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
     def start(self, timeout: float = 20.0) -> ServerProc:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None and (os.cpu_count() or 1) > 1 else []
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "server"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [*pin, sys.executable, "-m", "server"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -131,7 +131,7 @@ def _biometric_data(dg2: bytes) -> bytes:
     raise ValueError("DG2 has no biometric data block")
 
 
-# DG13 field numbers -> names (research/cccd.md §1.6)
+# DG13 field numbers -> names (the DG13 layout of the Vietnamese card)
 DG13_FIELDS = {
     1: "id_number",
     2: "full_name",

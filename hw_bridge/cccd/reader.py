@@ -18,7 +18,7 @@ from .sm import Command
 AID = bytes.fromhex("A0000002471001")  # the eMRTD application
 PACE_INFO_AES128_BP256 = bytes.fromhex("3012060A04007F0007020204020202010202010D")
 
-# What Vietnamese cards advertise (research/cccd.md §1.3), used when EF.CardAccess cannot be read
+# What Vietnamese cards advertise (as seen in Vietnamese readers' apps), used when EF.CardAccess cannot be read
 DEFAULT_CARD_ACCESS = tlv.tlv(0x31, PACE_INFO_AES128_BP256)
 
 
