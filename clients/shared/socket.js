@@ -3,7 +3,10 @@
 // outbox: a command whose answer was not received is sent again, with the same idempotency key,
 // when the connection is back (the server executes it at most once).
 
+import { CLOSE } from "./protocol.js";
+
 const MIN_DELAY = 500;
+const RECONNECT = 4100; // our own close code: drop this connection and open a new one
 const MAX_DELAY = 15000;
 
 /**
@@ -92,7 +95,7 @@ export class QueueSocket {
       if (this.ws !== ws) return;
       this.ws = null;
       this.stopHeartbeat();
-      if (e.code === 4001 || e.code === 4000) {
+      if (e.code === CLOSE.UNAUTHENTICATED || e.code === CLOSE.BAD_HELLO) {
         this.setStatus("refused");
         return; // the page decides (log in again, pair the device)
       }
@@ -112,7 +115,7 @@ export class QueueSocket {
 
   /** Force a reconnect now (e.g. after a network change). */
   reconnect() {
-    if (this.ws) this.ws.close(4100);
+    if (this.ws) this.ws.close(RECONNECT);
     else this.open();
   }
 
@@ -175,7 +178,7 @@ export class QueueSocket {
     this.timers.ping = setInterval(() => this.sendRaw({ type: "ping", t: Date.now() / 1000 }), every);
     // no message at all for two heartbeats: the link is dead even if the socket does not know yet
     this.timers.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeard > 2 * every + 1000 && this.ws) this.ws.close(4100);
+      if (Date.now() - this.lastHeard > 2 * every + 1000 && this.ws) this.ws.close(RECONNECT);
     }, every / 2);
   }
 

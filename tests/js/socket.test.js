@@ -1,0 +1,186 @@
+// The websocket client (clients/shared/socket.js) against a fake WebSocket: hello with the last
+// seq, resume, commands answered by id, the outbox sent again on reconnect with the same key,
+// refusal on the server's close codes, and reconnection otherwise.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { QueueSocket } from "../../clients/shared/socket.js";
+import { CLOSE } from "../../clients/shared/protocol.js";
+
+class FakeWebSocket {
+  static OPEN = 1;
+  /** @type {FakeWebSocket[]} */
+  static made = [];
+  /** @param {string} url */
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    /** @type {any[]} */
+    this.sent = [];
+    this.closedWith = 0;
+    /** @type {any} */ this.onopen = null;
+    /** @type {any} */ this.onmessage = null;
+    /** @type {any} */ this.onclose = null;
+    /** @type {any} */ this.onerror = null;
+    FakeWebSocket.made.push(this);
+  }
+  /** @param {string} data */
+  send(data) { this.sent.push(JSON.parse(data)); }
+  /** @param {number} code */
+  close(code) { this.closedWith = code; this.readyState = 3; this.onclose?.({ code }); }
+  // the server's side
+  open() { this.readyState = 1; this.onopen?.(); }
+  /** @param {any} msg */
+  deliver(msg) { this.onmessage?.({ data: JSON.stringify(msg) }); }
+  /** @param {number} code */
+  drop(code) { this.readyState = 3; this.onclose?.({ code }); }
+}
+
+/** @param {any} t */
+function setup(t) {
+  FakeWebSocket.made = [];
+  const g = /** @type {any} */ (globalThis);
+  const saved = g.WebSocket;
+  g.WebSocket = FakeWebSocket;
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
+  t.after(() => { g.WebSocket = saved; });
+  const sock = new QueueSocket({ hello: () => ({ role: "tv", token: "tok" }), url: "ws://test/ws", name: "kiosk-1" });
+  /** @type {string[]} */
+  const statuses = [];
+  sock.on("status", (s) => statuses.push(s));
+  return { sock, statuses };
+}
+
+const snapshot = (seq) => ({ type: "snapshot", seq, view: { server_time: Date.now() / 1000 } });
+
+test("hello carries the role fields and the last seq; welcome makes it online", (t) => {
+  const { sock, statuses } = setup(t);
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  assert.equal(ws.url, "ws://test/ws");
+  ws.open();
+  assert.deepEqual(ws.sent[0], { type: "hello", role: "tv", token: "tok", last_seq: null, client: "web/1" });
+  ws.deliver({ type: "welcome", heartbeat: 10 });
+  assert.equal(sock.status, "online");
+  assert.equal(statuses.at(-1), "online"); // it starts as "connecting"
+  sock.stop();
+});
+
+test("events already seen are dropped; the seq is resumed after a reconnect", (t) => {
+  const { sock } = setup(t);
+  /** @type {number[]} */
+  const seen = [];
+  sock.on("event", (m) => seen.push(m.seq));
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome" });
+  ws.deliver(snapshot(5));
+  ws.deliver({ type: "event", seq: 5 });
+  ws.deliver({ type: "event", seq: 6 });
+  ws.deliver({ type: "event", seq: 6 });
+  assert.deepEqual(seen, [6]);
+  ws.drop(1006);
+  assert.equal(sock.status, "offline");
+  t.mock.timers.tick(1000); // the first backoff step is at most 500 ms
+  const again = FakeWebSocket.made[1];
+  assert.ok(again, "reconnected");
+  again.open();
+  assert.equal(again.sent[0].last_seq, 6);
+  sock.stop();
+});
+
+test("a command resolves with its ack and rejects with the server's error", async (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome" });
+  const ok = sock.command({ type: "issue_ticket", service: "A" });
+  const bad = sock.command({ type: "call_next", counter: 9 });
+  const [c1, c2] = ws.sent.slice(1);
+  assert.equal(c1.type, "cmd");
+  assert.match(c1.key, /^kiosk-1-/);
+  assert.notEqual(c1.key, c2.key);
+  ws.deliver({ type: "ack", id: c1.id, seq: 7 });
+  ws.deliver({ type: "error", id: c2.id, code: "unknown_counter", message_vi: "x", message_en: "y" });
+  assert.equal((await ok).seq, 7);
+  await assert.rejects(bad, (e) => e.code === "unknown_counter");
+  sock.stop();
+});
+
+test("an unanswered command is sent again, with the same key, when the connection is back", (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome" });
+  sock.command({ type: "issue_ticket", service: "A" }, { timeout: 60000 });
+  const first = ws.sent[1];
+  ws.drop(1006);
+  const queued = sock.command({ type: "issue_ticket", service: "B" }, { timeout: 60000 });
+  assert.ok(queued instanceof Promise);
+  t.mock.timers.tick(1000);
+  const again = FakeWebSocket.made[1];
+  again.open();
+  again.deliver({ type: "welcome" });
+  const resent = again.sent.filter((m) => m.type === "cmd");
+  assert.equal(resent.length, 2);
+  assert.equal(resent[0].key, first.key);
+  assert.equal(resent[1].command.service, "B");
+  sock.stop();
+});
+
+test("a query while offline is refused at once, not queued", async (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  await assert.rejects(sock.query("tickets"), (e) => e.code === "offline");
+  sock.stop();
+});
+
+test("the server's refusal close codes stop reconnecting; others reconnect", (t) => {
+  for (const code of [CLOSE.UNAUTHENTICATED, CLOSE.BAD_HELLO]) {
+    const { sock } = setup(t);
+    sock.start();
+    FakeWebSocket.made[0].open();
+    FakeWebSocket.made[0].drop(code);
+    assert.equal(sock.status, "refused");
+    t.mock.timers.tick(60000);
+    assert.equal(FakeWebSocket.made.length, 1, `no reconnect after ${code}`);
+    sock.stop();
+    t.mock.timers.reset();
+  }
+  const { sock } = setup(t);
+  sock.start();
+  FakeWebSocket.made[0].drop(CLOSE.TOO_MANY_ERRORS);
+  t.mock.timers.tick(1000);
+  assert.equal(FakeWebSocket.made.length, 2);
+  sock.stop();
+});
+
+test("backoff doubles up to 15 s, with jitter between half and all of the step", (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const n = FakeWebSocket.made.length;
+    FakeWebSocket.made[n - 1].drop(1006);
+    const step = Math.min(15000, 500 * 2 ** attempt);
+    t.mock.timers.tick(step / 2 - 1);
+    assert.equal(FakeWebSocket.made.length, n, `not before half the step (attempt ${attempt})`);
+    t.mock.timers.tick(step / 2 + 1);
+    assert.equal(FakeWebSocket.made.length, n + 1, `by the full step (attempt ${attempt})`);
+  }
+  sock.stop();
+});
+
+test("a silent link is closed after two heartbeats and reopened", (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome", heartbeat: 1 });
+  t.mock.timers.tick(1000);
+  assert.ok(ws.sent.some((m) => m.type === "ping"), "a ping every heartbeat");
+  t.mock.timers.tick(3000);
+  assert.equal(ws.closedWith, 4100);
+  sock.stop();
+});
