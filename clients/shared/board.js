@@ -35,7 +35,7 @@ export class Board {
     this.openNow = v.open_now;
     this.counters = new Map(v.counters.map((c) => [c.number, { ...c }]));
     this.waiting = { ...v.waiting };
-    this.lastCalls = [...v.last_calls].reverse(); // newest first
+    this.lastCalls = [...v.last_calls]; // newest first, as the server keeps them
     this.staff = Array.isArray(v.tickets);
     this.tickets = new Map((v.tickets || []).map((t) => [t.id, { ...t }]));
   }
@@ -139,11 +139,15 @@ export class Board {
         });
         break;
       }
-      case "ticket_recalled":
-        change.service = c?.current_service || this.serviceOfLabel(e.label);
+      case "ticket_recalled": {
+        const service = c?.current_service || this.serviceOfLabel(e.label);
+        change.service = service;
         if (c) c.current_status = "called";
+        this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at: msg.at },
+          ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
         this.updateTicket(e.ticket, { recalls: e.count });
         break;
+      }
       case "service_started":
         if (c && c.current === e.label) c.current_status = "serving";
         this.updateTicket(e.ticket, { status: "serving" });

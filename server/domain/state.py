@@ -234,8 +234,10 @@ def next_cycle(cycle: tuple[int, int], klass: ev.Klass, ratio: tuple[int, int]) 
 
 
 def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
-    state.last_calls.insert(0, LastCall(ticket=t.id, label=t.label, counter=counter, service=t.service, at=at))
-    del state.last_calls[LAST_CALLS:]
+    """The newest call first, each ticket once (a recall moves it to the front)."""
+    calls = [lc for lc in state.last_calls if lc.ticket != t.id]
+    calls.insert(0, LastCall(ticket=t.id, label=t.label, counter=counter, service=t.service, at=at))
+    state.last_calls = calls[:LAST_CALLS]
 
 
 def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:

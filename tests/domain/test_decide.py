@@ -496,3 +496,12 @@ def test_only_the_system_records_the_configuration_file(sim: Sim) -> None:
     assert sim.state.file_config is None
     sim.do(cmd.ReplaceConfig(config=cfg, from_file=True), SYSTEM)
     assert sim.state.file_config == cfg
+
+
+def test_a_recall_moves_the_call_to_the_front_once(sim: Sim) -> None:
+    a = sim.issue("A")
+    sim.call(1)
+    sim.issue("A")
+    sim.call(2)
+    sim.do(cmd.Recall(counter=1))
+    assert [lc.label for lc in sim.state.last_calls] == [a.label, "A002"]

@@ -21,7 +21,7 @@ function board({ staff = false, zone = "" } = {}) {
     seq: 10,
     view: {
       config, day: "2026-12-04", open_now: true, counters, waiting: { A: 0, B: 0 },
-      last_calls: [{ ticket: 1, label: "A001", counter: 1, service: "A", at: 1 }, { ticket: 2, label: "A002", counter: 2, service: "A", at: 2 }],
+      last_calls: [{ ticket: 2, label: "A002", counter: 2, service: "A", at: 2 }, { ticket: 1, label: "A001", counter: 1, service: "A", at: 1 }],
       ...(staff ? { tickets: [] } : {}),
     },
   }, zone);
@@ -31,7 +31,7 @@ let seq = 10;
 /** @param {any} event @param {Record<string, number>} [waiting] */
 const ev = (event, waiting) => ({ type: "event", seq: ++seq, at: 100 + seq, event, ...(waiting ? { waiting } : {}) });
 
-test("the snapshot: counters in number order, last calls newest first, no tickets for a TV", () => {
+test("the snapshot: counters in number order, last calls newest first as the server sends them, no tickets for a TV", () => {
   const b = board();
   assert.deepEqual(b.counterList().map((c) => c.number), [1, 2, 3]);
   assert.deepEqual(b.lastCalls.map((c) => c.label), ["A002", "A001"]);
@@ -61,12 +61,14 @@ test("a ticket's journey: issued, called, serving, finished", () => {
   assert.equal(b.tickets.has(7), false);
 });
 
-test("a recall keeps one entry per ticket in the last calls", () => {
+test("a call or a recall moves the ticket to the front, once", () => {
   const b = board();
   b.apply(ev({ type: "ticket_called", ticket: 1, label: "A001", counter: 1, service: "A" }));
   assert.deepEqual(b.lastCalls.map((c) => c.label), ["A001", "A002"]);
-  const change = b.apply(ev({ type: "ticket_recalled", ticket: 1, label: "A001", counter: 1, count: 1 }));
+  b.apply(ev({ type: "ticket_called", ticket: 3, label: "B001", counter: 1, service: "B" }));
+  const change = b.apply(ev({ type: "ticket_recalled", ticket: 2, label: "A002", counter: 2, count: 1 }));
   assert.equal(change?.service, "A");
+  assert.deepEqual(b.lastCalls.map((c) => c.label), ["A002", "B001", "A001"]);
 });
 
 test("missed, parked and transferred tickets leave their counter", () => {
