@@ -209,14 +209,16 @@ def _leave_counter(state: QueueState, t: Ticket) -> None:
     t.counter = None
 
 
-def front_key(state: QueueState, service: str) -> float:
+def front_key(state: QueueState, service: str, at: float) -> float:
+    """Just ahead of the oldest waiting ticket; ``at`` (now) when nobody waits, so that the
+    ticket has not "waited" since the epoch (which the maximum-wait rule would see)."""
     keys = [t.queue_key for t in state.waiting_in(service)]
-    return min(keys) - 1.0 if keys else 0.0
+    return min(min(keys) - 1.0, at) if keys else at
 
 
 def position_key(state: QueueState, t: Ticket, position: ev.Position, at: float, service: str) -> float:
     if position == "front":
-        return front_key(state, service)
+        return front_key(state, service, at)
     if position == "back":
         return at
     return t.issued_at

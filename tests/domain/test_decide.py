@@ -505,3 +505,14 @@ def test_a_recall_moves_the_call_to_the_front_once(sim: Sim) -> None:
     sim.call(2)
     sim.do(cmd.Recall(counter=1))
     assert [lc.label for lc in sim.state.last_calls] == [a.label, "A002"]
+
+
+def test_transfer_to_the_front_of_an_empty_queue_has_not_waited_forever(sim: Sim) -> None:
+    a = sim.issue("A")
+    sim.call(1)
+    sim.do(cmd.Transfer(counter=1, to_service="B", position="front"))
+    assert sim.state.tickets[a.id].queue_key == sim.now
+    sim.advance(7)
+    sim.issue("B")
+    e = sim.call(3)
+    assert (e.ticket, e.rule) == (a.id, "only_normal")  # not "max_wait"
