@@ -65,7 +65,7 @@ export function viewDevices(st, config, act) {
         const counters = value(f, "counters").split(/[\s,;]+/).filter(Boolean).map(Number);
         act.createStaff({ username: value(f, "username"), full_name: value(f, "full_name"), role: value(f, "role"), counters, password: /** @type {HTMLInputElement} */ (f.querySelector("[name=password]")).value });
       } } },
-      h("label.field", h("span", t("d.username")), h("input", { name: "username", required: true })),
+      h("label.field", h("span", t("d.username")), h("input", { name: "username", required: true, maxlength: 32, autocomplete: "off", spellcheck: "false" })),
       h("label.field", h("span", t("d.full_name")), h("input", { name: "full_name", required: true })),
       h("label.field", h("span", t("d.role")), h("select", { name: "role" }, ["counter", "admin"].map((r) => h("option", { value: r }, t(`d.role.${r}`))))),
       h("label.field", h("span", t("d.counters")), h("input", { name: "counters" })),

@@ -3,6 +3,7 @@ devices registered or revoked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import commands as cmd
@@ -14,6 +15,10 @@ from .faces import FaceMatch
 from .find import counter_of
 from .lifecycle import ACTIVE
 from .state import QueueState
+
+# 1-32 ASCII letters, digits, dots, hyphens and underscores, starting and ending with a letter or
+# a digit ("lan", "dd.lan", "bs-tuan_2")
+USERNAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,30}[A-Za-z0-9])?")
 
 
 def _check_replacement(state: QueueState, new: Config) -> Config:
@@ -43,7 +48,7 @@ def _on_create_staff(
 ) -> list[ev.Event]:
     if command.username in state.staff:
         raise DomainError("staff_exists", "username")
-    if not command.username.isidentifier() or not command.username.isascii():
+    if not USERNAME.fullmatch(command.username):
         raise DomainError("invalid_username", "username")
     for n in command.counters:
         counter_of(state, n)

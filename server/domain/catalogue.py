@@ -134,8 +134,10 @@ CATALOGUE: dict[str, Entry] = {
     "config_invalid.file": Entry("Tệp cấu hình không đọc được: {detail}", "Unreadable configuration: {detail}"),
     "staff_exists": Entry("Tên đăng nhập đã tồn tại.", "This username already exists."),
     "invalid_username": Entry(
-        "Tên đăng nhập chỉ gồm chữ không dấu, số và gạch dưới.",
-        "A username has only ASCII letters, digits and underscores.",
+        "Tên đăng nhập dài tối đa 32 ký tự: chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới; "
+        "bắt đầu và kết thúc bằng chữ hoặc số.",
+        "A username has up to 32 ASCII letters, digits, dots, hyphens and underscores, "
+        "and starts and ends with a letter or a digit.",
     ),
     "unknown_staff": Entry("Không có tài khoản này.", "No such account."),
     "weak_password": Entry("Mật khẩu phải có ít nhất {min} ký tự.", "A password needs at least {min} characters."),

@@ -516,3 +516,13 @@ def test_transfer_to_the_front_of_an_empty_queue_has_not_waited_forever(sim: Sim
     sim.issue("B")
     e = sim.call(3)
     assert (e.ticket, e.rule) == (a.id, "only_normal")  # not "max_wait"
+
+
+def test_usernames_may_have_dots_and_hyphens_but_are_bounded(sim: Sim) -> None:
+    for name in ("dd.lan", "bs-tuan_2", "Lan", "a" * 32):
+        sim.do(cmd.CreateStaff(username=name, full_name="x", role="counter", password_hash="h"))
+        assert name in sim.state.staff
+    for bad in (".lan", "lan.", "-lan", "a" * 33, "", "lan@bv", "lê.lan"):
+        refused(
+            sim, cmd.CreateStaff(username=bad, full_name="x", role="counter", password_hash="h"), "invalid_username"
+        )
