@@ -214,7 +214,7 @@ def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] |
         "service": t.service,
         "status": t.status.value,
         "counter": t.counter,
-        "counters": state.config.counters_for(t.service),
+        "counters": state.config.counters_offered(t.service, t.channel),
     }
     if t.status is Status.WAITING:
         est = estimate(state, t.id, now)

@@ -111,7 +111,8 @@ class Counter(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     zone: str
     services: list[CounterService]
     name_en: str = ""
-    online: bool = False
+    online: bool = False  # handles online (pre-registered) cases
+    walk_ins: bool = False  # an online counter also named to walk-in patients on their ticket
 
 
 class PriorityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -235,6 +236,16 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     def counters_for(self, service_code: str) -> list[int]:
         """Counters that serve a service (derived from each counter's list of services)."""
         return list(_index(self).serving.get(service_code, ()))
+
+    def counters_offered(self, service_code: str, channel: str) -> list[int]:
+        """The counters a ticket names ("please go to"): an online counter only for online
+        registrations unless it takes walk-ins; every serving counter if that leaves none."""
+        serving = self.counters_for(service_code)
+        if channel == "online":
+            return serving
+        index = _index(self).counters
+        offered = [n for n in serving if not index[n].online or index[n].walk_ins]
+        return offered or serving
 
     def choosing(self) -> Mapping[int, tuple[tuple[str, float], ...]]:
         """By counter number, what decides which ticket it calls: its services and their

@@ -99,7 +99,7 @@ def result_of(state: QueueState, records: list[ev.Record]) -> Any:
                 "service": e.service,
                 "number": e.number,
                 "day": e.day,
-                "counters": state.config.counters_for(e.service),
+                "counters": state.config.counters_offered(e.service, e.channel),
                 "ahead": est.ahead,
                 "wait_minutes": est.wait_minutes,
                 "priority": [g.value for g in e.priority],

@@ -8,10 +8,11 @@ from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
 from server.domain.errors import DomainError
+from server.domain.handle import handle
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.lifecycle import Status
 
-from .sim import VN, Sim, small_config
+from .sim import ADMIN, VN, Sim, small_config
 
 ID1 = Identity(source="typed", id_number="001099012345")
 ID2 = Identity(source="qr", id_number="079300000001", name="Trần Thị Bình", dob=dt.date(2000, 3, 4), sex="female")
@@ -526,3 +527,21 @@ def test_usernames_may_have_dots_and_hyphens_but_are_bounded(sim: Sim) -> None:
         refused(
             sim, cmd.CreateStaff(username=bad, full_name="x", role="counter", password_hash="h"), "invalid_username"
         )
+
+
+def test_a_walk_in_ticket_names_no_online_counter() -> None:
+    counters = [
+        {"number": 1, "name": "Quầy 1", "zone": "z1", "services": [{"code": "A"}]},
+        {"number": 2, "name": "Quầy 2", "zone": "z1", "services": [{"code": "A"}, {"code": "B"}]},
+        {"number": 3, "name": "Trực tuyến", "zone": "z2", "services": [{"code": "A"}, {"code": "B"}], "online": True},
+    ]
+    sim = Sim(small_config(counters=counters))
+    result = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, ADMIN, None).result
+    assert result["counters"] == [1, 2]
+    online = handle(sim.state, cmd.IssueTicket(service="A", channel="online"), sim.now, ADMIN, None).result
+    assert online["counters"] == [1, 2, 3]
+    only_online = [{**counters[2], "services": [{"code": "B"}]}, counters[0]]
+    sim = Sim(small_config(counters=only_online))
+    assert sim.state.config.counters_offered("B", "kiosk") == [3]  # nobody else serves B: still named
+    walk_ins = [counters[0], {**counters[2], "walk_ins": True}]
+    assert Sim(small_config(counters=walk_ins)).state.config.counters_offered("A", "kiosk") == [1, 3]
