@@ -57,16 +57,39 @@ export function $(selector, root = document) {
 /** Two digits. @param {number} n */
 export const pad2 = (n) => String(n).padStart(2, "0");
 
+const DARK = "#10233f";
+
+/** WCAG relative luminance of "#rrggbb" (null if it is not one). @param {string} hex */
+export function luminance(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+  if (!m) return null;
+  const n = parseInt(m[1], 16);
+  /** @param {number} c */
+  const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+}
+
+/** WCAG contrast ratio of two "#rrggbb" colours (1 to 21). @param {string} a @param {string} b */
+export function contrast(a, b) {
+  const [la, lb] = [luminance(a) ?? 0, luminance(b) ?? 0];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
 /**
- * Dark or white text for a background colour "#rrggbb", whichever reads better (WCAG relative
- * luminance), so that a light service colour never gets white text.
+ * White or the dark ink for text on a background colour "#rrggbb", whichever has the larger
+ * WCAG contrast ratio against it (the ink's own luminance counts, not black's).
  * @param {string} hex
  */
 export function textOn(hex) {
-  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
-  if (!m) return "#fff";
-  const n = parseInt(m[1], 16);
-  const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-  const L = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
-  return (1.05 / (L + 0.05)) >= ((L + 0.05) / 0.05) ? "#fff" : "#10233f"; // the larger contrast ratio
+  if (luminance(hex) === null) return "#fff";
+  return contrast(hex, "#ffffff") >= contrast(hex, DARK) ? "#fff" : DARK;
+}
+
+/**
+ * The colour itself as text on white where it reads (large text, WCAG 3:1), else the dark ink:
+ * the TV's numbers are in their service's colour, and an amber number on white is not readable.
+ * @param {string} hex
+ */
+export function inkOnWhite(hex) {
+  return luminance(hex) !== null && contrast(hex, "#ffffff") >= 3 ? hex : DARK;
 }

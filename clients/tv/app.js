@@ -7,7 +7,7 @@
 // (columns x rows), ?theme=mono|multi, ?zone=<code> for a device registered without a zone,
 // ?audio=1 for the screen that speaks the calls of its zone (one per hall: two would echo);
 // ?audio=bridge to speak them through the box's hardware bridge instead of the browser.
-import { h, fill, $ } from "../shared/dom.js";
+import { h, fill, $, inkOnWhite } from "../shared/dom.js";
 import { t, addTexts, onLang } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
@@ -220,7 +220,7 @@ function renderGrid() {
     return h("div.cell", {
       dataset: { counter: c.number, status: c.status, online: c.online ? "1" : "0" },
       class: flash ? "flash" : "",
-      style: { "--c": svc?.colour || "#0b4f8a" },
+      style: { "--c": svc?.colour || "#0b4f8a", "--ct": inkOnWhite(svc?.colour || "#0b4f8a") },
     },
     h("div.cell-name", h("span", name.vi), c.online ? h("span.online", both("tv.online").join(" / ")) : null),
     h("div.cell-number", c.status === "open" || c.current ? (c.current || t("tv.none")) : ""),
@@ -240,6 +240,7 @@ function renderCalling() {
     const name = counterName(call.counter);
     const svc = board.service(call.service);
     el.style.setProperty("--c", svc?.colour || "#0b4f8a");
+    el.style.setProperty("--ct", inkOnWhite(svc?.colour || "#0b4f8a"));
     fill(el,
       h("div.now-title", both("tv.calling").join(" / ")),
       h("div.now-label", { id: "now-label" }, call.label),
