@@ -24,7 +24,7 @@ from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
 from .protocol import Audience
 
-STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated)
+STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated, ev.CounterTakenOver)
 ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
 
 
@@ -48,6 +48,8 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return event
     if isinstance(event, STAFF_ONLY):
         return None
+    if isinstance(event, ev.CounterOpened):
+        return msgspec.structs.replace(event, staff="")  # who works where is not for the hall
     if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review):
         return msgspec.structs.replace(
             event,

@@ -104,6 +104,9 @@ export class Board {
       case "counter_opened":
         if (c) { c.status = "open"; c.pause_reason = ""; if (this.staff) c.staff = e.staff; }
         break;
+      case "counter_taken_over":
+        if (c && this.staff) c.staff = e.staff;
+        break;
       case "counter_closed":
         if (c) { c.status = "closed"; c.pause_reason = ""; }
         break;

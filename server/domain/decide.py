@@ -135,7 +135,19 @@ def decide(
     issue with a face, the nearest active ticket's face (found by the shell). Each command type
     has its decider in ``DECIDERS``, as each event type has its fold in ``state._APPLY``."""
     authorize(actor, command)
-    return DECIDERS[type(command)](state, command, now, actor, match)
+    events = DECIDERS[type(command)](state, command, now, actor, match)
+    return _taken_over(state, command, actor) + events if events else events
+
+
+def _taken_over(state: QueueState, command: cmd.AnyCommand, actor: Actor) -> list[ev.Event]:
+    """A staff member signed in at a counter someone else opened works there now: the
+    dashboard and the reports name who is at the counter, not who opened it."""
+    if actor.role != "counter" or not isinstance(command, cmd.COUNTER_COMMANDS):
+        return []
+    c = state.counters.get(command.counter)
+    if c is None or c.status == "closed" or c.staff == actor.name:
+        return []
+    return [ev.CounterTakenOver(counter=c.number, staff=actor.name)]
 
 
 def _on_issue_ticket(

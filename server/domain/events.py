@@ -157,6 +157,13 @@ class CounterOpened(Event, frozen=True, kw_only=True):
     staff: str
 
 
+class CounterTakenOver(Event, frozen=True, kw_only=True):
+    """Another staff member signed in at an open counter and works there now."""
+
+    counter: int
+    staff: str
+
+
 class CounterClosed(Event, frozen=True, kw_only=True):
     counter: int
 
@@ -229,6 +236,7 @@ AnyEvent = (
     | RatingRequested
     | TicketRated
     | CounterOpened
+    | CounterTakenOver
     | CounterClosed
     | CounterPaused
     | CounterResumed

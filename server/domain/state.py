@@ -399,6 +399,10 @@ def _on_counter_opened(state: QueueState, e: ev.CounterOpened, at: float) -> Non
     c.status, c.staff, c.pause_reason = "open", e.staff, ""
 
 
+def _on_counter_taken_over(state: QueueState, e: ev.CounterTakenOver, at: float) -> None:
+    state.counters[e.counter].staff = e.staff
+
+
 def _on_counter_closed(state: QueueState, e: ev.CounterClosed, at: float) -> None:
     c = state.counters[e.counter]
     c.status, c.staff, c.pause_reason = "closed", "", ""
@@ -467,6 +471,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketRated: _on_ticket_rated,
     ev.DayStarted: _on_day_started,
     ev.CounterOpened: _on_counter_opened,
+    ev.CounterTakenOver: _on_counter_taken_over,
     ev.CounterClosed: _on_counter_closed,
     ev.CounterPaused: _on_counter_paused,
     ev.CounterResumed: _on_counter_resumed,

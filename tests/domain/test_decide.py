@@ -545,3 +545,19 @@ def test_a_walk_in_ticket_names_no_online_counter() -> None:
     assert sim.state.config.counters_offered("B", "kiosk") == [3]  # nobody else serves B: still named
     walk_ins = [counters[0], {**counters[2], "walk_ins": True}]
     assert Sim(small_config(counters=walk_ins)).state.config.counters_offered("A", "kiosk") == [1, 3]
+
+
+def test_a_second_nurse_at_an_open_counter_takes_it_over(sim: Sim) -> None:
+    lan = Actor(name="staff:lan", role="counter", counters=[1])
+    tuan = Actor(name="staff:tuan", role="counter", counters=[1])
+    if sim.state.counters[1].status != "closed":
+        sim.do(cmd.CloseCounter(counter=1))
+    sim.do(cmd.OpenCounter(counter=1), actor=lan)
+    sim.issue("A")
+    assert [type(e) for e in sim.do(cmd.CallNext(counter=1), actor=lan)] == [ev.TicketCalled]
+    events = sim.do(cmd.StartService(counter=1), actor=tuan)
+    assert [type(e) for e in events] == [ev.CounterTakenOver, ev.ServiceStarted]
+    assert sim.state.counters[1].staff == "staff:tuan"
+    assert [type(e) for e in sim.do(cmd.FinishService(counter=1), actor=tuan)] == [ev.ServiceFinished]
+    sim.do(cmd.PauseCounter(counter=1, reason="x"))  # an admin does not take the counter over
+    assert sim.state.counters[1].staff == "staff:tuan"
