@@ -9,7 +9,8 @@ import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
-import { validateNumber, parseCardQr, PRIORITY_GROUPS } from "./identity.js";
+import { PRIORITY_GROUPS } from "./identity.js";
+import * as flow from "./flow.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
 import { TEXTS } from "./texts.js";
@@ -17,23 +18,7 @@ import { TEXTS } from "./texts.js";
 addTexts(TEXTS);
 
 const board = new Board();
-const state = {
-  screen: "loading", // loading | setup | home | identify | reading | priority | consent | camera | busy | ticket | duplicate | closed
-  service: "",
-  method: /** @type {"id"|"bhyt"} */ ("id"),
-  value: "",
-  error: "",
-  declared: new Set(),
-  qr: /** @type {{id_number: string, name: string, dob: string, sex: string}|null} */ (null),
-  chip: /** @type {any} */ (null),
-  printed: "", // "", "printing", "printed", or an error message
-  result: /** @type {any} */ (null),
-  duplicate: "",
-  duplicateFace: false,
-  faceHint: "",
-  faceFailed: false,
-  lastTouch: Date.now(),
-};
+const state = flow.initial(Date.now());
 let token = deviceToken("kiosk");
 const bridge = new Bridge(bridgeToken("queue.kiosk.bridge"), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
 
@@ -47,7 +32,7 @@ function go(screen, extra = {}) {
 }
 
 function reset() {
-  go("home", { service: "", value: "", method: "id", declared: new Set(), result: null, duplicate: "", duplicateFace: false, qr: null, chip: null, printed: "", faceFailed: false, faceHint: "" });
+  go("home", flow.resetFields());
 }
 
 // ---- screens ---------------------------------------------------------------------------------
@@ -95,19 +80,10 @@ function viewSetup() {
     } } }, t("setup.save")));
 }
 
-function servicesByDepartment() {
-  const cfg = board.config;
-  const depts = [...cfg.departments].sort((a, b) => a.order - b.order);
-  const services = cfg.services.filter((s) => s.on_kiosk).sort((a, b) => a.order - b.order);
-  return depts
-    .map((d) => ({ dept: d, services: services.filter((s) => s.department === d.code) }))
-    .filter((g) => g.services.length);
-}
-
 function viewHome() {
-  const groups = servicesByDepartment();
+  const groups = flow.servicesByDepartment(board.config);
   const count = groups.reduce((n, g) => n + g.services.length, 0);
-  const density = count > 24 ? "dense" : count > 14 ? "compact" : "normal"; // up to 40 services fit
+  const density = flow.density(count);
   return h("section.home", { dataset: { density } },
     h("h1.home-title", t("home.title")),
     h("p.home-hint", t("home.hint")),
@@ -134,8 +110,6 @@ function serviceTitle() {
   return s ? h("div.chosen", { style: { "--c": s.colour, "--fg": textOn(s.colour) } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
 }
 
-const MAX = { id: 12, bhyt: 15 };
-
 function viewIdentify() {
   const input = /** @type {HTMLInputElement} */ (h("input.id-input", {
     id: "id-input", type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false",
@@ -150,22 +124,18 @@ function viewIdentify() {
   const count = h("div.id-count", { id: "id-count" });
   const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
   function updateCount() {
-    count.textContent = t("id.count", { n: state.value.replace(/\s/g, "").length, max: MAX[state.method] });
+    count.textContent = t("id.count", { n: flow.typedLength(state.value), max: flow.MAX[state.method] });
     error.textContent = state.error;
   }
   updateCount();
   const press = (k) => {
-    if (k === "back") state.value = state.value.slice(0, -1);
-    else if (k === "clear") state.value = "";
-    else if (state.value.length < 20) state.value += k;
+    state.value = flow.pressKey(state.value, k);
     state.error = "";
     input.value = state.value;
     updateCount();
     input.focus();
   };
-  const keys = state.method === "id"
-    ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
-    : [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "clear", "back"];
+  const keys = flow.keypadKeys(state.method);
   const methods = ["id", "bhyt"].map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
     on: { click: () => go("identify", { method: m, value: "" }) },
@@ -191,26 +161,19 @@ function viewIdentify() {
 }
 
 function submitIdentity() {
-  if (state.value.includes("|")) {  // the card's QR, typed by a scanner in keyboard mode
-    const qr = parseCardQr(state.value);
-    if (!qr) {
-      state.error = t("idv.qr");
-      render();
-      return;
-    }
-    state.qr = qr;
-    state.value = qr.id_number;
-    readChipOr(qr.id_number);
-    return;
-  }
-  const problem = validateNumber(state.method, state.value);
-  if (problem) {
-    state.error = t(problem.key, problem.params);
+  const out = flow.submitIdentity(state.method, state.value);
+  if ("error" in out) {
+    state.error = t(out.error.key, out.error.params);
     render();
-    return;
+  } else if ("readChip" in out) {
+    if (out.qr) {
+      state.qr = out.qr;
+      state.value = out.qr.id_number;
+    }
+    readChipOr(out.readChip);
+  } else {
+    go("priority");
   }
-  if (state.method === "id") readChipOr(state.value.replace(/\s/g, ""));
-  else go("priority");
 }
 
 /** With a card on the bridge's reader, read its chip with the ID number's CAN: the identity is
@@ -236,7 +199,7 @@ async function readChipOr(idNumber) {
 
 function viewPriority() {
   const toggle = (g) => {
-    if (state.declared.has(g)) state.declared.delete(g); else state.declared.add(g);
+    state.declared = flow.toggleGroup(state.declared, g);
     render();
   };
   return h("section.priority",
@@ -263,9 +226,13 @@ function viewPriority() {
  * there is a camera (the browser's, or the bridge's own); never for a declared young child. */
 function faceOffered() {
   const face = bridge.available ? bridge.devices.face : null;
-  return board.config?.face?.enabled !== false && !!face?.ok
-    && (!!navigator.mediaDevices?.getUserMedia || !!face.camera)
-    && !state.declared.has("child_under_6");
+  return flow.faceOffered({
+    enabled: board.config?.face?.enabled !== false,
+    faceOk: !!face?.ok,
+    browserCamera: !!navigator.mediaDevices?.getUserMedia,
+    bridgeCamera: !!face?.camera,
+    declared: state.declared,
+  });
 }
 
 function take() {
@@ -364,22 +331,7 @@ async function startCamera() {
 /** @param {{face?: number[], consent?: string}} [opts] */
 async function issue(opts = {}) {
   if (!socket) return;
-  const value = state.value.replace(/\s/g, "").toUpperCase();
-  const identity = state.chip
-    ? { source: "chip", id_number: state.chip.id_number, name: state.chip.name, dob: state.chip.dob, sex: state.chip.sex }
-    : state.qr
-    ? { source: "qr", ...state.qr }
-    : value
-      ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
-      : null;
-  const command = { type: "issue_ticket", service: state.service, channel: "kiosk", declared: [...state.declared] };
-  if (identity) command.identity = identity;
-  if (opts.face) {
-    command.face = opts.face;
-    command.face_consent = board.config?.face?.notice || "";
-  } else if (opts.consent) {
-    command.face_consent = opts.consent;
-  }
+  const command = flow.issueCommand(state, opts, board.config?.face?.notice || "");
   const mine = ++issueSeq;
   go("busy");
   try {
@@ -389,14 +341,11 @@ async function issue(opts = {}) {
     printTicket(ack.result);
   } catch (err) {
     if (mine !== issueSeq) return;
-    if (err.code === "duplicate_ticket" || err.code === "duplicate_face") {
+    const where = flow.afterIssueError(err.code);
+    if (where === "duplicate") {
       go("duplicate", { duplicate: err.field || "", value: "", duplicateFace: err.code === "duplicate_face" });
-    } else if (["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"].includes(err.code)) {
-      state.screen = "identify";
-      state.error = errorText(err);
-      render();
     } else {
-      state.screen = "priority";
+      state.screen = where;
       state.error = errorText(err);
       render();
     }
@@ -420,7 +369,7 @@ function viewTicket() {
     h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
     h("div.ticket-counters", t("ticket.counters", { names: counterNames(r.counters) })),
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
-    showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: Math.max(1, Math.round(r.wait_minutes)) })) : null,
+    showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
@@ -444,8 +393,8 @@ async function printTicket(r) {
       label: r.ticket,
       counters: counterNames(r.counters),
       ahead: r.ahead,
-      wait_minutes: r.wait_minutes === null ? null : Math.max(1, Math.round(r.wait_minutes)),
-      issued: `${hhmm(r.issued_at, cfg)} ${board.day.split("-").reverse().join("/")}`,
+      wait_minutes: flow.waitMinutes(r.wait_minutes),
+      issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
       url: `${location.origin}/t/${r.ticket}`,
     }, 20000);
     state.printed = "printed";
@@ -498,15 +447,14 @@ function tickClock() {
 
 function checkHours() {
   if (!board.config || !socket) return;
-  const open = isOpen(board.config, socket.now());
-  if (!open && state.screen !== "closed" && state.screen !== "busy" && state.screen !== "setup") go("closed");
-  else if (open && state.screen === "closed") reset();
+  const change = flow.hoursChange(isOpen(board.config, socket.now()), state.screen);
+  if (change === "close") go("closed");
+  else if (change === "reopen") reset();
 }
 
 function checkIdle() {
-  const idle = (board.config?.kiosk?.idle_seconds ?? 40) * 1000;
-  if (["home", "closed", "setup", "loading", "busy"].includes(state.screen)) return;
-  const left = Math.ceil((idle - (Date.now() - state.lastTouch)) / 1000);
+  const left = flow.idleLeft(state.screen, board.config?.kiosk?.idle_seconds, state.lastTouch, Date.now());
+  if (left === null) return;
   const backIn = document.getElementById("back-in");
   if (backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
   if (left <= 0) reset();
