@@ -1,7 +1,7 @@
 // The self-service kiosk: choose a service, identify (typed ID or BHYT number), declare a
 // priority group, get a number. Works without the hardware bridge; the chip card, QR camera,
 // face capture and printer arrive with it (docs/protocol.md for the server side).
-import { h, fill, $, textOn } from "../shared/dom.js";
+import { h, fill, $ } from "../shared/dom.js";
 import { t, addTexts, setLang, lang, onLang, pick, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
 import { Board } from "../shared/board.js";
@@ -9,8 +9,8 @@ import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm } from "../shared/hours.js";
-import { PRIORITY_GROUPS } from "./identity.js";
 import * as flow from "./flow.js";
+import * as views from "./views.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
 import { TEXTS } from "./texts.js";
@@ -35,6 +35,17 @@ function reset() {
   go("home", flow.resetFields());
 }
 
+/** What the screens' buttons do (views.js). @type {views.Actions} */
+const act = {
+  go, reset, submitIdentity, take, issue, startCamera,
+  edit: (fields) => { Object.assign(state, fields); },
+  toggle: (group) => { state.declared = flow.toggleGroup(state.declared, group); render(); },
+  saveToken: (v) => {
+    location.hash = `token=${encodeURIComponent(v)}`;
+    location.reload();
+  },
+};
+
 // ---- screens ---------------------------------------------------------------------------------
 
 function render() {
@@ -47,117 +58,23 @@ function render() {
   }
   $("#lang").textContent = t("lang.switch");
   const view = {
-    loading: () => h("p.center.muted", t("loading")),
-    setup: viewSetup,
-    home: viewHome,
-    identify: viewIdentify,
-    priority: viewPriority,
-    busy: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy"))),
-    reading: () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading"))),
-    consent: viewConsent,
-    camera: viewCamera,
-    ticket: viewTicket,
-    duplicate: viewDuplicate,
-    closed: viewClosed,
+    loading: views.viewLoading,
+    setup: views.viewSetup,
+    home: views.viewHome,
+    identify: views.viewIdentify,
+    priority: views.viewPriority,
+    busy: views.viewBusy,
+    reading: views.viewReading,
+    consent: views.viewConsent,
+    camera: views.viewCamera,
+    ticket: views.viewTicket,
+    duplicate: views.viewDuplicate,
+    closed: views.viewClosed,
   }[state.screen];
-  fill(main, view());
+  fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceVideo }));
   if (state.screen === "camera") faceVideo?.play().catch(() => {});
   const focus = main.querySelector("[autofocus]");
   if (focus instanceof HTMLElement) focus.focus();
-}
-
-function viewSetup() {
-  const input = h("input.token-input", { type: "text", autocomplete: "off", "aria-label": "token" });
-  return h("section.setup",
-    h("h1", t("setup.title")),
-    h("p", t("setup.body")),
-    input,
-    h("button.primary", { type: "button", on: { click: () => {
-      const v = /** @type {HTMLInputElement} */ (input).value.trim();
-      if (!v) return;
-      location.hash = `token=${encodeURIComponent(v)}`;
-      location.reload();
-    } } }, t("setup.save")));
-}
-
-function viewHome() {
-  const groups = flow.servicesByDepartment(board.config);
-  const count = groups.reduce((n, g) => n + g.services.length, 0);
-  const density = flow.density(count);
-  return h("section.home", { dataset: { density } },
-    h("h1.home-title", t("home.title")),
-    h("p.home-hint", t("home.hint")),
-    h("div.departments", groups.map(({ dept, services }) =>
-      h("section.department",
-        h("h2", pick(dept.name, dept.name_en)),
-        h("div.services", services.map((s) =>
-          h(`button.service.size-${s.size}`, {
-            type: "button",
-            style: { "--c": s.colour, "--fg": textOn(s.colour) },
-            dataset: { service: s.code },
-            on: { click: () => go("identify", { service: s.code, value: "", method: "id" }) },
-          },
-          h("span.service-code", s.code),
-          h("span.service-name", pick(s.name, s.name_en)),
-          lang() === "vi" && s.name_en ? h("span.service-name-en", s.name_en) : null,
-          density === "dense"
-            ? h("span.service-waiting", { title: t("home.waiting", { n: board.waiting[s.code] ?? 0 }) }, String(board.waiting[s.code] ?? 0))
-            : h("span.service-waiting", t("home.waiting", { n: board.waiting[s.code] ?? 0 })))))))));
-}
-
-function serviceTitle() {
-  const s = board.service(state.service);
-  return s ? h("div.chosen", { style: { "--c": s.colour, "--fg": textOn(s.colour) } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
-}
-
-function viewIdentify() {
-  const input = /** @type {HTMLInputElement} */ (h("input.id-input", {
-    id: "id-input", type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false",
-    maxlength: 200, value: state.value, autofocus: true,
-    placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
-    "aria-invalid": state.error ? "true" : "false",
-    on: {
-      input: (e) => { state.value = /** @type {HTMLInputElement} */ (e.target).value; state.error = ""; state.qr = null; updateCount(); },
-      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submitIdentity(); } },
-    },
-  }));
-  const count = h("div.id-count", { id: "id-count" });
-  const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
-  function updateCount() {
-    count.textContent = t("id.count", { n: flow.typedLength(state.value), max: flow.MAX[state.method] });
-    error.textContent = state.error;
-  }
-  updateCount();
-  const press = (k) => {
-    state.value = flow.pressKey(state.value, k);
-    state.error = "";
-    input.value = state.value;
-    updateCount();
-    input.focus();
-  };
-  const keys = flow.keypadKeys(state.method);
-  const methods = ["id", "bhyt"].map((m) => h("button.tab", {
-    type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
-    on: { click: () => go("identify", { method: m, value: "" }) },
-  }, t(`id.method.${m}`)));
-  return h("section.identify",
-    serviceTitle(),
-    h("h1", t("id.title")),
-    h("div.tabs", { role: "tablist" }, methods),
-    h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)),
-    input, count, error,
-    h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
-      type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
-      on: { click: () => press(k) },
-    }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
-    bridge.hasCard() && state.method === "id"
-      ? h("p.card-hint#card-hint", { role: "status" }, t("chip.seen"))
-      : h("p.muted.small", t("id.qr_hint")),
-    h("p.muted.small", t("id.privacy")),
-    h("div.actions",
-      h("button.secondary", { type: "button", on: { click: reset } }, t("btn.back")),
-      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => go("priority", { value: "" }) } }, t("id.none")),
-      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: submitIdentity } }, t("btn.next"))));
 }
 
 function submitIdentity() {
@@ -197,29 +114,6 @@ async function readChipOr(idNumber) {
   }
 }
 
-function viewPriority() {
-  const toggle = (g) => {
-    state.declared = flow.toggleGroup(state.declared, g);
-    render();
-  };
-  return h("section.priority",
-    state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
-    serviceTitle(),
-    state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
-    !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
-    h("h1", t("prio.title")),
-    h("p.muted", t("prio.hint")),
-    h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
-      type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
-      on: { click: () => toggle(g.code) },
-    }, h("span.group-check", { "aria-hidden": "true" }), pick(g.vi, g.en)))),
-    h("div.actions",
-      h("button.secondary", { type: "button", on: { click: () => go("identify") } }, t("btn.back")),
-      state.declared.size
-        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: take } }, t("prio.take"))
-        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: take } }, t("prio.none"))));
-}
-
 // ---- the face check (with consent; docs/face.md) -----------------------------------------------
 
 /** The face check is offered when the unit has it on, the bridge can compute descriptors and
@@ -240,31 +134,10 @@ function take() {
   else issue();
 }
 
-function viewConsent() {
-  return h("section.consent",
-    serviceTitle(),
-    h("h1", t("face.title")),
-    h("p.big", t("face.why")),
-    h("p", t("face.what")),
-    h("p.muted", t("face.choice")),
-    h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => issue({ consent: "declined" }) } }, t("face.no")),
-      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: startCamera } }, t("face.yes"))));
-}
-
 let faceVideo = /** @type {HTMLVideoElement|null} */ (null);
 let faceStream = /** @type {MediaStream|null} */ (null);
 let faceRun = 0;
 const FACE_SECONDS = 20;
-
-function viewCamera() {
-  return h("section.camera",
-    h("h1", t("face.title")),
-    faceVideo ? h("div.camera-frame", faceVideo) : h("div.center", h("div.spinner", { "aria-hidden": "true" })),
-    h("p.big#face-hint", { role: "status" }, state.faceFailed ? t("face.failed") : state.faceHint || t("face.look")),
-    h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => issue({ consent: "declined" }) } }, t("face.skip"))));
-}
 
 function stopCamera() {
   faceRun++;
@@ -352,34 +225,6 @@ async function issue(opts = {}) {
   }
 }
 
-function counterNames(numbers) {
-  return numbers.map((n) => {
-    const c = board.counterConfig(n);
-    return c ? pick(c.name, c.name_en) : t("counter", { n });
-  }).join(", ");
-}
-
-function viewTicket() {
-  const r = state.result;
-  const s = board.service(r.service);
-  const showWait = board.config.kiosk?.show_wait !== false;
-  return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
-    h("h1", t("ticket.title")),
-    h("div.ticket-number", { id: "ticket-number" }, r.ticket),
-    h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
-    h("div.ticket-counters", t("ticket.counters", { names: counterNames(r.counters) })),
-    showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
-    showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
-    r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
-    h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
-    state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
-      : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
-      : state.printed ? h("p.banner-error", { id: "print-error", role: "alert" }, state.printed) : null,
-    state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),
-    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: reset } }, t("btn.done"))),
-    h("p.muted.small", { id: "back-in" }));
-}
-
 async function printTicket(r) {
   if (!bridge.available) return;
   const s = board.service(r.service);
@@ -391,7 +236,7 @@ async function printTicket(r) {
       unit: cfg.unit.name,
       service: s ? s.name : r.service,
       label: r.ticket,
-      counters: counterNames(r.counters),
+      counters: views.counterNames(board, r.counters),
       ahead: r.ahead,
       wait_minutes: flow.waitMinutes(r.wait_minutes),
       issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
@@ -415,27 +260,6 @@ function reportDevice(part, code, label) {
   printerFault = !!code;
   socket?.request({ type: "report", id: `k${++reports}`, what: code ? "device_fault" : "device_ok", part, detail: code, label }, { queueOffline: false })
     .catch(() => { /* offline: the next print reports again */ });
-}
-
-function viewDuplicate() {
-  return h("section.duplicate",
-    h("h1", t("dup.title")),
-    h("div.ticket-number", state.duplicate || "—"),
-    h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
-    h("div.actions", h("button.primary", { type: "button", on: { click: reset } }, t("btn.home"))));
-}
-
-function viewClosed() {
-  const cfg = board.config;
-  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-  return h("section.closed",
-    h("h1", t("closed.title")),
-    h("p", t("closed.body")),
-    h("table.timetable", h("tbody", days.map((d) => {
-      const hours = cfg.hours[d];
-      return h("tr", h("th", t(`day.${d}`)), h("td", hours ? `${hours.open}–${hours.close}` + (hours.breaks?.length ? ` (${hours.breaks.map((b) => t("hours.break", { start: b.start, end: b.end })).join(", ")})` : "") : t("hours.closed_today")));
-    }))),
-    h("p.emergency", t("closed.emergency")));
 }
 
 // ---- time, idle, language ------------------------------------------------------------------------
