@@ -1,7 +1,7 @@
 // The kiosk's pure flow: the state's shape and the small decisions between screens (what a key
 // does to the typed number, what "Continue" leads to, what goes in the issue command, what an
 // error sends the patient back to, when the kiosk goes idle or closes). No DOM, no sockets, no
-// timers: plain data in, plain data out. app.js keeps one state object and applies these.
+// timers: plain data in, plain data out. controller.js keeps one state object and applies these.
 import { validateNumber, parseCardQr } from "./identity.js";
 
 /** The longest number for each method (the count under the input). */

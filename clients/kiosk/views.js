@@ -1,6 +1,6 @@
 // The kiosk's screens: functions from the state (and a context: the board, what the bridge
 // sees, the camera's video, the actions the buttons call) to elements built with ../shared/dom.js.
-// They change nothing themselves; the buttons call the context's actions (app.js).
+// They change nothing themselves; the buttons call the context's actions (controller.js).
 import { h, textOn } from "../shared/dom.js";
 import { t, lang, pick } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
