@@ -1,0 +1,341 @@
+// The kiosk's controller: the state object, and every effect on it: the server socket, the
+// hardware bridge (chip card, face, printer), the camera, the timers (clock, idle, opening hours)
+// and the rendering of views.js into the page. The decisions are flow.js's; app.js starts it.
+import { h, fill, $ } from "../shared/dom.js";
+import { t, setLang, lang, onLang, pick, errorText } from "../shared/i18n.js";
+import { QueueSocket } from "../shared/socket.js";
+import { Board } from "../shared/board.js";
+import { connectionBadge } from "../shared/badge.js";
+import { deviceToken, forgetDeviceToken } from "../shared/device.js";
+import { unitHeader, renderClock } from "../shared/header.js";
+import { isOpen, hhmm } from "../shared/hours.js";
+import * as flow from "./flow.js";
+import * as views from "./views.js";
+import { Bridge, bridgeToken } from "../shared/bridge.js";
+import { reportHealth } from "../shared/fleet.js";
+
+/** Build the kiosk on this page; render() and start() bring it up. */
+export function createKiosk() {
+  const board = new Board();
+  const state = flow.initial(Date.now());
+  let token = deviceToken("kiosk");
+  const bridge = new Bridge(bridgeToken("queue.kiosk.bridge"), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
+
+  let socket = /** @type {QueueSocket|null} */ (null);
+  let issueSeq = 0;
+
+  function go(screen, extra = {}) {
+    if (screen !== "camera") stopCamera();
+    Object.assign(state, { screen, error: "" }, extra);
+    render();
+  }
+
+  function reset() {
+    go("home", flow.resetFields());
+  }
+
+  /** What the screens' buttons do (views.js). @type {views.Actions} */
+  const act = {
+    go, reset, submitIdentity, take, issue, startCamera,
+    edit: (fields) => { Object.assign(state, fields); },
+    toggle: (group) => { state.declared = flow.toggleGroup(state.declared, group); render(); },
+    saveToken: (v) => {
+      location.hash = `token=${encodeURIComponent(v)}`;
+      location.reload();
+    },
+  };
+
+  // ---- screens ---------------------------------------------------------------------------------
+
+  function render() {
+    const main = $("#screen");
+    main.dataset.screen = state.screen;
+    const cfg = board.config;
+    if (cfg && state.screen !== "setup") {
+      fill($("#unit"), unitHeader(cfg));
+      tickClock();
+    }
+    $("#lang").textContent = t("lang.switch");
+    const view = {
+      loading: views.viewLoading,
+      setup: views.viewSetup,
+      home: views.viewHome,
+      identify: views.viewIdentify,
+      priority: views.viewPriority,
+      busy: views.viewBusy,
+      reading: views.viewReading,
+      consent: views.viewConsent,
+      camera: views.viewCamera,
+      ticket: views.viewTicket,
+      duplicate: views.viewDuplicate,
+      closed: views.viewClosed,
+    }[state.screen];
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceVideo }));
+    if (state.screen === "camera") faceVideo?.play().catch(() => {});
+    const focus = main.querySelector("[autofocus]");
+    if (focus instanceof HTMLElement) focus.focus();
+  }
+
+  function submitIdentity() {
+    const out = flow.submitIdentity(state.method, state.value);
+    if ("error" in out) {
+      state.error = t(out.error.key, out.error.params);
+      render();
+    } else if ("readChip" in out) {
+      if (out.qr) {
+        state.qr = out.qr;
+        state.value = out.qr.id_number;
+      }
+      readChipOr(out.readChip);
+    } else {
+      go("priority");
+    }
+  }
+
+  /** With a card on the bridge's reader, read its chip with the ID number's CAN: the identity is
+   * then the card's own, verified. A wrong number is said so; any other failure goes on typed. */
+  async function readChipOr(idNumber) {
+    if (!bridge.hasCard()) { go("priority"); return; }
+    go("reading");
+    try {
+      const chip = await bridge.request("card.read", { id_number: idNumber, portrait: false }, 30000);
+      go("priority", { chip });
+    } catch (err) {
+      if (err.code === "wrong_can") {
+        go("identify", { value: "" });
+        state.error = t("chip.wrong");
+        render();
+      } else {
+        go("priority");
+        state.error = err.message_vi ? errorText(err) : "";
+        render();
+      }
+    }
+  }
+
+  // ---- the face check (with consent; docs/face.md) -----------------------------------------------
+
+  /** The face check is offered when the unit has it on, the bridge can compute descriptors and
+   * there is a camera (the browser's, or the bridge's own); never for a declared young child. */
+  function faceOffered() {
+    const face = bridge.available ? bridge.devices.face : null;
+    return flow.faceOffered({
+      enabled: board.config?.face?.enabled !== false,
+      faceOk: !!face?.ok,
+      browserCamera: !!navigator.mediaDevices?.getUserMedia,
+      bridgeCamera: !!face?.camera,
+      declared: state.declared,
+    });
+  }
+
+  function take() {
+    if (faceOffered()) go("consent");
+    else issue();
+  }
+
+  let faceVideo = /** @type {HTMLVideoElement|null} */ (null);
+  let faceStream = /** @type {MediaStream|null} */ (null);
+  let faceRun = 0;
+  const FACE_SECONDS = 20;
+
+  function stopCamera() {
+    faceRun++;
+    if (faceStream) for (const track of faceStream.getTracks()) track.stop();
+    faceStream = null;
+    faceVideo = null;
+  }
+
+  function faceHint(text) {
+    state.faceHint = text;
+    const el = document.getElementById("face-hint");
+    if (el) el.textContent = text;
+  }
+
+  /** Frames from the browser's camera go to the bridge one at a time until one has a usable
+   * face; its descriptor goes with the issue. Frames never leave this box. */
+  async function startCamera() {
+    go("camera", { faceHint: "", faceFailed: false });
+    const run = faceRun;
+    const until = Date.now() + FACE_SECONDS * 1000;
+    try {
+      if (!navigator.mediaDevices?.getUserMedia) throw new Error("no camera in the browser");
+      faceStream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+      if (run !== faceRun) { stopCamera(); return; }
+      faceVideo = /** @type {HTMLVideoElement} */ (h("video", { autoplay: true, playsinline: true, muted: true }));
+      faceVideo.srcObject = faceStream;
+      render();
+      const canvas = document.createElement("canvas");
+      while (run === faceRun && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 300));
+        const v = faceVideo;
+        if (!v || v.videoWidth === 0) continue;
+        canvas.width = v.videoWidth;
+        canvas.height = v.videoHeight;
+        canvas.getContext("2d")?.drawImage(v, 0, 0);
+        const image = canvas.toDataURL("image/jpeg", 0.85);
+        let result;
+        try {
+          result = await bridge.request("face.describe", { image }, 10000);
+        } catch (err) {
+          if (err.code === "bridge_gone" || err.code === "face_unavailable") break;
+          continue;
+        }
+        if (run !== faceRun) return;
+        state.lastTouch = Date.now(); // someone is standing in front of the kiosk
+        if (result.descriptor) { issue({ face: result.descriptor }); return; }
+        faceHint(pick(result.quality.message_vi, result.quality.message_en) || t("face.look"));
+      }
+    } catch {
+      if (run !== faceRun) return;
+      if (bridge.devices.face?.camera) { // the bridge's own camera
+        try {
+          const result = await bridge.request("face.capture", { frames: 30 }, 30000);
+          if (run === faceRun && result.descriptor) { issue({ face: result.descriptor }); return; }
+        } catch { /* said below */ }
+      }
+    }
+    if (run !== faceRun) return;
+    stopCamera();
+    state.faceFailed = true;
+    render();
+  }
+
+  /** @param {{face?: number[], consent?: string}} [opts] */
+  async function issue(opts = {}) {
+    if (!socket) return;
+    const command = flow.issueCommand(state, opts, board.config?.face?.notice || "");
+    const mine = ++issueSeq;
+    go("busy");
+    try {
+      const ack = await socket.command(command, { timeout: 8000 });
+      if (mine !== issueSeq) return;
+      go("ticket", { result: ack.result, value: "", at: Date.now() });
+      printTicket(ack.result);
+    } catch (err) {
+      if (mine !== issueSeq) return;
+      const where = flow.afterIssueError(err.code);
+      if (where === "duplicate") {
+        go("duplicate", { duplicate: err.field || "", value: "", duplicateFace: err.code === "duplicate_face" });
+      } else {
+        state.screen = where;
+        state.error = errorText(err);
+        render();
+      }
+    }
+  }
+
+  async function printTicket(r) {
+    if (!bridge.available) return;
+    const s = board.service(r.service);
+    const cfg = board.config;
+    state.printed = "printing";
+    render();
+    try {
+      await bridge.request("printer.print", {
+        unit: cfg.unit.name,
+        service: s ? s.name : r.service,
+        label: r.ticket,
+        counters: views.counterNames(board, r.counters),
+        ahead: r.ahead,
+        wait_minutes: flow.waitMinutes(r.wait_minutes),
+        issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
+        url: `${location.origin}/t/${r.ticket}`,
+      }, 20000);
+      state.printed = "printed";
+      reportDevice("printer", "", r.ticket);
+    } catch (err) {
+      state.printed = errorText(err.message_vi ? err : { code: "timeout" });
+      reportDevice("printer", err.code || "timeout", r.ticket);
+    }
+    if (state.screen === "ticket") render();
+  }
+
+  let reports = 0;
+  let printerFault = false;
+
+  /** Tell staff (through the server) that the printer is in fault, or working again. */
+  function reportDevice(part, code, label) {
+    if (!code && !printerFault) return;
+    printerFault = !!code;
+    socket?.request({ type: "report", id: `k${++reports}`, what: code ? "device_fault" : "device_ok", part, detail: code, label }, { queueOffline: false })
+      .catch(() => { /* offline: the next print reports again */ });
+  }
+
+  // ---- time, idle, language ------------------------------------------------------------------------
+
+  function tickClock() {
+    if (!board.config || !socket) return;
+    renderClock($("#clock"), board.config, socket.now());
+  }
+
+  function checkHours() {
+    if (!board.config || !socket) return;
+    const change = flow.hoursChange(isOpen(board.config, socket.now()), state.screen);
+    if (change === "close") go("closed");
+    else if (change === "reopen") reset();
+  }
+
+  function checkIdle() {
+    const left = flow.idleLeft(state.screen, board.config?.kiosk?.idle_seconds, state.lastTouch, Date.now());
+    if (left === null) return;
+    const backIn = document.getElementById("back-in");
+    if (backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
+    if (left <= 0) reset();
+  }
+
+  for (const ev of ["pointerdown", "keydown"]) {
+    document.addEventListener(ev, () => { state.lastTouch = Date.now(); }, { capture: true });
+  }
+  $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
+  onLang(render);
+
+  // ---- connection ---------------------------------------------------------------------------------
+
+  // a card laid on the reader changes what the identity screen says (the chip needs the number)
+  for (const ev of ["card_inserted", "card_removed", "status"]) {
+    bridge.on(ev, () => { if (state.screen === "identify") render(); });
+  }
+
+  function start() {
+    if (!token) {
+      go("setup");
+      return;
+    }
+    socket = new QueueSocket({ hello: () => ({ role: "kiosk", token }), name: "kiosk" });
+    document.body.append(connectionBadge(socket));
+    socket.on("snapshot", (msg) => {
+      board.snapshot(msg);
+      if (state.screen === "loading") reset();
+      else render();
+      checkHours();
+    });
+    socket.on("event", (msg) => {
+      board.apply(msg);
+      if (msg.event.type === "config_replaced" || state.screen === "home") render();
+    });
+    socket.on("waiting", (msg) => {
+      board.setWaiting(msg);
+      if (state.screen === "home") render();
+    });
+    socket.on("status", (s) => {
+      if (s === "refused") {
+        forgetDeviceToken("kiosk");
+        token = "";
+        socket?.stop();
+        go("setup");
+      }
+    });
+    reportHealth(socket, () => ({
+      screen: state.screen,
+      bridge: bridge.available,
+      card_readers: (bridge.devices.card?.readers || []).length,
+      face: !!bridge.devices.face?.ok,
+      printer: bridge.available ? (printerFault ? "fault" : "ok") : "none",
+    }));
+    socket.start();
+    setInterval(() => { tickClock(); checkIdle(); }, 1000);
+    setInterval(checkHours, 15000);
+  }
+
+  return { state, board, bridge, render, start };
+}

@@ -1,0 +1,223 @@
+// The kiosk's screens: functions from the state (and a context: the board, what the bridge
+// sees, the camera's video, the actions the buttons call) to elements built with ../shared/dom.js.
+// They change nothing themselves; the buttons call the context's actions (controller.js).
+import { h, textOn } from "../shared/dom.js";
+import { t, lang, pick } from "../shared/i18n.js";
+import { hhmm } from "../shared/hours.js";
+import { PRIORITY_GROUPS } from "./identity.js";
+import * as flow from "./flow.js";
+
+/**
+ * @typedef {{
+ *   go: (screen: string, extra?: Record<string, any>) => void, reset: () => void,
+ *   edit: (fields: Record<string, any>) => void, submitIdentity: () => void, toggle: (group: string) => void,
+ *   take: () => void, issue: (opts?: {face?: number[], consent?: string}) => void, startCamera: () => void,
+ *   saveToken: (token: string) => void,
+ * }} Actions
+ * @typedef {{board: any, act: Actions, hasCard: boolean, faceVideo: HTMLVideoElement|null}} Ctx
+ */
+
+/** The screens without their own function. */
+export const viewLoading = () => h("p.center.muted", t("loading"));
+export const viewBusy = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy")));
+export const viewReading = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading")));
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewSetup(state, ctx) {
+  const input = h("input.token-input", { type: "text", autocomplete: "off", "aria-label": "token" });
+  return h("section.setup",
+    h("h1", t("setup.title")),
+    h("p", t("setup.body")),
+    input,
+    h("button.primary", { type: "button", on: { click: () => {
+      const v = /** @type {HTMLInputElement} */ (input).value.trim();
+      if (!v) return;
+      ctx.act.saveToken(v);
+    } } }, t("setup.save")));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewHome(state, ctx) {
+  const { board, act } = ctx;
+  const groups = flow.servicesByDepartment(board.config);
+  const count = groups.reduce((n, g) => n + g.services.length, 0);
+  const density = flow.density(count);
+  return h("section.home", { dataset: { density } },
+    h("h1.home-title", t("home.title")),
+    h("p.home-hint", t("home.hint")),
+    h("div.departments", groups.map(({ dept, services }) =>
+      h("section.department",
+        h("h2", pick(dept.name, dept.name_en)),
+        h("div.services", services.map((s) =>
+          h(`button.service.size-${s.size}`, {
+            type: "button",
+            style: { "--c": s.colour, "--fg": textOn(s.colour) },
+            dataset: { service: s.code },
+            on: { click: () => act.go("identify", { service: s.code, value: "", method: "id" }) },
+          },
+          h("span.service-code", s.code),
+          h("span.service-name", pick(s.name, s.name_en)),
+          lang() === "vi" && s.name_en ? h("span.service-name-en", s.name_en) : null,
+          density === "dense"
+            ? h("span.service-waiting", { title: t("home.waiting", { n: board.waiting[s.code] ?? 0 }) }, String(board.waiting[s.code] ?? 0))
+            : h("span.service-waiting", t("home.waiting", { n: board.waiting[s.code] ?? 0 })))))))));
+}
+
+/** The chosen service, as a coloured title. @param {any} state @param {any} board */
+export function serviceTitle(state, board) {
+  const s = board.service(state.service);
+  return s ? h("div.chosen", { style: { "--c": s.colour, "--fg": textOn(s.colour) } }, h("span.service-code", s.code), pick(s.name, s.name_en)) : null;
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewIdentify(state, ctx) {
+  const { board, act } = ctx;
+  const input = /** @type {HTMLInputElement} */ (h("input.id-input", {
+    id: "id-input", type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false",
+    maxlength: 200, value: state.value, autofocus: true,
+    placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
+    "aria-invalid": state.error ? "true" : "false",
+    on: {
+      input: (e) => { act.edit({ value: /** @type {HTMLInputElement} */ (e.target).value, error: "", qr: null }); updateCount(); },
+      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); act.submitIdentity(); } },
+    },
+  }));
+  const count = h("div.id-count", { id: "id-count" });
+  const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
+  function updateCount() {
+    count.textContent = t("id.count", { n: flow.typedLength(state.value), max: flow.MAX[state.method] });
+    error.textContent = state.error;
+  }
+  updateCount();
+  const press = (k) => {
+    act.edit({ value: flow.pressKey(state.value, k), error: "" });
+    input.value = state.value;
+    updateCount();
+    input.focus();
+  };
+  const keys = flow.keypadKeys(state.method);
+  const methods = ["id", "bhyt"].map((m) => h("button.tab", {
+    type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
+    on: { click: () => act.go("identify", { method: m, value: "" }) },
+  }, t(`id.method.${m}`)));
+  return h("section.identify",
+    serviceTitle(state, board),
+    h("h1", t("id.title")),
+    h("div.tabs", { role: "tablist" }, methods),
+    h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)),
+    input, count, error,
+    h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
+      type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
+      on: { click: () => press(k) },
+    }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
+    ctx.hasCard && state.method === "id"
+      ? h("p.card-hint#card-hint", { role: "status" }, t("chip.seen"))
+      : h("p.muted.small", t("id.qr_hint")),
+    h("p.muted.small", t("id.privacy")),
+    h("div.actions",
+      h("button.secondary", { type: "button", on: { click: act.reset } }, t("btn.back")),
+      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => act.go("priority", { value: "" }) } }, t("id.none")),
+      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: act.submitIdentity } }, t("btn.next"))));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewPriority(state, ctx) {
+  const { board, act } = ctx;
+  return h("section.priority",
+    state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
+    serviceTitle(state, board),
+    state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
+    !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
+    h("h1", t("prio.title")),
+    h("p.muted", t("prio.hint")),
+    h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
+      type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
+      on: { click: () => act.toggle(g.code) },
+    }, h("span.group-check", { "aria-hidden": "true" }), pick(g.vi, g.en)))),
+    h("div.actions",
+      h("button.secondary", { type: "button", on: { click: () => act.go("identify") } }, t("btn.back")),
+      state.declared.size
+        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.take"))
+        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.none"))));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewConsent(state, ctx) {
+  const { board, act } = ctx;
+  return h("section.consent",
+    serviceTitle(state, board),
+    h("h1", t("face.title")),
+    h("p.big", t("face.why")),
+    h("p", t("face.what")),
+    h("p.muted", t("face.choice")),
+    h("div.actions",
+      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.no")),
+      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: act.startCamera } }, t("face.yes"))));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewCamera(state, ctx) {
+  const { board, act } = ctx;
+  return h("section.camera",
+    h("h1", t("face.title")),
+    ctx.faceVideo ? h("div.camera-frame", ctx.faceVideo) : h("div.center", h("div.spinner", { "aria-hidden": "true" })),
+    h("p.big#face-hint", { role: "status" }, state.faceFailed ? t("face.failed") : state.faceHint || t("face.look")),
+    h("div.actions",
+      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.skip"))));
+}
+
+/** The counters' names for a ticket. @param {any} board @param {number[]} numbers */
+export function counterNames(board, numbers) {
+  return numbers.map((n) => {
+    const c = board.counterConfig(n);
+    return c ? pick(c.name, c.name_en) : t("counter", { n });
+  }).join(", ");
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewTicket(state, ctx) {
+  const { board, act } = ctx;
+  const r = state.result;
+  const s = board.service(r.service);
+  const showWait = board.config.kiosk?.show_wait !== false;
+  return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
+    h("h1", t("ticket.title")),
+    h("div.ticket-number", { id: "ticket-number" }, r.ticket),
+    h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
+    h("div.ticket-counters", t("ticket.counters", { names: counterNames(board, r.counters) })),
+    showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
+    showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
+    r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
+    h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
+    state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
+      : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
+      : state.printed ? h("p.banner-error", { id: "print-error", role: "alert" }, state.printed) : null,
+    state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),
+    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: act.reset } }, t("btn.done"))),
+    h("p.muted.small", { id: "back-in" }));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewDuplicate(state, ctx) {
+  const { board, act } = ctx;
+  return h("section.duplicate",
+    h("h1", t("dup.title")),
+    h("div.ticket-number", state.duplicate || "—"),
+    h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
+    h("div.actions", h("button.primary", { type: "button", on: { click: act.reset } }, t("btn.home"))));
+}
+
+/** @param {any} state @param {Ctx} ctx */
+export function viewClosed(state, ctx) {
+  const { board, act } = ctx;
+  const cfg = board.config;
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  return h("section.closed",
+    h("h1", t("closed.title")),
+    h("p", t("closed.body")),
+    h("table.timetable", h("tbody", days.map((d) => {
+      const hours = cfg.hours[d];
+      return h("tr", h("th", t(`day.${d}`)), h("td", hours ? `${hours.open}–${hours.close}` + (hours.breaks?.length ? ` (${hours.breaks.map((b) => t("hours.break", { start: b.start, end: b.end })).join(", ")})` : "") : t("hours.closed_today")));
+    }))),
+    h("p.emergency", t("closed.emergency")));
+}
