@@ -30,7 +30,9 @@ export function createKiosk() {
     render();
   }
 
+  /** The next patient: the start screen, in Vietnamese whatever the last patient chose. */
   function reset() {
+    if (lang() !== "vi") setLang("vi"); // re-renders through onLang
     go("home", flow.resetFields());
   }
 
@@ -276,7 +278,9 @@ export function createKiosk() {
   }
 
   function checkIdle() {
-    const left = flow.idleLeft(state.screen, board.config?.kiosk?.idle_seconds, state.lastTouch, Date.now());
+    const idleSeconds = board.config?.kiosk?.idle_seconds;
+    if (flow.backToVietnamese(state.screen, lang(), idleSeconds, state.lastTouch, Date.now())) setLang("vi");
+    const left = flow.idleLeft(state.screen, idleSeconds, state.lastTouch, Date.now());
     if (left === null) return;
     const backIn = document.getElementById("back-in");
     if (backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
@@ -288,6 +292,7 @@ export function createKiosk() {
   }
   $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
   onLang(render);
+  if (lang() !== "vi") setLang("vi"); // a reload (power cut, morning boot) starts in Vietnamese too
 
   // ---- connection ---------------------------------------------------------------------------------
 

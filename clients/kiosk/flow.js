@@ -152,6 +152,15 @@ export function idleLeft(screen, idleSeconds, lastTouch, now) {
   return Math.ceil(((idleSeconds ?? 40) * 1000 - (now - lastTouch)) / 1000);
 }
 
+/**
+ * Whether the start screen, left in English by the last patient, goes back to Vietnamese: after
+ * the idle time, as the other screens go back home.
+ * @param {string} screen @param {string} lang @param {number|undefined} idleSeconds @param {number} lastTouch @param {number} now
+ */
+export function backToVietnamese(screen, lang, idleSeconds, lastTouch, now) {
+  return screen === "home" && lang !== "vi" && now - lastTouch >= (idleSeconds ?? 40) * 1000;
+}
+
 /** What the opening hours do to the screen: "close", "reopen" or null. @param {boolean} open @param {string} screen */
 export function hoursChange(open, screen) {
   if (!open && screen !== "closed" && screen !== "busy" && screen !== "setup") return "close";

@@ -256,6 +256,20 @@ def test_kiosk_shows_the_existing_number_to_a_second_request(
     expect(kiosk.locator("section.ticket")).to_contain_text("nhân viên xác nhận")
 
 
+def test_every_patient_starts_in_vietnamese(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    kiosk = open_kiosk(browser, site, errors)
+    vi, en = "Chọn dịch vụ để lấy số thứ tự", "Choose a service to take a number"
+    kiosk.click("#lang")
+    expect(kiosk.locator(".home-title")).to_have_text(en)
+    assert take_ticket(kiosk, "B", ID_1) == "B001"
+    kiosk.click("[data-action=done]")
+    expect(kiosk.locator(".home-title")).to_have_text(vi)  # the next patient
+    kiosk.click("#lang")
+    expect(kiosk.locator(".home-title")).to_have_text(en)
+    kiosk.reload()
+    expect(kiosk.locator(".home-title")).to_have_text(vi)  # a reload (power cut, morning boot)
+
+
 def test_kiosk_returns_to_the_start_when_left_alone(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
     config = write_config(tmp_path / "config")
     config.write_text(config.read_text().replace("[privacy]", "[kiosk]\nidle_seconds = 5\n\n[privacy]"))

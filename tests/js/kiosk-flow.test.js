@@ -8,7 +8,7 @@ import { addTexts, t } from "../../clients/shared/i18n.js";
 import "../../clients/kiosk/identity.js"; // adds the idv.* texts
 import {
   MAX, initial, resetFields, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
-  identityOf, issueCommand, afterIssueError, waitMinutes, density, servicesByDepartment, idleLeft, hoursChange, printedDay,
+  identityOf, issueCommand, afterIssueError, waitMinutes, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
 } from "../../clients/kiosk/flow.js";
 
 const DIR = new URL("../../clients/kiosk/", import.meta.url);
@@ -148,4 +148,12 @@ test("idle and opening hours", () => {
   assert.equal(hoursChange(false, "closed"), null);
   assert.equal(hoursChange(true, "closed"), "reopen");
   assert.equal(hoursChange(true, "home"), null);
+});
+
+test("the start screen left in English goes back to Vietnamese after the idle time", () => {
+  assert.equal(backToVietnamese("home", "en", 40, 0, 39_999), false);
+  assert.equal(backToVietnamese("home", "en", 40, 0, 40_000), true);
+  assert.equal(backToVietnamese("home", "vi", 40, 0, 90_000), false);
+  assert.equal(backToVietnamese("identify", "en", 40, 0, 90_000), false); // that screen goes home instead
+  assert.equal(backToVietnamese("home", "en", undefined, 0, 40_000), true);
 });
