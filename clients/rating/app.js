@@ -56,7 +56,9 @@ function render() {
 }
 
 function viewAsk() {
-  const counterName = board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter });
+  // in English the counter's English name, else "Counter 3": never the Vietnamese name in an English sentence
+  const cc = board.counterConfig(state.counter);
+  const counterName = (lang() === "en" ? cc?.name_en : cc?.name) || t("rate.counter", { n: state.counter });
   return [
     h("h1", t("rate.question", { counter: counterName })),
     h("div.scores", SCORES.map((s) => h("button.score", {

@@ -43,6 +43,10 @@ def test_a_counter_asks_and_the_patient_rates(browser: Browser, site: ServerProc
     expect(counter.locator("#rating-status")).to_contain_text("A001")
 
     expect(screen.locator("h1")).to_contain_text("Quý khách hài lòng với")
+    screen.click("#lang")  # the English question names the counter in English
+    expect(screen.locator("h1")).to_have_text("How satisfied are you with Counter 1 - Reception?")
+    screen.click("#lang")
+    expect(screen.locator("h1")).to_have_text("Quý khách hài lòng với Quầy 1 - Tiếp nhận như thế nào?")
     screen.click('[data-score="4"]')
     screen.click('[data-reason="wait"]')
     screen.click("[data-action=send]")
