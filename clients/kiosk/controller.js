@@ -219,9 +219,7 @@ export function createKiosk() {
       if (where === "duplicate") {
         go("duplicate", { duplicate: err.field || "", value: "", duplicateFace: err.code === "duplicate_face" });
       } else {
-        state.screen = where;
-        state.error = errorText(err);
-        render();
+        go(where, { error: errorText(err) });
       }
     }
   }
