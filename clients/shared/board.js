@@ -134,8 +134,7 @@ export class Board {
           c.current_status = "called";
           if (c.parked) c.parked = c.parked.filter((l) => l !== e.label);
         }
-        this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at: msg.at },
-          ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
+        this.recordCall(e, service, msg.at);
         this.updateTicket(e.ticket, {
           status: "called", counter: e.counter, target_counter: null,
           ...(e.rule ? { call_rule: e.rule, call_reason_vi: e.reason_vi, call_reason_en: e.reason_en } : {}),
@@ -146,8 +145,7 @@ export class Board {
         const service = c?.current_service || this.serviceOfLabel(e.label);
         change.service = service;
         if (c) c.current_status = "called";
-        this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at: msg.at },
-          ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
+        this.recordCall(e, service, msg.at);
         this.updateTicket(e.ticket, { recalls: e.count });
         break;
       }
@@ -190,6 +188,12 @@ export class Board {
         return null;
     }
     return change;
+  }
+
+  /** The newest call first, each ticket once (as the server's last_calls). */
+  recordCall(e, service, at) {
+    this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at },
+      ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
   }
 
   updateTicket(id, fields) {
