@@ -145,6 +145,7 @@ export function viewSettings(st, act) {
       h("table.figures#holidays", h("tbody", (d.hours.holidays || []).map((hd, i) => h("tr",
         h("td", input(hd.date, (v) => { hd.date = v; }, { type: "date" })),
         h("td", input(hd.name, (v) => { hd.name = v; }, { placeholder: t("s.holiday_name") })),
+        h("td", input(hd.name_en || "", (v) => { hd.name_en = v; }, { placeholder: t("s.holiday_name_en") })),
         h("td", h("button.small-btn", { type: "button", on: { click: () => { d.hours.holidays.splice(i, 1); act.rerender(); } } }, t("s.remove"))))))),
       h("button#add-holiday", { type: "button", on: { click: () => { (d.hours.holidays ||= []).push({ date: "", name: "" }); act.rerender(); } } }, t("s.add_holiday"))),
     h("section.panel#s-priority", h("h2", t("s.priority")),
