@@ -29,6 +29,13 @@ def fetch(server: ServerProc, path: str, token: str | None) -> tuple[int, bytes,
         return err.code, err.read(), err.headers.get("content-type", "")
 
 
+def fetch_file(server: ServerProc, path: str, token: str) -> tuple[int, bytes, str]:
+    """A download: its status, body and content-disposition."""
+    req = urllib.request.Request(server.http + path, headers={"authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, r.read(), r.headers.get("content-disposition", "")
+
+
 async def a_little_activity(server: ServerProc) -> None:
     kiosk = await Client.connect(server.ws_url)
     await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
@@ -98,11 +105,9 @@ async def test_the_six_monthly_summary(server: ServerProc) -> None:
     await a_little_activity(server)
     now = dt.datetime.now(TZ)
     half = 1 if now.month <= 6 else 2
-    url = f"{server.http}/api/reports?year={now.year}&half={half}&format=xlsx"
-    req = urllib.request.Request(url, headers={"authorization": f"Bearer {server.login()}"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        status, body = r.status, r.read()
-        disposition = r.headers["content-disposition"]
+    status, body, disposition = fetch_file(
+        server, f"/api/reports?year={now.year}&half={half}&format=xlsx", server.login()
+    )
     assert status == 200
     assert disposition == f'attachment; filename="bao-cao-6-thang-{now.year}-{half}.xlsx"'
     book = load_workbook(io.BytesIO(body))
