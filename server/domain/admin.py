@@ -10,6 +10,7 @@ from . import commands as cmd
 from . import events as ev
 from .access import Actor
 from .config import Config, validate_config
+from .config_diff import config_changes
 from .errors import DomainError
 from .faces import FaceMatch
 from .find import counter_of
@@ -40,7 +41,8 @@ def _on_replace_config(
     state: QueueState, command: cmd.ReplaceConfig, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     config = _check_replacement(state, validate_config(command.config))
-    return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system")]
+    changes = config_changes(state.config, config)
+    return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system", changes=changes)]
 
 
 def _on_create_staff(

@@ -13,6 +13,7 @@ from typing import Literal
 import msgspec
 
 from .config import Config
+from .config_diff import ConfigChange
 from .identity import Identity, PriorityGroup
 
 
@@ -180,6 +181,7 @@ class CounterResumed(Event, frozen=True, kw_only=True):
 class ConfigReplaced(Event, frozen=True, kw_only=True):
     config: Config
     from_file: bool = False
+    changes: list[ConfigChange] = []  # what changed against the configuration before (audit)
 
 
 Role = Literal["admin", "counter"]

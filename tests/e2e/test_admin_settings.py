@@ -115,6 +115,17 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
     changes = admin.locator('#audit tr[data-type="config_replaced"]')
     expect(changes.first).to_contain_text("admin")
     assert changes.count() >= 3  # the start, and the two saves
+    # in words, with the fields each save changed, before and after
+    expect(changes.first.locator("td.what")).to_have_text("Thay đổi cấu hình")
+    holiday_save = changes.nth(0)
+    expect(holiday_save.locator("ul.changes")).to_contain_text(
+        f'hours.holidays[{today}]: (mới) {{"date": "{today}", "name": "Nghỉ đột xuất"'
+    )
+    first_save = changes.nth(2)
+    expect(first_save.locator("ul.changes")).to_contain_text('services[N].name: "Khám Nội" → "Khám Nội tổng quát"')
+    expect(first_save.locator("ul.changes")).to_contain_text('services[N].colour: "#2e7d32" → "#aa2233"')
+    expect(first_save.locator("ul.changes")).to_contain_text("counters[13]: (mới)")
+    expect(admin.locator('#audit tr[data-type="device_registered"] td.what').first).to_have_text("Đăng ký thiết bị")
     assert not errors, errors
 
 
