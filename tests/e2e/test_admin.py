@@ -53,7 +53,7 @@ def test_dashboard_and_reports(browser: Browser, site: ServerProc) -> None:
         kiosk.send(
             json.dumps({"type": "report", "id": "r1", "what": "device_fault", "part": "printer", "detail": "paper_out"})
         )
-        expect(page.locator("#faults")).to_contain_text("kiosk-1: printer — paper_out")
+        expect(page.locator("#faults")).to_contain_text("kiosk-1: Máy in vé — hết giấy: thay cuộn giấy")
 
     page.click('[data-tab="reports"]')
     page.click("#show")
