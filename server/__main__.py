@@ -71,6 +71,10 @@ def main() -> int:
             log_level="info",
             access_log=False,
             timeout_graceful_shutdown=3,
+            # X-Forwarded-For only from the configured front ends (QUEUE_TRUSTED_PROXIES): never
+            # from 127.0.0.1 by default, where anything on the machine could claim any address
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=list(settings.trusted_proxies) or None,
         )
     )
     server.run(sockets=[sock])

@@ -4,6 +4,8 @@ tasks. Nothing else constructs these."""
 
 from __future__ import annotations
 
+import asyncio
+
 from . import audio, auth
 from .domain.config import Config
 from .domain.state import StaffAccount
@@ -22,6 +24,7 @@ class Services:
         self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
+        self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)
         self.composer = audio.Composer([])
 
     def staff_for(self, token: str) -> StaffAccount | None:

@@ -28,6 +28,7 @@ class Settings(msgspec.Struct, frozen=True):
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
     public_url: str = ""  # how devices reach the server (QUEUE_PUBLIC_URL); default: base_url
+    trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
 
     @property
     def base_url(self) -> str:
@@ -73,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True):
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
             public_url=e.get("QUEUE_PUBLIC_URL", "").strip(),
+            trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
 
 
