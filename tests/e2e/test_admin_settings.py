@@ -170,6 +170,16 @@ def test_uploads_are_checked(site: ServerProc, tmp_path: Path) -> None:
             raise AssertionError(bad)
         except urllib.error.HTTPError as err:
             assert err.code == 404
+    # the media folder cannot be written (here: a file stands where the folder should be; root
+    # ignores a read-only mode): the upload is refused with storage_error, not a 500
+    media = site.data_dir / "media"
+    for item in media.iterdir():
+        item.unlink()
+    media.rmdir()
+    media.write_bytes(b"not a folder")
+    status, answer = upload(site, admin, png + b"another")
+    assert status == 503 and b"storage_error" in answer, answer
+    assert site.get("/api/health")["status"] == "ok"
 
 
 def test_the_settings_read_as_words_in_fonts_with_every_vietnamese_letter(browser: Browser, site: ServerProc) -> None:
