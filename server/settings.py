@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, frozen=True):
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
+    public_url: str = ""  # the address patients' phones open (printed tickets' QR); default: the kiosk's
 
     @property
     def db_path(self) -> Path:
@@ -58,4 +59,5 @@ class Settings(msgspec.Struct, frozen=True):
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
+            public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
         )

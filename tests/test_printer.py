@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageChops
 
-from hw_bridge.errors import BridgeError
-from hw_bridge.printer import Printer, Ticket, render
+from printing.errors import PrinterError
+from printing.escpos import EscposPrinter as Printer
+from printing.ticket import Ticket, render
 
 from .emupos_harness import Emupos, running_emupos, wait_receipts
 from .server_harness import free_port
@@ -88,7 +89,7 @@ def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(
     before = len(emupos.receipts_list())
     emupos.api("PUT", f"/devices/front/faults/{fault}")
     try:
-        with pytest.raises(BridgeError) as err:
+        with pytest.raises(PrinterError) as err:
             Printer(address(emupos, transport)).print_ticket(TICKET)
         assert err.value.code == code and err.value.message_vi
     finally:
@@ -105,12 +106,12 @@ def test_printer_addresses() -> None:
     for bad in ("lpt1", "tcp://", "serial:/dev/ttyS0?baud=12345", "usb:lp0", "http://printer"):
         with pytest.raises(ValueError):
             Printer(bad)
-    with pytest.raises(BridgeError) as err:
+    with pytest.raises(PrinterError) as err:
         Printer("usb:/nonexistent/lp9").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
 
 
 def test_no_printer_is_an_error_too() -> None:
-    with pytest.raises(BridgeError) as err:
+    with pytest.raises(PrinterError) as err:
         Printer(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
