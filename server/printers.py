@@ -95,18 +95,22 @@ class Printers:
         return printer if printer.server_side else None
 
     def committed(self, state: QueueState, steps: list[Step]) -> None:
-        """After a commit: start printing each ticket a kiosk with a server-side printer issued."""
+        """After a commit: start printing each ticket a kiosk with a server-side printer issued.
+        Called by the hub's writer before it answers the batch: a bug here is logged, never
+        raised into the writer (the records are durable whatever happens to their printing)."""
         for step in steps:
             if step.error is not None or not isinstance(step.result, dict):
                 continue
             for record in step.records:
                 if not isinstance(record.event, ev.TicketIssued):
                     continue
-                printer = self._printer(state, record.actor)
-                if printer is None:
-                    continue
-                base = self.public_url or self.origins.get(record.actor, self.fallback_url)
-                self._start(record.actor, printer, ticket_of(state, record, step.result, base))
+                try:
+                    printer = self._printer(state, record.actor)
+                    if printer is not None:
+                        base = self.public_url or self.origins.get(record.actor, self.fallback_url)
+                        self._start(record.actor, printer, ticket_of(state, record, step.result, base))
+                except Exception:
+                    log.exception("could not start printing seq %d", record.seq)
 
     def _start(self, actor: str, printer: Printer, ticket: Ticket) -> None:
         if self.waiting.get(actor, 0) >= MAX_WAITING:

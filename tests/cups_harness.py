@@ -98,3 +98,20 @@ def pdf_queue() -> Iterator[PdfQueue]:
         yield queue
     finally:
         _run("lpadmin", "-x", queue.name)
+
+
+@contextlib.contextmanager
+def dead_queue(port: int) -> Iterator[str]:
+    """A raw CUPS queue to a TCP port where no printer listens: its jobs wait (CUPS retries)."""
+    name = f"hq-test-dead-{os.getpid()}"
+    made = _run("lpadmin", "-p", name, "-E", "-v", f"socket://127.0.0.1:{port}", "-m", "raw")
+    assert made.returncode == 0, made.stderr
+    try:
+        yield name
+    finally:
+        _run("lpadmin", "-x", name)
+
+
+def jobs(queue: str) -> list[str]:
+    """The jobs not completed on ``queue``."""
+    return [line.split()[0] for line in _run("lpstat", "-o", queue).stdout.splitlines() if line.strip()]

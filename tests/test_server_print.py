@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
+from printing.cups import CupsPrinter
+from printing.errors import PrinterError
 from printing.ticket import Ticket, render
 from server.domain.config import Config, config_from_toml
 
-from .cups_harness import PdfQueue, pdf_queue
+from .cups_harness import PdfQueue, dead_queue, jobs, pdf_queue
 from .emupos_harness import Emupos, running_emupos, wait_receipts
-from .server_harness import ROOT, Client, ServerProc
+from .server_harness import ROOT, Client, ServerProc, free_port
 
 PUBLIC = "http://hang-doi.benhvien.lan:8000"
 CONFIG = config_from_toml((ROOT / "config" / "demo.toml").read_bytes())
@@ -202,3 +204,18 @@ async def test_a_stopped_cups_queue_reaches_staff_and_prints_nothing(
     await floor.set_printer("cups:no-such-queue")
     await floor.issue()
     assert (await floor.alert())["code"] == "printer_no_answer"
+
+
+def test_a_cups_job_that_does_not_print_in_time_is_cancelled(cups: PdfQueue) -> None:
+    """A queue whose printer never answers keeps the job (CUPS retries): after the timeout it is
+    cancelled and the ticket refused, so it never comes out later for nobody."""
+    ticket = expected(
+        {"service": "A", "counters": [1], "issued_at": time.time(), "wait_minutes": None, "ahead": 0, "ticket": "A999"}
+    )
+    with dead_queue(free_port()) as queue:
+        started = time.monotonic()
+        with pytest.raises(PrinterError) as err:
+            CupsPrinter(queue, job_timeout=2).print_ticket(ticket)
+        assert err.value.code == "printer_no_answer" and "still waiting" in err.value.detail
+        assert 2 <= time.monotonic() - started < 10
+        assert jobs(queue) == []
