@@ -8,7 +8,7 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
-import { isOpen, hhmm } from "../shared/hours.js";
+import { isOpen, hhmm, localParts } from "../shared/hours.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
@@ -72,7 +72,7 @@ export function createKiosk() {
       duplicate: views.viewDuplicate,
       closed: views.viewClosed,
     }[state.screen];
-    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceVideo }));
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceVideo, now: socket ? socket.now() : Date.now() / 1000 }));
     if (state.screen === "camera") faceVideo?.play().catch(() => {});
     const focus = main.querySelector("[autofocus]");
     if (focus instanceof HTMLElement) focus.focus();
@@ -268,11 +268,15 @@ export function createKiosk() {
     renderClock($("#clock"), board.config, socket.now());
   }
 
+  let closedOn = ""; // the local date the closed screen was drawn for: redrawn when it changes
   function checkHours() {
     if (!board.config || !socket) return;
     const change = flow.hoursChange(isOpen(board.config, socket.now()), state.screen);
-    if (change === "close") go("closed");
-    else if (change === "reopen") reset();
+    const today = localParts(socket.now(), board.config.unit.timezone).date;
+    if (change === "close" || (state.screen === "closed" && today !== closedOn)) {
+      closedOn = today;
+      go("closed");
+    } else if (change === "reopen") reset();
   }
 
   function checkIdle() {

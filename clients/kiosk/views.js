@@ -4,6 +4,7 @@
 import { h, textOn } from "../shared/dom.js";
 import { t, lang, pick } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
+import { closedDetails } from "../shared/closed.js";
 import { PRIORITY_GROUPS } from "./identity.js";
 import * as flow from "./flow.js";
 
@@ -14,7 +15,7 @@ import * as flow from "./flow.js";
  *   take: () => void, issue: (opts?: {face?: number[], consent?: string}) => void, startCamera: () => void,
  *   saveToken: (token: string) => void,
  * }} Actions
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceVideo: HTMLVideoElement|null}} Ctx
+ * @typedef {{board: any, act: Actions, hasCard: boolean, faceVideo: HTMLVideoElement|null, now: number}} Ctx
  */
 
 /** The screens without their own function. */
@@ -209,15 +210,9 @@ export function viewDuplicate(state, ctx) {
 
 /** @param {any} state @param {Ctx} ctx */
 export function viewClosed(state, ctx) {
-  const { board, act } = ctx;
-  const cfg = board.config;
-  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   return h("section.closed",
     h("h1", t("closed.title")),
     h("p", t("closed.body")),
-    h("table.timetable", h("tbody", days.map((d) => {
-      const hours = cfg.hours[d];
-      return h("tr", h("th", t(`day.${d}`)), h("td", hours ? `${hours.open}–${hours.close}` + (hours.breaks?.length ? ` (${hours.breaks.map((b) => t("hours.break", { start: b.start, end: b.end })).join(", ")})` : "") : t("hours.closed_today")));
-    }))),
+    closedDetails(ctx.board.config, ctx.now, [lang()]),
     h("p.emergency", t("closed.emergency")));
 }

@@ -47,3 +47,58 @@ export function hhmm(epoch, config) {
   const p = localParts(epoch, config.unit.timezone);
   return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
 }
+
+/**
+ * One local day `offset` days after the local date `date` ("YYYY-MM-DD"), by the calendar (no
+ * time zone arithmetic: a local date plus whole days is a local date).
+ * @param {string} date @param {number} offset
+ */
+function addDays(date, offset) {
+  const [y, m, d] = date.split("-").map(Number);
+  const u = new Date(Date.UTC(y, m - 1, d + offset));
+  const iso = u.toISOString().slice(0, 10);
+  return { date: iso, day: u.getUTCDate(), month: u.getUTCMonth() + 1, year: u.getUTCFullYear(), weekday: u.getUTCDay() };
+}
+
+/** The hours of a local date (null: closed) and its holiday. @param {any} config @param {string} date @param {number} weekday */
+function hoursOn(config, date, weekday) {
+  const holiday = (config.hours.holidays || []).find((h) => h.date === date) || null;
+  return { holiday, hours: holiday ? null : config.hours[WEEKDAYS[weekday]] || null };
+}
+
+const HORIZON = 60; // days looked ahead for the next opening (Tết can close a unit for a week)
+
+/**
+ * When the unit opens next after `epoch`: the local date, weekday, "HH:MM" and how many days
+ * from today (0 today, 1 tomorrow), or null when no opening is configured within 60 days.
+ * An opening is a day's opening time or the end of one of its breaks.
+ * @param {any} config @param {number} epoch
+ */
+export function nextOpening(config, epoch) {
+  const local = localParts(epoch, config.unit.timezone);
+  const now = local.hour * 60 + local.minute;
+  for (let offset = 0; offset <= HORIZON; offset++) {
+    const day = addDays(local.date, offset);
+    const { hours } = hoursOn(config, day.date, day.weekday);
+    if (!hours) continue;
+    const starts = [hours.open, ...(hours.breaks || []).map((b) => b.end)];
+    const time = starts.find((s) => offset > 0 || minutes(s) > now);
+    if (time && minutes(time) < minutes(hours.close)) return { ...day, time, offset };
+  }
+  return null;
+}
+
+/**
+ * What a closed screen says: today's holiday (if any), when the unit opens again, and the next
+ * seven days from today with their dates and hours (a holiday row carries its name).
+ * @param {any} config @param {number} epoch
+ */
+export function closedNotice(config, epoch) {
+  const local = localParts(epoch, config.unit.timezone);
+  const days = [];
+  for (let offset = 0; offset < 7; offset++) {
+    const day = addDays(local.date, offset);
+    days.push({ ...day, ...hoursOn(config, day.date, day.weekday), today: offset === 0 });
+  }
+  return { holiday: days[0].holiday, reopens: nextOpening(config, epoch), days };
+}

@@ -14,7 +14,8 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader, renderClock } from "../shared/header.js";
-import { isOpen } from "../shared/hours.js";
+import { isOpen, localParts } from "../shared/hours.js";
+import { closedDetails } from "../shared/closed.js";
 import { Announcer } from "./announcer.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
@@ -264,17 +265,23 @@ function renderWaiting() {
       h("b", s.code), h("span.wait-name", s.name), h("strong.wait-n", String(board.waiting[s.code] ?? 0)))));
 }
 
+let closedOn = ""; // the local date the closed notice was drawn for ("" while open)
 function tick() {
   if (!board.config || !socket) return;
-  renderClock($("#clock"), board.config, socket.now());
-  const open = isOpen(board.config, socket.now());
+  const now = socket.now();
+  renderClock($("#clock"), board.config, now);
+  const open = isOpen(board.config, now);
   const closed = $("#closed");
-  if (closed.hidden === open) return;
+  const today = open ? "" : localParts(now, board.config.unit.timezone).date;
+  if (closed.hidden === open && today === closedOn) return;
+  closedOn = today;
   closed.hidden = open;
+  if (open) return;
   fill(closed, h("div.closed-box",
     h("div.closed-title", t("tv.closed.title", {}, "vi")),
     h("div.closed-title-en", t("tv.closed.title", {}, "en")),
-    h("p", t("tv.closed.body", {}, "vi")), h("p.en", t("tv.closed.body", {}, "en"))));
+    closedDetails(board.config, now, ["vi", "en"]),
+    h("p.closed-body", t("tv.closed.body", {}, "vi")), h("p.closed-body.en", t("tv.closed.body", {}, "en"))));
 }
 
 // ---- events ---------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class DayHours(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Holiday(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     date: dt.date
     name: str = ""
+    name_en: str = ""
 
 
 class Hours(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

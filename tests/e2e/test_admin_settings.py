@@ -5,6 +5,7 @@ upload and an invalid configuration are refused with clear messages."""
 
 from __future__ import annotations
 
+import unicodedata
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -158,3 +159,29 @@ def test_uploads_are_checked(site: ServerProc, tmp_path: Path) -> None:
             raise AssertionError(bad)
         except urllib.error.HTTPError as err:
             assert err.code == 404
+
+
+def test_the_settings_read_as_words_in_fonts_with_every_vietnamese_letter(browser: Browser, site: ServerProc) -> None:
+    errors: list[str] = []
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="settings"]')
+    admin.click("#lang")  # English: the choices are words, not the values behind them
+    size = admin.locator('#s-services tr[data-service="N"] [data-field="size"] option')
+    expect(size).to_have_text(["Normal", "Large", "Wide (two columns)"])
+    texts = admin.locator("#view select option").all_text_contents()
+    for raw in ("wide", "large", "multi", "mono", "bottom", "top"):
+        assert raw not in texts, raw
+    # the JSON editor: composed letters, in a font that holds them ("Y tế", not "Y tê ́")
+    editor = admin.locator("#config-json")
+    text = editor.input_value()
+    assert "Y tế huyện" in text and unicodedata.normalize("NFC", text) == text
+    family = editor.evaluate("t => getComputedStyle(t).fontFamily")
+    assert family.startswith('"Noto Sans Mono"'), family
+    # the controls are styled: a border and rounded corners, a focus ring
+    name = admin.locator("#unit-name")
+    assert name.evaluate("e => getComputedStyle(e).borderTopLeftRadius") != "0px"
+    name.focus()
+    admin.keyboard.press("End")
+    assert name.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    assert not errors, errors

@@ -8,8 +8,10 @@ the kiosk is refused with a clear message and no ticket.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -294,9 +296,29 @@ def test_out_of_hours_notice_on_kiosk_and_tv(browser: Browser, tmp_path: Path, e
         expect(kiosk.locator("section.closed")).to_contain_text("Ngoài giờ làm việc")
         expect(kiosk.locator("#clock")).to_contain_text("Ngày nghỉ lễ: Ngày thử")
         assert kiosk.locator("[data-service]").count() == 0
+        # the holiday by name, today's row is the holiday (not the weekday's hours), and when the
+        # unit opens again: the day after tomorrow (today and tomorrow are holidays), at 00:00
+        today = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        weekdays = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+        reopen = today + dt.timedelta(days=2)
+        closed = kiosk.locator("section.closed")
+        expect(closed.locator(".closed-holiday")).to_have_text("Hôm nay nghỉ lễ: Ngày thử")
+        expect(closed.locator(".closed-reopens")).to_have_text(
+            f"Mở cửa lại lúc 00:00, {weekdays[reopen.weekday()]} {reopen:%d/%m}"
+        )
+        expect(closed.locator("tr.today th")).to_contain_text(f"{weekdays[today.weekday()]} {today:%d/%m}")
+        expect(closed.locator("tr.today td")).to_have_text("Nghỉ lễ: Ngày thử")
+        assert closed.locator("tr").count() == 7
         tv = open_page(browser, tv_url(site, site.device_tokens()["tv-tang-2"]), errors)
         expect(tv.locator("#closed")).to_be_visible()
         expect(tv.locator("#closed")).to_contain_text("Outside working hours")
+        expect(tv.locator("#closed .closed-reopens")).to_have_count(2)  # Vietnamese and English
+        expect(tv.locator("#closed")).to_contain_text("Opens again at 00:00 on ")
+        # the notice covers the whole screen: no board around an inset box
+        box = tv.locator("#closed").bounding_box()
+        size = tv.viewport_size
+        assert box is not None and size is not None
+        assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, size["width"], size["height"])
     finally:
         site.kill()
 
