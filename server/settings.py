@@ -27,7 +27,7 @@ class Settings(msgspec.Struct, frozen=True):
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
-    public_url: str = ""  # how devices reach the server (QUEUE_PUBLIC_URL); default: base_url
+    public_url: str = ""  # how devices and phones reach the server (QUEUE_PUBLIC_URL): device URLs, ticket QR
     trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
 
     @property
@@ -73,7 +73,7 @@ class Settings(msgspec.Struct, frozen=True):
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
-            public_url=e.get("QUEUE_PUBLIC_URL", "").strip(),
+            public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
             trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
 

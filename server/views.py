@@ -25,7 +25,14 @@ from .domain.state import QueueState, Ticket
 from .protocol import Audience
 
 STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated, ev.CounterTakenOver)
-ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
+ADMIN_ONLY = (
+    ev.StaffCreated,
+    ev.StaffPasswordSet,
+    ev.StaffActiveSet,
+    ev.DeviceRegistered,
+    ev.DeviceRevoked,
+    ev.DevicePrinterSet,
+)
 
 
 def public_identity(identity: Identity | None, config: Config) -> Identity | None:

@@ -1,5 +1,5 @@
 """Deciders of the administration commands: the configuration replaced, staff accounts and
-devices registered or revoked."""
+devices registered or revoked, a kiosk's printer set."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .errors import DomainError
 from .faces import FaceMatch
 from .find import counter_of
 from .lifecycle import ACTIVE
+from .printers import parse_printer
 from .state import QueueState
 
 # 1-32 ASCII letters, digits, dots, hyphens and underscores, starting and ending with a letter or
@@ -110,6 +111,17 @@ def _on_revoke_device(
     return [ev.DeviceRevoked(device=command.device)]
 
 
+def _on_set_device_printer(
+    state: QueueState, command: cmd.SetDevicePrinter, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    device = state.devices.get(command.device)
+    if device is None:
+        raise DomainError("unknown_device", "device")
+    if device.kind != "kiosk":
+        raise DomainError("printer_not_kiosk", "device")
+    return [ev.DevicePrinterSet(device=command.device, printer=str(parse_printer(command.printer)))]
+
+
 DECIDERS: dict[type, Callable[..., list[ev.Event]]] = {
     cmd.ReplaceConfig: _on_replace_config,
     cmd.CreateStaff: _on_create_staff,
@@ -117,4 +129,5 @@ DECIDERS: dict[type, Callable[..., list[ev.Event]]] = {
     cmd.SetStaffActive: _on_set_staff_password_or_active,
     cmd.RegisterDevice: _on_register_device,
     cmd.RevokeDevice: _on_revoke_device,
+    cmd.SetDevicePrinter: _on_set_device_printer,
 }

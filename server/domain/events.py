@@ -220,6 +220,11 @@ class DeviceRevoked(Event, frozen=True, kw_only=True):
     device: str
 
 
+class DevicePrinterSet(Event, frozen=True, kw_only=True):
+    device: str
+    printer: str  # a kiosk's printer setting, canonical (domain/printers.py)
+
+
 AnyEvent = (
     DayStarted
     | TicketIssued
@@ -248,6 +253,7 @@ AnyEvent = (
     | StaffActiveSet
     | DeviceRegistered
     | DeviceRevoked
+    | DevicePrinterSet
 )
 
 

@@ -100,6 +100,7 @@ class Device(msgspec.Struct):
     token_hash: str
     active: bool = True
     counter: int | None = None
+    printer: str = "bridge"  # a kiosk's printer (domain/printers.py)
 
 
 class LastCall(msgspec.Struct):
@@ -453,6 +454,10 @@ def _on_device_revoked(state: QueueState, e: ev.DeviceRevoked, at: float) -> Non
     state.devices[e.device].active = False
 
 
+def _on_device_printer_set(state: QueueState, e: ev.DevicePrinterSet, at: float) -> None:
+    state.devices[e.device].printer = e.printer
+
+
 _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketIssued: _on_ticket_issued,
     ev.TicketCalled: _on_ticket_called,
@@ -481,6 +486,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.StaffActiveSet: _on_staff_active_set,
     ev.DeviceRegistered: _on_device_registered,
     ev.DeviceRevoked: _on_device_revoked,
+    ev.DevicePrinterSet: _on_device_printer_set,
 }
 
 
