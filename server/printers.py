@@ -66,7 +66,7 @@ class Printers:
     def __init__(self, fleet: Fleet, settings: Settings) -> None:
         self.fleet = fleet
         self.public_url = settings.public_url
-        self.fallback_url = f"http://{settings.host}:{settings.port}"
+        self.fallback_url = settings.base_url
         self.origins: dict[str, str] = {}  # actor -> the origin its page was loaded from
         self.locks: dict[str, asyncio.Lock] = {}
         self.waiting: dict[str, int] = {}
