@@ -230,9 +230,12 @@ export function createCounter() {
   async function transferDialog() {
     const c = counterNow();
     if (!c?.current) return;
-    const data = await ask(t("transfer.title", { label: c.current }), views.transferFields(c, board.config));
+    const label = c.current; // the board's counter changes before the answer comes
+    const data = await ask(t("transfer.title", { label }), views.transferFields(c, board.config));
     if (!data) return;
-    send(flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) }));
+    const command = flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) });
+    const to = views.destination(board, command.to_service, command.to_counter);
+    send(command, () => t("done.transferred", { label, to }));
   }
 
   async function numberDialog(prefill = "") {

@@ -140,9 +140,22 @@ export function viewLists(state, ctx) {
       h("h3", t("list.today", { n: state.history.length })),
       state.history.length ? h("ul.rows#history-list", state.history.map((x) => h("li.row-item", { dataset: { label: x.label, status: x.status } },
         h("strong.lbl", x.label),
-        h("span", t(`status.${x.status}`)),
+        h("span", x.status === "transferred"
+          ? t("list.transferred_to", { to: destination(board, x.to_service, x.to_counter) })
+          : t(`status.${x.status}`)),
         h("span.waited", hhmm(x.called_at, board.config))))) : empty()),
   ];
+}
+
+/**
+ * Where a transferred number went: the service, and the counter if one was chosen.
+ * @param {import("../shared/board.js").Board} board @param {string} service @param {number|null|undefined} counter
+ */
+export function destination(board, service, counter) {
+  const svc = board.service(service);
+  const cc = counter ? board.counterConfig(counter) : null;
+  const where = counter ? (cc ? pick(cc.name, cc.name_en) : t("counter", { n: counter })) : "";
+  return [svc ? pick(svc.name, svc.name_en) : service, where].filter(Boolean).join(", ");
 }
 
 /** The devices' faults told to staff (the inside of #alerts). @param {Record<string, import("./flow.js").Fault>} alerts */
