@@ -43,7 +43,7 @@ MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
-SNAPSHOT_VERSION = 3  # bump when QueueState's shape changes: older snapshots are then ignored
+SNAPSHOT_VERSION = 4  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):

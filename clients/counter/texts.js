@@ -82,6 +82,8 @@ export const TEXTS = {
     "dlg.cancel": "Hủy",
     "keys": "Phím tắt: Space = gọi tiếp / xong và gọi tiếp · R gọi lại · S bắt đầu · F xong · M vắng · T chuyển · G gọi số · H tạm giữ · P tạm dừng/tiếp tục",
     "done.called": "Đã gọi {label}",
+    "done.transferred": "Đã chuyển số {label} sang {to}.",
+    "list.transferred_to": "Đã chuyển: {to}",
     "counter": "Quầy {n}",
   },
   en: {
@@ -166,6 +168,8 @@ export const TEXTS = {
     "dlg.cancel": "Cancel",
     "keys": "Shortcuts: Space = call next / finish and call next · R recall · S start · F finish · M no-show · T transfer · G call number · H hold · P pause/resume",
     "done.called": "Called {label}",
+    "done.transferred": "Ticket {label} transferred to {to}.",
+    "list.transferred_to": "Transferred: {to}",
     "counter": "Counter {n}",
   },
 };

@@ -30,6 +30,20 @@ RECENT_SERVICE_TIMES = 20
 LAST_CALLS = 10
 
 
+class Handoff(msgspec.Struct):
+    """A ticket transferred away from the counter it was at: the day's list of that counter
+    shows it as transferred, and where to, even once another counter has called it."""
+
+    counter: int
+    service: str  # the service it had there
+    called_at: float  # when it was called there
+    started_at: float | None  # when its service began there, if it did
+    recalls: int
+    to_service: str
+    to_counter: int | None
+    at: float
+
+
 class Ticket(msgspec.Struct):
     id: int
     label: str
@@ -60,6 +74,7 @@ class Ticket(msgspec.Struct):
     face_review: str = ""  # the ticket whose face may be this one's, until staff check
     face_distance: float | None = None
     rating: int | None = None
+    handoffs: list[Handoff] = []  # its transfers away from a counter, the oldest first
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -335,6 +350,11 @@ def _on_ticket_transferred(state: QueueState, e: ev.TicketTransferred, at: float
     new_status = transition(t.status, _TRANSFER)
     if t.status is WAITING:
         _leave_waiting(state, t)
+    else:  # called or serving: taken from the counter it was at
+        assert e.from_counter is not None and t.called_at is not None
+        begun = t.started_at if t.status is Status.SERVING else None
+        here = Handoff(e.from_counter, t.service, t.called_at, begun, t.recalls, e.to_service, e.to_counter, at)
+        t.handoffs.append(here)
     _leave_counter(state, t)
     t.service, t.status, t.target_counter = e.to_service, new_status, e.to_counter
     _enter_waiting(state, t)
