@@ -30,6 +30,7 @@ export const EVENT_NAMES = {
   staff_active_set: ["Khóa / mở tài khoản", "Account locked / unlocked"],
   device_registered: ["Đăng ký thiết bị", "Device registered"],
   device_revoked: ["Thu hồi thiết bị", "Device revoked"],
+  device_printer_set: ["Đặt máy in của kiosk", "Kiosk printer set"],
 };
 
 /** An event's name in a language; an unknown tag is shown as it is. @param {string} type @param {"vi"|"en"} lang */

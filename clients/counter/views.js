@@ -5,7 +5,8 @@
 import { h } from "../shared/dom.js";
 import { t, lang, pick } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
-import { SCORES, REASONS } from "../rating/scores.js";
+import { SCORES, REASONS, faceElement } from "../rating/scores.js";
+import { faultText } from "../shared/faults.js";
 import * as flow from "./flow.js";
 
 /**
@@ -160,10 +161,8 @@ export function destination(board, service, counter) {
 
 /** The devices' faults told to staff (the inside of #alerts). @param {Record<string, import("./flow.js").Fault>} alerts */
 export function viewAlerts(alerts) {
-  const parts = { printer: t("alert.printer"), card_reader: t("alert.card_reader"), camera: t("alert.camera") };
-  const code = (c) => (t(`alert.code.${c}`) === `alert.code.${c}` ? c : t(`alert.code.${c}`));
   return Object.values(alerts).map((a) => h("div.alert-item", { dataset: { device: a.device, code: a.code } },
-    t("alert.line", { device: a.device.replace(/^device:/, ""), part: parts[a.part] || a.part, code: code(a.code) }),
+    `⚠ ${faultText(a, lang())}.`,
     a.label ? ` ${t("alert.label", { label: a.label })}` : ""));
 }
 
@@ -231,7 +230,7 @@ export function viewRateHere(rating, on) {
     h("div.scores", SCORES.map((s) => h("button.score", {
       type: "button", dataset: { score: String(s.score) }, "aria-pressed": String(score === s.score),
       on: { click: () => on.score(s.score) },
-    }, h("span.face", { "aria-hidden": "true" }, s.face), t(`rate.score.${s.score}`)))),
+    }, faceElement(s.score), t(`rate.score.${s.score}`)))),
     score ? h("div.reasons", REASONS.map((r) => h("button.reason", {
       type: "button", dataset: { reason: r }, "aria-pressed": String(reasons.has(r)),
       on: { click: () => on.reason(r) },

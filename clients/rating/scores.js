@@ -40,11 +40,11 @@ export function faceElement(score, cls = "face") {
 }
 
 export const SCORES = [
-  { score: 1, face: "😠" },
-  { score: 2, face: "🙁" },
-  { score: 3, face: "😐" },
-  { score: 4, face: "🙂" },
-  { score: 5, face: "😄" },
+  { score: 1 },
+  { score: 2 },
+  { score: 3 },
+  { score: 4 },
+  { score: 5 },
 ];
 export const REASONS = ["wait", "attitude", "explanation", "speed", "cleanliness", "procedure"];
 

@@ -6,7 +6,7 @@ import { SCORES, REASONS, ratingTexts, faceSvg } from "../../clients/rating/scor
 
 test("five scores, 1 to 5, each with its own face", () => {
   assert.deepEqual(SCORES.map((s) => s.score), [1, 2, 3, 4, 5]);
-  assert.equal(new Set(SCORES.map((s) => s.face)).size, 5);
+  assert.equal(new Set(SCORES.map((s) => faceSvg(s.score))).size, 5);
 });
 
 test("the reasons are distinct wire tags", () => {
