@@ -28,6 +28,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from . import tempo
 from .domain import speech
 
 log = logging.getLogger("server.audio")
@@ -168,12 +169,24 @@ class Composer:
         self.cache: OrderedDict[str, bytes] = OrderedDict()
         self.lock = threading.Lock()
         self.missing: set[str] = set()
+        self.quickened: dict[tuple[str, str, float], Audio] = {}  # clips at another speaking rate
 
     def fingerprint(self) -> str:
         parts = [p.fingerprint for p in self.packs] + [self.espeak.region, str(self.espeak.available())]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
-    def word(self, w: speech.Word) -> Audio:
+    def word(self, w: speech.Word, rate: float = 1.0) -> Audio:
+        if rate != 1.0:
+            name = (self.fingerprint(), w.key, rate)  # packs replaced: clips quickened again
+            with self.lock:
+                done = self.quickened.get(name)
+            if done is None:
+                done = tempo.change_rate(self.word(w), rate, RATE)
+                with self.lock:
+                    if len(self.quickened) > 4000:
+                        self.quickened.clear()
+                    self.quickened[name] = done
+            return done
         for pack in self.packs:
             clip = pack.clips.get(w.key)
             if clip is not None and len(clip):
@@ -181,7 +194,7 @@ class Composer:
         self.missing.add(w.key)
         return self.espeak.say(w.text, w.key.split(".", 1)[0])
 
-    def compose(self, segments: list[speech.Segment]) -> Audio:
+    def compose(self, segments: list[speech.Segment], rate: float = 1.0) -> Audio:
         parts: list[Audio] = []
         for s in segments:
             if isinstance(s, speech.Chime):
@@ -189,13 +202,14 @@ class Composer:
             elif isinstance(s, speech.Pause):
                 parts.append(silence(s.ms))
             else:
-                parts.append(self.word(s))
+                parts.append(self.word(s, rate))
                 parts.append(silence(40))
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
-    def key(self, segments: list[speech.Segment]) -> str:
-        """The content address of a call: its words, pauses and the voices that say them."""
-        return hashlib.sha256((self.fingerprint() + repr(segments)).encode()).hexdigest()[:32]
+    def key(self, segments: list[speech.Segment], rate: float = 1.0) -> str:
+        """The content address of a call: its words, pauses, rate and the voices that say them."""
+        pace = "" if rate == 1.0 else f"@{rate}"
+        return hashlib.sha256((self.fingerprint() + pace + repr(segments)).encode()).hexdigest()[:32]
 
     def cached(self, key: str) -> bytes | None:
         with self.lock:
@@ -204,11 +218,11 @@ class Composer:
                 self.cache.move_to_end(key)
             return data
 
-    def compose_cached(self, segments: list[speech.Segment]) -> str:
+    def compose_cached(self, segments: list[speech.Segment], rate: float = 1.0) -> str:
         """Compose a call unless already done; its key."""
-        key = self.key(segments)
+        key = self.key(segments, rate)
         if self.cached(key) is None:
-            data = wav_bytes(self.compose(segments))
+            data = wav_bytes(self.compose(segments, rate))
             with self.lock:
                 self.cache[key] = data
                 if len(self.cache) > 500:
@@ -230,7 +244,11 @@ def pack_vocabulary(lang: speech.Lang, style: speech.ViStyle = speech.NORTH) -> 
             words[w.key] = w.text
     for w in speech.read_label("ABCDEGHIKLMNOPQRSTUVXY", lang):
         words[w.key] = w.text
-    for seg in speech.announce("A1", 1, "number", speech.CallSpeech(languages=(lang,), style=style)):
+    pair = [speech.Called("A1", 1), speech.Called("A2", 2)]
+    for seg in [
+        *speech.announce("A1", 1, "number", speech.CallSpeech(languages=(lang,), style=style)),
+        *speech.sentence(pair, (lang,), style),
+    ]:
         if isinstance(seg, speech.Word):
             words[seg.key] = seg.text
     return words

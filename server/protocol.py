@@ -57,12 +57,14 @@ class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unk
 
 
 class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid_unknown_fields=True):
-    """A screen reports what it did: a call's audio ``played`` (or ``play_failed``); or a device
+    """A screen reports what it did: a call's audio ``played`` (or ``play_failed``, or
+    ``skipped``: not spoken, ``detail`` ``replaced`` by a newer call at its counter or ``stale``,
+    older than ``[speech] max_age_seconds``); or a device
     of its box in fault (``device_fault``: ``part`` such as ``printer``, ``detail`` its code) or
     working again (``device_ok``)."""
 
     id: str
-    what: Literal["played", "play_failed", "device_fault", "device_ok", "heartbeat"]
+    what: Literal["played", "play_failed", "skipped", "device_fault", "device_ok", "heartbeat"]
     seq: int = 0
     label: str = ""
     detail: str = ""

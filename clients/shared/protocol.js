@@ -22,6 +22,7 @@ export const ERROR = Object.freeze({
   BAD_MESSAGE: "bad_message",
   BAD_PARAMS: "bad_params",
   BAD_RANGE: "bad_range",
+  BAD_SENTENCE: "bad_sentence",
   BINARY_NOT_SUPPORTED: "binary_not_supported",
   BUSY: "busy",
   CAMERA_MISSING: "camera_missing",

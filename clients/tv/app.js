@@ -79,13 +79,15 @@ const reportPlay = (what, item, detail = "") => {
 const speakerBridge = params.get("audio") === "bridge"
   ? new Bridge(bridgeToken("queue.tv.bridge"), params.get("bridge") || "ws://127.0.0.1:8765", "tv/1").start()
   : null;
+const speechSettings = () => board.config?.speech || {};
+const serverNow = () => (socket ? socket.now() : Date.now() / 1000);
 const announcer = params.get("audio") === "1"
-  ? new Announcer(reportPlay)
+  ? new Announcer(reportPlay, null, speechSettings, serverNow)
   : speakerBridge
     ? new Announcer(reportPlay, async (item) => {
       const done = await speakerBridge.request("speaker.play", { url: new URL(item.url, location.href).href, label: item.label }, 60000);
       return done.seconds;
-    })
+    }, speechSettings, serverNow)
     : null;
 const STALE_CALL_SECONDS = 30; // calls caught up after a reconnect are shown, not spoken
 
@@ -298,7 +300,7 @@ function onEvent(msg) {
     nowCalling = { label: change.label, counter: change.counter, service: change.service, until };
     showCounterPage(change.counter);
     const fresh = socket ? socket.now() - msg.at < STALE_CALL_SECONDS : true;
-    if (announcer && fresh && board.config?.speech?.enabled !== false) announcer.enqueue(change.label, change.counter, msg.seq);
+    if (announcer && fresh && board.config?.speech?.enabled !== false) announcer.enqueue(change.label, change.counter, msg.seq, msg.at);
     setTimeout(() => { renderGrid(); renderCalling(); }, ms + 50);
     renderCalling();
   }
@@ -358,7 +360,7 @@ function start() {
   reportHealth(socket, () => ({
     zone,
     audio: params.get("audio") || "off",
-    calls_played: announcer ? announcer.log.filter((e) => e.end > 0).length : 0,
+    calls_played: announcer ? announcer.log.filter((e) => e.end > 0).reduce((n, e) => n + e.labels.length, 0) : 0,
     bridge: speakerBridge ? speakerBridge.available : null,
     media: media.playlist.length,
   }));

@@ -55,6 +55,10 @@ CATALOGUE: dict[str, Entry] = {
     "unknown_ticket": Entry("Không có số {label} hôm nay.", "No ticket {label} today.", 404),
     "unknown_ticket.today": Entry("Không có số này hôm nay.", "No such ticket today.", 404),
     "unknown_ticket.or_counter": Entry("Không có số hoặc quầy này.", "No such ticket or counter.", 404),
+    "bad_sentence": Entry(
+        "Câu đọc gồm 1 đến 6 lượt gọi (số-quầy) bằng các ngôn ngữ đã cấu hình.",
+        "A sentence holds 1 to 6 calls (label-counter) in the configured languages.",
+    ),
     "unknown_service": Entry("Dịch vụ không tồn tại.", "No such service."),
     "service_unavailable": Entry("Dịch vụ này chưa có quầy phục vụ.", "No counter serves this service."),
     "service_in_use": Entry(

@@ -199,6 +199,14 @@ class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     repeat: int = 1
     region: Literal["north", "central", "south"] = "north"
     gender: Literal["any", "female", "male"] = "any"  # preferred voice when packs of both exist
+    # the hall's speaker (decision 0010): "plan" merges a burst into one sentence, lets a newer
+    # call at a counter replace its unspoken older one and drops calls older than max_age_seconds;
+    # "every" says every call in full, one after another (the old way: it falls behind in a burst)
+    queue: Literal["plan", "every"] = "plan"
+    second_language: Literal["when_quiet", "always"] = "when_quiet"  # quiet: one call, none waiting
+    merge_max: int = 3  # calls in one sentence
+    max_age_seconds: int = 30  # older calls are shown, not spoken
+    rate: float = 1.25  # speaking rate of the words (1.0: the voice pack's own pace)
 
 
 class Announcement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -401,6 +409,12 @@ def validate_config(cfg: Config) -> Config:
         raise _err("speech.languages", "chọn một hoặc hai ngôn ngữ khác nhau", "one or two different languages")
     if not 1 <= cfg.speech.repeat <= 3:
         raise _err("speech.repeat", "đọc từ 1 đến 3 lần", "between 1 and 3 times")
+    if not 1 <= cfg.speech.merge_max <= 6:
+        raise _err("speech.merge_max", "gộp từ 1 đến 6 lượt gọi một câu", "1 to 6 calls in one sentence")
+    if not 5 <= cfg.speech.max_age_seconds <= 300:
+        raise _err("speech.max_age_seconds", "từ 5 đến 300 giây", "between 5 and 300 seconds")
+    if not 0.8 <= cfg.speech.rate <= 1.5:
+        raise _err("speech.rate", "tốc độ đọc từ 0,8 đến 1,5", "a speaking rate between 0.8 and 1.5")
     for i, name in enumerate(cfg.display.media):
         if not MEDIA_NAME.match(name):
             raise _err(f"display.media[{i}]", "không phải tệp trong thư viện", "not a file of the media library")

@@ -15,6 +15,7 @@ from typing import Literal
 
 Reading = Literal["number", "digits", "prefix_letters"]
 Lang = Literal["vi", "en"]
+LANGS: dict[str, Lang] = {"vi": "vi", "en": "en"}  # a language named on the wire, typed
 
 VI_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 VI_LETTERS = {
@@ -212,6 +213,49 @@ def announce(label: str, counter: int, reading: Reading = "number", how: CallSpe
                 out += [Pause(250), Word("en.phrase.to_counter", "please go to counter"), Pause(80)]
                 out += en_number(counter)
     out.append(Pause(300))
+    return out
+
+
+@dataclass(frozen=True)
+class Called:
+    """One call to say: the ticket, its counter and its service's reading."""
+
+    label: str
+    counter: int
+    reading: Reading = "number"
+
+
+def sentence(
+    calls: list[Called], languages: tuple[Lang, ...] = ("vi", "en"), style: ViStyle = NORTH, chime: bool = True
+) -> list[Segment]:
+    """One utterance of the hall's speaker: one call, or a burst merged into one sentence. The
+    chime (unless the speaker has just spoken: ``chime=False``), then per language: one call is
+    "Mời số <label> đến quầy số <n>" / "Number <label>, counter <n>"; several are "Mời số <l1>,
+    quầy <n1>; <l2>, quầy <n2> …" / "Number <l1>, counter <n1>; <l2>, counter <n2> …". Silences
+    are shorter than :func:`announce`'s (100 ms after a label, 200 ms between calls, 400 ms
+    between languages): a hall speaker cannot say more calls than it has seconds (decision 0010)."""
+    if not calls:
+        raise ValueError("a sentence needs at least one call")
+    out: list[Segment] = [Chime(), Pause(150)] if chime else []
+    for i, lang in enumerate(languages):
+        if i:
+            out.append(Pause(400))
+        for j, call in enumerate(calls):
+            if j:
+                out.append(Pause(200))
+            if lang == "vi":
+                if j == 0:
+                    out.append(Word("vi.phrase.call", "Mời số"))
+                out += [*read_label(call.label, "vi", call.reading, style), Pause(100)]
+                alone = len(calls) == 1
+                out.append(Word("vi.phrase.to_counter", "đến quầy số") if alone else Word("vi.phrase.counter", "quầy"))
+                out += vi_number(call.counter, style)
+            else:
+                if j == 0:
+                    out.append(Word("en.phrase.number", "Number"))
+                out += [*read_label(call.label, "en", call.reading), Pause(100), Word("en.phrase.counter", "counter")]
+                out += en_number(call.counter)
+    out.append(Pause(150))
     return out
 
 

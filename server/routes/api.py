@@ -89,6 +89,7 @@ async def health(request: Request) -> Response:
             "replay_seconds": hub.replay_seconds,
             "calls_played": hub.fleet.reports.get("played", 0),
             "calls_play_failed": hub.fleet.reports.get("play_failed", 0),
+            "calls_skipped": hub.fleet.reports.get("skipped", 0),
             "device_faults": [{"device": a.device, "part": a.part, "code": a.code} for a in hub.fleet.faults.values()],
         }
     )

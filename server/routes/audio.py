@@ -37,7 +37,33 @@ async def call_audio(request: Request) -> Response:
         style=speech.SOUTH if cfg.speech.region == "south" else speech.NORTH,
     )
     segments = speech.announce(label, counter, service.reading, how)
-    key = await asyncio.to_thread(s.composer.compose_cached, segments)
+    key = await asyncio.to_thread(s.composer.compose_cached, segments, cfg.speech.rate)
+    return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
+
+
+async def sentence_audio(request: Request) -> Response:
+    """One utterance of the hall's speaker, as the TV's planner chose it (one call, or a burst
+    merged): ``?calls=A012-3,B004-5&lang=vi,en&chime=0``; composed, then a redirect to its
+    content-addressed URL like a call's."""
+    s = services(request)
+    cfg = s.hub.state.config
+    q = request.query_params
+    items = q.get("calls", "")[:120].split(",")
+    langs = q.get("lang", "")[:12].split(",")
+    if not 1 <= len(items) <= 6 or len(set(langs)) != len(langs) or any(x not in cfg.speech.languages for x in langs):
+        return error_response(DomainError("bad_sentence", "calls"))
+    calls: list[speech.Called] = []
+    for item in items:
+        label, _, number = item.strip().upper().partition("-")
+        service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
+        counter = int(number) if number.isdigit() and len(number) <= 4 else 0
+        if service is None or cfg.counter(counter) is None:
+            return error_response(DomainError("unknown_ticket.or_counter", "calls"))
+        calls.append(speech.Called(label, counter, service.reading))
+    style = speech.SOUTH if cfg.speech.region == "south" else speech.NORTH
+    languages = tuple(speech.LANGS[x] for x in langs)
+    segments = speech.sentence(calls, languages, style, chime=q.get("chime") != "0")
+    key = await asyncio.to_thread(s.composer.compose_cached, segments, cfg.speech.rate)
     return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
 
 
@@ -88,6 +114,7 @@ async def upload_clip(request: Request) -> Response:
 
 ROUTES = [
     Route("/audio/call/{label}/{counter}", call_audio),
+    Route("/audio/say", sentence_audio),
     Route("/api/voice-packs", voice_packs),
     Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
     Route("/audio/{key:str}.wav", audio_file),

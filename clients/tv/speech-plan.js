@@ -1,0 +1,114 @@
+// The hall speaker's plan (decision 0010): which calls the next utterance says, and in which
+// languages. Pure: calls in, utterances out, given now and (for `simulate`) their durations.
+// A hall speaker cannot say more calls than it has seconds, so with `queue = "plan"`:
+//  - a newer call at a counter replaces its older call not yet spoken (a recall, a no-show);
+//  - a call older than `max_age_seconds` is shown, not spoken;
+//  - the waiting calls, up to `merge_max`, are merged into one sentence;
+//  - the second language is said only when the speaker is quiet: one call, nothing waiting
+//    (or always, `second_language = "always"`);
+//  - the chime is rung only after a silence (CHIME_AFTER_SECONDS): the hall already listens.
+// `queue = "every"` is the old way: every call in full, one after another, in arrival order.
+
+/** @typedef {{label: string, counter: number, seq: number, at: number}} Call  at: seconds (server clock) */
+/** @typedef {{queue?: string, languages?: string[], second_language?: string, merge_max?: number, max_age_seconds?: number}} SpeechSettings */
+/** @typedef {{calls: Call[], languages: string[], chime: boolean}} Utterance */
+/** @typedef {{call: Call, why: "replaced"|"stale"}} Skip */
+
+export const CHIME_AFTER_SECONDS = 2;
+
+/**
+ * The next utterance from the calls waiting, in arrival order.
+ * @param {Call[]} pending
+ * @param {number} now seconds, the clock of `Call.at`
+ * @param {SpeechSettings} settings the configuration's [speech]
+ * @param {number} quietSince when the speaker last stopped (-Infinity: never spoke)
+ * @returns {{say: Utterance|null, waiting: Call[], skipped: Skip[]}}
+ */
+export function plan(pending, now, settings, quietSince) {
+  const languages = settings.languages?.length ? settings.languages : ["vi", "en"];
+  if (!pending.length) return { say: null, waiting: [], skipped: [] };
+  if (settings.queue === "every") {
+    return { say: { calls: [pending[0]], languages, chime: true }, waiting: pending.slice(1), skipped: [] };
+  }
+  const newest = new Map(pending.map((c) => [c.counter, c])); // the last call of each counter
+  const maxAge = settings.max_age_seconds ?? 30;
+  /** @type {Skip[]} */
+  const skipped = [];
+  const live = [];
+  for (const call of pending) {
+    if (newest.get(call.counter) !== call) skipped.push({ call, why: "replaced" });
+    else if (now - call.at > maxAge) skipped.push({ call, why: "stale" });
+    else live.push(call);
+  }
+  if (!live.length) return { say: null, waiting: [], skipped };
+  const n = Math.max(1, Math.min(settings.merge_max ?? 3, live.length));
+  const calls = live.slice(0, n);
+  const waiting = live.slice(n);
+  const quiet = calls.length === 1 && !waiting.length;
+  const both = settings.second_language === "always" || quiet;
+  return {
+    say: { calls, languages: both ? languages : languages.slice(0, 1), chime: now - quietSince >= CHIME_AFTER_SECONDS },
+    waiting,
+    skipped,
+  };
+}
+
+/**
+ * Where the server composes an utterance: the old call address for `queue = "every"`, else
+ * /audio/say with the calls, languages and chime.
+ * @param {Utterance} say @param {SpeechSettings} settings
+ */
+export function utteranceUrl(say, settings) {
+  if (settings.queue === "every") {
+    const c = say.calls[0];
+    return `/audio/call/${encodeURIComponent(c.label)}/${c.counter}`;
+  }
+  const calls = say.calls.map((c) => `${encodeURIComponent(c.label)}-${c.counter}`).join(",");
+  return `/audio/say?calls=${calls}&lang=${say.languages.join(",")}&chime=${say.chime ? 1 : 0}`;
+}
+
+/**
+ * The speaker's day, simulated: the calls as they arrive, each utterance as long as
+ * `duration` says; what was said when, and what was not said.
+ * @param {Call[]} arrivals sorted by `at`
+ * @param {SpeechSettings} settings
+ * @param {(say: Utterance) => number} duration seconds
+ * @returns {{utterances: Array<Utterance & {start: number, end: number}>, skipped: Skip[]}}
+ */
+export function simulate(arrivals, settings, duration) {
+  /** @type {Array<Utterance & {start: number, end: number}>} */
+  const utterances = [];
+  /** @type {Skip[]} */
+  const skipped = [];
+  /** @type {Call[]} */
+  let pending = [];
+  let quietSince = -Infinity;
+  let now = arrivals.length ? arrivals[0].at : 0;
+  let i = 0;
+  while (i < arrivals.length || pending.length) {
+    while (i < arrivals.length && arrivals[i].at <= now) pending.push(arrivals[i++]);
+    if (!pending.length) {
+      now = arrivals[i].at;
+      continue;
+    }
+    const next = plan(pending, now, settings, quietSince);
+    skipped.push(...next.skipped);
+    pending = next.waiting;
+    if (!next.say) continue;
+    const end = now + duration(next.say);
+    utterances.push({ ...next.say, start: now, end });
+    now = quietSince = end;
+  }
+  return { utterances, skipped };
+}
+
+/**
+ * For each call: seconds from its arrival to the first sample of the utterance that said it
+ * (null: not said).
+ * @param {Call[]} arrivals @param {Array<{calls: Call[], start: number}>} utterances
+ */
+export function delays(arrivals, utterances) {
+  const start = new Map();
+  for (const u of utterances) for (const c of u.calls) start.set(c, u.start);
+  return arrivals.map((c) => (start.has(c) ? start.get(c) - c.at : null));
+}
