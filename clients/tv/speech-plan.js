@@ -1,7 +1,8 @@
 // The hall speaker's plan (decision 0010): which calls the next utterance says, and in which
 // languages. Pure: calls in, utterances out, given now and (for `simulate`) their durations.
 // A hall speaker cannot say more calls than it has seconds, so with `queue = "plan"`:
-//  - a newer call at a counter replaces its older call not yet spoken (a recall, a no-show);
+//  - a newer call at a counter replaces its older call not yet spoken (a recall, a no-show),
+//    in the older one's turn;
 //  - a call older than `max_age_seconds` is shown, not spoken;
 //  - the waiting calls, up to `merge_max`, are merged into one sentence;
 //  - the second language is said only when the speaker is quiet: one call, nothing waiting
@@ -30,18 +31,29 @@ export function plan(pending, now, settings, quietSince) {
   if (settings.queue === "every") {
     return { say: { calls: [pending[0]], languages, chime: true }, waiting: pending.slice(1), skipped: [] };
   }
-  const newest = new Map(pending.map((c) => [c.counter, c])); // the last call of each counter
-  const maxAge = settings.max_age_seconds ?? 30;
   /** @type {Skip[]} */
   const skipped = [];
-  const live = [];
+  /** @type {Call[]} */
+  const newest = [];
+  const slot = new Map(); // counter -> its place in `newest`: a newer call keeps the older's turn
   for (const call of pending) {
-    if (newest.get(call.counter) !== call) skipped.push({ call, why: "replaced" });
-    else if (now - call.at > maxAge) skipped.push({ call, why: "stale" });
+    const i = slot.get(call.counter);
+    if (i === undefined) {
+      slot.set(call.counter, newest.length);
+      newest.push(call);
+    } else {
+      skipped.push({ call: newest[i], why: "replaced" });
+      newest[i] = call;
+    }
+  }
+  const maxAge = settings.max_age_seconds ?? 30;
+  const live = [];
+  for (const call of newest) {
+    if (now - call.at > maxAge) skipped.push({ call, why: "stale" });
     else live.push(call);
   }
   if (!live.length) return { say: null, waiting: [], skipped };
-  const n = Math.max(1, Math.min(settings.merge_max ?? 3, live.length));
+  const n = Math.max(1, Math.min(settings.merge_max ?? 4, live.length));
   const calls = live.slice(0, n);
   const waiting = live.slice(n);
   const quiet = calls.length === 1 && !waiting.length;

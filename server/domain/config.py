@@ -204,7 +204,7 @@ class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # "every" says every call in full, one after another (the old way: it falls behind in a burst)
     queue: Literal["plan", "every"] = "plan"
     second_language: Literal["when_quiet", "always"] = "when_quiet"  # quiet: one call, none waiting
-    merge_max: int = 3  # calls in one sentence
+    merge_max: int = 4  # calls in one sentence
     max_age_seconds: int = 30  # older calls are shown, not spoken
     rate: float = 1.25  # speaking rate of the words (1.0: the voice pack's own pace)
 
