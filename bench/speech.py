@@ -64,7 +64,7 @@ def run_load(site: ServerProc, tv: Page, calls: int, every: float) -> dict[str, 
     now = time.time() * 1000
     log = tv.evaluate(said_js)
     first = {label: e["wall"] for e in log for label in e["labels"]}
-    delays = [((first[label] if label in first else now) - t) / 1000 for label, t in called.items()]
+    delays = [(first.get(label, now) - t) / 1000 for label, t in called.items()]
     mine = [e for e in log if set(e["labels"]) & set(called)]
     return {
         "calls": len(called),
@@ -81,7 +81,9 @@ def run_policy(tmp: Path, name: str, speech: str, loads: dict[str, tuple[int, fl
     start = text.index("[speech]")
     end = text.index("\n[", start + 1)
     config.write_text(text[:start] + "[speech]\n" + speech + text[end:])
-    site = ServerProc(tmp / name / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_VOICE_PACKS=str(tmp / "packs"))
+    site = ServerProc(
+        tmp / name / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_VOICE_PACKS=str(tmp / "packs")
+    )
     site.start(timeout=120)
     results: dict[str, dict[str, Any]] = {}
     try:
@@ -112,7 +114,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-speech-") as tmp:
         base = run_policy(Path(tmp), "baseline", BASELINE, loads)
         product = run_policy(Path(tmp), "product", PRODUCT, loads)
-    print("| load | policy | calls | started | not spoken | utterances | p50 s | p95 s | max s | p95 vs baseline | within 10 s |")
+    print(
+        "| load | policy | calls | started | not spoken | utterances | p50 s | p95 s | max s | p95 vs baseline | within 10 s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for load in loads:
         b, r = base[load], product[load]

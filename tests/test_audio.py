@@ -8,7 +8,9 @@ import io
 import json
 import os
 import shutil
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -144,3 +146,61 @@ def test_espeak_speaks_each_region() -> None:
     for region in ("north", "central", "south"):
         clip = audio.Espeak(region).say("hai mươi tư", "vi")
         assert 0.3 < len(clip) / audio.RATE < 3 and float(np.sqrt(np.mean(clip**2))) > 0.03, region
+
+
+def voiced(seconds: float, f0: float = 140.0) -> np.ndarray:
+    """A voiced sound like a vowel: a 140 Hz fundamental with harmonics, its loudness moving."""
+    t = np.arange(int(seconds * audio.RATE)) / audio.RATE
+    x = sum(np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, 6)) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    return (0.2 * x).astype(np.float32)
+
+
+def pitch(x: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    freqs = np.fft.rfftfreq(len(x), 1 / audio.RATE)
+    return float(freqs[np.argmax(spectrum * (freqs > 60))])
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.25, 1.5])
+def test_a_faster_rate_keeps_the_pitch(rate: float) -> None:
+    from server import tempo
+
+    x = voiced(1.0)
+    y = tempo.change_rate(x, rate, audio.RATE)
+    assert abs(len(y) - len(x) / rate) <= 0.03 * audio.RATE  # within one frame
+    assert abs(pitch(y) - pitch(x)) < 3  # the same voice, not a chipmunk (resampling would give 140 x rate)
+    assert abs(float(np.sqrt(np.mean(y**2))) - float(np.sqrt(np.mean(x**2)))) < 0.15 * float(np.sqrt(np.mean(x**2)))
+    assert tempo.change_rate(x, 1.0, audio.RATE) is x
+
+
+def test_a_sentence_at_a_faster_rate_is_shorter_and_has_its_own_address(tmp_path: Path) -> None:
+    calls = [speech.Called("A023", 5), speech.Called("A024", 6)]
+    segments = speech.sentence(calls, ("vi",), chime=False)
+    keys = sorted({s.key for s in segments if isinstance(s, speech.Word)})
+    pack = tone_pack(tmp_path / "pack", keys)
+    composer = audio.Composer([pack], audio.Espeak())
+    normal, faster = composer.compose(segments), composer.compose(segments, 1.25)
+    words = [pack.clips[s.key] for s in segments if isinstance(s, speech.Word)]
+    assert positions(normal, words[:1])[0] == (0, pytest.approx(1.0, abs=0.01))  # no chime: "Mời số" at once
+    speaking = sum(len(w) for w in words)
+    assert abs((len(normal) - len(faster)) - speaking * (1 - 1 / 1.25)) < 0.05 * audio.RATE  # only the words quicken
+    assert composer.key(segments) != composer.key(segments, 1.25)
+
+
+def test_the_hall_sentence_over_http(server: Any) -> None:
+    ok = "/audio/say?calls=A012-1,B004-2&lang=vi&chime=0"
+    with urllib.request.urlopen(server.http + ok, timeout=20) as r:  # follows the redirect
+        data, rate = sf.read(io.BytesIO(r.read()))
+        assert r.url.endswith(".wav") and "immutable" in r.headers["cache-control"]
+    with urllib.request.urlopen(server.http + "/audio/call/A012/1", timeout=20) as r:
+        old, _ = sf.read(io.BytesIO(r.read()))
+    assert rate == audio.RATE and 2.0 < len(data) / rate < len(old) / rate  # two calls in less than the old one
+    for bad, code in (
+        ("/audio/say?calls=" + ",".join(["A1-1"] * 7) + "&lang=vi", 400),  # at most 6 calls
+        ("/audio/say?calls=A012-1&lang=fr", 400),
+        ("/audio/say?calls=A012-1&lang=vi,vi", 400),
+        ("/audio/say?calls=A012-99&lang=vi", 404),
+        ("/audio/say?calls=ZZ1-1&lang=vi", 404),
+        ("/audio/say?lang=vi", 404),
+    ):
+        assert server.get_status(bad) == code, bad

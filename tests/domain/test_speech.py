@@ -240,3 +240,31 @@ def test_a_scheduled_announcement() -> None:
     assert [w.key.split(".")[0] for w in words_] == ["vi", "en"] and isinstance(segs[0], Chime)
     assert text_of(announcement("Chỉ tiếng Việt", "")) == "Chỉ tiếng Việt"
     assert text_of(announcement("x", "only English", ("en",))) == "only English"
+
+
+def test_one_call_in_the_hall_sentence() -> None:
+    from server.domain.speech import Called, sentence
+
+    segs = sentence([Called("A023", 5)])
+    assert isinstance(segs[0], Chime)
+    assert text_of(segs) == "Mời số a hai mươi ba đến quầy số năm Number A twenty three counter five"
+    pauses = [s.ms for s in segs if isinstance(s, Pause)]
+    assert 400 in pauses and max(pauses) == 400 and pauses[-1] == 150  # tighter than announce()
+
+
+def test_a_burst_merged_into_one_sentence_without_the_chime() -> None:
+    from server.domain.speech import Called, sentence
+
+    calls = [Called("A023", 5), Called("B104", 24, "digits"), Called("NG7", 12)]
+    segs = sentence(calls, ("vi",), SOUTH, chime=False)
+    assert not any(isinstance(s, Chime) for s in segs)
+    assert text_of(segs) == (
+        "Mời số a hai mươi ba quầy năm bê một không bốn quầy hai mươi tư en-nờ giê bảy quầy mười hai"
+    )
+    assert [s.ms for s in segs if isinstance(s, Pause)].count(200) == 2  # between the calls
+    assert (
+        text_of(sentence(calls[:2], ("en",)))
+        == "Number A twenty three counter five B one zero four counter twenty four"
+    )
+    with pytest.raises(ValueError):
+        sentence([])
