@@ -12,16 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from server import audio
+from server import audio, voicepacks
 from server.domain import speech
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        vi = audio.build_espeak_pack(Path(tmp) / "vi", "vi", "north")
+        vi = voicepacks.build_espeak_pack(Path(tmp) / "vi", "vi", "north")
         t1 = time.perf_counter()
-        en = audio.build_espeak_pack(Path(tmp) / "en", "en")
+        en = voicepacks.build_espeak_pack(Path(tmp) / "en", "en")
         t2 = time.perf_counter()
         composer = audio.Composer([vi, en], audio.Espeak())
         compose_ms, encode_ms, seconds = [], [], []

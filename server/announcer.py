@@ -10,7 +10,7 @@ import logging
 
 import msgspec
 
-from . import audio
+from . import voicepacks
 from .domain import speech
 from .domain.config import due_announcements
 from .services import Services
@@ -23,7 +23,7 @@ async def load_voices(services: Services) -> None:
     cfg = services.hub.state.config
     try:
         services.composer.packs = await asyncio.to_thread(
-            audio.load_packs, services.settings.voice_packs_dir, cfg.speech.region, cfg.speech.gender
+            voicepacks.load_packs, services.settings.voice_packs_dir, cfg.speech.region, cfg.speech.gender
         )
     except Exception:
         log.exception("voice packs not loaded; calls use espeak-ng")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-from . import audio
+from . import audio, voicepacks
 from .domain import speech
 
 log = logging.getLogger("server.voice_online")
@@ -109,7 +109,7 @@ class EdgeVoice:
         """A complete pack of every clip a call can need, or None (nothing written) if any
         clip could not be had."""
         style = speech.SOUTH if region == "south" else speech.NORTH
-        words = audio.pack_vocabulary(lang, style)
+        words = voicepacks.pack_vocabulary(lang, style)
         decoded: dict[str, audio.Audio] = {}
         for key, text in sorted(words.items()):
             data = await self.synth(text)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from server import audio
+from server import audio, voicepacks
 from server.domain import speech
 
 needs_espeak = pytest.mark.skipif(
@@ -105,7 +105,7 @@ def test_prepare_trims_levels_and_never_clips() -> None:
 
 @needs_espeak
 def test_espeak_gives_speech_and_fills_missing_clips(tmp_path: Path) -> None:
-    pack = audio.build_espeak_pack(tmp_path / "espeak-vi", "vi", "north")
+    pack = voicepacks.build_espeak_pack(tmp_path / "espeak-vi", "vi", "north")
     assert {"vi.ten", "vi.tens", "vi.one_after_tens", "vi.five_after_ten", "vi.phrase.call"} <= set(pack.clips)
     for key, clip in pack.clips.items():
         seconds = len(clip) / audio.RATE
@@ -135,9 +135,9 @@ def test_packs_of_the_region_and_gender_come_first(tmp_path: Path) -> None:
     pack("ghi-am-nu", lang="vi", region="north", gender="female", source="recorded")
     pack("edge-hoaimy", lang="vi", region="north", gender="female", source="edge:vi-VN-HoaiMyNeural")
     pack("ghi-am-mien-nam", lang="vi", region="south", gender="female", source="recorded")
-    ids = [p.id for p in audio.load_packs(tmp_path, "north", "female")]
+    ids = [p.id for p in voicepacks.load_packs(tmp_path, "north", "female")]
     assert ids == ["ghi-am-nu", "ghi-am-nam", "edge-hoaimy", "espeak-en", "espeak-vi-north"]
-    south = [p.id for p in audio.load_packs(tmp_path, "south", "any")]
+    south = [p.id for p in voicepacks.load_packs(tmp_path, "south", "any")]
     assert south[0] == "ghi-am-mien-nam" and "ghi-am-nu" not in south and "espeak-vi-south" in south
 
 

@@ -19,7 +19,7 @@ import pytest
 import soundfile as sf
 from websockets.asyncio.server import ServerConnection, serve
 
-from server import audio
+from server import audio, voicepacks
 from server.domain import speech
 from server.voice_online import EdgeVoice
 
@@ -89,7 +89,7 @@ async def test_speech_comes_back_and_is_cached(service: FakeReadAloud, tmp_path:
 async def test_a_pack_from_the_online_voice(service: FakeReadAloud, tmp_path: Path) -> None:
     edge = EdgeVoice(tmp_path / "cache", endpoint=service.url)
     pack = await edge.build_pack(tmp_path / "edge-vi", "vi")
-    assert pack is not None and set(pack.clips) == set(audio.pack_vocabulary("vi"))
+    assert pack is not None and set(pack.clips) == set(voicepacks.pack_vocabulary("vi"))
     assert pack.manifest["source"] == "edge:vi-VN-HoaiMyNeural"
     composer = audio.Composer([pack], audio.Espeak())
     call = composer.compose(speech.announce("A023", 5, "number", speech.CallSpeech(languages=("vi",))))

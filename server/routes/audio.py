@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import audio
+from .. import voicepacks
 from ..domain import speech
 from ..domain.errors import DomainError
 from .http import admin, answers_errors, error_response, services
@@ -80,7 +80,7 @@ async def voice_packs(request: Request) -> Response:
     admin(request)
     s = services(request)
     style = speech.SOUTH if s.hub.state.config.speech.region == "south" else speech.NORTH
-    vocabulary = audio.pack_vocabulary("vi", style) | audio.pack_vocabulary("en")
+    vocabulary = voicepacks.pack_vocabulary("vi", style) | voicepacks.pack_vocabulary("en")
     packs = [
         {
             "id": p.id,
@@ -103,12 +103,12 @@ async def upload_clip(request: Request) -> Response:
     region = s.hub.state.config.speech.region
     try:
         await asyncio.to_thread(
-            audio.save_recorded_clip, s.settings.voice_packs_dir, pack_id, key, data, actor.name, region
+            voicepacks.save_recorded_clip, s.settings.voice_packs_dir, pack_id, key, data, actor.name, region
         )
-    except audio.ClipError as exc:
+    except voicepacks.ClipError as exc:
         raise DomainError(exc.code, "clip") from None
     gender = s.hub.state.config.speech.gender
-    s.composer.packs = await asyncio.to_thread(audio.load_packs, s.settings.voice_packs_dir, region, gender)
+    s.composer.packs = await asyncio.to_thread(voicepacks.load_packs, s.settings.voice_packs_dir, region, gender)
     return JSONResponse({"pack": pack_id, "key": key}, status_code=201)
 
 
