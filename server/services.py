@@ -9,6 +9,7 @@ from .domain.config import Config
 from .domain.state import StaffAccount
 from .eventlog import EventLog
 from .hub import Hub
+from .phones import Phones
 from .settings import Settings
 from .sqlite_log import SqliteLog
 
@@ -19,7 +20,13 @@ class Services:
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
         self.eventlog: EventLog = SqliteLog(settings.db_path, settings.synchronous)
-        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
+        self.hub = Hub(
+            self.eventlog,
+            config,
+            ring_size=settings.resume_events,
+            snapshot_every=settings.snapshot_every,
+            phones=Phones(settings.phones_per_address, settings.phones_max),
+        )
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
         self.composer = audio.Composer([])

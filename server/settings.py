@@ -26,6 +26,8 @@ class Settings(msgspec.Struct, frozen=True):
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
+    phones_per_address: int = 50  # phones following a ticket from one network address (server/phones.py)
+    phones_max: int = 5000  # phones following a ticket, in all
 
     @property
     def db_path(self) -> Path:
@@ -58,4 +60,6 @@ class Settings(msgspec.Struct, frozen=True):
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
+            phones_per_address=int(e.get("QUEUE_PHONES_PER_ADDRESS", "50")),
+            phones_max=int(e.get("QUEUE_PHONES_MAX", "5000")),
         )
