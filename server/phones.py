@@ -14,10 +14,10 @@ every day). When the day ends, the phone gets its ticket's last status and is le
 Cost: an idle phone costs what a TV costs (its ``Conn`` and its reading coroutine) and nothing
 per commit unless its ticket moves. After a commit, a ticket with an event of its own (called,
 recalled, finished, transferred...) has its new status sent at once, with the TVs' frames. The
-places of the other waiting tickets move with every call and issue; computing them is
-``estimate``'s pass over the waiting tickets, once per followed ticket, so it is done at most
-every ``PLACES_EVERY`` seconds whatever the rate of commits (the hub asks, ``refresh``), and a
-status is sent only when it changed.
+places of the other waiting tickets move with every call and issue; they are computed together
+(``domain.estimate.estimates``: each counter's waiting tickets sorted once), at most every
+``PLACES_EVERY`` seconds whatever the rate of commits (the hub asks, ``refresh``), and a status
+is sent only when it changed.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import msgspec
 
 from .domain import events as ev
 from .domain.errors import DomainError
+from .domain.estimate import estimates
 from .domain.lifecycle import Status
 from .domain.state import QueueState
 from .fanout import Conn
@@ -167,15 +168,17 @@ class Phones:
             self.timer = None
 
     def refresh(self, state: QueueState, now: float) -> None:
-        """Send each followed waiting ticket its place and estimate, if they changed."""
+        """Send each followed waiting ticket its place and estimate, if they changed (all
+        computed at once: ``estimates`` sorts each counter's waiting tickets once)."""
         self.stale = False
         self.refreshed = time.monotonic()
-        for tid in list(self.following):
-            t = state.tickets.get(tid)
-            if t is not None and t.status is Status.WAITING:
-                status = public_status(state, t, now)
-                if status != self.sent.get(tid):
-                    self._send(state, tid, status, "")
+        waiting = [
+            tid for tid in self.following if tid in state.tickets and state.tickets[tid].status is Status.WAITING
+        ]
+        for tid, est in estimates(state, waiting, now).items():
+            status = public_status(state, state.tickets[tid], now, est)
+            if status != self.sent.get(tid):
+                self._send(state, tid, status, "")
 
     def _send(self, state: QueueState, tid: int, status: dict[str, Any], cause: str) -> None:
         self.sent[tid] = status
