@@ -141,3 +141,17 @@ async def test_phones_are_bounded_per_address_and_in_all(tmp_path: Path) -> None
         await phone(server, "N001")  # a place freed
     finally:
         server.kill()
+
+
+async def test_a_phone_hears_its_visit_to_the_end(server: ServerProc) -> None:
+    counter = await staff(server, 4)
+    await counter.command({"type": "issue_ticket", "service": "N"})
+    me, _ = await phone(server, "N001")
+    await counter.command({"type": "open_counter", "counter": 4})
+    seen = []
+    for body in ({"type": "call_next"}, {"type": "start_service"}, {"type": "finish_service"}):
+        assert (await counter.command({**body, "counter": 4}))["type"] == "ack"
+        while (msg := await me.recv(timeout=3))["cause"] == "":  # the counter's opening gave an estimate
+            pass
+        seen.append((msg["cause"], msg["ticket"]["status"], msg["ticket"]["counter"]))
+    assert seen == [("ticket_called", "called", 4), ("service_started", "serving", 4), ("service_finished", "done", None)]
