@@ -154,4 +154,8 @@ async def test_a_phone_hears_its_visit_to_the_end(server: ServerProc) -> None:
         while (msg := await me.recv(timeout=3))["cause"] == "":  # the counter's opening gave an estimate
             pass
         seen.append((msg["cause"], msg["ticket"]["status"], msg["ticket"]["counter"]))
-    assert seen == [("ticket_called", "called", 4), ("service_started", "serving", 4), ("service_finished", "done", None)]
+    assert seen == [
+        ("ticket_called", "called", 4),
+        ("service_started", "serving", 4),
+        ("service_finished", "done", None),
+    ]
