@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import msgspec
@@ -28,6 +29,20 @@ class Settings(msgspec.Struct, frozen=True):
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
     phones_per_address: int = 50  # phones following a ticket from one network address (server/phones.py)
     phones_max: int = 5000  # phones following a ticket, in all
+    public_url: str = ""  # how devices and phones reach the server (QUEUE_PUBLIC_URL): device URLs, ticket QR
+    trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
+
+    @property
+    def base_url(self) -> str:
+        """The server's address for the URLs given to devices: QUEUE_PUBLIC_URL, else the host
+        and port it listens on, with a wildcard host (0.0.0.0, ::) replaced by this machine's
+        address on the LAN."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("", "0.0.0.0", "::"):
+            host = lan_address()
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def db_path(self) -> Path:
@@ -62,4 +77,16 @@ class Settings(msgspec.Struct, frozen=True):
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
             phones_per_address=int(e.get("QUEUE_PHONES_PER_ADDRESS", "50")),
             phones_max=int(e.get("QUEUE_PHONES_MAX", "5000")),
+            public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
+            trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
+
+
+def lan_address() -> str:
+    """This machine's first non-loopback IPv4 address by its host name (127.0.0.1 if none)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)
+    except OSError:
+        return "127.0.0.1"
+    addresses = [str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")]
+    return addresses[0] if addresses else "127.0.0.1"
