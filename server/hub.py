@@ -35,6 +35,7 @@ from .eventlog import CommandRow, EventLog
 from .faces import Faces
 from .fanout import Conn, Fanout
 from .fleet import Fleet
+from .phones import Phones
 from .protocol import Welcome, encoder
 
 log = logging.getLogger("server.hub")
@@ -83,6 +84,7 @@ class Hub:
         clock: Callable[[], float] = time.time,
         ring_size: int = 10_000,
         snapshot_every: int = SNAPSHOT_EVERY,
+        phones: Phones | None = None,
     ) -> None:
         self.log = eventlog
         self.file_config = config
@@ -100,6 +102,7 @@ class Hub:
         self.snapshot_seq = 0
         self.fleet = Fleet(self.fanout, clock)
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
+        self.phones = phones if phones is not None else Phones()  # patients' phones following their ticket
         self.committed: list[Callable[[QueueState, list[Step]], None]] = []  # told of each durable batch
 
     # ---- start and stop -------------------------------------------------------------------
@@ -180,6 +183,7 @@ class Hub:
         self.snapshot_seq = self.state.seq
 
     async def stop(self) -> None:
+        self.phones.stop()
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
@@ -202,8 +206,13 @@ class Hub:
         self.queue.put_nowait(_Attach(conn=conn, last_seq=last_seq, welcome=welcome, future=fut))
         return await fut
 
+    async def follow(self, conn: Conn, label: str, day: str, address: str, welcome: Welcome) -> bool:
+        """A phone follows one ticket (``server/phones.py``), admitted and greeted between batches."""
+        return bool(await self.read(lambda s, now: self.phones.follow(s, conn, label, day, address, welcome, now)))
+
     def detach(self, conn: Conn) -> None:
         self.fanout.remove(conn)
+        self.phones.remove(conn)
 
     async def read(self, fn: Callable[[QueueState, float], Any]) -> Any:
         """Run ``fn(state, now)`` between batches, when all the state it sees is durable."""
@@ -291,6 +300,7 @@ class Hub:
             self.fanout.publish_many([outgoing(state, r, counts.get(r.seq), self.fanout) for r in new])
             for listener in self.committed:
                 listener(state, steps)
+            self.phones.publish(state, new, now)
         for item, outcome in answers:
             if not item.future.done():
                 item.future.set_result(outcome)
@@ -303,6 +313,7 @@ class Hub:
                     item.future.set_result(item.fn(state, now))
                 except Exception as exc:
                     item.future.set_exception(exc)
+        self.phones.after_batch(state, now, self._wake)
         try:
             await self._maybe_snapshot()
         except Exception:
@@ -319,6 +330,10 @@ class Hub:
             return False
         self.fanout.add(conn)
         return True
+
+    def _wake(self) -> None:
+        """Run a batch with nothing in it (the phones' places are due)."""
+        self.queue.put_nowait(_Read(fn=lambda s, n: None, future=asyncio.get_running_loop().create_future()))
 
     async def _midnight(self) -> None:
         """Start each new local day just after midnight, even if nobody sends a command."""

@@ -1,12 +1,13 @@
 """Websocket messages (the contract is ``docs/protocol.md``). JSON text frames, tagged by ``type``.
 
 Client to server: ``hello``, ``cmd``, ``query``, ``ping``.
-Server to client: ``welcome``, ``snapshot``, ``event``, ``ack``, ``reply``, ``error``, ``pong``.
+Server to client: ``welcome``, ``snapshot``, ``event``, ``ack``, ``reply``, ``error``, ``pong``;
+to a phone, ``ticket``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -15,9 +16,10 @@ from .domain.commands import AnyCommand
 from .domain.errors import DomainError
 from .domain.events import AnyEvent
 
-Role = Literal["kiosk", "counter", "tv", "rating", "admin"]
+Role = Literal["kiosk", "counter", "tv", "rating", "admin", "phone"]
 # Who a connection is, for what it may see (server/views.py): kiosks, TVs and rating screens
-# are public; counters are staff.
+# are public; counters are staff. A phone follows one ticket (server/phones.py) and gets
+# nothing of the broadcasts.
 Audience = Literal["public", "staff", "admin"]
 AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
 
@@ -37,6 +39,9 @@ class Hello(msgspec.Struct, frozen=True, tag="hello", tag_field="type", forbid_u
     counter: int | None = None
     zone: str = ""
     client: str = ""
+    # phone: the ticket to follow, and its day once known (a label comes back every day)
+    label: Annotated[str, msgspec.Meta(max_length=16)] = ""
+    day: Annotated[str, msgspec.Meta(max_length=10)] = ""
 
 
 class Cmd(msgspec.Struct, frozen=True, tag="cmd", tag_field="type", forbid_unknown_fields=True):
@@ -127,6 +132,16 @@ class Waiting(msgspec.Struct, frozen=True, tag="waiting", tag_field="type"):
 
     seq: int
     waiting: dict[str, int]
+
+
+class TicketMsg(msgspec.Struct, frozen=True, tag="ticket", tag_field="type"):
+    """To a phone: the public status of the ticket it follows (``views.ticket_status``), as of
+    ``seq``, and the type of the ticket's own event that changed it (``""`` when only its place
+    in the queue moved, or on connecting)."""
+
+    seq: int
+    ticket: Any
+    cause: str = ""
 
 
 class Ack(msgspec.Struct, frozen=True, tag="ack", tag_field="type"):

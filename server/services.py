@@ -11,6 +11,7 @@ from .domain.config import Config
 from .domain.state import StaffAccount
 from .eventlog import EventLog
 from .hub import Hub
+from .phones import Phones
 from .printers import Printers
 from .settings import Settings
 from .sqlite_log import SqliteLog
@@ -23,7 +24,13 @@ class Services:
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
         self.eventlog: EventLog = SqliteLog(settings.db_path, settings.synchronous)
-        self.hub = Hub(self.eventlog, config, ring_size=settings.resume_events, snapshot_every=settings.snapshot_every)
+        self.hub = Hub(
+            self.eventlog,
+            config,
+            ring_size=settings.resume_events,
+            snapshot_every=settings.snapshot_every,
+            phones=Phones(settings.phones_per_address, settings.phones_max),
+        )
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)

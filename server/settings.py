@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True):
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
+    phones_per_address: int = 50  # phones following a ticket from one network address (server/phones.py)
+    phones_max: int = 5000  # phones following a ticket, in all
     public_url: str = ""  # how devices and phones reach the server (QUEUE_PUBLIC_URL): device URLs, ticket QR
     trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
 
@@ -73,6 +75,8 @@ class Settings(msgspec.Struct, frozen=True):
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
+            phones_per_address=int(e.get("QUEUE_PHONES_PER_ADDRESS", "50")),
+            phones_max=int(e.get("QUEUE_PHONES_MAX", "5000")),
             public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
             trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

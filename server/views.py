@@ -17,7 +17,7 @@ import msgspec
 
 from .domain import events as ev
 from .domain.config import Config, is_open
-from .domain.estimate import estimate
+from .domain.estimate import Estimate, estimate
 from .domain.identity import Identity, mask_name
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
@@ -214,19 +214,30 @@ def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, An
 
 
 def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] | None:
-    """Public status of one ticket (no identity): position, estimate, counter."""
+    """Public status of one ticket of today (no identity), or None if there is no such label."""
     t = state.by_label(label.strip().upper())
-    if t is None:
-        return None
+    return None if t is None else public_status(state, t, now)
+
+
+def public_status(state: QueueState, t: Ticket, now: float, est: Estimate | None = None) -> dict[str, Any]:
+    """What anyone holding the number may know of a ticket: its status, the counter it is called
+    to, the counters that serve it, how often it was called again, and while it waits, people
+    ahead and the estimate (``est``, when already computed). Never an identity, never who works
+    at a counter."""
     out: dict[str, Any] = {
         "label": t.label,
+        "day": t.day,
         "service": t.service,
         "status": t.status.value,
         "counter": t.counter,
-        "counters": state.config.counters_offered(t.service, t.channel),
+        "counters": (
+            [t.target_counter] if t.target_counter is not None else state.config.counters_offered(t.service, t.channel)
+        ),
+        "called_at": t.called_at,
+        "recalls": t.recalls,
     }
     if t.status is Status.WAITING:
-        est = estimate(state, t.id, now)
+        est = est or estimate(state, t.id, now)
         out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
     return out
 

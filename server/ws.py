@@ -128,6 +128,9 @@ async def _session(
         await _close(websocket, CLOSE_BAD_HELLO, exc.code)
         return
     del first, text  # a board keeps this coroutine for hours: keep only what it needs
+    if hello.role == "phone":
+        await _phone(websocket, receive, raw_send, services, holder, hello)
+        return
     try:
         actor, audience, zone, counter = authenticate(hello, hub.state, services.sessions, hub.clock())
     except DomainError as exc:
@@ -206,6 +209,44 @@ async def _session(
         if errors > MAX_ERRORS:
             await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
             break
+
+
+async def _phone(
+    websocket: WebSocket, receive: Receive, raw_send: Send, services: Services, holder: list[Conn], hello: Hello
+) -> None:
+    """A patient's phone following one ticket (``server/phones.py``): no token, the status of
+    that ticket pushed as it changes, and nothing to send but pings."""
+    hub = services.hub
+    address = websocket.client.host if websocket.client else ""
+    conn = Conn(raw_send, "phone", "public", "phone", "", wire_of(raw_send))
+    holder.append(conn)
+    welcome = Welcome(role="phone", actor="phone", seq=0, resumed=False, heartbeat=HEARTBEAT_SECONDS)
+    try:
+        if not await hub.follow(conn, hello.label, hello.day, address, welcome):
+            conn.drop()
+            return
+    except DomainError as exc:
+        await _send(websocket, Error.of(exc))
+        await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
+        return
+    errors = 0
+    while not conn.dropped and errors <= MAX_ERRORS:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            msg = decode_client(message.get("text") or "")
+            if not isinstance(msg, Ping):
+                raise DomainError("forbidden.public")
+            reply: Any = Pong(t=msg.t, server_time=hub.clock())
+        except DomainError as exc:
+            errors += 1
+            reply = Error.of(exc, getattr(exc, "request_id", None))
+        if not conn.send_nowait(encoder.encode(reply).decode()):
+            conn.drop()
+            return
+    if errors > MAX_ERRORS:
+        await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
 
 
 def _query_fn(q: Query, audience: Audience, zone: str) -> Any:

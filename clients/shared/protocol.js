@@ -96,6 +96,7 @@ export const ERROR = Object.freeze({
   TOO_LARGE: "too_large",
   TOO_LONG: "too_long",
   TOO_MANY_ATTEMPTS: "too_many_attempts",
+  TOO_MANY_PHONES: "too_many_phones",
   TRANSFER_TO_SAME: "transfer_to_same",
   UNAUTHENTICATED: "unauthenticated",
   UNKNOWN_CLIP: "unknown_clip",

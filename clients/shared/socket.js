@@ -1,13 +1,16 @@
 // The websocket client of docs/protocol.md: hello with the last seq seen (resume), reconnect with
 // exponential backoff and jitter, an application heartbeat, commands answered by id, and an
 // outbox: a command whose answer was not received is sent again, with the same idempotency key,
-// when the connection is back (the server executes it at most once).
+// when the connection is back (the server executes it at most once). A page that sleeps (a phone
+// with its screen off) calls wake() when it is visible again or the network is back, or passes
+// `wake: true` to have that done on visibilitychange and online.
 
 import { CLOSE } from "./protocol.js";
 
 const MIN_DELAY = 500;
 const RECONNECT = 4100; // our own close code: drop this connection and open a new one
 const MAX_DELAY = 15000;
+const PROBE = 3000; // after a wake, a link that does not answer a ping within this is reopened
 
 /**
  * @typedef {{code: string, message_vi: string, message_en: string, field?: string|null}} ServerError
@@ -21,8 +24,9 @@ export class QueueSocket {
    * @param {() => Record<string, any>} opts.hello  the hello fields (role, token, counter, zone)
    * @param {string} [opts.url]  defaults to ws(s)://<this host>/ws
    * @param {string} [opts.name]  a prefix for idempotency keys (device or user)
+   * @param {boolean} [opts.wake]  call wake() when the page becomes visible or the network is back
    */
-  constructor({ hello, url, name }) {
+  constructor({ hello, url, name, wake }) {
     this.url = url || `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
     this.helloFields = hello;
     this.name = name || "client";
@@ -39,11 +43,13 @@ export class QueueSocket {
     /** @type {Record<string, Array<(msg: any) => void>>} */
     this.handlers = {};
     this.stopped = false;
-    this.timers = { reconnect: 0, ping: 0, watchdog: 0 };
+    this.timers = { reconnect: 0, ping: 0, watchdog: 0, probe: 0 };
     this.lastHeard = 0;
+    this.wakeListeners = !!wake;
+    this.onWake = () => { if (typeof document === "undefined" || document.visibilityState !== "hidden") this.wake(); };
   }
 
-  /** @param {string} type  welcome | snapshot | event | waiting | announce | status | refused @param {(msg: any) => void} fn */
+  /** @param {string} type  welcome | snapshot | event | waiting | ticket | announce | status | refused @param {(msg: any) => void} fn */
   on(type, fn) {
     (this.handlers[type] ||= []).push(fn);
     return this;
@@ -63,13 +69,22 @@ export class QueueSocket {
 
   start() {
     this.stopped = false;
+    if (this.wakeListeners && typeof window !== "undefined") {
+      document.addEventListener("visibilitychange", this.onWake);
+      window.addEventListener("online", this.onWake);
+    }
     this.open();
     return this;
   }
 
   stop() {
     this.stopped = true;
+    if (this.wakeListeners && typeof window !== "undefined") {
+      document.removeEventListener("visibilitychange", this.onWake);
+      window.removeEventListener("online", this.onWake);
+    }
     clearTimeout(this.timers.reconnect);
+    clearTimeout(this.timers.probe);
     this.stopHeartbeat();
     if (this.ws) this.ws.close(1000);
     this.ws = null;
@@ -119,6 +134,44 @@ export class QueueSocket {
     else this.open();
   }
 
+  /**
+   * The page is visible again or the network is back: the link may have died while the device
+   * slept (its timers stopped, so the backoff and the watchdog did not run). Waiting for a
+   * reconnect: open now. Silent for longer than a heartbeat: reopen now. Otherwise ping, and
+   * reopen if nothing is heard within PROBE ms. Every (re)connect brings the current state.
+   */
+  wake() {
+    if (this.stopped || this.status === "refused") return;
+    if (!this.ws) {
+      this.attempt = 0;
+      this.open();
+      return;
+    }
+    if (this.status !== "online") return; // a connection is being opened
+    const asked = Date.now();
+    if (asked - this.lastHeard > this.heartbeat * 1000) {
+      this.reopen();
+      return;
+    }
+    this.sendRaw({ type: "ping", t: asked / 1000 });
+    clearTimeout(this.timers.probe);
+    const ws = this.ws;
+    this.timers.probe = setTimeout(() => {
+      if (this.ws === ws && this.lastHeard < asked) this.reopen();
+    }, PROBE);
+  }
+
+  /** Leave the current connection without waiting for its close (a dead link may take long to
+   * say so) and open a new one now. */
+  reopen() {
+    const old = this.ws;
+    this.ws = null; // its onclose, whenever it comes, is ignored
+    this.stopHeartbeat();
+    if (old) old.close(RECONNECT);
+    this.attempt = 0;
+    this.open();
+  }
+
   receive(ws, data) {
     if (this.ws !== ws) return;
     this.lastHeard = Date.now();
@@ -144,6 +197,7 @@ export class QueueSocket {
         this.emit("event", msg);
         break;
       case "waiting":
+      case "ticket":
       case "announce":
       case "alert":
       case "control":

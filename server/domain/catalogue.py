@@ -169,6 +169,11 @@ CATALOGUE: dict[str, Entry] = {
         "Too many failed logins. Try again in {seconds} seconds.",
         429,
     ),
+    "too_many_phones": Entry(
+        "Quá nhiều điện thoại đang theo dõi số thứ tự. Trang sẽ tự thử lại sau một phút.",
+        "Too many phones are following tickets. This page will try again in a minute.",
+        429,
+    ),
     "forbidden": Entry(
         "Tài khoản của bạn không được phép thực hiện thao tác này.", "Your account is not allowed to do this.", 403
     ),

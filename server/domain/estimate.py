@@ -118,19 +118,78 @@ def _distinct(state: QueueState, counters: list[int]) -> list[int]:
     return list(seen.values())
 
 
+def _serving(state: QueueState, t: Ticket) -> tuple[list[int], list[int]]:
+    """The counters that serve ``t`` (its one counter, when it waits for one), and the open ones."""
+    serving = [t.target_counter] if t.target_counter is not None else state.config.counters_for(t.service)
+    return serving, [n for n in serving if n in state.counters and state.counters[n].status == "open"]
+
+
+def _with_wait(state: QueueState, t: Ticket, ahead: int, open_counters: list[int]) -> Estimate:
+    if not open_counters:
+        return Estimate(ahead=ahead, wait_minutes=None, open_counters=0)
+    seconds = ahead * mean_service_seconds(state, t.service) / len(open_counters)
+    return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
+
+
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     t = state.tickets[ticket_id]
-    serving = state.config.counters_for(t.service)
-    if t.target_counter is not None:
-        serving = [t.target_counter]
-    open_counters = [n for n in serving if n in state.counters and state.counters[n].status == "open"]
+    serving, open_counters = _serving(state, t)
     if not serving:
         return Estimate(ahead=0, wait_minutes=None, open_counters=0)
     if t.queue_key >= now and t.id == state.next_ticket - 1:  # just issued: the cheap, exact way
         ahead = min(_ahead_of_newest(state, t, n) for n in _distinct(state, open_counters or serving))
     else:
         ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
-    if not open_counters:
-        return Estimate(ahead=ahead, wait_minutes=None, open_counters=0)
-    seconds = ahead * mean_service_seconds(state, t.service) / len(open_counters)
-    return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
+    return _with_wait(state, t, ahead, open_counters)
+
+
+def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
+    """``_ahead_at`` for every ticket waiting at ``counter``, from one sort of them: the tickets
+    that waited longer come first, so counting by class as they pass gives each one's counts."""
+    policy = state.config.priority
+    honour = policy.honour_unconfirmed
+    cfg = state.config.counter(counter)
+    weights = {s.code: s.weight for s in cfg.services} if cfg else {}
+    keyed = sorted(
+        (
+            (((now - x.queue_key) * weights.get(x.service, 1.0), -x.id), x.id, x.klass(honour))
+            for x in candidates(state, counter)
+        ),
+        reverse=True,
+    )
+    total = {"emergency": 0, "priority": 0, "normal": 0}
+    for _, _, k in keyed:
+        total[k] += 1
+    longer = {"emergency": 0, "priority": 0, "normal": 0}
+    places: dict[int, int] = {}
+    for _, tid, k in keyed:
+        if k == "emergency":
+            places[tid] = longer["emergency"]
+        elif policy.mode == "fifo":
+            places[tid] = total["emergency"] + longer["priority"] + longer["normal"]
+        else:
+            other = total["normal" if k == "priority" else "priority"]
+            places[tid] = _by_policy(
+                policy.mode, policy.ratio_priority, policy.ratio_normal, k, total["emergency"], longer[k], other
+            )
+        longer[k] += 1
+    return places
+
+
+def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
+    """``estimate`` of many waiting tickets at once (the phones following them): each counter's
+    waiting tickets are sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
+    at: dict[int, dict[int, int]] = {}
+    out: dict[int, Estimate] = {}
+    for tid in ticket_ids:
+        t = state.tickets[tid]
+        serving, open_counters = _serving(state, t)
+        if not serving:
+            out[tid] = Estimate(ahead=0, wait_minutes=None, open_counters=0)
+            continue
+        counters = _distinct(state, open_counters or serving)
+        for n in counters:
+            if n not in at:
+                at[n] = _places_at(state, n, now)
+        out[tid] = _with_wait(state, t, min(at[n].get(tid, 0) for n in counters), open_counters)
+    return out

@@ -84,6 +84,7 @@ async def health(request: Request) -> Response:
             "seq": hub.state.seq,
             "connections": len(hub.fanout),
             "connections_direct": hub.fanout.direct(),
+            "phones": len(hub.phones),
             "dropped": hub.fanout.dropped_total,
             "commits": hub.commits,
             "replay_seconds": hub.replay_seconds,

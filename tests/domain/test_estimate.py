@@ -192,3 +192,66 @@ def test_the_just_issued_shortcut_agrees_with_the_full_count(
     t = sim.issue("A", declared=groups[last])
     for n in (1, 2):
         assert _ahead_of_newest(sim.state, t, n) == _ahead_at(sim.state, t, n, sim.now)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["none", "pregnant", "emergency", "targeted"]), st.sampled_from("AB"), st.integers(0, 3)
+        ),
+        max_size=20,
+    ),
+    st.sampled_from(["ratio", "strict", "fifo"]),
+    st.booleans(),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_many_estimates_at_once_are_each_ticket_s_estimate(
+    spec: list[tuple[str, str, int]], mode: str, honour: bool, called: int, open_all: bool
+) -> None:
+    """What phones are sent (``estimates``, one sort a counter) is ``estimate`` of each ticket:
+    several services and counters with weights, tickets for one counter, every policy."""
+    from server.domain.estimate import estimates
+
+    policy = {
+        "mode": mode,
+        "honour_unconfirmed": honour,
+        "ratio_priority": 2,
+        "ratio_normal": 1,
+        "max_wait_minutes": 600,
+    }
+    counters = [
+        {"number": 1, "name": "Q1", "zone": "z1", "services": [{"code": "A", "weight": 2.0}, {"code": "B"}]},
+        {"number": 2, "name": "Q2", "zone": "z1", "services": [{"code": "A"}, {"code": "B", "weight": 3.0}]},
+        {"number": 3, "name": "Q3", "zone": "z2", "services": [{"code": "B"}]},
+    ]
+    services = [{"code": c, "name": c, "department": "d1"} for c in "AB"]
+    sim = Sim(small_config(priority=policy, counters=counters, services=services))
+    sim.open(1, 2, 3)
+    groups = {"none": [], "pregnant": PREGNANT, "emergency": [PriorityGroup.EMERGENCY], "targeted": []}
+    for kind, service, gap in spec:
+        sim.issue(service, declared=groups[kind])
+        if kind == "targeted":
+            sim.call(1)
+            sim.do(cmd.Transfer(counter=1, to_counter=2, position="front"))
+        sim.advance(gap)
+    from server.domain.ordering import candidates
+
+    for _ in range(called):
+        if candidates(sim.state, 1):
+            sim.call(1)
+            sim.do(cmd.FinishService(counter=1))
+    if not open_all:
+        sim.do(cmd.CloseCounter(counter=2))
+    waiting = [tid for tid, t in sim.state.tickets.items() if t.status.value == "waiting"]
+    assert estimates(sim.state, waiting, sim.now) == {tid: estimate(sim.state, tid, sim.now) for tid in waiting}
+
+
+def test_many_estimates_of_a_service_no_counter_serves() -> None:
+    from server.domain.estimate import estimates
+
+    sim = Sim()
+    t = sim.issue("A")
+    sim.state.tickets[t.id].service = "Z"  # only reachable through a configuration race; be safe
+    assert estimates(sim.state, [t.id], sim.now) == {t.id: estimate(sim.state, t.id, sim.now)}

@@ -362,29 +362,6 @@ def test_kiosk_fits_forty_services(browser: Browser, tmp_path: Path, errors: lis
         site.kill()
 
 
-def test_the_phone_page_of_a_ticket(browser: Browser, site: ServerProc, errors: list[str]) -> None:
-    """/t/<number>, opened from the QR on the ticket: the position, then the call."""
-    from .pages import admin_socket, command
-
-    with admin_socket(site) as ws:
-        command(ws, {"type": "issue_ticket", "service": "N"})
-        command(ws, {"type": "issue_ticket", "service": "N"})
-        command(ws, {"type": "open_counter", "counter": 4})
-    phone = watch(browser.new_page(viewport={"width": 390, "height": 844}), errors)
-    phone.goto(f"{site.http}/t/n002")
-    status = phone.locator(".status")
-    expect(phone.locator(".label")).to_have_text("N002")
-    expect(status).to_have_attribute("data-status", "waiting")
-    expect(status).to_contain_text("Số người chờ trước bạn")
-    expect(status.locator(".big")).to_have_text("1")
-    with admin_socket(site) as ws:
-        command(ws, {"type": "call_number", "counter": 4, "label": "N002"})
-    expect(status).to_have_attribute("data-status", "called", timeout=15_000)
-    expect(status).to_contain_text("Mời bạn đến Phòng khám Nội")
-    phone.goto(f"{site.http}/t/Z999")
-    expect(phone.locator(".status")).to_contain_text("Không tìm thấy số này hôm nay.")
-
-
 def test_the_card_qr_from_a_keyboard_scanner(browser: Browser, site: ServerProc, errors: list[str]) -> None:
     """A USB code reader in keyboard mode types the QR of the ID card and Enter."""
     import json as _json

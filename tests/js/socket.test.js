@@ -184,3 +184,76 @@ test("a silent link is closed after two heartbeats and reopened", (t) => {
   assert.equal(ws.closedWith, 4100);
   sock.stop();
 });
+
+/** @param {any} t @param {Record<string, any>} [opts] */
+function wakeful(t, opts = {}) {
+  FakeWebSocket.made = [];
+  const g = /** @type {any} */ (globalThis);
+  const saved = { WebSocket: g.WebSocket, window: g.window, document: g.document };
+  g.WebSocket = FakeWebSocket;
+  g.window = new EventTarget();
+  g.document = Object.assign(new EventTarget(), { visibilityState: "visible" });
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
+  t.after(() => Object.assign(g, saved));
+  const sock = new QueueSocket({ hello: () => ({ role: "phone", label: "A001" }), url: "ws://test/ws", wake: true, ...opts });
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome", heartbeat: 20 });
+  return { sock, ws, g };
+}
+
+test("woken while waiting for the next try, it reconnects at once, not after the backoff", (t) => {
+  const { sock, ws, g } = wakeful(t);
+  ws.drop(1006);
+  for (let i = 1; i < 6; i++) { t.mock.timers.tick(16000); FakeWebSocket.made[i].drop(1006); } // a long night
+  const n = FakeWebSocket.made.length;
+  t.mock.timers.tick(100);
+  assert.equal(FakeWebSocket.made.length, n, "the backoff is seconds long by now");
+  g.window.dispatchEvent(new Event("online"));
+  assert.equal(FakeWebSocket.made.length, n + 1, "the network is back: a new connection now");
+  sock.stop();
+});
+
+test("woken after a sleep longer than a heartbeat, it leaves the old link and opens a new one", (t) => {
+  const { sock, ws, g } = wakeful(t);
+  t.mock.timers.setTime(Date.now() + 10 * 60_000); // the clock moved, the timers did not run
+  g.document.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(ws.closedWith, 4100);
+  assert.equal(FakeWebSocket.made.length, 2);
+  FakeWebSocket.made[1].open();
+  assert.deepEqual(FakeWebSocket.made[1].sent[0], { type: "hello", role: "phone", label: "A001", last_seq: null, client: "web/1" });
+  sock.stop();
+});
+
+test("woken soon after it last heard the server, it pings, and reopens only if nothing answers", (t) => {
+  const { sock, ws, g } = wakeful(t);
+  t.mock.timers.tick(5000);
+  g.document.visibilityState = "hidden";
+  g.document.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(ws.sent.length, 1, "hidden: nothing to do");
+  g.document.visibilityState = "visible";
+  g.document.dispatchEvent(new Event("visibilitychange"));
+  assert.equal(ws.sent.at(-1).type, "ping");
+  ws.deliver({ type: "pong", t: ws.sent.at(-1).t, server_time: Date.now() / 1000 });
+  t.mock.timers.tick(3000);
+  assert.equal(FakeWebSocket.made.length, 1, "it answered: the link is alive");
+  g.document.dispatchEvent(new Event("visibilitychange"));
+  t.mock.timers.tick(3000);
+  assert.equal(ws.closedWith, 4100, "no answer: the link is dead");
+  assert.equal(FakeWebSocket.made.length, 2);
+  sock.stop();
+});
+
+test("a ticket message reaches the page; a refused socket is not woken", (t) => {
+  const { sock, ws, g } = wakeful(t);
+  /** @type {any[]} */
+  const got = [];
+  sock.on("ticket", (m) => got.push(m));
+  ws.deliver({ type: "ticket", seq: 3, cause: "", ticket: { label: "A001" } });
+  assert.equal(got.length, 1);
+  ws.drop(CLOSE.UNAUTHENTICATED);
+  g.window.dispatchEvent(new Event("online"));
+  assert.equal(FakeWebSocket.made.length, 1);
+  sock.stop();
+});

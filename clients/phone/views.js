@@ -1,0 +1,85 @@
+// The phone page's views: the model in, elements out (no socket, no timers, no sound). The
+// controller puts them in the page and binds the sound button.
+import { h } from "../shared/dom.js";
+import { t, lang, pick, errorText } from "../shared/i18n.js";
+import { screen, notice, waitMinutes, linkLine } from "./flow.js";
+
+/** @typedef {import("./flow.js").Model} Model @typedef {import("./flow.js").Ticket} Ticket */
+
+/** A counter's configured name in the current language, or "Quầy N". @param {any} config @param {number} n */
+export function counterName(config, n) {
+  const c = config?.counters?.find((/** @type {any} */ x) => x.number === n);
+  return c ? pick(c.name, c.name_en) : t("counter", { n });
+}
+
+/** @param {any} config @param {string} code */
+function serviceName(config, code) {
+  const s = config?.services?.find((/** @type {any} */ x) => x.code === code);
+  return s ? pick(s.name, s.name_en) : code;
+}
+
+/** @param {number} at  epoch ms */
+function clock(at) {
+  return new Date(at).toLocaleTimeString(lang() === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+}
+
+/** The status block of a ticket. @param {Ticket} tk @param {any} config */
+function status(tk, config) {
+  const s = tk.status;
+  if (s === "waiting") {
+    const minutes = waitMinutes(tk.wait_minutes);
+    return h("div.status", { dataset: { status: s } },
+      h("div", t("ahead")), h("div.big", String(tk.ahead ?? "")),
+      h("div", minutes === null ? t("no_wait") : t("wait", { n: minutes })),
+      h("div.muted", t("counters", { names: tk.counters.map((n) => counterName(config, n)).join(", ") })));
+  }
+  if (s === "called" && tk.counter !== null) {
+    const name = counterName(config, tk.counter);
+    const number = t("counter", { n: tk.counter });
+    return h("div.status", { dataset: { status: s } },
+      h("div.lead", t("called.lead")),
+      h("div.counter", number),
+      name !== number ? h("div.counter-name", name) : null,
+      tk.recalls ? h("div.again", t("called.again", { n: tk.recalls })) : null);
+  }
+  if (s === "serving" && tk.counter !== null) {
+    return h("div.status", { dataset: { status: s } }, t("serving", { name: counterName(config, tk.counter) }));
+  }
+  return h("div.status", { dataset: { status: s } }, t(s));
+}
+
+/** What goes in the page's main element. @param {Model} model @param {any} config */
+export function page(model, config) {
+  const which = screen(model);
+  if (which === "loading") return [h("p", t("connecting"))];
+  if (which === "unknown") return [h("div.label", model.label), h("p.status", t("unknown"))];
+  if (which === "refused") return [h("div.label", model.label), h("p.status", errorText(model.refusal))];
+  const tk = /** @type {Ticket} */ (model.ticket);
+  const note = notice(model);
+  const line = linkLine(model);
+  return [
+    h("div", t("title")),
+    h("div.label", tk.label),
+    h("div.service", serviceName(config, tk.service)),
+    note ? h("p.notice", t(note, { service: serviceName(config, tk.service) })) : null,
+    status(tk, config),
+    h("p.muted#link", { dataset: { link: model.link } }, t(line, { time: clock(model.updated) })),
+  ];
+}
+
+/** The button that unlocks the chime (a browser plays sound only after a tap), in both
+ * languages at once: the patient may not have found the language switch. @param {Model} model */
+export function sound(model) {
+  if (model.audio === "on") return h("p.sound.on", t("sound.on"));
+  if (model.audio === "none") return h("p.sound", t("sound.none"));
+  const other = lang() === "vi" ? "en" : "vi";
+  return h("button.sound#unlock", { type: "button" },
+    h("span", t("sound.unlock")), h("span.other", t("sound.unlock", undefined, other)));
+}
+
+/** The tab's title: the call when called, so that it shows in the tab list. @param {Model} model */
+export function title(model) {
+  const tk = model.ticket;
+  if (tk && tk.status === "called" && tk.counter !== null) return `🔔 ${t("page.called", { counter: t("counter", { n: tk.counter }) })}`;
+  return `${tk ? tk.label : model.label} · ${t("title")}`;
+}
