@@ -22,7 +22,8 @@ from server.domain.config import config_from_toml
 from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
 from server.domain.state import QueueState, apply
-from server.hub import SNAPSHOT_EVERY, SNAPSHOT_VERSION, Hub
+from server.hub import SNAPSHOT_EVERY, Hub
+from server.replay import SNAPSHOT_VERSION
 from server.sqlite_log import SqliteLog as EventLog
 
 from .setup import ROOT

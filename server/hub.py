@@ -23,6 +23,7 @@ from typing import Any
 
 import msgspec
 
+from . import replay
 from .delivery import greeting, outgoing
 from .domain import commands as cmd
 from .domain import events as ev
@@ -30,7 +31,7 @@ from .domain.access import SYSTEM, Actor
 from .domain.config import Config
 from .domain.errors import DomainError
 from .domain.handle import Step, handle, start_day
-from .domain.state import QueueState, apply_all
+from .domain.state import QueueState
 from .eventlog import CommandRow, EventLog
 from .faces import Faces
 from .fanout import Conn, Fanout
@@ -44,7 +45,6 @@ MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
-SNAPSHOT_VERSION = 4  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):
@@ -127,60 +127,21 @@ class Hub:
         self.collected_day = self.state.day
 
     async def _load(self) -> None:
-        """Rebuild the state: the latest snapshot, then the events after it (or the whole log).
-        The new state replaces the old one only when complete."""
-        collecting = gc.isenabled()
-        gc.disable()  # replay makes many objects that all live: collecting them is wasted time
-        try:
-            state = await self._from_snapshot() or QueueState(config=self.file_config)
-            start = state.seq
-            ring: deque[ev.Record] = deque(maxlen=self.ring.maxlen)
-            async for records in self.log.records(after=start):
-                apply_all(state, records)
-                ring.extend(records)
-            missing = (ring.maxlen or 0) - len(ring)  # the resume window reaches back past the snapshot
-            if missing > 0 and start > 0:
-                earlier: list[ev.Record] = []
-                async for records in self.log.records(after=max(0, start - missing), until=start):
-                    earlier.extend(records)
-                ring.extendleft(reversed(earlier))
-        finally:
-            if collecting:
-                gc.enable()
+        """Rebuild the state (``replay.rebuild``), then what lives beside it: the idempotency
+        keys of the last two days and the face index."""
+        state, ring = await replay.rebuild(self.log, self.file_config, self.ring.maxlen or 0)
         self.snapshot_seq = state.seq
         since = self.clock() - IDEMPOTENCY_SECONDS
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}
         self.state, self.ring = state, ring
-        await self._load_faces()
-
-    async def _load_faces(self) -> None:
-        """The face index from the database: only active tickets of today keep theirs."""
-        stale = self.faces.load(self.state, await self.log.faces())
+        stale = self.faces.load(self.state, await self.log.faces())  # active tickets keep theirs
         if stale:
             await self.log.delete_faces(stale)
 
-    async def _from_snapshot(self) -> QueueState | None:
-        found = await self.log.latest_snapshot()
-        if found is None:
-            return None
-        seq, version, body = found
-        if version == SNAPSHOT_VERSION:
-            try:
-                state = msgspec.msgpack.decode(body, type=QueueState)
-            except msgspec.DecodeError:
-                log.warning("snapshot at seq %d is unreadable; replaying the whole log", seq)
-            else:
-                if state.seq == seq:
-                    return state
-        await self.log.drop_snapshots()  # written by another version: replay all, snapshot anew
-        return None
-
     async def _maybe_snapshot(self) -> None:
-        if self.state.seq - self.snapshot_seq < self.snapshot_every:
-            return
-        body = msgspec.msgpack.encode(self.state)
-        await self.log.save_snapshot(self.state.seq, SNAPSHOT_VERSION, body)
-        self.snapshot_seq = self.state.seq
+        if self.state.seq - self.snapshot_seq >= self.snapshot_every:
+            await replay.save_snapshot(self.log, self.state)
+            self.snapshot_seq = self.state.seq
 
     async def stop(self) -> None:
         self.phones.stop()

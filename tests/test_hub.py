@@ -304,7 +304,7 @@ async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(tmp
 
 
 async def test_an_unreadable_snapshot_falls_back_to_the_whole_log(tmp_path: Path) -> None:
-    from server.hub import SNAPSHOT_VERSION
+    from server.replay import SNAPSHOT_VERSION
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
     hub = await make_hub(tmp_path, clock)
