@@ -2,21 +2,27 @@
 // sees, the camera's video, the actions the buttons call) to elements built with ../shared/dom.js.
 // They change nothing themselves; the buttons call the context's actions (controller.js).
 import { h, textOn } from "../shared/dom.js";
-import { t, lang, pick } from "../shared/i18n.js";
+import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
 import { PRIORITY_GROUPS } from "./identity.js";
 import * as flow from "./flow.js";
 
 /**
- * @typedef {{
- *   go: (screen: string, extra?: Record<string, any>) => void, reset: () => void,
- *   edit: (fields: Record<string, any>) => void, submitIdentity: () => void, toggle: (group: string) => void,
- *   take: () => void, issue: (opts?: {face?: number[], consent?: string}) => void, startCamera: () => void,
- *   saveToken: (token: string) => void,
- * }} Actions
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceVideo: HTMLVideoElement|null, now: number}} Ctx
+ * @typedef {{send: (action: flow.Action) => flow.KioskState, saveToken: (token: string) => void}} Actions
+ *   send: give the flow an action (controller.js); it answers with the next state
+ *   faceOffered (below): whether "take" goes to the face check, asked when the patient taps
+ * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, now: number}} Ctx
  */
+
+/** A message in the current language: a kiosk text, or the server's or bridge's words. @param {flow.Said|null} said */
+export function say(said) {
+  if (!said) return "";
+  return "key" in said ? t(said.key, said.params) : errorText(said);
+}
+
+/** What the camera screen says. @param {flow.KioskState} state */
+export const faceHintText = (state) => (state.faceFailed ? t("face.failed") : say(state.faceHint) || t("face.look"));
 
 /** The screens without their own function. */
 export const viewLoading = () => h("p.center.muted", t("loading"));
@@ -54,7 +60,7 @@ export function viewHome(state, ctx) {
             type: "button",
             style: { "--c": s.colour, "--fg": textOn(s.colour) },
             dataset: { service: s.code },
-            on: { click: () => act.go("identify", { service: s.code, value: "", method: "id" }) },
+            on: { click: () => act.send({ type: "service_chosen", service: s.code }) },
           },
           h("span.service-code", s.code),
           h("span.service-name", pick(s.name, s.name_en)),
@@ -79,27 +85,29 @@ export function viewIdentify(state, ctx) {
     placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
     "aria-invalid": state.error ? "true" : "false",
     on: {
-      input: (e) => { act.edit({ value: /** @type {HTMLInputElement} */ (e.target).value, error: "", qr: null }); updateCount(); },
-      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); act.submitIdentity(); } },
+      input: (e) => updateCount(act.send({ type: "typed", value: /** @type {HTMLInputElement} */ (e.target).value })),
+      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submit(); } },
     },
   }));
+  const submit = () => act.send({ type: "identity_submitted", hasCard: ctx.hasCard });
   const count = h("div.id-count", { id: "id-count" });
-  const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
-  function updateCount() {
-    count.textContent = t("id.count", { n: flow.typedLength(state.value), max: flow.MAX[state.method] });
-    error.textContent = state.error;
+  const error = h("div.field-error", { id: "id-error", role: "alert" }, say(state.error));
+  /** The count and the error, drawn again as the patient types. @param {flow.KioskState} now */
+  function updateCount(now) {
+    count.textContent = t("id.count", { n: flow.typedLength(now.value), max: flow.MAX[now.method] });
+    error.textContent = say(now.error);
   }
-  updateCount();
+  updateCount(state);
   const press = (k) => {
-    act.edit({ value: flow.pressKey(state.value, k), error: "" });
-    input.value = state.value;
-    updateCount();
+    const now = act.send({ type: "key", key: k });
+    input.value = now.value;
+    updateCount(now);
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
   const methods = ["id", "bhyt"].map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
-    on: { click: () => act.go("identify", { method: m, value: "" }) },
+    on: { click: () => act.send({ type: "method_chosen", method: /** @type {"id"|"bhyt"} */ (m) }) },
   }, t(`id.method.${m}`)));
   return h("section.identify",
     serviceTitle(state, board),
@@ -116,16 +124,16 @@ export function viewIdentify(state, ctx) {
       : h("p.muted.small", t("id.qr_hint")),
     h("p.muted.small", t("id.privacy")),
     h("div.actions",
-      h("button.secondary", { type: "button", on: { click: act.reset } }, t("btn.back")),
-      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => act.go("priority", { value: "" }) } }, t("id.none")),
-      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: act.submitIdentity } }, t("btn.next"))));
+      h("button.secondary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.back")),
+      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => act.send({ type: "no_document" }) } }, t("id.none")),
+      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: submit } }, t("btn.next"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
 export function viewPriority(state, ctx) {
   const { board, act } = ctx;
   return h("section.priority",
-    state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
+    state.error ? h("div.banner-error", { role: "alert" }, say(state.error)) : null,
     serviceTitle(state, board),
     state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
     !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
@@ -133,13 +141,12 @@ export function viewPriority(state, ctx) {
     h("p.muted", t("prio.hint")),
     h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
       type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
-      on: { click: () => act.toggle(g.code) },
+      on: { click: () => act.send({ type: "group_toggled", group: g.code }) },
     }, h("span.group-check", { "aria-hidden": "true" }), pick(g.vi, g.en)))),
     h("div.actions",
-      h("button.secondary", { type: "button", on: { click: () => act.go("identify") } }, t("btn.back")),
-      state.declared.size
-        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.take"))
-        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.none"))));
+      h("button.secondary", { type: "button", on: { click: () => act.send({ type: "back" }) } }, t("btn.back")),
+      h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: () => act.send({ type: "take", faceOffered: ctx.faceOffered() }) } },
+        t(state.declared.size ? "prio.take" : "prio.none"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
@@ -152,8 +159,8 @@ export function viewConsent(state, ctx) {
     h("p", t("face.what")),
     h("p.muted", t("face.choice")),
     h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.no")),
-      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: act.startCamera } }, t("face.yes"))));
+      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => act.send({ type: "face_declined" }) } }, t("face.no")),
+      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: () => act.send({ type: "consent_given" }) } }, t("face.yes"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
@@ -162,9 +169,9 @@ export function viewCamera(state, ctx) {
   return h("section.camera",
     h("h1", t("face.title")),
     ctx.faceVideo ? h("div.camera-frame", ctx.faceVideo) : h("div.center", h("div.spinner", { "aria-hidden": "true" })),
-    h("p.big#face-hint", { role: "status" }, state.faceFailed ? t("face.failed") : state.faceHint || t("face.look")),
+    h("p.big#face-hint", { role: "status" }, faceHintText(state)),
     h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.skip"))));
+      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.send({ type: "face_declined" }) } }, t("face.skip"))));
 }
 
 /** The counters' names for a ticket. @param {any} board @param {number[]} numbers */
@@ -192,9 +199,9 @@ export function viewTicket(state, ctx) {
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
-      : state.printed ? h("p.banner-error", { id: "print-error", role: "alert" }, state.printed) : null,
+      : state.printed === "failed" ? h("p.banner-error", { id: "print-error", role: "alert" }, say(state.printError)) : null,
     state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),
-    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: act.reset } }, t("btn.done"))),
+    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: () => act.send({ type: "done" }) } }, t("btn.done"))),
     h("p.muted.small", { id: "back-in" }));
 }
 
@@ -205,7 +212,7 @@ export function viewDuplicate(state, ctx) {
     h("h1", t("dup.title")),
     h("div.ticket-number", state.duplicate || "—"),
     h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
-    h("div.actions", h("button.primary", { type: "button", on: { click: act.reset } }, t("btn.home"))));
+    h("div.actions", h("button.primary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
