@@ -311,6 +311,30 @@ async def test_queue_query_explains_the_order(server: ServerProc) -> None:
         await x.close()
 
 
+async def test_a_kiosk_asks_what_the_person_in_front_of_it_holds(server: ServerProc) -> None:
+    """The ``held`` query (issue 16, item 9): that person's tickets only, for a kiosk only,
+    with a bounded, well-formed number."""
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    assert (await kiosk.query("held", id_number=IDENT["id_number"]))["result"] == {"held": []}
+    await kiosk.command({"type": "issue_ticket", "service": "A", "identity": IDENT})
+    other = {"source": "typed", "id_number": "079188000123"}  # synthetic
+    await kiosk.command({"type": "issue_ticket", "service": "B", "identity": other})
+    reply = await kiosk.query("held", id_number="0010 9901 2345")
+    assert reply["result"] == {"held": [{"label": "A001", "service": "A", "status": "waiting"}]}
+    assert "079188000123" not in json.dumps(reply) and "B001" not in json.dumps(reply)
+    assert (await kiosk.query("held", bhyt_number="DN4010123456789"))["result"] == {"held": []}
+    assert (await kiosk.query("held", id_number="123"))["code"] == "invalid_id_number"
+    assert (await kiosk.query("held"))["code"] == "identity_missing"
+    too_long = await kiosk.query("held", id_number="1" * 25)
+    assert (too_long["code"], too_long["field"]) == ("invalid_message", "id_number")  # refused unread
+    tv = await device(server, "tv-tang-1", "tv")
+    assert (await tv.query("held", id_number=IDENT["id_number"]))["code"] == "forbidden"
+    c = await staff(server, 1)
+    assert (await c.query("held", id_number=IDENT["id_number"]))["code"] == "forbidden"
+    for x in (kiosk, tv, c):
+        await x.close()
+
+
 async def test_many_boards_get_every_event_in_order_and_resume(server: ServerProc) -> None:
     token = server.device_tokens()["tv-tang-1"]
     boards = await asyncio.gather(*(Client.connect(server.ws_url) for _ in range(200)))

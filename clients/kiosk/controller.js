@@ -40,6 +40,7 @@ export function createKiosk() {
     if (state.lang !== lang()) setLang(state.lang); // draws through onLang
     else if (!QUIET.includes(action.type)) render();
     if (entered === "reading") readChip();
+    else if (entered === "checking") checkHeld();
     else if (entered === "camera") startCamera();
     else if (entered === "busy") issue();
     else if (entered === "ticket") printTicket(state.result);
@@ -74,6 +75,7 @@ export function createKiosk() {
       priority: views.viewPriority,
       busy: views.viewBusy,
       reading: views.viewReading,
+      checking: views.viewChecking,
       consent: views.viewConsent,
       camera: views.viewCamera,
       ticket: views.viewTicket,
@@ -94,6 +96,20 @@ export function createKiosk() {
       dispatch({ type: "chip_read", chip });
     } catch (err) {
       dispatch({ type: "chip_failed", error: err });
+    }
+  }
+
+  /** Ask the server what this person holds already (the query answers for them only); without
+   * an answer the patient goes on, and the issue decides. */
+  async function checkHeld() {
+    const who = flow.identityOf(state);
+    try {
+      if (!socket || !who) throw { code: "offline" };
+      const number = who.id_number ? { id_number: who.id_number } : { bhyt_number: /** @type {any} */ (who).bhyt_number };
+      const reply = await socket.query("held", number, { timeout: 5000 });
+      dispatch({ type: "held", held: reply.held });
+    } catch {
+      dispatch({ type: "check_failed" });
     }
   }
 

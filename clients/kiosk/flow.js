@@ -4,7 +4,8 @@
 // sockets, timers or texts: plain data in, plain data out. controller.js dispatches what the
 // patient, the bridge, the server and the clock did as actions, replaces its state with what
 // next() returns and runs the effects the new state asks for (reading the chip on "reading",
-// sending the issue on "busy", the camera on "camera").
+// asking the server what the person holds on "checking", sending the issue on "busy", the
+// camera on "camera").
 import { validateNumber, parseCardQr } from "./identity.js";
 
 /** The longest number for each method (the count under the input). */
@@ -17,21 +18,23 @@ const NO_IDLE = ["home", "closed", "setup", "loading", "busy"];
 const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"];
 
 /**
- * @typedef {"loading"|"setup"|"home"|"identify"|"reading"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
+ * @typedef {"loading"|"setup"|"home"|"identify"|"reading"|"checking"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
  * @typedef {{key: string, params?: Record<string, any>}} KioskText  one of the kiosk's texts
  * @typedef {{code?: string, field?: string, message_vi?: string, message_en?: string}} Told
  *   the server's or the bridge's own words, in both languages
  * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
  * @typedef {{id_number: string, name: string, dob: string, sex: string}} CardQr
+ * @typedef {{label: string, service: string, status: string}} Held  a ticket the person holds
  * @typedef {{
  *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt", value: string,
  *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
  *   face: number[]|null, consent: string, faceHint: Told|null, faceFailed: boolean,
  *   result: any, printed: ""|"printing"|"printed"|"failed", printError: Told|null,
- *   duplicate: string, duplicateFace: boolean, closedOn: string, lastTouch: number,
+ *   duplicate: string, duplicateFace: boolean, held: Held[]|null, closedOn: string, lastTouch: number,
  * }} KioskState
  *   value: what is typed; chip: what the card's chip said; face, consent: what goes with the
  *   issue; result: the issued ticket (the ack); duplicate: the label the person already holds;
+ *   held: the tickets the server says this person holds (null until asked, or unanswered);
  *   closedOn: the local date the closed screen was drawn for
  */
 
@@ -48,6 +51,7 @@ const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_m
  *   | {type: "no_document"} | {type: "back"}
  *   | {type: "chip_read", chip: any}
  *   | {type: "chip_failed", error: Told}
+ *   | {type: "held", held: Held[]} | {type: "check_failed"}
  *   | {type: "group_toggled", group: string}
  *   | {type: "take", faceOffered: boolean}
  *   | {type: "consent_given"} | {type: "face_declined"} | {type: "face_failed"}
@@ -79,7 +83,7 @@ export function initial(now) {
 export function resetFields() {
   return {
     service: "", value: "", method: /** @type {"id"} */ ("id"), declared: new Set(), result: null, duplicate: "",
-    duplicateFace: false, qr: null, chip: null, face: null, consent: "", printed: /** @type {""} */ (""),
+    duplicateFace: false, held: null, qr: null, chip: null, face: null, consent: "", printed: /** @type {""} */ (""),
     printError: null, faceFailed: false, faceHint: null,
   };
 }
@@ -87,11 +91,21 @@ export function resetFields() {
 /** @param {KioskState} state @param {Screen} screen @param {Partial<KioskState>} [extra] @returns {KioskState} */
 const go = (state, screen, extra = {}) => ({ ...state, screen, error: null, ...extra });
 
+/** Another screen, what it said kept. @param {KioskState} state @param {Screen} screen @returns {KioskState} */
+const move = (state, screen) => ({ ...state, screen });
+
 /** The next patient: the start screen, in Vietnamese whatever the last patient chose. @param {KioskState} state */
 const reset = (state) => go(state, "home", { lang: "vi", ...resetFields() });
 
-/** The identity is known (or none was given): the priority screen. @param {KioskState} state @param {Partial<KioskState>} [extra] */
-const identified = (state, extra = {}) => go(state, "priority", extra);
+/**
+ * The identity is known: the server is asked what this person holds already ("checking"),
+ * so that a second ticket is refused now, not after the priority step. Without an identity,
+ * the priority screen. @param {KioskState} state @param {Partial<KioskState>} [extra]
+ */
+function identified(state, extra = {}) {
+  const next = go(state, "priority", extra);
+  return identityOf(next) ? move(next, "checking") : next;
+}
 
 /** @param {KioskState} state @param {Action} action @returns {KioskState} */
 export function next(state, action) {
@@ -103,7 +117,7 @@ export function next(state, action) {
     case "touch": return { ...state, lastTouch: action.now };
     case "tick": return tick(state, action.now, action.idleSeconds);
     case "hours": return hours(state, action.open, action.today);
-    case "service_chosen": return go(state, "identify", { service: action.service, value: "", method: "id" });
+    case "service_chosen": return chosen(state, action.service);
     case "method_chosen": return go(state, "identify", { method: action.method, value: "" });
     case "typed": return { ...state, value: action.value, error: null, qr: null };
     case "key": return { ...state, value: pressKey(state.value, action.key), error: null };
@@ -116,6 +130,8 @@ export function next(state, action) {
       return action.error.code === "wrong_can"
         ? go(state, "identify", { value: "", error: { key: "chip.wrong" } })
         : identified(state, { error: action.error.message_vi ? action.error : null });
+    case "held": return state.screen === "checking" ? held(state, action.held) : state;
+    case "check_failed": return state.screen === "checking" ? move(state, "priority") : state;
     case "group_toggled": return { ...state, declared: toggleGroup(state.declared, action.group) };
     case "take": return action.faceOffered ? go(state, "consent") : go(state, "busy", { face: null, consent: "" });
     case "consent_given": return go(state, "camera", { faceHint: null, faceFailed: false });
@@ -139,6 +155,32 @@ function submitted(state, hasCard) {
   const read = "qr" in out ? { ...state, qr: out.qr, value: out.qr.id_number } : state;
   if ("readChip" in out && hasCard) return go(read, "reading");
   return identified(read);
+}
+
+/** A service tapped: on the start screen, the identity comes next; on the screen that told the
+ * patient what they hold, another service still allowed goes on with the same identity.
+ * @param {KioskState} state @param {string} service */
+function chosen(state, service) {
+  if (state.screen !== "duplicate" || !state.held) return go(state, "identify", { service, value: "", method: "id" });
+  if (state.held.some((h) => h.service === service)) return state;
+  return go(state, "priority", { service });
+}
+
+/** What the person holds: the ticket of the chosen service, or the priority screen (an error of
+ * the chip's read stays shown). @param {KioskState} state @param {Held[]} list */
+function held(state, list) {
+  const mine = list.find((h) => h.service === state.service);
+  if (mine) return go(state, "duplicate", { held: list, duplicate: mine.label, duplicateFace: false });
+  return { ...move(state, "priority"), held: list };
+}
+
+/** The kiosk's services the person may still take a number for, grouped as on the start screen.
+ * @param {any} cfg @param {Held[]} list */
+export function servicesAllowed(cfg, list) {
+  const taken = new Set(list.map((h) => h.service));
+  return servicesByDepartment(cfg)
+    .map((g) => ({ ...g, services: g.services.filter((s) => !taken.has(s.code)) }))
+    .filter((g) => g.services.length);
 }
 
 /** Where a refused issue sends the patient. @param {KioskState} state @param {Told} error */

@@ -28,6 +28,7 @@ export const faceHintText = (state) => (state.faceFailed ? t("face.failed") : sa
 export const viewLoading = () => h("p.center.muted", t("loading"));
 export const viewBusy = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy")));
 export const viewReading = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading")));
+export const viewChecking = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("id.checking")));
 
 /** @param {any} state @param {Ctx} ctx */
 export function viewSetup(state, ctx) {
@@ -205,13 +206,32 @@ export function viewTicket(state, ctx) {
     h("p.muted.small", { id: "back-in" }));
 }
 
-/** @param {any} state @param {Ctx} ctx */
+/**
+ * The person holds a ticket for this service already: its number, said in Vietnamese and in
+ * English at once, and (when the server told what they hold) the services still allowed.
+ * @param {flow.KioskState} state @param {Ctx} ctx
+ */
 export function viewDuplicate(state, ctx) {
   const { board, act } = ctx;
+  const s = board.service(state.service);
+  const label = state.duplicate || "—";
+  /** @param {"vi"|"en"} which */
+  const body = (which) => t(state.duplicateFace ? "dup.face" : "dup.held", {
+    label, service: s ? (which === "en" ? s.name_en || s.name : s.name) : state.service,
+  }, which);
+  const others = state.held ? flow.servicesAllowed(board.config, state.held).flatMap((g) => g.services) : [];
   return h("section.duplicate",
     h("h1", t("dup.title")),
-    h("div.ticket-number", state.duplicate || "—"),
-    h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
+    h("div.ticket-number", label),
+    h("p#dup-body", body(lang())),
+    lang() === "vi" ? h("p.dup-en", { lang: "en" }, body("en")) : null,
+    others.length ? h("p.dup-others", t("dup.others")) : null,
+    others.length ? h("div.services.dup-services", others.map((o) => h(`button.service.size-${o.size}`, {
+      type: "button",
+      style: { "--c": o.colour, "--fg": textOn(o.colour) },
+      dataset: { service: o.code },
+      on: { click: () => act.send({ type: "service_chosen", service: o.code }) },
+    }, h("span.service-code", o.code), h("span.service-name", pick(o.name, o.name_en))))) : null,
     h("div.actions", h("button.primary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
 }
 

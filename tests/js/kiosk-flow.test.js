@@ -7,7 +7,7 @@ import { TEXTS } from "../../clients/kiosk/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import "../../clients/kiosk/identity.js"; // adds the idv.* texts
 import {
-  MAX, initial, resetFields, next, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
+  MAX, initial, resetFields, next, servicesAllowed, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
   identityOf, issueCommand, afterIssueError, waitMinutes, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
 } from "../../clients/kiosk/flow.js";
 
@@ -48,7 +48,7 @@ test("the kiosk starts loading, and a reset clears the patient's traces", () => 
   assert.equal(s.lastTouch, 1000);
   const r = resetFields();
   assert.deepEqual({ ...r, declared: [...r.declared] }, {
-    service: "", value: "", method: "id", declared: [], result: null, duplicate: "", duplicateFace: false,
+    service: "", value: "", method: "id", declared: [], result: null, duplicate: "", duplicateFace: false, held: null,
     qr: null, chip: null, face: null, consent: "", printed: "", printError: null, faceFailed: false, faceHint: null,
   });
   assert.notEqual(resetFields().declared, r.declared, "a fresh set each time");
@@ -200,7 +200,9 @@ test("a typed ID with no card on the reader: service, identity, priority, issue,
   s = next(s, { type: "key", key: "8" });
   assert.equal(s.value, "0790 1234 5678");
   s = next(s, { type: "identity_submitted", hasCard: false });
-  assert.equal(s.screen, "priority");
+  assert.equal(s.screen, "checking", "the server is asked what this person holds");
+  s = next(s, { type: "held", held: [{ label: "B001", service: "B", status: "waiting" }] });
+  assert.deepEqual([s.screen, s.held?.length], ["priority", 1]);
   s = next(s, { type: "group_toggled", group: "elderly_75" });
   assert.deepEqual([...s.declared], ["elderly_75"]);
   s = next(s, { type: "take", faceOffered: false });
@@ -221,7 +223,7 @@ test("a wrong number stays on the identity screen with its error; typing clears 
   s = next(s, { type: "method_chosen", method: "bhyt" });
   assert.deepEqual([s.screen, s.method, s.value], ["identify", "bhyt", ""]);
   s = next(next(s, { type: "typed", value: "DN4010123456789" }), { type: "identity_submitted", hasCard: true });
-  assert.equal(s.screen, "priority", "a BHYT number has no chip to read");
+  assert.equal(s.screen, "checking", "a BHYT number has no chip to read");
 });
 
 test("with a card on the reader the chip is read; a wrong number goes back, other failures go on typed", () => {
@@ -229,13 +231,15 @@ test("with a card on the reader the chip is read; a wrong number goes back, othe
   assert.equal(reading.screen, "reading");
   const chip = { id_number: ID, name: "Nguyễn Văn An", dob: "1990-02-01", sex: "male" };
   const read = next(reading, { type: "chip_read", chip });
-  assert.deepEqual([read.screen, read.chip], ["priority", chip]);
+  assert.deepEqual([read.screen, read.chip], ["checking", chip]);
   assert.equal(identityOf(read).source, "chip");
   const wrong = next(reading, { type: "chip_failed", error: { code: "wrong_can" } });
   assert.deepEqual([wrong.screen, wrong.value, wrong.error], ["identify", "", { key: "chip.wrong" }]);
   const failed = { code: "card_removed", message_vi: "Thẻ đã bị rút ra", message_en: "The card was removed" };
   const typed = next(reading, { type: "chip_failed", error: failed });
-  assert.deepEqual([typed.screen, typed.error, typed.chip], ["priority", failed, null]);
+  assert.deepEqual([typed.screen, typed.error, typed.chip], ["checking", failed, null]);
+  const told = next(typed, { type: "held", held: [] });
+  assert.deepEqual([told.screen, told.error], ["priority", failed], "what the chip said stays shown");
   assert.equal(next(reading, { type: "chip_failed", error: { code: "timeout" } }).error, null);
   // an answer that comes after the patient left the screen changes nothing
   const home = next(reading, { type: "done" });
@@ -248,7 +252,7 @@ test("the card's QR typed by a scanner: the number is the card's, the chip read 
   const s = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: true });
   assert.deepEqual([s.screen, s.value, s.qr?.name], ["reading", ID, "Nguyễn Văn An"]);
   const without = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: false });
-  assert.deepEqual([without.screen, identityOf(without).source], ["priority", "qr"]);
+  assert.deepEqual([without.screen, identityOf(without).source], ["checking", "qr"]);
   assert.equal(next(without, { type: "typed", value: "1" }).qr, null, "typing again forgets the scan");
 });
 
@@ -283,7 +287,11 @@ test("the face check: consent, camera, hints, the descriptor or a refusal goes t
 });
 
 test("a refused issue: the duplicate screen, the identity or the priority screen with the error", () => {
-  const busy = run({ type: "service_chosen", service: "A" }, { type: "typed", value: ID }, { type: "identity_submitted", hasCard: false }, { type: "take", faceOffered: false });
+  const busy = run(
+    { type: "service_chosen", service: "A" }, { type: "typed", value: ID }, { type: "identity_submitted", hasCard: false },
+    { type: "held", held: [] }, { type: "take", faceOffered: false },
+  );
+  assert.equal(busy.screen, "busy");
   const dup = next(busy, { type: "refused", error: { code: "duplicate_ticket", field: "A001" } });
   assert.deepEqual([dup.screen, dup.duplicate, dup.duplicateFace, dup.value], ["duplicate", "A001", false, ""]);
   const face = next(busy, { type: "refused", error: { code: "duplicate_face", field: "A002" } });
@@ -333,4 +341,49 @@ test("opening hours: closed, drawn again on a new day, open again at the start",
   assert.deepEqual([open.screen, open.service], ["home", ""]);
   const busy = next(next(s, { type: "no_document" }), { type: "take", faceOffered: false });
   assert.equal(next(busy, { type: "hours", open: false, today: "2026-12-06" }), busy);
+});
+
+// ---- a second ticket is refused at the identity step (issue 16, item 9) -------------------------
+
+test("a person who holds a ticket for the chosen service is told at once, with the services still allowed", () => {
+  const checking = run({ type: "service_chosen", service: "B" }, { type: "typed", value: ID }, { type: "identity_submitted", hasCard: false });
+  assert.equal(checking.screen, "checking");
+  const held = [{ label: "B001", service: "B", status: "waiting" }, { label: "C001", service: "C", status: "called" }];
+  const dup = next(checking, { type: "held", held });
+  assert.deepEqual([dup.screen, dup.duplicate, dup.duplicateFace, dup.held], ["duplicate", "B001", false, held]);
+  assert.equal(dup.value, ID, "the identity is kept for another service");
+  // another service still allowed goes on to the priority step with the same identity
+  const other = next(dup, { type: "service_chosen", service: "A" });
+  assert.deepEqual([other.screen, other.service, identityOf(other)], ["priority", "A", { source: "typed", id_number: ID }]);
+  assert.equal(next(dup, { type: "service_chosen", service: "C" }), dup, "a service held already is not offered");
+  const home = next(dup, { type: "done" });
+  assert.deepEqual([home.screen, home.held, home.value], ["home", null, ""]);
+  assert.deepEqual([next(home, { type: "service_chosen", service: "A" }).screen], ["identify"]);
+  // an answer that comes after the patient left changes nothing
+  assert.equal(next(home, { type: "held", held }), home);
+  assert.equal(next(home, { type: "check_failed" }), home);
+});
+
+test("without an answer the kiosk goes on to the priority step (the issue still decides)", () => {
+  const checking = run({ type: "service_chosen", service: "B" }, { type: "typed", value: ID }, { type: "identity_submitted", hasCard: false });
+  const on = next(checking, { type: "check_failed" });
+  assert.deepEqual([on.screen, on.held], ["priority", null]);
+  const dup = next(next(on, { type: "take", faceOffered: false }), { type: "refused", error: { code: "duplicate_ticket", field: "B001" } });
+  assert.deepEqual([dup.screen, dup.duplicate, dup.held], ["duplicate", "B001", null]);
+  assert.equal(next(dup, { type: "service_chosen", service: "A" }).screen, "identify", "no identity kept: start again");
+  const none = run({ type: "service_chosen", service: "B" }, { type: "no_document" });
+  assert.equal(none.screen, "priority", "no identity, nothing to ask");
+});
+
+test("the services still allowed: the kiosk's services, by department, without those held", () => {
+  const cfg = {
+    departments: [{ code: "D", order: 1 }, { code: "E", order: 2 }],
+    services: [
+      { code: "A", department: "D", order: 1, on_kiosk: true }, { code: "B", department: "D", order: 2, on_kiosk: true },
+      { code: "C", department: "E", order: 1, on_kiosk: true }, { code: "X", department: "E", order: 2, on_kiosk: false },
+    ],
+  };
+  const codes = (held) => servicesAllowed(cfg, held).map((g) => [g.dept.code, g.services.map((s) => s.code)]);
+  assert.deepEqual(codes([]), [["D", ["A", "B"]], ["E", ["C"]]]);
+  assert.deepEqual(codes([{ label: "C001", service: "C", status: "waiting" }, { label: "A001", service: "A", status: "waiting" }]), [["D", ["B"]]]);
 });
