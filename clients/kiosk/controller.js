@@ -82,7 +82,7 @@ export function createKiosk() {
       duplicate: views.viewDuplicate,
       closed: views.viewClosed,
     }[state.screen];
-    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, now: socket ? socket.now() : Date.now() / 1000 }));
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, origin: location.origin, now: socket ? socket.now() : Date.now() / 1000 }));
     if (state.screen === "camera") faceVideo?.play().catch(() => {});
     const focus = main.querySelector("[autofocus]");
     if (focus instanceof HTMLElement) focus.focus();
@@ -219,7 +219,7 @@ export function createKiosk() {
         ahead: r.ahead,
         wait_minutes: flow.waitMinutes(r.wait_minutes),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
-        url: `${location.origin}/t/${r.ticket}`,
+        url: flow.phoneUrl(location.origin, r.ticket),
       }, 20000);
       dispatch({ type: "printed", label: r.ticket });
       reportDevice("printer", "", r.ticket);

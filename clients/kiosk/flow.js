@@ -338,5 +338,9 @@ export function hoursChange(open, screen) {
   return null;
 }
 
+/** The phone page that follows a ticket: printed on the ticket and shown as a QR code on the
+ * ticket screen. @param {string} origin @param {string} label */
+export const phoneUrl = (origin, label) => `${origin}/t/${encodeURIComponent(label)}`;
+
 /** The date on the printed ticket, dd/mm/yyyy from the board's yyyy-mm-dd. @param {string} day */
 export const printedDay = (day) => day.split("-").reverse().join("/");

@@ -6,13 +6,15 @@ import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
 import { PRIORITY_GROUPS } from "./identity.js";
+import { qrEncode, qrPath } from "../shared/qr.js";
 import * as flow from "./flow.js";
 
 /**
  * @typedef {{send: (action: flow.Action) => flow.KioskState, saveToken: (token: string) => void}} Actions
  *   send: give the flow an action (controller.js); it answers with the next state
  *   faceOffered (below): whether "take" goes to the face check, asked when the patient taps
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, now: number}} Ctx
+ * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
+ *   origin: the server's address, for the phone link of a ticket
  */
 
 /** A message in the current language: a kiosk text, or the server's or bridge's words. @param {flow.Said|null} said */
@@ -183,6 +185,28 @@ export function counterNames(board, numbers) {
   }).join(", ");
 }
 
+/** The phone link of a ticket as a QR code (made here: no network; inline SVG, which the
+ * pages' content policy allows), with its line in both languages; nothing if the link is too
+ * long for a QR code. @param {string} url */
+export function phoneQr(url) {
+  let picture;
+  try { picture = qrPath(qrEncode(url)); } catch { return null; }
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const attrs = { id: "ticket-qr", viewBox: `0 0 ${picture.size} ${picture.size}`, "shape-rendering": "crispEdges", role: "img", "aria-label": t("ticket.qr"), "data-url": url };
+  for (const [k, v] of Object.entries(attrs)) svg.setAttribute(k, v);
+  const back = document.createElementNS(ns, "rect");
+  back.setAttribute("width", String(picture.size));
+  back.setAttribute("height", String(picture.size));
+  back.setAttribute("fill", "#fff");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", picture.d);
+  path.setAttribute("fill", "#000");
+  svg.append(back, path);
+  return h("figure.ticket-qr", svg,
+    h("figcaption", h("span", t("ticket.qr", {}, "vi")), h("span.qr-en", { lang: "en" }, t("ticket.qr", {}, "en"))));
+}
+
 /** @param {any} state @param {Ctx} ctx */
 export function viewTicket(state, ctx) {
   const { board, act } = ctx;
@@ -198,6 +222,7 @@ export function viewTicket(state, ctx) {
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
+    phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
       : state.printed === "failed" ? h("p.banner-error", { id: "print-error", role: "alert" }, say(state.printError)) : null,

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from ..server_harness import ServerProc
-from .pages import watch, write_config
+from .pages import screen_qr, watch, write_config
 
 pytestmark = pytest.mark.browser
 
@@ -292,6 +292,23 @@ def test_a_second_ticket_is_refused_as_soon_as_the_identity_is_known(
     )
     waiting = site.get("/api/state")["view"]["waiting"]
     assert (waiting["A"], waiting["B"]) == (1, 1)
+
+
+def test_the_ticket_screen_shows_the_phone_link_as_a_qr_code(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Issue 16, item 5: the ticket screen shows the QR code of the link the printed ticket
+    carries (/t/<number>), made on the kiosk, with a line in both languages."""
+    for portrait in (True, False):
+        kiosk = open_kiosk(browser, site, errors, portrait)
+        label = take_ticket(kiosk, "B", ID_1 if portrait else ID_2)
+        expect(kiosk.locator("#ticket-qr")).to_be_visible()
+        assert screen_qr(kiosk) == f"{site.http}/t/{label}"
+        caption = kiosk.locator(".ticket-qr figcaption")
+        expect(caption).to_contain_text("Quét để theo dõi lượt trên điện thoại")
+        expect(caption).to_contain_text("Scan to follow your turn on your phone")
+        expect(kiosk.locator("[data-action=done]")).to_be_in_viewport()  # the QR leaves Done in view
+        kiosk.close()
 
 
 def test_every_patient_starts_in_vietnamese(browser: Browser, site: ServerProc, errors: list[str]) -> None:
