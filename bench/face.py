@@ -50,7 +50,7 @@ def run(frames: int, searches: int) -> str:
     from escpos.printer import Dummy
 
     from hw_bridge.face import FaceEngine, decode_image
-    from hw_bridge.printer import Ticket, render
+    from printing.ticket import Ticket, render
     from server.faces import FaceIndex
     from tests.face_photos import chip_portrait, fetch_photos, kiosk_frame
 

@@ -14,9 +14,11 @@ Tree::
                                     ``secure_messaging_failed`` (a protected response did not
                                     verify), ``card_error`` (an unexpected status word)
 
-Printer (``paper_out``, ``cover_open``, ``printer_offline``, ``printer_no_answer``), camera and
-face (``face_unavailable``, ``bad_image``, ``camera_missing``, ``no_usable_face``) and speaker
-(``forbidden_url``, ``audio_unavailable``, ``playback_failed``) errors are ``BridgeError``.
+Camera and face (``face_unavailable``, ``bad_image``, ``camera_missing``, ``no_usable_face``) and
+speaker (``forbidden_url``, ``audio_unavailable``, ``playback_failed``) errors are ``BridgeError``.
+Printer faults (``paper_out``, ``cover_open``, ``printer_offline``, ``printer_no_answer``) are
+``printing.errors.PrinterError``, shared with the server, which prints for kiosks without a
+bridge.
 """
 
 from __future__ import annotations

@@ -18,12 +18,15 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request as HttpRequest
 from websockets.http11 import Response
 
+from printing.errors import PrinterError
+from printing.escpos import EscposPrinter
+from printing.ticket import Ticket
+
 from . import protocol as p
 from .cards import CardReaders
 from .cccd.qr import validate_id_number
 from .errors import BridgeError
 from .face import SAME_PERSON, FaceEngine, FrameSource, decode_image, distance, face_error
-from .printer import Printer, Ticket, printer_error
 from .settings import BridgeSettings
 from .speaker import Speaker
 
@@ -32,11 +35,11 @@ CLOSE_UNAUTHENTICATED = 4001
 HELLO_TIMEOUT = 10
 
 
-def _printer(settings: BridgeSettings) -> Printer | None:
+def _printer(settings: BridgeSettings) -> EscposPrinter | None:
     if not settings.printer:
         return None
     try:
-        return Printer(settings.printer, settings.printer_width)
+        return EscposPrinter(settings.printer, settings.printer_width)
     except ValueError as exc:
         raise SystemExit(f"BRIDGE_PRINTER: {exc}") from None
 
@@ -124,7 +127,7 @@ class Bridge:
             else:
                 try:
                     reply = p.Reply(req.id, await self.methods[req.method](req.params))
-                except BridgeError as exc:
+                except (BridgeError, PrinterError) as exc:
                     reply = p.Error(exc.code, exc.message_vi, exc.message_en, req.id)
                 except (KeyError, TypeError, ValueError):
                     reply = p.error("bad_params", req.id)
@@ -213,7 +216,7 @@ class Bridge:
 
     async def _print(self, params: dict[str, Any]) -> dict[str, Any]:
         if self.printer is None:
-            raise printer_error("printer_no_answer", "no printer configured")
+            raise PrinterError("printer_no_answer", "no printer configured")
         ticket = Ticket(
             unit=str(params["unit"]),
             service=str(params["service"]),
@@ -227,7 +230,7 @@ class Bridge:
         async with self.print_lock:  # one ticket at a time
             try:
                 return await asyncio.to_thread(self.printer.print_ticket, ticket)
-            except BridgeError as exc:
+            except PrinterError as exc:
                 self.emit("printer_error", "printer", {"code": exc.code, "label": ticket.label})
                 raise
 

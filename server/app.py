@@ -93,6 +93,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
         finally:
             voices.cancel()
             announcer.cancel()
+            await services.printers.stop()
             await services.hub.stop()
             await services.eventlog.close()
 

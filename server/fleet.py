@@ -85,6 +85,7 @@ class Fleet:
                     "zone": d.zone,
                     "counter": d.counter,
                     "active": d.active,
+                    "printer": d.printer,
                     "online": online,
                     "connections": connected.get(actor, 0),
                     "last_seen": seen.at if seen else None,

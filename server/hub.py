@@ -43,7 +43,7 @@ MAX_BATCH = 512
 IDEMPOTENCY_SECONDS = 2 * 86400
 HEARTBEAT_SECONDS = 20
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
-SNAPSHOT_VERSION = 3  # bump when QueueState's shape changes: older snapshots are then ignored
+SNAPSHOT_VERSION = 4  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 class Outcome(msgspec.Struct):
@@ -100,6 +100,7 @@ class Hub:
         self.snapshot_seq = 0
         self.fleet = Fleet(self.fanout, clock)
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
+        self.committed: list[Callable[[QueueState, list[Step]], None]] = []  # told of each durable batch
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -288,6 +289,8 @@ class Hub:
             self.ring.extend(new)
             counts = {seq: c for step in steps for seq, c in step.waiting.items()}
             self.fanout.publish_many([outgoing(state, r, counts.get(r.seq), self.fanout) for r in new])
+            for listener in self.committed:
+                listener(state, steps)
         for item, outcome in answers:
             if not item.future.done():
                 item.future.set_result(outcome)

@@ -49,8 +49,11 @@ def save(folder: Path, data: bytes) -> str:
     path = folder / name
     if not path.exists():
         tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return name
 
 

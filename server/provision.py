@@ -48,7 +48,7 @@ async def bootstrap(services: Services) -> None:
                 device=device, kind=kind, name=name, zone=zone, counter=counter, token_hash=auth.token_hash(token)
             )
             await submit(services, device_command, SYSTEM)
-            lines.append(f"{kind} {device}: http://{settings.host}:{settings.port}/{kind}/#token={token}")
+            lines.append(f"{kind} {device}: {settings.base_url}/{kind}/#token={token}")
         path = settings.data_dir / "demo-devices.txt"
         path.write_text("\n".join(lines) + "\n")
         os.chmod(path, 0o600)

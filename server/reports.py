@@ -71,14 +71,21 @@ def _rows(report: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield group, str(row["key"]), row
 
 
+def _names(row: dict[str, Any]) -> tuple[str, str]:
+    name = row.get("name") or {}
+    return name.get("vi", ""), name.get("en", "")
+
+
 def to_csv(report: dict[str, Any]) -> str:
-    """One flat table: group, key, then the figures (UTF-8 with BOM, so Excel reads the accents)."""
+    """One flat table: group, key, its names in Vietnamese and English, then the figures (UTF-8
+    with BOM, so Excel reads the accents)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["group", "key", *(c for c, _ in COLUMNS)])
+    writer.writerow(["group", "key", "name_vi", "name_en", *(c for c, _ in COLUMNS)])
     for group, key, row in _rows(report):
-        writer.writerow([group, key, *("" if (v := _value(row, c)) is None else v for c, _ in COLUMNS)])
+        values = ("" if (v := _value(row, c)) is None else v for c, _ in COLUMNS)
+        writer.writerow([group, key, *_names(row), *values])
     return out.getvalue()
 
 
@@ -96,13 +103,15 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
         sheet.title = group
         sheet.append([f"{report['unit']} — {GROUP_TITLES[group]} — {report['from']} → {report['to']}"])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(["Nhóm / Key", *(title for _, title in COLUMNS)])
+        sheet.append(["Mã / Code", "Tên / Name", "Name (English)", *(title for _, title in COLUMNS)])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         rows = [("", report["total"])] if group == "total" else [(r["key"], r) for r in report[f"by_{group}"]]
         for key, row in rows:
-            sheet.append([key, *(_value(row, c) for c, _ in COLUMNS)])
-        sheet.column_dimensions["A"].width = 22
+            sheet.append([key, *_names(row), *(_value(row, c) for c, _ in COLUMNS)])
+        sheet.column_dimensions["A"].width = 16
+        sheet.column_dimensions["B"].width = 30
+        sheet.column_dimensions["C"].width = 30
     if report.get("half"):
         _half_year_sheet(book, report)
     buf = io.BytesIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import msgspec
@@ -26,6 +27,20 @@ class Settings(msgspec.Struct, frozen=True):
     snapshot_every: int = 50_000
     voice_packs: Path | None = None  # default: data_dir / "voice-packs"
     announce_check: float = 15.0  # seconds between two looks at the announcement timetable
+    public_url: str = ""  # how devices and phones reach the server (QUEUE_PUBLIC_URL): device URLs, ticket QR
+    trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
+
+    @property
+    def base_url(self) -> str:
+        """The server's address for the URLs given to devices: QUEUE_PUBLIC_URL, else the host
+        and port it listens on, with a wildcard host (0.0.0.0, ::) replaced by this machine's
+        address on the LAN."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("", "0.0.0.0", "::"):
+            host = lan_address()
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def db_path(self) -> Path:
@@ -58,4 +73,16 @@ class Settings(msgspec.Struct, frozen=True):
             snapshot_every=int(e.get("QUEUE_SNAPSHOT_EVERY", "50000")),
             voice_packs=Path(e["QUEUE_VOICE_PACKS"]) if e.get("QUEUE_VOICE_PACKS") else None,
             announce_check=float(e.get("QUEUE_ANNOUNCE_CHECK", "15")),
+            public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
+            trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
+
+
+def lan_address() -> str:
+    """This machine's first non-loopback IPv4 address by its host name (127.0.0.1 if none)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)
+    except OSError:
+        return "127.0.0.1"
+    addresses = [str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")]
+    return addresses[0] if addresses else "127.0.0.1"

@@ -25,7 +25,14 @@ from .domain.state import QueueState, Ticket
 from .protocol import Audience
 
 STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated, ev.CounterTakenOver)
-ADMIN_ONLY = (ev.StaffCreated, ev.StaffPasswordSet, ev.StaffActiveSet, ev.DeviceRegistered, ev.DeviceRevoked)
+ADMIN_ONLY = (
+    ev.StaffCreated,
+    ev.StaffPasswordSet,
+    ev.StaffActiveSet,
+    ev.DeviceRegistered,
+    ev.DeviceRevoked,
+    ev.DevicePrinterSet,
+)
 
 
 def public_identity(identity: Identity | None, config: Config) -> Identity | None:
@@ -225,18 +232,43 @@ def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] |
 
 
 def counter_history(state: QueueState, counter: int) -> list[dict[str, Any]]:
-    """Today's tickets that were called to a counter (the last call first)."""
-    mine = [t for t in state.tickets.values() if t.last_counter == counter and t.called_at is not None]
-    mine.sort(key=lambda t: t.called_at or 0.0, reverse=True)
-    return [
-        {
-            "label": t.label,
-            "service": t.service,
-            "status": t.status.value,
-            "called_at": t.called_at,
-            "started_at": t.started_at,
-            "finished_at": t.finished_at,
-            "recalls": t.recalls,
-        }
-        for t in mine
-    ]
+    """Today's calls to a counter, the last first: each ticket last called there with its status,
+    and each ticket transferred away from there as ``transferred``, with where it went
+    (``to_service``, ``to_counter`` or None for any counter of the service), even once another
+    counter has called it."""
+    rows: list[dict[str, Any]] = []
+    for t in state.tickets.values():
+        for h in t.handoffs:
+            if h.counter == counter:
+                rows.append(
+                    {
+                        "label": t.label,
+                        "service": h.service,
+                        "status": "transferred",
+                        "called_at": h.called_at,
+                        "started_at": h.started_at,
+                        "finished_at": None,
+                        "recalls": h.recalls,
+                        "to_service": h.to_service,
+                        "to_counter": h.to_counter,
+                        "transferred_at": h.at,
+                    }
+                )
+        if t.last_counter != counter or t.called_at is None:
+            continue
+        last = t.handoffs[-1] if t.handoffs else None
+        if last is not None and last.counter == counter and last.at >= t.called_at:
+            continue  # transferred from here and not called here since: the row above
+        rows.append(
+            {
+                "label": t.label,
+                "service": t.service,
+                "status": t.status.value,
+                "called_at": t.called_at,
+                "started_at": t.started_at,
+                "finished_at": t.finished_at,
+                "recalls": t.recalls,
+            }
+        )
+    rows.sort(key=lambda r: float(r["called_at"]), reverse=True)
+    return rows

@@ -136,6 +136,8 @@ async def _session(
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
         return
+    if actor.role == "kiosk":
+        services.printers.connected(actor.name, websocket.headers.get("origin"))
     conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(raw_send))
     conn.counter = counter
     holder.append(conn)
@@ -174,7 +176,9 @@ async def _session(
                 reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, actor, audience, zone)))
             elif isinstance(msg, Report):
                 hub.fleet.report(msg.what)
-                if msg.what in ("device_fault", "device_ok"):
+                if msg.what in ("device_fault", "device_ok") and not (
+                    msg.part == "printer" and services.printers.prints_for(hub.state, actor.name)
+                ):
                     hub.fleet.device_alert(
                         actor.name, msg.part[:40], msg.detail[:60], msg.label[:20], msg.what == "device_ok"
                     )

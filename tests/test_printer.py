@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageChops
 
-from hw_bridge.errors import BridgeError
-from hw_bridge.printer import Printer, Ticket, render
+from printing.errors import PrinterError
+from printing.escpos import EscposPrinter
+from printing.ticket import Ticket, render
 
 from .emupos_harness import Emupos, running_emupos, wait_receipts
 from .server_harness import free_port
@@ -51,7 +52,7 @@ def test_the_printed_ticket_is_our_render_and_its_qr_is_the_url(emupos: Emupos, 
     import zxingcpp
 
     before = len(emupos.receipts_list())
-    result = Printer(address(emupos, transport)).print_ticket(TICKET)
+    result = EscposPrinter(address(emupos, transport)).print_ticket(TICKET)
     assert result["printed"] is True
     receipts = wait_receipts(emupos, before + 1)
     assert len(receipts) == before + 1
@@ -88,8 +89,8 @@ def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(
     before = len(emupos.receipts_list())
     emupos.api("PUT", f"/devices/front/faults/{fault}")
     try:
-        with pytest.raises(BridgeError) as err:
-            Printer(address(emupos, transport)).print_ticket(TICKET)
+        with pytest.raises(PrinterError) as err:
+            EscposPrinter(address(emupos, transport)).print_ticket(TICKET)
         assert err.value.code == code and err.value.message_vi
     finally:
         emupos.api("DELETE", f"/devices/front/faults/{fault}")
@@ -98,19 +99,19 @@ def test_a_printer_fault_refuses_the_job_and_nothing_prints_later(
 
 
 def test_printer_addresses() -> None:
-    assert Printer("tcp://10.0.0.5").port == 9100
-    assert Printer("serial:/dev/ttyUSB0").baud == 9600
-    assert Printer("serial:/dev/ttyS0?baud=19200").baud == 19200
-    assert Printer("usb:/dev/usb/lp0").baud is None
+    assert EscposPrinter("tcp://10.0.0.5").port == 9100
+    assert EscposPrinter("serial:/dev/ttyUSB0").baud == 9600
+    assert EscposPrinter("serial:/dev/ttyS0?baud=19200").baud == 19200
+    assert EscposPrinter("usb:/dev/usb/lp0").baud is None
     for bad in ("lpt1", "tcp://", "serial:/dev/ttyS0?baud=12345", "usb:lp0", "http://printer"):
         with pytest.raises(ValueError):
-            Printer(bad)
-    with pytest.raises(BridgeError) as err:
-        Printer("usb:/nonexistent/lp9").print_ticket(TICKET)
+            EscposPrinter(bad)
+    with pytest.raises(PrinterError) as err:
+        EscposPrinter("usb:/nonexistent/lp9").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
 
 
 def test_no_printer_is_an_error_too() -> None:
-    with pytest.raises(BridgeError) as err:
-        Printer(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
+    with pytest.raises(PrinterError) as err:
+        EscposPrinter(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"

@@ -29,6 +29,13 @@ def fetch(server: ServerProc, path: str, token: str | None) -> tuple[int, bytes,
         return err.code, err.read(), err.headers.get("content-type", "")
 
 
+def fetch_file(server: ServerProc, path: str, token: str) -> tuple[int, bytes, str]:
+    """A download: its status, body and content-disposition."""
+    req = urllib.request.Request(server.http + path, headers={"authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, r.read(), r.headers.get("content-disposition", "")
+
+
 async def a_little_activity(server: ServerProc) -> None:
     kiosk = await Client.connect(server.ws_url)
     await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
@@ -70,6 +77,14 @@ async def test_one_report_three_formats(server: ServerProc) -> None:
     assert first["group"] == "total" and int(first["issued"]) == 3 and int(first["served"]) == 2
     assert float(first["wait.mean"]) == total["wait"]["mean"]
     assert {r["key"]: int(r["served"]) for r in rows if r["group"] == "counter"} == {"4": 2}
+    # names beside codes: the service, the counter, the staff member, the identity source
+    named = {(r["group"], r["key"]): (r["name_vi"], r["name_en"]) for r in rows}
+    assert named["service", "N"] == ("Khám Nội", "Internal medicine")
+    assert named["counter", "4"] == ("Phòng khám Nội", "Internal medicine room")
+    assert named["source", "typed"] == ("Nhập số định danh", "Typed ID number")
+    assert named["source", "none"] == ("Không mang giấy tờ", "No document")
+    assert named["insurance", "bhyt"] == ("Có BHYT", "With health insurance")
+    assert named["staff", "staff:admin"][0] != ""
 
     status, body, kind = fetch(server, f"/api/reports?from={today}&format=xlsx", admin)
     assert status == 200 and "spreadsheetml" in kind
@@ -80,16 +95,21 @@ async def test_one_report_three_formats(server: ServerProc) -> None:
     assert values["Số phát / Issued"] == 3 and values["Đã phục vụ / Served"] == 2
     assert values["Chờ TB (phút) / Wait mean (min)"] == total["wait"]["mean"]
     counters = book["counter"]
-    # key, issued (counted by issue groups, not counters), served
-    assert [[c.value for c in row][:3] for row in counters.iter_rows(min_row=3)] == [["4", 0, 2]]
+    # code, names, issued (counted by issue groups, not counters), served
+    assert [[c.value for c in row][:5] for row in counters.iter_rows(min_row=3)] == [
+        ["4", "Phòng khám Nội", "Internal medicine room", 0, 2]
+    ]
 
 
 async def test_the_six_monthly_summary(server: ServerProc) -> None:
     await a_little_activity(server)
     now = dt.datetime.now(TZ)
     half = 1 if now.month <= 6 else 2
-    status, body, _ = fetch(server, f"/api/reports?year={now.year}&half={half}&format=xlsx", server.login())
+    status, body, disposition = fetch_file(
+        server, f"/api/reports?year={now.year}&half={half}&format=xlsx", server.login()
+    )
     assert status == 200
+    assert disposition == f'attachment; filename="bao-cao-6-thang-{now.year}-{half}.xlsx"'
     book = load_workbook(io.BytesIO(body))
     assert book.sheetnames[0] == "6 tháng"
     rows = [[c.value for c in row] for row in book["6 tháng"].iter_rows(min_row=3)]

@@ -1,7 +1,8 @@
 // The dashboard tab (M4): the live figures, the waits by service, the counters and the devices
 // in fault, drawn from the board and the faults; nothing else.
 import { h } from "../shared/dom.js";
-import { t, pick } from "../shared/i18n.js";
+import { t, pick, lang } from "../shared/i18n.js";
+import { faultText } from "../shared/faults.js";
 import { barChart } from "./charts.js";
 
 /** A figure card. @param {string} id @param {string|number} n @param {string} what */
@@ -29,7 +30,7 @@ export function viewDashboard(board, faults, now) {
   return [
     faulty.length ? h("section.panel#faults",
       h("h2", t("a.faults")),
-      faulty.map((f) => h("div.fault", t("a.fault", { device: f.device.replace(/^device:/, ""), part: f.part, code: f.code })))) : null,
+      faulty.map((f) => h("div.fault", { dataset: { part: f.part, code: f.code } }, faultText(f, lang())))) : null,
     h("div.cards",
       figure("fig-waiting", waitingTotal, t("a.waiting_now")),
       figure("fig-longest", t("a.minutes", { n: Math.floor(longest / 60) }), t("a.longest")),
@@ -38,7 +39,7 @@ export function viewDashboard(board, faults, now) {
       figure("fig-served", counters.reduce((a, c) => a + (c.served || 0), 0), t("a.served_today"))),
     h("div.panels",
       h("section.panel#waiting-chart", barChart(services.map((s) => ({
-        label: `${s.code} ${pick(s.name, s.name_en)}`.slice(0, 22), value: board.waiting[s.code] || 0, colour: s.colour,
+        label: `${s.code} ${pick(s.name, s.name_en)}`, value: board.waiting[s.code] || 0, colour: s.colour,
       })), { title: t("a.by_service_now") }),
       h("table.figures#longest-table", h("tbody", services.filter((s) => longestBy(s.code) !== null).map((s) =>
         h("tr", h("td", pick(s.name, s.name_en)), h("td", t("a.minutes", { n: longestBy(s.code) }))))))),

@@ -1,15 +1,46 @@
 // The devices and staff tab: the fleet (connected or not, last heartbeat, version, what each
-// device says of its hardware, open faults) with a remote reload; registering a device (its
-// token shown once) and revoking one; staff accounts created and switched on or off.
+// device says of its hardware, open faults) with a remote reload and each kiosk's printer (its
+// bridge, none, or one the server prints to: ESC/POS on the network or a CUPS queue);
+// registering a device (its token shown once) and revoking one; staff accounts created and
+// switched on or off.
 import { h } from "../shared/dom.js";
 import { t, pick } from "../shared/i18n.js";
 
 const short = (state) => Object.entries(state || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
 
+export const PRINTER_KINDS = /** @type {const} */ (["bridge", "none", "escpos", "cups"]);
+
+/** A kiosk's printer setting as the form shows it: "escpos:10.0.0.5:9100" -> kind and target.
+ * @param {string} printer @returns {{kind: string, target: string}} */
+export function printerParts(printer) {
+  const [kind, ...rest] = (printer || "bridge").split(":");
+  return { kind, target: rest.join(":") };
+}
+
+/** The setting the form sends: the kind, and for the server's printers its target.
+ * @param {string} kind @param {string} target */
+export const printerSetting = (kind, target) => (kind === "escpos" || kind === "cups" ? `${kind}:${target.trim()}` : kind);
+
+/** @param {any} d a kiosk of the fleet @param {(device: string, printer: string) => void} setPrinter */
+function printerForm(d, setPrinter) {
+  const { kind, target } = printerParts(d.printer);
+  return h("form.printer-form", { dataset: { printer: d.device }, on: { submit: (e) => {
+    e.preventDefault();
+    const f = /** @type {HTMLFormElement} */ (e.target);
+    const chosen = /** @type {HTMLSelectElement} */ (f.querySelector("[name=printer-kind]")).value;
+    setPrinter(d.device, printerSetting(chosen, /** @type {HTMLInputElement} */ (f.querySelector("[name=printer-target]")).value));
+  } } },
+    h("select", { name: "printer-kind", "aria-label": t("d.printer") },
+      PRINTER_KINDS.map((k) => h("option", { value: k, selected: k === kind }, t(`d.printer.${k}`)))),
+    h("input", { name: "printer-target", value: target, maxlength: 190, placeholder: t("d.printer.target"), "aria-label": t("d.printer.target"), spellcheck: "false" }),
+    h("button.small-btn", { type: "submit" }, t("d.printer.save")));
+}
+
 /**
  * @param {{fleet: any[], staff: any[], at: number, message: string, error: string, token: string, media?: any[]}} st
  * @param {any} config
  * @param {{reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, register: (data: any) => void,
+ *          setPrinter: (d: string, printer: string) => void,
  *          createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void}} act
  */
 export function viewDevices(st, config, act) {
@@ -20,7 +51,7 @@ export function viewDevices(st, config, act) {
     st.message ? h("p.banner-ok#devices-message", { role: "status" }, st.message) : null,
     st.token ? h("p.banner-ok#device-token", t("d.token"), " ", h("code", st.token)) : null,
     h("section.panel", h("h2", t("d.fleet")),
-      h("table.figures#fleet", h("thead", h("tr", [t("d.device"), t("d.kind"), t("d.where"), t("d.online"), t("d.last"), t("d.version"), t("d.state"), t("d.faults"), ""].map((x) => h("th", x)))),
+      h("table.figures#fleet", h("thead", h("tr", [t("d.device"), t("d.kind"), t("d.where"), t("d.online"), t("d.last"), t("d.version"), t("d.state"), t("d.faults"), t("d.printer"), ""].map((x) => h("th", x)))),
         h("tbody", st.fleet.map((d) => h("tr", { dataset: { device: d.device, online: d.online ? "1" : "0" } },
           h("td", h("strong", d.name), h("br"), h("small", d.device)),
           h("td", t(`d.kind.${d.kind}`)),
@@ -30,6 +61,7 @@ export function viewDevices(st, config, act) {
           h("td", d.version || "—"),
           h("td.state", short(d.state) || "—"),
           h("td.faults", d.faults.map((f) => `${f.part}: ${f.code}`).join(", ") || "—"),
+          h("td.printer", d.kind === "kiosk" && d.active ? printerForm(d, act.setPrinter) : "—"),
           h("td",
             d.online ? h("button.small-btn", { type: "button", dataset: { action: "reload" }, on: { click: () => act.reload(d.device) } }, t("d.reload")) : null,
             d.online && d.kind === "tv" && (st.media || []).length ? h("span.play",

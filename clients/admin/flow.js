@@ -52,6 +52,7 @@ export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "
  *   | {type: "device_registering"}
  *   | {type: "device_token", token: string}
  *   | {type: "staff_creating"}
+ *   | {type: "printer_setting"}
  *   | {type: "devices_said", message: string}
  *   | {type: "devices_failed", error: string}
  *   | {type: "settings_media", media: any[]}
@@ -127,7 +128,8 @@ export function next(state, action) {
     case "devices_media": return devices(state, { media: action.media });
     case "device_registering": return devices(state, { message: "", error: "", token: "" });
     case "device_token": return devices(state, { token: action.token });
-    case "staff_creating": return devices(state, { message: "", error: "" });
+    case "staff_creating":
+    case "printer_setting": return devices(state, { message: "", error: "" });
     case "devices_said": return devices(state, { message: action.message });
     case "devices_failed": return devices(state, { error: action.error });
     case "settings_media": return settings(state, { media: action.media });

@@ -7,12 +7,22 @@ import { figure } from "./dashboard.js";
 
 const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
 
+/** A report row's name in the page's language ("" where the key is its own name). @param {any} r */
+export const rowName = (r) => (r.name ? pick(r.name.vi, r.name.en) : "");
+
+/** The first cell of a row: the name, and the code beside it (a staff key without "staff:"). @param {any} r */
+function keyCell(r) {
+  const code = String(r.key).replace(/^staff:/, "");
+  const name = rowName(r);
+  return h("td", name || code, name && name !== code ? h("small.code", ` ${code}`) : null);
+}
+
 function figuresTable(id, rows, keyName) {
   return h(`table.figures#${id}`,
     h("thead", h("tr", h("th", keyName), h("th", t("a.issued")), h("th", t("a.served")), h("th", t("a.missed")),
       h("th", t("a.wait_median")), h("th", t("a.wait_p90")), h("th", t("a.service_mean")), h("th", t("a.idle")), h("th", t("a.rating")))),
     h("tbody", rows.map((r) => h("tr", { dataset: { key: String(r.key) } },
-      h("td", String(r.label ?? r.key)), h("td", String(r.issued)), h("td", String(r.served)), h("td", String(r.missed)),
+      keyCell(r), h("td", String(r.issued)), h("td", String(r.served)), h("td", String(r.missed)),
       h("td", fmt(r.wait.median)), h("td", fmt(r.wait.p90)), h("td", fmt(r.service.mean)), h("td", fmt(r.idle_minutes)),
       h("td", r.rating.n ? `${r.rating.mean} (${r.rating.n})` : "—")))));
 }
@@ -30,8 +40,7 @@ export function viewReports(state, board, act) {
   /** @type {HTMLSelectElement} */ (half).value = Number(state.from.slice(5, 7)) <= 6 ? "1" : "2";
   const range = `from=${state.from}&to=${state.to}`; // as drawn ("Show" takes the dates as changed since)
   const r = state.report;
-  const serviceName = (code) => { const s = board.service(code); return s ? pick(s.name, s.name_en) : code; };
-  const counterName = (n) => { const c = board.counterConfig(Number(n)); return c ? pick(c.name, c.name_en) : n; };
+  const label = (/** @type {any} */ x) => `${String(x.key).replace(/^staff:/, "")} ${rowName(x)}`.trim();
   return [
     h("div.range",
       h("label", t("a.from"), from), h("label", t("a.to"), to),
@@ -41,7 +50,7 @@ export function viewReports(state, board, act) {
       h("label", t("a.year"), year), h("label", t("a.half_n"), half),
       h("button#half-xlsx", { type: "button", on: { click: () => {
         const q = `year=${/** @type {HTMLInputElement} */ (year).value}&half=${/** @type {HTMLSelectElement} */ (half).value}`;
-        act.download(q, "xlsx", `bao-cao-6-thang-${q.replace(/[^0-9]+/g, "-")}.xlsx`);
+        act.download(q, "xlsx", `bao-cao-6-thang-${/** @type {HTMLInputElement} */ (year).value}-${/** @type {HTMLSelectElement} */ (half).value}.xlsx`);
       } } }, t("a.half"))),
     state.reportError ? h("p.banner-error#report-error", { role: "alert" }, state.reportError) : null,
     r === "loading" ? h("p.muted", t("a.loading")) : null,
@@ -55,12 +64,12 @@ export function viewReports(state, board, act) {
         figure("r-rating", r.total.rating.n ? `${r.total.rating.mean}/5` : "—", t("a.rating"))),
       h("div.panels",
         h("section.panel#chart-hour", barChart(r.by_hour.map((x) => ({ label: `${x.key}:00`, value: x.issued })), { title: t("a.chart.by_hour") })),
-        h("section.panel#chart-wait", barChart(r.by_service.map((x) => ({ label: serviceName(x.key).slice(0, 22), value: x.wait.median, colour: board.service(x.key)?.colour })), { title: t("a.chart.wait_by_service") })),
-        r.by_counter.some((x) => x.rating.n) ? h("section.panel#chart-rating", barChart(r.by_counter.filter((x) => x.rating.n).map((x) => ({ label: String(counterName(x.key)).slice(0, 22), value: x.rating.mean })), { title: t("a.chart.rating_by_counter"), unit: "/5" })) : null,
-        h("section.panel", h("h2", t("a.t.service")), figuresTable("t-service", r.by_service.map((x) => ({ ...x, label: serviceName(x.key) })), t("a.key"))),
-        h("section.panel", h("h2", t("a.t.counter")), figuresTable("t-counter", r.by_counter.map((x) => ({ ...x, label: counterName(x.key) })), t("a.key"))),
-        h("section.panel", h("h2", t("a.t.staff")), figuresTable("t-staff", r.by_staff.map((x) => ({ ...x, label: x.key.replace(/^staff:/, "") })), t("a.key"))),
-        h("section.panel", h("h2", t("a.t.source")), figuresTable("t-source", r.by_source, t("a.key")))),
+        h("section.panel#chart-wait", barChart(r.by_service.map((x) => ({ label: label(x), value: x.wait.median, colour: board.service(x.key)?.colour })), { title: t("a.chart.wait_by_service") })),
+        r.by_counter.some((x) => x.rating.n) ? h("section.panel#chart-rating", barChart(r.by_counter.filter((x) => x.rating.n).map((x) => ({ label: rowName(x) || String(x.key), value: x.rating.mean })), { title: t("a.chart.rating_by_counter"), unit: "/5" })) : null,
+        h("section.panel.wide", h("h2", t("a.t.service")), figuresTable("t-service", r.by_service, t("a.key"))),
+        h("section.panel.wide", h("h2", t("a.t.counter")), figuresTable("t-counter", r.by_counter, t("a.key"))),
+        h("section.panel.wide", h("h2", t("a.t.staff")), figuresTable("t-staff", r.by_staff, t("a.key"))),
+        h("section.panel.wide", h("h2", t("a.t.source")), figuresTable("t-source", r.by_source, t("a.key")))),
     ] : null,
   ];
 }

@@ -30,7 +30,7 @@ function screenRow(d, tv, media, input) {
   return h("tr", { dataset: { screen: tv.device } },
     h("td", tv.name, h("br"), h("small", tv.device)),
     h("td", count("columns", 4)), h("td", count("rows", 8)),
-    h("td", choice("theme", [["multi", "multi"], ["mono", "mono"]])),
+    h("td", choice("theme", [["multi", t("s.theme.multi")], ["mono", t("s.theme.mono")]])),
     h("td", choice("media_area", [["none", t("s.media_none")], ["right", t("s.media_right")]])),
     h("td.serves", media.map((m) => h("label.inline", h("input", {
       type: "checkbox", checked: (own?.media || []).includes(m.name) || undefined, dataset: { screen: tv.device, media: m.name },
@@ -81,7 +81,7 @@ export function viewSettings(st, act) {
             d.departments.map((dep) => h("option", { value: dep.code, selected: s.department === dep.code || undefined }, pick(dep.name, dep.name_en))))),
           h("td", input(s.colour, (v) => { s.colour = v; }, { type: "color", "data-field": "colour" })),
           h("td", h("select", { "data-field": "size", on: { change: (e) => { s.size = e.target.value; } } },
-            ["normal", "large", "wide"].map((z) => h("option", { value: z, selected: (s.size || "normal") === z || undefined }, z)))),
+            ["normal", "large", "wide"].map((z) => h("option", { value: z, selected: (s.size || "normal") === z || undefined }, t(`s.size.${z}`))))),
           h("td", num(s.order, (v) => { s.order = v; }, { style: { width: "4rem" } })),
           h("td", check(s.on_kiosk !== false, (v) => { s.on_kiosk = v; }))))))),
     h("section.panel#s-counters", h("h2", t("s.counters")),
@@ -102,11 +102,11 @@ export function viewSettings(st, act) {
       field(t("s.marquee"), input(d.display.marquee, (v) => { d.display.marquee = v; }, { id: "marquee" })),
       field(t("s.marquee_en"), input(d.display.marquee_en, (v) => { d.display.marquee_en = v; })),
       field(t("s.marquee_position"), h("select", { on: { change: (e) => { d.display.marquee_position = e.target.value; } } },
-        ["bottom", "top"].map((p) => h("option", { value: p, selected: d.display.marquee_position === p || undefined }, p)))),
+        ["bottom", "top"].map((p) => h("option", { value: p, selected: d.display.marquee_position === p || undefined }, t(`s.position.${p}`))))),
       field(t("s.columns"), num(d.display.columns, (v) => { d.display.columns = v; }, { min: "0", max: "4" })),
       field(t("s.rows"), num(d.display.rows, (v) => { d.display.rows = v; }, { min: "0", max: "8" })),
       field(t("s.theme"), h("select", { on: { change: (e) => { d.display.theme = e.target.value; } } },
-        ["multi", "mono"].map((p) => h("option", { value: p, selected: d.display.theme === p || undefined }, p)))),
+        ["multi", "mono"].map((p) => h("option", { value: p, selected: d.display.theme === p || undefined }, t(`s.theme.${p}`))))),
       field(t("s.media_area"), h("select#media-area", { on: { change: (e) => { d.display.media_area = e.target.value; } } },
         [["none", t("s.media_none")], ["right", t("s.media_right")]].map(([v, label]) => h("option", { value: v, selected: (d.display.media_area || "none") === v || undefined }, label)))),
       h("fieldset#playlist", h("legend", t("s.playlist")),
@@ -164,7 +164,7 @@ export function viewSettings(st, act) {
       h("button#add-zone", { type: "button", on: { click: () => { d.zones.push({ code: `khu-${d.zones.length + 1}`, name: `Khu ${d.zones.length + 1}` }); act.rerender(); } } }, t("s.add_zone")),
       h("button#add-department", { type: "button", on: { click: () => { d.departments.push({ code: `khoa-${d.departments.length + 1}`, name: `Khoa ${d.departments.length + 1}` }); act.rerender(); } } }, t("s.add_department"))),
     h("section.panel#s-json", h("h2", t("s.json")),
-      h("textarea#config-json", { rows: "12", spellcheck: "false" }, JSON.stringify(d, null, 2)),
+      h("textarea#config-json", { rows: "12", spellcheck: "false" }, JSON.stringify(d, null, 2).normalize("NFC")),
       h("button#apply-json", { type: "button", on: { click: (e) => {
         act.applyJson(/** @type {HTMLTextAreaElement} */ (e.target.parentElement.querySelector("textarea")).value);
       } } }, t("s.apply_json"))));

@@ -28,6 +28,7 @@ export function handlers(c) {
       play: (device, media) => control(c, { type: "control", id: `p${Date.now()}`, device, action: "play", media }, "d.played"),
       reload: (device) => control(c, { type: "control", id: `c${Date.now()}`, device, action: "reload" }, "d.reloaded"),
       revoke: (device) => devicesCommand(c, { type: "revoke_device", device }).then(() => loadFleet(c, true)),
+      setPrinter: (device, printer) => setPrinter(c, device, printer),
       setActive: (username, active) => devicesCommand(c, { type: "set_staff_active", username, active }).then(() => c.render()),
       register: (data) => register(c, data),
       createStaff: (data) => createStaff(c, data),
@@ -145,6 +146,17 @@ async function control(c, body, said) {
 /** @param {Controller} c @param {Record<string, any>} command */
 async function devicesCommand(c, command) {
   try { await c.live().command(command); } catch (err) { c.dispatch({ type: "devices_failed", error: errorText(err) }); }
+}
+
+/** A kiosk's printer set; the refusal (a bad address) said in the banner. @param {Controller} c
+ * @param {string} device @param {string} printer */
+async function setPrinter(c, device, printer) {
+  c.dispatch({ type: "printer_setting" });
+  try {
+    await c.live().command({ type: "set_device_printer", device, printer });
+    c.dispatch({ type: "devices_said", message: t("d.printer.set", { device, printer }) });
+  } catch (err) { c.dispatch({ type: "devices_failed", error: errorText(err) }); }
+  loadFleet(c, true);
 }
 
 /** @param {Controller} c @param {any} data */

@@ -21,7 +21,7 @@ import { viewDevices } from "./devices.js";
  *   download: (query: string, format: string, name: string) => void,
  *   olderAudit: () => void,
  *   settings: {save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void, applyJson: (text: string) => void},
- *   devices: {reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void,
+ *   devices: {reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, setPrinter: (d: string, printer: string) => void,
  *     register: (data: any) => void, createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void},
  * }} Handlers
  * login resolves with the error to show, or "" once signed in.
@@ -49,7 +49,8 @@ export function showConnection(socket) {
 
 /** Whether the administrator is typing in a form (a periodic refresh then waits). */
 export function isTyping() {
-  return Boolean(document.activeElement instanceof HTMLInputElement && document.activeElement.closest("form"));
+  const el = document.activeElement;
+  return Boolean((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.closest("form"));
 }
 
 /**

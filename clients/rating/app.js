@@ -8,7 +8,7 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import { deviceToken, forgetDeviceToken } from "../shared/device.js";
 import { unitHeader } from "../shared/header.js";
-import { SCORES, REASONS, ratingTexts } from "./scores.js";
+import { SCORES, REASONS, faceElement, ratingTexts } from "./scores.js";
 import { reportHealth } from "../shared/fleet.js";
 import { ERROR } from "../shared/protocol.js";
 
@@ -64,7 +64,7 @@ function viewAsk() {
     h("div.scores", SCORES.map((s) => h("button.score", {
       type: "button", dataset: { score: String(s.score) }, "aria-pressed": String(state.score === s.score),
       on: { click: () => { state.score = s.score; render(); } },
-    }, h("span.face", { "aria-hidden": "true" }, s.face), t(`rate.score.${s.score}`)))),
+    }, faceElement(s.score), t(`rate.score.${s.score}`)))),
     state.score ? h("p.muted", t("rate.reasons")) : null,
     state.score ? h("div.reasons", REASONS.map((r) => h("button.reason", {
       type: "button", dataset: { reason: r }, "aria-pressed": String(state.reasons.has(r)),

@@ -4,7 +4,9 @@
 import { h, fill, $ } from "../shared/dom.js";
 import { t, addTexts, setLang, lang, onLang, errorText } from "../shared/i18n.js";
 import { ERROR } from "../shared/protocol.js";
+import { MIC_TEXTS, micProblem } from "./mic.js";
 
+addTexts(MIC_TEXTS);
 addTexts({
   vi: {
     "title": "Ghi âm giọng đọc số",
@@ -14,7 +16,6 @@ addTexts({
     "record": "● Ghi", "stop": "■ Dừng", "play": "▶ Nghe", "save": "Lưu",
     "saved": "Đã lưu", "missing": "Chưa ghi", "taken": "Chưa lưu", "saving": "Đang lưu…",
     "try_call": "Nghe thử cuộc gọi A023 → quầy 5",
-    "mic": "Không dùng được micrô: {error}",
     "help": "Ghi mỗi đoạn ngắn, rõ ràng, không có khoảng lặng dài. Máy chủ tự cắt lặng và chỉnh âm lượng.",
   },
   en: {
@@ -25,7 +26,6 @@ addTexts({
     "record": "● Record", "stop": "■ Stop", "play": "▶ Play", "save": "Save",
     "saved": "Saved", "missing": "Not recorded", "taken": "Not saved", "saving": "Saving…",
     "try_call": "Try a call: A023 to counter 5",
-    "mic": "The microphone cannot be used: {error}",
     "help": "Record each clip short and clear, without long silences. The server trims silence and sets the level.",
   },
 });
@@ -78,9 +78,10 @@ async function toggleRecord(key) {
   }
   let stream;
   try {
+    if (!navigator.mediaDevices) throw new Error("no mediaDevices: not a secure context");
     stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: true } });
   } catch (err) {
-    ui.message = t("mic", { error: String(err) });
+    ui.message = t(`mic.${micProblem(err, window.isSecureContext)}`, { name: String(err?.name || err) });
     render();
     return;
   }

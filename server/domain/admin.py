@@ -1,5 +1,5 @@
 """Deciders of the administration commands: the configuration replaced, staff accounts and
-devices registered or revoked."""
+devices registered or revoked, a kiosk's printer set."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from . import commands as cmd
 from . import events as ev
 from .access import Actor
 from .config import Config, validate_config
+from .config_diff import config_changes
 from .errors import DomainError
 from .faces import FaceMatch
 from .find import counter_of
 from .lifecycle import ACTIVE
+from .printers import parse_printer
 from .state import QueueState
 
 # 1-32 ASCII letters, digits, dots, hyphens and underscores, starting and ending with a letter or
@@ -40,7 +42,8 @@ def _on_replace_config(
     state: QueueState, command: cmd.ReplaceConfig, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     config = _check_replacement(state, validate_config(command.config))
-    return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system")]
+    changes = config_changes(state.config, config)
+    return [ev.ConfigReplaced(config=config, from_file=command.from_file and actor.role == "system", changes=changes)]
 
 
 def _on_create_staff(
@@ -108,6 +111,17 @@ def _on_revoke_device(
     return [ev.DeviceRevoked(device=command.device)]
 
 
+def _on_set_device_printer(
+    state: QueueState, command: cmd.SetDevicePrinter, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    device = state.devices.get(command.device)
+    if device is None:
+        raise DomainError("unknown_device", "device")
+    if device.kind != "kiosk":
+        raise DomainError("printer_not_kiosk", "device")
+    return [ev.DevicePrinterSet(device=command.device, printer=str(parse_printer(command.printer)))]
+
+
 DECIDERS: dict[type, Callable[..., list[ev.Event]]] = {
     cmd.ReplaceConfig: _on_replace_config,
     cmd.CreateStaff: _on_create_staff,
@@ -115,4 +129,5 @@ DECIDERS: dict[type, Callable[..., list[ev.Event]]] = {
     cmd.SetStaffActive: _on_set_staff_password_or_active,
     cmd.RegisterDevice: _on_register_device,
     cmd.RevokeDevice: _on_revoke_device,
+    cmd.SetDevicePrinter: _on_set_device_printer,
 }

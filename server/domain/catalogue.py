@@ -143,6 +143,11 @@ CATALOGUE: dict[str, Entry] = {
     "weak_password": Entry("Mật khẩu phải có ít nhất {min} ký tự.", "A password needs at least {min} characters."),
     "device_exists": Entry("Thiết bị đã đăng ký.", "This device is already registered."),
     "unknown_device": Entry("Không có thiết bị này.", "No such device."),
+    "printer_not_kiosk": Entry("Chỉ ki-ốt mới có máy in vé.", "Only a kiosk has a ticket printer."),
+    "invalid_printer": Entry(
+        "Máy in là none, bridge, escpos:MÁY:CỔNG (vd. escpos:10.0.0.5:9100) hoặc cups:TÊN_HÀNG_ĐỢI.",
+        "A printer is none, bridge, escpos:HOST:PORT (e.g. escpos:10.0.0.5:9100) or cups:QUEUE.",
+    ),
     "unknown_zone": Entry("Khu không tồn tại.", "No such zone."),
     # ---- who may do what ----------------------------------------------------------------------
     "unauthenticated": Entry("Cần đăng nhập.", "Please log in.", 401),

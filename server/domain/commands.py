@@ -165,6 +165,11 @@ class RevokeDevice(Command, frozen=True, kw_only=True):
     device: str
 
 
+class SetDevicePrinter(Command, frozen=True, kw_only=True):
+    device: str
+    printer: str  # none, bridge, escpos:HOST:PORT or cups:QUEUE (domain/printers.py)
+
+
 AnyCommand = (
     IssueTicket
     | OpenCounter
@@ -193,6 +198,7 @@ AnyCommand = (
     | SetStaffActive
     | RegisterDevice
     | RevokeDevice
+    | SetDevicePrinter
 )
 
 # Commands that act on one counter (``counter`` field): counter staff may only send them for
@@ -221,4 +227,5 @@ ADMIN_COMMANDS = (
     SetStaffActive,
     RegisterDevice,
     RevokeDevice,
+    SetDevicePrinter,
 )

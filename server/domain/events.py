@@ -13,6 +13,7 @@ from typing import Literal
 import msgspec
 
 from .config import Config
+from .config_diff import ConfigChange
 from .identity import Identity, PriorityGroup
 
 
@@ -180,6 +181,7 @@ class CounterResumed(Event, frozen=True, kw_only=True):
 class ConfigReplaced(Event, frozen=True, kw_only=True):
     config: Config
     from_file: bool = False
+    changes: list[ConfigChange] = []  # what changed against the configuration before (audit)
 
 
 Role = Literal["admin", "counter"]
@@ -218,6 +220,11 @@ class DeviceRevoked(Event, frozen=True, kw_only=True):
     device: str
 
 
+class DevicePrinterSet(Event, frozen=True, kw_only=True):
+    device: str
+    printer: str  # a kiosk's printer setting, canonical (domain/printers.py)
+
+
 AnyEvent = (
     DayStarted
     | TicketIssued
@@ -246,6 +253,7 @@ AnyEvent = (
     | StaffActiveSet
     | DeviceRegistered
     | DeviceRevoked
+    | DevicePrinterSet
 )
 
 

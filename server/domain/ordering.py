@@ -89,6 +89,8 @@ def _pick(tickets: list[Ticket], state: QueueState, counter: int, now: float, cy
             return Choice(ticket=longest(prio).id, rule="priority_first", klass="priority")
         return Choice(ticket=longest(normal).id, rule="only_normal", klass="normal")
     cp, cn = cycle
+    if cp >= policy.ratio_priority and cn >= policy.ratio_normal:
+        cp, cn = 0, 0  # a cycle full under a ratio changed since (lowered mid-cycle): a new cycle
     if prio and cp < policy.ratio_priority:
         return Choice(ticket=longest(prio).id, rule="priority_turn" if normal else "only_priority", klass="priority")
     if normal and cn < policy.ratio_normal:

@@ -12,11 +12,15 @@ for every group a ticket or an event falls in:
 - ``wait``: from issue to the ticket's first call (minutes; mean, median, 90th percentile);
 - ``service``: from the start of service (or the call, when nobody pressed start) to its end;
 - ``idle_minutes``: time a counter was open, not paused, without a current ticket, while a
-  ticket of a service it serves was waiting (by counter and staff);
+  ticket of a service it serves was waiting (by counter, staff, day and month; the total is
+  the sum over counters; ``None`` for the groups it does not apply to: hour of issue, service,
+  department, identity source, insurance);
 - ``priority_share``: issued tickets whose priority was not rejected;
 - ``rating``: satisfaction scores (1-5) given for the group's tickets.
 
-Percentiles are nearest-rank. Identity never appears in a report.
+Every row carries ``name``, the key's name in Vietnamese and English (a service's, a counter's,
+a staff member's full name...), so that no report shows a bare code. Percentiles are
+nearest-rank. Identity never appears in a report.
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ from typing import Any
 from . import events as ev
 from .config import Config
 from .state import QueueState, apply
+
+IDLE_GROUPS = frozenset({"day", "month", "counter", "staff"})  # where idle time is counted
+SOURCE_NAMES = {
+    "chip": ("Thẻ CCCD gắn chip", "Chip ID card"),
+    "qr": ("Mã QR trên CCCD", "ID card QR code"),
+    "typed": ("Nhập số định danh", "Typed ID number"),
+    "vneid": ("VNeID", "VNeID"),
+    "none": ("Không mang giấy tờ", "No document"),
+}
+INSURANCE_NAMES = {"bhyt": ("Có BHYT", "With health insurance"), "other": ("Không BHYT", "Without health insurance")}
 
 GROUPS = (
     "day",
@@ -80,7 +94,7 @@ class Figures:
     services: list[float] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, idle: bool = True) -> dict[str, Any]:
         return {
             "issued": self.issued,
             "served": self.served,
@@ -90,7 +104,7 @@ class Figures:
             "wait": summary(self.waits),
             "service": summary(self.services),
             "priority_share": round(self.priority / self.issued, 4) if self.issued else None,
-            "idle_minutes": round(self.idle_seconds / 60, 2),
+            "idle_minutes": round(self.idle_seconds / 60, 2) if idle else None,
             "rating": {
                 "n": len(self.ratings),
                 "mean": round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None,
@@ -136,22 +150,65 @@ class Report:
         return out
 
     def _idle(self, until: float) -> None:
-        """Idle time of open counters between the previous record and ``until``."""
+        """Idle time of open counters between the previous record and ``until``, split at
+        local midnights so that each day (and month) gets its own part."""
         if self.last_at is None:
             return
         lo, hi = max(self.last_at, self.start), min(until, self.end)
         if hi <= lo:
             return
         state = self.state
-        for c in state.counters.values():
-            if c.status != "open" or c.current is not None:
-                continue
-            cc = state.config.counter(c.number)
-            if cc is None or not any(state.waiting.get(s.code) for s in cc.services):
-                continue
-            for f in self._in(("counter", str(c.number)), ("staff", c.staff)):
-                f.idle_seconds += hi - lo
+        idle = [
+            c for c in state.counters.values() if c.status == "open" and c.current is None and self._awaited(c.number)
+        ]
+        if not idle:
+            return
+        tz = state.config.tzinfo()
+        while lo < hi:
+            day = dt.datetime.fromtimestamp(lo, tz).date()
+            part = min(hi, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz).timestamp())
+            for c in idle:
+                keys = (
+                    ("counter", str(c.number)),
+                    ("staff", c.staff),
+                    ("day", day.isoformat()),
+                    ("month", day.isoformat()[:7]),
+                )
+                for f in self._in(*keys):
+                    f.idle_seconds += part - lo
+            lo = part
         # (the total's idle time is the sum over counters)
+
+    def _awaited(self, counter: int) -> bool:
+        """Whether a ticket of a service the counter serves is waiting."""
+        cc = self.state.config.counter(counter)
+        return cc is not None and any(self.state.waiting.get(s.code) for s in cc.services)
+
+    def name(self, group: str, key: str) -> dict[str, str]:
+        """The name of a row's key in Vietnamese and English (empty where the key is its own
+        name: a day, a month, an hour)."""
+        cfg = self.state.config
+        vi = en = ""
+        if group == "service" and (svc := cfg.service(key)) is not None:
+            vi, en = svc.name, svc.name_en or svc.name
+        elif group == "department":
+            dept = next((d for d in cfg.departments if d.code == key), None)
+            vi, en = (dept.name, dept.name_en or dept.name) if dept is not None else ("", "")
+        elif group == "counter" and key.isdigit() and (cc := cfg.counter(int(key))) is not None:
+            vi, en = cc.name, cc.name_en or cc.name
+        elif group == "staff":
+            account = self.state.staff.get(key.removeprefix("staff:"))
+            vi = en = account.full_name if account is not None and account.full_name else key.removeprefix("staff:")
+        elif group == "source":
+            vi, en = SOURCE_NAMES.get(key, (key, key))
+        elif group == "insurance":
+            vi, en = INSURANCE_NAMES.get(key, (key, key))
+        elif group == "department_insurance":
+            dept_code, _, insurance = key.partition("/")
+            d, i = self.name("department", dept_code), INSURANCE_NAMES.get(insurance, (insurance, insurance))
+            vi = f"{d['vi'] or 'Khác'} / {i[0]}"
+            en = f"{d['en'] or 'Other'} / {i[1]}"
+        return {"vi": vi, "en": en}
 
     def feed(self, record: ev.Record) -> None:
         self._idle(record.at)
@@ -244,7 +301,8 @@ class Report:
             "total": self.total.as_dict(),
             **{
                 f"by_{group}": [
-                    {"key": key, **figures.as_dict()} for key, figures in sorted(self.groups[group].items())
+                    {"key": key, "name": self.name(group, key), **figures.as_dict(group in IDLE_GROUPS)}
+                    for key, figures in sorted(self.groups[group].items())
                 ]
                 for group in GROUPS
             },

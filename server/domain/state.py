@@ -30,6 +30,20 @@ RECENT_SERVICE_TIMES = 20
 LAST_CALLS = 10
 
 
+class Handoff(msgspec.Struct):
+    """A ticket transferred away from the counter it was at: the day's list of that counter
+    shows it as transferred, and where to, even once another counter has called it."""
+
+    counter: int
+    service: str  # the service it had there
+    called_at: float  # when it was called there
+    started_at: float | None  # when its service began there, if it did
+    recalls: int
+    to_service: str
+    to_counter: int | None
+    at: float
+
+
 class Ticket(msgspec.Struct):
     id: int
     label: str
@@ -60,6 +74,7 @@ class Ticket(msgspec.Struct):
     face_review: str = ""  # the ticket whose face may be this one's, until staff check
     face_distance: float | None = None
     rating: int | None = None
+    handoffs: list[Handoff] = []  # its transfers away from a counter, the oldest first
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -100,6 +115,7 @@ class Device(msgspec.Struct):
     token_hash: str
     active: bool = True
     counter: int | None = None
+    printer: str = "bridge"  # a kiosk's printer (domain/printers.py)
 
 
 class LastCall(msgspec.Struct):
@@ -334,6 +350,11 @@ def _on_ticket_transferred(state: QueueState, e: ev.TicketTransferred, at: float
     new_status = transition(t.status, _TRANSFER)
     if t.status is WAITING:
         _leave_waiting(state, t)
+    else:  # called or serving: taken from the counter it was at
+        assert e.from_counter is not None and t.called_at is not None
+        begun = t.started_at if t.status is Status.SERVING else None
+        here = Handoff(e.from_counter, t.service, t.called_at, begun, t.recalls, e.to_service, e.to_counter, at)
+        t.handoffs.append(here)
     _leave_counter(state, t)
     t.service, t.status, t.target_counter = e.to_service, new_status, e.to_counter
     _enter_waiting(state, t)
@@ -453,6 +474,10 @@ def _on_device_revoked(state: QueueState, e: ev.DeviceRevoked, at: float) -> Non
     state.devices[e.device].active = False
 
 
+def _on_device_printer_set(state: QueueState, e: ev.DevicePrinterSet, at: float) -> None:
+    state.devices[e.device].printer = e.printer
+
+
 _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketIssued: _on_ticket_issued,
     ev.TicketCalled: _on_ticket_called,
@@ -481,6 +506,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.StaffActiveSet: _on_staff_active_set,
     ev.DeviceRegistered: _on_device_registered,
     ev.DeviceRevoked: _on_device_revoked,
+    ev.DevicePrinterSet: _on_device_printer_set,
 }
 
 

@@ -21,17 +21,18 @@ from .http import admin, answers_errors, command_of, error_response, json_body, 
 @answers_errors
 async def login(request: Request) -> Response:
     s = services(request)
-    data = await json_body(request)
-    username, password = str(data.get("username", "")), str(data.get("password", ""))
+    data = await json_body(request, max_bytes=4096)
+    username, password = str(data.get("username", ""))[:64], str(data.get("password", ""))[:1024]
     address = request.client.host if request.client else "?"
-    now = s.hub.clock()
-    s.limiter.check(address, username, now)
     account = s.hub.state.staff.get(username)
-    if not await asyncio.to_thread(auth.verify_login, account, password):
-        s.limiter.failed(address, username, now)
+    s.limiter.begin(address, username, account is not None, s.hub.clock())
+    async with s.hashing:  # at most two scrypt hashes at once, whatever the flood
+        ok = await asyncio.to_thread(auth.verify_login, account, password)
+    if not ok:
         raise auth.bad_login()
     assert account is not None
     s.limiter.succeeded(address, username)
+    now = s.hub.clock()
     token, session = await s.sessions.create(username, now)
     return JSONResponse(
         {

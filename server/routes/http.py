@@ -44,12 +44,19 @@ def services(request: Request) -> Services:
 
 
 async def json_body(request: Request, max_bytes: int = 64 * 1024) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > max_bytes:
+    """The request's JSON object, read no further than ``max_bytes`` (a larger body is refused
+    as soon as its length says so, or as soon as that much has arrived)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
         raise DomainError("too_large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise DomainError("too_large")
     try:
-        data = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+        data = msgspec.json.decode(bytes(body))
+    except (msgspec.DecodeError, RecursionError):  # malformed, or nested past the decoder's depth
         raise DomainError("bad_json.body") from None
     if not isinstance(data, dict):
         raise DomainError("bad_json.object")

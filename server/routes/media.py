@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -11,6 +12,8 @@ from starlette.routing import Route
 from .. import media
 from ..domain.errors import DomainError
 from .http import admin, answers_errors, error_response, services
+
+log = logging.getLogger("server")
 
 
 @answers_errors
@@ -25,6 +28,9 @@ async def upload_media(request: Request) -> Response:
         name = await asyncio.to_thread(media.save, services(request).settings.media_dir, data)
     except media.MediaError as exc:
         raise DomainError(exc.code, "file") from None
+    except OSError:  # a full disk or a read-only data folder: said, not a 500
+        log.exception("media upload could not be stored")
+        raise DomainError("storage_error", "file") from None
     return JSONResponse({"name": name, "url": f"/media/{name}"}, status_code=201)
 
 

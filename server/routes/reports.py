@@ -44,7 +44,11 @@ async def report(request: Request) -> Response:
     if half is not None:
         departments = [(d.code, d.name) for d in sorted(config.departments, key=lambda d: d.order)]
         data["half"] = {"year": half[0], "half": half[1], "table": report_files.half_year_table(data, departments)}
-    name = f"bao-cao-{first.isoformat()}-{last.isoformat()}"
+    name = (
+        f"bao-cao-6-thang-{half[0]}-{half[1]}"
+        if half is not None
+        else f"bao-cao-{first.isoformat()}-{last.isoformat()}"
+    )
     if fmt == "csv":
         return Response(
             report_files.to_csv(data),

@@ -11,6 +11,7 @@ from server.domain.errors import DomainError
 from server.domain.handle import handle
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.lifecycle import Status
+from server.domain.printers import parse_printer
 
 from .sim import ADMIN, VN, Sim, small_config
 
@@ -419,6 +420,44 @@ def test_devices(sim: Sim) -> None:
     sim.do(cmd.RevokeDevice(device="tv-1"))
     assert not sim.state.devices["tv-1"].active
     refused(sim, cmd.RevokeDevice(device="tv-9"), "unknown_device")
+
+
+def test_a_kiosk_printer_is_set_checked_and_kept_canonical(sim: Sim) -> None:
+    sim.do(cmd.RegisterDevice(device="kiosk-9", kind="kiosk", name="Ki-ốt sảnh", token_hash="t"))
+    sim.do(cmd.RegisterDevice(device="tv-9", kind="tv", name="TV", token_hash="t"))
+    assert sim.state.devices["kiosk-9"].printer == "bridge"  # what kiosks did before: their bridge prints
+    for given, kept in [
+        (" escpos:10.0.0.5 ", "escpos:10.0.0.5:9100"),
+        ("escpos:in-ve.benhvien.lan:9101", "escpos:in-ve.benhvien.lan:9101"),
+        ("cups:Quay_Tiep-Don.1", "cups:Quay_Tiep-Don.1"),
+        ("none", "none"),
+        ("bridge", "bridge"),
+    ]:
+        sim.do(cmd.SetDevicePrinter(device="kiosk-9", printer=given))
+        assert sim.state.devices["kiosk-9"].printer == kept
+        assert str(parse_printer(kept)) == kept
+    assert parse_printer("cups:q").server_side and not parse_printer("bridge").server_side
+    for bad in (
+        "",
+        "lpt1",
+        "none:x",
+        "escpos:",
+        "escpos:-host",
+        "escpos:10.0.0.5:0",
+        "escpos:10.0.0.5:65536",
+        "escpos:10.0.0.5:٩١٠٠",  # Arabic-Indic digits are digits to str.isdigit, not to a port
+        "escpos:10.0.0.5:91x",
+        "cups:",
+        "cups:a b",
+        "cups:a/b",
+        "cups:" + "q" * 128,
+        "escpos:" + "a" * 300,
+    ):
+        error = refused(sim, cmd.SetDevicePrinter(device="kiosk-9", printer=bad), "invalid_printer")
+        assert error.field == "printer" and "escpos:" in error.message_vi
+    refused(sim, cmd.SetDevicePrinter(device="tv-9", printer="none"), "printer_not_kiosk")
+    refused(sim, cmd.SetDevicePrinter(device="kiosk-0", printer="none"), "unknown_device")
+    assert sim.state.devices["kiosk-9"].printer == "bridge"
 
 
 # ---- roles --------------------------------------------------------------------------------

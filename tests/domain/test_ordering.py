@@ -184,3 +184,21 @@ def test_ratio_never_starves_normal_tickets(rp: int, rn: int) -> None:
         sim.do(cmd.FinishService(counter=1))
     else:
         raise AssertionError("normal ticket starved")
+
+
+def test_a_ratio_lowered_mid_cycle_does_not_hide_the_normal_patients() -> None:
+    """Counter 1 has made two priority calls and one normal call of a 3:2 cycle when the ratio
+    becomes 2:1: its cycle is full under the new ratio, so a new cycle starts. Before, it called
+    priority tickets as "only priority patients are waiting" while normal patients waited."""
+    sim = sim_with(mode="ratio", ratio_priority=3, ratio_normal=2)
+    for declared in (PREGNANT, PREGNANT, [], []):
+        sim.issue("A", declared=declared)
+        sim.advance(1)
+    assert [k for _, k, _ in calls(sim, 1, 3)] == ["priority", "priority", "normal"]
+    for declared in (PREGNANT, PREGNANT, [], []):
+        sim.issue("A", declared=declared)
+        sim.advance(1)
+    sim.do(cmd.ReplaceConfig(config=small_config(priority={"mode": "ratio", "ratio_priority": 2, "ratio_normal": 1})))
+    order = [(c.klass, c.rule) for c in queue_order(sim.state, 1, sim.now)[:3]]
+    assert order == [("priority", "priority_turn"), ("priority", "priority_turn"), ("normal", "only_normal")]
+    assert sim.call(1).rule == "priority_turn"

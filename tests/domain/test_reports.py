@@ -17,7 +17,7 @@ from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.config import Config, config_from_builtins
 from server.domain.identity import Identity, PriorityGroup
-from server.domain.reports import build, half_year, local_range, percentile, summary
+from server.domain.reports import Report, build, half_year, local_range, percentile, summary
 
 from .sim import VN, Sim, small_config_data
 
@@ -175,6 +175,29 @@ def test_report_figures_match_the_generated_morning(seed: int) -> None:
     assert total["idle_minutes"] == round(sum(truth.idle.values()) / 60, 2)
     assert total["priority_share"] == round(truth.priority / total["issued"], 4)
     assert [r["key"] for r in report["by_day"]] == ["2026-11-23"] and report["by_month"][0]["key"] == "2026-11"
+    # idle time is the same in the day's and month's rows as in the total; it has no meaning
+    # by hour of issue, service, department, source or insurance
+    assert report["by_day"][0]["idle_minutes"] == total["idle_minutes"] == report["by_month"][0]["idle_minutes"]
+    for group in ("hour", "service", "department", "source", "insurance", "department_insurance"):
+        assert {r["idle_minutes"] for r in report[f"by_{group}"]} == {None}, group
+    # every row names its key
+    assert {r["key"]: r["name"] for r in report["by_service"]} == {
+        "A": {"vi": "Khám A", "en": "Khám A"},
+        "B": {"vi": "Khám B", "en": "Khám B"},
+    }
+    assert by_counter[1]["name"] == {"vi": "Quầy 1", "en": "Quầy 1"}
+    assert by_staff["staff:lan"]["name"] == {"vi": "lan", "en": "lan"}  # no account: the username
+    assert {r["key"]: r["name"]["en"] for r in report["by_source"]} == {
+        k: {
+            "chip": "Chip ID card",
+            "typed": "Typed ID number",
+            "none": "No document",
+            "qr": "ID card QR code",
+            "vneid": "VNeID",
+        }[k]
+        for k in truth.by_source
+    }
+    assert report["by_day"][0]["name"] == {"vi": "", "en": ""}
     insurance = {r["key"]: r["issued"] for r in report["by_insurance"]}
     assert insurance == {"bhyt": truth.bhyt, "other": total["issued"] - truth.bhyt}
     assert total["wait"]["n"] > 30 and total["served"] > 20, "the generated morning is not trivial"
@@ -225,3 +248,50 @@ def test_recalls_and_a_range_that_ends_before_the_log() -> None:
     assert report["total"]["issued"] == 1 and report["total"]["served"] == 1
     assert report["total"]["wait"]["mean"] == 5.0 and report["total"]["service"]["mean"] == 2.0
     assert t.recalls == 1
+
+
+def test_idle_time_is_split_at_midnight_and_names_come_from_the_configuration() -> None:
+    data = morning_config_data_all_day()
+    sim = Sim(config_from_builtins(data), start=dt.datetime(2026, 11, 23, 23, 0, tzinfo=VN))
+    sim.do(cmd.CreateStaff(username="lan", full_name="Nguyễn Thị Lan", role="counter", counters=[1], password_hash="h"))
+    sim.do(cmd.OpenCounter(counter=1), STAFF[1])
+    sim.advance(30)
+    sim.issue("A")  # 23:30: counter 1 is idle while A001 waits
+    sim.advance(60)  # the report is made at 00:30 the next day, nothing having happened since
+    start, stop = local_range(dt.date(2026, 11, 23), dt.date(2026, 11, 24), VN)
+    report = build(sim.records, start, stop, sim.now, config_from_builtins(data))
+    assert {r["key"]: r["idle_minutes"] for r in report["by_day"]} == {"2026-11-23": 30.0, "2026-11-24": 30.0}
+    assert report["total"]["idle_minutes"] == 60.0
+    assert {r["key"]: r["idle_minutes"] for r in report["by_counter"]} == {"1": 60.0}
+    assert report["by_staff"][0]["name"] == {"vi": "Nguyễn Thị Lan", "en": "Nguyễn Thị Lan"}
+    assert report["by_counter"][0]["name"] == {"vi": "Quầy 1", "en": "Counter 1"}
+    assert report["by_department"][0]["name"] == {"vi": "Khám", "en": "Clinics"}
+    assert report["by_department_insurance"][0]["name"] == {
+        "vi": "Khám / Không BHYT",
+        "en": "Clinics / Without health insurance",
+    }
+    assert report["by_insurance"][0]["name"] == {"vi": "Không BHYT", "en": "Without health insurance"}
+
+
+def test_names_of_keys_the_configuration_no_longer_has() -> None:
+    report = Report(0, 1, morning_config())
+    assert report.name("service", "Z") == {"vi": "", "en": ""}
+    assert report.name("department", "gone") == {"vi": "", "en": ""}
+    assert report.name("counter", "99") == {"vi": "", "en": ""}
+    assert report.name("counter", "x") == {"vi": "", "en": ""}
+    assert report.name("source", "fax") == {"vi": "fax", "en": "fax"}
+    assert report.name("insurance", "odd") == {"vi": "odd", "en": "odd"}
+    assert report.name("department_insurance", "/bhyt") == {
+        "vi": "Khác / Có BHYT",
+        "en": "Other / With health insurance",
+    }
+    assert report.name("hour", "07") == {"vi": "", "en": ""}
+
+
+def morning_config_data_all_day() -> dict[str, object]:
+    """The morning's configuration open around the clock, with English names."""
+    data = small_config_data()
+    data["hours"] = {d: {"open": "00:00", "close": "24:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    data["departments"][0]["name_en"] = "Clinics"
+    data["counters"][0]["name_en"] = "Counter 1"
+    return data

@@ -10,7 +10,7 @@ from server.domain import events as ev
 from server.domain.errors import DomainError
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.lifecycle import Status
-from server.domain.state import RECENT_SERVICE_TIMES, QueueState, fold, raw_kind
+from server.domain.state import RECENT_SERVICE_TIMES, Handoff, QueueState, fold, raw_kind
 
 from .sim import Sim, small_config
 
@@ -164,3 +164,24 @@ def test_indexes_stay_exact_whatever_happens(actions: list[tuple[str, int, int]]
     check_indexes(sim.state)
     # The replay's batch fold (apply_all) ends where applying one record at a time did.
     assert msgspec.json.encode(fold(CONFIG, sim.records)) == msgspec.json.encode(sim.state)
+
+
+def test_a_transfer_from_a_counter_is_remembered_for_that_counter() -> None:
+    sim = Sim(CONFIG)
+    sim.open(1, 2, 3)
+    waiting, called, serving = sim.issue("A"), sim.issue("A"), sim.issue("A")
+    sim.do(cmd.Transfer(counter=1, label=waiting.label, to_service="B", position="back"))
+    assert waiting.handoffs == [], "a waiting ticket was at no counter"
+    sim.call(1)
+    call_at = sim.now
+    sim.advance(2)
+    sim.do(cmd.Recall(counter=1))
+    sim.do(cmd.Transfer(counter=1, to_service="B", to_counter=3, position="front"))
+    assert called.handoffs == [Handoff(1, "A", call_at, None, 1, "B", 3, sim.now)]
+    assert (called.status, called.service, called.counter) == (Status.WAITING, "B", None)
+    sim.do(cmd.CallNumber(counter=2, label=serving.label))
+    sim.do(cmd.StartService(counter=2))
+    start_at = sim.now
+    sim.advance(3)
+    sim.do(cmd.Transfer(counter=2, to_service="B", position="arrival"))
+    assert serving.handoffs == [Handoff(2, "A", start_at, start_at, 0, "B", None, sim.now)]

@@ -1,15 +1,18 @@
 """Screenshots of what patients and staff see, for reviewers: ``scripts/screenshots [DIR]``
 (default ``docs/screenshots/``). Starts demo servers (open at any hour; one with 32 counters on
 the ground floor), fills them with a morning's worth of synthetic tickets and calls, and saves
-the kiosk (portrait and landscape), the counter and the TV boards (few counters, 4 x 8, 4K)."""
+the kiosk (portrait and landscape), the counter (also with a kiosk printer out of paper), the
+TV boards (few counters, 4 x 8, 4K), the rating screen and the administration pages."""
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from websockets.sync.client import connect
 
 from ..server_harness import ServerProc
 from .pages import ROOT, admin_socket, chromium, command, write_config
@@ -43,6 +46,19 @@ def shoot(p: Page, out: Path, name: str) -> None:
     p.wait_for_timeout(400)  # fonts and the first animation frame
     p.screenshot(path=str(out / f"{name}.png"))
     print(f"saved {out / name}.png")
+
+
+def printer_alert(site: ServerProc, counter: Page, out: Path) -> None:
+    """The counter page when the kiosk's printer runs out of paper (the staff guide shows it):
+    the kiosk reports the fault as it does after a failed print, then that it works again."""
+    with connect(site.ws_url) as kiosk:
+        kiosk.send(json.dumps({"type": "hello", "role": "kiosk", "token": site.device_tokens()["kiosk-1"]}))
+        fault = {"type": "report", "id": "p1", "what": "device_fault", "part": "printer", "detail": "paper_out"}
+        kiosk.send(json.dumps({**fault, "label": "A009"}))
+        expect(counter.locator("#alerts")).to_contain_text("A009")
+        shoot(counter, out, "counter-printer-alert")
+        kiosk.send(json.dumps({"type": "report", "id": "p2", "what": "device_ok", "part": "printer"}))
+        expect(counter.locator("#alerts")).to_be_hidden()
 
 
 def demo_site(work: Path, out: Path, browser: Browser) -> None:
@@ -81,6 +97,7 @@ def demo_site(work: Path, out: Path, browser: Browser) -> None:
         expect(c.locator("#current-number")).not_to_have_text("—")
         expect(c.locator("#waiting-list")).to_be_visible()
         shoot(c, out, "counter")
+        printer_alert(site, c, out)
         c.close()
 
         tv = page(browser, f"{site.http}/tv/#token={tokens['tv-tang-1']}", 1920, 1080)

@@ -5,6 +5,7 @@ upload and an invalid configuration are refused with clear messages."""
 
 from __future__ import annotations
 
+import unicodedata
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -114,6 +115,17 @@ def test_edits_reach_the_screens_live(browser: Browser, site: ServerProc, tmp_pa
     changes = admin.locator('#audit tr[data-type="config_replaced"]')
     expect(changes.first).to_contain_text("admin")
     assert changes.count() >= 3  # the start, and the two saves
+    # in words, with the fields each save changed, before and after
+    expect(changes.first.locator("td.what")).to_have_text("Thay đổi cấu hình")
+    holiday_save = changes.nth(0)
+    expect(holiday_save.locator("ul.changes")).to_contain_text(
+        f'hours.holidays[{today}]: (mới) {{"date": "{today}", "name": "Nghỉ đột xuất"'
+    )
+    first_save = changes.nth(2)
+    expect(first_save.locator("ul.changes")).to_contain_text('services[N].name: "Khám Nội" → "Khám Nội tổng quát"')
+    expect(first_save.locator("ul.changes")).to_contain_text('services[N].colour: "#2e7d32" → "#aa2233"')
+    expect(first_save.locator("ul.changes")).to_contain_text("counters[13]: (mới)")
+    expect(admin.locator('#audit tr[data-type="device_registered"] td.what').first).to_have_text("Đăng ký thiết bị")
     assert not errors, errors
 
 
@@ -158,3 +170,39 @@ def test_uploads_are_checked(site: ServerProc, tmp_path: Path) -> None:
             raise AssertionError(bad)
         except urllib.error.HTTPError as err:
             assert err.code == 404
+    # the media folder cannot be written (here: a file stands where the folder should be; root
+    # ignores a read-only mode): the upload is refused with storage_error, not a 500
+    media = site.data_dir / "media"
+    for item in media.iterdir():
+        item.unlink()
+    media.rmdir()
+    media.write_bytes(b"not a folder")
+    status, answer = upload(site, admin, png + b"another")
+    assert status == 503 and b"storage_error" in answer, answer
+    assert site.get("/api/health")["status"] == "ok"
+
+
+def test_the_settings_read_as_words_in_fonts_with_every_vietnamese_letter(browser: Browser, site: ServerProc) -> None:
+    errors: list[str] = []
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="settings"]')
+    admin.click("#lang")  # English: the choices are words, not the values behind them
+    size = admin.locator('#s-services tr[data-service="N"] [data-field="size"] option')
+    expect(size).to_have_text(["Normal", "Large", "Wide (two columns)"])
+    texts = admin.locator("#view select option").all_text_contents()
+    for raw in ("wide", "large", "multi", "mono", "bottom", "top"):
+        assert raw not in texts, raw
+    # the JSON editor: composed letters, in a font that holds them ("Y tế", not "Y tê ́")
+    editor = admin.locator("#config-json")
+    text = editor.input_value()
+    assert "Y tế huyện" in text and unicodedata.normalize("NFC", text) == text
+    family = editor.evaluate("t => getComputedStyle(t).fontFamily")
+    assert family.startswith('"Noto Sans Mono"'), family
+    # the controls are styled: a border and rounded corners, a focus ring
+    name = admin.locator("#unit-name")
+    assert name.evaluate("e => getComputedStyle(e).borderTopLeftRadius") != "0px"
+    name.focus()
+    admin.keyboard.press("End")
+    assert name.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    assert not errors, errors

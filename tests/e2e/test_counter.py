@@ -193,3 +193,46 @@ def test_a_doubtful_face_is_checked_at_the_counter(browser: Browser, site: Serve
     with admin_socket(site) as ws:
         again = command(ws, {"type": "issue_ticket", "service": "A", "face": doubtful})
         assert again["type"] == "ack", "the cancelled ticket's face is gone"
+
+
+def test_a_transfer_is_confirmed_and_the_day_shows_where_it_went(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Issue 16, item 11: a transfer said nothing (the call's toast stayed) and the day's list
+    showed the transferred number as waiting; it now says where the number went, and keeps
+    saying so after the other counter has called it."""
+    site.create_staff(site.login(), "quay1", [1])
+    with admin_socket(site) as ws:
+        for _ in range(2):
+            assert command(ws, {"type": "issue_ticket", "service": "A"})["type"] == "ack"
+    page = sign_in(browser, site, errors, "quay1", "quay1-password")
+    expect(page.locator("#counter-status")).to_have_attribute("data-status", "closed")
+    page.keyboard.press(" ")
+    expect(page.locator("#counter-status")).to_have_attribute("data-status", "open")
+    page.keyboard.press(" ")
+    toast = page.locator("#toast")
+    expect(toast).to_have_text("Đã gọi A001")
+    page.keyboard.press("t")  # to internal medicine, the room of counter 4
+    page.select_option("#t-service", "N")
+    page.select_option("#t-counter", "4")
+    page.click("dialog button[type=submit]")
+    expect(page.locator("#current-number")).to_have_text("—")
+    expect(toast).to_have_text("Đã chuyển số A001 sang Khám Nội, Phòng khám Nội.")
+    expect(toast).to_have_attribute("data-kind", "ok")
+    row = page.locator('#history-list [data-label="A001"]')
+    expect(row).to_have_attribute("data-status", "transferred")
+    expect(row).to_contain_text("Đã chuyển: Khám Nội, Phòng khám Nội")
+
+    with admin_socket(site) as ws:  # counter 4 calls it: it is still a transfer here
+        assert command(ws, {"type": "open_counter", "counter": 4})["type"] == "ack"
+        assert command(ws, {"type": "call_next", "counter": 4})["result"]["ticket"] == "A001"
+    page.keyboard.press(" ")  # and a call here refreshes the lists
+    expect(page.locator("#current-number")).to_have_text("A002")
+    expect(row).to_have_attribute("data-status", "transferred")
+    page.click("#lang")
+    expect(row).to_contain_text("Transferred: Internal medicine, Internal medicine room")
+    page.keyboard.press("t")  # a transfer to any counter of a service names the service
+    page.select_option("#t-service", "B")
+    page.click("dialog button[type=submit]")
+    expect(toast).to_have_text("Ticket A002 transferred to Fee-paying reception.")
+    expect(page.locator('#history-list [data-label="A002"]')).to_contain_text("Transferred: Fee-paying reception")

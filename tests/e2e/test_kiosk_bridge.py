@@ -122,7 +122,7 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
         expect(kiosk.locator("#ticket-number")).to_have_text("B001")
         expect(kiosk.locator("#print-error")).to_contain_text("giấy", timeout=20_000)
         alert = counter.locator("#alerts")
-        expect(alert).to_contain_text("kiosk-1: máy in vé — hết giấy")
+        expect(alert).to_contain_text("kiosk-1: Máy in vé — hết giấy: thay cuộn giấy")
         expect(alert).to_contain_text("Số B001 chưa được in")
     finally:
         printer.api("DELETE", "/devices/front/faults/paper-out")  # type: ignore[attr-defined]

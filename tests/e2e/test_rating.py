@@ -43,6 +43,18 @@ def test_a_counter_asks_and_the_patient_rates(browser: Browser, site: ServerProc
     expect(counter.locator("#rating-status")).to_contain_text("A001")
 
     expect(screen.locator("h1")).to_contain_text("Quý khách hài lòng với")
+    # on a 1280x800 screen the logo keeps a bounded size and the five faces, drawn as SVG (no
+    # emoji font needed), stand above the fold with the send button
+    logo = screen.locator(".unit-logo").bounding_box()
+    assert logo is not None and logo["height"] <= 64, logo
+    faces = screen.locator(".score svg.face")
+    expect(faces).to_have_count(5)
+    for i in range(5):
+        box = faces.nth(i).bounding_box()
+        assert box is not None and box["width"] >= 40 and box["y"] + box["height"] <= 800, box
+        assert faces.nth(i).evaluate("svg => svg.querySelectorAll('circle, path').length >= 4")
+    send = screen.locator("[data-action=send]").bounding_box()
+    assert send is not None and send["y"] + send["height"] <= 800, send
     screen.click("#lang")  # the English question names the counter in English
     expect(screen.locator("h1")).to_have_text("How satisfied are you with Counter 1 - Reception?")
     screen.click("#lang")

@@ -23,6 +23,7 @@ EXPECTED = {
     "kiosk-landscape-40-services": (1920, 1080),
     "counter-login": (1280, 800),
     "counter": (1280, 800),
+    "counter-printer-alert": (1280, 800),
     "rating": (1280, 800),
     "admin-dashboard": (1440, 900),
     "admin-reports": (1440, 900),

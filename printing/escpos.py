@@ -1,13 +1,11 @@
-"""The ticket printer (K9): the ticket drawn with Pillow as a 1-bit raster (cheap printers have
-no Vietnamese code page; a picture prints the same everywhere), 576 dots (80 mm) or 384 dots
-(58 mm) wide, encoded as ``GS v 0`` by python-escpos and sent over the network (TCP 9100), a
-serial port or a USB printer (the kernel's usblp device).
+"""ESC/POS ticket printers (K9), by the kiosk's bridge and by the server alike: the ticket's
+raster (``printing/ticket.py``) encoded as ``GS v 0`` by python-escpos and sent over the network
+(TCP 9100), a serial port or a USB printer (the kernel's usblp device).
 
 Before each ticket the printer's real-time status is asked (``DLE EOT 1``, ``4``, ``2``) with a
 short timeout; paper out, cover open, offline or no answer refuse the job, so a ticket is never
 held in the printer to come out later for nobody. The number stays valid: the kiosk shows it on
-screen and staff are alerted. Font: DejaVu Sans (Debian ``fonts-dejavu-core``, free licence:
-Bitstream Vera / DejaVu changes in the public domain), which has every Vietnamese letter."""
+screen and staff are alerted."""
 
 from __future__ import annotations
 
@@ -17,105 +15,15 @@ import socket
 import termios
 import time
 import tty
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from .errors import BridgeError
+from .errors import PrinterError
+from .ticket import Ticket, render
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 STATUS_TIMEOUT = 1.5
-
-
-def printer_error(code: str, detail: str = "") -> BridgeError:
-    """``paper_out``, ``cover_open``, ``printer_offline`` or ``printer_no_answer``."""
-    return BridgeError(code, detail)
-
-
-def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for d in FONT_DIRS:
-        if (d / name).exists():
-            return ImageFont.truetype(str(d / name), size)
-    raise FileNotFoundError("DejaVu Sans is needed for Vietnamese tickets (apt-get install fonts-dejavu-core)")
-
-
-@dataclass(frozen=True)
-class Ticket:
-    unit: str
-    service: str
-    label: str
-    counters: str  # e.g. "Quầy 1, 2, 3"
-    ahead: int
-    wait_minutes: int | None
-    issued: str  # "30/11/2026 08:15"
-    url: str  # the phone page that follows this ticket
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}".strip()
-            if draw.textlength(candidate, font=f) <= width or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
-def render(t: Ticket, width: int = 576) -> Image.Image:
-    """The ticket as a 1-bit image ``width`` dots wide (576 for 80 mm, 384 for 58 mm)."""
-    import segno
-
-    scale = width / 576
-    margin = int(16 * scale)
-    inner = width - 2 * margin
-    canvas = Image.new("L", (width, 3000), 255)
-    draw = ImageDraw.Draw(canvas)
-    y = margin
-
-    def centred(text: str, f: ImageFont.FreeTypeFont, gap: int = 6) -> None:
-        nonlocal y
-        for line in _wrap(draw, text, f, inner):
-            left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), line, font=f))
-            draw.text(((width - (right - left)) // 2 - left, y - top), line, font=f, fill=0)
-            y += bottom - top + int(gap * scale)
-
-    centred(t.unit.upper(), font(int(26 * scale), bold=True))
-    y += int(6 * scale)
-    draw.line((margin, y, width - margin, y), fill=0, width=max(1, int(2 * scale)))
-    y += int(14 * scale)
-    centred(t.service, font(int(30 * scale), bold=True))
-    y += int(4 * scale)
-    centred("SỐ THỨ TỰ / YOUR NUMBER", font(int(20 * scale)))
-    centred(t.label, font(int(150 * scale), bold=True), gap=14)
-    centred(f"Mời đến / Go to: {t.counters}", font(int(24 * scale)))
-    wait = f"~{t.wait_minutes} phút / min" if t.wait_minutes is not None else "chưa có quầy mở / no counter open yet"
-    centred(f"Người chờ trước / Ahead: {t.ahead}", font(int(22 * scale)))
-    centred(f"Thời gian chờ / Wait: {wait}", font(int(22 * scale)))
-    centred(t.issued, font(int(22 * scale)))
-    y += int(10 * scale)
-    qr = segno.make(t.url, error="m")
-    modules = list(qr.matrix_iter(scale=1, border=2))
-    box = max(2, int(inner * 0.45) // len(modules))
-    buf = Image.new("L", (len(modules) * box, len(modules) * box), 255)
-    qr_draw = ImageDraw.Draw(buf)
-    for row, bits in enumerate(modules):
-        for col, dark in enumerate(bits):
-            if dark:
-                qr_draw.rectangle((col * box, row * box, (col + 1) * box - 1, (row + 1) * box - 1), fill=0)
-    canvas.paste(buf, ((width - buf.width) // 2, y))
-    y += buf.height + int(6 * scale)
-    centred("Quét để theo dõi lượt / Scan to follow your turn", font(int(18 * scale)))
-    y += margin
-    return canvas.crop((0, 0, width, y)).point(lambda v: 0 if v < 160 else 255, mode="1")
 
 
 class Channel:
@@ -197,14 +105,14 @@ def check_status(channel: Channel, timeout: float = STATUS_TIMEOUT) -> None:
             channel.write(bytes([0x10, 0x04, n]))
             answers.append(channel.read_byte(timeout))
     except OSError as exc:
-        raise printer_error("printer_no_answer", type(exc).__name__) from None
+        raise PrinterError("printer_no_answer", type(exc).__name__) from None
     printer, paper, cause = answers
     if paper & 0x60 == 0x60 or cause & 0x20:
-        raise printer_error("paper_out")
+        raise PrinterError("paper_out")
     if cause & 0x04:
-        raise printer_error("cover_open")
+        raise PrinterError("cover_open")
     if printer & 0x08:
-        raise printer_error("printer_offline")
+        raise PrinterError("printer_offline")
 
 
 def ticket_bytes(image: Image.Image) -> bytes:
@@ -218,7 +126,7 @@ def ticket_bytes(image: Image.Image) -> bytes:
     return bytes(job.output)
 
 
-class Printer:
+class EscposPrinter:
     """A ticket printer by address: ``tcp://HOST:9100``, ``serial:/dev/ttyUSB0?baud=9600`` or
     ``usb:/dev/usb/lp0``. The status is asked before each ticket (a job never waits in a
     printer that cannot print) and after it (paper that ran out during the ticket is reported)."""
@@ -250,13 +158,13 @@ class Printer:
         try:
             channel = self._open()
         except OSError as exc:
-            raise printer_error("printer_no_answer", type(exc).__name__) from None
+            raise PrinterError("printer_no_answer", type(exc).__name__) from None
         try:
             check_status(channel)  # before
             try:
                 channel.write(job)
             except OSError as exc:
-                raise printer_error("printer_no_answer", type(exc).__name__) from None
+                raise PrinterError("printer_no_answer", type(exc).__name__) from None
             check_status(channel, STATUS_TIMEOUT * 4)  # after: the printer answers once the job is taken
         finally:
             channel.close()

@@ -1,0 +1,348 @@
+// The counter page's controller: it holds the state and every effect on it: signing in and out
+// (fetch, localStorage), the socket to the counter, the lists' refresh timer, the toasts, the
+// dialogs and the keyboard, and the rendering of views.js into the page. What it learns it
+// dispatches through flow.next (the only way the state, and so the screen, changes); app.js
+// starts it.
+import { fill, $, h } from "../shared/dom.js";
+import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
+import { QueueSocket } from "../shared/socket.js";
+import { Board } from "../shared/board.js";
+import { connectionBadge } from "../shared/badge.js";
+import * as flow from "./flow.js";
+import * as views from "./views.js";
+
+const SESSION_KEY = "queue.counter.session";
+const COUNTER_KEY = "queue.counter.number";
+const LISTS_EVERY_MS = 30_000; // waited minutes move on
+const LISTS_AFTER_MS = 150; // events come in bursts: one refresh after them
+
+function loadSession() {
+  try {
+    return flow.validSession(JSON.parse(localStorage.getItem(SESSION_KEY) || "null"), Date.now());
+  } catch { return null; }
+}
+
+/** Build the counter page; render() and start() bring it up. */
+export function createCounter() {
+  const board = new Board();
+  let state = flow.initial(loadSession(), Number(localStorage.getItem(COUNTER_KEY)) || 0);
+  let socket = /** @type {QueueSocket|null} */ (null);
+  let badge = /** @type {HTMLElement|null} */ (null);
+  const inFlight = new Set(); // commands sent and not answered yet
+  let listsTimer = /** @type {any} */ (0);
+  let toastTimer = /** @type {any} */ (0);
+  const dialog = () => /** @type {HTMLDialogElement} */ ($("#dialog"));
+
+  /** @param {import("./flow.js").Action} action */
+  function dispatch(action) {
+    state = flow.next(state, action);
+  }
+
+  const session = () => /** @type {import("./flow.js").Session} */ (state.session);
+  const counterNow = () => board.counters.get(state.counter);
+
+  // ---- signing in, the counter, signing out ------------------------------------------------
+
+  /** @param {string} username @param {string} password @returns {Promise<string>} the refusal, or "" */
+  async function login(username, password) {
+    try {
+      const r = await fetch("/api/login", {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username, password }),
+      });
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) return errorText(body.error) || t("login.failed");
+      localStorage.setItem(SESSION_KEY, JSON.stringify(body));
+      dispatch({ type: "signed_in", session: body });
+      await afterLogin();
+      return "";
+    } catch { return t("login.failed"); }
+  }
+
+  /** Counters this account may serve (an admin: every counter of the configuration). */
+  async function allowedCounters() {
+    if (session().role !== "admin") return session().counters;
+    const r = await fetch("/api/state");
+    const body = await r.json();
+    board.config = body.view.config;
+    return body.view.config.counters.map((c) => c.number);
+  }
+
+  async function afterLogin() {
+    dispatch({ type: "counters_allowed", allowed: await allowedCounters() });
+    if (state.view === "loading") connect(); else render();
+  }
+
+  /** @param {number} n */
+  function choose(n) {
+    dispatch({ type: "counter_chosen", counter: n });
+    connect();
+  }
+
+  function stopSocket() {
+    socket?.stop();
+    socket = null;
+  }
+
+  function logout() {
+    if (state.session) fetch("/api/logout", { method: "POST", headers: { authorization: `Bearer ${session().token}` } }).catch(() => {});
+    localStorage.removeItem(SESSION_KEY);
+    stopSocket();
+    dispatch({ type: "signed_out" });
+    render();
+  }
+
+  async function switchCounter() {
+    stopSocket();
+    localStorage.removeItem(COUNTER_KEY);
+    dispatch({ type: "switching", allowed: await allowedCounters() });
+    render();
+  }
+
+  // ---- the connection ------------------------------------------------------------------------
+
+  function connect() {
+    stopSocket();
+    localStorage.setItem(COUNTER_KEY, String(state.counter));
+    render();
+    const { token, username } = session();
+    const counter = state.counter;
+    const s = new QueueSocket({ hello: () => ({ role: "counter", token, counter }), name: `${username}-${counter}` });
+    socket = s;
+    badge?.remove();
+    badge = connectionBadge(s);
+    document.body.append(badge);
+    s.on("snapshot", (msg) => {
+      board.snapshot(msg);
+      dispatch({ type: "snapshot" });
+      render();
+      refreshLists();
+    });
+    s.on("event", (msg) => {
+      board.apply(msg);
+      const e = msg.event;
+      if (flow.rated(state, e)) toast(t("rating.done", { label: e.label, score: e.score }), false);
+      dispatch({ type: "event", event: e });
+      if (state.view === "main") { render(); refreshLists(); }
+    });
+    s.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
+    s.on("alert", (msg) => { dispatch({ type: "alert", alert: msg }); showAlerts(); });
+    s.on("refused", (msg) => { dispatch({ type: "refused", message: errorText(msg) }); });
+    s.on("status", (status) => {
+      if (status !== "refused") return;
+      stopSocket();
+      localStorage.removeItem(SESSION_KEY);
+      dispatch({ type: "session_ended", message: t("login.expired") });
+      render();
+    });
+    s.start();
+  }
+
+  function refreshLists() {
+    clearTimeout(listsTimer);
+    listsTimer = setTimeout(async () => {
+      const s = socket;
+      if (!s || s.status !== "online") return;
+      const counter = state.counter;
+      try {
+        const [queue, history] = await Promise.all([s.query("queue", { counter }), s.query("history", { counter })]);
+        if (s !== socket) return; // the counter changed meanwhile
+        dispatch({ type: "lists", queue, history });
+        if (state.view === "main") renderLists();
+      } catch { /* offline: the lists refresh on the next event */ }
+    }, LISTS_AFTER_MS);
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  /**
+   * Send a command; a second press of the same button before the answer is ignored (no double
+   * call). Resolves with the ack, or null (refused: the toast says why).
+   * @param {Record<string, any>} command @param {((result: any) => string)|null} okText
+   */
+  async function sendRaw(command, okText) {
+    if (!socket || inFlight.has(command.type)) return null;
+    inFlight.add(command.type);
+    try {
+      const ack = await socket.command(command);
+      if (okText) toast(okText(ack.result), false);
+      return ack;
+    } catch (err) {
+      toast(errorText(err), true);
+      return null;
+    } finally {
+      inFlight.delete(command.type);
+    }
+  }
+
+  const called = (r) => t("done.called", { label: r.ticket });
+  /** A command about this counter. @param {Record<string, any>} command @param {((result: any) => string)|null} [okText] */
+  const send = (command, okText = null) => sendRaw({ counter: state.counter, ...command }, okText);
+
+  /** What the main view's buttons do (flow.buttons names them). */
+  const buttons = {
+    open: () => send({ type: "open_counter" }),
+    close: () => send({ type: "close_counter" }),
+    next: () => send({ type: "call_next" }, called),
+    finish_next: () => send({ type: "finish_and_call_next" }, called),
+    recall: () => send({ type: "recall" }),
+    start: () => send({ type: "start_service" }),
+    finish: () => send({ type: "finish_service" }),
+    missed: () => send({ type: "mark_missed" }),
+    park: () => send({ type: "park_ticket" }),
+    resume: () => send({ type: "resume_counter" }),
+    pause: () => pauseDialog(),
+    transfer: () => transferDialog(),
+    call_number: () => numberDialog(),
+    ask_rating: () => send({ type: "request_rating" }),
+    rate_here: () => rateHere(),
+  };
+
+  /** @type {views.Actions} */
+  const act = {
+    login, choose,
+    run: (name) => { buttons[name]?.(); },
+    send: (command, isCall) => { send(command, isCall ? called : null); },
+    sendAbout: (command) => { sendRaw(command, null); },
+  };
+
+  // ---- dialogs ---------------------------------------------------------------------------------
+
+  /** Show a form in the dialog; resolves with its FormData, or null if cancelled. @param {string} title @param {any[]} fields */
+  function ask(title, fields) {
+    const dlg = dialog();
+    return new Promise((resolve) => {
+      fill(dlg, views.dialogForm(title, fields, {
+        cancel: () => { dlg.close(); resolve(null); },
+        submit: (data) => { dlg.close(); resolve(data); },
+      }));
+      dlg.showModal();
+      const first = dlg.querySelector("input, select");
+      if (first instanceof HTMLElement) first.focus();
+    });
+  }
+
+  async function pauseDialog() {
+    const data = await ask(t("pause.title"), views.pauseFields());
+    if (data) send({ type: "pause_counter", reason: String(data.get("reason") || "").trim() });
+  }
+
+  async function transferDialog() {
+    const c = counterNow();
+    if (!c?.current) return;
+    const label = c.current; // the board's counter changes before the answer comes
+    const data = await ask(t("transfer.title", { label }), views.transferFields(c, board.config));
+    if (!data) return;
+    const command = flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) });
+    const to = views.destination(board, command.to_service, command.to_counter);
+    send(command, () => t("done.transferred", { label, to }));
+  }
+
+  async function numberDialog(prefill = "") {
+    const data = await ask(t("number.title"), views.numberFields(prefill));
+    const label = flow.typedLabel(data?.get("label"));
+    if (label) send({ type: "call_number", label }, called);
+  }
+
+  /** The counter's screen turned to the patient for the rating it asked. */
+  function rateHere() {
+    const label = state.rating;
+    if (!label) return;
+    const dlg = dialog();
+    const rating = {
+      label, score: 0, reasons: new Set(),
+      counterName: board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter }),
+    };
+    const draw = () => fill(dlg, views.viewRateHere(rating, {
+      score: (n) => { rating.score = n; draw(); },
+      reason: (r) => { if (rating.reasons.has(r)) rating.reasons.delete(r); else rating.reasons.add(r); draw(); },
+      cancel: () => dlg.close(),
+      send: async () => {
+        const ack = await sendRaw({ type: "rate_ticket", label, score: rating.score, reasons: [...rating.reasons] }, null);
+        if (ack) dlg.close();
+      },
+    }));
+    draw();
+    dlg.showModal();
+  }
+
+  // ---- toasts, alerts, rendering -------------------------------------------------------------------
+
+  /** @param {string} text @param {boolean} bad */
+  function toast(text, bad) {
+    const el = $("#toast");
+    el.textContent = text;
+    el.dataset.kind = bad ? "error" : "ok";
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { el.hidden = true; }, bad ? 6000 : 2500);
+  }
+
+  function showAlerts() {
+    let el = document.getElementById("alerts");
+    if (!el) {
+      el = h("div.alerts#alerts", { role: "alert" });
+      document.querySelector("header.bar")?.after(el);
+    }
+    fill(el, views.viewAlerts(state.alerts));
+    el.hidden = Object.keys(state.alerts).length === 0;
+  }
+
+  const ctx = () => ({ board, act, now: socket ? socket.now() : Date.now() / 1000 });
+
+  function render() {
+    const signedIn = Boolean(state.session);
+    $("#lang").textContent = t("lang.switch");
+    $("#logout").textContent = t("btn.logout");
+    $("#switch").textContent = t("btn.switch");
+    $("#logout").hidden = !signedIn;
+    $("#switch").hidden = !signedIn || state.view !== "main";
+    $("#who").textContent = state.session ? state.session.full_name || state.session.username : "";
+    const view = $("#view");
+    view.dataset.view = state.view;
+    if (state.view === "login") {
+      fill(view, views.viewLogin(state, ctx()));
+      const focus = view.querySelector("[autofocus]");
+      if (focus instanceof HTMLElement) focus.focus();
+      return;
+    }
+    if (state.view === "choose") { fill(view, views.viewChoose(state, ctx())); return; }
+    if (state.view === "loading" || !board.config) { fill(view, views.viewLoading()); return; }
+    $("#counter-name").textContent = views.counterName(state, ctx());
+    const status = $("#counter-status");
+    const c = counterNow();
+    status.textContent = views.statusLine(c);
+    status.dataset.status = c?.status || "";
+    fill(view, views.viewMain(state, ctx()));
+  }
+
+  function renderLists() {
+    const el = document.getElementById("lists");
+    if (el) fill(el, views.viewLists(state, ctx()));
+  }
+
+  /** The keyboard of the main view: a key presses its button if it shows and is enabled. @param {KeyboardEvent} e */
+  function onKey(e) {
+    if (state.view !== "main" || e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
+    if (dialog().open) return;
+    const c = counterNow();
+    if (!c) return;
+    const name = flow.keyAction(c, e.key);
+    if (!name) return;
+    e.preventDefault();
+    if (flow.enabled(c, state.rating, name)) buttons[name]();
+  }
+
+  function start() {
+    document.addEventListener("keydown", onKey);
+    $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
+    $("#logout").addEventListener("click", logout);
+    $("#switch").addEventListener("click", switchCounter);
+    onLang(() => { render(); if (Object.keys(state.alerts).length) showAlerts(); });
+    setInterval(refreshLists, LISTS_EVERY_MS);
+    if (state.session) afterLogin();
+  }
+
+  return { board, render, start, get state() { return state; } };
+}
