@@ -111,6 +111,7 @@ class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
     heartbeat: int
     zone: str = ""
     counter: int | None = None
+    public_url: str = ""  # to a kiosk: QUEUE_PUBLIC_URL, where its tickets' phone links start
 
 
 class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="type"):

@@ -149,6 +149,7 @@ async def _session(
         heartbeat=HEARTBEAT_SECONDS,
         zone=zone,
         counter=counter,
+        public_url=services.settings.public_url.rstrip("/") if hello.role == "kiosk" else "",
     )
     if not await hub.attach(conn, hello.last_seq, welcome):
         conn.drop()

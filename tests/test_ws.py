@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -333,6 +334,28 @@ async def test_a_kiosk_asks_what_the_person_in_front_of_it_holds(server: ServerP
     assert (await c.query("held", id_number=IDENT["id_number"]))["code"] == "forbidden"
     for x in (kiosk, tv, c):
         await x.close()
+
+
+async def test_a_kiosk_learns_where_its_ticket_links_start(server: ServerProc, tmp_path: Path) -> None:
+    """The kiosk's welcome carries QUEUE_PUBLIC_URL (the address phones reach), empty when unset;
+    other roles do not get it."""
+    kiosk = await Client.connect(server.ws_url)
+    welcome, _ = await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    assert welcome["public_url"] == ""
+    await kiosk.close()
+    public = ServerProc(tmp_path / "public", QUEUE_SYNC="NORMAL", QUEUE_PUBLIC_URL="http://hang-doi.benhvien.lan:8000/")
+    public.start()
+    try:
+        kiosk = await Client.connect(public.ws_url)
+        welcome, _ = await kiosk.hello("kiosk", public.device_tokens()["kiosk-1"])
+        assert welcome["public_url"] == "http://hang-doi.benhvien.lan:8000"
+        tv = await Client.connect(public.ws_url)
+        welcome, _ = await tv.hello("tv", public.device_tokens()["tv-tang-1"])
+        assert welcome["public_url"] == ""
+        for c in (kiosk, tv):
+            await c.close()
+    finally:
+        public.kill()
 
 
 async def test_many_boards_get_every_event_in_order_and_resume(server: ServerProc) -> None:

@@ -28,6 +28,7 @@ export function createKiosk() {
 
   let socket = /** @type {QueueSocket|null} */ (null);
   let issueSeq = 0;
+  let linkBase = location.origin; // where the tickets' phone links start (the welcome may say otherwise)
 
   /** Give an action to the flow, take its next state, run the effects that state asks for and
    * draw it. @param {flow.Action} action */
@@ -82,7 +83,7 @@ export function createKiosk() {
       duplicate: views.viewDuplicate,
       closed: views.viewClosed,
     }[state.screen];
-    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, origin: location.origin, now: socket ? socket.now() : Date.now() / 1000 }));
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, origin: linkBase, now: socket ? socket.now() : Date.now() / 1000 }));
     if (state.screen === "camera") faceVideo?.play().catch(() => {});
     const focus = main.querySelector("[autofocus]");
     if (focus instanceof HTMLElement) focus.focus();
@@ -219,7 +220,7 @@ export function createKiosk() {
         ahead: r.ahead,
         wait_minutes: flow.waitMinutes(r.wait_minutes),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
-        url: flow.phoneUrl(location.origin, r.ticket),
+        url: flow.phoneUrl(linkBase, r.ticket),
       }, 20000);
       dispatch({ type: "printed", label: r.ticket });
       reportDevice("printer", "", r.ticket);
@@ -281,6 +282,7 @@ export function createKiosk() {
     }
     socket = new QueueSocket({ hello: () => ({ role: "kiosk", token }), name: "kiosk" });
     document.body.append(connectionBadge(socket));
+    socket.on("welcome", (msg) => { linkBase = msg.public_url || location.origin; });
     socket.on("snapshot", (msg) => {
       board.snapshot(msg);
       const before = state;

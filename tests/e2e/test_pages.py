@@ -311,6 +311,20 @@ def test_the_ticket_screen_shows_the_phone_link_as_a_qr_code(
         kiosk.close()
 
 
+def test_the_ticket_qr_code_follows_the_public_address(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
+    """With QUEUE_PUBLIC_URL set, the QR code links there, as the printed ticket does."""
+    config = write_config(tmp_path / "config")
+    public = "http://hang-doi.benhvien.lan:8000"
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_PUBLIC_URL=public)
+    site.start()
+    try:
+        kiosk = open_kiosk(browser, site, errors)
+        label = take_ticket(kiosk, "B", ID_1)
+        assert screen_qr(kiosk) == f"{public}/t/{label}"
+    finally:
+        site.kill()
+
+
 def test_every_patient_starts_in_vietnamese(browser: Browser, site: ServerProc, errors: list[str]) -> None:
     kiosk = open_kiosk(browser, site, errors)
     vi, en = "Chọn dịch vụ để lấy số thứ tự", "Choose a service to take a number"
