@@ -50,11 +50,18 @@ class Cmd(msgspec.Struct, frozen=True, tag="cmd", tag_field="type", forbid_unkno
     key: str = ""
 
 
+# A document number in a query: 12 digits or 15 characters, spaces allowed; longer is refused
+# before anything is looked up.
+Number = Annotated[str, msgspec.Meta(max_length=24)]
+
+
 class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_unknown_fields=True):
     id: str
-    what: Literal["queue", "ticket", "snapshot", "history"]
+    what: Literal["queue", "ticket", "snapshot", "history", "held"]
     counter: int | None = None
     label: str = ""
+    id_number: Number = ""  # held: the person the kiosk asks about
+    bhyt_number: Number = ""
 
 
 class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unknown_fields=True):
@@ -111,6 +118,7 @@ class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
     heartbeat: int
     zone: str = ""
     counter: int | None = None
+    public_url: str = ""  # to a kiosk: QUEUE_PUBLIC_URL, where its tickets' phone links start
 
 
 class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="type"):

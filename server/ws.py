@@ -15,8 +15,10 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from .auth import authenticate
+from .domain.access import Actor
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
+from .domain.held import tickets_held
 from .fanout import Conn, wire_of
 from .hub import HEARTBEAT_SECONDS
 from .protocol import (
@@ -150,6 +152,7 @@ async def _session(
         heartbeat=HEARTBEAT_SECONDS,
         zone=zone,
         counter=counter,
+        public_url=services.settings.public_url.rstrip("/") if hello.role == "kiosk" else "",
     )
     if not await hub.attach(conn, hello.last_seq, welcome):
         conn.drop()
@@ -174,7 +177,7 @@ async def _session(
                 else:
                     reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
             elif isinstance(msg, Query):
-                reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, audience, zone)))
+                reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, actor, audience, zone)))
             elif isinstance(msg, Report):
                 hub.fleet.report(msg.what)
                 if msg.what in ("device_fault", "device_ok") and not (
@@ -249,12 +252,16 @@ async def _phone(
         await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
 
 
-def _query_fn(q: Query, audience: Audience, zone: str) -> Any:
+def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str) -> Any:
     def run(state: Any, now: float) -> Any:
         if q.what == "snapshot":
             return {"seq": state.seq, "view": snapshot(state, audience, now, zone)}
         if q.what == "ticket":
             return ticket_status(state, q.label, now)
+        if q.what == "held":  # the person at the kiosk, before the priority step (domain/held.py)
+            if actor.role != "kiosk":
+                raise DomainError("forbidden")
+            return {"held": tickets_held(state, now, q.id_number, q.bhyt_number)}
         if audience == "public":
             raise DomainError("forbidden.public")
         if q.counter is None or state.config.counter(q.counter) is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -309,6 +310,52 @@ async def test_queue_query_explains_the_order(server: ServerProc) -> None:
     assert status["result"]["status"] == "waiting" and "identity" not in status["result"]
     for x in (c, kiosk):
         await x.close()
+
+
+async def test_a_kiosk_asks_what_the_person_in_front_of_it_holds(server: ServerProc) -> None:
+    """The ``held`` query (issue 16, item 9): that person's tickets only, for a kiosk only,
+    with a bounded, well-formed number."""
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    assert (await kiosk.query("held", id_number=IDENT["id_number"]))["result"] == {"held": []}
+    await kiosk.command({"type": "issue_ticket", "service": "A", "identity": IDENT})
+    other = {"source": "typed", "id_number": "079188000123"}  # synthetic
+    await kiosk.command({"type": "issue_ticket", "service": "B", "identity": other})
+    reply = await kiosk.query("held", id_number="0010 9901 2345")
+    assert reply["result"] == {"held": [{"label": "A001", "service": "A", "status": "waiting"}]}
+    assert "079188000123" not in json.dumps(reply) and "B001" not in json.dumps(reply)
+    assert (await kiosk.query("held", bhyt_number="DN4010123456789"))["result"] == {"held": []}
+    assert (await kiosk.query("held", id_number="123"))["code"] == "invalid_id_number"
+    assert (await kiosk.query("held"))["code"] == "identity_missing"
+    too_long = await kiosk.query("held", id_number="1" * 25)
+    assert (too_long["code"], too_long["field"]) == ("invalid_message", "id_number")  # refused unread
+    tv = await device(server, "tv-tang-1", "tv")
+    assert (await tv.query("held", id_number=IDENT["id_number"]))["code"] == "forbidden"
+    c = await staff(server, 1)
+    assert (await c.query("held", id_number=IDENT["id_number"]))["code"] == "forbidden"
+    for x in (kiosk, tv, c):
+        await x.close()
+
+
+async def test_a_kiosk_learns_where_its_ticket_links_start(server: ServerProc, tmp_path: Path) -> None:
+    """The kiosk's welcome carries QUEUE_PUBLIC_URL (the address phones reach), empty when unset;
+    other roles do not get it."""
+    kiosk = await Client.connect(server.ws_url)
+    welcome, _ = await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    assert welcome["public_url"] == ""
+    await kiosk.close()
+    public = ServerProc(tmp_path / "public", QUEUE_SYNC="NORMAL", QUEUE_PUBLIC_URL="http://hang-doi.benhvien.lan:8000/")
+    public.start()
+    try:
+        kiosk = await Client.connect(public.ws_url)
+        welcome, _ = await kiosk.hello("kiosk", public.device_tokens()["kiosk-1"])
+        assert welcome["public_url"] == "http://hang-doi.benhvien.lan:8000"
+        tv = await Client.connect(public.ws_url)
+        welcome, _ = await tv.hello("tv", public.device_tokens()["tv-tang-1"])
+        assert welcome["public_url"] == ""
+        for c in (kiosk, tv):
+            await c.close()
+    finally:
+        public.kill()
 
 
 async def test_many_boards_get_every_event_in_order_and_resume(server: ServerProc) -> None:

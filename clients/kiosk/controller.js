@@ -1,6 +1,7 @@
-// The kiosk's controller: the state object, and every effect on it: the server socket, the
-// hardware bridge (chip card, face, printer), the camera, the timers (clock, idle, opening hours)
-// and the rendering of views.js into the page. The decisions are flow.js's; app.js starts it.
+// The kiosk's controller: every effect around the pure flow: the server socket, the hardware
+// bridge (chip card, face, printer), the camera, the timers (clock, idle, opening hours) and the
+// rendering of views.js into the page. What they give is dispatched to flow.js's next() as an
+// action; the state is replaced by what it returns, never changed in place. app.js starts it.
 import { h, fill, $ } from "../shared/dom.js";
 import { t, setLang, lang, onLang, pick, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
@@ -14,33 +15,42 @@ import * as views from "./views.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
 
+/** Actions that change nothing drawn, or whose view patched the page itself (typing keeps the
+ * caret; the camera keeps its video). */
+const QUIET = ["typed", "key", "touch", "face_hint"];
+
 /** Build the kiosk on this page; render() and start() bring it up. */
 export function createKiosk() {
   const board = new Board();
-  const state = flow.initial(Date.now());
+  let state = flow.initial(Date.now());
   let token = deviceToken("kiosk");
   const bridge = new Bridge(bridgeToken("queue.kiosk.bridge"), new URLSearchParams(location.search).get("bridge") || "ws://127.0.0.1:8765").start();
 
   let socket = /** @type {QueueSocket|null} */ (null);
   let issueSeq = 0;
+  let linkBase = location.origin; // where the tickets' phone links start (the welcome may say otherwise)
 
-  function go(screen, extra = {}) {
-    if (screen !== "camera") stopCamera();
-    Object.assign(state, { screen, error: "" }, extra);
-    render();
-  }
-
-  /** The next patient: the start screen, in Vietnamese whatever the last patient chose. */
-  function reset() {
-    if (lang() !== "vi") setLang("vi"); // re-renders through onLang
-    go("home", flow.resetFields());
+  /** Give an action to the flow, take its next state, run the effects that state asks for and
+   * draw it. @param {flow.Action} action */
+  function dispatch(action) {
+    const before = state;
+    state = flow.next(state, action);
+    if (state === before) return state;
+    const entered = state.screen !== before.screen ? state.screen : "";
+    if (before.screen === "camera" && entered) stopCamera();
+    if (state.lang !== lang()) setLang(state.lang); // draws through onLang
+    else if (!QUIET.includes(action.type)) render();
+    if (entered === "reading") readChip();
+    else if (entered === "checking") checkHeld();
+    else if (entered === "camera") startCamera();
+    else if (entered === "busy") issue();
+    else if (entered === "ticket") printTicket(state.result);
+    return state;
   }
 
   /** What the screens' buttons do (views.js). @type {views.Actions} */
   const act = {
-    go, reset, submitIdentity, take, issue, startCamera,
-    edit: (fields) => { Object.assign(state, fields); },
-    toggle: (group) => { state.declared = flow.toggleGroup(state.declared, group); render(); },
+    send: dispatch,
     saveToken: (v) => {
       location.hash = `token=${encodeURIComponent(v)}`;
       location.reload();
@@ -66,52 +76,41 @@ export function createKiosk() {
       priority: views.viewPriority,
       busy: views.viewBusy,
       reading: views.viewReading,
+      checking: views.viewChecking,
       consent: views.viewConsent,
       camera: views.viewCamera,
       ticket: views.viewTicket,
       duplicate: views.viewDuplicate,
       closed: views.viewClosed,
     }[state.screen];
-    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceVideo, now: socket ? socket.now() : Date.now() / 1000 }));
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, origin: linkBase, now: socket ? socket.now() : Date.now() / 1000 }));
     if (state.screen === "camera") faceVideo?.play().catch(() => {});
     const focus = main.querySelector("[autofocus]");
     if (focus instanceof HTMLElement) focus.focus();
   }
 
-  function submitIdentity() {
-    const out = flow.submitIdentity(state.method, state.value);
-    if ("error" in out) {
-      state.error = t(out.error.key, out.error.params);
-      render();
-    } else if ("readChip" in out) {
-      if (out.qr) {
-        state.qr = out.qr;
-        state.value = out.qr.id_number;
-      }
-      readChipOr(out.readChip);
-    } else {
-      go("priority");
+  /** With a card on the bridge's reader, read its chip with the ID number's CAN: the identity is
+   * then the card's own, verified. A wrong number is said so; any other failure goes on typed. */
+  async function readChip() {
+    try {
+      const chip = await bridge.request("card.read", { id_number: state.value.replace(/\s/g, ""), portrait: false }, 30000);
+      dispatch({ type: "chip_read", chip });
+    } catch (err) {
+      dispatch({ type: "chip_failed", error: err });
     }
   }
 
-  /** With a card on the bridge's reader, read its chip with the ID number's CAN: the identity is
-   * then the card's own, verified. A wrong number is said so; any other failure goes on typed. */
-  async function readChipOr(idNumber) {
-    if (!bridge.hasCard()) { go("priority"); return; }
-    go("reading");
+  /** Ask the server what this person holds already (the query answers for them only); without
+   * an answer the patient goes on, and the issue decides. */
+  async function checkHeld() {
+    const who = flow.identityOf(state);
     try {
-      const chip = await bridge.request("card.read", { id_number: idNumber, portrait: false }, 30000);
-      go("priority", { chip });
-    } catch (err) {
-      if (err.code === "wrong_can") {
-        go("identify", { value: "" });
-        state.error = t("chip.wrong");
-        render();
-      } else {
-        go("priority");
-        state.error = err.message_vi ? errorText(err) : "";
-        render();
-      }
+      if (!socket || !who) throw { code: "offline" };
+      const number = who.id_number ? { id_number: who.id_number } : { bhyt_number: /** @type {any} */ (who).bhyt_number };
+      const reply = await socket.query("held", number, { timeout: 5000 });
+      dispatch({ type: "held", held: reply.held });
+    } catch {
+      dispatch({ type: "check_failed" });
     }
   }
 
@@ -130,11 +129,6 @@ export function createKiosk() {
     });
   }
 
-  function take() {
-    if (faceOffered()) go("consent");
-    else issue();
-  }
-
   let faceVideo = /** @type {HTMLVideoElement|null} */ (null);
   let faceStream = /** @type {MediaStream|null} */ (null);
   let faceRun = 0;
@@ -147,16 +141,16 @@ export function createKiosk() {
     faceVideo = null;
   }
 
-  function faceHint(text) {
-    state.faceHint = text;
+  /** @param {import("./flow.js").Told|null} hint */
+  function faceHint(hint) {
+    dispatch({ type: "face_hint", hint, now: Date.now() }); // someone is standing in front of the kiosk
     const el = document.getElementById("face-hint");
-    if (el) el.textContent = text;
+    if (el) el.textContent = views.faceHintText(state);
   }
 
   /** Frames from the browser's camera go to the bridge one at a time until one has a usable
    * face; its descriptor goes with the issue. Frames never leave this box. */
   async function startCamera() {
-    go("camera", { faceHint: "", faceFailed: false });
     const run = faceRun;
     const until = Date.now() + FACE_SECONDS * 1000;
     try {
@@ -183,44 +177,32 @@ export function createKiosk() {
           continue;
         }
         if (run !== faceRun) return;
-        state.lastTouch = Date.now(); // someone is standing in front of the kiosk
-        if (result.descriptor) { issue({ face: result.descriptor }); return; }
-        faceHint(pick(result.quality.message_vi, result.quality.message_en) || t("face.look"));
+        if (result.descriptor) { dispatch({ type: "face_captured", face: result.descriptor }); return; }
+        faceHint(result.quality.message_vi ? result.quality : null);
       }
     } catch {
       if (run !== faceRun) return;
       if (bridge.devices.face?.camera) { // the bridge's own camera
         try {
           const result = await bridge.request("face.capture", { frames: 30 }, 30000);
-          if (run === faceRun && result.descriptor) { issue({ face: result.descriptor }); return; }
+          if (run === faceRun && result.descriptor) { dispatch({ type: "face_captured", face: result.descriptor }); return; }
         } catch { /* said below */ }
       }
     }
     if (run !== faceRun) return;
     stopCamera();
-    state.faceFailed = true;
-    render();
+    dispatch({ type: "face_failed" });
   }
 
-  /** @param {{face?: number[], consent?: string}} [opts] */
-  async function issue(opts = {}) {
-    if (!socket) return;
-    const command = flow.issueCommand(state, opts, board.config?.face?.notice || "");
+  /** Send the issue the state describes; the answer is the flow's. */
+  async function issue() {
     const mine = ++issueSeq;
-    go("busy");
     try {
-      const ack = await socket.command(command, { timeout: 8000 });
-      if (mine !== issueSeq) return;
-      go("ticket", { result: ack.result, value: "", at: Date.now() });
-      printTicket(ack.result);
+      if (!socket) throw { code: "offline" };
+      const ack = await socket.command(flow.issueCommand(state, board.config?.face?.notice || ""), { timeout: 8000 });
+      if (mine === issueSeq) dispatch({ type: "issued", result: ack.result });
     } catch (err) {
-      if (mine !== issueSeq) return;
-      const where = flow.afterIssueError(err.code);
-      if (where === "duplicate") {
-        go("duplicate", { duplicate: err.field || "", value: "", duplicateFace: err.code === "duplicate_face" });
-      } else {
-        go(where, { error: errorText(err) });
-      }
+      if (mine === issueSeq) dispatch({ type: "refused", error: err });
     }
   }
 
@@ -228,8 +210,7 @@ export function createKiosk() {
     if (!bridge.available) return;
     const s = board.service(r.service);
     const cfg = board.config;
-    state.printed = "printing";
-    render();
+    dispatch({ type: "print_started", label: r.ticket });
     try {
       await bridge.request("printer.print", {
         unit: cfg.unit.name,
@@ -239,15 +220,14 @@ export function createKiosk() {
         ahead: r.ahead,
         wait_minutes: flow.waitMinutes(r.wait_minutes),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
-        url: `${location.origin}/t/${r.ticket}`,
+        url: flow.phoneUrl(linkBase, r.ticket),
       }, 20000);
-      state.printed = "printed";
+      dispatch({ type: "printed", label: r.ticket });
       reportDevice("printer", "", r.ticket);
     } catch (err) {
-      state.printed = errorText(err.message_vi ? err : { code: "timeout" });
+      dispatch({ type: "print_failed", label: r.ticket, error: err.message_vi ? err : { code: "timeout" } });
       reportDevice("printer", err.code || "timeout", r.ticket);
     }
-    if (state.screen === "ticket") render();
   }
 
   let reports = 0;
@@ -268,31 +248,23 @@ export function createKiosk() {
     renderClock($("#clock"), board.config, socket.now());
   }
 
-  let closedOn = ""; // the local date the closed screen was drawn for: redrawn when it changes
   function checkHours() {
     if (!board.config || !socket) return;
-    const change = flow.hoursChange(isOpen(board.config, socket.now()), state.screen);
-    const today = localParts(socket.now(), board.config.unit.timezone).date;
-    if (change === "close" || (state.screen === "closed" && today !== closedOn)) {
-      closedOn = today;
-      go("closed");
-    } else if (change === "reopen") reset();
+    dispatch({ type: "hours", open: isOpen(board.config, socket.now()), today: localParts(socket.now(), board.config.unit.timezone).date });
   }
 
   function checkIdle() {
     const idleSeconds = board.config?.kiosk?.idle_seconds;
-    if (flow.backToVietnamese(state.screen, lang(), idleSeconds, state.lastTouch, Date.now())) setLang("vi");
+    dispatch({ type: "tick", now: Date.now(), idleSeconds });
     const left = flow.idleLeft(state.screen, idleSeconds, state.lastTouch, Date.now());
-    if (left === null) return;
     const backIn = document.getElementById("back-in");
-    if (backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
-    if (left <= 0) reset();
+    if (left !== null && backIn) backIn.textContent = t("ticket.back_in", { n: Math.max(0, left) });
   }
 
   for (const ev of ["pointerdown", "keydown"]) {
-    document.addEventListener(ev, () => { state.lastTouch = Date.now(); }, { capture: true });
+    document.addEventListener(ev, () => dispatch({ type: "touch", now: Date.now() }), { capture: true });
   }
-  $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
+  $("#lang").addEventListener("click", () => dispatch({ type: "language" }));
   onLang(render);
   if (lang() !== "vi") setLang("vi"); // a reload (power cut, morning boot) starts in Vietnamese too
 
@@ -305,15 +277,16 @@ export function createKiosk() {
 
   function start() {
     if (!token) {
-      go("setup");
+      dispatch({ type: "setup" });
       return;
     }
     socket = new QueueSocket({ hello: () => ({ role: "kiosk", token }), name: "kiosk" });
     document.body.append(connectionBadge(socket));
+    socket.on("welcome", (msg) => { linkBase = msg.public_url || location.origin; });
     socket.on("snapshot", (msg) => {
       board.snapshot(msg);
-      if (state.screen === "loading") reset();
-      else render();
+      const before = state;
+      if (dispatch({ type: "snapshot" }) === before) render();
       checkHours();
     });
     socket.on("event", (msg) => {
@@ -329,7 +302,7 @@ export function createKiosk() {
         forgetDeviceToken("kiosk");
         token = "";
         socket?.stop();
-        go("setup");
+        dispatch({ type: "setup" });
       }
     });
     reportHealth(socket, () => ({
@@ -344,5 +317,5 @@ export function createKiosk() {
     setInterval(checkHours, 15000);
   }
 
-  return { state, board, bridge, render, start };
+  return { get state() { return state; }, board, bridge, render, start };
 }

@@ -1,7 +1,11 @@
-// The kiosk's pure flow: the state's shape and the small decisions between screens (what a key
-// does to the typed number, what "Continue" leads to, what goes in the issue command, what an
-// error sends the patient back to, when the kiosk goes idle or closes). No DOM, no sockets, no
-// timers: plain data in, plain data out. controller.js keeps one state object and applies these.
+// The kiosk's pure flow: next(state, action) returns the next state (which screen follows which,
+// what a key does to the typed number, what an error sends the patient back to, when the kiosk
+// goes idle or closes), and the small decisions the views and the issue command need. No DOM,
+// sockets, timers or texts: plain data in, plain data out. controller.js dispatches what the
+// patient, the bridge, the server and the clock did as actions, replaces its state with what
+// next() returns and runs the effects the new state asks for (reading the chip on "reading",
+// asking the server what the person holds on "checking", sending the issue on "busy", the
+// camera on "camera").
 import { validateNumber, parseCardQr } from "./identity.js";
 
 /** The longest number for each method (the count under the input). */
@@ -13,30 +17,197 @@ const NO_IDLE = ["home", "closed", "setup", "loading", "busy"];
 /** Error codes of the server that mean the typed identity is wrong. */
 const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"];
 
-/** @param {number} now */
+/**
+ * @typedef {"loading"|"setup"|"home"|"identify"|"reading"|"checking"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
+ * @typedef {{key: string, params?: Record<string, any>}} KioskText  one of the kiosk's texts
+ * @typedef {{code?: string, field?: string, message_vi?: string, message_en?: string}} Told
+ *   the server's or the bridge's own words, in both languages
+ * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
+ * @typedef {{id_number: string, name: string, dob: string, sex: string}} CardQr
+ * @typedef {{label: string, service: string, status: string}} Held  a ticket the person holds
+ * @typedef {{
+ *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt", value: string,
+ *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
+ *   face: number[]|null, consent: string, faceHint: Told|null, faceFailed: boolean,
+ *   result: any, printed: ""|"printing"|"printed"|"failed", printError: Told|null,
+ *   duplicate: string, duplicateFace: boolean, held: Held[]|null, closedOn: string, lastTouch: number,
+ * }} KioskState
+ *   value: what is typed; chip: what the card's chip said; face, consent: what goes with the
+ *   issue; result: the issued ticket (the ack); duplicate: the label the person already holds;
+ *   held: the tickets the server says this person holds (null until asked, or unanswered);
+ *   closedOn: the local date the closed screen was drawn for
+ */
+
+/**
+ * @typedef {{type: "snapshot"} | {type: "setup"} | {type: "language"} | {type: "done"}
+ *   | {type: "touch", now: number}
+ *   | {type: "tick", now: number, idleSeconds?: number}
+ *   | {type: "hours", open: boolean, today: string}
+ *   | {type: "service_chosen", service: string}
+ *   | {type: "method_chosen", method: "id"|"bhyt"}
+ *   | {type: "typed", value: string}
+ *   | {type: "key", key: string}
+ *   | {type: "identity_submitted", hasCard: boolean}
+ *   | {type: "no_document"} | {type: "back"}
+ *   | {type: "chip_read", chip: any}
+ *   | {type: "chip_failed", error: Told}
+ *   | {type: "held", held: Held[]} | {type: "check_failed"}
+ *   | {type: "group_toggled", group: string}
+ *   | {type: "take", faceOffered: boolean}
+ *   | {type: "consent_given"} | {type: "face_declined"} | {type: "face_failed"}
+ *   | {type: "face_hint", hint: Told|null, now: number}
+ *   | {type: "face_captured", face: number[]}
+ *   | {type: "issued", result: any}
+ *   | {type: "refused", error: Told}
+ *   | {type: "print_started", label: string}
+ *   | {type: "printed", label: string}
+ *   | {type: "print_failed", label: string, error: Told}
+ * } Action
+ * done: Xong / start again; touch: a touch or key anywhere (the idle timer starts again); tick:
+ * the clock's second; hours: whether the unit is open now and the local date.
+ */
+
+/** @param {number} now @returns {KioskState} */
 export function initial(now) {
   return {
-    screen: "loading", // loading | setup | home | identify | reading | priority | consent | camera | busy | ticket | duplicate | closed
-    service: "",
-    method: /** @type {"id"|"bhyt"} */ ("id"),
-    value: "",
-    error: "",
-    declared: new Set(),
-    qr: /** @type {{id_number: string, name: string, dob: string, sex: string}|null} */ (null),
-    chip: /** @type {any} */ (null),
-    printed: "", // "", "printing", "printed", or an error message
-    result: /** @type {any} */ (null),
-    duplicate: "",
-    duplicateFace: false,
-    faceHint: "",
-    faceFailed: false,
+    screen: "loading",
+    lang: "vi",
+    ...resetFields(),
+    error: null,
+    closedOn: "",
     lastTouch: now,
   };
 }
 
 /** What going back to the start clears (with screen "home"). */
 export function resetFields() {
-  return { service: "", value: "", method: /** @type {"id"} */ ("id"), declared: new Set(), result: null, duplicate: "", duplicateFace: false, qr: null, chip: null, printed: "", faceFailed: false, faceHint: "" };
+  return {
+    service: "", value: "", method: /** @type {"id"} */ ("id"), declared: new Set(), result: null, duplicate: "",
+    duplicateFace: false, held: null, qr: null, chip: null, face: null, consent: "", printed: /** @type {""} */ (""),
+    printError: null, faceFailed: false, faceHint: null,
+  };
+}
+
+/** @param {KioskState} state @param {Screen} screen @param {Partial<KioskState>} [extra] @returns {KioskState} */
+const go = (state, screen, extra = {}) => ({ ...state, screen, error: null, ...extra });
+
+/** Another screen, what it said kept. @param {KioskState} state @param {Screen} screen @returns {KioskState} */
+const move = (state, screen) => ({ ...state, screen });
+
+/** The next patient: the start screen, in Vietnamese whatever the last patient chose. @param {KioskState} state */
+const reset = (state) => go(state, "home", { lang: "vi", ...resetFields() });
+
+/**
+ * The identity is known: the server is asked what this person holds already ("checking"),
+ * so that a second ticket is refused now, not after the priority step. Without an identity,
+ * the priority screen. @param {KioskState} state @param {Partial<KioskState>} [extra]
+ */
+function identified(state, extra = {}) {
+  const next = go(state, "priority", extra);
+  return identityOf(next) ? move(next, "checking") : next;
+}
+
+/** @param {KioskState} state @param {Action} action @returns {KioskState} */
+export function next(state, action) {
+  switch (action.type) {
+    case "snapshot": return state.screen === "loading" ? reset(state) : state;
+    case "setup": return go(state, "setup");
+    case "language": return { ...state, lang: state.lang === "vi" ? "en" : "vi" };
+    case "done": return reset(state);
+    case "touch": return { ...state, lastTouch: action.now };
+    case "tick": return tick(state, action.now, action.idleSeconds);
+    case "hours": return hours(state, action.open, action.today);
+    case "service_chosen": return chosen(state, action.service);
+    case "method_chosen": return go(state, "identify", { method: action.method, value: "" });
+    case "typed": return { ...state, value: action.value, error: null, qr: null };
+    case "key": return { ...state, value: pressKey(state.value, action.key), error: null };
+    case "identity_submitted": return submitted(state, action.hasCard);
+    case "no_document": return go(state, "priority", { value: "", qr: null, chip: null });
+    case "back": return go(state, "identify");
+    case "chip_read": return state.screen === "reading" ? identified(state, { chip: action.chip }) : state;
+    case "chip_failed":
+      if (state.screen !== "reading") return state;
+      return action.error.code === "wrong_can"
+        ? go(state, "identify", { value: "", error: { key: "chip.wrong" } })
+        : identified(state, { error: action.error.message_vi ? action.error : null });
+    case "held": return state.screen === "checking" ? held(state, action.held) : state;
+    case "check_failed": return state.screen === "checking" ? move(state, "priority") : state;
+    case "group_toggled": return { ...state, declared: toggleGroup(state.declared, action.group) };
+    case "take": return action.faceOffered ? go(state, "consent") : go(state, "busy", { face: null, consent: "" });
+    case "consent_given": return go(state, "camera", { faceHint: null, faceFailed: false });
+    case "face_declined": return go(state, "busy", { face: null, consent: "declined" });
+    case "face_hint": return state.screen === "camera" ? { ...state, faceHint: action.hint, lastTouch: action.now } : state;
+    case "face_captured": return state.screen === "camera" ? go(state, "busy", { face: action.face }) : state;
+    case "face_failed": return state.screen === "camera" ? { ...state, faceFailed: true } : state;
+    case "issued": return state.screen === "busy" ? go(state, "ticket", { result: action.result, value: "", printed: "", printError: null }) : state;
+    case "refused": return state.screen === "busy" ? refused(state, action.error) : state;
+    case "print_started": return printing(state, action.label, { printed: "printing" });
+    case "printed": return printing(state, action.label, { printed: "printed" });
+    case "print_failed": return printing(state, action.label, { printed: "failed", printError: action.error });
+    default: throw new Error(`unknown kiosk action ${/** @type {any} */ (action).type}`);
+  }
+}
+
+/** "Continue" on the identity screen. @param {KioskState} state @param {boolean} hasCard */
+function submitted(state, hasCard) {
+  const out = submitIdentity(state.method, state.value);
+  if ("error" in out) return { ...state, error: out.error };
+  const read = "qr" in out ? { ...state, qr: out.qr, value: out.qr.id_number } : state;
+  if ("readChip" in out && hasCard) return go(read, "reading");
+  return identified(read);
+}
+
+/** A service tapped: on the start screen, the identity comes next; on the screen that told the
+ * patient what they hold, another service still allowed goes on with the same identity.
+ * @param {KioskState} state @param {string} service */
+function chosen(state, service) {
+  if (state.screen !== "duplicate" || !state.held) return go(state, "identify", { service, value: "", method: "id" });
+  if (state.held.some((h) => h.service === service)) return state;
+  return go(state, "priority", { service });
+}
+
+/** What the person holds: the ticket of the chosen service, or the priority screen (an error of
+ * the chip's read stays shown). @param {KioskState} state @param {Held[]} list */
+function held(state, list) {
+  const mine = list.find((h) => h.service === state.service);
+  if (mine) return go(state, "duplicate", { held: list, duplicate: mine.label, duplicateFace: false });
+  return { ...move(state, "priority"), held: list };
+}
+
+/** The kiosk's services the person may still take a number for, grouped as on the start screen.
+ * @param {any} cfg @param {Held[]} list */
+export function servicesAllowed(cfg, list) {
+  const taken = new Set(list.map((h) => h.service));
+  return servicesByDepartment(cfg)
+    .map((g) => ({ ...g, services: g.services.filter((s) => !taken.has(s.code)) }))
+    .filter((g) => g.services.length);
+}
+
+/** Where a refused issue sends the patient. @param {KioskState} state @param {Told} error */
+function refused(state, error) {
+  const where = afterIssueError(error.code || "");
+  if (where === "duplicate") {
+    return go(state, "duplicate", { duplicate: error.field || "", value: "", duplicateFace: error.code === "duplicate_face" });
+  }
+  return go(state, where, { error });
+}
+
+/** The printer's news, for the ticket on the screen only. @param {KioskState} state @param {string} label @param {Partial<KioskState>} change */
+const printing = (state, label, change) => (state.screen === "ticket" && state.result?.ticket === label ? { ...state, ...change } : state);
+
+/** The clock's second: the start screen goes back to Vietnamese, an idle screen goes home. */
+function tick(state, now, idleSeconds) {
+  if (backToVietnamese(state.screen, state.lang, idleSeconds, state.lastTouch, now)) return { ...state, lang: "vi" };
+  const left = idleLeft(state.screen, idleSeconds, state.lastTouch, now);
+  return left !== null && left <= 0 ? reset(state) : state;
+}
+
+/** The opening hours: the closed screen (drawn again when the date changes), or the start again. */
+function hours(state, open, today) {
+  const change = hoursChange(open, state.screen);
+  if (change === "reopen") return reset(state);
+  if (change === "close" || (state.screen === "closed" && today !== state.closedOn)) return go(state, "closed", { closedOn: today });
+  return state;
 }
 
 /** The keypad's keys for a method. @param {"id"|"bhyt"} method */
@@ -90,7 +261,7 @@ export function faceOffered(p) {
   return p.enabled && p.faceOk && (p.browserCamera || p.bridgeCamera) && !p.declared.has("child_under_6");
 }
 
-/** The identity that goes with the ticket, or null when none was given. */
+/** The identity that goes with the ticket, or null when none was given. @param {KioskState} state */
 export function identityOf(state) {
   const value = state.value.replace(/\s/g, "").toUpperCase();
   return state.chip
@@ -103,20 +274,19 @@ export function identityOf(state) {
 }
 
 /**
- * The issue_ticket command for the state, with the face descriptor (and the unit's notice as
- * the consent) or the refusal.
- * @param {any} state @param {{face?: number[], consent?: string}} opts @param {string} notice
+ * The issue_ticket command for the state, with its face descriptor (and the unit's notice as
+ * the consent) or the refusal. @param {KioskState} state @param {string} notice
  */
-export function issueCommand(state, opts, notice) {
+export function issueCommand(state, notice) {
   const identity = identityOf(state);
   /** @type {Record<string, any>} */
   const command = { type: "issue_ticket", service: state.service, channel: "kiosk", declared: [...state.declared] };
   if (identity) command.identity = identity;
-  if (opts.face) {
-    command.face = opts.face;
+  if (state.face) {
+    command.face = state.face;
     command.face_consent = notice || "";
-  } else if (opts.consent) {
-    command.face_consent = opts.consent;
+  } else if (state.consent) {
+    command.face_consent = state.consent;
   }
   return command;
 }
@@ -167,6 +337,10 @@ export function hoursChange(open, screen) {
   if (open && screen === "closed") return "reopen";
   return null;
 }
+
+/** The phone page that follows a ticket: printed on the ticket and shown as a QR code on the
+ * ticket screen. @param {string} origin @param {string} label */
+export const phoneUrl = (origin, label) => `${origin}/t/${encodeURIComponent(label)}`;
 
 /** The date on the printed ticket, dd/mm/yyyy from the board's yyyy-mm-dd. @param {string} day */
 export const printedDay = (day) => day.split("-").reverse().join("/");

@@ -2,26 +2,35 @@
 // sees, the camera's video, the actions the buttons call) to elements built with ../shared/dom.js.
 // They change nothing themselves; the buttons call the context's actions (controller.js).
 import { h, textOn } from "../shared/dom.js";
-import { t, lang, pick } from "../shared/i18n.js";
+import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
 import { PRIORITY_GROUPS } from "./identity.js";
+import { qrEncode, qrPath } from "../shared/qr.js";
 import * as flow from "./flow.js";
 
 /**
- * @typedef {{
- *   go: (screen: string, extra?: Record<string, any>) => void, reset: () => void,
- *   edit: (fields: Record<string, any>) => void, submitIdentity: () => void, toggle: (group: string) => void,
- *   take: () => void, issue: (opts?: {face?: number[], consent?: string}) => void, startCamera: () => void,
- *   saveToken: (token: string) => void,
- * }} Actions
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceVideo: HTMLVideoElement|null, now: number}} Ctx
+ * @typedef {{send: (action: flow.Action) => flow.KioskState, saveToken: (token: string) => void}} Actions
+ *   send: give the flow an action (controller.js); it answers with the next state
+ *   faceOffered (below): whether "take" goes to the face check, asked when the patient taps
+ * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
+ *   origin: the server's address, for the phone link of a ticket
  */
+
+/** A message in the current language: a kiosk text, or the server's or bridge's words. @param {flow.Said|null} said */
+export function say(said) {
+  if (!said) return "";
+  return "key" in said ? t(said.key, said.params) : errorText(said);
+}
+
+/** What the camera screen says. @param {flow.KioskState} state */
+export const faceHintText = (state) => (state.faceFailed ? t("face.failed") : say(state.faceHint) || t("face.look"));
 
 /** The screens without their own function. */
 export const viewLoading = () => h("p.center.muted", t("loading"));
 export const viewBusy = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy")));
 export const viewReading = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading")));
+export const viewChecking = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("id.checking")));
 
 /** @param {any} state @param {Ctx} ctx */
 export function viewSetup(state, ctx) {
@@ -54,7 +63,7 @@ export function viewHome(state, ctx) {
             type: "button",
             style: { "--c": s.colour, "--fg": textOn(s.colour) },
             dataset: { service: s.code },
-            on: { click: () => act.go("identify", { service: s.code, value: "", method: "id" }) },
+            on: { click: () => act.send({ type: "service_chosen", service: s.code }) },
           },
           h("span.service-code", s.code),
           h("span.service-name", pick(s.name, s.name_en)),
@@ -79,27 +88,29 @@ export function viewIdentify(state, ctx) {
     placeholder: t(`id.placeholder.${state.method}`), "aria-describedby": "id-error",
     "aria-invalid": state.error ? "true" : "false",
     on: {
-      input: (e) => { act.edit({ value: /** @type {HTMLInputElement} */ (e.target).value, error: "", qr: null }); updateCount(); },
-      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); act.submitIdentity(); } },
+      input: (e) => updateCount(act.send({ type: "typed", value: /** @type {HTMLInputElement} */ (e.target).value })),
+      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submit(); } },
     },
   }));
+  const submit = () => act.send({ type: "identity_submitted", hasCard: ctx.hasCard });
   const count = h("div.id-count", { id: "id-count" });
-  const error = h("div.field-error", { id: "id-error", role: "alert" }, state.error);
-  function updateCount() {
-    count.textContent = t("id.count", { n: flow.typedLength(state.value), max: flow.MAX[state.method] });
-    error.textContent = state.error;
+  const error = h("div.field-error", { id: "id-error", role: "alert" }, say(state.error));
+  /** The count and the error, drawn again as the patient types. @param {flow.KioskState} now */
+  function updateCount(now) {
+    count.textContent = t("id.count", { n: flow.typedLength(now.value), max: flow.MAX[now.method] });
+    error.textContent = say(now.error);
   }
-  updateCount();
+  updateCount(state);
   const press = (k) => {
-    act.edit({ value: flow.pressKey(state.value, k), error: "" });
-    input.value = state.value;
-    updateCount();
+    const now = act.send({ type: "key", key: k });
+    input.value = now.value;
+    updateCount(now);
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
   const methods = ["id", "bhyt"].map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
-    on: { click: () => act.go("identify", { method: m, value: "" }) },
+    on: { click: () => act.send({ type: "method_chosen", method: /** @type {"id"|"bhyt"} */ (m) }) },
   }, t(`id.method.${m}`)));
   return h("section.identify",
     serviceTitle(state, board),
@@ -116,16 +127,16 @@ export function viewIdentify(state, ctx) {
       : h("p.muted.small", t("id.qr_hint")),
     h("p.muted.small", t("id.privacy")),
     h("div.actions",
-      h("button.secondary", { type: "button", on: { click: act.reset } }, t("btn.back")),
-      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => act.go("priority", { value: "" }) } }, t("id.none")),
-      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: act.submitIdentity } }, t("btn.next"))));
+      h("button.secondary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.back")),
+      h("button.link", { type: "button", dataset: { action: "no-id" }, on: { click: () => act.send({ type: "no_document" }) } }, t("id.none")),
+      h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: submit } }, t("btn.next"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
 export function viewPriority(state, ctx) {
   const { board, act } = ctx;
   return h("section.priority",
-    state.error ? h("div.banner-error", { role: "alert" }, state.error) : null,
+    state.error ? h("div.banner-error", { role: "alert" }, say(state.error)) : null,
     serviceTitle(state, board),
     state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
     !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
@@ -133,13 +144,12 @@ export function viewPriority(state, ctx) {
     h("p.muted", t("prio.hint")),
     h("div.groups", PRIORITY_GROUPS.map((g) => h("button.group", {
       type: "button", "aria-pressed": String(state.declared.has(g.code)), dataset: { group: g.code },
-      on: { click: () => act.toggle(g.code) },
+      on: { click: () => act.send({ type: "group_toggled", group: g.code }) },
     }, h("span.group-check", { "aria-hidden": "true" }), pick(g.vi, g.en)))),
     h("div.actions",
-      h("button.secondary", { type: "button", on: { click: () => act.go("identify") } }, t("btn.back")),
-      state.declared.size
-        ? h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.take"))
-        : h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: act.take } }, t("prio.none"))));
+      h("button.secondary", { type: "button", on: { click: () => act.send({ type: "back" }) } }, t("btn.back")),
+      h("button.primary", { type: "button", dataset: { action: "take" }, on: { click: () => act.send({ type: "take", faceOffered: ctx.faceOffered() }) } },
+        t(state.declared.size ? "prio.take" : "prio.none"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
@@ -152,8 +162,8 @@ export function viewConsent(state, ctx) {
     h("p", t("face.what")),
     h("p.muted", t("face.choice")),
     h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.no")),
-      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: act.startCamera } }, t("face.yes"))));
+      h("button.secondary", { type: "button", dataset: { action: "face-no" }, on: { click: () => act.send({ type: "face_declined" }) } }, t("face.no")),
+      h("button.primary", { type: "button", dataset: { action: "face-yes" }, on: { click: () => act.send({ type: "consent_given" }) } }, t("face.yes"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
@@ -162,9 +172,9 @@ export function viewCamera(state, ctx) {
   return h("section.camera",
     h("h1", t("face.title")),
     ctx.faceVideo ? h("div.camera-frame", ctx.faceVideo) : h("div.center", h("div.spinner", { "aria-hidden": "true" })),
-    h("p.big#face-hint", { role: "status" }, state.faceFailed ? t("face.failed") : state.faceHint || t("face.look")),
+    h("p.big#face-hint", { role: "status" }, faceHintText(state)),
     h("div.actions",
-      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.issue({ consent: "declined" }) } }, t("face.skip"))));
+      h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.send({ type: "face_declined" }) } }, t("face.skip"))));
 }
 
 /** The counters' names for a ticket. @param {any} board @param {number[]} numbers */
@@ -173,6 +183,28 @@ export function counterNames(board, numbers) {
     const c = board.counterConfig(n);
     return c ? pick(c.name, c.name_en) : t("counter", { n });
   }).join(", ");
+}
+
+/** The phone link of a ticket as a QR code (made here: no network; inline SVG, which the
+ * pages' content policy allows), with its line in both languages; nothing if the link is too
+ * long for a QR code. @param {string} url */
+export function phoneQr(url) {
+  let picture;
+  try { picture = qrPath(qrEncode(url)); } catch { return null; }
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const attrs = { id: "ticket-qr", viewBox: `0 0 ${picture.size} ${picture.size}`, "shape-rendering": "crispEdges", role: "img", "aria-label": t("ticket.qr"), "data-url": url };
+  for (const [k, v] of Object.entries(attrs)) svg.setAttribute(k, v);
+  const back = document.createElementNS(ns, "rect");
+  back.setAttribute("width", String(picture.size));
+  back.setAttribute("height", String(picture.size));
+  back.setAttribute("fill", "#fff");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", picture.d);
+  path.setAttribute("fill", "#000");
+  svg.append(back, path);
+  return h("figure.ticket-qr", svg,
+    h("figcaption", h("span", t("ticket.qr", {}, "vi")), h("span.qr-en", { lang: "en" }, t("ticket.qr", {}, "en"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */
@@ -190,22 +222,42 @@ export function viewTicket(state, ctx) {
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
+    phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
-      : state.printed ? h("p.banner-error", { id: "print-error", role: "alert" }, state.printed) : null,
+      : state.printed === "failed" ? h("p.banner-error", { id: "print-error", role: "alert" }, say(state.printError)) : null,
     state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),
-    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: act.reset } }, t("btn.done"))),
+    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: () => act.send({ type: "done" }) } }, t("btn.done"))),
     h("p.muted.small", { id: "back-in" }));
 }
 
-/** @param {any} state @param {Ctx} ctx */
+/**
+ * The person holds a ticket for this service already: its number, said in Vietnamese and in
+ * English at once, and (when the server told what they hold) the services still allowed.
+ * @param {flow.KioskState} state @param {Ctx} ctx
+ */
 export function viewDuplicate(state, ctx) {
   const { board, act } = ctx;
+  const s = board.service(state.service);
+  const label = state.duplicate || "—";
+  /** @param {"vi"|"en"} which */
+  const body = (which) => t(state.duplicateFace ? "dup.face" : "dup.held", {
+    label, service: s ? (which === "en" ? s.name_en || s.name : s.name) : state.service,
+  }, which);
+  const others = state.held ? flow.servicesAllowed(board.config, state.held).flatMap((g) => g.services) : [];
   return h("section.duplicate",
     h("h1", t("dup.title")),
-    h("div.ticket-number", state.duplicate || "—"),
-    h("p#dup-body", t(state.duplicateFace ? "dup.face" : "dup.body", { label: state.duplicate || "—" })),
-    h("div.actions", h("button.primary", { type: "button", on: { click: act.reset } }, t("btn.home"))));
+    h("div.ticket-number", label),
+    h("p#dup-body", body(lang())),
+    lang() === "vi" ? h("p.dup-en", { lang: "en" }, body("en")) : null,
+    others.length ? h("p.dup-others", t("dup.others")) : null,
+    others.length ? h("div.services.dup-services", others.map((o) => h(`button.service.size-${o.size}`, {
+      type: "button",
+      style: { "--c": o.colour, "--fg": textOn(o.colour) },
+      dataset: { service: o.code },
+      on: { click: () => act.send({ type: "service_chosen", service: o.code }) },
+    }, h("span.service-code", o.code), h("span.service-name", pick(o.name, o.name_en))))) : null,
+    h("div.actions", h("button.primary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */

@@ -125,3 +125,15 @@ def command(ws: ClientConnection, body: dict[str, Any]) -> dict[str, Any]:
         msg = json.loads(ws.recv(timeout=10))
         if msg.get("id") == f"s{n}":
             return dict(msg)
+
+
+def screen_qr(page: Page) -> str:
+    """The text of the QR code the page shows (#ticket-qr), read from a screenshot of it by
+    OpenCV's detector, as a phone's camera would read the screen."""
+    import cv2
+    import numpy as np
+
+    png = page.locator("#ticket-qr").screenshot()
+    image = cv2.imdecode(np.frombuffer(png, dtype=np.uint8), cv2.IMREAD_COLOR)
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    return str(text)

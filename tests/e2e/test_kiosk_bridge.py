@@ -26,7 +26,7 @@ from hw_bridge.cccd.vpcd import VirtualCard, start_pcscd
 from ..bridge_harness import running_bridge
 from ..emupos_harness import running_emupos, wait_receipts
 from ..server_harness import ServerProc
-from .pages import watch, write_config
+from .pages import screen_qr, watch, write_config
 
 pytestmark = pytest.mark.browser
 TOKEN = "kiosk-bridge-pairing-token"
@@ -96,6 +96,7 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
     png = printer.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")  # type: ignore[attr-defined]
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     assert [c.text for c in codes] == [f"{site.http}/t/A001"]
+    assert screen_qr(kiosk) == codes[0].text  # the ticket screen shows the printed link (issue 16, item 5)
     with connect(site.ws_url) as ws:
         ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
         snapshot = next(m for m in (json.loads(ws.recv(timeout=5)) for _ in range(3)) if m["type"] == "snapshot")

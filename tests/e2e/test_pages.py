@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from ..server_harness import ServerProc
-from .pages import watch, write_config
+from .pages import screen_qr, watch, write_config
 
 pytestmark = pytest.mark.browser
 
@@ -242,8 +242,7 @@ def test_kiosk_shows_the_existing_number_to_a_second_request(
     kiosk.click("[data-action=done]")
     kiosk.click('[data-service="B"]')
     kiosk.locator("#id-input").fill(ID_1)
-    kiosk.click("[data-action=next]")
-    kiosk.click("[data-action=take]")
+    kiosk.click("[data-action=next]")  # told at the identity step now (issue 16, item 9)
     expect(kiosk.locator("section.duplicate")).to_contain_text("B001")
     assert site.get("/api/state")["view"]["waiting"]["B"] == 1
     # a BHYT number and a declared priority group
@@ -256,6 +255,74 @@ def test_kiosk_shows_the_existing_number_to_a_second_request(
     kiosk.click("[data-action=take]")
     expect(kiosk.locator("#ticket-number")).to_have_text("B002")
     expect(kiosk.locator("section.ticket")).to_contain_text("nhân viên xác nhận")
+
+
+def test_a_second_ticket_is_refused_as_soon_as_the_identity_is_known(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Issue 16, item 9: the second visit with the same ID is told at the identity step, before
+    the priority step, in Vietnamese and English, and offered only the services still allowed."""
+    kiosk = open_kiosk(browser, site, errors)
+    assert take_ticket(kiosk, "B", ID_1) == "B001"
+    kiosk.click("[data-action=done]")
+    kiosk.click('[data-service="B"]')
+    kiosk.locator("#id-input").fill(ID_1)
+    kiosk.click("[data-action=next]")
+    expect(kiosk.locator("#screen")).to_have_attribute("data-screen", "duplicate")
+    expect(kiosk.locator("section.duplicate .ticket-number")).to_have_text("B001")
+    expect(kiosk.locator("#dup-body")).to_contain_text("Bạn đang giữ số B001 cho dịch vụ Tiếp nhận khám dịch vụ")
+    expect(kiosk.locator(".dup-en")).to_contain_text("You already hold number B001 for Fee-paying reception")
+    # the services still allowed: not B; A goes on to the priority step with the same ID
+    expect(kiosk.locator('section.duplicate [data-service="B"]')).to_have_count(0)
+    kiosk.click('section.duplicate [data-service="A"]')
+    expect(kiosk.locator("#screen")).to_have_attribute("data-screen", "priority")
+    kiosk.click("[data-action=take]")
+    expect(kiosk.locator("#ticket-number")).to_have_text("A001")
+    kiosk.click("[data-action=done]")
+    # a third visit: both held, neither offered
+    kiosk.click('[data-service="A"]')
+    kiosk.locator("#id-input").fill(ID_1)
+    kiosk.click("[data-action=next]")
+    expect(kiosk.locator("section.duplicate .ticket-number")).to_have_text("A001")
+    expect(kiosk.locator("section.duplicate [data-service]").first).to_be_visible()
+    expect(kiosk.locator('section.duplicate [data-service="A"], section.duplicate [data-service="B"]')).to_have_count(0)
+    kiosk.click("#lang")
+    expect(kiosk.locator("#dup-body")).to_have_text(
+        "You already hold number A001 for Health insurance (BHYT) reception. Each person holds one number per service."
+    )
+    waiting = site.get("/api/state")["view"]["waiting"]
+    assert (waiting["A"], waiting["B"]) == (1, 1)
+
+
+def test_the_ticket_screen_shows_the_phone_link_as_a_qr_code(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Issue 16, item 5: the ticket screen shows the QR code of the link the printed ticket
+    carries (/t/<number>), made on the kiosk, with a line in both languages."""
+    for portrait in (True, False):
+        kiosk = open_kiosk(browser, site, errors, portrait)
+        label = take_ticket(kiosk, "B", ID_1 if portrait else ID_2)
+        expect(kiosk.locator("#ticket-qr")).to_be_visible()
+        assert screen_qr(kiosk) == f"{site.http}/t/{label}"
+        caption = kiosk.locator(".ticket-qr figcaption")
+        expect(caption).to_contain_text("Quét để theo dõi lượt trên điện thoại")
+        expect(caption).to_contain_text("Scan to follow your turn on your phone")
+        expect(kiosk.locator("[data-action=done]")).to_be_in_viewport()  # the QR leaves Done in view
+        kiosk.close()
+
+
+def test_the_ticket_qr_code_follows_the_public_address(browser: Browser, tmp_path: Path, errors: list[str]) -> None:
+    """With QUEUE_PUBLIC_URL set, the QR code links there, as the printed ticket does."""
+    config = write_config(tmp_path / "config")
+    public = "http://hang-doi.benhvien.lan:8000"
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_PUBLIC_URL=public)
+    site.start()
+    try:
+        kiosk = open_kiosk(browser, site, errors)
+        label = take_ticket(kiosk, "B", ID_1)
+        assert screen_qr(kiosk) == f"{public}/t/{label}"
+    finally:
+        site.kill()
 
 
 def test_every_patient_starts_in_vietnamese(browser: Browser, site: ServerProc, errors: list[str]) -> None:

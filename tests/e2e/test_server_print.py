@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, expect
 
 from ..emupos_harness import Emupos, running_emupos, wait_receipts
 from ..server_harness import ADMIN_PASSWORD, ServerProc
+from .pages import screen_qr
 from .test_admin import sign_in
 from .test_pages import open_kiosk, take_ticket
 
@@ -61,6 +62,7 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
     png = emupos.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     assert [c.text for c in codes] == [f"{site.http}/t/{label}"]  # the kiosk page's own address
+    assert screen_qr(kiosk) == codes[0].text  # the ticket screen shows the printed link
 
     emupos.api("PUT", "/devices/front/faults/paper-out")
     try:

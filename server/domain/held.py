@@ -1,0 +1,37 @@
+"""What a kiosk may ask about the person in front of it: the tickets they hold already.
+
+The rule is one active ticket per person and service (``decide._issue`` refuses a second with
+``duplicate_ticket``). The kiosk asks as soon as the identity is known, so that the patient is
+told at once, not after the priority step, and is offered only the services still allowed. The
+answer is looked up by that person's key, service by service: it names nothing of anyone else.
+"""
+
+from __future__ import annotations
+
+from .errors import IdentityError
+from .identity import Identity, validate_bhyt, validate_id_number
+from .state import QueueState, person_service_key
+
+
+def tickets_held(state: QueueState, now: float, id_number: str = "", bhyt_number: str = "") -> list[dict[str, str]]:
+    """The active tickets of today held by the person with this ID number (or, without one, this
+    BHYT number, as ``Identity.person_key`` chooses), in the services' order: ``label``,
+    ``service``, ``status``. Empty when the unit does not limit tickets per person, and once the
+    day has turned (the issue starts the new day first: yesterday's tickets hold nothing).
+    A malformed number is refused as the issue would refuse it (``IdentityError``)."""
+    if not id_number and not bhyt_number:
+        raise IdentityError("identity_missing", "id_number")
+    identity = Identity(
+        source="typed",
+        id_number=validate_id_number(id_number) if id_number else "",
+        bhyt_number=validate_bhyt(bhyt_number) if bhyt_number else "",
+    )
+    if not state.config.queue.one_ticket_per_person or state.local_day(now) != state.day:
+        return []
+    held = []
+    for service in state.config.services:
+        ticket = state.active_by_person.get(person_service_key(identity, service.code))
+        if ticket is not None:
+            t = state.tickets[ticket]
+            held.append({"label": t.label, "service": t.service, "status": t.status.value})
+    return held
