@@ -102,6 +102,8 @@ class Printers:
             if step.error is not None or not isinstance(step.result, dict):
                 continue
             for record in step.records:
+                if isinstance(record.event, ev.DevicePrinterSet):  # the kiosk learns it on reload
+                    self.fleet.control(f"device:{record.event.device}", "reload")
                 if not isinstance(record.event, ev.TicketIssued):
                     continue
                 try:

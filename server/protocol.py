@@ -119,6 +119,7 @@ class Welcome(msgspec.Struct, frozen=True, tag="welcome", tag_field="type"):
     zone: str = ""
     counter: int | None = None
     public_url: str = ""  # to a kiosk: QUEUE_PUBLIC_URL, where its tickets' phone links start
+    server_prints: bool = False  # to a kiosk: the server prints its tickets (not its bridge)
 
 
 class Snapshot(msgspec.Struct, frozen=True, tag="snapshot", tag_field="type"):

@@ -153,6 +153,7 @@ async def _session(
         zone=zone,
         counter=counter,
         public_url=services.settings.public_url.rstrip("/") if hello.role == "kiosk" else "",
+        server_prints=hello.role == "kiosk" and services.printers.prints_for(hub.state, actor.name),
     )
     if not await hub.attach(conn, hello.last_seq, welcome):
         conn.drop()

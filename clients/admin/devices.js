@@ -4,7 +4,8 @@
 // registering a device (its token shown once) and revoking one; staff accounts created and
 // switched on or off.
 import { h } from "../shared/dom.js";
-import { t, pick } from "../shared/i18n.js";
+import { t, pick, lang } from "../shared/i18n.js";
+import { partText } from "../shared/faults.js";
 
 const short = (state) => Object.entries(state || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
 
@@ -60,7 +61,7 @@ export function viewDevices(st, config, act) {
           h("td", d.last_seen ? t("d.ago", { n: Math.max(0, Math.round(st.at - d.last_seen)) }) : "—"),
           h("td", d.version || "—"),
           h("td.state", short(d.state) || "—"),
-          h("td.faults", d.faults.map((f) => `${f.part}: ${f.code}`).join(", ") || "—"),
+          h("td.faults", d.faults.map((f) => partText(f, lang())).join("; ") || "—"),
           h("td.printer", d.kind === "kiosk" && d.active ? printerForm(d, act.setPrinter) : "—"),
           h("td",
             d.online ? h("button.small-btn", { type: "button", dataset: { action: "reload" }, on: { click: () => act.reload(d.device) } }, t("d.reload")) : null,

@@ -29,6 +29,7 @@ export function createKiosk() {
   let socket = /** @type {QueueSocket|null} */ (null);
   let issueSeq = 0;
   let linkBase = location.origin; // where the tickets' phone links start (the welcome may say otherwise)
+  let serverPrints = false; // the server prints this kiosk's tickets (the welcome says so)
 
   /** Give an action to the flow, take its next state, run the effects that state asks for and
    * draw it. @param {flow.Action} action */
@@ -207,6 +208,7 @@ export function createKiosk() {
   }
 
   async function printTicket(r) {
+    if (serverPrints) { dispatch({ type: "printed_by_server", label: r.ticket }); return; }
     if (!bridge.available) return;
     const s = board.service(r.service);
     const cfg = board.config;
@@ -232,11 +234,13 @@ export function createKiosk() {
 
   let reports = 0;
   let printerFault = false;
+  let printerTold = false; // nothing said since the page (re)loaded: the first print's news is told, so a fault left open before a reload is cleared
 
   /** Tell staff (through the server) that the printer is in fault, or working again. */
   function reportDevice(part, code, label) {
-    if (!code && !printerFault) return;
+    if (!code && !printerFault && printerTold) return;
     printerFault = !!code;
+    printerTold = true;
     socket?.request({ type: "report", id: `k${++reports}`, what: code ? "device_fault" : "device_ok", part, detail: code, label }, { queueOffline: false })
       .catch(() => { /* offline: the next print reports again */ });
   }
@@ -282,7 +286,7 @@ export function createKiosk() {
     }
     socket = new QueueSocket({ hello: () => ({ role: "kiosk", token }), name: "kiosk" });
     document.body.append(connectionBadge(socket));
-    socket.on("welcome", (msg) => { linkBase = msg.public_url || location.origin; });
+    socket.on("welcome", (msg) => { linkBase = msg.public_url || location.origin; serverPrints = !!msg.server_prints; });
     socket.on("snapshot", (msg) => {
       board.snapshot(msg);
       const before = state;

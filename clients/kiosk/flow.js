@@ -29,7 +29,7 @@ const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_m
  *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt", value: string,
  *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
  *   face: number[]|null, consent: string, faceHint: Told|null, faceFailed: boolean,
- *   result: any, printed: ""|"printing"|"printed"|"failed", printError: Told|null,
+ *   result: any, printed: ""|"printing"|"printed"|"server"|"failed", printError: Told|null,
  *   duplicate: string, duplicateFace: boolean, held: Held[]|null, closedOn: string, lastTouch: number,
  * }} KioskState
  *   value: what is typed; chip: what the card's chip said; face, consent: what goes with the
@@ -61,6 +61,7 @@ const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_m
  *   | {type: "refused", error: Told}
  *   | {type: "print_started", label: string}
  *   | {type: "printed", label: string}
+ *   | {type: "printed_by_server", label: string}
  *   | {type: "print_failed", label: string, error: Told}
  * } Action
  * done: Xong / start again; touch: a touch or key anywhere (the idle timer starts again); tick:
@@ -143,6 +144,7 @@ export function next(state, action) {
     case "refused": return state.screen === "busy" ? refused(state, action.error) : state;
     case "print_started": return printing(state, action.label, { printed: "printing" });
     case "printed": return printing(state, action.label, { printed: "printed" });
+    case "printed_by_server": return printing(state, action.label, { printed: "server" });
     case "print_failed": return printing(state, action.label, { printed: "failed", printError: action.error });
     default: throw new Error(`unknown kiosk action ${/** @type {any} */ (action).type}`);
   }

@@ -224,6 +224,7 @@ export function viewTicket(state, ctx) {
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
+      : state.printed === "server" ? h("p.ticket-printed", { id: "printed-by-server" }, t("ticket.server_printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))
       : state.printed === "failed" ? h("p.banner-error", { id: "print-error", role: "alert" }, say(state.printError)) : null,
     state.printed === "printed" ? null : h("p.ticket-remember", t("ticket.remember")),

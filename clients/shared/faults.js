@@ -29,11 +29,14 @@ export const CODES = {
 /** @param {Record<string, [string, string]>} table @param {string} key @param {"vi"|"en"} lang */
 const word = (table, key, lang) => (table[key] ? table[key][lang === "en" ? 1 : 0] : key);
 
+/** "Máy in vé — hết giấy: thay cuộn giấy" (the part and the code, without the device). @param {{part: string, code: string}} fault @param {"vi"|"en"} lang */
+export const partText = (fault, lang) => `${word(PARTS, fault.part, lang)} — ${word(CODES, fault.code, lang)}`;
+
 /**
  * "kiosk-1: Máy in vé — hết giấy: thay cuộn giấy"; an unknown part or code is shown as it is.
  * @param {{device: string, part: string, code: string}} fault @param {"vi"|"en"} lang
  */
 export function faultText(fault, lang) {
   const device = fault.device.replace(/^device:/, "");
-  return `${device}: ${word(PARTS, fault.part, lang)} — ${word(CODES, fault.code, lang)}`;
+  return `${device}: ${partText(fault, lang)}`;
 }

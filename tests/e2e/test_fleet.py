@@ -65,7 +65,7 @@ def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> No
         ws.send(
             json.dumps({"type": "report", "id": "r", "what": "device_fault", "part": "printer", "detail": "paper_out"})
         )
-        expect(row.locator(".faults")).to_have_text("printer: paper_out", timeout=10_000)
+        expect(row.locator(".faults")).to_have_text("Máy in vé — hết giấy: thay cuộn giấy", timeout=10_000)
 
     tv_row = admin.locator('#fleet tr[data-device="tv-tang-1"]')  # play a poster now on one TV (B2)
     tv_row.locator('select[data-play="tv-tang-1"]').select_option(media_name)

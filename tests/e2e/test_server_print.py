@@ -36,6 +36,8 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
     import zxingcpp
 
     errors: list[str] = []
+    kiosk = open_kiosk(browser, site, errors)  # open before its printer is set: it is told to reload
+    kiosk.evaluate("window.__not_reloaded = true")
     admin = browser.new_page(viewport={"width": 1600, "height": 1000})
     sign_in(admin, site, "admin", ADMIN_PASSWORD)
     admin.click('[data-tab="devices"]')
@@ -54,9 +56,12 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
     expect(admin.locator("#devices-message")).to_contain_text(f"escpos:127.0.0.1:{emupos.port}")
     expect(form.locator("[name=printer-target]")).to_have_value(f"127.0.0.1:{emupos.port}")
 
-    kiosk = open_kiosk(browser, site, errors)
+    kiosk.wait_for_function("!window.__not_reloaded", timeout=15_000)  # reloaded: now knows the server prints
+    expect(kiosk.locator(".conn-badge")).to_have_attribute("data-state", "online")
     before = len(emupos.receipts_list())
     label = take_ticket(kiosk, "A", ID_1)
+    # the screen says the ticket is being printed, not "remember your number"
+    expect(kiosk.locator("#printed-by-server")).to_have_text("Vé đang được in. Vui lòng lấy vé ở khe máy in.")
     receipts = wait_receipts(emupos, before + 1)
     assert len(receipts) == before + 1
     png = emupos.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")
@@ -69,7 +74,7 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
         kiosk.click("[data-action=done]")
         take_ticket(kiosk, "A", ID_2)
         row = admin.locator('#fleet tr[data-device="kiosk-1"]')
-        expect(row.locator(".faults")).to_have_text("printer: paper_out", timeout=15_000)
+        expect(row.locator(".faults")).to_have_text("Máy in vé — hết giấy: thay cuộn giấy", timeout=15_000)
     finally:
         emupos.api("DELETE", "/devices/front/faults/paper-out")
     assert not errors, errors

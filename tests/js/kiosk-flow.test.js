@@ -309,6 +309,8 @@ test("the printer's news shows on its own ticket only", () => {
   const ticket = next(busy, { type: "issued", result: { ticket: "A001" } });
   assert.equal(next(ticket, { type: "print_started", label: "A001" }).printed, "printing");
   assert.equal(next(ticket, { type: "printed", label: "A001" }).printed, "printed");
+  assert.equal(next(ticket, { type: "printed_by_server", label: "A001" }).printed, "server"); // the server prints this kiosk's tickets
+  assert.equal(next(ticket, { type: "printed_by_server", label: "A002" }), ticket);
   const paper = { code: "paper_out", message_vi: "Hết giấy", message_en: "Out of paper" };
   const failed = next(ticket, { type: "print_failed", label: "A001", error: paper });
   assert.deepEqual([failed.printed, failed.printError], ["failed", paper]);
