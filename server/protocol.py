@@ -62,6 +62,8 @@ class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_u
     label: str = ""
     id_number: Number = ""  # held: the person the kiosk asks about
     bhyt_number: Number = ""
+    source: Literal["typed", "chip", "qr", "vneid"] = "typed"  # held: how the number was had
+    service: Annotated[str, msgspec.Meta(max_length=16)] = ""  # held: the service chosen
 
 
 class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unknown_fields=True):

@@ -262,7 +262,8 @@ def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str) -> Any:
         if q.what == "held":  # the person at the kiosk, before the priority step (domain/held.py)
             if actor.role != "kiosk":
                 raise DomainError("forbidden")
-            return {"held": tickets_held(state, now, q.id_number, q.bhyt_number)}
+            proven = q.source == "chip"  # the card on the reader: the person is here
+            return {"held": tickets_held(state, now, q.id_number, q.bhyt_number, proven, q.service)}
         if audience == "public":
             raise DomainError("forbidden.public")
         if q.counter is None or state.config.counter(q.counter) is None:

@@ -320,8 +320,12 @@ async def test_a_kiosk_asks_what_the_person_in_front_of_it_holds(server: ServerP
     await kiosk.command({"type": "issue_ticket", "service": "A", "identity": IDENT})
     other = {"source": "typed", "id_number": "079188000123"}  # synthetic
     await kiosk.command({"type": "issue_ticket", "service": "B", "identity": other})
-    reply = await kiosk.query("held", id_number="0010 9901 2345")
+    reply = await kiosk.query("held", id_number="0010 9901 2345", source="chip")
     assert reply["result"] == {"held": [{"label": "A001", "service": "A", "status": "waiting"}]}
+    # typed, the number proves nobody is there: whether the service asked is held, nothing more
+    assert (await kiosk.query("held", id_number=IDENT["id_number"]))["result"] == {"held": []}
+    typed = await kiosk.query("held", id_number=IDENT["id_number"], service="A")
+    assert typed["result"] == {"held": [{"service": "A"}]}
     assert "079188000123" not in json.dumps(reply) and "B001" not in json.dumps(reply)
     assert (await kiosk.query("held", bhyt_number="DN4010123456789"))["result"] == {"held": []}
     assert (await kiosk.query("held", id_number="123"))["code"] == "invalid_id_number"

@@ -108,7 +108,8 @@ export function createKiosk() {
     try {
       if (!socket || !who) throw { code: "offline" };
       const number = who.id_number ? { id_number: who.id_number } : { bhyt_number: /** @type {any} */ (who).bhyt_number };
-      const reply = await socket.query("held", number, { timeout: 5000 });
+      // the server names the held tickets only for a number read from the chip (issue 17)
+      const reply = await socket.query("held", { ...number, source: who.source, service: state.service }, { timeout: 5000 });
       dispatch({ type: "held", held: reply.held });
     } catch {
       dispatch({ type: "check_failed" });

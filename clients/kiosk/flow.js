@@ -24,7 +24,8 @@ const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_m
  *   the server's or the bridge's own words, in both languages
  * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
  * @typedef {{id_number: string, name: string, dob: string, sex: string}} CardQr
- * @typedef {{label: string, service: string, status: string}} Held  a ticket the person holds
+ * @typedef {{label?: string, service: string, status?: string}} Held  a ticket the person holds
+ *   (no label nor status for a typed or scanned number: the server does not say which)
  * @typedef {{
  *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt", value: string,
  *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
@@ -172,7 +173,8 @@ function chosen(state, service) {
  * the chip's read stays shown). @param {KioskState} state @param {Held[]} list */
 function held(state, list) {
   const mine = list.find((h) => h.service === state.service);
-  if (mine) return go(state, "duplicate", { held: list, duplicate: mine.label, duplicateFace: false });
+  if (mine && !mine.label) return go(state, "duplicate", { held: null, duplicate: "", duplicateFace: false }); // unproven: no more told
+  if (mine) return go(state, "duplicate", { held: list, duplicate: mine.label || "", duplicateFace: false });
   return { ...move(state, "priority"), held: list };
 }
 

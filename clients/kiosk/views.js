@@ -246,6 +246,13 @@ export function viewDuplicate(state, ctx) {
     label, service: s ? (which === "en" ? s.name_en || s.name : s.name) : state.service,
   }, which);
   const others = state.held ? flow.servicesAllowed(board.config, state.held).flatMap((g) => g.services) : [];
+  if (!state.duplicate && !state.duplicateFace) { // a typed number: that it is held, nothing more (issue 17)
+    return h("section.duplicate.unproven",
+      h("h1", t("dup.unproven_title")),
+      h("p#dup-body", t("dup.unproven", {}, lang())),
+      lang() === "vi" ? h("p.dup-en", { lang: "en" }, t("dup.unproven", {}, "en")) : null,
+      h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
+  }
   return h("section.duplicate",
     h("h1", t("dup.title")),
     h("div.ticket-number", label),
@@ -258,7 +265,7 @@ export function viewDuplicate(state, ctx) {
       dataset: { service: o.code },
       on: { click: () => act.send({ type: "service_chosen", service: o.code }) },
     }, h("span.service-code", o.code), h("span.service-name", pick(o.name, o.name_en))))) : null,
-    h("div.actions", h("button.primary", { type: "button", on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
+    h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
 }
 
 /** @param {any} state @param {Ctx} ctx */

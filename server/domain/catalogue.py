@@ -70,6 +70,11 @@ CATALOGUE: dict[str, Entry] = {
         "Bạn đã có số {label} cho dịch vụ này ({status}).",
         "You already hold ticket {label} for this service ({status}).",
     ),
+    # a typed (or scanned) number proves nobody is here: the held number is not told
+    "duplicate_ticket.unproven": Entry(
+        "Số giấy tờ này đã được cấp số cho dịch vụ này hôm nay. Vui lòng đến quầy tiếp đón để được giúp.",
+        "This number already has a ticket for this service today. Please go to the reception desk for help.",
+    ),
     "duplicate_face": Entry(
         "Khuôn mặt này đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
         "This face already holds ticket {label} for this service. If that is not you, please ask the staff.",

@@ -97,6 +97,8 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch |
     identity = validate_identity(c.identity, today) if c.identity is not None else None
     key = person_service_key(identity, svc.code)
     if key and state.config.queue.one_ticket_per_person and key in state.active_by_person:
+        if identity is None or identity.source != "chip":  # a number anyone can type: tell no more
+            raise TicketError("duplicate_ticket.unproven")
         held = state.tickets[state.active_by_person[key]]
         raise TicketError("duplicate_ticket", held.label, label=held.label, status=held.status.value)
     face = _face_check(state, c, svc.code, match)

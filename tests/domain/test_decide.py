@@ -94,7 +94,13 @@ def test_unknown_or_unserved_service() -> None:
 
 def test_one_active_ticket_per_person_per_service(sim: Sim) -> None:
     first = sim.issue("A", identity=ID1)
+    # a typed number proves nobody is here: refused without telling the number held (issue 17)
     err = refused(sim, cmd.IssueTicket(service="A", identity=ID1), "duplicate_ticket")
+    assert not err.field and first.label not in err.message_vi and first.label not in err.message_en
+    assert "quầy tiếp đón" in err.message_vi
+    # read from the chip, the person is here: told the number they hold
+    chip = Identity(source="chip", id_number=ID1.id_number, name="Nguyễn Văn An")
+    err = refused(sim, cmd.IssueTicket(service="A", identity=chip), "duplicate_ticket")
     assert err.field == first.label and first.label in err.message_vi
     assert sim.issue("B", identity=ID1).label == "B1"  # another service is fine
     sim.call(1)

@@ -32,19 +32,21 @@ def test_the_held_tickets_are_those_the_issue_would_refuse(sim: Sim) -> None:
     sim.issue("B", identity=Identity(source="typed", id_number=ID))
     sim.issue("A", identity=Identity(source="chip", id_number=ID, name="Nguyễn Văn An"))
     sim.issue("A", identity=Identity(source="typed", id_number=OTHER))
-    assert tickets_held(sim.state, sim.now, id_number=f" {ID[:4]} {ID[4:]} ") == [
+    assert tickets_held(sim.state, sim.now, id_number=f" {ID[:4]} {ID[4:]} ", proven=True) == [
         {"label": "A001", "service": "A", "status": "waiting"},  # in the services' order
         {"label": "B1", "service": "B", "status": "waiting"},
     ]
-    assert tickets_held(sim.state, sim.now, id_number=OTHER) == [{"label": "A002", "service": "A", "status": "waiting"}]
+    assert tickets_held(sim.state, sim.now, id_number=OTHER, proven=True) == [
+        {"label": "A002", "service": "A", "status": "waiting"}
+    ]
     # with both numbers the ID number is the person's key, as for the issue
-    assert len(tickets_held(sim.state, sim.now, id_number=ID, bhyt_number=BHYT)) == 2
-    assert tickets_held(sim.state, sim.now, bhyt_number=BHYT) == []
+    assert len(tickets_held(sim.state, sim.now, id_number=ID, bhyt_number=BHYT, proven=True)) == 2
+    assert tickets_held(sim.state, sim.now, bhyt_number=BHYT, proven=True) == []
 
 
 def test_a_bhyt_number_is_a_person_too(sim: Sim) -> None:
     sim.issue("A", identity=Identity(source="typed", bhyt_number=BHYT))
-    assert tickets_held(sim.state, sim.now, bhyt_number=BHYT.lower()) == [
+    assert tickets_held(sim.state, sim.now, bhyt_number=BHYT.lower(), proven=True) == [
         {"label": "A001", "service": "A", "status": "waiting"}
     ]
 
@@ -52,7 +54,9 @@ def test_a_bhyt_number_is_a_person_too(sim: Sim) -> None:
 def test_a_ticket_that_ended_is_held_no_more_and_a_called_one_still_is(sim: Sim) -> None:
     sim.issue("A", identity=Identity(source="typed", id_number=ID))
     sim.call(1)
-    assert tickets_held(sim.state, sim.now, id_number=ID) == [{"label": "A001", "service": "A", "status": "called"}]
+    assert tickets_held(sim.state, sim.now, id_number=ID, proven=True) == [
+        {"label": "A001", "service": "A", "status": "called"}
+    ]
     sim.do(cmd.FinishService(counter=1))
     assert tickets_held(sim.state, sim.now, id_number=ID) == []
 
@@ -82,3 +86,13 @@ def test_a_malformed_number_is_refused_as_the_issue_refuses_it(sim: Sim, fields:
     with pytest.raises(IdentityError) as err:
         tickets_held(sim.state, sim.now, **fields)
     assert err.value.code == code
+
+
+def test_a_typed_number_learns_only_whether_the_service_asked_is_held(sim: Sim) -> None:
+    """Anyone can type a neighbour's number: no label, no status, no other service (issue 17)."""
+    sim.issue("B", identity=Identity(source="typed", id_number=ID))
+    sim.issue("A", identity=Identity(source="typed", id_number=ID))
+    assert tickets_held(sim.state, sim.now, id_number=ID, service="A") == [{"service": "A"}]
+    assert tickets_held(sim.state, sim.now, id_number=OTHER, service="A") == []
+    assert tickets_held(sim.state, sim.now, id_number=ID) == []  # no service asked: nothing told
+    assert len(tickets_held(sim.state, sim.now, id_number=ID, proven=True)) == 2

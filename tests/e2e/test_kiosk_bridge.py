@@ -90,13 +90,23 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
         kiosk.click("[data-action=face-no]")  # the face check is offered (tests/e2e/test_kiosk_face.py)
         expect(kiosk.locator("#ticket-number")).to_have_text("A001")
         expect(kiosk.locator("#printed")).to_be_visible(timeout=20_000)
+        screen_link = screen_qr(kiosk)
+        # the same card again: read from the chip, the person is here, so the kiosk names the
+        # ticket they hold and offers the other services (a typed number is told less: test_pages)
+        kiosk.click("[data-action=done]")
+        kiosk.click('[data-service="A"]')
+        kiosk.locator("#id-input").fill("001099012345")
+        kiosk.click("[data-action=next]")
+        expect(kiosk.locator("section.duplicate .ticket-number")).to_have_text("A001", timeout=20_000)
+        expect(kiosk.locator("#dup-body")).to_contain_text("Bạn đang giữ số A001")
+        expect(kiosk.locator('section.duplicate [data-service="B"]')).to_be_visible()
     finally:
         card.remove()
     receipts = wait_receipts(printer, before + 1)  # type: ignore[arg-type]
     png = printer.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")  # type: ignore[attr-defined]
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     assert [c.text for c in codes] == [f"{site.http}/t/A001"]
-    assert screen_qr(kiosk) == codes[0].text  # the ticket screen shows the printed link (issue 16, item 5)
+    assert screen_link == codes[0].text  # the ticket screen shows the printed link (issue 16, item 5)
     with connect(site.ws_url) as ws:
         ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
         snapshot = next(m for m in (json.loads(ws.recv(timeout=5)) for _ in range(3)) if m["type"] == "snapshot")
