@@ -81,14 +81,11 @@ def trusting_browser(home: Path, *args: str) -> Iterator[Browser]:
             browser.close()
 
 
-def phone(
-    held: contextlib.ExitStack, front: Front | None, site: ServerProc, label: str, source: str, ca: Path, **headers: str
-) -> str:
-    """A phone following ``label`` from the address ``source`` (kept open in ``held``), through
-    the front end (wss, the authority checked by Python's own TLS) or, without a front,
-    straight to the server: "following", or the error code it was refused with."""
-    url = f"wss://127.0.0.1:{front.https_port}/ws" if front else site.ws_url
-    tls = ssl.create_default_context(cafile=str(ca)) if front else None
+def phone(held: contextlib.ExitStack, url: str, label: str, source: str, ca: Path | None, **headers: str) -> str:
+    """A phone following ``label`` from the address ``source`` (kept open in ``held``) at
+    ``url``, over TLS checked against the authority ``ca`` by Python's own TLS when given:
+    "following", or the error code it was refused with."""
+    tls = ssl.create_default_context(cafile=str(ca)) if ca else None
     ws = held.enter_context(
         connect(url, ssl=tls, source_address=(source, 0), additional_headers=headers, open_timeout=5)
     )
@@ -143,20 +140,22 @@ def test_kiosk_over_https_takes_a_face_and_the_server_sees_the_real_addresses(
     # One phone per address (QUEUE_PHONES_PER_ADDRESS=1). Through the front, two patients at
     # 127.0.0.2 and 127.0.0.3 are told apart although both reach the server from nginx's
     # 127.0.0.1: the server takes their address from X-Forwarded-For, which nginx sets.
+    wss = f"wss://127.0.0.1:{nginx.https_port}/ws"
     with contextlib.ExitStack() as held:
-        assert phone(held, nginx, site, "A001", "127.0.0.2", ca) == "following"
-        assert phone(held, nginx, site, "A001", "127.0.0.3", ca) == "following"
+        assert phone(held, wss, "A001", "127.0.0.2", ca) == "following"
+        assert phone(held, wss, "A001", "127.0.0.3", ca) == "following"
         assert site.get("/api/health")["phones"] == 2
         # a header a client sends is replaced by nginx, not believed: still 127.0.0.2
-        spoof = {"X-Forwarded-For": "10.9.9.9"}
-        assert phone(held, nginx, site, "A001", "127.0.0.2", ca, **spoof) == "too_many_phones"
+        assert phone(held, wss, "A001", "127.0.0.2", ca, **{"X-Forwarded-For": "10.9.9.9"}) == "too_many_phones"
         # straight to the server the header is not believed either (127.0.0.4 is no trusted
         # proxy): the phone counts as 127.0.0.4, not as the full 127.0.0.2
-        spoof = {"X-Forwarded-For": "127.0.0.2"}
-        assert phone(held, None, site, "A001", "127.0.0.4", ca, **spoof) == "following"
+        assert phone(held, site.ws_url, "A001", "127.0.0.4", None, **{"X-Forwarded-For": "127.0.0.2"}) == "following"
+        # the patient's own phone, which does not trust the authority, follows over plain HTTP
+        assert phone(held, f"ws://127.0.0.1:{nginx.http_port}/ws", "A001", "127.0.0.5", None) == "following"
+        assert phone(held, f"ws://127.0.0.1:{nginx.http_port}/ws", "A001", "127.0.0.5", None) == "too_many_phones"
 
 
-def test_an_untrusted_browser_is_refused_and_http_goes_to_https(
+def test_an_untrusted_browser_is_refused_and_plain_http_serves_the_phone_page_only(
     front: tuple[ServerProc, Front], tmp_path: Path
 ) -> None:
     _, nginx = front
@@ -170,8 +169,14 @@ def test_an_untrusted_browser_is_refused_and_http_goes_to_https(
         def redirect_request(self, *args: Any) -> None:
             return None
 
-    with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{nginx.http_port}/kiosk/?x=1", timeout=5)
-    assert answer.value.code == 301
-    assert answer.value.headers["location"] == "https://127.0.0.1/kiosk/?x=1"
-    answer.value.close()
+    plain = urllib.request.build_opener(NoRedirect)
+    for path in ("/kiosk/?x=1", "/admin/", "/counter/", "/tv/", "/api/health", "/phone/../kiosk/"):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            plain.open(f"http://127.0.0.1:{nginx.http_port}{path}", timeout=5)
+        assert answer.value.code == 301, path
+        assert answer.value.headers["location"] == f"https://127.0.0.1{path}", path
+        answer.value.close()
+    # the phone page and what it loads stay on plain HTTP (a patient's phone has no trust)
+    for path in ("/t/A001", "/phone/app.js", "/shared/socket.js", "/static/logo.svg", "/api/state"):
+        with plain.open(f"http://127.0.0.1:{nginx.http_port}{path}", timeout=5) as r:
+            assert r.status == 200, path
