@@ -132,6 +132,16 @@ def test_kiosk_over_https_takes_a_face_and_the_server_sees_the_real_addresses(
         kiosk.click("[data-action=face-yes]")
         expect(kiosk.locator("section.camera video")).to_be_attached()  # the fake camera opened
         expect(kiosk.locator("#ticket-number")).to_have_text("A001", timeout=20_000)
+
+        # the QR's page on the patient's phone, over plain HTTP: every file it needs is served
+        # there (none sent to https), and its live status comes through nginx's port 80
+        phone_page = watch(b.new_page(viewport={"width": 390, "height": 844}), errors)
+        statuses: list[tuple[int, str]] = []
+        phone_page.on("response", lambda r: statuses.append((r.status, r.url)))
+        phone_page.goto(f"http://127.0.0.1:{nginx.http_port}/t/A001")
+        expect(phone_page.locator(".label")).to_have_text("A001")
+        expect(phone_page.locator(".status")).to_have_attribute("data-status", "waiting")
+        assert statuses and all(status == 200 for status, _ in statuses), statuses
     assert f"wss://127.0.0.1:{nginx.https_port}/ws" in sockets, sockets
     assert tickets(site)["A001"]["face"], "the face taken through https went with the ticket"
     assert '"GET /ws HTTP/1.1" 101' in nginx.access_log.read_text(), "the websocket went through nginx"
