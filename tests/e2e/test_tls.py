@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import ssl
 import time
 import urllib.error
@@ -50,6 +51,8 @@ def front(tmp_path: Path) -> Iterator[tuple[ServerProc, Front]]:
     """The server behind nginx with a certificate for 127.0.0.1 from a new local authority; one
     phone per network address, so the address the server believes is seen."""
     required("nginx", nginx_path())
+    required("certutil (libnss3-tools)", shutil.which("certutil"))
+    required("openssl", shutil.which("openssl"))
     make_ca(tmp_path / "tls", "localhost", "127.0.0.1")
     site = ServerProc(
         tmp_path / "data",
@@ -154,7 +157,6 @@ def test_kiosk_over_https_takes_a_face_and_the_server_sees_the_real_addresses(
     with contextlib.ExitStack() as held:
         assert phone(held, wss, "A001", "127.0.0.2", ca) == "following"
         assert phone(held, wss, "A001", "127.0.0.3", ca) == "following"
-        assert site.get("/api/health")["phones"] == 2
         # a header a client sends is replaced by nginx, not believed: still 127.0.0.2
         assert phone(held, wss, "A001", "127.0.0.2", ca, **{"X-Forwarded-For": "10.9.9.9"}) == "too_many_phones"
         # straight to the server the header is not believed either (127.0.0.4 is no trusted
