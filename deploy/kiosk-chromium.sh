@@ -4,8 +4,9 @@
 #   http://queue.local:8000/kiosk/#token=<device token>&bridge=<pairing token>
 # --autoplay-policy: calls and sounds play without a touch first.
 # Chromium allows a page served over plain HTTP on the LAN to open ws://127.0.0.1 (the bridge).
-# The camera (the face check, docs/face.md) needs a secure context: serve the queue over HTTPS,
-# or keep --unsafely-treat-insecure-origin-as-secure for the queue's own origin as below. The
+# The camera (the face check, docs/face.md) needs a secure context: serve the queue over HTTPS
+# (docs/operations.md: nginx and a local authority; then QUEUE_ORIGIN=https://queue.local), or
+# keep --unsafely-treat-insecure-origin-as-secure for the queue's own origin as below. The
 # camera permission is granted to that origin by deploy/chromium-policy.json (copy it to
 # /etc/chromium/policies/managed/), so no prompt appears on the kiosk.
 QUEUE_ORIGIN="${QUEUE_ORIGIN:-http://queue.local:8000}"
