@@ -58,7 +58,7 @@ async def test_a_backup_is_a_complete_private_file_named_by_time(tmp_path: Path)
     assert backup.taken_at(path) == T0
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert os.stat(path.parent).st_mode & 0o777 == 0o700
-    assert info.seq == seq == last_seq(path) and info.bytes == path.stat().st_size
+    assert info.seq == seq == last_seq(path) and info.bytes == os.stat(path).st_size
     assert not list(path.parent.glob("*.partial")) and not list(path.parent.glob("*-wal"))
     assert verify(path, small_config()) == seq
 
