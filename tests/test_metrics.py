@@ -32,8 +32,8 @@ def scrape(server: ServerProc, token: str = "") -> dict[str, float]:
     return samples
 
 
-def status_of(server: ServerProc, token: str = "") -> tuple[int, str]:
-    req = urllib.request.Request(server.http + "/metrics")
+def status_of(server: ServerProc, token: str = "", **headers: str) -> tuple[int, str]:
+    req = urllib.request.Request(server.http + "/metrics", headers=headers)
     if token:
         req.add_header("authorization", f"Bearer {token}")
     try:
@@ -49,6 +49,9 @@ async def test_the_metrics_move_with_what_happens(server: ServerProc) -> None:
     assert before['queue_connections{audience="public"}'] == 0 and before["queue_phones"] == 0
     assert before["queue_dropped_clients_total"] == 0 and "queue_device_faults" not in str(before.keys())
     assert before["process_resident_memory_bytes"] > 0
+    # through a proxy on this machine (it connects from 127.0.0.1): not without an admin's token
+    assert status_of(server, **{"X-Forwarded-For": "203.0.113.9"})[0] == 403
+    assert status_of(server, **{"X-Real-IP": "203.0.113.9"})[0] == 403
 
     kiosk = await Client.connect(server.ws_url)
     await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])

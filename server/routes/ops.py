@@ -4,7 +4,11 @@
 a Prometheus or node agent on the server itself) and administrators with a bearer token. It
 holds no personal data, but the numbers tell how busy each part of the hospital is and how
 many staff screens are open, so it is not public; a scraper cannot hold an admin session
-(they expire), hence the address list rather than a login."""
+(they expire), hence the address list rather than a login.
+
+A request that came through a proxy (it carries ``X-Forwarded-For``, ``Forwarded`` or
+``X-Real-IP``) is never let in by address: a TLS proxy on the same machine connects from
+127.0.0.1, and would otherwise hand ``/metrics`` to anyone who can reach the proxy."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from ..backup import backups, taken_at
 from ..domain.errors import DomainError
 from ..metrics import CONTENT_TYPE
 from .http import admin, answers_errors, services
+
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
 def allowed(address: str, allow: tuple[str, ...]) -> bool:
@@ -40,7 +46,8 @@ def allowed(address: str, allow: tuple[str, ...]) -> bool:
 async def metrics(request: Request) -> Response:
     s = services(request)
     client = request.client.host if request.client else ""
-    if not allowed(client, s.settings.metrics_allow):
+    proxied = any(h in request.headers for h in PROXY_HEADERS)
+    if proxied or not allowed(client, s.settings.metrics_allow):
         if not request.headers.get("authorization"):
             raise DomainError("forbidden.metrics")
         admin(request)
