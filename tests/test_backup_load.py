@@ -21,7 +21,7 @@ from typing import Any
 from .server_harness import ROOT, Client, ServerProc
 from .test_crash import read_log, view_of
 
-FILLER_MB = 48  # pages the backup must copy besides the log, so that commits land while it runs
+FILLER_MB = 96  # pages the backup must copy besides the log, so that commits land while it runs
 
 
 def pad(db: Path) -> None:
