@@ -3,8 +3,9 @@
 A backup is one SQLite file, ``queue-YYYYMMDDTHHMMSS.mmmZ.sqlite3`` (UTC), readable by the
 server's user only, in ``QUEUE_BACKUP_DIR`` (``data/backups``), and copied to
 ``QUEUE_BACKUP_COPY_TO`` when set. The server takes one every ``QUEUE_BACKUP_EVERY`` hours
-(counted from the newest backup there is, or from the start) and on demand
+(counted from the newest backup there is) and on demand
 (``POST /api/backups``, admin), and deletes those older than ``QUEUE_BACKUP_KEEP`` days.
+With no backup yet, the first is taken five minutes after the start.
 
 How: SQLite's online backup API, on a connection of its own in a worker thread, copying the
 whole database in one step. One step is one read transaction, so the copy is the database as
@@ -37,6 +38,7 @@ from .settings import Settings
 
 log = logging.getLogger("server.backup")
 
+FIRST_AFTER = 300.0  # seconds from the start to the first backup, when there is none yet
 NAME = re.compile(r"^queue-(\d{8}T\d{6}\.\d{3})Z\.sqlite3$")
 
 
@@ -190,11 +192,13 @@ class Backups:
             return info
 
     def next_due(self) -> float:
-        """When the next scheduled backup is due: ``every`` hours after the newest backup, or
-        after now when there is none."""
+        """When the next scheduled backup is due: ``every`` hours after the newest backup; when
+        there is none, soon after the start (``FIRST_AFTER``), so that a server restarted more
+        often than ``every`` still gets one."""
+        every = self.settings.backup_every * 3600
         found = backups(self.settings.backups_dir)
         newest = taken_at(found[-1]) if found else None
-        return (newest if newest is not None else self.clock()) + self.settings.backup_every * 3600
+        return newest + every if newest is not None else self.clock() + min(every, FIRST_AFTER)
 
     async def run(self) -> None:
         """Take backups on the schedule until cancelled (nothing when ``backup_every`` is 0)."""

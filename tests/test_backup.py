@@ -114,6 +114,15 @@ async def test_the_server_schedule_takes_copies_and_prunes(tmp_path: Path) -> No
     assert all(os.stat(p).st_mode & 0o777 == 0o600 for p in copied)
 
 
+def test_the_first_backup_comes_soon_after_the_start_then_every_period(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", backup_every=6)
+    backups = backup.Backups(settings, clock=lambda: T0)
+    assert backups.next_due() == T0 + 300  # none yet: five minutes after the start
+    settings.backups_dir.mkdir(parents=True)
+    (settings.backups_dir / backup.name_for(T0 - 3600)).write_bytes(b"x")
+    assert backups.next_due() == T0 - 3600 + 6 * 3600  # six hours after the newest, restart or not
+
+
 def test_no_schedule_when_every_is_zero(tmp_path: Path) -> None:
     backups = backup.Backups(Settings(data_dir=tmp_path, backup_every=0))
     asyncio.run(asyncio.wait_for(backups.run(), 1))  # returns at once

@@ -76,7 +76,7 @@ def counter(n: int) -> Iterator[dict[str, Any]]:
 async def test_a_backup_under_load_restores_to_a_consistent_state(tmp_path: Path) -> None:
     live = tmp_path / "live"
     pad(live / "queue.sqlite3")
-    server = ServerProc(live, QUEUE_SYNC="FULL", QUEUE_BACKUP_EVERY="0").start()
+    server = ServerProc(live, QUEUE_SYNC="FULL").start()
     restored: ServerProc | None = None
     try:
         tokens, admin_token = server.device_tokens(), server.login()
@@ -135,7 +135,7 @@ async def test_a_backup_under_load_restores_to_a_consistent_state(tmp_path: Path
         assert keys == {key for key, seq, _, _ in load.acked if seq <= last}
         assert len(keys) > 100
 
-        restored = ServerProc(fresh, QUEUE_BACKUP_EVERY="0").start()
+        restored = ServerProc(fresh).start()
         assert restored.get("/api/health")["seq"] == last
         admin = await Client.connect(restored.ws_url)
         await admin.hello("admin", restored.login())
