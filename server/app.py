@@ -1,7 +1,7 @@
 """The ASGI application: the services (``server/services.py``), the HTTP routes
 (``server/routes/``), the one websocket endpoint (``server/ws.py``), and what runs from start to
-stop: the event log opened and replayed, the first-run provisioning, the voices and the
-announcement scheduler."""
+stop: the event log opened and replayed, the first-run provisioning, the voices, the
+announcement scheduler and the scheduled backups."""
 
 from __future__ import annotations
 
@@ -85,6 +85,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
         services.composer = audio.Composer([], audio.Espeak(region))  # espeak-ng until the packs are in
         voices = asyncio.create_task(load_voices(services))
         announcer = asyncio.create_task(announce_on_time(services))
+        backups = asyncio.create_task(services.backups.run(), name="backups")
         await services.sessions.load(services.hub.clock())
         await bootstrap(services)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
@@ -93,6 +94,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
         finally:
             voices.cancel()
             announcer.cancel()
+            backups.cancel()
             await services.printers.stop()
             await services.hub.stop()
             await services.eventlog.close()

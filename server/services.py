@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 
 from . import audio, auth
+from .backup import Backups
 from .domain.config import Config
 from .domain.state import StaffAccount
 from .eventlog import EventLog
 from .hub import Hub
+from .metrics import MeteredHub, Metrics
 from .phones import Phones
 from .printers import Printers
 from .settings import Settings
@@ -18,13 +20,17 @@ from .sqlite_log import SqliteLog
 
 
 class Services:
-    """Settings, the event log, the hub, staff sessions, the login limiter, the voice and the
-    server's ticket printers."""
+    """Settings, the event log, the hub, staff sessions, the login limiter, the voice, the
+    server's ticket printers, backups and metrics."""
 
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
-        self.eventlog: EventLog = SqliteLog(settings.db_path, settings.synchronous)
-        self.hub = Hub(
+        self.metrics = Metrics()
+        sqlite_log = SqliteLog(settings.db_path, settings.synchronous)
+        sqlite_log.on_commit = self.metrics.on_commit
+        self.eventlog: EventLog = sqlite_log
+        self.hub: Hub = MeteredHub(
+            self.metrics,
             self.eventlog,
             config,
             ring_size=settings.resume_events,
@@ -37,6 +43,8 @@ class Services:
         self.composer = audio.Composer([])
         self.printers = Printers(self.hub.fleet, settings)
         self.hub.committed.append(self.printers.committed)
+        self.backups = Backups(settings, self.hub.clock)
+        self.metrics.watch(self.hub, self.backups)
 
     def staff_for(self, token: str) -> StaffAccount | None:
         """The active staff account behind a session token, or None."""

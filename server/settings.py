@@ -31,6 +31,11 @@ class Settings(msgspec.Struct, frozen=True):
     phones_max: int = 5000  # phones following a ticket, in all
     public_url: str = ""  # how devices and phones reach the server (QUEUE_PUBLIC_URL): device URLs, ticket QR
     trusted_proxies: tuple[str, ...] = ()  # front ends whose X-Forwarded-For is believed
+    backup_dir: Path | None = None  # default: data_dir / "backups" (server/backup.py)
+    backup_every: float = 6.0  # hours between two scheduled backups (0: none on a schedule)
+    backup_keep: float = 14.0  # days a backup is kept (here and in backup_copy_to)
+    backup_copy_to: Path | None = None  # another folder (another disk, a mounted share) each backup is copied to
+    metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses (or networks) that may read /metrics
 
     @property
     def base_url(self) -> str:
@@ -53,6 +58,10 @@ class Settings(msgspec.Struct, frozen=True):
         return self.data_dir / "media"
 
     @property
+    def backups_dir(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
+
+    @property
     def voice_packs_dir(self) -> Path:
         return self.voice_packs or self.data_dir / "voice-packs"
 
@@ -62,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True):
         sync = e.get("QUEUE_SYNC", "FULL").upper()
         if sync not in ("FULL", "NORMAL"):
             raise SystemExit("QUEUE_SYNC must be FULL or NORMAL")
+        if float(e.get("QUEUE_BACKUP_KEEP", "14")) <= 0 or float(e.get("QUEUE_BACKUP_EVERY", "6")) < 0:
+            raise SystemExit("QUEUE_BACKUP_KEEP must be more than 0 days, QUEUE_BACKUP_EVERY 0 hours or more")
         return cls(
             host=e.get("QUEUE_HOST", "127.0.0.1"),
             port=int(e.get("QUEUE_PORT", "8000")),
@@ -79,6 +90,13 @@ class Settings(msgspec.Struct, frozen=True):
             phones_max=int(e.get("QUEUE_PHONES_MAX", "5000")),
             public_url=e.get("QUEUE_PUBLIC_URL", "").strip()[:200],
             trusted_proxies=tuple(p.strip() for p in e.get("QUEUE_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            backup_dir=Path(e["QUEUE_BACKUP_DIR"]) if e.get("QUEUE_BACKUP_DIR") else None,
+            backup_every=float(e.get("QUEUE_BACKUP_EVERY", "6")),
+            backup_keep=float(e.get("QUEUE_BACKUP_KEEP", "14")),
+            backup_copy_to=Path(e["QUEUE_BACKUP_COPY_TO"]) if e.get("QUEUE_BACKUP_COPY_TO") else None,
+            metrics_allow=tuple(
+                a.strip() for a in e.get("QUEUE_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
+            ),
         )
 
 

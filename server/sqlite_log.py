@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 import operator
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -73,6 +74,7 @@ class SqliteLog:
         self.path = path
         self.synchronous = synchronous
         self._db: aiosqlite.Connection | None = None
+        self.on_commit: Callable[[float, int], None] | None = None  # told each append's seconds and events
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -128,6 +130,7 @@ class SqliteLog:
         cmds = [(c.key, c.at, c.result) for c in commands]
 
         db = self.db
+        t0 = time.perf_counter()
         await db.execute("BEGIN IMMEDIATE")
         try:
             await db.executemany("INSERT INTO events (seq, at, actor, type, body) VALUES (?, ?, ?, ?, ?)", rows)
@@ -147,6 +150,8 @@ class SqliteLog:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
             raise
+        if self.on_commit is not None:
+            self.on_commit(time.perf_counter() - t0, len(rows))
 
     async def save_snapshot(self, seq: int, version: int, body: bytes) -> None:
         """Keep a snapshot of the state at ``seq`` (and the previous one, in case)."""

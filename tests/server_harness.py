@@ -46,6 +46,7 @@ class ServerProc:
             "QUEUE_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "QUEUE_DEMO": "1",
             "QUEUE_VOICE_PACKS": str(VOICE_PACKS),
+            "QUEUE_BACKUP_EVERY": "0",  # no scheduled backup in the middle of a test or a benchmark
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

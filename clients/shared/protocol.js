@@ -14,6 +14,7 @@ export const CLOSE = Object.freeze({
 export const ERROR = Object.freeze({
   AUDIO_UNAVAILABLE: "audio_unavailable",
   AUTHENTICITY_FAILED: "authenticity_failed",
+  BACKUP_FAILED: "backup_failed",
   BAD_AUDIO: "bad_audio",
   BAD_CREDENTIALS: "bad_credentials",
   BAD_FORMAT: "bad_format",

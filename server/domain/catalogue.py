@@ -187,6 +187,11 @@ CATALOGUE: dict[str, Entry] = {
         "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page.", 403
     ),
     "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
+    "forbidden.metrics": Entry(
+        "Chỉ máy giám sát được cho phép (QUEUE_METRICS_ALLOW) hoặc quản trị viên được đọc số liệu.",
+        "Only the allowed monitoring addresses (QUEUE_METRICS_ALLOW) or an administrator may read the metrics.",
+        403,
+    ),
     "forbidden_counter": Entry(
         "Bạn chỉ được thao tác trên quầy của mình, không phải quầy {counter}.",
         "You may act only on your own counter, not counter {counter}.",
@@ -213,6 +218,11 @@ CATALOGUE: dict[str, Entry] = {
     "storage_error": Entry(
         "Không ghi được dữ liệu; thao tác chưa được thực hiện. Vui lòng thử lại.",
         "The change could not be saved and was not made. Please try again.",
+        503,
+    ),
+    "backup_failed": Entry(
+        "Không tạo được bản sao lưu; xem nhật ký máy chủ.",
+        "The backup could not be made; see the server's log.",
         503,
     ),
     "internal_error": Entry(
