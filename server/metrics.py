@@ -11,7 +11,7 @@ the command to its answer (after the commit: what a kiosk waits for, less the ne
 time the writer waits on the disk and, during a backup, on the backup.
 
 The registry is the app's own (not the library's global one), with the process collector
-(memory, CPU, open files). See docs/operations-backup-monitoring.md, "Monitoring".
+(memory, CPU, open files). See docs/operations.md, "Monitoring".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Operations: ``/metrics`` for Prometheus and ``/api/backups`` (docs/operations-backup-monitoring.md).
+"""Operations: ``/metrics`` for Prometheus and ``/api/backups`` (docs/operations.md).
 
 ``/metrics`` answers the addresses of ``QUEUE_METRICS_ALLOW`` (by default this machine only:
 a Prometheus or node agent on the server itself) and administrators with a bearer token. It
