@@ -177,6 +177,11 @@ class Sessions:
         self.by_hash.pop(h, None)
         await self.log.delete_session(h)
 
+    def forget_user(self, username: str) -> None:
+        """End every session of a user in memory at once (a password changed, an account
+        disabled); ``EventLog.delete_user_sessions`` removes them from disk."""
+        self.by_hash = {h: s for h, s in self.by_hash.items() if s.username != username}
+
 
 def staff_for(sessions: Sessions, state: QueueState, token: str, now: float) -> StaffAccount | None:
     """The active staff account behind a session token, or None."""

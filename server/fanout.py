@@ -23,6 +23,7 @@ See ``docs/decisions/0002-broadcast-without-awaiting.md`` and ``0006-frames-writ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import itertools
 import logging
@@ -99,12 +100,14 @@ class Conn:
         "audience",
         "backlog",
         "backlog_bytes",
+        "closing",
         "counter",
         "drainer",
         "dropped",
         "id",
         "role",
         "send",
+        "session",
         "task",
         "wire",
         "zone",
@@ -127,6 +130,8 @@ class Conn:
         self.actor = actor
         self.zone = zone
         self.counter: int | None = None
+        self.session = ""  # a staff client: the hash of its session token (a logout ends it)
+        self.closing: asyncio.Task[None] | None = None
         self.dropped = False
         self.task: asyncio.Task[Any] | None = asyncio.current_task()
         self.backlog: deque[str] | None = None
@@ -203,6 +208,22 @@ class Conn:
         finally:
             self.backlog = None
             self.backlog_bytes = 0
+
+    def end(self, code: int, reason: str) -> None:
+        """Close this client's socket with a close code and reason (a revoked token or session,
+        docs/protocol.md), then end its handler."""
+        if self.dropped:
+            return
+        self.dropped = True
+
+        async def close() -> None:
+            with contextlib.suppress(Exception):  # the socket may be gone already
+                await self.send({"type": "websocket.close", "code": code, "reason": reason})
+            for task in (self.drainer, self.task):
+                if task is not None:
+                    task.cancel()
+
+        self.closing = asyncio.get_running_loop().create_task(close())
 
     def drop(self) -> None:
         """Stop sending to this client and end its handler (which closes the socket)."""
@@ -283,6 +304,13 @@ class Fanout:
             conn.drop()
             self.dropped_total += 1
             log.info("dropped slow or closed client %s (%s)", conn.id, conn.actor)
+
+    def end_where(self, match: Callable[[Conn], bool], code: int, reason: str) -> int:
+        """Close every client that ``match`` picks with a close code; how many."""
+        ended = [c for conns in self.by_audience.values() for c in conns.values() if match(c)]
+        for conn in ended:
+            conn.end(code, reason)
+        return len(ended)
 
     def close_all(self) -> None:
         for conns in self.by_audience.values():

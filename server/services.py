@@ -15,6 +15,7 @@ from .hub import Hub
 from .metrics import MeteredHub, Metrics
 from .phones import Phones
 from .printers import Printers
+from .revocation import Revocations
 from .settings import Settings
 from .sqlite_log import SqliteLog
 
@@ -43,6 +44,8 @@ class Services:
         self.composer = audio.Composer([])
         self.printers = Printers(self.hub.fleet, settings)
         self.hub.committed.append(self.printers.committed)
+        self.revocations = Revocations(self.hub.fanout, self.sessions)
+        self.hub.committed.append(self.revocations.committed)
         self.backups = Backups(settings, self.hub.clock)
         self.metrics.watch(self.hub, self.backups)
 

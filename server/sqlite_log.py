@@ -200,6 +200,9 @@ class SqliteLog:
     async def delete_session(self, token_hash: str) -> None:
         await self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
+    async def delete_user_sessions(self, username: str) -> None:
+        await self.db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
     async def sessions(self, now: float) -> list[SessionRow]:
         await self.db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
         async with self.db.execute("SELECT token_hash, username, created, expires FROM sessions") as cur:

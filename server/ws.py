@@ -14,7 +14,7 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from .auth import authenticate
+from .auth import authenticate, token_hash
 from .domain.access import Actor
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
@@ -143,6 +143,8 @@ async def _session(
         services.printers.connected(actor.name, websocket.headers.get("origin"))
     conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(raw_send))
     conn.counter = counter
+    if audience in ("staff", "admin"):
+        conn.session = token_hash(hello.token)  # a logout closes what this session opened
     holder.append(conn)
     welcome = Welcome(
         role=hello.role,

@@ -50,7 +50,9 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        await services(request).sessions.revoke(header[7:])
+        s = services(request)
+        await s.sessions.revoke(header[7:])
+        s.revocations.end_session(auth.token_hash(header[7:]))
     return JSONResponse({"ok": True})
 
 
