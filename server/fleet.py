@@ -63,7 +63,15 @@ class Fleet:
         return sum(1 for c in targets if c.send_nowait(text))
 
     def heartbeat(self, actor: str, version: str, state: dict[str, Any], now: float) -> None:
-        self.seen[actor] = Seen(version=version[:40], state=dict(list(state.items())[:30]), at=now)
+        """What a device says of itself: at most 30 keys of at most 40 characters, each value a
+        plain number, yes/no or text of at most 200 characters (anything nested is dropped, so
+        no device can make the admin's fleet view deep or large)."""
+        plain = {
+            str(k)[:40]: v[:200] if isinstance(v, str) else v
+            for k, v in list(state.items())[:30]
+            if v is None or isinstance(v, str | int | float | bool)
+        }
+        self.seen[actor] = Seen(version=version[:40], state=plain, at=now)
 
     def view(self, queue: QueueState, now: float) -> list[dict[str, Any]]:
         """Every registered device with its connections, last heartbeat and faults."""

@@ -215,12 +215,14 @@ def decode_client(data: str | bytes) -> ClientMsg:
         probe = _probe.decode(data)
     except msgspec.ValidationError:
         raise protocol_error("invalid_message", "expected an object with a string 'type'") from None
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # malformed, or nested past the decoder's depth
         raise protocol_error("bad_json") from None
     if probe.type not in ("hello", "cmd", "query", "ping", "report", "control"):
         raise protocol_error("unknown_message", repr(probe.type)[:40], probe.id, "type")
     try:
         msg: ClientMsg = _client.decode(data)
+    except RecursionError:
+        raise protocol_error("bad_json", "nested too deep", probe.id) from None
     except msgspec.ValidationError as exc:
         text = str(exc)
         field = text.rsplit("at `$.", 1)[1].rstrip("`") if "at `$." in text else None

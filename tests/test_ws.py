@@ -429,3 +429,22 @@ async def test_a_kiosk_printer_fault_reaches_staff_until_it_is_fixed(server: Ser
         await next_of_type(tv, "alert", timeout=0.5)  # TVs are not told
     for c in (kiosk, tv, counter, late):
         await c.close()
+
+
+async def test_deeply_nested_messages_are_refused_with_a_code_and_nothing_breaks(server: ServerProc) -> None:
+    """Issue 17, item 6: nested JSON before and after hello gets bad_json (not an abrupt close),
+    and a heartbeat nested deep cannot break the admin's fleet view."""
+    deep = "[" * 5000 + "]" * 5000
+    raw = await Client.connect(server.ws_url)
+    await raw.ws.send('{"type":"hello","role":"tv","x":' + deep + "}")
+    assert (await raw.recv())["code"] == "bad_json"
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    await kiosk.ws.send('{"type":"ping","t":' + deep + "}")
+    assert (await kiosk.recv())["code"] == "bad_json"
+    nested = {"a": json.loads("[" * 900 + "]" * 900), "printer": "ok", "long": "x" * 1000}
+    await kiosk.send({"type": "report", "id": "r1", "what": "heartbeat", "version": "1", "state": nested})
+    assert (await kiosk.recv())["type"] == "reply"
+    fleet = server.get_json_auth("/api/fleet", server.login())
+    row = next(d for d in fleet["devices"] if d["device"] == "kiosk-1")
+    assert row["state"] == {"printer": "ok", "long": "x" * 200}
+    assert (await kiosk.command({"type": "issue_ticket", "service": "B"}))["type"] == "ack"  # still served
