@@ -31,6 +31,7 @@ from .protocol import Audience, Hello
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_SECONDS = 14 * 3600
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256  # longer is refused (scrypt reads all of it); a login reads at most 1024
 
 
 def _b64(b: bytes) -> str:
@@ -58,9 +59,15 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
-def check_new_password(password: str) -> None:
+def check_new_password(password: str, current: str = "") -> None:
+    """The password policy, where every password is set (the HTTP API): at least
+    ``MIN_PASSWORD`` characters, at most ``MAX_PASSWORD``, and not the current one."""
     if len(password) < MIN_PASSWORD:
         raise DomainError("weak_password", "password", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise DomainError("weak_password.long", "password", max=MAX_PASSWORD)
+    if current and password == current:
+        raise DomainError("weak_password.same", "password")
 
 
 def token_hash(token: str) -> str:

@@ -26,6 +26,7 @@ async def bootstrap(services: Services) -> None:
             full_name="Quản trị viên",
             role="admin",
             password_hash=await asyncio.to_thread(auth.hash_password, password),
+            must_change_password=not settings.admin_password,  # the generated one: asked to change it
         )
         await submit(services, command, SYSTEM)
         if not settings.admin_password:

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 
 from .auth import authenticate, token_hash
 from .domain.access import Actor
+from .domain.commands import PASSWORD_COMMANDS
 from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError
 from .domain.held import tickets_held
@@ -174,6 +175,8 @@ async def _session(
             if isinstance(msg, Ping):
                 reply = Pong(t=msg.t, server_time=hub.clock())
             elif isinstance(msg, Cmd):
+                if isinstance(msg.command, PASSWORD_COMMANDS):  # set over HTTP, where the policy is
+                    raise DomainError("forbidden.password_http")
                 outcome = await hub.submit(msg.command, actor, msg.key)
                 if outcome.error is not None:
                     reply = Error.of(outcome.error, msg.id)

@@ -62,6 +62,7 @@ def _on_create_staff(
             role=command.role,
             counters=list(command.counters),
             password_hash=command.password_hash,
+            must_change_password=command.must_change_password and actor.role == "system",
         )
     ]
 

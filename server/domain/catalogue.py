@@ -150,6 +150,10 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "unknown_staff": Entry("Không có tài khoản này.", "No such account."),
     "weak_password": Entry("Mật khẩu phải có ít nhất {min} ký tự.", "A password needs at least {min} characters."),
+    "weak_password.long": Entry("Mật khẩu dài tối đa {max} ký tự.", "A password has at most {max} characters."),
+    "weak_password.same": Entry(
+        "Mật khẩu mới phải khác mật khẩu hiện tại.", "The new password must differ from the current one."
+    ),
     "device_exists": Entry("Thiết bị đã đăng ký.", "This device is already registered."),
     "unknown_device": Entry("Không có thiết bị này.", "No such device."),
     "printer_not_kiosk": Entry("Chỉ ki-ốt mới có máy in vé.", "Only a kiosk has a ticket printer."),
@@ -169,6 +173,7 @@ CATALOGUE: dict[str, Entry] = {
         401,
     ),
     "bad_credentials": Entry("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", 401),
+    "bad_credentials.current": Entry("Mật khẩu hiện tại không đúng.", "The current password is wrong.", 403),
     "too_many_attempts": Entry(
         "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {seconds} giây.",
         "Too many failed logins. Try again in {seconds} seconds.",
@@ -187,6 +192,11 @@ CATALOGUE: dict[str, Entry] = {
         "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page.", 403
     ),
     "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
+    "forbidden.password_http": Entry(
+        "Mật khẩu chỉ được đặt qua trang đăng nhập (HTTP), nơi kiểm tra độ mạnh của mật khẩu.",
+        "Passwords are set only over the HTTP API, where the password policy is checked.",
+        403,
+    ),
     "forbidden.metrics": Entry(
         "Chỉ máy giám sát được cho phép (QUEUE_METRICS_ALLOW) hoặc quản trị viên được đọc số liệu.",
         "Only the allowed monitoring addresses (QUEUE_METRICS_ALLOW) or an administrator may read the metrics.",

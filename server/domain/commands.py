@@ -140,9 +140,12 @@ class CreateStaff(Command, frozen=True, kw_only=True):
     role: Role
     counters: list[int] = []
     password_hash: str
+    must_change_password: bool = False  # a generated password (the first run; system only)
 
 
 class SetStaffPassword(Command, frozen=True, kw_only=True):
+    """An administrator resets a staff member's password, or a staff member changes their own."""
+
     username: str
     password_hash: str
 
@@ -220,6 +223,9 @@ COUNTER_COMMANDS = (
     UnparkTicket,
     RequestRating,
 )
+# Commands that carry a password hash: only the HTTP API sends them, after the password policy
+# (server/routes/api.py); over the websocket they are refused (``forbidden.password_http``).
+PASSWORD_COMMANDS = (CreateStaff, SetStaffPassword)
 ADMIN_COMMANDS = (
     ReplaceConfig,
     CreateStaff,

@@ -195,6 +195,7 @@ class StaffCreated(Event, frozen=True, kw_only=True):
     role: Role
     counters: list[int]
     password_hash: str
+    must_change_password: bool = False  # the first run's generated password: change it at sign-in
 
 
 class StaffPasswordSet(Event, frozen=True, kw_only=True):

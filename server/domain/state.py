@@ -105,6 +105,7 @@ class StaffAccount(msgspec.Struct):
     counters: list[int]
     password_hash: str
     active: bool = True
+    must_change_password: bool = False  # until the generated password is changed
 
 
 class Device(msgspec.Struct):
@@ -453,11 +454,14 @@ def _on_staff_created(state: QueueState, e: ev.StaffCreated, at: float) -> None:
         role=e.role,
         counters=list(e.counters),
         password_hash=e.password_hash,
+        must_change_password=e.must_change_password,
     )
 
 
 def _on_staff_password_set(state: QueueState, e: ev.StaffPasswordSet, at: float) -> None:
-    state.staff[e.username].password_hash = e.password_hash
+    account = state.staff[e.username]
+    account.password_hash = e.password_hash
+    account.must_change_password = False
 
 
 def _on_staff_active_set(state: QueueState, e: ev.StaffActiveSet, at: float) -> None:

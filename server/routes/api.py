@@ -1,5 +1,9 @@
-"""The JSON API of the queue: login and logout, staff accounts and devices (admin), health,
-the public state and one ticket's status (the phone page), the device fleet and the audit log."""
+"""The JSON API of the queue: login and logout, one's own password, staff accounts and their
+passwords and devices (admin), health, the public state and one ticket's status (the phone page),
+the device fleet and the audit log.
+
+Passwords are set here only, where the policy is checked (``auth.check_new_password``); the
+websocket refuses the commands that carry a password hash (``forbidden.password_http``)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from starlette.routing import Route
 from .. import auth
 from .. import reports as report_files
 from ..domain import commands as cmd
+from ..domain.access import Actor
 from ..domain.errors import DomainError
+from ..domain.state import StaffAccount
 from ..views import snapshot, ticket_status
 from .http import admin, answers_errors, command_of, error_response, json_body, services, submit
 
@@ -32,28 +38,67 @@ async def login(request: Request) -> Response:
         raise auth.bad_login()
     assert account is not None
     s.limiter.succeeded(address, username)
-    now = s.hub.clock()
-    token, session = await s.sessions.create(username, now)
+    return await _signed_in(request, account)
+
+
+async def _signed_in(request: Request, account: StaffAccount) -> JSONResponse:
+    """A new session for the account, answered as the login is."""
+    token, session = await services(request).sessions.create(account.username, services(request).hub.clock())
     return JSONResponse(
         {
             "token": token,
-            "username": username,
+            "username": account.username,
             "full_name": account.full_name,
             "role": account.role,
             "counters": account.counters,
             "expires": session.expires,
+            "must_change_password": account.must_change_password,
         }
     )
 
 
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:] if header.lower().startswith("bearer ") else ""
+
+
 @answers_errors
 async def logout(request: Request) -> Response:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
+    token = _bearer(request)
+    if token:
         s = services(request)
-        await s.sessions.revoke(header[7:])
-        s.revocations.end_session(auth.token_hash(header[7:]))
+        await s.sessions.revoke(token)
+        s.revocations.end_session(auth.token_hash(token))
     return JSONResponse({"ok": True})
+
+
+@answers_errors
+async def change_password(request: Request) -> Response:
+    """The signed-in user's own password: the current one and the new one. The current one is
+    checked under the login limits; then every session of the user ends (their other screens
+    close) and the answer is a fresh session, as a login's, for the page that asked."""
+    s = services(request)
+    account = s.staff_for(_bearer(request))
+    if account is None:
+        raise DomainError("unauthenticated")
+    data = await json_body(request, max_bytes=4096)
+    current, new = str(data.get("current_password", ""))[:1024], str(data.get("new_password", ""))
+    auth.check_new_password(new, current)
+    address = request.client.host if request.client else "?"
+    s.limiter.begin(address, account.username, True, s.hub.clock())
+    async with s.hashing:
+        ok = await asyncio.to_thread(auth.verify_login, account, current)
+    if not ok:
+        raise DomainError("bad_credentials.current", "current_password")
+    s.limiter.succeeded(address, account.username)
+    async with s.hashing:
+        password_hash = await asyncio.to_thread(auth.hash_password, new)
+    role = "admin" if account.role == "admin" else "counter"
+    actor = Actor(name=f"staff:{account.username}", role=role, counters=account.counters)
+    await submit(s, cmd.SetStaffPassword(username=account.username, password_hash=password_hash), actor)
+    # the revocation of the old sessions reaches the disk before the new session does
+    await asyncio.gather(*s.revocations.tasks)
+    return await _signed_in(request, s.hub.state.staff[account.username])
 
 
 @answers_errors
@@ -66,6 +111,24 @@ async def create_staff(request: Request) -> Response:
     command = command_of(data, "create_staff", cmd.CreateStaff)
     await submit(services(request), command, actor)
     return JSONResponse({"username": command.username}, status_code=201)
+
+
+@answers_errors
+async def reset_password(request: Request) -> Response:
+    """An administrator sets another account's password (the policy checked); every session
+    of that account ends and its screens close."""
+    actor = admin(request)
+    s = services(request)
+    data = await json_body(request, max_bytes=4096)
+    password = str(data.get("password", ""))
+    auth.check_new_password(password)
+    username = request.path_params["username"][:64]
+    if username not in s.hub.state.staff:
+        raise DomainError("unknown_staff", "username")
+    async with s.hashing:
+        password_hash = await asyncio.to_thread(auth.hash_password, password)
+    await submit(s, cmd.SetStaffPassword(username=username, password_hash=password_hash), actor)
+    return JSONResponse({"username": username})
 
 
 @answers_errors
@@ -138,7 +201,9 @@ ROUTES = [
     Route("/api/health", health),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/password", change_password, methods=["POST"]),
     Route("/api/staff", create_staff, methods=["POST"]),
+    Route("/api/staff/{username}/password", reset_password, methods=["POST"]),
     Route("/api/devices", register_device, methods=["POST"]),
     Route("/api/state", public_state),
     Route("/api/tickets/{label}", ticket),

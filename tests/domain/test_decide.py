@@ -419,6 +419,28 @@ def test_staff_accounts(sim: Sim) -> None:
     refused(sim, cmd.SetStaffActive(username="nobody", active=True), "unknown_staff")
 
 
+def test_a_generated_password_must_be_changed_and_only_the_system_marks_it(sim: Sim) -> None:
+    """The first run's administrator (system) is asked to change its generated password; an
+    administrator cannot mark an account so; any new password clears the mark."""
+    system = Actor(name="system", role="system")
+    sim.do(cmd.CreateStaff(username="admin", full_name="A", role="admin", password_hash="g", must_change_password=True), system)
+    sim.do(cmd.CreateStaff(username="lan", full_name="L", role="counter", password_hash="h", must_change_password=True))
+    assert (sim.state.staff["admin"].must_change_password, sim.state.staff["lan"].must_change_password) == (True, False)
+    sim.do(cmd.SetStaffPassword(username="admin", password_hash="new"))
+    assert sim.state.staff["admin"].must_change_password is False
+
+
+def test_staff_change_their_own_password_only(sim: Sim) -> None:
+    sim.do(cmd.CreateStaff(username="lan", full_name="L", role="counter", counters=[1], password_hash="h"))
+    sim.do(cmd.CreateStaff(username="tuan", full_name="T", role="counter", counters=[2], password_hash="h"))
+    lan = Actor(name="staff:lan", role="counter", counters=[1])
+    sim.do(cmd.SetStaffPassword(username="lan", password_hash="mine"), lan)
+    assert sim.state.staff["lan"].password_hash == "mine"
+    refused(sim, cmd.SetStaffPassword(username="tuan", password_hash="x"), "forbidden", lan)
+    refused(sim, cmd.SetStaffActive(username="lan", active=False), "forbidden", lan)
+    assert sim.state.staff["tuan"].password_hash == "h"
+
+
 def test_devices(sim: Sim) -> None:
     sim.do(cmd.RegisterDevice(device="tv-1", kind="tv", name="TV sảnh", zone="z1", token_hash="t"))
     refused(sim, cmd.RegisterDevice(device="tv-1", kind="tv", name="x", token_hash="t"), "device_exists")
