@@ -6,6 +6,7 @@ import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
 import { initial, next, validSession } from "./flow.js";
 import * as http from "./http.js";
+import { askPassword, changeOwn } from "../shared/password.js";
 import { handlers, loadAudit, loadDevicesMedia, loadFleet, loadMedia } from "./tasks.js";
 
 const SESSION_KEY = "queue.admin.session";
@@ -37,6 +38,7 @@ export class Controller {
     this.socket = null;
     this.pending = 0; // a redraw asked for the next frame
     this.fleetTimer = /** @type {any} */ (0);
+    this.changingPassword = false; // the change closes this session's socket: not a sign-out
     this.actions = handlers(this);
   }
 
@@ -72,11 +74,13 @@ export class Controller {
   start() {
     this.view.bindLang(() => setLang(lang() === "vi" ? "en" : "vi"));
     this.view.bindLogout(() => this.logout());
+    this.view.bindPassword(() => this.changePassword(false));
     this.view.bindTabs((tab) => this.openTab(tab));
     onLang(() => this.render());
     setInterval(() => { if (this.state.session && this.tab === "dashboard") this.render(); }, DASHBOARD_EVERY_MS);
     this.render();
-    if (this.state.session) this.connect();
+    if (this.state.session?.must_change_password) this.changePassword(true);
+    else if (this.state.session) this.connect();
   }
 
   /** Opening a tab, or the open one again, starts it afresh. @param {import("./flow.js").Tab} name */
@@ -100,9 +104,28 @@ export class Controller {
     if (body.role !== "admin") return t("a.login.not_admin");
     this.dispatch({ type: "signed_in", session: body });
     localStorage.setItem(SESSION_KEY, JSON.stringify(body));
+    this.render();
+    if (body.must_change_password) this.changePassword(true); // the generated one: before anything else
+    else this.connect();
+    return "";
+  }
+
+  /** One's own password; ``forced``: the first run's generated one, no way but changing it. The
+   * server ends every session of the account and answers a fresh one, which the page goes on with.
+   * @param {boolean} forced */
+  async changePassword(forced) {
+    const session = /** @type {import("./flow.js").Session} */ (this.state.session);
+    this.changingPassword = true;
+    const fresh = await askPassword(this.view.dialog(), {
+      title: t("pw.change.title"), intro: forced ? t("pw.first.intro") : "", current: true, forced,
+      send: (current, next) => changeOwn(session.token, current, next),
+    });
+    this.changingPassword = false;
+    if (!fresh) return;
+    this.dispatch({ type: "signed_in", session: fresh });
+    localStorage.setItem(SESSION_KEY, JSON.stringify(fresh));
     this.connect();
     this.render();
-    return "";
   }
 
   logout() {
@@ -133,7 +156,7 @@ export class Controller {
     });
     socket.on("waiting", (msg) => { this.board.setWaiting(msg); this.schedule(); });
     socket.on("alert", (msg) => { this.dispatch({ type: "alert", alert: msg }); this.schedule(); });
-    socket.on("status", (s) => { if (s === "refused") this.logout(); });
+    socket.on("status", (s) => { if (s === "refused" && !this.changingPassword) this.logout(); });
     socket.start();
   }
 }

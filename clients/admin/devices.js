@@ -1,8 +1,8 @@
 // The devices and staff tab: the fleet (connected or not, last heartbeat, version, what each
 // device says of its hardware, open faults) with a remote reload and each kiosk's printer (its
 // bridge, none, or one the server prints to: ESC/POS on the network or a CUPS queue);
-// registering a device (its token shown once) and revoking one; staff accounts created and
-// switched on or off.
+// registering a device (its token shown once) and revoking one; staff accounts created,
+// switched on or off, and their passwords reset.
 import { h } from "../shared/dom.js";
 import { t, pick, lang } from "../shared/i18n.js";
 import { partText } from "../shared/faults.js";
@@ -40,11 +40,12 @@ function printerForm(d, setPrinter) {
 /**
  * @param {{fleet: any[], staff: any[], at: number, message: string, error: string, token: string, media?: any[]}} st
  * @param {any} config
+ * @param {string} me  the administrator signed in (their own password: "change my password" in the bar)
  * @param {{reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, register: (data: any) => void,
- *          setPrinter: (d: string, printer: string) => void,
+ *          setPrinter: (d: string, printer: string) => void, resetPassword: (u: string) => void,
  *          createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void}} act
  */
-export function viewDevices(st, config, act) {
+export function viewDevices(st, config, me, act) {
   const value = (form, name) => /** @type {HTMLInputElement} */ (form.querySelector(`[name=${name}]`)).value.trim();
   const where = (d) => d.counter ? `${t("d.counter").split(" ")[0]} ${d.counter}` : (config?.zones.find((z) => z.code === d.zone)?.name || d.zone || "—");
   return h("div.settings",
@@ -91,7 +92,8 @@ export function viewDevices(st, config, act) {
         h("tbody", st.staff.map((s) => h("tr", { dataset: { username: s.username } },
           h("td", s.username), h("td", s.full_name), h("td", t(`d.role.${s.role}`)), h("td", (s.counters || []).join(", ") || "—"),
           h("td", s.active ? "✓" : "—"),
-          h("td", h("button.small-btn", { type: "button", dataset: { action: s.active ? "disable" : "enable" }, on: { click: () => act.setActive(s.username, !s.active) } }, t(s.active ? "d.disable" : "d.enable"))))))),
+          h("td", h("button.small-btn", { type: "button", dataset: { action: s.active ? "disable" : "enable" }, on: { click: () => act.setActive(s.username, !s.active) } }, t(s.active ? "d.disable" : "d.enable")),
+            s.username === me ? null : h("button.small-btn", { type: "button", dataset: { action: "reset-password" }, on: { click: () => act.resetPassword(s.username) } }, t("pw.reset"))))))),
       h("form#create-staff", { on: { submit: (e) => {
         e.preventDefault();
         const f = e.target;

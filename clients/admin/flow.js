@@ -9,8 +9,9 @@ export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "
 
 /**
  * @typedef {"dashboard"|"reports"|"settings"|"devices"|"audit"} Tab
- * @typedef {{token: string, role: string, username: string, full_name?: string, expires: number}} Session
- *   what /api/login answered, kept in localStorage
+ * @typedef {{token: string, role: string, username: string, full_name?: string, expires: number,
+ *   must_change_password?: boolean}} Session  what /api/login (or /api/password) answered, kept
+ *   in localStorage; must_change_password: the first run's generated password, changed first
  * @typedef {{device: string, part: string, code: string, ok?: boolean}} Fault  a device's alert
  * @typedef {{draft: any, media: any[], message: string, error: string, tvs: any[]}} SettingsState
  *   draft: the configuration being edited (the settings form edits it in place); tvs: the active TVs

@@ -5,6 +5,7 @@
 import { h } from "../shared/dom.js";
 import { t, errorText } from "../shared/i18n.js";
 import * as http from "./http.js";
+import { askPassword, resetOther } from "../shared/password.js";
 
 /** @typedef {import("./controller.js").Controller} Controller */
 
@@ -32,6 +33,7 @@ export function handlers(c) {
       setActive: (username, active) => devicesCommand(c, { type: "set_staff_active", username, active }).then(() => c.render()),
       register: (data) => register(c, data),
       createStaff: (data) => createStaff(c, data),
+      resetPassword: (username) => resetPassword(c, username),
     },
   };
 }
@@ -176,5 +178,18 @@ async function createStaff(c, data) {
     await c.api("POST", "/api/staff", data);
     c.dispatch({ type: "devices_said", message: t("d.created", { name: data.username }) });
   } catch (err) { c.dispatch({ type: "devices_failed", error: errorText(err) }); }
+  c.render();
+}
+
+/** Another account's password set by the administrator (the dialog says the server's refusal).
+ * @param {Controller} c @param {string} username */
+async function resetPassword(c, username) {
+  c.dispatch({ type: "staff_creating" });
+  const token = c.token;
+  const done = await askPassword(c.view.dialog(), {
+    title: t("pw.reset.title", { name: username }), intro: t("pw.reset.intro", { name: username }), current: false,
+    send: (_, password) => resetOther(token, username, password),
+  });
+  if (done) c.dispatch({ type: "devices_said", message: t("pw.reset.done", { name: username }) });
   c.render();
 }

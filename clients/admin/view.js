@@ -22,7 +22,8 @@ import { viewDevices } from "./devices.js";
  *   olderAudit: () => void,
  *   settings: {save: () => void, reset: () => void, upload: (file: File) => void, rerender: () => void, applyJson: (text: string) => void},
  *   devices: {reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, setPrinter: (d: string, printer: string) => void,
- *     register: (data: any) => void, createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void},
+ *     register: (data: any) => void, createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void,
+ *     resetPassword: (u: string) => void},
  * }} Handlers
  * login resolves with the error to show, or "" once signed in.
  */
@@ -32,6 +33,12 @@ export const bindLang = (handler) => $("#lang").addEventListener("click", handle
 
 /** @param {() => void} handler */
 export const bindLogout = (handler) => $("#logout").addEventListener("click", handler);
+
+/** "Change my password" in the bar. @param {() => void} handler */
+export const bindPassword = (handler) => $("#change-password").addEventListener("click", handler);
+
+/** The page's dialog (the password's). */
+export const dialog = () => /** @type {HTMLDialogElement} */ ($("#dialog"));
 
 /** @param {(tab: import("./flow.js").Tab) => void} handler */
 export function bindTabs(handler) {
@@ -70,12 +77,14 @@ export function render(state, board, act, now) {
   }, t(`a.tab.${name}`))));
   $("#logout").hidden = !session;
   $("#logout").textContent = t("a.logout");
+  $("#change-password").hidden = !session;
+  $("#change-password").textContent = t("pw.change");
   $("#who").textContent = session ? session.full_name || session.username : "";
   const view = $("#view");
   switch (screen(state)) {
     case "login": fill(view, viewLogin(act)); break;
     case "settings": fill(view, viewSettings(state.settings, act.settings)); break;
-    case "devices": fill(view, viewDevices(state.devices, board.config, act.devices)); break;
+    case "devices": fill(view, viewDevices(state.devices, board.config, session?.username || "", act.devices)); break;
     case "audit": fill(view, viewAudit(state.audit, board.config, act)); break;
     case "reports": fill(view, viewReports(state, board, act)); break;
     default: fill(view, viewDashboard(board, state.faults, now));

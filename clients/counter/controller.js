@@ -10,6 +10,8 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
+import { toast } from "./toast.js";
+import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
 const COUNTER_KEY = "queue.counter.number";
@@ -30,7 +32,7 @@ export function createCounter() {
   let badge = /** @type {HTMLElement|null} */ (null);
   const inFlight = new Set(); // commands sent and not answered yet
   let listsTimer = /** @type {any} */ (0);
-  let toastTimer = /** @type {any} */ (0);
+  let changingPassword = false; // the change closes this session's socket: not a sign-out
   const dialog = () => /** @type {HTMLDialogElement} */ ($("#dialog"));
 
   /** @param {import("./flow.js").Action} action */
@@ -92,6 +94,20 @@ export function createCounter() {
     render();
   }
 
+  /** One's own password: the server ends every session of the account and answers a fresh one. */
+  async function changePassword() {
+    changingPassword = true;
+    const fresh = await askPassword(dialog(), {
+      title: t("pw.change.title"), current: true, send: (current, next) => changeOwn(session().token, current, next),
+    });
+    changingPassword = false;
+    if (!fresh) return;
+    localStorage.setItem(SESSION_KEY, JSON.stringify(fresh));
+    dispatch({ type: "signed_in", session: fresh });
+    toast(t("pw.changed"), false);
+    if (state.view === "main" || state.view === "loading") connect(); else render();
+  }
+
   async function switchCounter() {
     stopSocket();
     localStorage.removeItem(COUNTER_KEY);
@@ -129,7 +145,7 @@ export function createCounter() {
     s.on("alert", (msg) => { dispatch({ type: "alert", alert: msg }); showAlerts(); });
     s.on("refused", (msg) => { dispatch({ type: "refused", message: errorText(msg) }); });
     s.on("status", (status) => {
-      if (status !== "refused") return;
+      if (status !== "refused" || changingPassword) return;
       stopSocket();
       localStorage.removeItem(SESSION_KEY);
       dispatch({ type: "session_ended", message: t("login.expired") });
@@ -266,17 +282,7 @@ export function createCounter() {
     dlg.showModal();
   }
 
-  // ---- toasts, alerts, rendering -------------------------------------------------------------------
-
-  /** @param {string} text @param {boolean} bad */
-  function toast(text, bad) {
-    const el = $("#toast");
-    el.textContent = text;
-    el.dataset.kind = bad ? "error" : "ok";
-    el.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { el.hidden = true; }, bad ? 6000 : 2500);
-  }
+  // ---- alerts, rendering -------------------------------------------------------------------------
 
   function showAlerts() {
     let el = document.getElementById("alerts");
@@ -297,6 +303,8 @@ export function createCounter() {
     $("#switch").textContent = t("btn.switch");
     $("#logout").hidden = !signedIn;
     $("#switch").hidden = !signedIn || state.view !== "main";
+    $("#change-password").textContent = t("pw.change");
+    $("#change-password").hidden = !signedIn;
     $("#who").textContent = state.session ? state.session.full_name || state.session.username : "";
     const view = $("#view");
     view.dataset.view = state.view;
@@ -339,6 +347,7 @@ export function createCounter() {
     $("#lang").addEventListener("click", () => setLang(lang() === "vi" ? "en" : "vi"));
     $("#logout").addEventListener("click", logout);
     $("#switch").addEventListener("click", switchCounter);
+    $("#change-password").addEventListener("click", changePassword);
     onLang(() => { render(); if (Object.keys(state.alerts).length) showAlerts(); });
     setInterval(refreshLists, LISTS_EVERY_MS);
     if (state.session) afterLogin();

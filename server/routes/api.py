@@ -93,8 +93,7 @@ async def change_password(request: Request) -> Response:
     s.limiter.succeeded(address, account.username)
     async with s.hashing:
         password_hash = await asyncio.to_thread(auth.hash_password, new)
-    role = "admin" if account.role == "admin" else "counter"
-    actor = Actor(name=f"staff:{account.username}", role=role, counters=account.counters)
+    actor = Actor(name=f"staff:{account.username}", role=account.role, counters=account.counters)
     await submit(s, cmd.SetStaffPassword(username=account.username, password_hash=password_hash), actor)
     # the revocation of the old sessions reaches the disk before the new session does
     await asyncio.gather(*s.revocations.tasks)

@@ -423,7 +423,10 @@ def test_a_generated_password_must_be_changed_and_only_the_system_marks_it(sim: 
     """The first run's administrator (system) is asked to change its generated password; an
     administrator cannot mark an account so; any new password clears the mark."""
     system = Actor(name="system", role="system")
-    sim.do(cmd.CreateStaff(username="admin", full_name="A", role="admin", password_hash="g", must_change_password=True), system)
+    sim.do(
+        cmd.CreateStaff(username="admin", full_name="A", role="admin", password_hash="g", must_change_password=True),
+        system,
+    )
     sim.do(cmd.CreateStaff(username="lan", full_name="L", role="counter", password_hash="h", must_change_password=True))
     assert (sim.state.staff["admin"].must_change_password, sim.state.staff["lan"].must_change_password) == (True, False)
     sim.do(cmd.SetStaffPassword(username="admin", password_hash="new"))

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/admin/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
+import "../../clients/shared/password.js"; // the password dialog's texts, shared by the pages
 
 const DIR = new URL("../../clients/admin/", import.meta.url);
 

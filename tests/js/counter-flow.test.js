@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/counter/texts.js";
 import { ratingTexts } from "../../clients/rating/scores.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
+import "../../clients/shared/password.js"; // the password dialog's texts, shared by the pages
 import {
   initial, next, validSession, keyAction, buttons, enabled, rated, groupNames, missedHere, minutesSince,
   typedLabel, transferCommand,
