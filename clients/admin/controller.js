@@ -121,7 +121,10 @@ export class Controller {
       send: (current, next) => changeOwn(session.token, current, next),
     });
     this.changingPassword = false;
-    if (!fresh) return;
+    if (!fresh) {
+      if (forced) this.logout(); // the way out of the forced change (a session ended meanwhile, too)
+      return;
+    }
     this.dispatch({ type: "signed_in", session: fresh });
     localStorage.setItem(SESSION_KEY, JSON.stringify(fresh));
     this.connect();

@@ -35,7 +35,8 @@ export const resetOther = (token, username, password) =>
 /**
  * @typedef {{title: string, intro?: string, current: boolean, forced?: boolean,
  *   send: (current: string, next: string) => Promise<{ok: boolean, body: any}>}} PasswordDialog
- *   current: ask for the current password (one's own); forced: no way out but changing it
+ *   current: ask for the current password (one's own); forced: no way out but changing it or
+ *   signing out (resolves null; the page signs out)
  */
 
 /**
@@ -72,7 +73,9 @@ export function askPassword(dlg, o) {
     field("pw-again", t("pw.again"), "new-password"),
     error,
     h("div.dialog-actions",
-      o.forced ? null : h("button.ghost#pw-cancel", { type: "button", on: { click: () => done(null) } }, t("pw.cancel")),
+      o.forced
+        ? h("button.ghost#pw-signout", { type: "button", on: { click: () => done(null) } }, t("pw.signout"))
+        : h("button.ghost#pw-cancel", { type: "button", on: { click: () => done(null) } }, t("pw.cancel")),
       submit));
     fill(dlg, form);
     dlg.addEventListener("cancel", onCancel); // Escape
@@ -96,6 +99,7 @@ export const PASSWORD_TEXTS = {
     "pw.mismatch": "Hai mật khẩu mới không giống nhau.",
     "pw.save": "Lưu mật khẩu",
     "pw.cancel": "Hủy",
+    "pw.signout": "Đăng xuất",
     "pw.changed": "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.",
     "pw.reset.done": "Đã đặt lại mật khẩu của {name}.",
   },
@@ -112,6 +116,7 @@ export const PASSWORD_TEXTS = {
     "pw.mismatch": "The two new passwords differ.",
     "pw.save": "Save password",
     "pw.cancel": "Cancel",
+    "pw.signout": "Sign out",
     "pw.changed": "Password changed. Your other sessions have ended.",
     "pw.reset.done": "The password of {name} was reset.",
   },

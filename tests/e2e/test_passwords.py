@@ -102,6 +102,12 @@ def test_the_first_admin_changes_the_generated_password_first(
         expect(dialog).to_be_visible()
         page.reload()  # nor by reloading the page
         expect(dialog).to_contain_text("Mật khẩu này do máy chủ tạo khi cài đặt")
+        page.click("#pw-signout")  # or signing out, and in again: asked again
+        expect(page.locator("#login-error")).to_be_attached()
+        page.fill("#username", "admin")
+        page.fill("#password", generated)
+        page.click("button[type=submit]")
+        expect(dialog).to_contain_text("Mật khẩu này do máy chủ tạo khi cài đặt")
         fill_dialog(page, generated, generated, current=generated)
         expect(page.locator("#pw-error")).to_have_text("Mật khẩu mới phải khác mật khẩu hiện tại.")
         fill_dialog(page, "the-admin-s-own-1", "the-admin-s-own-1", current=generated)
