@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import audio
 from .announcer import announce_on_time, load_voices
 from .domain.config import Config
+from .hosts import Hosts
 from .provision import bootstrap
 from .routes import routes
 from .services import Services
@@ -60,15 +61,20 @@ class QueueApp:
     """The ASGI app the server runs: ``/ws`` straight to its endpoint, everything else (pages,
     the HTTP API, the lifespan) to the Starlette app. A websocket lives for hours inside the
     coroutines that called it: skipping Starlette's middleware and router for it saves memory per
-    connection, and hands the endpoint uvicorn's own ``send`` (decision 0006)."""
+    connection, and hands the endpoint uvicorn's own ``send`` (decision 0006). Before either, a
+    request or handshake asking for another name than this server's is refused
+    (``server/hosts.py``, against DNS rebinding)."""
 
     def __init__(self, app: Starlette, services: Services) -> None:
         self.app = app
         self.services = services
         self.ws = WsEndpoint(services)
+        self.hosts = Hosts(services.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and scope["path"] == "/ws":
+        if scope["type"] in ("http", "websocket") and not self.hosts.admits(scope):
+            await self.hosts.refuse(scope, receive, send)
+        elif scope["type"] == "websocket" and scope["path"] == "/ws":
             await self.ws(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -88,6 +88,6 @@ def greeting(
         waiting = {s.code: len(state.waiting.get(s.code, ())) for s in state.config.services}
         texts.append(encoder.encode(Waiting(seq=state.seq, waiting=waiting)).decode())
     else:
-        view = snapshot(state, conn.audience, now, conn.zone)
+        view = snapshot(state, conn.audience, now, conn.zone, conn.counter)
         texts.append(encoder.encode(Snapshot(seq=state.seq, view=view)).decode())
     return texts

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from .domain.state import QueueState
 from .fanout import Fanout
-from .protocol import Alert, encoder
+from .protocol import Alert, Part, encoder
 
 HEARTBEAT_SECONDS = 30  # how often screens report; twice that without news counts as stale
+# The parts a fault can be of: a device has at most one open fault per part, so at most five.
+PARTS = frozenset(p for p in get_args(Part) if p)
+FLOODING = "too_many_requests"  # the code of the alert for a device past its command rate
 
 
 @dataclass
@@ -37,8 +40,9 @@ class Fleet:
     def device_alert(self, device: str, part: str, code: str, label: str, ok: bool) -> None:
         """A device fault (or its end) told to staff and admins at once; open faults are also
         sent to staff who connect later (``open_faults``). A repeated report of the same fault
-        is not resent."""
-        key = (device, part or "device")
+        is not resent. A part outside ``PARTS`` counts as the device's (one fault per part: the
+        faults of a device, and ``/api/health`` that lists them, stay small)."""
+        key = (device, part if part in PARTS else "device")
         if ok:
             if self.faults.pop(key, None) is None:
                 return
@@ -51,6 +55,16 @@ class Fleet:
             self.faults[key] = alert
         text = encoder.encode(alert).decode()
         self.fanout.publish({"staff": text, "admin": text}, None)
+
+    def flooding(self, device: str, on: bool) -> None:
+        """A device past its command rate (``on``; the caller tells at most once a minute), or
+        back within it: told to staff and admins as a fault of the device."""
+        fault = self.faults.get((device, "device"))
+        if on:
+            self.faults.pop((device, "device"), None)  # told again, though it is the same
+            self.device_alert(device, "device", FLOODING, "", False)
+        elif fault is not None and fault.code == FLOODING:
+            self.device_alert(device, "device", "", "", True)
 
     def open_faults(self) -> list[str]:
         """The open faults, encoded, for a staff or admin screen that connects."""

@@ -31,23 +31,30 @@ CLOSE_TOO_MANY_ERRORS = 4009
 
 MAX_MESSAGE_BYTES = 256 * 1024
 
+# Every string a client sends is bounded (a longer one is refused as ``invalid_message``): a
+# request id, an idempotency key (kept two days), a token, a zone, a device's report.
+RequestId = Annotated[str, msgspec.Meta(max_length=64)]
+Short = Annotated[str, msgspec.Meta(max_length=64)]
+# The parts of a kiosk or screen that report faults (clients/shared/faults.js names them).
+Part = Literal["", "printer", "card_reader", "camera", "speaker", "device"]
+
 
 class Hello(msgspec.Struct, frozen=True, tag="hello", tag_field="type", forbid_unknown_fields=True):
     role: Role
-    token: str = ""
+    token: Annotated[str, msgspec.Meta(max_length=128)] = ""
     last_seq: int | None = None
     counter: int | None = None
-    zone: str = ""
-    client: str = ""
+    zone: Short = ""
+    client: Short = ""
     # phone: the ticket to follow, and its day once known (a label comes back every day)
     label: Annotated[str, msgspec.Meta(max_length=16)] = ""
     day: Annotated[str, msgspec.Meta(max_length=10)] = ""
 
 
 class Cmd(msgspec.Struct, frozen=True, tag="cmd", tag_field="type", forbid_unknown_fields=True):
-    id: str
+    id: RequestId
     command: AnyCommand
-    key: str = ""
+    key: Short = ""  # the idempotency key: the same key twice is one command
 
 
 # A document number in a query: 12 digits or 15 characters, spaces allowed; longer is refused
@@ -56,10 +63,10 @@ Number = Annotated[str, msgspec.Meta(max_length=24)]
 
 
 class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_unknown_fields=True):
-    id: str
+    id: RequestId
     what: Literal["queue", "ticket", "snapshot", "history", "held"]
     counter: int | None = None
-    label: str = ""
+    label: Annotated[str, msgspec.Meta(max_length=16)] = ""
     id_number: Number = ""  # held: the person the kiosk asks about
     bhyt_number: Number = ""
     source: Literal["typed", "chip", "qr", "vneid"] = "typed"  # held: how the number was had
@@ -77,13 +84,13 @@ class Report(msgspec.Struct, frozen=True, tag="report", tag_field="type", forbid
     of its box in fault (``device_fault``: ``part`` such as ``printer``, ``detail`` its code) or
     working again (``device_ok``)."""
 
-    id: str
+    id: RequestId
     what: Literal["played", "play_failed", "skipped", "device_fault", "device_ok", "heartbeat"]
     seq: int = 0
-    label: str = ""
-    detail: str = ""
-    part: str = ""
-    version: str = ""  # heartbeat: the page's version
+    label: Annotated[str, msgspec.Meta(max_length=16)] = ""
+    detail: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    part: Part = ""
+    version: Short = ""  # heartbeat: the page's version
     state: dict[str, Any] = {}  # heartbeat: what the device says of itself (bridge, printer, audio...)
 
 
@@ -91,10 +98,10 @@ class Control(msgspec.Struct, frozen=True, tag="control", tag_field="type", forb
     """From an admin: act on a device's screens: ``reload``, or ``play`` a clip or image of the
     media library now (a TV, full screen, once); sent on to them as ``control``."""
 
-    id: str
-    device: str
+    id: RequestId
+    device: Short
     action: Literal["reload", "play"]
-    media: str = ""
+    media: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 ClientMsg = Hello | Cmd | Query | Ping | Report | Control

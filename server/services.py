@@ -15,13 +15,14 @@ from .hub import Hub
 from .metrics import MeteredHub, Metrics
 from .phones import Phones
 from .printers import Printers
+from .ratelimit import CommandLimits
 from .revocation import Revocations
 from .settings import Settings
 from .sqlite_log import SqliteLog
 
 
 class Services:
-    """Settings, the event log, the hub, staff sessions, the login limiter, the voice, the
+    """Settings, the event log, the hub, staff sessions, the login and device limiters, the voice, the
     server's ticket printers, backups and metrics."""
 
     def __init__(self, settings: Settings, config: Config) -> None:
@@ -44,6 +45,7 @@ class Services:
         self.composer = audio.Composer([])
         self.printers = Printers(self.hub.fleet, settings)
         self.hub.committed.append(self.printers.committed)
+        self.limits = CommandLimits(self.hub.fleet, settings.device_burst, settings.device_every, self.hub.clock)
         self.revocations = Revocations(self.hub.fanout, self.sessions)
         self.hub.committed.append(self.revocations.committed)
         self.backups = Backups(settings, self.hub.clock)

@@ -36,6 +36,9 @@ class Settings(msgspec.Struct, frozen=True):
     backup_keep: float = 14.0  # days a backup is kept (here and in backup_copy_to)
     backup_copy_to: Path | None = None  # another folder (another disk, a mounted share) each backup is copied to
     metrics_allow: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses (or networks) that may read /metrics
+    allowed_hosts: tuple[str, ...] = ()  # more names the server answers to (server/hosts.py)
+    device_burst: int = 5  # commands a device may send at once (a kiosk: a family's tickets) ...
+    device_every: float = 2.0  # ... then one per this many seconds (server/ratelimit.py)
 
     @property
     def base_url(self) -> str:
@@ -94,6 +97,9 @@ class Settings(msgspec.Struct, frozen=True):
             backup_every=float(e.get("QUEUE_BACKUP_EVERY", "6")),
             backup_keep=float(e.get("QUEUE_BACKUP_KEEP", "14")),
             backup_copy_to=Path(e["QUEUE_BACKUP_COPY_TO"]) if e.get("QUEUE_BACKUP_COPY_TO") else None,
+            allowed_hosts=tuple(h.strip() for h in e.get("QUEUE_ALLOWED_HOSTS", "").split(",") if h.strip()),
+            device_burst=max(1, int(e.get("QUEUE_DEVICE_BURST", "5"))),
+            device_every=max(0.0, float(e.get("QUEUE_DEVICE_EVERY", "2"))),
             metrics_allow=tuple(
                 a.strip() for a in e.get("QUEUE_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
             ),

@@ -4,7 +4,8 @@ Audiences:
 
 - ``public`` (kiosks, TV boards): no patient identity (a masked name only if the configuration
   says so), no staff or device events;
-- ``staff`` (counter staff): the patients' identities, no account or device events;
+- ``staff`` (counter staff): in a snapshot, only the open tickets its counter may serve or holds
+  (``for_counter``), with their identities; no account or device events;
 - ``admin``: everything but password and token hashes.
 """
 
@@ -132,7 +133,23 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
     )
 
 
-def snapshot(state: QueueState, audience: Audience, now: float, zone: str = "") -> dict[str, Any]:
+def for_counter(state: QueueState, t: Ticket, counter: int | None) -> bool:
+    """Whether staff at ``counter`` need ``t``: a ticket of a service the counter serves, sent to
+    it, called or parked there. Another counter's patients are not theirs to see."""
+    if counter is None:
+        return False
+    here = state.counters.get(counter)
+    if t.counter == counter or (here is not None and t.id in here.parked):
+        return True
+    if t.target_counter is not None:
+        return t.target_counter == counter
+    return counter in state.config.counters_for(t.service)
+
+
+def snapshot(
+    state: QueueState, audience: Audience, now: float, zone: str = "", counter: int | None = None
+) -> dict[str, Any]:
+    """What ``audience`` sees of the state (of ``zone``; for staff, of the tickets of ``counter``)."""
     cfg = state.config
     counters = []
     for c in sorted(state.counters.values(), key=lambda c: c.number):
@@ -166,7 +183,11 @@ def snapshot(state: QueueState, audience: Audience, now: float, zone: str = "") 
         "last_calls": [lc for lc in state.last_calls if not zone or _zone_of(cfg, lc.counter) == zone],
     }
     if audience != "public":
-        view["tickets"] = [ticket_view(t, cfg, audience) for t in state.tickets.values() if t.status in ACTIVE]
+        view["tickets"] = [
+            ticket_view(t, cfg, audience)
+            for t in state.tickets.values()
+            if t.status in ACTIVE and (audience == "admin" or for_counter(state, t, counter))
+        ]
     if audience == "admin":
         view["staff"] = [
             {

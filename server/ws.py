@@ -18,7 +18,7 @@ from .auth import authenticate, token_hash
 from .domain.access import Actor
 from .domain.commands import PASSWORD_COMMANDS
 from .domain.config import MEDIA_NAME
-from .domain.errors import DomainError
+from .domain.errors import DomainError, ForbiddenError
 from .domain.held import tickets_held
 from .fanout import Conn, wire_of
 from .hub import HEARTBEAT_SECONDS
@@ -177,25 +177,27 @@ async def _session(
             elif isinstance(msg, Cmd):
                 if isinstance(msg.command, PASSWORD_COMMANDS):  # set over HTTP, where the policy is
                     raise DomainError("forbidden.password_http")
+                if audience == "public":  # a device: at most what a real kiosk does (server/ratelimit.py)
+                    services.limits.admit(actor.name)
                 outcome = await hub.submit(msg.command, actor, msg.key)
                 if outcome.error is not None:
                     reply = Error.of(outcome.error, msg.id)
                 else:
                     reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
             elif isinstance(msg, Query):
-                reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, actor, audience, zone)))
+                reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, actor, audience, zone, counter)))
             elif isinstance(msg, Report):
                 hub.fleet.report(msg.what)
+                if msg.what in ("device_fault", "device_ok"):  # each may alert staff: limited alike
+                    services.limits.admit(actor.name, "faults")
                 if msg.what in ("device_fault", "device_ok") and not (
                     msg.part == "printer" and services.printers.prints_for(hub.state, actor.name)
                 ):
-                    hub.fleet.device_alert(
-                        actor.name, msg.part[:40], msg.detail[:60], msg.label[:20], msg.what == "device_ok"
-                    )
+                    hub.fleet.device_alert(actor.name, msg.part, msg.detail[:60], msg.label, msg.what == "device_ok")
                 if msg.what == "heartbeat":
                     hub.fleet.heartbeat(actor.name, msg.version, msg.state, hub.clock())
                 if msg.what == "play_failed":
-                    log.info("%s could not play the call of seq %d: %s", actor.name, msg.seq, msg.detail[:200])
+                    log.info("%s could not play the call of seq %d: %s", actor.name, msg.seq, msg.detail)
                 reply = Reply(id=msg.id, result={"ok": True})
             elif isinstance(msg, Control):
                 if actor.role != "admin" or audience != "admin":
@@ -258,10 +260,13 @@ async def _phone(
         await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
 
 
-def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str) -> Any:
+def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str, counter: int | None) -> Any:
+    """A query's answer, read from the state: counter staff read their own counter's queue and
+    history only (an admin any counter's)."""
+
     def run(state: Any, now: float) -> Any:
         if q.what == "snapshot":
-            return {"seq": state.seq, "view": snapshot(state, audience, now, zone)}
+            return {"seq": state.seq, "view": snapshot(state, audience, now, zone, counter)}
         if q.what == "ticket":
             return ticket_status(state, q.label, now)
         if q.what == "held":  # the person at the kiosk, before the priority step (domain/held.py)
@@ -273,6 +278,8 @@ def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str) -> Any:
             raise DomainError("forbidden.public")
         if q.counter is None or state.config.counter(q.counter) is None:
             raise DomainError("unknown_counter.choose", "counter")
+        if actor.role != "admin" and q.counter not in actor.counters:
+            raise ForbiddenError("forbidden_counter", "counter", counter=q.counter)
         if q.what == "history":
             return counter_history(state, q.counter)
         return queue_view(state, q.counter, now)

@@ -47,6 +47,9 @@ class ServerProc:
             "QUEUE_DEMO": "1",
             "QUEUE_VOICE_PACKS": str(VOICE_PACKS),
             "QUEUE_BACKUP_EVERY": "0",  # no scheduled backup in the middle of a test or a benchmark
+            # tests and benchmarks play a day in seconds through few devices: no device rate limit
+            # unless a test asks for one (tests/test_limits.py removes this)
+            "QUEUE_DEVICE_BURST": "1000000",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

@@ -23,6 +23,7 @@ export const CODES = {
   face_unavailable: ["kiểm tra khuôn mặt không chạy được", "the face check cannot run"],
   audio_unavailable: ["không tải được âm thanh", "audio could not be fetched"],
   playback_failed: ["loa không phát được: kiểm tra loa và âm lượng", "speaker could not play: check the speaker and volume"],
+  too_many_requests: ["gửi quá nhiều yêu cầu: kiểm tra thiết bị", "sent too many requests: check the device"],
   fault: ["đang lỗi", "in fault"],
 };
 

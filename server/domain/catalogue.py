@@ -184,6 +184,16 @@ CATALOGUE: dict[str, Entry] = {
         "Too many phones are following tickets. This page will try again in a minute.",
         429,
     ),
+    "too_many_requests": Entry(
+        "Thiết bị này gửi quá nhiều yêu cầu. Vui lòng chờ {seconds} giây rồi thử lại; nhân viên đã được báo.",
+        "This device sent too many requests. Wait {seconds} seconds and try again; staff have been told.",
+        429,
+    ),
+    "forbidden_host": Entry(
+        "Máy chủ không phục vụ tên này. Hãy mở trang bằng địa chỉ của máy chủ (quản trị: QUEUE_ALLOWED_HOSTS).",
+        "This server does not answer to that name. Open the page by the server's address (admin: QUEUE_ALLOWED_HOSTS).",
+        421,
+    ),
     "forbidden": Entry(
         "Tài khoản của bạn không được phép thực hiện thao tác này.", "Your account is not allowed to do this.", 403
     ),

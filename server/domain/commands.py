@@ -5,11 +5,23 @@ Tickets are named by their label of the day (``A001``); counters by their number
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import msgspec
 
 from .config import Config
 from .events import DeviceKind, Position, RatingReason, Role, snake
 from .identity import Identity, PriorityGroup
+
+# Every field is bounded, so that no command can make the log, the state or what is sent to the
+# screens large: a longer value is refused as ``invalid_message`` before anything is decided.
+Label = Annotated[str, msgspec.Meta(max_length=16)]  # a ticket of the day: "A001"
+Code = Annotated[str, msgspec.Meta(max_length=16)]  # a service's code
+Name = Annotated[str, msgspec.Meta(max_length=100)]  # a person's or a device's name
+Handle = Annotated[str, msgspec.Meta(max_length=64)]  # a username, a device's id, a zone
+Reason = Annotated[str, msgspec.Meta(max_length=200)]  # free text: why a counter pauses, a ticket is cancelled
+Secret = Annotated[str, msgspec.Meta(max_length=256)]  # a password's or token's hash
+Channel = Literal["kiosk", "online", "staff"]  # where a ticket was taken (docs/protocol.md)
 
 
 class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="type", tag=snake):
@@ -17,12 +29,14 @@ class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 
 class IssueTicket(Command, frozen=True, kw_only=True):
-    service: str
+    service: Code
     identity: Identity | None = None
-    declared: list[PriorityGroup] = []
-    channel: str = "kiosk"
-    face: list[float] | None = None  # the dlib descriptor (128 numbers), held only while the ticket lives
-    face_consent: str = ""  # the consent notice's version when a face was given; "declined" when refused
+    declared: Annotated[list[PriorityGroup], msgspec.Meta(max_length=8)] = []
+    channel: Channel = "kiosk"
+    # the dlib descriptor (128 numbers), held only while the ticket lives
+    face: Annotated[list[float], msgspec.Meta(max_length=128)] | None = None
+    # the consent notice's version when a face was given; "declined" when refused
+    face_consent: Annotated[str, msgspec.Meta(max_length=32)] = ""
 
 
 class OpenCounter(Command, frozen=True, kw_only=True):
@@ -35,7 +49,7 @@ class CloseCounter(Command, frozen=True, kw_only=True):
 
 class PauseCounter(Command, frozen=True, kw_only=True):
     counter: int
-    reason: str = ""
+    reason: Reason = ""
 
 
 class ResumeCounter(Command, frozen=True, kw_only=True):
@@ -48,7 +62,7 @@ class CallNext(Command, frozen=True, kw_only=True):
 
 class CallNumber(Command, frozen=True, kw_only=True):
     counter: int
-    label: str
+    label: Label
 
 
 class Recall(Command, frozen=True, kw_only=True):
@@ -72,7 +86,7 @@ class MarkMissed(Command, frozen=True, kw_only=True):
 
 
 class Reactivate(Command, frozen=True, kw_only=True):
-    label: str
+    label: Label
     position: Position | None = None
 
 
@@ -80,8 +94,8 @@ class Transfer(Command, frozen=True, kw_only=True):
     """Transfer the counter's current ticket, or with ``label`` a waiting ticket of today."""
 
     counter: int
-    label: str = ""
-    to_service: str = ""
+    label: Label = ""
+    to_service: Code = ""
     to_counter: int = 0
     position: Position = "back"
 
@@ -92,25 +106,25 @@ class ParkTicket(Command, frozen=True, kw_only=True):
 
 class UnparkTicket(Command, frozen=True, kw_only=True):
     counter: int
-    label: str
+    label: Label
 
 
 class CancelTicket(Command, frozen=True, kw_only=True):
-    label: str
-    reason: str = ""
+    label: Label
+    reason: Reason = ""
 
 
 class ReviewPriority(Command, frozen=True, kw_only=True):
-    label: str
+    label: Label
     confirmed: bool
-    groups: list[PriorityGroup] | None = None
+    groups: Annotated[list[PriorityGroup], msgspec.Meta(max_length=8)] | None = None
 
 
 class ReviewFace(Command, frozen=True, kw_only=True):
     """Staff's answer on a ticket marked as maybe the same face as another: ``same`` cancels it
     (a second ticket of one person), otherwise the mark is cleared."""
 
-    label: str
+    label: Label
     same: bool
 
 
@@ -118,15 +132,15 @@ class RequestRating(Command, frozen=True, kw_only=True):
     """Ask the patient just served (or ``label``) to rate the counter, on its rating screen."""
 
     counter: int
-    label: str = ""
+    label: Label = ""
 
 
 class RateTicket(Command, frozen=True, kw_only=True):
     """A patient's satisfaction with a finished ticket's service: 1 (bad) to 5 (very good)."""
 
-    label: str
+    label: Label
     score: int
-    reasons: list[RatingReason] = []
+    reasons: Annotated[list[RatingReason], msgspec.Meta(max_length=6)] = []
 
 
 class ReplaceConfig(Command, frozen=True, kw_only=True):
@@ -135,42 +149,42 @@ class ReplaceConfig(Command, frozen=True, kw_only=True):
 
 
 class CreateStaff(Command, frozen=True, kw_only=True):
-    username: str
-    full_name: str
+    username: Handle
+    full_name: Name
     role: Role
-    counters: list[int] = []
-    password_hash: str
+    counters: Annotated[list[int], msgspec.Meta(max_length=200)] = []
+    password_hash: Secret
     must_change_password: bool = False  # a generated password (the first run; system only)
 
 
 class SetStaffPassword(Command, frozen=True, kw_only=True):
     """An administrator resets a staff member's password, or a staff member changes their own."""
 
-    username: str
-    password_hash: str
+    username: Handle
+    password_hash: Secret
 
 
 class SetStaffActive(Command, frozen=True, kw_only=True):
-    username: str
+    username: Handle
     active: bool
 
 
 class RegisterDevice(Command, frozen=True, kw_only=True):
-    device: str
+    device: Handle
     kind: DeviceKind
-    name: str
-    zone: str = ""
-    token_hash: str
+    name: Name
+    zone: Handle = ""
+    token_hash: Secret
     counter: int | None = None
 
 
 class RevokeDevice(Command, frozen=True, kw_only=True):
-    device: str
+    device: Handle
 
 
 class SetDevicePrinter(Command, frozen=True, kw_only=True):
-    device: str
-    printer: str  # none, bridge, escpos:HOST:PORT or cups:QUEUE (domain/printers.py)
+    device: Handle
+    printer: Reason  # none, bridge, escpos:HOST:PORT or cups:QUEUE (domain/printers.py)
 
 
 AnyCommand = (

@@ -1,0 +1,59 @@
+"""Counter staff see what their counter needs (issue 17, item 12): in their snapshot, only the
+open tickets their counter serves or holds, with those patients' identities; and only their own
+counter's queue and history. An administrator reads any counter's. Against a real server."""
+
+from __future__ import annotations
+
+import json
+
+from .server_harness import Client, ServerProc
+
+NOI = {"source": "typed", "id_number": "001099012345", "name": "Nguyễn Văn An"}
+RECEPTION = {"source": "typed", "id_number": "079088001122", "name": "Trần Thị Bình"}
+
+
+async def test_a_counter_sees_its_own_patients_and_queue_only(server: ServerProc) -> None:
+    admin = server.login()
+    kiosk = await Client.connect(server.ws_url)
+    await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    assert (await kiosk.command({"type": "issue_ticket", "service": "N", "identity": NOI}))["type"] == "ack"
+    assert (await kiosk.command({"type": "issue_ticket", "service": "A", "identity": RECEPTION}))["type"] == "ack"
+
+    room = await Client.connect(server.ws_url)  # internal medicine: counter 4 serves N only
+    _, snap = await room.hello("counter", server.create_staff(admin, "bs-noi", [4]), counter=4)
+    assert snap is not None
+    assert [t["label"] for t in snap["view"]["tickets"]] == ["N001"]
+    assert snap["view"]["tickets"][0]["identity"]["id_number"] == "001099012345"
+    assert "079088001122" not in json.dumps(snap) and "Trần" not in json.dumps(snap)
+    asked = await room.query("snapshot")
+    assert [t["label"] for t in asked["result"]["view"]["tickets"]] == ["N001"]
+
+    for what in ("queue", "history"):
+        other = await room.query(what, counter=1)
+        assert other["type"] == "error" and other["code"] == "forbidden_counter", other
+        assert "quầy 1" in other["message_vi"] and "counter 1" in other["message_en"]
+    own = await room.query("queue", counter=4)
+    assert own["type"] == "reply" and [r["label"] for r in own["result"]] == ["N001"]
+
+    boss = await Client.connect(server.ws_url)  # an administrator at counter 4 reads any counter
+    await boss.hello("counter", admin, counter=4)
+    reception = await boss.query("queue", counter=1)
+    assert reception["type"] == "reply" and [r["label"] for r in reception["result"]] == ["A001"]
+    assert (await boss.query("history", counter=1))["type"] == "reply"
+
+
+async def test_a_ticket_sent_to_a_counter_is_seen_there(server: ServerProc) -> None:
+    admin = server.login()
+    reception = await Client.connect(server.ws_url)
+    await reception.hello("counter", admin, counter=1)
+    assert (await reception.command({"type": "issue_ticket", "service": "A", "channel": "staff"}))["type"] == "ack"
+    assert (await reception.command({"type": "open_counter", "counter": 1}))["type"] == "ack"
+    assert (await reception.command({"type": "call_next", "counter": 1}))["type"] == "ack"
+    moved = await reception.command({"type": "transfer", "counter": 1, "to_counter": 5, "to_service": "NG"})
+    assert moved["type"] == "ack", moved
+    surgery = await Client.connect(server.ws_url)
+    _, snap = await surgery.hello("counter", server.create_staff(admin, "bs-ngoai", [5]), counter=5)
+    assert snap is not None and [t["label"] for t in snap["view"]["tickets"]] == ["A001"]
+    room = await Client.connect(server.ws_url)
+    _, snap = await room.hello("counter", server.create_staff(admin, "bs-noi", [4]), counter=4)
+    assert snap is not None and snap["view"]["tickets"] == []
