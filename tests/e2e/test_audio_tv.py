@@ -128,8 +128,8 @@ def test_a_tv_box_without_sound_speaks_through_its_bridge(browser: Browser, site
         log = tv.evaluate("window.tv.announcer.log")
         assert [e["label"] for e in log] == ["N001", "NG001"]
         assert log[1]["start"] >= log[0]["end"]
-        for e in log:
-            assert 2.0 < e["seconds"] < 15.0 and (e["end"] - e["start"]) / 1000 >= e["seconds"] * 0.9
+        for e in log:  # NG001 right after N001: the busy form, "Mời số en-nờ giê một, quầy năm", 1.9 s
+            assert 1.5 < e["seconds"] < 15.0 and (e["end"] - e["start"]) / 1000 >= e["seconds"] * 0.9
         assert tv.evaluate("window.tv.announcer.ctx") is None, "the browser itself played nothing"
     health = site.get("/api/health")
     assert health["calls_played"] == 2 and health["calls_play_failed"] == 0
