@@ -229,3 +229,24 @@ def test_the_hall_sentence_over_http(server: Any) -> None:
         ("/audio/say?lang=vi", 404),
     ):
         assert server.get_status(bad) == code, bad
+
+
+def test_busy_form_full_keeps_the_words_and_only_quickens(tmp_path: Path) -> None:
+    """``busy_form = "full"``: a busy utterance keeps the quiet form's words, at busy_rate."""
+    from tests.e2e.pages import write_config
+    from tests.server_harness import ServerProc
+
+    config = write_config(tmp_path / "config")
+    config.write_text(config.read_text().replace('busy_form = "compact"', 'busy_form = "full"'))
+    assert 'busy_form = "full"' in config.read_text()
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        seconds = {}
+        for busy in ("", "&busy=1"):
+            with urllib.request.urlopen(f"{site.http}/audio/say?calls=A121-1&lang=vi&chime=0{busy}", timeout=20) as r:
+                x, _ = sf.read(io.BytesIO(r.read()))
+                seconds[busy] = len(x) / audio.RATE
+    finally:
+        site.kill()
+    # the same words at 1.5 instead of 1.25: shorter, but longer than the compact form (about 2.2 s)
+    assert 2.5 < seconds["&busy=1"] < seconds[""] * 0.95, seconds
