@@ -64,7 +64,10 @@ def run_load(site: ServerProc, tv: Page, calls: int, every: float) -> dict[str, 
         time.sleep(0.25)
     now = time.time() * 1000
     log = tv.evaluate(said_js)
-    first = {label: e["wall"] for e in log for label in e["labels"]}
+    first: dict[str, float] = {}  # the first utterance that said it (not its second language)
+    for e in log:
+        for label in e["labels"]:
+            first.setdefault(label, e["wall"])
     delays = [(first.get(label, now) - t) / 1000 for label, t in called.items()]
     mine = [e for e in log if set(e["labels"]) & set(called)]
     return {

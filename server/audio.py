@@ -30,6 +30,8 @@ from .domain import speech
 
 log = logging.getLogger("server.audio")
 RATE = 24_000
+GAP_MS = 40  # silence after each word; the compact form (decision 0010) uses COMPACT_GAP_MS
+COMPACT_GAP_MS = 20
 ESPEAK_VOICES = {
     ("vi", "north"): "vi",
     ("vi", "central"): "vi-vn-x-central",
@@ -191,7 +193,8 @@ class Composer:
         self.missing.add(w.key)
         return self.espeak.say(w.text, w.key.split(".", 1)[0])
 
-    def compose(self, segments: list[speech.Segment], rate: float = 1.0) -> Audio:
+    def compose(self, segments: list[speech.Segment], rate: float = 1.0, gap_ms: int = GAP_MS) -> Audio:
+        """The segments as audio: the words at ``rate``, ``gap_ms`` of silence after each."""
         parts: list[Audio] = []
         for s in segments:
             if isinstance(s, speech.Chime):
@@ -200,12 +203,12 @@ class Composer:
                 parts.append(silence(s.ms))
             else:
                 parts.append(self.word(s, rate))
-                parts.append(silence(40))
+                parts.append(silence(gap_ms))
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
-    def key(self, segments: list[speech.Segment], rate: float = 1.0) -> str:
-        """The content address of a call: its words, pauses, rate and the voices that say them."""
-        pace = "" if rate == 1.0 else f"@{rate}"
+    def key(self, segments: list[speech.Segment], rate: float = 1.0, gap_ms: int = GAP_MS) -> str:
+        """The content address of a call: its words, pauses, rate, gaps and the voices that say them."""
+        pace = ("" if rate == 1.0 else f"@{rate}") + ("" if gap_ms == GAP_MS else f"~{gap_ms}")
         return hashlib.sha256((self.fingerprint() + pace + repr(segments)).encode()).hexdigest()[:32]
 
     def cached(self, key: str) -> bytes | None:
@@ -215,11 +218,11 @@ class Composer:
                 self.cache.move_to_end(key)
             return data
 
-    def compose_cached(self, segments: list[speech.Segment], rate: float = 1.0) -> str:
+    def compose_cached(self, segments: list[speech.Segment], rate: float = 1.0, gap_ms: int = GAP_MS) -> str:
         """Compose a call unless already done; its key."""
-        key = self.key(segments, rate)
+        key = self.key(segments, rate, gap_ms)
         if self.cached(key) is None:
-            data = wav_bytes(self.compose(segments, rate))
+            data = wav_bytes(self.compose(segments, rate, gap_ms))
             with self.lock:
                 self.cache[key] = data
                 if len(self.cache) > 500:

@@ -187,6 +187,22 @@ def test_a_sentence_at_a_faster_rate_is_shorter_and_has_its_own_address(tmp_path
     assert composer.key(segments) != composer.key(segments, 1.25)
 
 
+def test_the_busy_form_has_its_words_in_order_and_shorter_gaps(tmp_path: Path) -> None:
+    calls = [speech.Called("A123", 4), speech.Called("A567", 8)]
+    segments = speech.sentence(calls, ("vi",), chime=False, compact=True)
+    said = [s for s in segments if isinstance(s, speech.Word)]
+    assert [w.key for w in said].count("vi.letter.a") == 1  # the prefix once for the same service
+    pack = tone_pack(tmp_path / "pack", sorted({w.key for w in said}))
+    composer = audio.Composer([pack], audio.Espeak())
+    tight = composer.compose(segments, 1.5, audio.COMPACT_GAP_MS)
+    words = [composer.word(w, 1.5) for w in said if w.key != "vi.phrase.counter"]  # "quầy" twice
+    assert len(words) == 10 and in_order(tight, words)
+    loose = composer.compose(segments, 1.5)
+    gaps = len(said) * (audio.GAP_MS - audio.COMPACT_GAP_MS) * audio.RATE // 1000
+    assert len(loose) - len(tight) == gaps
+    assert composer.key(segments, 1.5) != composer.key(segments, 1.5, audio.COMPACT_GAP_MS)
+
+
 def test_the_hall_sentence_over_http(server: Any) -> None:
     ok = "/audio/say?calls=A012-1,B004-2&lang=vi&chime=0"
     with urllib.request.urlopen(server.http + ok, timeout=20) as r:  # follows the redirect
@@ -195,6 +211,15 @@ def test_the_hall_sentence_over_http(server: Any) -> None:
     with urllib.request.urlopen(server.http + "/audio/call/A012/1", timeout=20) as r:
         old, _ = sf.read(io.BytesIO(r.read()))
     assert rate == audio.RATE and 2.0 < len(data) / rate < len(old) / rate  # two calls in less than the old one
+    # a backlog of four three-digit calls, busy (compact, rate 1.5): less than the 2 s between
+    # calls each, where the quiet form needs more (espeak-ng packs, decision 0010)
+    four = "calls=A121-1,B122-2,A123-3,B124-4&lang=vi&chime=0"
+    seconds = {}
+    for busy in ("", "&busy=1"):
+        with urllib.request.urlopen(f"{server.http}/audio/say?{four}{busy}", timeout=20) as r:
+            x, _ = sf.read(io.BytesIO(r.read()))
+            seconds[busy] = len(x) / audio.RATE
+    assert seconds["&busy=1"] < 4 * 2.0 < seconds[""], seconds
     for bad, code in (
         ("/audio/say?calls=" + ",".join(["A1-1"] * 7) + "&lang=vi", 400),  # at most 6 calls
         ("/audio/say?calls=A012-1&lang=fr", 400),
@@ -204,3 +229,24 @@ def test_the_hall_sentence_over_http(server: Any) -> None:
         ("/audio/say?lang=vi", 404),
     ):
         assert server.get_status(bad) == code, bad
+
+
+def test_busy_form_full_keeps_the_words_and_only_quickens(tmp_path: Path) -> None:
+    """``busy_form = "full"``: a busy utterance keeps the quiet form's words, at busy_rate."""
+    from tests.e2e.pages import write_config
+    from tests.server_harness import ServerProc
+
+    config = write_config(tmp_path / "config")
+    config.write_text(config.read_text().replace('busy_form = "compact"', 'busy_form = "full"'))
+    assert 'busy_form = "full"' in config.read_text()
+    site = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config)).start()
+    try:
+        seconds = {}
+        for busy in ("", "&busy=1"):
+            with urllib.request.urlopen(f"{site.http}/audio/say?calls=A121-1&lang=vi&chime=0{busy}", timeout=20) as r:
+                x, _ = sf.read(io.BytesIO(r.read()))
+                seconds[busy] = len(x) / audio.RATE
+    finally:
+        site.kill()
+    # the same words at 1.5 instead of 1.25: shorter, but longer than the compact form (about 2.2 s)
+    assert 2.5 < seconds["&busy=1"] < seconds[""] * 0.95, seconds

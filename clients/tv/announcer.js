@@ -9,7 +9,7 @@
 import { plan, utteranceUrl } from "./speech-plan.js";
 
 /** @typedef {import("./speech-plan.js").Call} Call */
-/** @typedef {{url: string, label: string, seq: number, calls: Call[]}} Item */
+/** @typedef {{url: string, label: string, seq: number, calls: Call[], second?: boolean}} Item  second: calls already said and reported, in their second language */
 
 export class Announcer {
   /**
@@ -57,7 +57,13 @@ export class Announcer {
     for (const s of next.skipped) this.report("skipped", s.call, s.why);
     if (!next.say) return null;
     const calls = next.say.calls;
-    return { url: utteranceUrl(next.say, settings), label: calls.map((c) => c.label).join(","), seq: calls[calls.length - 1].seq, calls };
+    return {
+      url: utteranceUrl(next.say, settings),
+      label: calls.map((c) => c.label).join(","),
+      seq: calls[calls.length - 1].seq,
+      calls,
+      second: next.say.second,
+    };
   }
 
   async next() {
@@ -65,7 +71,7 @@ export class Announcer {
     const item = this.take();
     if (!item) return;
     this.playing = true;
-    const said = item.calls.length ? item.calls : [item];
+    const said = item.second ? [] : item.calls.length ? item.calls : [item]; // reported once, when first said
     const entry = { label: item.label, labels: said.map((c) => c.label), url: item.url, wall: 0, start: 0, end: 0, seconds: 0 };
     try {
       if (this.play) {

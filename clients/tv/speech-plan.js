@@ -1,18 +1,22 @@
-// The hall speaker's plan (decision 0010): which calls the next utterance says, and in which
-// languages. Pure: calls in, utterances out, given now and (for `simulate`) their durations.
-// A hall speaker cannot say more calls than it has seconds, so with `queue = "plan"`:
+// The hall speaker's plan (decision 0010): which calls the next utterance says, in which
+// languages and form. Pure: calls in, utterances out, given now and (for `simulate`) their
+// durations. A hall speaker cannot say more calls than it has seconds, so with `queue = "plan"`:
 //  - a newer call at a counter replaces its older call not yet spoken (a recall, a no-show),
 //    in the older one's turn;
 //  - a call older than `max_age_seconds` is shown, not spoken;
 //  - the waiting calls, up to `merge_max`, are merged into one sentence;
-//  - the second language is said only when the speaker is quiet: one call, nothing waiting
-//    (or always, `second_language = "always"`);
-//  - the chime is rung only after a silence (CHIME_AFTER_SECONDS): the hall already listens.
+//  - the hall is quiet when one call comes after a silence (CHIME_AFTER_SECONDS) with nothing
+//    else waiting: it is said in full, with the chime, in the first language; the second
+//    language follows as its own utterance only if still nothing waits when the first ends
+//    (or in the same utterance, `second_language = "always"`);
+//  - otherwise the speaker is busy (a backlog, or a call right after another): no chime, the
+//    first language only, `busy` (the server says it compact and faster: speech.busy_form,
+//    speech.busy_rate).
 // `queue = "every"` is the old way: every call in full, one after another, in arrival order.
 
-/** @typedef {{label: string, counter: number, seq: number, at: number}} Call  at: seconds (server clock) */
+/** @typedef {{label: string, counter: number, seq: number, at: number, second?: boolean}} Call  at: seconds (server clock); second: the second language owed */
 /** @typedef {{queue?: string, languages?: string[], second_language?: string, merge_max?: number, max_age_seconds?: number}} SpeechSettings */
-/** @typedef {{calls: Call[], languages: string[], chime: boolean}} Utterance */
+/** @typedef {{calls: Call[], languages: string[], chime: boolean, busy?: boolean, second?: boolean}} Utterance  second: a call already said, in its second language */
 /** @typedef {{call: Call, why: "replaced"|"stale"}} Skip */
 
 export const CHIME_AFTER_SECONDS = 2;
@@ -37,6 +41,7 @@ export function plan(pending, now, settings, quietSince) {
   const newest = [];
   const slot = new Map(); // counter -> its place in `newest`: a newer call keeps the older's turn
   for (const call of pending) {
+    if (call.second) continue;
     const i = slot.get(call.counter);
     if (i === undefined) {
       slot.set(call.counter, newest.length);
@@ -52,22 +57,25 @@ export function plan(pending, now, settings, quietSince) {
     if (now - call.at > maxAge) skipped.push({ call, why: "stale" });
     else live.push(call);
   }
-  if (!live.length) return { say: null, waiting: [], skipped };
+  if (!live.length) {
+    // nothing new waits: the second language owed, if any (never a call of another turn)
+    const owed = pending.find((c) => c.second && now - c.at <= maxAge);
+    const say = owed ? { calls: [owed], languages: languages.slice(1), chime: false, second: true } : null;
+    return { say, waiting: [], skipped };
+  }
   const n = Math.max(1, Math.min(settings.merge_max ?? 4, live.length));
   const calls = live.slice(0, n);
   const waiting = live.slice(n);
-  const quiet = calls.length === 1 && !waiting.length;
-  const both = settings.second_language === "always" || quiet;
-  return {
-    say: { calls, languages: both ? languages : languages.slice(0, 1), chime: now - quietSince >= CHIME_AFTER_SECONDS },
-    waiting,
-    skipped,
-  };
+  const chime = now - quietSince >= CHIME_AFTER_SECONDS;
+  const busy = live.length > 1 || !chime;
+  if (settings.second_language === "always") return { say: { calls, languages, chime, busy }, waiting, skipped };
+  if (!busy && languages.length > 1) waiting.push({ ...calls[0], second: true });
+  return { say: { calls, languages: languages.slice(0, 1), chime, busy }, waiting, skipped };
 }
 
 /**
  * Where the server composes an utterance: the old call address for `queue = "every"`, else
- * /audio/say with the calls, languages and chime.
+ * /audio/say with the calls, languages, chime and whether the speaker is busy.
  * @param {Utterance} say @param {SpeechSettings} settings
  */
 export function utteranceUrl(say, settings) {
@@ -76,7 +84,7 @@ export function utteranceUrl(say, settings) {
     return `/audio/call/${encodeURIComponent(c.label)}/${c.counter}`;
   }
   const calls = say.calls.map((c) => `${encodeURIComponent(c.label)}-${c.counter}`).join(",");
-  return `/audio/say?calls=${calls}&lang=${say.languages.join(",")}&chime=${say.chime ? 1 : 0}`;
+  return `/audio/say?calls=${calls}&lang=${say.languages.join(",")}&chime=${say.chime ? 1 : 0}${say.busy ? "&busy=1" : ""}`;
 }
 
 /**
@@ -121,6 +129,6 @@ export function simulate(arrivals, settings, duration) {
  */
 export function delays(arrivals, utterances) {
   const start = new Map();
-  for (const u of utterances) for (const c of u.calls) start.set(c, u.start);
+  for (const u of utterances) for (const c of u.calls) if (!start.has(c)) start.set(c, u.start);
   return arrivals.map((c) => (start.has(c) ? start.get(c) - c.at : null));
 }

@@ -207,6 +207,11 @@ class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     merge_max: int = 4  # calls in one sentence
     max_age_seconds: int = 30  # older calls are shown, not spoken
     rate: float = 1.25  # speaking rate of the words (1.0: the voice pack's own pace)
+    # a backlog (more than one call to say, or a call right after another): "compact" reads the
+    # numbers digit by digit, the prefix once per service in a row, "quầy" per call; "full"
+    # keeps the quiet hall's words. Either way the words are said at busy_rate.
+    busy_form: Literal["compact", "full"] = "compact"
+    busy_rate: float = 1.5  # rate..1.5
 
 
 class Announcement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -415,6 +420,12 @@ def validate_config(cfg: Config) -> Config:
         raise _err("speech.max_age_seconds", "từ 5 đến 300 giây", "between 5 and 300 seconds")
     if not 0.8 <= cfg.speech.rate <= 1.5:
         raise _err("speech.rate", "tốc độ đọc từ 0,8 đến 1,5", "a speaking rate between 0.8 and 1.5")
+    if not cfg.speech.rate <= cfg.speech.busy_rate <= 1.5:
+        raise _err(
+            "speech.busy_rate",
+            "tốc độ đọc khi đông từ speech.rate đến 1,5",
+            "the busy speaking rate between speech.rate and 1.5",
+        )
     for i, name in enumerate(cfg.display.media):
         if not MEDIA_NAME.match(name):
             raise _err(f"display.media[{i}]", "không phải tệp trong thư viện", "not a file of the media library")

@@ -225,35 +225,64 @@ class Called:
     reading: Reading = "number"
 
 
+def compact_label(label: str, lang: Lang, prefix: bool = True) -> list[Word]:
+    """A ticket in the hall's compact form: the prefix (unless ``prefix=False``: the same
+    service as the call before), then the digits of its number one by one, without the padding
+    zeros: A121 is "A một hai một", A012 "A một hai" (decision 0010)."""
+    letters, digits = _split(label.strip().upper())
+    value = str(int(digits)) if digits else ""
+    words = _letters(letters, lang) if prefix else []
+    if lang == "vi":
+        return words + [_vi_digit(int(d)) for d in value]
+    return words + [Word(f"en.num.{d}", EN_SMALL[int(d)]) for d in value]
+
+
 def sentence(
-    calls: list[Called], languages: tuple[Lang, ...] = ("vi", "en"), style: ViStyle = NORTH, chime: bool = True
+    calls: list[Called],
+    languages: tuple[Lang, ...] = ("vi", "en"),
+    style: ViStyle = NORTH,
+    chime: bool = True,
+    compact: bool = False,
 ) -> list[Segment]:
     """One utterance of the hall's speaker: one call, or a burst merged into one sentence. The
     chime (unless the speaker has just spoken: ``chime=False``), then per language: one call is
     "Mời số <label> đến quầy số <n>" / "Number <label>, counter <n>"; several are "Mời số <l1>,
     quầy <n1>; <l2>, quầy <n2> …" / "Number <l1>, counter <n1>; <l2>, counter <n2> …". Silences
     are shorter than :func:`announce`'s (100 ms after a label, 200 ms between calls, 400 ms
-    between languages): a hall speaker cannot say more calls than it has seconds (decision 0010)."""
+    between languages): a hall speaker cannot say more calls than it has seconds (decision 0010).
+
+    ``compact`` (the speaker has a backlog): "Mời số A một hai một, quầy ba; một hai hai, quầy
+    năm; B …": the numbers digit by digit (:func:`compact_label`), the prefix not repeated
+    when the same service follows, "quầy" even for one call, 60 ms after a label and 150 ms
+    between calls."""
     if not calls:
         raise ValueError("a sentence needs at least one call")
+    after_label, between = (60, 150) if compact else (100, 200)
     out: list[Segment] = [Chime(), Pause(150)] if chime else []
     for i, lang in enumerate(languages):
         if i:
             out.append(Pause(400))
+        previous = ""
         for j, call in enumerate(calls):
             if j:
-                out.append(Pause(200))
+                out.append(Pause(between))
+            prefix = _split(call.label.strip().upper())[0]
+            if compact:
+                label = compact_label(call.label, lang, prefix=prefix != previous)
+            else:
+                label = read_label(call.label, lang, call.reading, style)
+            previous = prefix
+            alone = len(calls) == 1 and not compact
             if lang == "vi":
                 if j == 0:
                     out.append(Word("vi.phrase.call", "Mời số"))
-                out += [*read_label(call.label, "vi", call.reading, style), Pause(100)]
-                alone = len(calls) == 1
+                out += [*label, Pause(after_label)]
                 out.append(Word("vi.phrase.to_counter", "đến quầy số") if alone else Word("vi.phrase.counter", "quầy"))
                 out += vi_number(call.counter, style)
             else:
                 if j == 0:
                     out.append(Word("en.phrase.number", "Number"))
-                out += [*read_label(call.label, "en", call.reading), Pause(100), Word("en.phrase.counter", "counter")]
+                out += [*label, Pause(after_label), Word("en.phrase.counter", "counter")]
                 out += en_number(call.counter)
     out.append(Pause(150))
     return out

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import voicepacks
+from .. import audio, voicepacks
 from ..domain import speech
 from ..domain.errors import DomainError
 from .http import admin, answers_errors, error_response, services
@@ -43,8 +43,9 @@ async def call_audio(request: Request) -> Response:
 
 async def sentence_audio(request: Request) -> Response:
     """One utterance of the hall's speaker, as the TV's planner chose it (one call, or a burst
-    merged): ``?calls=A012-3,B004-5&lang=vi,en&chime=0``; composed, then a redirect to its
-    content-addressed URL like a call's."""
+    merged): ``?calls=A012-3,B004-5&lang=vi,en&chime=0&busy=1``; composed, then a redirect to
+    its content-addressed URL like a call's. ``busy=1``: the speaker has a backlog, so the
+    words come at ``speech.busy_rate``, in the compact form unless ``speech.busy_form = "full"``."""
     s = services(request)
     cfg = s.hub.state.config
     q = request.query_params
@@ -62,8 +63,12 @@ async def sentence_audio(request: Request) -> Response:
         calls.append(speech.Called(label, counter, service.reading))
     style = speech.SOUTH if cfg.speech.region == "south" else speech.NORTH
     languages = tuple(speech.LANGS[x] for x in langs)
-    segments = speech.sentence(calls, languages, style, chime=q.get("chime") != "0")
-    key = await asyncio.to_thread(s.composer.compose_cached, segments, cfg.speech.rate)
+    busy = q.get("busy") == "1"
+    compact = busy and cfg.speech.busy_form == "compact"
+    segments = speech.sentence(calls, languages, style, chime=q.get("chime") != "0", compact=compact)
+    rate = cfg.speech.busy_rate if busy else cfg.speech.rate
+    gap = audio.COMPACT_GAP_MS if compact else audio.GAP_MS
+    key = await asyncio.to_thread(s.composer.compose_cached, segments, rate, gap)
     return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
 
 

@@ -94,6 +94,10 @@ BAD = [
     ("speech", {"rate": 2.0}, "speech.rate"),
     ("speech", {"queue": "random"}, "speech.queue"),
     ("speech", {"second_language": "never"}, "speech.second_language"),
+    ("speech", {"busy_rate": 1.6}, "speech.busy_rate"),
+    ("speech", {"busy_rate": 1.1}, "speech.busy_rate"),  # slower than rate (1.25)
+    ("speech", {"rate": 0.9, "busy_rate": 0.85}, "speech.busy_rate"),
+    ("speech", {"busy_form": "terse"}, "speech.busy_form"),
     ("announcements", [{"text": " ", "times": ["10:00"]}], "announcements[0].text"),
     ("announcements", [{"text": "x", "times": []}], "announcements[0].times"),
     ("announcements", [{"text": "x", "times": ["25:00"]}], "announcements[0].times"),

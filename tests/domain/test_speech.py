@@ -268,3 +268,28 @@ def test_a_burst_merged_into_one_sentence_without_the_chime() -> None:
     )
     with pytest.raises(ValueError):
         sentence([])
+
+
+def test_the_busy_compact_sentence() -> None:
+    """A backlog (decision 0010): digits one by one without the padding zeros, the prefix not
+    repeated when the same service follows, "quầy" for every call, even alone."""
+    from server.domain.speech import Called, compact_label, sentence
+
+    calls = [Called("A121", 3), Called("A122", 5), Called("NG007", 14), Called("A130", 1)]
+    segs = sentence(calls, ("vi",), chime=False, compact=True)
+    assert text_of(segs) == (
+        "Mời số a một hai một quầy ba một hai hai quầy năm en-nờ giê bảy quầy mười bốn a một ba không quầy một"
+    )
+    assert [s.ms for s in segs if isinstance(s, Pause)] == [60, 150, 60, 150, 60, 150, 60, 150]
+    assert text_of(sentence(calls[:2], ("en",), chime=False, compact=True)) == (
+        "Number A one two one counter three one two two counter five"
+    )
+    assert text_of(sentence(calls[:1], ("vi",), compact=True)) == "Mời số a một hai một quầy ba"
+    assert isinstance(sentence(calls[:1], ("vi",), compact=True)[0], Chime)
+    full = text_of(sentence(calls[:1], ("vi",), chime=False))
+    assert full == "Mời số a một trăm hai mươi mốt đến quầy số ba"
+    assert len(text_of(segs).split()) < 4 * len(full.split()) * 0.6  # four calls in less than 2.4 full ones
+    assert text_of(compact_label("B000", "vi")) == "bê không" and text_of(compact_label("12", "en")) == "one two"
+    assert text_of(compact_label("NG", "vi")) == "en-nờ giê" and compact_label("A5", "vi", prefix=False) == [
+        Word("vi.num.5", "năm")
+    ]
