@@ -157,8 +157,9 @@ def write_log(path: Path, events: int) -> None:
 class _WholeLog(Hub):
     """The hub replaying the whole log: no snapshot."""
 
-    async def _from_snapshot(self) -> QueueState | None:
-        return None
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.use_snapshots = False
 
 
 def time_replay(path: Path) -> dict[str, Any]:

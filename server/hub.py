@@ -99,6 +99,7 @@ class Hub:
         self.replay_seconds = 0.0
         self.collected_day = ""  # the day of the last full garbage collection
         self.snapshot_every = snapshot_every
+        self.use_snapshots = True  # start from the latest snapshot (a benchmark replays the whole log)
         self.snapshot_seq = 0
         self.fleet = Fleet(self.fanout, clock)
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
@@ -129,7 +130,7 @@ class Hub:
     async def _load(self) -> None:
         """Rebuild the state (``replay.rebuild``), then what lives beside it: the idempotency
         keys of the last two days and the face index."""
-        state, ring = await replay.rebuild(self.log, self.file_config, self.ring.maxlen or 0)
+        state, ring = await replay.rebuild(self.log, self.file_config, self.ring.maxlen or 0, self.use_snapshots)
         self.snapshot_seq = state.seq
         since = self.clock() - IDEMPOTENCY_SECONDS
         self.idempotency = {c.key: (c.at, c.result) for c in await self.log.recent_commands(since)}

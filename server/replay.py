@@ -23,13 +23,16 @@ log = logging.getLogger("server.hub")
 SNAPSHOT_VERSION = 5  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
-async def rebuild(eventlog: EventLog, file_config: Config, ring_size: int) -> tuple[QueueState, deque[ev.Record]]:
-    """The state from the latest snapshot and the events after it (or the whole log), and the
-    last ``ring_size`` events. Nothing is replaced until both are complete."""
+async def rebuild(
+    eventlog: EventLog, file_config: Config, ring_size: int, snapshots: bool = True
+) -> tuple[QueueState, deque[ev.Record]]:
+    """The state from the latest snapshot and the events after it (or the whole log: no
+    snapshot, or ``snapshots`` off), and the last ``ring_size`` events. Nothing is replaced
+    until both are complete."""
     collecting = gc.isenabled()
     gc.disable()  # replay makes many objects that all live: collecting them is wasted time
     try:
-        state = await from_snapshot(eventlog) or QueueState(config=file_config)
+        state = (await from_snapshot(eventlog) if snapshots else None) or QueueState(config=file_config)
         start = state.seq
         ring: deque[ev.Record] = deque(maxlen=ring_size)
         async for records in eventlog.records(after=start):
