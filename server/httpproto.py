@@ -54,15 +54,17 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._in_headers:
+        in_headers = self._in_headers
+        super().data_received(data)
+        if self.transport.is_closing():
+            return
+        if in_headers and self._in_headers:  # the headers have not ended yet (a body does not count)
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES:
                 self._disarm()
                 self.transport.write(_TOO_LARGE)
                 self.transport.close()
-                return
-        super().data_received(data)
-        if self._in_body and not self.transport.is_closing():
+        elif self._in_body:
             self._arm(BODY_IDLE_SECONDS)  # the body moved: its idle time starts again
 
     def on_message_begin(self) -> None:

@@ -102,3 +102,17 @@ def test_headers_past_the_bound_are_answered_431(server: ServerProc) -> None:
         answer = s.recv(4096)
     assert answer.startswith(b"HTTP/1.1 431"), answer
     assert server.get("/api/health")["status"] == "ok"
+
+
+def test_a_large_body_sent_with_its_headers_is_not_counted_as_headers(server: ServerProc) -> None:
+    body = b'{"username": "' + b"a" * 100_000 + b'"}'
+    head = b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(head + body)
+        answer = b""
+        while b'"too_large"' not in answer:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413") and b'"too_large"' in answer, answer
