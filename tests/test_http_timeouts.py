@@ -4,6 +4,7 @@ body are closed within the configured time, while ``/api/health`` keeps answerin
 
 from __future__ import annotations
 
+import resource
 import selectors
 import socket
 import time
@@ -116,3 +117,21 @@ def test_a_large_body_sent_with_its_headers_is_not_counted_as_headers(server: Se
                 break
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 413") and b'"too_large"' in answer, answer
+
+
+def test_at_a_limit_of_1024_open_files_idle_sockets_do_not_keep_the_server_away(server: ServerProc) -> None:
+    """The item as it was seen: at 1,024 open files, 1,100 sockets that send nothing made
+    ``/api/health`` fail for as long as they stayed open. Now they are closed (those the server
+    could not yet accept, once it accepts them) and it answers again."""
+    resource.prlimit(server.pid, resource.RLIMIT_NOFILE, (1024, 1024))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 2048)), hard))
+    start = time.monotonic()
+    idle = open_sockets(server.port, 1100, b"")
+    try:
+        left, _ = wait_closed(idle, start + 2 * HEADERS_SECONDS + 2 * MARGIN)
+        assert left == 0, f"{left} of 1,100 idle sockets still open"
+        assert server.get("/api/health")["status"] == "ok"
+    finally:
+        for s in idle:
+            s.close()
