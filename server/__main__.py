@@ -16,6 +16,7 @@ from . import datadir
 from .app import create_app
 from .domain.config import config_from_toml
 from .domain.errors import ConfigError
+from .httpproto import DeadlineHttpProtocol
 from .protocol import MAX_MESSAGE_BYTES
 from .settings import Settings
 from .wsproto import QueueWebSocketProtocol
@@ -62,7 +63,9 @@ def main() -> int:
         uvicorn.Config(
             create_app(settings, config),
             loop=loop,
-            http="httptools",
+            # httptools, with a deadline on a request's headers and on a stalled body (server/httpproto.py)
+            http=DeadlineHttpProtocol,
+            timeout_keep_alive=5,  # seconds an answered connection may stay idle (uvicorn's default, stated)
             ws=QueueWebSocketProtocol,  # uvicorn's websockets-sansio, trimmed (server/wsproto.py)
             ws_per_message_deflate=False,
             ws_max_size=MAX_MESSAGE_BYTES,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from ..domain import commands as cmd
@@ -27,13 +27,17 @@ def error_response(exc: DomainError) -> JSONResponse:
 
 
 def answers_errors(fn: Endpoint) -> Endpoint:
-    """A route whose refusals (``DomainError``) become error responses."""
+    """A route whose refusals (``DomainError``) become error responses. A client that went away
+    before its body arrived (it hung up, or stalled past server/httpproto.py's deadline) gets an
+    empty answer nobody reads, not a traceback in the log."""
 
     async def endpoint(request: Request) -> Response:
         try:
             return await fn(request)
         except DomainError as exc:
             return error_response(exc)
+        except ClientDisconnect:
+            return Response(status_code=400)
 
     return endpoint
 
