@@ -93,7 +93,7 @@ class Bridge:
         try:
             first = await asyncio.wait_for(ws.recv(), HELLO_TIMEOUT)
             hello = p.decoder.decode(first)
-        except (TimeoutError, msgspec.DecodeError, msgspec.ValidationError):
+        except (TimeoutError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             await ws.send(p.encoder.encode(p.error("hello_first")).decode())
             await ws.close(CLOSE_UNAUTHENTICATED, "hello first")
             return
@@ -117,7 +117,7 @@ class Bridge:
     async def _answer(self, ws: ServerConnection, message: str | bytes) -> None:
         try:
             req = p.decoder.decode(message)
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # nested too deep too
             reply: Any = p.error("bad_message")
         else:
             if not isinstance(req, p.Request):

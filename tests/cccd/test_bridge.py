@@ -79,6 +79,15 @@ def test_other_origins_and_unpaired_clients_are_refused(bridge: str) -> None:
     with connect(bridge, origin=ORIGIN) as ws:  # type: ignore[arg-type]
         ws.send(json.dumps({"type": "request", "id": "r1", "method": "status"}))
         assert json.loads(ws.recv(timeout=5))["code"] == "hello_first"
+    deep = "[" * 5000 + "]" * 5000  # nested past the decoder's depth: an error code, not silence
+    with connect(bridge, origin=ORIGIN) as ws:  # type: ignore[arg-type]
+        ws.send('{"type": "hello", "x": ' + deep + "}")
+        assert json.loads(ws.recv(timeout=5))["code"] == "hello_first"
+    with paired(bridge) as (ws, _):
+        ws.send('{"type": "request", "id": "r2", "method": "status", "params": ' + deep + "}")
+        assert json.loads(ws.recv(timeout=5))["code"] == "bad_message"
+        ws.send(json.dumps({"type": "request", "id": "r3", "method": "status"}))
+        assert next_of(ws, "reply")["id"] == "r3"  # the bridge goes on
 
 
 def test_card_events_and_reads(bridge: str) -> None:
