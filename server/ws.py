@@ -185,6 +185,8 @@ async def _session(
                 else:
                     reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
             elif isinstance(msg, Query):
+                if msg.what == "held" and audience == "public":  # no trying number after number
+                    services.limits.admit(actor.name, "held")
                 reply = Reply(id=msg.id, result=await hub.read(_query_fn(msg, actor, audience, zone, counter)))
             elif isinstance(msg, Report):
                 hub.fleet.report(msg.what)

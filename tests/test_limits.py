@@ -115,3 +115,13 @@ async def test_a_screens_faults_are_few_and_small(server: ServerProc) -> None:
     faults = json.loads(body)["device_faults"]
     assert [f["part"] for f in faults] == ["speaker"] and faults[0]["code"] == "e1999"
     assert len(body) < 2000, len(body)
+
+
+async def test_a_kiosk_cannot_try_number_after_number(paced: ServerProc) -> None:
+    """The held query answers whether a typed number holds a ticket for a service: at a real
+    kiosk's pace (one patient every few seconds), not as a way to sweep numbers (issue 17)."""
+    kiosk = await connect(paced, "kiosk", paced.device_tokens()["kiosk-1"])
+    answers = [await kiosk.query("held", id_number=f"0010990{n:05d}", service="A") for n in range(12)]
+    assert [a["type"] for a in answers[:5]] == ["reply"] * 5
+    refused = [a for a in answers[5:] if a["type"] == "error"]
+    assert len(refused) >= 6 and {a["code"] for a in refused} == {"too_many_requests"}
