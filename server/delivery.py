@@ -16,23 +16,32 @@ import msgspec
 from .domain import events as ev
 from .domain.state import QueueState
 from .fanout import Broadcast, Conn, Fanout
-from .protocol import AUDIENCES, Audience, EventMsg, Snapshot, Waiting, Welcome, encoder
-from .views import event_zone, redact, snapshot
+from .protocol import AUDIENCES, Audience, EventMsg, Snapshot, TicketIdentity, Waiting, Welcome, encoder
+from .views import event_zone, identity_counters, redact, snapshot
 
 RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 
 
-def encode_for(state: QueueState, record: ev.Record, audience: Audience) -> str | None:
-    """The event message of ``record`` as ``audience`` sees it, or None if not for them."""
+def encode_for(state: QueueState, record: ev.Record, audience: Audience, counter: int | None = None) -> str | None:
+    """The event message of ``record`` as ``audience`` (of ``counter``) sees it, or None."""
     event = redact(record.event, audience, state.config)
     if event is None:
         return None
+    if audience == "staff" and event is not record.event and counter in _identity_for(state, record):
+        event = record.event  # the counter the ticket is for: its identity in full
     return encoder.encode(EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=event)).decode()
 
 
-def outgoing(state: QueueState, record: ev.Record, counts: dict[str, int] | None, fanout: Fanout) -> Broadcast:
+def _identity_for(state: QueueState, record: ev.Record) -> set[int]:
+    e = record.event
+    return identity_counters(state, e.ticket) if isinstance(e, ev.TicketIssued) else set()
+
+
+def outgoing(state: QueueState, record: ev.Record, counts: dict[str, int] | None, fanout: Fanout) -> list[Broadcast]:
     """What to publish for a record: the event encoded once per distinct form, its zone, and
-    what screens of other zones get instead (the waiting counts, if they changed)."""
+    what screens of other zones get instead (the waiting counts, if they changed); to staff
+    screens of the counters a ticket is for, its identity (the issue event in full, or after a
+    transfer an ``identity`` message)."""
     texts: dict[int, tuple[ev.AnyEvent, str]] = {}  # the event is kept so that its id stays unique
     payloads: dict[Audience, str | None] = {}
     for audience in AUDIENCES:
@@ -50,7 +59,18 @@ def outgoing(state: QueueState, record: ev.Record, counts: dict[str, int] | None
     others = None
     if counts and zone is not None:
         others = encoder.encode(Waiting(seq=record.seq, waiting=counts)).decode()
-    return payloads, zone, others
+    own: dict[int, str] | None = None
+    e = record.event
+    if fanout.by_audience["staff"] and isinstance(e, ev.TicketIssued) and e.identity is not None:
+        full = encoder.encode(EventMsg(seq=record.seq, at=record.at, actor=record.actor, event=e, waiting=counts))
+        own = dict.fromkeys(identity_counters(state, e.ticket), full.decode())
+    items: list[Broadcast] = [(payloads, zone, others, own)]
+    if fanout.by_audience["staff"] and isinstance(e, ev.TicketTransferred):
+        t = state.tickets.get(e.ticket)
+        if t is not None and t.identity is not None:
+            told = encoder.encode(TicketIdentity(seq=record.seq, ticket=t.id, label=t.label, identity=t.identity))
+            items.append(({}, None, None, dict.fromkeys(identity_counters(state, t.id), told.decode())))
+    return items
 
 
 def missed(state: QueueState, ring: deque[ev.Record], conn: Conn, last: int | None) -> list[str] | None:
@@ -66,7 +86,7 @@ def missed(state: QueueState, ring: deque[ev.Record], conn: Conn, last: int | No
         r = ring[i]
         if not conn.wants(event_zone(state, r.event)):
             continue
-        text = encode_for(state, r, conn.audience)
+        text = encode_for(state, r, conn.audience, conn.counter)
         if text is not None:
             texts.append(text)
             size += len(text)

@@ -87,9 +87,10 @@ class _Out:
         self.frame = text_frame(text.encode())
 
 
-# One message to publish: the payload for each audience, its zone (None: every zone), and what
-# screens of other zones get instead (None: nothing).
-Broadcast = tuple[dict[Audience, str | None], str | None, str | None]
+# One message to publish: the payload for each audience, its zone (None: every zone), what
+# screens of other zones get instead (None: nothing), and what staff screens of some counters
+# get in place of the staff payload (by counter number; None: nothing of their own)
+Broadcast = tuple[dict[Audience, str | None], str | None, str | None, dict[int, str] | None]
 
 
 class Conn:
@@ -265,7 +266,7 @@ class Fanout:
     def publish(self, payloads: dict[Audience, str | None], zone: str | None, others: str | None = None) -> None:
         """Send each audience its payload (None or absent: not for them). Screens of other zones
         skip it, or get ``others`` instead when given (the waiting counts the event changed)."""
-        self.publish_many([(payloads, zone, others)])
+        self.publish_many([(payloads, zone, others, None)])
 
     def publish_many(self, items: Sequence[Broadcast]) -> None:
         """Publish several messages (the events of one commit: a call is two) so that each
@@ -284,19 +285,27 @@ class Fanout:
             if not conns:
                 continue
             rows = [
-                (out(text), zone, out(others) if others is not None else None)
-                for payloads, zone, others in items
-                if (text := payloads.get(audience)) is not None
+                (out(text) if text is not None else None, zone, out(others) if others is not None else None, own)
+                for payloads, zone, others, own in items
+                if (text := payloads.get(audience)) is not None or (own and audience == "staff")
             ]
             if not rows:
                 continue
-            plans: dict[str, tuple[list[_Out], bytes]] = {}  # by the screens' zone
+            # by the screens' zone (and, for staff when a record has texts of its own, counter)
+            plans: dict[tuple[str, int | None], tuple[list[_Out], bytes]] = {}
+            by_counter = audience == "staff" and any(own for *_, own in rows)
             for conn in conns.values():
-                plan = plans.get(conn.zone)
+                key = (conn.zone, conn.counter if by_counter else None)
+                plan = plans.get(key)
                 if plan is None:
-                    mine = [o if wants(conn.zone, zone) else other for o, zone, other in rows]
-                    sends = [o for o in mine if o is not None]
-                    plan = plans[conn.zone] = (sends, b"".join(o.frame for o in sends))
+                    sends = []
+                    for o, zone, other, own in rows:
+                        mine = o if wants(conn.zone, zone) else other
+                        if by_counter and own and conn.counter in own:
+                            mine = out(own[conn.counter])  # in place of the shared text
+                        if mine is not None:
+                            sends.append(mine)
+                    plan = plans[key] = (sends, b"".join(o.frame for o in sends))
                 if plan[0] and not conn.send_all(*plan):
                     slow.append(conn)
         for conn in slow:

@@ -259,7 +259,7 @@ class Hub:
                 self.idempotency[row.key] = (row.at, row.result)
             self.ring.extend(new)
             counts = {seq: c for step in steps for seq, c in step.waiting.items()}
-            self.fanout.publish_many([outgoing(state, r, counts.get(r.seq), self.fanout) for r in new])
+            self.fanout.publish_many([b for r in new for b in outgoing(state, r, counts.get(r.seq), self.fanout)])
             for listener in self.committed:
                 listener(state, steps)
             self.phones.publish(state, new, now)

@@ -15,6 +15,7 @@ from .domain.catalogue import codes
 from .domain.commands import AnyCommand
 from .domain.errors import DomainError
 from .domain.events import AnyEvent
+from .domain.identity import Identity
 
 Role = Literal["kiosk", "counter", "tv", "rating", "admin", "phone"]
 # Who a connection is, for what it may see (server/views.py): kiosks, TVs and rating screens
@@ -142,6 +143,16 @@ class EventMsg(msgspec.Struct, frozen=True, tag="event", tag_field="type", omit_
     actor: str
     event: AnyEvent
     waiting: dict[str, int] | None = None  # waiting counts of the services this event changed
+
+
+class TicketIdentity(msgspec.Struct, frozen=True, tag="identity", tag_field="type"):
+    """To the staff of a counter a ticket was just transferred to: its patient's identity, which
+    the issue event gave in full only to the counters it was for then (``views.redact``)."""
+
+    seq: int
+    ticket: int
+    label: str
+    identity: Identity
 
 
 class Waiting(msgspec.Struct, frozen=True, tag="waiting", tag_field="type"):

@@ -5,7 +5,10 @@ Audiences:
 - ``public`` (kiosks, TV boards): no patient identity (a masked name only if the configuration
   says so), no staff or device events;
 - ``staff`` (counter staff): in a snapshot, only the open tickets its counter may serve or holds
-  (``for_counter``), with their identities; no account or device events;
+  (``for_counter``), with their identities; in events, a ticket's identity only to the counters
+  it is for (``identity_counters``: the issue event in full, and an ``identity`` message when a
+  transfer sends it to another counter), the masked form to the others; no account or device
+  events;
 - ``admin``: everything but password and token hashes.
 """
 
@@ -52,7 +55,9 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return event
     if isinstance(event, ADMIN_ONLY):
         return None
-    if audience == "staff":
+    if audience == "staff":  # the identity in full only to the counters it is for (identity_counters)
+        if isinstance(event, ev.TicketIssued) and event.identity is not None:
+            return msgspec.structs.replace(event, identity=public_identity(event.identity, config))
         return event
     if isinstance(event, STAFF_ONLY):
         return None
@@ -144,6 +149,14 @@ def for_counter(state: QueueState, t: Ticket, counter: int | None) -> bool:
     if t.target_counter is not None:
         return t.target_counter == counter
     return counter in state.config.counters_for(t.service)
+
+
+def identity_counters(state: QueueState, ticket: int) -> set[int]:
+    """The counters whose staff get this ticket's identity in full (``for_counter``)."""
+    t = state.tickets.get(ticket)
+    if t is None or t.identity is None:
+        return set()
+    return {c.number for c in state.config.counters if for_counter(state, t, c.number)}
 
 
 def snapshot(

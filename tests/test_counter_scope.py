@@ -57,3 +57,46 @@ async def test_a_ticket_sent_to_a_counter_is_seen_there(server: ServerProc) -> N
     room = await Client.connect(server.ws_url)
     _, snap = await room.hello("counter", server.create_staff(admin, "bs-noi", [4]), counter=4)
     assert snap is not None and snap["view"]["tickets"] == []
+
+
+async def until(c: Client, kind: str, timeout: float = 5.0) -> dict[str, object]:
+    while True:
+        msg = await c.recv(timeout)
+        if msg["type"] == kind:
+            return msg
+
+
+async def test_live_events_carry_a_patients_identity_only_to_the_counters_it_is_for(server: ServerProc) -> None:
+    """The issue event in full to the counters the ticket is for, the masked form to the others;
+    after a transfer, the new counter is told the identity; a resume follows the same rule."""
+    admin = server.login()
+    reception = await Client.connect(server.ws_url)  # counter 1 serves A
+    await reception.hello("counter", server.create_staff(admin, "le-tan", [1]), counter=1)
+    room_token = server.create_staff(admin, "bs-noi", [4])
+    room = await Client.connect(server.ws_url)  # counter 4 serves N only
+    await room.hello("counter", room_token, counter=4)
+    kiosk = await Client.connect(server.ws_url)
+    await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    assert (await kiosk.command({"type": "issue_ticket", "service": "A", "identity": RECEPTION}))["type"] == "ack"
+
+    at_reception = await until(reception, "event")
+    assert at_reception["event"]["identity"]["id_number"] == "079088001122"
+    at_room = await until(room, "event")
+    assert at_room["event"]["type"] == "ticket_issued"
+    assert "079088001122" not in json.dumps(at_room) and "Trần Thị Bình" not in json.dumps(at_room)
+    seq_before = at_room["seq"] - 1
+
+    boss = await Client.connect(server.ws_url)
+    await boss.hello("counter", admin, counter=1)
+    for command in ({"type": "open_counter", "counter": 1}, {"type": "call_next", "counter": 1}):
+        assert (await boss.command(command))["type"] == "ack"
+    moved = await boss.command({"type": "transfer", "counter": 1, "to_counter": 4, "to_service": "N"})
+    assert moved["type"] == "ack", moved
+    told = await until(room, "identity")
+    assert told["label"] == "A001" and told["identity"]["id_number"] == "079088001122"
+
+    again = await Client.connect(server.ws_url)  # counter 4 resumes from before the issue
+    welcome, _ = await again.hello("counter", room_token, counter=4, last_seq=seq_before)
+    assert welcome["resumed"]
+    issued = await until(again, "event")
+    assert issued["event"]["type"] == "ticket_issued" and issued["event"]["identity"]["id_number"] == "079088001122"

@@ -103,10 +103,10 @@ async def test_the_events_of_a_commit_reach_each_screen_in_order_in_one_write() 
     fan.add(staff)
     fan.publish_many(
         [
-            ({"public": "finish A", "staff": "finish A (staff)"}, "A", "counts after finish"),
-            ({"public": "call A"}, "A", None),
-            ({"public": "issue B"}, "B", "counts after issue"),
-            ({"public": "config"}, None, None),
+            ({"public": "finish A", "staff": "finish A (staff)"}, "A", "counts after finish", None),
+            ({"public": "call A"}, "A", None, None),
+            ({"public": "issue B"}, "B", "counts after issue", None),
+            ({"public": "config"}, None, None, None),
         ]
     )
     for conn, expected in [
@@ -137,7 +137,7 @@ async def test_a_paused_screen_gets_the_commit_later_in_order_and_a_gone_one_is_
     fan.add(paused)
     fan.add(gone)
     wire.writable.clear()
-    fan.publish_many([({"public": "one"}, None, None), ({"public": "two"}, None, None)])
+    fan.publish_many([({"public": "one"}, None, None, None), ({"public": "two"}, None, None, None)])
     fan.publish({"public": "three"}, None)
     assert (
         wire.transport.writes == [] and paused.backlog is not None and list(paused.backlog) == ["one", "two", "three"]
@@ -168,3 +168,25 @@ async def test_connections_are_frozen_out_of_the_collectors_sight_as_they_come()
     fan.add(Conn(send, "tv", "public", "one more"))
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+async def test_staff_screens_of_some_counters_get_texts_of_their_own() -> None:
+    """A patient's identity goes in full only to the counters the ticket is for: those get their
+    own text in place of the shared staff one, and a message for them alone reaches no one else."""
+    fan = Fanout()
+    wires = {n: FakeWire() for n in (1, 4)}
+    for n, wire in wires.items():
+        conn = Conn(lambda m: asyncio.sleep(0), "counter", "staff", f"staff:{n}", "", wire)  # type: ignore[arg-type]
+        conn.counter = n
+        fan.add(conn)
+    tv_wire = FakeWire()
+    fan.add(Conn(lambda m: asyncio.sleep(0), "tv", "public", "tv", "", tv_wire))  # type: ignore[arg-type]
+    fan.publish_many(
+        [
+            ({"public": "issued (masked)", "staff": "issued (masked)"}, None, None, {1: "issued (full)"}),
+            ({}, None, None, {4: "identity for 4"}),
+        ]
+    )
+    assert texts_of(wires[1].transport.writes[0]) == ["issued (full)"]
+    assert texts_of(wires[4].transport.writes[0]) == ["issued (masked)", "identity for 4"]
+    assert texts_of(tv_wire.transport.writes[0]) == ["issued (masked)"]

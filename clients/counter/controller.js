@@ -142,6 +142,7 @@ export function createCounter() {
       if (state.view === "main") { render(); refreshLists(); }
     });
     s.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
+    s.on("identity", (msg) => { board.setIdentity(msg); render(); });
     s.on("alert", (msg) => { dispatch({ type: "alert", alert: msg }); showAlerts(); });
     s.on("refused", (msg) => { dispatch({ type: "refused", message: errorText(msg) }); });
     s.on("status", (status) => {

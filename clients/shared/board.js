@@ -72,6 +72,15 @@ export class Board {
   }
 
   /**
+   * A ticket's identity, told to a counter it was just transferred to (the issue event gave it
+   * in full only to the counters the ticket was for then). @param {{ticket: number, identity: any}} msg
+   */
+  setIdentity(msg) {
+    const t = this.tickets.get(msg.ticket);
+    if (t) t.identity = msg.identity;
+  }
+
+  /**
    * Apply one event message; returns what changed for the page to animate (or null).
    * @returns {Change|null}
    */
