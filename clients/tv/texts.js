@@ -1,0 +1,38 @@
+// The TV board's texts, Vietnamese first, then English. The board shows both at once: it speaks
+// to everyone in the hall.
+export const TEXTS = {
+  vi: {
+    "tv.calling": "Mời số",
+    "tv.to_counter": "đến {counter}",
+    "tv.recent": "Vừa gọi",
+    "tv.waiting": "Đang chờ",
+    "tv.status.open": "Đang mở",
+    "tv.status.paused": "Tạm dừng",
+    "tv.status.closed": "Đóng",
+    "tv.online": "Trực tuyến",
+    "tv.serving": "Đang phục vụ",
+    "tv.idle": "Sẵn sàng",
+    "tv.closed.title": "Ngoài giờ làm việc",
+    "tv.closed.body": "Hẹn gặp lại quý khách trong giờ làm việc.",
+    "tv.setup.title": "Màn hình chưa được đăng ký",
+    "tv.setup.body": "Mở địa chỉ …/tv/#token=<mã thiết bị> do quản trị viên cấp.",
+    "tv.none": "—",
+  },
+  en: {
+    "tv.calling": "Number",
+    "tv.to_counter": "to {counter}",
+    "tv.recent": "Recent calls",
+    "tv.waiting": "Waiting",
+    "tv.status.open": "Open",
+    "tv.status.paused": "Paused",
+    "tv.status.closed": "Closed",
+    "tv.online": "Online",
+    "tv.serving": "Serving",
+    "tv.idle": "Ready",
+    "tv.closed.title": "Outside working hours",
+    "tv.closed.body": "We look forward to seeing you during working hours.",
+    "tv.setup.title": "This screen is not registered",
+    "tv.setup.body": "Open …/tv/#token=<device token> given by the administrator.",
+    "tv.none": "—",
+  },
+};
