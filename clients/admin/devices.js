@@ -92,7 +92,9 @@ export function viewDevices(st, config, me, act) {
         h("tbody", st.staff.map((s) => h("tr", { dataset: { username: s.username } },
           h("td", s.username), h("td", s.full_name), h("td", t(`d.role.${s.role}`)), h("td", (s.counters || []).join(", ") || "—"),
           h("td", s.active ? "✓" : "—"),
-          h("td", h("button.small-btn", { type: "button", dataset: { action: s.active ? "disable" : "enable" }, on: { click: () => act.setActive(s.username, !s.active) } }, t(s.active ? "d.disable" : "d.enable")),
+          h("td", s.username === me ? null : h("button.small-btn", { type: "button", dataset: { action: s.active ? "disable" : "enable" }, on: {
+            click: () => { if (s.active ? confirm(t("d.disable_confirm", { user: s.username })) : true) act.setActive(s.username, !s.active); },
+          } }, t(s.active ? "d.disable" : "d.enable")),
             s.username === me ? null : h("button.small-btn", { type: "button", dataset: { action: "reset-password" }, on: { click: () => act.resetPassword(s.username) } }, t("pw.reset"))))))),
       h("form#create-staff", { on: { submit: (e) => {
         e.preventDefault();

@@ -78,6 +78,12 @@ def _on_set_staff_password_or_active(
         raise DomainError("unknown_staff", "username")
     if isinstance(command, cmd.SetStaffPassword):
         return [ev.StaffPasswordSet(username=command.username, password_hash=command.password_hash)]
+    if not command.active:  # nobody locks the house with everyone outside
+        if actor.name == f"staff:{command.username}":
+            raise DomainError("last_admin.self", "username")
+        admins = [a for a in state.staff.values() if a.role == "admin" and a.active]
+        if [a.username for a in admins] == [command.username]:
+            raise DomainError("last_admin", "username")
     return [ev.StaffActiveSet(username=command.username, active=command.active)]
 
 

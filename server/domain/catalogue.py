@@ -149,6 +149,14 @@ CATALOGUE: dict[str, Entry] = {
         "and starts and ends with a letter or a digit.",
     ),
     "unknown_staff": Entry("Không có tài khoản này.", "No such account."),
+    "last_admin": Entry(
+        "Không thể khóa tài khoản quản trị đang hoạt động cuối cùng: hãy tạo hoặc mở một tài khoản quản trị khác trước.",
+        "The last active administrator account cannot be locked: create or unlock another administrator first.",
+    ),
+    "last_admin.self": Entry(
+        "Không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác.",
+        "You cannot lock your own account; ask another administrator.",
+    ),
     "weak_password": Entry("Mật khẩu phải có ít nhất {min} ký tự.", "A password needs at least {min} characters."),
     "weak_password.long": Entry("Mật khẩu dài tối đa {max} ký tự.", "A password has at most {max} characters."),
     "weak_password.same": Entry(

@@ -419,6 +419,21 @@ def test_staff_accounts(sim: Sim) -> None:
     refused(sim, cmd.SetStaffActive(username="nobody", active=True), "unknown_staff")
 
 
+def test_nobody_locks_their_own_account_or_the_last_administrator(sim: Sim) -> None:
+    """One click on "Khóa" in one's own row locked every administrator out (issue 17 trial)."""
+    sim.do(cmd.CreateStaff(username="admin", full_name="Quản trị", role="admin", password_hash="h"))
+    err = refused(sim, cmd.SetStaffActive(username="admin", active=False), "last_admin")  # ADMIN is staff:admin
+    assert "tự khóa" in err.message_vi
+    sim.do(cmd.CreateStaff(username="tuan", full_name="Tuấn", role="admin", password_hash="h"))
+    tuan = Actor(name="staff:tuan", role="admin")
+    sim.do(cmd.SetStaffActive(username="admin", active=False), tuan)  # another admin remains: tuan
+    err = refused(
+        sim, cmd.SetStaffActive(username="tuan", active=False), "last_admin", Actor(name="system", role="system")
+    )
+    assert "cuối cùng" in err.message_vi
+    sim.do(cmd.SetStaffActive(username="admin", active=True), tuan)  # unlocking is always fine
+
+
 def test_a_generated_password_must_be_changed_and_only_the_system_marks_it(sim: Sim) -> None:
     """The first run's administrator (system) is asked to change its generated password; an
     administrator cannot mark an account so; any new password clears the mark."""

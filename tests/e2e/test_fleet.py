@@ -107,8 +107,16 @@ def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> No
     expect(admin.locator("#devices-message")).to_contain_text("Đã tạo tài khoản quay7")
     expect(admin.locator('#staff tr[data-username="quay7"]')).to_contain_text("Lê Thị Bảy")
     site.login("quay7", "mat-khau-quay7")  # can sign in
+    # locking asks first (a dismissed question locks nothing), and nobody's own row can be locked
+    asked: list[str] = []
+    admin.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    admin.locator('#staff tr[data-username="quay7"] [data-action=disable]').click()
+    expect(admin.locator('#staff tr[data-username="quay7"] [data-action=disable]')).to_be_visible()
+    assert asked and "quay7" in asked[0]
+    admin.once("dialog", lambda d: d.accept())
     admin.locator('#staff tr[data-username="quay7"] [data-action=disable]').click()
     expect(admin.locator('#staff tr[data-username="quay7"] [data-action=enable]')).to_be_visible()
+    expect(admin.locator('#staff tr[data-username="admin"] [data-action=disable]')).to_have_count(0)
     status, _ = site.post("/api/login", {"username": "quay7", "password": "mat-khau-quay7"})
     assert status == 401, "a disabled account cannot sign in"
     assert not errors, errors
