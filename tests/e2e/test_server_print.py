@@ -61,7 +61,9 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
     before = len(emupos.receipts_list())
     label = take_ticket(kiosk, "A", ID_1)
     # the screen says the ticket is being printed, not "remember your number"
-    expect(kiosk.locator("#printed-by-server")).to_have_text("Vé đang được in. Vui lòng lấy vé ở khe máy in.")
+    expect(kiosk.locator("#printed-by-server")).to_have_text(
+        "Vé đang được gửi tới máy in. Vui lòng lấy vé ở khe máy in; nếu không thấy vé, hãy ghi nhớ số trên màn hình."
+    )
     receipts = wait_receipts(emupos, before + 1)
     assert len(receipts) == before + 1
     png = emupos.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")
