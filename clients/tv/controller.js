@@ -109,7 +109,7 @@ export function createTv(params) {
     if (!board.config || !socket) return;
     const now = socket.now();
     renderClock($("#clock"), board.config, now);
-    const open = isOpen(board.config, now);
+    const open = !flow.showsClosed(isOpen(board.config, now), board.counterList());
     const closed = $("#closed");
     const today = open ? "" : localParts(now, board.config.unit.timezone).date;
     if (closed.hidden === open && today === closedOn) return;

@@ -110,3 +110,11 @@ export const fresh = (now, at) => now - at < STALE_CALL_SECONDS;
 
 /** Whether an event is a call the board flashes and the speaker says. @param {string} type */
 export const isCall = (type) => type === "ticket_called" || type === "ticket_recalled" || type === "ticket_unparked";
+
+/**
+ * Whether the "outside working hours" notice covers the board: outside the hours, unless a
+ * counter of this board is still open or paused (a health centre serves the rest of its queue
+ * after closing time and across lunch, and the hall must see those calls).
+ * @param {boolean} open @param {Array<{status: string}>} counters
+ */
+export const showsClosed = (open, counters) => !open && !counters.some((c) => c.status === "open" || c.status === "paused");

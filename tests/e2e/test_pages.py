@@ -392,6 +392,19 @@ def test_out_of_hours_notice_on_kiosk_and_tv(browser: Browser, tmp_path: Path, e
         size = tv.viewport_size
         assert box is not None and size is not None
         assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, size["width"], size["height"])
+        # a counter of this floor still serving (the rest of the queue after closing time): the
+        # hall sees its calls, the notice steps aside; closed again, it comes back
+        with connect(site.ws_url) as ws:
+            ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
+            for cmd_id, command in (("o", {"type": "open_counter", "counter": 9}),):
+                ws.send(json.dumps({"type": "cmd", "id": cmd_id, "key": "", "command": command}))
+                reply = next(m for m in (json.loads(ws.recv(timeout=5)) for _ in range(20)) if m.get("id") == cmd_id)
+                assert reply["type"] == "ack", reply
+            expect(tv.locator("#closed")).to_be_hidden(timeout=5_000)
+            ws.send(
+                json.dumps({"type": "cmd", "id": "c", "key": "", "command": {"type": "close_counter", "counter": 9}})
+            )
+            expect(tv.locator("#closed")).to_be_visible(timeout=5_000)
     finally:
         site.kill()
 

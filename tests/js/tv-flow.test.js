@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/tv/texts.js";
 import { addTexts } from "../../clients/shared/i18n.js";
 import { Board } from "../../clients/shared/board.js";
-import { initial, next, display, paging, playlist, marqueeText, fresh, isCall } from "../../clients/tv/flow.js";
+import { initial, next, display, paging, playlist, marqueeText, fresh, isCall, showsClosed } from "../../clients/tv/flow.js";
 import { cellFacts, counterName, waitingFacts, shownCall } from "../../clients/tv/views.js";
 
 addTexts(TEXTS);
@@ -127,4 +127,12 @@ test("the waiting line lists this zone's services with their counts; the panel f
   assert.deepEqual(shownCall(initial(""), called), { ...last, until: 0 });
   const now = { ...initial(""), nowCalling: call(2) };
   assert.equal(shownCall(now, called), now.nowCalling, "the call just made wins");
+});
+
+test("the closed notice stays off while a counter of the board still serves", () => {
+  assert.equal(showsClosed(false, [{ status: "closed" }]), true);
+  assert.equal(showsClosed(false, [{ status: "closed" }, { status: "open" }]), false); // after 17:00, the rest of the queue
+  assert.equal(showsClosed(false, [{ status: "paused" }]), false);
+  assert.equal(showsClosed(true, [{ status: "closed" }]), false);
+  assert.equal(showsClosed(false, []), true);
 });
