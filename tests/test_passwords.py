@@ -112,6 +112,7 @@ def test_the_generated_first_password_must_be_changed(tmp_path: Path) -> None:
         assert (status, body["must_change_password"]) == (200, True)
         status, body = change(server, body["token"], generated, "the-admin-s-own-1")
         assert (status, body["must_change_password"]) == (200, False)
+        assert not (tmp_path / "data" / "admin-password.txt").exists()  # no stale password left on disk
         assert login(server, "admin", "the-admin-s-own-1")[1]["must_change_password"] is False
     finally:
         server.kill()

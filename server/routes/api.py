@@ -94,7 +94,10 @@ async def change_password(request: Request) -> Response:
     async with s.hashing:
         password_hash = await asyncio.to_thread(auth.hash_password, new)
     actor = Actor(name=f"staff:{account.username}", role=account.role, counters=account.counters)
+    generated = account.must_change_password
     await submit(s, cmd.SetStaffPassword(username=account.username, password_hash=password_hash), actor)
+    if generated:  # the first run's generated password is worthless now: its file goes
+        (s.settings.data_dir / "admin-password.txt").unlink(missing_ok=True)
     # the revocation of the old sessions reaches the disk before the new session does
     await asyncio.gather(*s.revocations.tasks)
     return await _signed_in(request, s.hub.state.staff[account.username])
