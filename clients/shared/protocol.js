@@ -66,6 +66,7 @@ export const ERROR = Object.freeze({
   INVALID_RATING: "invalid_rating",
   INVALID_SEX: "invalid_sex",
   INVALID_USERNAME: "invalid_username",
+  LAST_ADMIN: "last_admin",
   MEDIA_EMPTY: "media_empty",
   MEDIA_TOO_LARGE: "media_too_large",
   MEDIA_TYPE: "media_type",
