@@ -166,6 +166,9 @@ class Client:
 
     @classmethod
     async def connect(cls, url: str, **kw: Any) -> Client:
+        # an administrator's snapshot of a busy day passes 1 MiB (websockets' default limit;
+        # browsers have none)
+        kw.setdefault("max_size", 16 * 1024 * 1024)
         return cls(await connect(url, compression=None, open_timeout=10, **kw))
 
     async def send(self, msg: dict[str, Any]) -> None:
