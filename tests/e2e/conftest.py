@@ -34,3 +34,11 @@ def site(tmp_path: Path) -> Iterator[ServerProc]:
 def _close_clients() -> None:
     """Browser tests open no websocket clients of their own; Playwright's sync API runs its own
     event loop, so the async fixture of the same name (tests/conftest.py) must not run here."""
+
+
+@pytest.fixture
+def errors() -> Iterator[list[str]]:
+    """The script errors of the pages a test watches (pages.watch); the test fails on any."""
+    found: list[str] = []
+    yield found
+    assert not found, f"script errors in the pages: {found}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,13 +14,6 @@ from ..server_harness import ServerProc
 from .pages import admin_socket, command, watch
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"script errors in the pages: {found}"
 
 
 def sign_in(browser: Browser, site: ServerProc, errors: list[str], user: str, password: str) -> Page:

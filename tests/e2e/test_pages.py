@@ -13,7 +13,6 @@ import json
 import re
 import time
 import zoneinfo
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.browser
 
 ID_1 = "001099012345"  # synthetic
 ID_2 = "079188000123"  # synthetic
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"script errors in the pages: {found}"
 
 
 def tv_url(site: ServerProc, token: str, query: str = "") -> str:

@@ -4,7 +4,6 @@ and the first administrator is made to change the generated password before anyt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from ..server_harness import ADMIN_PASSWORD, ServerProc
 from .pages import watch, write_config
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"script errors in the pages: {found}"
 
 
 def sign_in(browser: Browser, url: str, errors: list[str], user: str, password: str) -> Page:

@@ -6,10 +6,8 @@ up when it wakes."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ..server_harness import ServerProc
@@ -29,13 +27,6 @@ window.__tones = 0;
 const start = OscillatorNode.prototype.start;
 OscillatorNode.prototype.start = function (...args) { window.__tones += 1; return start.apply(this, args); };
 """
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"script errors in the pages: {found}"
 
 
 def open_phone(browser: Browser, site: ServerProc, label: str, errors: list[str]) -> tuple[BrowserContext, Page]:

@@ -2,6 +2,7 @@
 // the socket keeps beside the board. No DOM: the flow is plain data in, plain data out.
 import test from "node:test";
 import assert from "node:assert/strict";
+import { freeze } from "./freeze.js";
 import { TABS, initial, next, screen, validSession } from "../../clients/admin/flow.js";
 
 const SESSION = { token: "tok", role: "admin", username: "admin", full_name: "Quản trị viên", expires: 2_000_000_000 };
@@ -10,14 +11,6 @@ const CONFIG = { unit: { name: "Trạm Y tế xã Hòa An", timezone: "Asia/Ho_C
 /** Apply actions in turn. */
 const run = (state, ...actions) => actions.reduce(next, state);
 
-/** Freeze deeply, so that a test fails if the flow mutates what it was given. */
-function freeze(value) {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) freeze(v);
-  }
-  return value;
-}
 
 test("the page starts on the sign-in, then the dashboard once signed in", () => {
   const start = initial(null);

@@ -3,6 +3,7 @@
 // (clients/counter/flow.js: which view follows which, the keyboard's map, the buttons' rules).
 import test from "node:test";
 import assert from "node:assert/strict";
+import { freeze } from "./freeze.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/counter/texts.js";
 import { ratingTexts } from "../../clients/rating/scores.js";
@@ -50,14 +51,6 @@ const SESSION = { token: "tok", role: "counter", username: "quay1", full_name: "
 /** Apply actions in turn. */
 const run = (state, ...actions) => actions.reduce(next, state);
 
-/** Freeze deeply, so that a test fails if the flow mutates what it was given. */
-function freeze(value) {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) freeze(v);
-  }
-  return value;
-}
 
 const view = (state) => state.view;
 
