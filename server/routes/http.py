@@ -4,6 +4,7 @@ catalogue entry names."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -29,8 +30,10 @@ def error_response(exc: DomainError) -> JSONResponse:
 def answers_errors(fn: Endpoint) -> Endpoint:
     """A route whose refusals (``DomainError``) become error responses. A client that went away
     before its body arrived (it hung up, or stalled past server/httpproto.py's deadline) gets an
-    empty answer nobody reads, not a traceback in the log."""
+    empty answer nobody reads, not a traceback in the log. The endpoint keeps the name, module
+    and docstring of ``fn`` (the route's name, and its description in /api/openapi.json)."""
 
+    @functools.wraps(fn)
     async def endpoint(request: Request) -> Response:
         try:
             return await fn(request)
