@@ -21,6 +21,8 @@ from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..domain.state import StaffAccount
 from ..views import snapshot, ticket_status
+from . import shapes as sh
+from .describe import Doc, Query, describe
 from .http import admin, answers_errors, command_of, error_response, json_body, services, submit
 
 
@@ -200,15 +202,99 @@ async def audit(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/api/health", health),
-    Route("/api/login", login, methods=["POST"]),
-    Route("/api/logout", logout, methods=["POST"]),
-    Route("/api/password", change_password, methods=["POST"]),
-    Route("/api/staff", create_staff, methods=["POST"]),
-    Route("/api/staff/{username}/password", reset_password, methods=["POST"]),
-    Route("/api/devices", register_device, methods=["POST"]),
-    Route("/api/state", public_state),
-    Route("/api/tickets/{label}", ticket),
-    Route("/api/fleet", fleet),
-    Route("/api/audit", audit),
+    describe(Route("/api/health", health), Doc(summary="The server's health and counters.", auth="none", ok=sh.Health)),
+    describe(
+        Route("/api/login", login, methods=["POST"]),
+        Doc(
+            summary="Sign in: a staff session.",
+            auth="none",
+            body=sh.Login,
+            ok=sh.Session,
+            errors=("bad_credentials", "too_many_attempts"),
+        ),
+    ),
+    describe(
+        Route("/api/logout", logout, methods=["POST"]),
+        Doc(summary="End the session whose bearer token the request carries (if any).", auth="none", ok=sh.Ok),
+    ),
+    describe(
+        Route("/api/password", change_password, methods=["POST"]),
+        Doc(
+            summary="Change one's own password; every session of the user ends, the answer is a new one.",
+            auth="staff",
+            body=sh.PasswordChange,
+            ok=sh.Session,
+            errors=("weak_password", "bad_credentials.current", "too_many_attempts", "storage_error"),
+        ),
+    ),
+    describe(
+        Route("/api/staff", create_staff, methods=["POST"]),
+        Doc(
+            summary="Create a staff account.",
+            auth="admin",
+            body=sh.NewStaff,
+            ok=sh.StaffName,
+            status=201,
+            errors=(
+                "weak_password",
+                "invalid_message.data",
+                "staff_exists",
+                "invalid_username",
+                "unknown_counter",
+                "storage_error",
+            ),
+        ),
+    ),
+    describe(
+        Route("/api/staff/{username}/password", reset_password, methods=["POST"]),
+        Doc(
+            summary="Set another account's password; its sessions end.",
+            auth="admin",
+            body=sh.PasswordReset,
+            ok=sh.StaffName,
+            errors=("weak_password", "unknown_staff", "storage_error"),
+            params={"username": "the account"},
+        ),
+    ),
+    describe(
+        Route("/api/devices", register_device, methods=["POST"]),
+        Doc(
+            summary="Register a device (kiosk, TV, counter, rating screen): its token, shown once.",
+            auth="admin",
+            body=sh.NewDevice,
+            ok=sh.DeviceToken,
+            status=201,
+            errors=("invalid_message.data", "device_exists", "unknown_zone", "unknown_counter.rating", "storage_error"),
+        ),
+    ),
+    describe(
+        Route("/api/state", public_state),
+        Doc(summary="The public snapshot of the queue (what a TV sees).", auth="none", ok=sh.PublicState),
+    ),
+    describe(
+        Route("/api/tickets/{label}", ticket),
+        Doc(
+            summary="The public status of a ticket of today (the phone page).",
+            auth="none",
+            ok=sh.TicketStatus,
+            errors=("unknown_ticket.today",),
+            params={"label": "the ticket's number, e.g. A012"},
+        ),
+    ),
+    describe(
+        Route("/api/fleet", fleet), Doc(summary="Every registered device and its state.", auth="admin", ok=sh.Fleet)
+    ),
+    describe(
+        Route("/api/audit", audit),
+        Doc(
+            summary="The audit log, newest first.",
+            auth="admin",
+            ok=sh.Audit,
+            errors=("invalid_message.params",),
+            query=(
+                Query("limit", "how many events, 1 to 1000 (100)", "integer"),
+                Query("before", "only events before this seq (the next page)", "integer"),
+            ),
+        ),
+    ),
 ]

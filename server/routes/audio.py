@@ -13,6 +13,8 @@ from starlette.routing import Route
 from .. import audio, voicepacks
 from ..domain import speech
 from ..domain.errors import DomainError
+from . import shapes as sh
+from .describe import Doc, Query, describe
 from .http import admin, answers_errors, error_response, services
 
 LABEL = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
@@ -118,9 +120,55 @@ async def upload_clip(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/audio/call/{label}/{counter}", call_audio),
-    Route("/audio/say", sentence_audio),
-    Route("/api/voice-packs", voice_packs),
-    Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
-    Route("/audio/{key:str}.wav", audio_file),
+    describe(
+        Route("/audio/call/{label}/{counter}", call_audio),
+        Doc(
+            summary="The audio of one call: a redirect to its WAV.",
+            auth="none",
+            status=302,
+            errors=("unknown_ticket.or_counter",),
+            params={"label": "the ticket's number, e.g. A012", "counter": "the counter's number"},
+        ),
+    ),
+    describe(
+        Route("/audio/say", sentence_audio),
+        Doc(
+            summary="One utterance of the hall's speaker (decision 0010): a redirect to its WAV.",
+            auth="none",
+            status=302,
+            errors=("bad_sentence", "unknown_ticket.or_counter"),
+            query=(
+                Query("calls", "1 to 6 calls as label-counter, comma-separated: A012-3,B004-5", required=True),
+                Query("lang", "the languages, comma-separated, among [speech] languages: vi,en", required=True),
+                Query("chime", "0: no chime"),
+                Query("busy", "1: the speaker has a backlog (the busy rate and form)"),
+            ),
+        ),
+    ),
+    describe(
+        Route("/api/voice-packs", voice_packs),
+        Doc(summary="The voice packs and every clip a call can need.", auth="admin", ok=sh.VoicePacks),
+    ),
+    describe(
+        Route("/api/voice-packs/{pack}/clips/{key}", upload_clip, methods=["PUT"]),
+        Doc(
+            summary="Record one clip of a voice pack (a WAV body).",
+            auth="admin",
+            raw="audio/wav",
+            ok=sh.ClipSaved,
+            status=201,
+            errors=("unknown_clip", "bad_audio", "too_long", "silent"),
+            params={"pack": "the pack's id", "key": "the clip's key (GET /api/voice-packs: vocabulary)"},
+        ),
+    ),
+    describe(
+        Route("/audio/{key:str}.wav", audio_file),
+        Doc(
+            summary="A composed WAV, content-addressed (cached for a year).",
+            auth="none",
+            media=("audio/wav",),
+            errors=(404,),
+            params={"key": "the content's key, from a call's redirect"},
+        ),
+    ),
 ]

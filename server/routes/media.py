@@ -11,6 +11,8 @@ from starlette.routing import Route
 
 from .. import media
 from ..domain.errors import DomainError
+from . import shapes as sh
+from .describe import Doc, describe
 from .http import admin, answers_errors, error_response, services
 
 log = logging.getLogger("server")
@@ -53,7 +55,29 @@ async def media_file(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/api/media", upload_media, methods=["POST"]),
-    Route("/api/media", media_list, methods=["GET"]),
-    Route("/media/{name:str}", media_file),
+    describe(
+        Route("/api/media", upload_media, methods=["POST"]),
+        Doc(
+            summary="Upload an image or a clip for the TV screens or the logo (PNG, JPEG, WebP up to 5 MB, MP4 up to 200 MB).",
+            auth="admin",
+            raw="application/octet-stream",
+            ok=sh.Stored,
+            status=201,
+            errors=("media_type", "media_empty", "media_too_large", "storage_error"),
+        ),
+    ),
+    describe(
+        Route("/api/media", media_list, methods=["GET"]),
+        Doc(summary="The media library.", auth="admin", ok=sh.MediaList),
+    ),
+    describe(
+        Route("/media/{name:str}", media_file),
+        Doc(
+            summary="A file of the media library (immutable).",
+            auth="none",
+            media=("image/png", "image/jpeg", "image/webp", "video/mp4"),
+            errors=("not_found",),
+            params={"name": "<16 hex digits>.<png|jpg|webp|mp4>"},
+        ),
+    ),
 ]

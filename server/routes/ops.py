@@ -19,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..backup import backups, taken_at
+from ..backup import BackupInfo, backups, taken_at
 from ..domain.errors import DomainError
 from ..metrics import CONTENT_TYPE
+from . import shapes as sh
+from .describe import Doc, describe
 from .http import admin, answers_errors, services
 
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
@@ -81,7 +83,22 @@ async def list_backups(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/metrics", metrics),
-    Route("/api/backups", take_backup, methods=["POST"]),
-    Route("/api/backups", list_backups, methods=["GET"]),
+    describe(
+        Route("/metrics", metrics),
+        Doc(summary="Metrics in the Prometheus text format.", auth="metrics", media=(CONTENT_TYPE,)),
+    ),
+    describe(
+        Route("/api/backups", take_backup, methods=["POST"]),
+        Doc(
+            summary="Take a backup of the database now.",
+            auth="admin",
+            ok=BackupInfo,
+            status=201,
+            errors=("backup_failed",),
+        ),
+    ),
+    describe(
+        Route("/api/backups", list_backups, methods=["GET"]),
+        Doc(summary="The backups in the backup folder, newest first.", auth="admin", ok=sh.Backups),
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,6 +14,7 @@ from starlette.routing import Route
 from .. import reports as report_files
 from ..domain import reports as report_figures
 from ..domain.errors import DomainError
+from .describe import JSON, Doc, Query, describe
 from .http import admin, answers_errors, services
 
 MAX_DAYS = 366
@@ -61,4 +63,22 @@ async def report(request: Request) -> Response:
     return JSONResponse(data)
 
 
-ROUTES = [Route("/api/reports", report)]
+ROUTES = [
+    describe(
+        Route("/api/reports", report),
+        Doc(
+            summary="Statistics of a date range or a half year, as JSON, CSV or XLSX.",
+            auth="admin",
+            ok=dict[str, Any],
+            media=(JSON, "text/csv", XLSX),
+            errors=("bad_range", "bad_format"),
+            query=(
+                Query("from", "the first local day, YYYY-MM-DD (unless year)"),
+                Query("to", "the last local day, YYYY-MM-DD (at most 366 days; default: from)"),
+                Query("year", "a half year's year (with half)", "integer"),
+                Query("half", "1 or 2 (with year)", "integer"),
+                Query("format", "json (default), csv or xlsx"),
+            ),
+        ),
+    )
+]
