@@ -69,7 +69,7 @@ def test_every_route_the_app_serves_is_described(tmp_path: Path) -> None:
     assert not missing, (
         "HTTP routes without a description in /api/openapi.json:\n"
         + "".join(how_to_describe(line) for line in missing)
-        + "with describe, Doc from server/routes/describe.py (what each field means is there; decision 0011)."
+        + "with describe, Doc from server/routes/describe.py (what each field means is there; decision 0012)."
     )
 
 

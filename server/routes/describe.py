@@ -1,4 +1,4 @@
-"""How a route says what it is, for ``/api/openapi.json`` (decision 0011): each route of
+"""How a route says what it is, for ``/api/openapi.json`` (decision 0012): each route of
 ``ROUTES`` is wrapped as ``describe(Route(...), Doc(...))``, so the description sits beside the
 path and the endpoint it describes and the document is built from the routes themselves
 (``server/routes/openapi.py``). ``tests/test_openapi.py`` fails for a route without one.

@@ -1,7 +1,7 @@
 """``GET /api/openapi.json``: the OpenAPI 3.1 description of the whole HTTP API, built from the
 routes the application serves and the ``Doc`` each carries (``describe.py``), at the first
 request, then kept. Public, like the source it is built from: it names paths, shapes and error
-codes, never a secret or a datum (decision 0011). The websocket ``/ws`` is a path of its own
+codes, never a secret or a datum (decision 0012). The websocket ``/ws`` is a path of its own
 whose messages only docs/protocol.md describes."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _error_responses(keys: list[str | int]) -> dict[str, Any]:
             for k in found
         }
         out[str(status)] = {
-            "description": "; ".join(f"`{code_of(k)}`: {CATALOGUE[k].en}" for k in found),
+            "description": "\n".join(f"- `{code_of(k)}`: {CATALOGUE[k].en}" for k in found),
             "content": {JSON: {"schema": {"$ref": "#/components/schemas/ErrorAnswer"}, "examples": examples}},
         }
     return out
