@@ -211,7 +211,7 @@ async def test_the_server_serves_it_and_answers_as_it_says(server: ServerProc) -
         described_path = path.partition("?")[0].replace("A999", "{label}")
         check(doc, method.lower(), described_path, status, answer)
     kiosk = next(token for name, token in server.device_tokens().items() if "kiosk" in name)
-    client = await Client.connect(server.ws_url)
+    client = await Client.connect(f"ws://127.0.0.1:{server.port}{WEBSOCKET}")  # the described websocket
     await client.hello("kiosk", kiosk)
     ack = await client.command({"type": "issue_ticket", "service": "N"})
     assert ack["type"] == "ack", ack
