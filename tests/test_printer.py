@@ -74,6 +74,18 @@ def test_vietnamese_letters_are_drawn_and_58mm_fits() -> None:
     assert ImageChops.difference(wide.convert("L"), plain.convert("L")).getbbox() is not None
 
 
+def test_a_booked_ticket_prints_its_slot_under_the_counters() -> None:
+    walk_in = render(TICKET, 384)
+    booked = render(Ticket(**{**TICKET.__dict__, "booked": "09:00–09:30"}), 384)
+    assert booked.width == 384 and booked.height > walk_in.height  # one more line, within the width
+    grown = booked.height - walk_in.height
+    first = ImageChops.difference(walk_in, booked.crop((0, 0, 384, walk_in.height))).getbbox()
+    assert first is not None and first[1] > walk_in.height // 4  # the unit, service and number unchanged
+    below = (0, first[1], 384, walk_in.height)  # the rest (wait, time, QR) the same, a line lower
+    shifted = booked.crop((0, first[1] + grown, 384, booked.height))
+    assert ImageChops.difference(walk_in.crop(below), shifted).getbbox() is None
+
+
 @pytest.mark.parametrize(
     ("fault", "code", "transport"),
     [
