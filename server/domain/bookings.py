@@ -111,6 +111,15 @@ def find(state: QueueState, identity: Identity, service: str, now: float) -> tup
     return key, state.bookings[key]
 
 
+def no_shows(state: QueueState) -> dict[str, int]:
+    """Today's bookings that no ticket honoured, by service."""
+    out: dict[str, int] = {}
+    for key, b in state.bookings.items():
+        if key not in state.bookings_used:
+            out[b.service] = out.get(b.service, 0) + 1
+    return out
+
+
 def honour(state: QueueState, identity: Identity | None, svc: Service, now: float) -> dict[str, Any]:
     """The booking fields of a new ticket of ``svc`` (``TicketIssued``): none for a walk-in."""
     found = find(state, identity, svc.code, now) if identity is not None else None

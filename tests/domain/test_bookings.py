@@ -16,6 +16,7 @@ from server.domain.errors import DomainError, ForbiddenError
 from server.domain.estimate import estimate
 from server.domain.handle import handle
 from server.domain.identity import Identity, PriorityGroup
+from server.domain.reports import build, local_range
 from server.domain.state import QueueState, booking_key, fold
 
 from .sim import VN, Sim, small_config, small_config_data
@@ -252,3 +253,31 @@ def test_the_early_minutes_are_bounded_in_the_configuration() -> None:
     with pytest.raises(DomainError) as err:
         config_from_builtins(data)
     assert err.value.field == "services[0].booking_early_minutes"
+
+
+def test_the_reports_count_booked_check_ins_late_ones_and_no_shows_once_the_day_ends() -> None:
+    sim = sim_at(9, 0)
+    load(sim, booking(), booking(id="BK2", id_number=ID2), booking(id="BK3", id_number="", bhyt_number=BHYT))
+    load(sim, booking(id="LAB", service="B", slot_start="10:00", slot_end="10:30"), actor=Actor("his:lab", "system"))
+    sim.issue("A", identity=person())  # in time
+    sim.advance(45)
+    sim.issue("A", identity=person(ID2))  # late
+    sim.issue("A")  # a walk-in
+
+    def report(first: dt.date, last: dt.date) -> dict[str, Any]:
+        start, end = local_range(first, last, sim.state.config.tzinfo())
+        return build(sim.records, start, end, sim.now, sim.state.config)
+
+    day = dt.date(2026, 11, 23)
+    assert report(day, day)["total"]["booked"] == {"honoured": 1, "late": 1, "no_show": 0}  # the day goes on
+    sim.advance(24 * 60)
+    sim.tick()
+    ended = report(day, day)
+    assert ended["total"]["booked"] == {"honoured": 1, "late": 1, "no_show": 2}
+    by_service = {row["key"]: row["booked"] for row in ended["by_service"]}
+    assert by_service == {
+        "A": {"honoured": 1, "late": 1, "no_show": 1},
+        "B": {"honoured": 0, "late": 0, "no_show": 1},
+    }
+    assert [row["booked"]["no_show"] for row in ended["by_day"]] == [2]
+    assert report(day + dt.timedelta(days=1), day + dt.timedelta(days=1))["total"]["booked"]["no_show"] == 0
