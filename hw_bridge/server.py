@@ -226,6 +226,7 @@ class Bridge:
             wait_minutes=None if params.get("wait_minutes") is None else int(params["wait_minutes"]),
             issued=str(params.get("issued", "")),
             url=str(params["url"]),
+            booked=str(params.get("booked", ""))[:20],
         )
         async with self.print_lock:  # one ticket at a time
             try:

@@ -33,6 +33,7 @@ class Ticket:
     wait_minutes: int | None
     issued: str  # "30/11/2026 08:15"
     url: str  # the phone page that follows this ticket
+    booked: str = ""  # the booked slot the ticket honours, "09:00–09:30" (none: a walk-in)
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -77,6 +78,8 @@ def render(t: Ticket, width: int = 576) -> Image.Image:
     centred("SỐ THỨ TỰ / YOUR NUMBER", font(int(20 * scale)))
     centred(t.label, font(int(150 * scale), bold=True), gap=14)
     centred(f"Mời đến / Go to: {t.counters}", font(int(24 * scale)))
+    if t.booked:
+        centred(f"Lịch hẹn / Booked: {t.booked}", font(int(24 * scale), bold=True))
     wait = f"~{t.wait_minutes} phút / min" if t.wait_minutes is not None else "chưa có quầy mở / no counter open yet"
     centred(f"Người chờ trước / Ahead: {t.ahead}", font(int(22 * scale)))
     centred(f"Thời gian chờ / Wait: {wait}", font(int(22 * scale)))

@@ -57,6 +57,7 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         wait_minutes=None if wait is None else max(1, math.floor(float(wait) + 0.5)),
         issued=f"{local:%H:%M} {'/'.join(reversed(e.day.split('-')))}",
         url=f"{base_url.rstrip('/')}/t/{e.label}",
+        booked=e.slot.replace("-", "–"),
     )
 
 

@@ -34,6 +34,9 @@ COLUMNS = [
     ("idle_minutes", "Quầy rảnh khi có người chờ (phút) / Idle while waiting (min)"),
     ("rating.n", "Số đánh giá / Ratings"),
     ("rating.mean", "Điểm hài lòng TB / Mean rating"),
+    ("booked.honoured", "Đến đúng hẹn / Booked, in time"),
+    ("booked.late", "Đến trễ hẹn / Booked, late"),
+    ("booked.no_show", "Không đến theo hẹn / Booked, no-show"),
 ]
 GROUP_TITLES = {
     "total": "Tổng / Total",

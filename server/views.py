@@ -36,6 +36,7 @@ ADMIN_ONLY = (
     ev.DeviceRegistered,
     ev.DeviceRevoked,
     ev.DevicePrinterSet,
+    ev.BookingsLoaded,  # who is booked, by ID number: for the administrators only
 )
 
 
@@ -63,12 +64,14 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return None
     if isinstance(event, ev.CounterOpened):
         return msgspec.structs.replace(event, staff="")  # who works where is not for the hall
-    if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review):
+    if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review or event.booking):
         return msgspec.structs.replace(
             event,
             identity=public_identity(event.identity, config) if event.identity is not None else None,
             face_review="",
             face_distance=None,
+            booking="",  # the HIS's id of it (its slot stays: the place it waits in follows from it)
+            booking_source="",
         )
     return event
 
@@ -112,6 +115,7 @@ class TicketView(msgspec.Struct):
     face: bool = False
     face_review: str = ""
     face_distance: float | None = None
+    slot: str = ""  # the booked slot it honours ("09:00-09:30"), domain/bookings.py
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -135,6 +139,7 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         face=t.face,
         face_review=t.face_review if audience != "public" else "",
         face_distance=t.face_distance if audience != "public" else None,
+        slot=t.slot,
     )
 
 

@@ -5,6 +5,7 @@ our error code and never comes out later."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from collections.abc import Iterator
@@ -15,7 +16,13 @@ from PIL import Image, ImageChops
 from printing.errors import PrinterError
 from printing.escpos import EscposPrinter
 from printing.ticket import Ticket, render
+from server.domain import commands as cmd
+from server.domain.access import Actor
+from server.domain.handle import handle
+from server.domain.identity import Identity
+from server.printers import ticket_of
 
+from .domain.sim import VN, Sim
 from .emupos_harness import Emupos, running_emupos, wait_receipts
 from .server_harness import free_port
 
@@ -74,6 +81,18 @@ def test_vietnamese_letters_are_drawn_and_58mm_fits() -> None:
     assert ImageChops.difference(wide.convert("L"), plain.convert("L")).getbbox() is not None
 
 
+def test_a_booked_ticket_prints_its_slot_under_the_counters() -> None:
+    walk_in = render(TICKET, 384)
+    booked = render(Ticket(**{**TICKET.__dict__, "booked": "09:00–09:30"}), 384)
+    assert booked.width == 384 and booked.height > walk_in.height  # one more line, within the width
+    grown = booked.height - walk_in.height
+    first = ImageChops.difference(walk_in, booked.crop((0, 0, 384, walk_in.height))).getbbox()
+    assert first is not None and first[1] > walk_in.height // 4  # the unit, service and number unchanged
+    below = (0, first[1], 384, walk_in.height)  # the rest (wait, time, QR) the same, a line lower
+    shifted = booked.crop((0, first[1] + grown, 384, booked.height))
+    assert ImageChops.difference(walk_in.crop(below), shifted).getbbox() is None
+
+
 @pytest.mark.parametrize(
     ("fault", "code", "transport"),
     [
@@ -115,3 +134,14 @@ def test_no_printer_is_an_error_too() -> None:
     with pytest.raises(PrinterError) as err:
         EscposPrinter(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
+
+
+def test_the_server_words_a_booked_ticket_with_its_slot() -> None:
+    sim = Sim(start=dt.datetime(2026, 11, 23, 9, 5, tzinfo=VN))
+    booking = cmd.BookingIn(id="B1", service="A", slot_start="09:00", slot_end="09:30", id_number="001090000001")
+    sim.do(cmd.LoadBookings(day="2026-11-23", bookings=[booking]), actor=Actor("his:main", "system"))
+    kiosk = Actor("device:kiosk-1", "kiosk")
+    walk_in = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, kiosk)
+    booked = handle(sim.state, cmd.IssueTicket(service="A", identity=Identity("typed", "001090000001")), sim.now, kiosk)
+    assert ticket_of(sim.state, walk_in.records[-1], walk_in.result, "http://q").booked == ""
+    assert ticket_of(sim.state, booked.records[-1], booked.result, "http://q").booked == "09:00–09:30"

@@ -31,6 +31,7 @@ export const EVENT_NAMES = {
   device_registered: ["Đăng ký thiết bị", "Device registered"],
   device_revoked: ["Thu hồi thiết bị", "Device revoked"],
   device_printer_set: ["Đặt máy in của kiosk", "Kiosk printer set"],
+  bookings_loaded: ["Nạp lịch hẹn trong ngày", "Today's bookings loaded"],
 };
 
 /** An event's name in a language; an unknown tag is shown as it is. @param {string} type @param {"vi"|"en"} lang */
@@ -55,9 +56,11 @@ export function changeLines(changes, lang) {
   });
 }
 
-/** An event's other fields in one short line (no type, version, empty values or changes). @param {any} e */
+/** An event's other fields in one short line (no type, version, empty values or changes; a load
+ * of bookings by its count, not the people booked). @param {any} e */
 export function detailLine(e) {
+  if (e.type === "bookings_loaded") return detailLine({ ...e, type: "", bookings: undefined, count: e.bookings.length });
   return Object.entries(e)
-    .filter(([k, v]) => !["type", "v", "changes", "config"].includes(k) && v !== "" && v !== null && !(Array.isArray(v) && !v.length))
+    .filter(([k, v]) => !["type", "v", "changes", "config"].includes(k) && v !== undefined && v !== "" && v !== null && !(Array.isArray(v) && !v.length))
     .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ").slice(0, 200);
 }

@@ -224,6 +224,7 @@ export function createKiosk() {
         wait_minutes: flow.waitMinutes(r.wait_minutes),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
         url: flow.phoneUrl(linkBase, r.ticket),
+        booked: views.slotText(r.slot),
       }, 20000);
       dispatch({ type: "printed", label: r.ticket });
       reportDevice("printer", "", r.ticket);

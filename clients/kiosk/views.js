@@ -207,6 +207,17 @@ export function phoneQr(url) {
     h("figcaption", h("span", t("ticket.qr", {}, "vi")), h("span.qr-en", { lang: "en" }, t("ticket.qr", {}, "en"))));
 }
 
+/** A booked slot as the ticket shows it: "09:00-09:30" -> "09:00–09:30"; "" for a walk-in.
+ * @param {string|undefined} slot */
+export const slotText = (slot) => (slot ? slot.replace("-", "–") : "");
+
+/** The booking a ticket honours, in both languages (the patient may read either). @param {string} slot */
+function booked(slot) {
+  const params = { slot: slotText(slot) };
+  return h("div.ticket-booked", { id: "ticket-booked" },
+    h("span", t("ticket.booked", params, "vi")), " / ", h("span", { lang: "en" }, t("ticket.booked", params, "en")));
+}
+
 /** @param {any} state @param {Ctx} ctx */
 export function viewTicket(state, ctx) {
   const { board, act } = ctx;
@@ -218,6 +229,7 @@ export function viewTicket(state, ctx) {
     h("div.ticket-number", { id: "ticket-number" }, r.ticket),
     h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
     h("div.ticket-counters", t("ticket.counters", { names: counterNames(board, r.counters) })),
+    r.slot ? booked(r.slot) : null,
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,

@@ -130,7 +130,7 @@ export class Board {
           id: e.ticket, label: e.label, service: e.service, status: "waiting", issued_at: msg.at,
           priority: e.priority, priority_pending: e.priority_pending, counter: null, target_counter: null,
           recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
-          face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null,
+          face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null, slot: e.slot || "",
         });
         break;
       case "ticket_called":

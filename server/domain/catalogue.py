@@ -117,6 +117,16 @@ CATALOGUE: dict[str, Entry] = {
         "Quầy chưa phục vụ xong người bệnh nào hôm nay.", "This counter has not finished serving anyone today."
     ),
     "invalid_rating": Entry("Điểm từ 1 đến 5.", "The score is 1 to 5."),
+    # ---- bookings (today's, loaded by the HIS: domain/bookings.py) ------------------------------
+    "bookings_wrong_day": Entry(
+        "Chỉ nạp được lịch hẹn của hôm nay ({day}).", "Only today's bookings ({day}) can be loaded."
+    ),
+    "bookings_invalid_slot": Entry(
+        "Khung giờ hẹn không hợp lệ: giờ bắt đầu và kết thúc dạng HH:MM, kết thúc sau bắt đầu.",
+        "The booked slot is not valid: start and end as HH:MM, the end after the start.",
+    ),
+    "bookings_duplicate_id": Entry("Mã lịch hẹn {id} xuất hiện hai lần.", "The booking id {id} appears twice."),
+    "bookings_missing_id": Entry("Lịch hẹn thiếu mã.", "A booking has no id."),
     # ---- identity --------------------------------------------------------------------------
     "invalid_id_number": Entry(
         "Số định danh cá nhân phải gồm đúng 12 chữ số.", "The personal ID number must be exactly 12 digits."

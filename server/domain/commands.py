@@ -187,6 +187,32 @@ class SetDevicePrinter(Command, frozen=True, kw_only=True):
     printer: Reason  # none, bridge, escpos:HOST:PORT or cups:QUEUE (domain/printers.py)
 
 
+MAX_BOOKINGS = 5000  # in one load: a large hospital's outpatient bookings of a day
+Clock = Annotated[str, msgspec.Meta(max_length=5)]  # "HH:MM"
+Number = Annotated[str, msgspec.Meta(max_length=32)]  # an ID or BHYT number before it is normalised
+
+
+class BookingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One booking as the HIS sends it: who (ID number or BHYT number, at least one), the
+    service (our code), the slot (local "HH:MM"), and a name if it wishes."""
+
+    id: Handle  # the HIS's booking id
+    service: Code
+    slot_start: Clock
+    slot_end: Clock
+    id_number: Number = ""
+    bhyt_number: Number = ""
+    name: Name = ""
+
+
+class LoadBookings(Command, frozen=True, kw_only=True):
+    """Replace the day's bookings of the sender (domain/bookings.py). The HIS's inbound route
+    (PUT /api/his/v1/sites/{site}/bookings) decodes its body straight into this struct."""
+
+    day: Annotated[str, msgspec.Meta(max_length=10)]  # "2026-12-07": today only
+    bookings: Annotated[list[BookingIn], msgspec.Meta(max_length=MAX_BOOKINGS)]
+
+
 AnyCommand = (
     IssueTicket
     | OpenCounter
@@ -216,6 +242,7 @@ AnyCommand = (
     | RegisterDevice
     | RevokeDevice
     | SetDevicePrinter
+    | LoadBookings
 )
 
 # Commands that act on one counter (``counter`` field): counter staff may only send them for

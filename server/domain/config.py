@@ -96,6 +96,10 @@ class Service(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     number_end: int = 999
     digits: int = 3
     daily_reset: bool = True
+    # a booked patient's place (domain/bookings.py): "slot" at the slot's start, "arrival" by
+    # arrival but no earlier than booking_early_minutes before the slot's start
+    booking_rule: Literal["slot", "arrival"] = "slot"
+    booking_early_minutes: int = 30
     on_kiosk: bool = True
     mean_service_minutes: float = 5.0
     reading: Literal["number", "digits", "prefix_letters"] = "number"
@@ -378,6 +382,8 @@ def validate_config(cfg: Config) -> Config:
             )
         if s.mean_service_minutes <= 0:
             raise _err(f"{f}.mean_service_minutes", "phải lớn hơn 0", "must be positive")
+        if not 0 <= s.booking_early_minutes <= 240:
+            raise _err(f"{f}.booking_early_minutes", "từ 0 đến 240 phút", "0 to 240 minutes")
     _unique("services", [s.code for s in cfg.services])
     zones = {z.code for z in cfg.zones}
     codes = {s.code for s in cfg.services}

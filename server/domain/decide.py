@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import admin, rating
+from . import admin, bookings, rating
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
@@ -122,6 +122,7 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch |
             priority_pending=bool(declared),
             channel=c.channel,
             **face,
+            **bookings.honour(state, identity, svc, now),
         )
     ]
 
@@ -360,6 +361,7 @@ def _on_review_face(
 DECIDERS: dict[type, Decider] = {
     **rating.DECIDERS,
     **admin.DECIDERS,
+    **bookings.DECIDERS,
     cmd.IssueTicket: _on_issue_ticket,
     cmd.OpenCounter: _on_open_counter,
     cmd.CloseCounter: _on_close_counter,

@@ -136,7 +136,7 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     serving, open_counters = _serving(state, t)
     if not serving:
         return Estimate(ahead=0, wait_minutes=None, open_counters=0)
-    if t.queue_key >= now and t.id == state.next_ticket - 1:  # just issued: the cheap, exact way
+    if t.queue_key >= now and t.id == state.next_ticket - 1 and not t.booking:  # just issued: the cheap, exact way
         ahead = min(_ahead_of_newest(state, t, n) for n in _distinct(state, open_counters or serving))
     else:
         ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))

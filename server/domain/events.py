@@ -52,6 +52,12 @@ class TicketIssued(Event, frozen=True, kw_only=True):
     face_consent: str = ""  # the consent notice's version, or "declined"
     face_review: str = ""  # a ticket of the same service whose face may be this one's (staff check)
     face_distance: float | None = None
+    # a booking of today honoured by this ticket (domain/bookings.py); "" for a walk-in
+    booking: str = ""  # the HIS's booking id
+    booking_source: str = ""  # who loaded it (the actor of its BookingsLoaded: his:<name>, staff:admin)
+    slot: str = ""  # the booked slot, "09:00-09:30"
+    booking_late: bool = False  # came after the slot's end: queued by arrival, as a walk-in
+    queue_at: float | None = None  # its place in the queue when not its arrival (the slot's start)
 
 
 class TicketCalled(Event, frozen=True, kw_only=True):
@@ -226,6 +232,27 @@ class DevicePrinterSet(Event, frozen=True, kw_only=True):
     printer: str  # a kiosk's printer setting, canonical (domain/printers.py)
 
 
+class Booking(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One booking of today as loaded (normalised by domain/bookings.py)."""
+
+    id: str  # the HIS's booking id
+    service: str
+    slot_start: str  # "HH:MM", local time
+    slot_end: str  # "HH:MM" (or "24:00")
+    id_number: str = ""
+    bhyt_number: str = ""
+    name: str = ""
+
+
+class BookingsLoaded(Event, frozen=True, kw_only=True):
+    """The day's bookings of one source (``source``: the actor that loaded them), replacing the
+    ones it loaded before; a booking already honoured stays honoured."""
+
+    day: str
+    source: str
+    bookings: list[Booking]
+
+
 AnyEvent = (
     DayStarted
     | TicketIssued
@@ -255,6 +282,7 @@ AnyEvent = (
     | DeviceRegistered
     | DeviceRevoked
     | DevicePrinterSet
+    | BookingsLoaded
 )
 
 

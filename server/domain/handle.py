@@ -105,6 +105,9 @@ def result_of(state: QueueState, records: list[ev.Record]) -> Any:
                 "priority": [g.value for g in e.priority],
                 "priority_pending": e.priority_pending,
                 "issued_at": r.at,
+                "booking": e.booking,  # the HIS's booking id it honours, or ""
+                "slot": e.slot,  # its slot, "09:00-09:30", or ""
+                "booking_late": e.booking_late,
             }
     for r in records:
         e = r.event

@@ -16,7 +16,10 @@ for every group a ticket or an event falls in:
   the sum over counters; ``None`` for the groups it does not apply to: hour of issue, service,
   department, identity source, insurance);
 - ``priority_share``: issued tickets whose priority was not rejected;
-- ``rating``: satisfaction scores (1-5) given for the group's tickets.
+- ``rating``: satisfaction scores (1-5) given for the group's tickets;
+- ``booked``: bookings honoured in time (``honoured``) or after the slot's end (``late``), and
+  ``no_show``: bookings of a day that no ticket honoured, counted when the day has ended (by
+  day, month, service and department).
 
 Every row carries ``name``, the key's name in Vietnamese and English (a service's, a counter's,
 a staff member's full name...), so that no report shows a bare code. Percentiles are
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import events as ev
+from .bookings import no_shows
 from .config import Config
 from .state import QueueState, apply
 
@@ -93,6 +97,7 @@ class Figures:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)
+    booked: list[int] = field(default_factory=lambda: [0, 0, 0])  # honoured, late, no-show
 
     def as_dict(self, idle: bool = True) -> dict[str, Any]:
         return {
@@ -109,6 +114,7 @@ class Figures:
                 "n": len(self.ratings),
                 "mean": round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None,
             },
+            "booked": dict(zip(("honoured", "late", "no_show"), self.booked, strict=True)),
         }
 
 
@@ -217,6 +223,8 @@ class Report:
         e = record.event
         if inside:
             self._count(e, record.at)
+        if isinstance(e, ev.DayStarted):
+            self._no_shows(record.at)
         apply(self.state, record)
         if inside and isinstance(e, ev.TicketIssued):
             self._issued(e, record.at)
@@ -237,6 +245,20 @@ class Report:
         self.tickets[e.ticket] = seen
         for f in self._of_ticket(seen):
             f.issued += 1
+            if e.booking:
+                f.booked[1 if e.booking_late else 0] += 1
+
+    def _no_shows(self, now: float) -> None:
+        """The bookings of the state's day that no ticket honoured, once it has ended, if in range."""
+        day = dt.date.fromisoformat(self.state.day or "1970-01-01")
+        first, over = local_range(day, day, self.state.config.tzinfo())
+        if now < over or not self.start <= first < self.end:
+            return
+        for service, n in no_shows(self.state).items():
+            svc = self.state.config.service(service)
+            keys = (("day", day.isoformat()), ("month", day.isoformat()[:7]), ("service", service))
+            for f in self._in(*keys, ("department", svc.department if svc is not None else "")):
+                f.booked[2] += n
 
     def _of_ticket(self, seen: _Seen, *more: tuple[str, str | None]) -> list[Figures]:
         return self._in(
@@ -291,6 +313,7 @@ class Report:
         """The figures as of ``now`` (idle time runs until then); priority shares are taken
         from the tickets' final state."""
         self._idle(min(now, self.end))
+        self._no_shows(now)
         self.last_at = None
         for ticket, seen in self.tickets.items():
             t = self.state.tickets.get(ticket)

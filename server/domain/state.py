@@ -75,6 +75,9 @@ class Ticket(msgspec.Struct):
     face_distance: float | None = None
     rating: int | None = None
     handoffs: list[Handoff] = []  # its transfers away from a counter, the oldest first
+    booking: str = ""  # the HIS's booking id it honours (domain/bookings.py)
+    slot: str = ""  # that booking's slot, "09:00-09:30"
+    booking_late: bool = False  # it came after the slot's end (queued by arrival)
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -146,6 +149,12 @@ class QueueState(msgspec.Struct):
     waiting: dict[str, dict[int, None]] = {}  # service -> ids of its waiting tickets, an ordered set
     kinds: dict[str, list[int]] = {}  # service -> counts of its waiting tickets for any counter, by raw_kind
     targeted: dict[int, None] = {}  # waiting tickets meant for one counter only
+    # today's bookings (domain/bookings.py), by booking_key(source, id); the ones honoured (by
+    # which ticket) stay so when their source loads its bookings again; booked: person key ->
+    # booking keys (the index a check-in looks up)
+    bookings: dict[str, ev.Booking] = {}
+    bookings_used: dict[str, int] = {}
+    booked: dict[str, list[str]] = {}
 
     def __post_init__(self) -> None:
         self._sync_counters()
@@ -268,7 +277,7 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
         day=e.day,
         status=WAITING,
         issued_at=at,
-        queue_key=at,
+        queue_key=at if e.queue_at is None else e.queue_at,
         identity=e.identity,
         priority=list(e.priority),
         priority_pending=e.priority_pending,
@@ -276,7 +285,12 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
         face=e.face,
         face_review=e.face_review,
         face_distance=e.face_distance,
+        booking=e.booking,
+        slot=e.slot,
+        booking_late=e.booking_late,
     )
+    if e.booking:
+        state.bookings_used[booking_key(e.booking_source, e.booking)] = t.id
     state.tickets[t.id] = t
     state.labels[t.label] = t.id
     _enter_waiting(state, t)
@@ -285,6 +299,24 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
     key = person_service_key(e.identity, e.service)
     if key:
         state.active_by_person[key] = t.id
+
+
+def booking_key(source: str, booking: str) -> str:
+    return f"{source}|{booking}"
+
+
+def _on_bookings_loaded(state: QueueState, e: ev.BookingsLoaded, at: float) -> None:
+    prefix = booking_key(e.source, "")
+    bookings = {k: b for k, b in state.bookings.items() if not k.startswith(prefix)}
+    for b in e.bookings:
+        bookings[booking_key(e.source, b.id)] = b
+    state.bookings = bookings
+    booked: dict[str, list[str]] = {}
+    for k, b in bookings.items():
+        for person in (f"id:{b.id_number}" if b.id_number else "", f"bhyt:{b.bhyt_number}" if b.bhyt_number else ""):
+            if person:
+                booked.setdefault(person, []).append(k)
+    state.booked = booked
 
 
 def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
@@ -511,6 +543,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.DeviceRegistered: _on_device_registered,
     ev.DeviceRevoked: _on_device_revoked,
     ev.DevicePrinterSet: _on_device_printer_set,
+    ev.BookingsLoaded: _on_bookings_loaded,
 }
 
 
@@ -546,6 +579,7 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
     state.kinds = {}
     state.targeted = {}
     state.active_by_person = {}
+    state.bookings, state.bookings_used, state.booked = {}, {}, {}
     state.last_calls = []
     for c in state.counters.values():
         c.current = None

@@ -39,4 +39,6 @@ test("a settings change reads as fields, before and after", () => {
 test("other events: their fields in one line, without the type or empty values", () => {
   assert.equal(detailLine({ type: "counter_paused", v: 1, counter: 4, reason: "Họp", staff: "" }), "counter: 4 · reason: Họp");
   assert.equal(detailLine({ type: "x", list: [], obj: { a: 1 } }), 'obj: {"a":1}');
+  const load = { type: "bookings_loaded", v: 1, day: "2026-12-07", source: "his:main", bookings: [{ id: "B1", id_number: "001090000001" }] };
+  assert.equal(detailLine(load), "day: 2026-12-07 · source: his:main · count: 1"); // not who is booked
 });
