@@ -170,15 +170,41 @@ async def test_an_ack_for_another_message_is_retryable_and_drops_the_connection(
     assert a.connections == 2
 
 
-async def test_a_connection_closed_without_an_answer_is_tried_once_more_then_retryable(hl7_peer: Hl7Peer) -> None:
+async def test_a_connection_closed_without_an_answer_is_retryable(hl7_peer: Hl7Peer) -> None:
     a = adapter(hl7_peer)
     t = ticket()
+    hl7_peer.answer("close")
+    with pytest.raises(Retryable, match="broke"):
+        await a.send(message("issued", 1, t))
+    assert hl7_peer.state()["connections"] == 1  # a new connection that breaks is not tried again
+    hl7_peer.answer("AA")
     assert await a.send(message("issued", 1, t)) == "AA"
     hl7_peer.answer("close")
     with pytest.raises(Retryable, match="broke"):
         await a.send(message("called", 2, t))
     await a.close()
-    assert a.connections == hl7_peer.state()["connections"] == 2  # the first, then one more try
+    assert a.connections == hl7_peer.state()["connections"] == 3  # the used one broke: once more on a new one
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("junk", "the answer has no MSH segment"),
+        ("unframed", "the answer is not an MLLP frame"),
+        ("flood", "an answer longer than 65536 bytes is not an ACK"),
+    ],
+)
+async def test_an_answer_that_is_not_an_ack_is_retryable(hl7_peer: Hl7Peer, answer: str, reason: str) -> None:
+    a = adapter(hl7_peer)
+    t = ticket()
+    hl7_peer.answer(answer)
+    with pytest.raises(Retryable) as caught:
+        await a.send(message("issued", 1, t))
+    assert caught.value.reason == f"HL7: {reason}"
+    hl7_peer.answer("AA")
+    assert await a.send(message("issued", 1, t)) == "AA"
+    await a.close()
+    assert a.connections == 2  # what came after the bad answer is never read as the next ACK
 
 
 async def test_delimiters_in_the_text_survive_the_round_trip(hl7_peer: Hl7Peer) -> None:

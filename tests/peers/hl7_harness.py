@@ -17,7 +17,6 @@ import select
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,8 @@ class Hl7Peer:
         return dict(self.state()["registrations"])
 
     def answer(self, answer: str = "AA", text: str = "", seconds: float = 30.0) -> None:
-        """How the peer answers from now on: AA (the default), AE, AR, stall, wrong-id, close."""
+        """How the peer answers from now on: AA (the default), AE, AR, stall, wrong-id, close,
+        junk, unframed, flood (tests/peers/hl7_peer.py)."""
         if answer == "AA":
             self.control_file.unlink(missing_ok=True)
             return
@@ -119,11 +119,3 @@ def hl7_peer(tmp_path: Path) -> Iterator[Hl7Peer]:
     """A running HL7 peer with an empty store in the test's folder."""
     with running_hl7_peer(tmp_path / "hl7-his.json") as peer:
         yield peer
-
-
-def wait_for(predicate: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)

@@ -12,11 +12,14 @@ restart too (the store is read back at start).
 Answers other than AA are asked for with a control file (``--control``, default ``<store>.control``),
 read at every message, JSON::
 
-    {"answer": "AE" | "AR" | "stall" | "wrong-id" | "close", "text": "why", "seconds": 30}
+    {"answer": "AE" | "AR" | "stall" | "wrong-id" | "close" | "junk" | "unframed" | "flood",
+     "text": "why", "seconds": 30}
 
 AE/AR: that code with ``text`` in MSA-3 and ERR-8, nothing stored; ``stall``: wait ``seconds``
 before handling the message; ``wrong-id``: AA with an MSA-2 that is not the message's MSH-10;
-``close``: close the connection without answering. Remove the file to answer AA again.
+``close``: close the connection without answering; ``junk``, ``unframed``, ``flood``: a frame
+that holds no ACK, an ACK without the MLLP start byte, 80 kB without a frame end. Remove the file
+to answer AA again.
 
 hl7apy's own request handler closes the connection after each answer; by default the peer keeps it
 open for the next message as interface engines do (``--close-each`` for hl7apy's behaviour), and
@@ -43,6 +46,11 @@ from hl7apy.parser import parse_message
 TRIGGERS = {"A04": "ADT_A01", "A08": "ADT_A01", "A11": "ADT_A09", "A03": "ADT_A03"}
 STATUS = {"A04": "registered", "A11": "cancelled", "A03": "discharged"}
 FS_CR = b"\x1c\r"
+BROKEN = {  # answers that are not an ACK
+    "junk": "\x0bthis is not HL7\r\x1c\r",  # a frame without MSH and MSA
+    "unframed": "MSH|^~\\&|HIS\rMSA|AA|x\r\x1c\r",  # no start byte
+    "flood": "\x0b" + "x" * 80_000,  # longer than any ACK, and no end
+}
 
 
 def unescape(text: str) -> str:
@@ -119,6 +127,8 @@ class Registration(AbstractHandler):
             return ack(msg, answer, control_id, str(control.get("text", "refused by the test")))
         if answer == "wrong-id":
             return ack(msg, "AA", control_id + "-other")
+        if answer in BROKEN:
+            return BROKEN[answer]
         with store.lock:
             store.data["received"] += 1
             if control_id in store.data["seen"]:
