@@ -221,7 +221,7 @@ async def test_delimiters_in_the_text_survive_the_round_trip(hl7_peer: Hl7Peer) 
 
 
 async def test_a_his_that_closes_after_each_answer_costs_no_retry(tmp_path: Path) -> None:
-    with running_hl7_peer(tmp_path / "his.json", close_each=True) as peer:  # hl7apy's own handler
+    with running_hl7_peer(tmp_path / "his.jsonl", close_each=True) as peer:  # hl7apy's own handler
         a = adapter(peer)
         t = ticket()
         receipts = [await a.send(message(kind, seq, tk)) for seq, (kind, tk) in enumerate(visit(t), start=1)]
@@ -232,7 +232,7 @@ async def test_a_his_that_closes_after_each_answer_costs_no_retry(tmp_path: Path
 
 
 async def test_a_connection_the_his_closed_while_idle_is_replaced_within_one_send(tmp_path: Path) -> None:
-    with running_hl7_peer(tmp_path / "his.json", idle=0.2) as peer:
+    with running_hl7_peer(tmp_path / "his.jsonl", idle=0.2) as peer:
         a = adapter(peer)
         t = ticket()
         assert await a.send(message("issued", 1, t)) == "AA"

@@ -1,8 +1,8 @@
 """The HIS of the HL7 v2 tests: hl7apy's MLLPServer (the real package, parsing every message with
 hl7apy) that keeps one registration per visit number (PV1-19) and answers each message with an
-ACK, and writes what it holds to a JSON file the tests read.
+ACK, and journals what it holds to a file the tests read (JSON lines: :func:`fold` reads it).
 
-    python tests/peers/hl7_peer.py --port 0 --store /tmp/his.json
+    python tests/peers/hl7_peer.py --port 0 --store /tmp/his.jsonl
 
 prints ``listening 127.0.0.1:<port>`` once it accepts connections. ADT^A04 registers the visit,
 A08 updates it, A11 cancels it, A03 discharges it (an A08/A11/A03 for an unknown visit is
@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import re
 import sys
 import threading
@@ -59,14 +58,33 @@ def unescape(text: str) -> str:
     return re.sub(r"\\([FSRET])\\", lambda m: plain[m.group(1)], text)
 
 
+def fold(lines: list[str]) -> dict[str, Any]:
+    """The store from its journal: one JSON line per message taken (the registration as it stands
+    after it) or per count; a torn last line is ignored."""
+    data: dict[str, Any] = {"registrations": {}, "seen": {}, "received": 0, "duplicates": 0, "connections": 0}
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "count" in entry:
+            data[entry["count"]] += 1
+        else:
+            data["seen"][entry["seen"]] = entry["trigger"]
+            data["registrations"][entry["registration"]["visit"]] = entry["registration"]
+    return data
+
+
 class Store:
+    """What the HIS holds, in memory and in an append-only journal (one line per change, so a
+    message costs the same however many are stored), read back at a restart."""
+
     def __init__(self, path: Path, control: Path) -> None:
         self.path = path
         self.control_path = control
         self.lock = threading.Lock()
-        self.data: dict[str, Any] = {"registrations": {}, "seen": {}, "received": 0, "duplicates": 0, "connections": 0}
-        if path.exists():
-            self.data.update(json.loads(path.read_text(encoding="utf-8")))
+        self.data = fold(path.read_text(encoding="utf-8").splitlines() if path.exists() else [])
+        self.file = path.open("a", encoding="utf-8")
 
     def control(self) -> dict[str, Any]:
         try:
@@ -76,14 +94,19 @@ class Store:
         return value if isinstance(value, dict) else {}
 
     def count(self, key: str) -> None:
-        with self.lock:
-            self.data[key] += 1
-            self.save()
+        """Under the lock."""
+        self.data[key] += 1
+        self.write({"count": key})
 
-    def save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+    def taken(self, control_id: str, trigger: str, registration: dict[str, Any]) -> None:
+        """Under the lock."""
+        self.data["seen"][control_id] = trigger
+        self.data["registrations"][registration["visit"]] = registration
+        self.write({"seen": control_id, "trigger": trigger, "registration": registration})
+
+    def write(self, entry: dict[str, Any]) -> None:
+        self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.file.flush()  # before the ACK: what is acknowledged is on file
 
 
 def ack(incoming: Message | None, code: str, control_id: str, text: str = "") -> str:
@@ -130,30 +153,23 @@ class Registration(AbstractHandler):
         if answer in BROKEN:
             return BROKEN[answer]
         with store.lock:
-            store.data["received"] += 1
+            store.count("received")
             if control_id in store.data["seen"]:
-                store.data["duplicates"] += 1
-                store.save()
+                store.count("duplicates")
                 return ack(msg, "AA", control_id)
-            error = self.apply(msg, control_id)
-            if error:
-                store.save()
-                return ack(msg, "AE", control_id, error)
-            store.data["seen"][control_id] = msg.msh.msh_9.msg_2.value
-            store.save()
+            trigger = msg.msh.msh_9.msg_2.value
+            visit = unescape(msg.pv1.pv1_19.cx_1.value)
+            reg = store.data["registrations"].get(visit)
+            if reg is None and trigger != "A04":
+                return ack(msg, "AE", control_id, f"unknown visit {visit}")
+            reg = dict(reg or {"visit": visit, "events": [], "message_ids": []})
+            self.apply(msg, control_id, trigger, reg)
+            store.taken(control_id, trigger, reg)
         return ack(msg, "AA", control_id)
 
-    def apply(self, msg: Message, control_id: str) -> str:
-        trigger = msg.msh.msh_9.msg_2.value
-        visit = unescape(msg.pv1.pv1_19.cx_1.value)
-        registrations = self.store.data["registrations"]
-        reg = registrations.get(visit)
-        if reg is None and trigger != "A04":
-            return f"unknown visit {visit}"
-        if reg is None:
-            reg = registrations[visit] = {"visit": visit, "events": [], "message_ids": []}
-        reg["events"].append(trigger)
-        reg["message_ids"].append(control_id)
+    def apply(self, msg: Message, control_id: str, trigger: str, reg: dict[str, Any]) -> None:
+        reg["events"] = [*reg["events"], trigger]
+        reg["message_ids"] = [*reg["message_ids"], control_id]
         if trigger in STATUS:
             reg["status"] = STATUS[trigger]
         pid, pv1 = msg.pid, msg.pv1
@@ -171,7 +187,6 @@ class Registration(AbstractHandler):
         fields = msg.zqu.to_er7().split("|") + [""] * 7
         reg["label"], reg["queue_event"], reg["reason"] = unescape(fields[1]), fields[2], unescape(fields[4])
         reg["facility"] = unescape(msg.msh.msh_4.value)
-        return ""
 
 
 class BadMessage(AbstractErrorHandler):
@@ -193,7 +208,8 @@ class Connection(MLLPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.server.store.count("connections")
+        with self.server.store.lock:
+            self.server.store.count("connections")
 
     def handle(self) -> None:
         if self.server.close_each:
@@ -245,7 +261,6 @@ def main() -> None:
     server = MLLPServer(args.host, args.port, handlers, timeout=args.idle, request_handler_class=Connection)
     server.daemon_threads = True
     server.store, server.close_each = store, args.close_each
-    store.save()
     print(f"listening {args.host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
