@@ -249,3 +249,13 @@ async def test_a_rating_is_not_sent(hl7_peer: Hl7Peer) -> None:
     await a.close()
     assert receipt == "not sent: HL7 v2 has no message for rated"
     assert hl7_peer.state()["received"] == 0 and a.connections == 0
+
+
+async def test_messages_sent_at_once_take_turns_on_the_one_connection(hl7_peer: Hl7Peer) -> None:
+    a = adapter(hl7_peer)
+    tickets = [ticket(n) for n in range(1, 6)]
+    receipts = await asyncio.gather(*(a.send(message("issued", t.ticket, t)) for t in tickets))
+    await a.close()
+    assert receipts == ["AA"] * 5
+    assert sorted(hl7_peer.registrations()) == sorted(t.key for t in tickets)
+    assert a.connections == hl7_peer.state()["connections"] == 1
