@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from server.domain.his import HisMessage, Kind
 from server.his import Refused, Retryable
 from server.his.hl7 import Hl7Error, endpoint, frame, judge, unframe
-from server.his.hl7_message import Ack, AckError, Envelope, build, escape, parse_ack, trigger, unescape
+from server.his.hl7_message import Ack, AckError, Envelope, build, control_id, escape, parse_ack, trigger, unescape
 
 from .peers.hl7_harness import require_hl7apy
 from .test_his_hl7 import PATIENT, message, ticket
@@ -40,7 +40,7 @@ def test_an_issued_ticket_is_an_a04_with_both_numbers_and_the_visit() -> None:
     msh, evn, pid, pv1 = f["MSH"], f["EVN"], f["PID"], f["PV1"]
     assert msh[2:7] == ["^~\\&", "QUEUE", "70001", "HIS", "70001"]
     assert msh[7] == "20261206110737+0700"
-    assert (msh[9], msh[10], msh[11], msh[12]) == ("ADT^A04^ADT_A01", "70001-20261206-12-57", "P", "2.5")
+    assert (msh[9], msh[10], msh[11], msh[12]) == ("ADT^A04^ADT_A01", "70001-57", "P", "2.5")
     assert (msh[15], msh[16], msh[17], msh[18]) == ("", "", "VNM", "UNICODE UTF-8")
     assert evn[1:3] == ["A04", "20261206110737+0700"] and at(evn, 7) == "70001"
     assert pid[3] == "001099012345^^^CCCD^NI~DN4010199012345^^^BHYT^HC"
@@ -80,7 +80,7 @@ def test_hl7apy_reads_each_message_under_strict_validation_of_v2_5(kind: Kind) -
 
     m = message(kind, 9, ticket(counter=3, counter_name="Quầy 3", patient_code="BN001", episode="LK77"))
     parsed = parse_message(build(m), validation_level=VALIDATION_LEVEL.STRICT, find_groups=True)
-    assert parsed.msh.msh_10.value == m.id
+    assert parsed.msh.msh_10.value == control_id(m)
     assert parsed.pv1.pv1_19.cx_1.value == m.ticket.key
 
 
@@ -213,3 +213,9 @@ def test_the_link_url() -> None:
     ):
         with pytest.raises(Hl7Error):
             endpoint(bad)
+
+
+def test_the_control_id_fits_v2_5s_twenty_characters_and_differs_per_event() -> None:
+    first, second = message("issued", 10**13, ticket()), message("called", 10**13 + 1, ticket())
+    assert len(control_id(first)) <= 20 and len(first.id) > 20
+    assert control_id(first) != control_id(second)

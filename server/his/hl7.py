@@ -25,7 +25,7 @@ import zoneinfo
 
 from ..domain.his import HisMessage
 from . import Refused, Retryable
-from .hl7_message import Ack, AckError, Envelope, build, parse_ack, trigger
+from .hl7_message import Ack, AckError, Envelope, build, control_id, parse_ack, trigger
 from .links import Link
 
 START, END = b"\x0b", b"\x1c\x0d"
@@ -103,9 +103,9 @@ class Hl7Adapter:
             except AckError as exc:
                 self._drop()
                 raise Retryable(f"HL7: {exc}") from None
-            if ack.control_id != message.id:
+            if ack.control_id != control_id(message):
                 self._drop()
-                raise Retryable(f"HL7: the ACK answers message {ack.control_id!r}, not {message.id!r}")
+                raise Retryable(f"HL7: the ACK answers message {ack.control_id!r}, not {control_id(message)!r}")
         return judge(ack)
 
     async def close(self) -> None:

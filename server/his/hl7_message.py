@@ -7,7 +7,8 @@ the event's time, MSH-10 its id). Where each value goes:
 
 - MSH: ``|^~\\&``, MSH-3/4 our application and the facility code (MA_CSKCB), MSH-5/6 the HIS's
   application and facility, MSH-7 the event's time, MSH-9 the trigger with its structure, MSH-10
-  the message id, MSH-11 P, MSH-12 2.5, MSH-17 VNM, MSH-18 ``UNICODE UTF-8`` (the frame is UTF-8).
+  the control id (``control_id``: the facility and the event's sequence number, as v2.5 allows 20
+  characters), MSH-11 P, MSH-12 2.5, MSH-17 VNM, MSH-18 ``UNICODE UTF-8`` (the frame is UTF-8).
   MSH-15/16 are empty: original acknowledgement mode, one ACK per message (AA/AE/AR).
 - EVN-1 the trigger, EVN-2 and EVN-6 the event's time, EVN-7 the facility.
 - PID-3 repeats: the CCCD ``<number>^^^CCCD^NI`` (NI: national unique individual identifier,
@@ -77,6 +78,12 @@ class AckError(ValueError):
     """The HIS answered something that is not an ACK."""
 
 
+def control_id(message: HisMessage) -> str:
+    """MSH-10: at most 20 characters in v2.5 (the message id is longer), stable for every retry and
+    unique per sending facility: the facility code and the event's sequence number."""
+    return f"{message.ticket.site}-{message.seq}"[-20:]
+
+
 def escape(text: str) -> str:
     """Text as it may stand in a field: the delimiters written as HL7 escape sequences, control
     characters (which MLLP and the segment ends use) as one space."""
@@ -136,7 +143,7 @@ def build(message: HisMessage, envelope: Envelope = DEFAULT) -> str:
         at,
         "",
         f"ADT^{event}^{structure}",
-        escape(message.id),
+        escape(control_id(message)),
         escape(envelope.processing),
         VERSION,
         *[""] * 4,
