@@ -50,6 +50,8 @@ export const ERROR = Object.freeze({
   FORBIDDEN_HOST: "forbidden_host",
   FORBIDDEN_URL: "forbidden_url",
   HELLO_FIRST: "hello_first",
+  HIS_MAPPING_INVALID: "his_mapping_invalid",
+  HIS_SEND_TARGET: "his_send_target",
   IDENTITY_MISSING: "identity_missing",
   ILLEGAL_COUNTER_TRANSITION: "illegal_counter_transition",
   ILLEGAL_TRANSITION: "illegal_transition",
