@@ -111,7 +111,15 @@ def _on_send_ticket(
         service = t.service if t.service in served else served[0]
     else:
         raise TicketError("his_send_target", "service")
-    return [transferred(state, t, service, counter, command.position, command.reason, ("service", "counter"))]
+    sent = transferred(state, t, service, counter, command.position, command.reason, ("service", "counter"))
+    his_room = command.his_room.strip()
+    if (t.room, t.his_room) == (counter, his_room):
+        return [sent]
+    # the room it was given before is left behind: the one it goes to now (or none)
+    moved = ev.HisRegistrationRecorded(
+        ticket=t.id, label=t.label, patient_code=t.patient_code, episode=t.episode, room=counter, his_room=his_room
+    )
+    return [sent, moved]
 
 
 def end_events(t: Ticket, outcome: str, reason: str) -> list[ev.Event]:

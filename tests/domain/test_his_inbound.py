@@ -80,10 +80,18 @@ def test_the_mapping_turns_the_his_codes_into_ours(sim: Sim) -> None:
     sim.do(cmd.RecordRegistration(key=key(sim, t), his_room="P.105"), OTHER)
     assert t.room is None
     # the HIS's service code, then its room, on a send
-    sent = sim.do(cmd.SendTicket(key=key(sim, t), service="DV-KB", reason="khám chuyên khoa"), HIS)[-1]
+    sent = sim.do(cmd.SendTicket(key=key(sim, t), service="DV-KB", reason="khám chuyên khoa"), HIS)[0]
     assert isinstance(sent, ev.TicketTransferred) and sent.to_service == "B" and sent.reason == "khám chuyên khoa"
-    sent = sim.do(cmd.SendTicket(key=key(sim, t), his_room="P.105"), HIS)[-1]
+    sent, moved = sim.do(cmd.SendTicket(key=key(sim, t), his_room="P.105"), HIS)
     assert isinstance(sent, ev.TicketTransferred) and (sent.to_service, sent.to_counter) == ("B", 3)
+    assert isinstance(moved, ev.HisRegistrationRecorded) and (moved.room, moved.his_room) == (3, "P.105")
+    assert (t.room, t.his_room) == (3, "P.105")
+    # sent on again to the same room: nothing more to record; to a service alone: the room is left behind
+    assert [type(e) for e in sim.do(cmd.SendTicket(key=key(sim, t), his_room="P.105", position="front"), HIS)] == [
+        ev.TicketTransferred
+    ]
+    sim.do(cmd.SendTicket(key=key(sim, t), service="A"), HIS)
+    assert (t.room, t.his_room, t.service) == (None, "", "A")
 
 
 def test_a_mapping_to_a_room_the_configuration_no_longer_has_is_refused_on_use(sim: Sim) -> None:
