@@ -13,6 +13,11 @@ from typing import Any
 
 import pytest
 
+from server.domain import events as ev
+from server.domain.config import config_from_builtins
+from server.views import redact
+
+from .domain.sim import small_config_data
 from .server_harness import Client, ServerProc
 
 TOKEN = "his-token-0123456789abcdefghij"
@@ -185,3 +190,16 @@ async def test_send_with_the_his_codes_then_end(his_server: ServerProc) -> None:
     )
     assert status == 200 and ended["status"] == "cancelled", ended  # it was waiting: it leaves the queue
     assert his_server.get(f"/api/tickets/{label}")["status"] == "cancelled"
+
+
+def test_what_each_audience_sees_of_a_registration() -> None:
+    event = ev.HisRegistrationRecorded(
+        ticket=1, label="A001", patient_code="BN1", episode="LK1", room=2, his_room="P.2"
+    )
+    hidden = config_from_builtins(small_config_data())
+    shown = config_from_builtins(small_config_data(display={"his_room": True}))
+    assert redact(event, "staff", hidden) == event and redact(event, "admin", hidden) == event
+    assert redact(event, "public", hidden) is None  # the boards show no HIS room unless asked
+    public = redact(event, "public", shown)
+    assert isinstance(public, ev.HisRegistrationRecorded)
+    assert (public.patient_code, public.episode, public.room, public.his_room) == ("", "", 2, "P.2")

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from ..server_harness import ServerProc
+from ..server_harness import ADMIN_PASSWORD, ServerProc
 from ..test_his_inbound import SITE, call, write_links
-from .pages import admin_socket, command, config_text
+from .pages import admin_socket, command, config_text, watch
+from .test_admin import sign_in
 from .test_pages import open_counter, open_page, tv_url
 
 pytestmark = pytest.mark.browser
@@ -80,3 +81,18 @@ def test_the_his_registers_sends_to_the_lab_and_ends(browser: Browser, his_site:
     assert status == 200 and ended["status"] == "done", ended
     expect(lab.locator("#current-number")).to_have_text("—")
     expect(lab.locator("#history-list")).to_contain_text(label)
+
+
+def test_the_admin_sets_a_services_kind_of_care(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    admin = watch(browser.new_page(viewport={"width": 1600, "height": 1000}), errors)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="settings"]')
+    kinds = admin.locator('#s-services tr[data-service="N"] [data-field="care_kind"]')
+    expect(kinds).to_have_value("01")
+    expect(kinds.locator("option:checked")).to_have_text("01 — Khám bệnh")
+    admin.select_option('#s-services tr[data-service="TH"] [data-field="care_kind"]', "07")
+    admin.click("#save")
+    expect(admin.locator("#settings-message")).to_contain_text("Đã lưu")
+    services = {s["code"]: s for s in site.get("/api/state")["view"]["config"]["services"]}
+    assert services["TH"]["care_kind"] == "07" and services["N"]["care_kind"] == "01"
+    assert not admin.locator("#his-room").is_checked()  # the boards show no HIS room unless asked
