@@ -37,6 +37,7 @@ ADMIN_ONLY = (
     ev.DeviceRegistered,
     ev.DeviceRevoked,
     ev.DevicePrinterSet,
+    ev.HisMappingLoaded,
 )
 
 
