@@ -3,12 +3,13 @@
 Audiences:
 
 - ``public`` (kiosks, TV boards): no patient identity (a masked name only if the configuration
-  says so), no staff or device events;
+  says so), no staff or device events, of what the HIS recorded only the room it gave (and only
+  if the boards show it, ``display.his_room``);
 - ``staff`` (counter staff): in a snapshot, only the open tickets its counter may serve or holds
   (``for_counter``), with their identities; in events, a ticket's identity only to the counters
   it is for (``identity_counters``: the issue event in full, and an ``identity`` message when a
-  transfer sends it to another counter), the masked form to the others; no account or device
-  events;
+  transfer sends it to another counter), the masked form to the others; what the HIS recorded
+  (patient code, episode, room) in full; no account or device events;
 - ``admin``: everything but password and token hashes.
 """
 
@@ -37,6 +38,7 @@ ADMIN_ONLY = (
     ev.DeviceRevoked,
     ev.DevicePrinterSet,
     ev.BookingsLoaded,  # who is booked, by ID number: for the administrators only
+    ev.HisMappingLoaded,
 )
 
 
@@ -62,6 +64,10 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return event
     if isinstance(event, STAFF_ONLY):
         return None
+    if isinstance(event, ev.HisRegistrationRecorded):  # the hall sees the HIS's room at most
+        if not config.display.his_room:
+            return None
+        return msgspec.structs.replace(event, patient_code="", episode="")
     if isinstance(event, ev.CounterOpened):
         return msgspec.structs.replace(event, staff="")  # who works where is not for the hall
     if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review or event.booking):
@@ -116,6 +122,10 @@ class TicketView(msgspec.Struct):
     face_review: str = ""
     face_distance: float | None = None
     slot: str = ""  # the booked slot it honours ("09:00-09:30"), domain/bookings.py
+    patient_code: str = ""  # what the HIS recorded (staff and admin only)
+    episode: str = ""
+    room: int | None = None
+    his_room: str = ""
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -140,6 +150,10 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         face_review=t.face_review if audience != "public" else "",
         face_distance=t.face_distance if audience != "public" else None,
         slot=t.slot,
+        patient_code=t.patient_code if audience != "public" else "",
+        episode=t.episode if audience != "public" else "",
+        room=t.room,
+        his_room=t.his_room,
     )
 
 
@@ -200,6 +214,8 @@ def snapshot(
         "waiting": waiting,
         "last_calls": [lc for lc in state.last_calls if not zone or _zone_of(cfg, lc.counter) == zone],
     }
+    if cfg.display.his_room:  # the rooms the HIS gave, for the boards to show beside the counter
+        view["his_rooms"] = {t.label: t.his_room for t in state.tickets.values() if t.his_room and t.status in ACTIVE}
     if audience != "public":
         view["tickets"] = [
             ticket_view(t, cfg, audience)
@@ -247,6 +263,9 @@ def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, An
                 "priority": [g.value for g in t.priority] if not t.priority_rejected else [],
                 "priority_pending": t.priority_pending,
                 "face_review": t.face_review,
+                "patient_code": t.patient_code,
+                "room": t.room,
+                "his_room": t.his_room,
             }
         )
     return out

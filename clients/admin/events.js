@@ -32,6 +32,8 @@ export const EVENT_NAMES = {
   device_revoked: ["Thu hồi thiết bị", "Device revoked"],
   device_printer_set: ["Đặt máy in của kiosk", "Kiosk printer set"],
   bookings_loaded: ["Nạp lịch hẹn trong ngày", "Today's bookings loaded"],
+  his_registration_recorded: ["HIS ghi nhận đăng ký", "HIS registration recorded"],
+  his_mapping_loaded: ["HIS nạp bảng mã", "HIS code mapping loaded"],
 };
 
 /** An event's name in a language; an unknown tag is shown as it is. @param {string} type @param {"vi"|"en"} lang */

@@ -3,7 +3,8 @@
 // what the forms do not cover. "Save" sends replace_config: the server validates it (an error
 // names the field), logs it with the administrator's name, and every screen applies it live.
 import { h } from "../shared/dom.js";
-import { t, pick } from "../shared/i18n.js";
+import { t, pick, lang } from "../shared/i18n.js";
+import { CARE_KINDS } from "../shared/protocol.js";
 
 /** One TV's own layout (display.screens), edited in place; an entry with nothing set is dropped. */
 function screenRow(d, tv, media, input) {
@@ -72,7 +73,7 @@ export function viewSettings(st, act) {
         h("option", { value: "" }, "—"),
         st.media.filter((m) => m.type.startsWith("image/")).map((m) => h("option", { value: m.url, selected: d.unit.logo === m.url || undefined }, m.name))))),
     h("section.panel#s-services", h("h2", t("s.services")),
-      h("table.figures", h("thead", h("tr", [t("s.code"), t("s.name"), t("s.name_en"), t("s.department"), t("s.colour"), t("s.size"), t("s.order"), t("s.on_kiosk")].map((x) => h("th", x)))),
+      h("table.figures", h("thead", h("tr", [t("s.code"), t("s.name"), t("s.name_en"), t("s.department"), t("s.colour"), t("s.size"), t("s.care_kind"), t("s.order"), t("s.on_kiosk")].map((x) => h("th", x)))),
         h("tbody", d.services.map((s) => h("tr", { dataset: { service: s.code } },
           h("td", s.code),
           h("td", input(s.name, (v) => { s.name = v; }, { "data-field": "name" })),
@@ -82,6 +83,9 @@ export function viewSettings(st, act) {
           h("td", input(s.colour, (v) => { s.colour = v; }, { type: "color", "data-field": "colour" })),
           h("td", h("select", { "data-field": "size", on: { change: (e) => { s.size = e.target.value; } } },
             ["normal", "large", "wide"].map((z) => h("option", { value: z, selected: (s.size || "normal") === z || undefined }, t(`s.size.${z}`))))),
+          h("td", h("select", { "data-field": "care_kind", title: t("s.care_kind_hint"), on: { change: (e) => { s.care_kind = e.target.value; } } },
+            Object.entries(CARE_KINDS).map(([code, names]) => h("option", { value: code, selected: (s.care_kind || "01") === code || undefined },
+              `${code} — ${names[lang() === "en" ? 1 : 0]}`)))),
           h("td", num(s.order, (v) => { s.order = v; }, { style: { width: "4rem" } })),
           h("td", check(s.on_kiosk !== false, (v) => { s.on_kiosk = v; }))))))),
     h("section.panel#s-counters", h("h2", t("s.counters")),
@@ -109,6 +113,7 @@ export function viewSettings(st, act) {
         ["multi", "mono"].map((p) => h("option", { value: p, selected: d.display.theme === p || undefined }, t(`s.theme.${p}`))))),
       field(t("s.media_area"), h("select#media-area", { on: { change: (e) => { d.display.media_area = e.target.value; } } },
         [["none", t("s.media_none")], ["right", t("s.media_right")]].map(([v, label]) => h("option", { value: v, selected: (d.display.media_area || "none") === v || undefined }, label)))),
+      field(t("s.his_room"), check(d.display.his_room, (v) => { d.display.his_room = v; }, { id: "his-room" })),
       h("fieldset#playlist", h("legend", t("s.playlist")),
         st.media.map((m) => h("label.inline", check((d.display.media || []).includes(m.name), (on) => {
           const list = d.display.media || [];

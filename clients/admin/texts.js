@@ -69,6 +69,7 @@ export const TEXTS = {
     // the settings tab
     "s.unit": "Đơn vị", "s.name": "Tên", "s.name_en": "Tên tiếng Anh", "s.address": "Địa chỉ", "s.commune": "Xã / phường", "s.district": "Huyện / quận", "s.province": "Tỉnh / thành phố", "s.size": "Cỡ nút", "s.logo": "Logo",
     "s.services": "Dịch vụ", "s.code": "Mã", "s.colour": "Màu", "s.order": "Thứ tự", "s.on_kiosk": "Trên kiosk",
+    "s.his_room": "Hiện phòng HIS cạnh quầy khi gọi số", "s.care_kind": "Loại KCB", "s.care_kind_hint": "Mã loại khám chữa bệnh (MA_LOAI_KCB) gửi sang HIS với mỗi lượt tiếp nhận",
     "s.department": "Khoa", "s.add_service": "Thêm dịch vụ",
     "s.counters": "Quầy", "s.number": "Số", "s.zone": "Khu", "s.serves": "Phục vụ", "s.add_counter": "Thêm quầy",
     "s.display": "Màn hình TV", "s.marquee": "Chữ chạy", "s.marquee_en": "Chữ chạy (tiếng Anh)",
@@ -170,6 +171,7 @@ export const TEXTS = {
     // the settings tab
     "s.unit": "Unit", "s.name": "Name", "s.name_en": "English name", "s.address": "Address", "s.commune": "Commune / ward", "s.district": "District", "s.province": "Province", "s.size": "Button size", "s.logo": "Logo",
     "s.services": "Services", "s.code": "Code", "s.colour": "Colour", "s.order": "Order", "s.on_kiosk": "On the kiosk",
+    "s.his_room": "Show the HIS's room beside the counter when a number is called", "s.care_kind": "Kind of care", "s.care_kind_hint": "The kind of care (MA_LOAI_KCB) sent to the HIS with every check-in",
     "s.department": "Department", "s.add_service": "Add a service",
     "s.counters": "Counters", "s.number": "Number", "s.zone": "Zone", "s.serves": "Serves", "s.add_counter": "Add a counter",
     "s.display": "TV screens", "s.marquee": "Scrolling text", "s.marquee_en": "Scrolling text (English)",

@@ -99,6 +99,7 @@ function viewCurrent(c, ctx) {
     has ? h("div.current-service", svc ? pick(svc.name, svc.name_en) : c.current_service) : h("div.muted", t("current.none")),
     has ? h("div.current-status", t(c.current_status === "serving" ? "current.serving" : "current.called")) : null,
     ticket?.identity?.name ? h("div", t("current.identity", { name: ticket.identity.name })) : null,
+    ticket && hisLine(board, ticket) ? h("div.his-line#his-line", hisLine(board, ticket)) : null,
     ticket?.recalls ? h("div.muted", t("current.recalls", { n: ticket.recalls })) : null,
     ticket?.call_reason_vi ? h("div.muted", t("current.reason", { reason: pick(ticket.call_reason_vi, ticket.call_reason_en) })) : null,
     ticket?.priority?.length ? h("div.priority-line",
@@ -126,6 +127,7 @@ export function viewLists(state, ctx) {
         h("strong.lbl", q.label),
         h("span.reason", pick(q.reason_vi, q.reason_en)),
         q.priority.length ? h("span.prio", { title: flow.groupNames(q.priority, lang()) }, q.priority_pending ? "★?" : "★") : null,
+        hisLine(board, q) ? h("span.his", hisLine(board, q)) : null,
         q.face_review ? h("span.face-flag", { title: t("list.face"), "aria-label": t("list.face") }, "⚠") : null,
         h("span.waited", t("list.minutes", { n: Math.floor(q.waited_seconds / 60) })),
         h("button.small-btn", { type: "button", title: t("list.call_this"), "aria-label": `${t("list.call_this")} ${q.label}`,
@@ -146,6 +148,17 @@ export function viewLists(state, ctx) {
           : t(`status.${x.status}`)),
         h("span.waited", hhmm(x.called_at, board.config))))) : empty()),
   ];
+}
+
+/**
+ * What the HIS recorded of a ticket, for staff: its patient code (MA_BN) and the room it gave
+ * ("" when it recorded nothing). @param {import("../shared/board.js").Board} board
+ * @param {{patient_code?: string, room?: number|null, his_room?: string}} x
+ */
+export function hisLine(board, x) {
+  const cc = x.room ? board.counterConfig(x.room) : null;
+  const room = [x.his_room, cc ? pick(cc.name, cc.name_en) : x.room ? t("counter", { n: x.room }) : ""].filter(Boolean).join(" · ");
+  return [x.patient_code ? t("his.patient", { code: x.patient_code }) : "", room ? t("his.room", { room }) : ""].filter(Boolean).join(" — ");
 }
 
 /**

@@ -24,6 +24,8 @@ export class Board {
     this.tickets = new Map();
     this.staff = false;
     this.zone = "";
+    /** @type {Map<string, string>} the room the HIS gave a ticket, by label (when the boards show it) */
+    this.hisRooms = new Map();
   }
 
   /** @param {{seq: number, view: any}} msg @param {string} [zone] */
@@ -38,6 +40,7 @@ export class Board {
     this.lastCalls = [...v.last_calls]; // newest first, as the server keeps them
     this.staff = Array.isArray(v.tickets);
     this.tickets = new Map((v.tickets || []).map((t) => [t.id, { ...t }]));
+    this.hisRooms = new Map(Object.entries(v.his_rooms || {}));
   }
 
   /** The configured counter. @param {number} n */
@@ -106,6 +109,7 @@ export class Board {
         }
         this.lastCalls = [];
         this.tickets.clear();
+        this.hisRooms.clear();
         break;
       case "config_replaced":
         this.replaceConfig(e.config);
@@ -189,6 +193,11 @@ export class Board {
         break;
       case "priority_reviewed":
         this.updateTicket(e.ticket, { priority: e.confirmed ? e.groups : [], priority_pending: false });
+        break;
+      case "his_registration_recorded":
+        if (e.his_room) this.hisRooms.set(e.label, e.his_room);
+        else this.hisRooms.delete(e.label);
+        this.updateTicket(e.ticket, { patient_code: e.patient_code, episode: e.episode, room: e.room, his_room: e.his_room });
         break;
       case "face_reviewed":
         this.updateTicket(e.ticket, { face_review: "", face_distance: null });

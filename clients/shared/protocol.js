@@ -54,6 +54,8 @@ export const ERROR = Object.freeze({
   FORBIDDEN_HOST: "forbidden_host",
   FORBIDDEN_URL: "forbidden_url",
   HELLO_FIRST: "hello_first",
+  HIS_MAPPING_INVALID: "his_mapping_invalid",
+  HIS_SEND_TARGET: "his_send_target",
   IDENTITY_MISSING: "identity_missing",
   ILLEGAL_COUNTER_TRANSITION: "illegal_counter_transition",
   ILLEGAL_TRANSITION: "illegal_transition",
@@ -120,4 +122,24 @@ export const ERROR = Object.freeze({
   WEAK_PASSWORD: "weak_password",
   WRONG_CAN: "wrong_can",
   WRONG_COUNTER: "wrong_counter",
+});
+
+/** The kinds of care a service may be (MA_LOAI_KCB, domain/config.py): code -> [vi, en]. */
+export const CARE_KINDS = Object.freeze({
+  "01": ["Khám bệnh", "Examination"],
+  "02": ["Điều trị ngoại trú", "Outpatient treatment"],
+  "03": ["Điều trị nội trú", "Inpatient treatment"],
+  "04": ["Điều trị ban ngày", "Day treatment"],
+  "05": ["Ngoại trú bệnh dài ngày, khám và lĩnh thuốc", "Chronic outpatient: examination and medicine"],
+  "06": ["Điều trị lưu tại trạm y tế, phòng khám đa khoa khu vực", "Stay at a commune or area clinic"],
+  "07": ["Nhận thuốc theo hẹn", "Medicine by appointment"],
+  "08": ["Ngoại trú bệnh dài ngày, khám, kỹ thuật và thuốc", "Chronic outpatient: examination, procedures, medicine"],
+  "09": ["Điều trị nội trú dưới 4 giờ", "Inpatient under 4 hours"],
+  "10": ["Khác", "Other"],
+  "11": ["Khám chữa bệnh lưu động", "Mobile care"],
+  "12": ["Khám chữa bệnh tại nhà", "Home care"],
+  "13": ["Y học gia đình", "Family medicine"],
+  "14": ["Khám chữa bệnh từ xa", "Remote care"],
+  "15": ["Khám sức khỏe định kỳ", "Periodic health check"],
+  "16": ["Khám sàng lọc", "Screening"],
 });

@@ -57,7 +57,8 @@ export function next(state, action) {
 /**
  * @typedef {{theme: string, columns: number, rows: number, mediaArea: string, media: string[],
  *   marquee: string, marqueeEn: string, marqueePosition: string, lastCalls: number,
- *   flashSeconds: number}} Display
+ *   flashSeconds: number, hisRoom: boolean}} Display  hisRoom: show the room the HIS gave a
+ *   called number beside its counter
  */
 
 /**
@@ -85,6 +86,7 @@ export function display(config, deviceId, url) {
     marqueePosition: d.marquee_position || "bottom",
     lastCalls: d.last_calls ?? 6,
     flashSeconds: d.flash_seconds ?? 10,
+    hisRoom: Boolean(d.his_room),
   };
 }
 

@@ -24,6 +24,14 @@ export function counterName(board, n) {
   return { vi: cc?.name || `Quầy ${n}`, en: cc?.name_en || cc?.name || `Counter ${n}` };
 }
 
+/** The room the HIS gave a called number, shown beside its counter ("" when none or not shown).
+ * @param {Ctx} ctx @param {string} label */
+export const hisRoom = (ctx, label) => (ctx.display.hisRoom ? ctx.board.hisRooms.get(label) || "" : "");
+
+/** A counter's name, and the HIS's room of the number called there if the board shows it.
+ * @param {Ctx} ctx @param {number} n @param {string} label @param {"vi"|"en"} lang */
+export const whereTo = (ctx, n, label, lang) => [counterName(ctx.board, n)[lang], hisRoom(ctx, label)].filter(Boolean).join(" · ");
+
 /** What a counter's cell says, plain data. @param {any} c the counter (board.counterList()) @param {TvState} state @param {Ctx} ctx */
 export function cellFacts(c, state, ctx) {
   const svc = c.current_service ? ctx.board.service(c.current_service) : null;
@@ -72,13 +80,12 @@ export function viewCalling(state, ctx) {
   const title = h("div.now-title", both("tv.calling").join(" / "));
   const call = shownCall(state, ctx);
   if (!call) return { children: [title, h("div.now-label", t("tv.none"))], colour: null, flash: false };
-  const name = counterName(ctx.board, call.counter);
   const svc = ctx.board.service(call.service);
   return {
     children: [title,
       h("div.now-label", { id: "now-label" }, call.label),
-      h("div.now-counter", t("tv.to_counter", { counter: name.vi }, "vi")),
-      h("div.now-counter-en", t("tv.to_counter", { counter: name.en }, "en")),
+      h("div.now-counter", t("tv.to_counter", { counter: whereTo(ctx, call.counter, call.label, "vi") }, "vi")),
+      h("div.now-counter-en", t("tv.to_counter", { counter: whereTo(ctx, call.counter, call.label, "en") }, "en")),
       svc ? h("div.now-service", svc.name) : null],
     colour: svc?.colour || DEFAULT_COLOUR,
     flash: call.until > ctx.now,
@@ -89,7 +96,7 @@ export function viewCalling(state, ctx) {
 export function viewRecent(ctx) {
   const recent = ctx.board.lastCalls.slice(1, 1 + ctx.display.lastCalls);
   return recent.map((r) => h("li", { dataset: { label: r.label } },
-    h("strong", r.label), h("span", "→"), h("span", counterName(ctx.board, r.counter).vi)));
+    h("strong", r.label), h("span", "→"), h("span", whereTo(ctx, r.counter, r.label, "vi"))));
 }
 
 /** The services of this zone's counters and how many wait for each, plain data. @param {Ctx} ctx */

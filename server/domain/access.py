@@ -9,7 +9,7 @@ import msgspec
 from . import commands as cmd
 from .errors import ForbiddenError
 
-ActorRole = Literal["admin", "counter", "kiosk", "tv", "rating", "system"]
+ActorRole = Literal["admin", "counter", "kiosk", "tv", "rating", "system", "his"]
 
 STAFF_TICKET_COMMANDS = (
     cmd.Reactivate,
@@ -22,7 +22,8 @@ STAFF_TICKET_COMMANDS = (
 
 
 class Actor(msgspec.Struct, frozen=True):
-    """Who sends a command: ``name`` goes into the audit trail (``staff:lan``, ``device:kiosk-1``)."""
+    """Who sends a command: ``name`` goes into the audit trail (``staff:lan``, ``device:kiosk-1``,
+    ``his:<link>`` for a hospital information system)."""
 
     name: str
     role: ActorRole
@@ -44,6 +45,8 @@ def authorize(actor: Actor, command: cmd.AnyCommand) -> None:
         return  # one's own password (the HTTP API checked the current one and the policy)
     if actor.role == "kiosk" and isinstance(command, cmd.IssueTicket):
         return
+    if actor.role == "his" and isinstance(command, cmd.HIS_COMMANDS):
+        return  # a hospital information system's link (server/routes/his.py): these and nothing else
     if actor.role == "rating" and isinstance(command, cmd.RateTicket):
         return  # (its counter's tickets only: checked by decide)
     if actor.role == "counter":

@@ -55,6 +55,7 @@ CATALOGUE: dict[str, Entry] = {
     "unknown_ticket": Entry("Không có số {label} hôm nay.", "No ticket {label} today.", 404),
     "unknown_ticket.today": Entry("Không có số này hôm nay.", "No such ticket today.", 404),
     "unknown_ticket.or_counter": Entry("Không có số hoặc quầy này.", "No such ticket or counter.", 404),
+    "unknown_ticket.key": Entry("Không có lượt {name} hôm nay.", "No ticket {name} today.", 404),
     "bad_sentence": Entry(
         "Câu đọc gồm 1 đến 6 lượt gọi (số-quầy) bằng các ngôn ngữ đã cấu hình.",
         "A sentence holds 1 to 6 calls (label-counter) in the configured languages.",
@@ -127,6 +128,13 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "bookings_duplicate_id": Entry("Mã lịch hẹn {id} xuất hiện hai lần.", "The booking id {id} appears twice."),
     "bookings_missing_id": Entry("Lịch hẹn thiếu mã.", "A booking has no id."),
+    # ---- the hospital information system (HIS) ---------------------------------------------
+    "his_send_target": Entry(
+        "Hãy cho biết nơi chuyển đến: một dịch vụ hoặc một phòng.", "Say where to send it: a service or a room."
+    ),
+    "his_mapping_invalid": Entry(
+        "Bảng mã HIS sai ở {where}: {detail_vi}", "Invalid HIS mapping at {where}: {detail_en}"
+    ),
     # ---- identity --------------------------------------------------------------------------
     "invalid_id_number": Entry(
         "Số định danh cá nhân phải gồm đúng 12 chữ số.", "The personal ID number must be exactly 12 digits."
@@ -190,6 +198,9 @@ CATALOGUE: dict[str, Entry] = {
         "This device is not registered or its token is wrong.",
         401,
     ),
+    "unauthenticated.his": Entry(
+        "Mã truy cập của hệ thống HIS không đúng.", "The hospital information system's token is wrong.", 401
+    ),
     "bad_credentials": Entry("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.", 401),
     "bad_credentials.current": Entry("Mật khẩu hiện tại không đúng.", "The current password is wrong.", 403),
     "too_many_attempts": Entry(
@@ -218,6 +229,9 @@ CATALOGUE: dict[str, Entry] = {
     "forbidden.admin_only": _ADMIN_ONLY,
     "forbidden.admin_page": Entry(
         "Chỉ quản trị viên được vào trang này.", "Only administrators may open this page.", 403
+    ),
+    "forbidden.his_site": Entry(
+        "Liên kết HIS này không được thao tác trên cơ sở {site}.", "This HIS link may not act for facility {site}.", 403
     ),
     "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
     "forbidden.password_http": Entry(

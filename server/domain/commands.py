@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from .config import Config
-from .events import DeviceKind, Position, RatingReason, Role, snake
+from .events import DeviceKind, HisDepartment, HisRoom, HisService, Position, RatingReason, Role, snake
 from .identity import Identity, PriorityGroup
 
 # Every field is bounded, so that no command can make the log, the state or what is sent to the
@@ -213,6 +213,52 @@ class LoadBookings(Command, frozen=True, kw_only=True):
     bookings: Annotated[list[BookingIn], msgspec.Meta(max_length=MAX_BOOKINGS)]
 
 
+# ---- from the hospital information system (server/routes/his.py; docs/his.md) ---------------
+HisKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]  # "<site>-<YYYYMMDD>-<ticket id>"
+# a code of the HIS: printable, no control characters (MA_BN, MA_LK: up to 100 in QĐ 4750)
+HisText = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+HisRoomName = Annotated[str, msgspec.Meta(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$")]
+RoomNumber = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+
+
+class RecordRegistration(Command, frozen=True, kw_only=True):
+    """The HIS records what it made of a ticket's check-in (replacing what it said before)."""
+
+    key: HisKey
+    patient_code: HisText = ""
+    episode: HisText = ""
+    room: RoomNumber | None = None  # our counter number
+    his_room: HisRoomName = ""  # its room (mapped to our counter when ``room`` is not given)
+
+
+class SendTicket(Command, frozen=True, kw_only=True):
+    """The HIS sends a patient on, keeping the number: to a service (ours or its code), a room
+    (``counter``, or ``his_room`` mapped), or both."""
+
+    key: HisKey
+    service: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    counter: RoomNumber | None = None
+    his_room: HisRoomName = ""
+    reason: Reason = ""
+    position: Position = "back"
+
+
+class EndEpisode(Command, frozen=True, kw_only=True):
+    """The HIS ends the ticket's episode (what this does in each status: his_inbound.end_events)."""
+
+    key: HisKey
+    outcome: Literal["finished", "cancelled"]
+    reason: Reason = ""
+
+
+class LoadHisMapping(Command, frozen=True, kw_only=True):
+    """The HIS's departments, rooms and service codes mapped to ours (the whole table each time)."""
+
+    departments: Annotated[list[HisDepartment], msgspec.Meta(max_length=500)] = []
+    rooms: Annotated[list[HisRoom], msgspec.Meta(max_length=2000)] = []
+    services: Annotated[list[HisService], msgspec.Meta(max_length=2000)] = []
+
+
 AnyCommand = (
     IssueTicket
     | OpenCounter
@@ -243,6 +289,10 @@ AnyCommand = (
     | RevokeDevice
     | SetDevicePrinter
     | LoadBookings
+    | RecordRegistration
+    | SendTicket
+    | EndEpisode
+    | LoadHisMapping
 )
 
 # Commands that act on one counter (``counter`` field): counter staff may only send them for
@@ -276,3 +326,5 @@ ADMIN_COMMANDS = (
     RevokeDevice,
     SetDevicePrinter,
 )
+# What a hospital information system may send (its link's actor, role "his"): nothing else.
+HIS_COMMANDS = (RecordRegistration, SendTicket, EndEpisode, LoadHisMapping, LoadBookings)

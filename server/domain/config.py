@@ -25,6 +25,26 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# MA_LOAI_KCB, the kind of care of a visit (QĐ 1804/QĐ-BYT 2026, Appendix 01, 16 codes, from
+# 1 Aug 2026; 01-10 as in QĐ 824/4750 before it): code -> (Vietnamese, English).
+CARE_KINDS: dict[str, tuple[str, str]] = {
+    "01": ("Khám bệnh", "Examination"),
+    "02": ("Điều trị ngoại trú", "Outpatient treatment"),
+    "03": ("Điều trị nội trú", "Inpatient treatment"),
+    "04": ("Điều trị ban ngày", "Day treatment"),
+    "05": ("Ngoại trú bệnh dài ngày, khám và lĩnh thuốc", "Chronic outpatient: examination and medicine"),
+    "06": ("Điều trị lưu tại trạm y tế, phòng khám đa khoa khu vực", "Stay at a commune or area clinic"),
+    "07": ("Nhận thuốc theo hẹn", "Medicine by appointment"),
+    "08": ("Ngoại trú bệnh dài ngày, khám, kỹ thuật và thuốc", "Chronic outpatient: examination, procedures, medicine"),
+    "09": ("Điều trị nội trú dưới 4 giờ", "Inpatient under 4 hours"),
+    "10": ("Khác", "Other"),
+    "11": ("Khám chữa bệnh lưu động", "Mobile care"),
+    "12": ("Khám chữa bệnh tại nhà", "Home care"),
+    "13": ("Y học gia đình", "Family medicine"),
+    "14": ("Khám chữa bệnh từ xa", "Remote care"),
+    "15": ("Khám sức khỏe định kỳ", "Periodic health check"),
+    "16": ("Khám sàng lọc", "Screening"),
+}
 
 
 class Unit(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -36,6 +56,7 @@ class Unit(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     district: str = ""
     province: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
+    facility_code: str = ""  # MA_CSKCB: the facility's code at the social insurance (the HIS key's site)
 
 
 class Break(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -103,6 +124,7 @@ class Service(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     on_kiosk: bool = True
     mean_service_minutes: float = 5.0
     reading: Literal["number", "digits", "prefix_letters"] = "number"
+    care_kind: str = "01"  # MA_LOAI_KCB: the kind of care (CARE_KINDS), passed on with every check-in
 
 
 class CounterService(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -177,6 +199,7 @@ class Display(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     media_area: Literal["none", "right"] = "none"  # split screen: a media area beside the board
     media: list[str] = []  # the default playlist: names from the media library (images show 10 s)
     screens: list[ScreenDisplay] = []  # per-TV overrides
+    his_room: bool = False  # show the room the HIS gave a ticket next to the counter it is called to
 
 
 class Kiosk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -384,6 +407,8 @@ def validate_config(cfg: Config) -> Config:
             raise _err(f"{f}.mean_service_minutes", "phải lớn hơn 0", "must be positive")
         if not 0 <= s.booking_early_minutes <= 240:
             raise _err(f"{f}.booking_early_minutes", "từ 0 đến 240 phút", "0 to 240 minutes")
+        if s.care_kind not in CARE_KINDS:
+            raise _err(f"{f}.care_kind", "mã loại KCB từ 01 đến 16", "a kind of care (MA_LOAI_KCB) 01 to 16")
     _unique("services", [s.code for s in cfg.services])
     zones = {z.code for z in cfg.zones}
     codes = {s.code for s in cfg.services}

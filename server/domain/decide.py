@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import admin, bookings, rating
+from . import admin, bookings, his_inbound, rating
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
@@ -18,7 +18,6 @@ from .errors import (
     CounterError,
     TicketError,
     TransitionError,
-    UnknownCounter,
     UnknownService,
 )
 from .faces import FaceMatch, validate_descriptor, verdict
@@ -27,6 +26,7 @@ from .identity import derived_groups, validate_identity
 from .lifecycle import ACTIVE, Action, CounterAction, counter_transition, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, person_service_key
+from .transfer import transferred
 
 
 def rollover(state: QueueState, now: float) -> list[ev.Event]:
@@ -278,31 +278,8 @@ def _on_transfer(
 ) -> list[ev.Event]:
     c = counter_of(state, command.counter)
     t = ticket_of(state, command.label) if command.label else current_of(state, c)
-    transition(t.status, Action.TRANSFER)
     to_service = command.to_service or t.service
-    if state.config.service(to_service) is None:
-        raise UnknownService("to_service")
-    to_counter = command.to_counter or None
-    if to_counter is not None:
-        target = state.config.counter(to_counter)
-        if target is None:
-            raise UnknownCounter(to_counter, "to_counter")
-        if to_service not in {s.code for s in target.services}:
-            raise TicketError("wrong_counter.service", "to_counter", counter=to_counter, service=to_service)
-    elif not state.config.counters_for(to_service):
-        raise TicketError("service_unavailable", "to_service")
-    if to_service == t.service and to_counter is None:
-        raise TicketError("transfer_to_same", "to_service")
-    return [
-        ev.TicketTransferred(
-            ticket=t.id,
-            label=t.label,
-            from_counter=t.counter,
-            to_service=to_service,
-            to_counter=to_counter,
-            position=command.position,
-        )
-    ]
+    return [transferred(state, t, to_service, command.to_counter or None, command.position)]
 
 
 def _on_park_ticket(
@@ -362,6 +339,7 @@ DECIDERS: dict[type, Decider] = {
     **rating.DECIDERS,
     **admin.DECIDERS,
     **bookings.DECIDERS,
+    **his_inbound.DECIDERS,
     cmd.IssueTicket: _on_issue_ticket,
     cmd.OpenCounter: _on_open_counter,
     cmd.CloseCounter: _on_close_counter,

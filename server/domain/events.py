@@ -8,7 +8,7 @@ carries a schema version ``v``. Time (``at``, epoch seconds) and the actor live 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -110,6 +110,7 @@ class TicketTransferred(Event, frozen=True, kw_only=True):
     to_service: str
     to_counter: int | None
     position: Position
+    reason: str = ""  # why (the HIS's reason when it sends a patient on)
 
 
 class TicketParked(Event, frozen=True, kw_only=True):
@@ -253,6 +254,47 @@ class BookingsLoaded(Event, frozen=True, kw_only=True):
     bookings: list[Booking]
 
 
+class HisDepartment(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
+    """One line of an HIS's mapping: its department code, and ours."""
+
+    his_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    department: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+
+
+class HisRoom(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
+    """Its room number or name, and our counter."""
+
+    his_room: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    counter: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+
+
+class HisService(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
+    """Its service code (MA_DICH_VU, or its own), and ours."""
+
+    his_code: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    service: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+
+
+class HisRegistrationRecorded(Event, frozen=True, kw_only=True):
+    """What the HIS made of a check-in (docs/his.md): its patient code, episode key and room."""
+
+    ticket: int
+    label: str
+    patient_code: str = ""  # MA_BN
+    episode: str = ""  # MA_LK
+    room: int | None = None  # our counter the HIS named (its room, mapped), if any
+    his_room: str = ""  # the HIS's own room number or name
+
+
+class HisMappingLoaded(Event, frozen=True, kw_only=True):
+    """An HIS link's codes mapped to ours, replacing what it loaded before."""
+
+    link: str  # the link's actor, "his:<name>"
+    departments: list[HisDepartment] = []
+    rooms: list[HisRoom] = []
+    services: list[HisService] = []
+
+
 AnyEvent = (
     DayStarted
     | TicketIssued
@@ -283,6 +325,8 @@ AnyEvent = (
     | DeviceRevoked
     | DevicePrinterSet
     | BookingsLoaded
+    | HisRegistrationRecorded
+    | HisMappingLoaded
 )
 
 

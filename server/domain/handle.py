@@ -22,6 +22,7 @@ from .decide import decide, rollover
 from .errors import DomainError
 from .estimate import estimate
 from .faces import FaceMatch
+from .his_inbound import answer
 from .state import QueueState, apply
 
 
@@ -55,7 +56,8 @@ def handle(
         return step
     first = len(step.records)
     _apply(state, step, events, now, actor.name)
-    step.result = result_of(state, step.records[first:])
+    his = answer(state, command)
+    step.result = his if his is not None else result_of(state, step.records[first:])
     return step
 
 

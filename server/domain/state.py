@@ -78,6 +78,11 @@ class Ticket(msgspec.Struct):
     booking: str = ""  # the HIS's booking id it honours (domain/bookings.py)
     slot: str = ""  # that booking's slot, "09:00-09:30"
     booking_late: bool = False  # it came after the slot's end (queued by arrival)
+    # what the HIS recorded of it (HisRegistrationRecorded)
+    patient_code: str = ""  # MA_BN
+    episode: str = ""  # MA_LK
+    room: int | None = None  # our counter the HIS named
+    his_room: str = ""  # the HIS's own room
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -122,6 +127,14 @@ class Device(msgspec.Struct):
     printer: str = "bridge"  # a kiosk's printer (domain/printers.py)
 
 
+class HisMap(msgspec.Struct):
+    """One HIS link's codes mapped to ours (HisMappingLoaded): kept across days."""
+
+    departments: dict[str, str] = {}  # its department code -> ours
+    rooms: dict[str, int] = {}  # its room -> our counter
+    services: dict[str, str] = {}  # its service code -> ours
+
+
 class LastCall(msgspec.Struct):
     ticket: int
     label: str
@@ -144,6 +157,7 @@ class QueueState(msgspec.Struct):
     last_calls: list[LastCall] = []
     staff: dict[str, StaffAccount] = {}
     devices: dict[str, Device] = {}
+    his_maps: dict[str, HisMap] = {}  # by the link's actor ("his:<name>")
     # Indexes kept by apply, so that the hot paths do not scan the whole day's tickets:
     labels: dict[str, int] = {}  # today's label -> ticket id
     waiting: dict[str, dict[int, None]] = {}  # service -> ids of its waiting tickets, an ordered set
@@ -514,6 +528,19 @@ def _on_device_printer_set(state: QueueState, e: ev.DevicePrinterSet, at: float)
     state.devices[e.device].printer = e.printer
 
 
+def _on_his_registration_recorded(state: QueueState, e: ev.HisRegistrationRecorded, at: float) -> None:
+    t = state.tickets[e.ticket]
+    t.patient_code, t.episode, t.room, t.his_room = e.patient_code, e.episode, e.room, e.his_room
+
+
+def _on_his_mapping_loaded(state: QueueState, e: ev.HisMappingLoaded, at: float) -> None:
+    state.his_maps[e.link] = HisMap(
+        departments={d.his_code: d.department for d in e.departments},
+        rooms={r.his_room: r.counter for r in e.rooms},
+        services={s.his_code: s.service for s in e.services},
+    )
+
+
 _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketIssued: _on_ticket_issued,
     ev.TicketCalled: _on_ticket_called,
@@ -544,6 +571,8 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.DeviceRevoked: _on_device_revoked,
     ev.DevicePrinterSet: _on_device_printer_set,
     ev.BookingsLoaded: _on_bookings_loaded,
+    ev.HisRegistrationRecorded: _on_his_registration_recorded,
+    ev.HisMappingLoaded: _on_his_mapping_loaded,
 }
 
 

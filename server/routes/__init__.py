@@ -1,7 +1,7 @@
 """The HTTP routes, one module per resource: ``api`` (login, staff, devices, health, state,
-tickets, fleet, audit), ``ops`` (metrics, backups), ``reports``, ``media``, ``audio`` (calls and
-voice packs), ``openapi`` (the description of all of them) and ``pages`` (the static clients,
-last: it serves everything else)."""
+tickets, fleet, audit), ``his`` (the hospital information system's inbound API), ``ops``
+(metrics, backups), ``reports``, ``media``, ``audio`` (calls and voice packs), ``openapi`` (the
+description of all of them) and ``pages`` (the static clients, last: it serves everything else)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 
 from starlette.routing import BaseRoute
 
-from . import api, audio, media, openapi, ops, pages, reports
+from . import api, audio, his, media, openapi, ops, pages, reports
 
 
 def routes(clients_dir: Path) -> list[BaseRoute]:
     return [
         *api.ROUTES,
+        *his.ROUTES,
         *ops.ROUTES,
         *reports.ROUTES,
         *media.ROUTES,

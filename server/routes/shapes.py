@@ -187,3 +187,94 @@ class VoicePacks(msgspec.Struct, frozen=True):
 class ClipSaved(msgspec.Struct, frozen=True):
     pack: str
     key: str
+
+
+# ---- the hospital information system's inbound API (server/routes/his.py, docs/his.md) -----------
+
+
+class HisRegistrationIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str  # 1-100 printable ASCII characters: the same id twice changes nothing more
+    patient_code: str = ""  # MA_BN
+    episode: str = ""  # MA_LK
+    room: int | None = None  # our counter (room) number
+    his_room: str = ""  # the HIS's room number or name (mapped to a counter by PUT .../mapping)
+
+
+class HisSendIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    service: str = ""  # our service code, or the HIS's (mapped)
+    counter: int | None = None  # a room (counter) number
+    his_room: str = ""
+    reason: str = ""
+    position: Literal["front", "back", "arrival"] = "back"
+
+
+class HisEndIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    outcome: Literal["finished", "cancelled"]
+    reason: str = ""
+
+
+class HisDepartmentCode(msgspec.Struct, frozen=True):
+    his_code: str
+    department: str  # our department code
+
+
+class HisServiceCode(msgspec.Struct, frozen=True):
+    his_code: str
+    service: str  # our service code
+
+
+class HisRoomIn(msgspec.Struct, frozen=True):
+    his_room: str
+    counter: int
+
+
+class HisMappingIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    departments: list[HisDepartmentCode] = []
+    rooms: list[HisRoomIn] = []
+    services: list[HisServiceCode] = []
+
+
+class HisBookingIn(msgspec.Struct, frozen=True, kw_only=True):
+    id: str  # the HIS's booking id (at most 64 characters)
+    service: str  # our service code
+    slot_start: str  # "HH:MM", local time
+    slot_end: str  # "HH:MM" (or "24:00")
+    id_number: str = ""  # at least one of the two numbers
+    bhyt_number: str = ""
+    name: str = ""
+
+
+class HisBookingsIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    day: str  # today, YYYY-MM-DD
+    bookings: list[HisBookingIn]  # at most 5,000; they replace this link's earlier load of the day
+
+
+class HisTicketAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    label: str
+    status: str
+    service: str
+    counter: int | None
+    target_counter: int | None
+    patient_code: str
+    episode: str
+    room: int | None
+    his_room: str
+    seq: int
+
+
+class HisMappingAnswer(msgspec.Struct, frozen=True):
+    departments: int
+    rooms: int
+    services: int
+    seq: int
+
+
+class HisBookingsAnswer(msgspec.Struct, frozen=True):
+    day: str
+    bookings: int
+    seq: int

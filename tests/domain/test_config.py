@@ -63,6 +63,8 @@ BAD = [
     ("services.0.mean_service_minutes", 0, "services[0].mean_service_minutes"),
     ("services.1.code", "A", "services[1]"),
     ("services.0.size", "huge", "services[0].size"),
+    ("services.0.care_kind", "17", "services[0].care_kind"),
+    ("services.0.care_kind", "1", "services[0].care_kind"),
     ("services.0.colour", 5, "services[0].colour"),
     ("counters.0.number", 0, "counters[0].number"),
     ("counters.0.zone", "z9", "counters[0].zone"),
