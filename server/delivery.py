@@ -68,7 +68,11 @@ def outgoing(state: QueueState, record: ev.Record, counts: dict[str, int] | None
     if fanout.by_audience["staff"] and isinstance(e, ev.TicketTransferred):
         t = state.tickets.get(e.ticket)
         if t is not None and t.identity is not None:
-            told = encoder.encode(TicketIdentity(seq=record.seq, ticket=t.id, label=t.label, identity=t.identity))
+            told = encoder.encode(
+                TicketIdentity(
+                    seq=record.seq, ticket=t.id, label=t.label, identity=t.identity, id_warnings=t.id_warnings
+                )
+            )
             items.append(({}, None, None, dict.fromkeys(identity_counters(state, t.id), told.decode())))
     return items
 

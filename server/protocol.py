@@ -66,13 +66,14 @@ Number = Annotated[str, msgspec.Meta(max_length=24)]
 
 class Query(msgspec.Struct, frozen=True, tag="query", tag_field="type", forbid_unknown_fields=True):
     id: RequestId
-    what: Literal["queue", "ticket", "snapshot", "history", "held"]
+    what: Literal["queue", "ticket", "snapshot", "history", "held", "card_qr"]
     counter: int | None = None
     label: Annotated[str, msgspec.Meta(max_length=16)] = ""
     id_number: Number = ""  # held: the person the kiosk asks about
     bhyt_number: Number = ""
     source: Literal["typed", "chip", "qr", "vneid"] = "typed"  # held: how the number was had
     service: Annotated[str, msgspec.Meta(max_length=16)] = ""  # held: the service chosen
+    qr: Annotated[str, msgspec.Meta(max_length=2000)] = ""  # card_qr: what the kiosk's scanner read
 
 
 class Ping(msgspec.Struct, frozen=True, tag="ping", tag_field="type", forbid_unknown_fields=True):
@@ -154,6 +155,7 @@ class TicketIdentity(msgspec.Struct, frozen=True, tag="identity", tag_field="typ
     ticket: int
     label: str
     identity: Identity
+    id_warnings: list[str] = []  # identity.id_warnings, as the issue event carried them
 
 
 class Waiting(msgspec.Struct, frozen=True, tag="waiting", tag_field="type"):

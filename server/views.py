@@ -29,7 +29,7 @@ from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
 from .protocol import Audience
 
-STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.TicketRated, ev.CounterTakenOver)
+STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.IdentityChecked, ev.TicketRated, ev.CounterTakenOver)
 ADMIN_ONLY = (
     ev.StaffCreated,
     ev.StaffPasswordSet,
@@ -60,7 +60,7 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return None
     if audience == "staff":  # the identity in full only to the counters it is for (identity_counters)
         if isinstance(event, ev.TicketIssued) and event.identity is not None:
-            return msgspec.structs.replace(event, identity=public_identity(event.identity, config))
+            return msgspec.structs.replace(event, identity=public_identity(event.identity, config), id_warnings=[])
         return event
     if isinstance(event, STAFF_ONLY):
         return None
@@ -76,6 +76,7 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
             identity=public_identity(event.identity, config) if event.identity is not None else None,
             face_review="",
             face_distance=None,
+            id_warnings=[],
             booking="",  # the HIS's id of it (its slot stays: the place it waits in follows from it)
             booking_source="",
         )
@@ -126,6 +127,8 @@ class TicketView(msgspec.Struct):
     episode: str = ""
     room: int | None = None
     his_room: str = ""
+    id_warnings: list[str] = []  # staff and admin only
+    identity_checks: list[str] = []
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -154,6 +157,8 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         episode=t.episode if audience != "public" else "",
         room=t.room,
         his_room=t.his_room,
+        id_warnings=t.id_warnings if audience != "public" else [],
+        identity_checks=t.identity_checks if audience != "public" else [],
     )
 
 

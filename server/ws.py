@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -46,6 +47,7 @@ from .protocol import (
 )
 from .services import Services
 from .views import counter_history, queue_view, snapshot, ticket_status
+from .vneid import identify_qr
 
 log = logging.getLogger("server.ws")
 HELLO_TIMEOUT = 10.0
@@ -184,6 +186,13 @@ async def _session(
                     reply = Error.of(outcome.error, msg.id)
                 else:
                     reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
+            elif isinstance(msg, Query) and msg.what == "card_qr":  # a scanned QR (server/vneid.py)
+                if actor.role != "kiosk":
+                    raise DomainError("forbidden")
+                services.limits.admit(actor.name, "held")
+                source: Literal["qr", "vneid"] = "vneid" if msg.source == "vneid" else "qr"
+                today = dt.date.fromisoformat(hub.state.local_day(hub.clock()))
+                reply = Reply(id=msg.id, result=await identify_qr(msg.qr, source, actor.name, hub.state.config, today))
             elif isinstance(msg, Query):
                 if msg.what == "held" and audience == "public":  # no trying number after number
                     services.limits.admit(actor.name, "held")

@@ -16,6 +16,7 @@ STAFF_TICKET_COMMANDS = (
     cmd.CancelTicket,
     cmd.ReviewPriority,
     cmd.ReviewFace,
+    cmd.RecordIdentityCheck,
     cmd.IssueTicket,
     cmd.RateTicket,  # the counter's screen turned to the patient
 )

@@ -10,7 +10,17 @@ from typing import Annotated, Literal
 import msgspec
 
 from .config import Config
-from .events import DeviceKind, HisDepartment, HisRoom, HisService, Position, RatingReason, Role, snake
+from .events import (
+    DeviceKind,
+    HisDepartment,
+    HisRoom,
+    HisService,
+    IdentityDocument,
+    Position,
+    RatingReason,
+    Role,
+    snake,
+)
 from .identity import Identity, PriorityGroup
 
 # Every field is bounded, so that no command can make the log, the state or what is sent to the
@@ -126,6 +136,14 @@ class ReviewFace(Command, frozen=True, kw_only=True):
 
     label: Label
     same: bool
+
+
+class RecordIdentityCheck(Command, frozen=True, kw_only=True):
+    """Staff record that they checked the patient's identity (or VNeID health book) on a
+    document: ``vneid_identity``, ``vneid_health_book``, ``card`` or ``passport``."""
+
+    label: Label
+    document: IdentityDocument
 
 
 class RequestRating(Command, frozen=True, kw_only=True):
@@ -279,6 +297,7 @@ AnyCommand = (
     | CancelTicket
     | ReviewPriority
     | ReviewFace
+    | RecordIdentityCheck
     | RequestRating
     | RateTicket
     | ReplaceConfig

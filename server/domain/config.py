@@ -13,7 +13,7 @@ import re
 import weakref
 import zoneinfo
 from collections.abc import Mapping
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -217,6 +217,15 @@ class Face(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     notice: str = "2026-11"  # version of the consent text the kiosk shows (recorded with the ticket)
 
 
+class IdentityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """VNeID at the kiosk (docs/vneid.md): the site's verifier of the QR codes the VNeID app
+    shows that cannot be read offline, called by the server (never by a page), and how long the
+    kiosk waits for it. Without one, the kiosk sends the patient to the counter."""
+
+    vneid_verifier: Annotated[str, msgspec.Meta(max_length=300, pattern=r"^(https?://[^\s]+)?$")] = ""
+    vneid_timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=10.0)] = 4.0
+
+
 class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """How calls are announced: languages in order, repeats, the regional reading of numbers
     (north: linh, nghìn; south: lẻ, ngàn, tư) and the voice packs' region."""
@@ -265,6 +274,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     kiosk: Kiosk = Kiosk()
     speech: Speech = Speech()
     face: Face = Face()
+    identity: IdentityPolicy = IdentityPolicy()
     announcements: list[Announcement] = []
     version: int = 1
 

@@ -22,7 +22,7 @@ from .errors import (
 )
 from .faces import FaceMatch, validate_descriptor, verdict
 from .find import counter_of, current_of, open_counter, ticket_of
-from .identity import derived_groups, validate_identity
+from .identity import derived_groups, id_warnings, validate_identity
 from .lifecycle import ACTIVE, Action, CounterAction, counter_transition, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, person_service_key
@@ -123,6 +123,7 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch |
             channel=c.channel,
             **face,
             **bookings.honour(state, identity, svc, now),
+            id_warnings=id_warnings(identity, today) if identity is not None else [],
         )
     ]
 
@@ -335,6 +336,13 @@ def _on_review_face(
     return [reviewed, ev.TicketCancelled(ticket=t.id, label=t.label, reason=f"same person as {t.face_review}")]
 
 
+def _on_record_identity_check(
+    state: QueueState, command: cmd.RecordIdentityCheck, now: float, actor: Actor, match: FaceMatch | None
+) -> list[ev.Event]:
+    t = ticket_of(state, command.label)
+    return [ev.IdentityChecked(ticket=t.id, label=t.label, document=command.document)]
+
+
 DECIDERS: dict[type, Decider] = {
     **rating.DECIDERS,
     **admin.DECIDERS,
@@ -359,4 +367,5 @@ DECIDERS: dict[type, Decider] = {
     cmd.CancelTicket: _on_cancel_ticket,
     cmd.ReviewPriority: _on_review_priority,
     cmd.ReviewFace: _on_review_face,
+    cmd.RecordIdentityCheck: _on_record_identity_check,
 }

@@ -58,6 +58,8 @@ class TicketIssued(Event, frozen=True, kw_only=True):
     slot: str = ""  # the booked slot, "09:00-09:30"
     booking_late: bool = False  # came after the slot's end: queued by arrival, as a walk-in
     queue_at: float | None = None  # its place in the queue when not its arrival (the slot's start)
+    # what staff should look at in an identity read from a card (catalogue keys, identity.id_warnings)
+    id_warnings: list[str] = []
 
 
 class TicketCalled(Event, frozen=True, kw_only=True):
@@ -142,6 +144,17 @@ class FaceReviewed(Event, frozen=True, kw_only=True):
     ticket: int
     label: str
     same: bool
+
+
+IdentityDocument = Literal["vneid_identity", "vneid_health_book", "card", "passport"]
+
+
+class IdentityChecked(Event, frozen=True, kw_only=True):
+    """Staff checked a ticket's identity on a document (the actor of the record says who)."""
+
+    ticket: int
+    label: str
+    document: IdentityDocument
 
 
 class RatingRequested(Event, frozen=True, kw_only=True):
@@ -310,6 +323,7 @@ AnyEvent = (
     | TicketCancelled
     | PriorityReviewed
     | FaceReviewed
+    | IdentityChecked
     | RatingRequested
     | TicketRated
     | CounterOpened

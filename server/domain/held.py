@@ -13,6 +13,8 @@ that a kiosk does not tell who is here today, for what, under which number (issu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .errors import IdentityError
 from .identity import Identity, validate_bhyt, validate_id_number
 from .state import QueueState, person_service_key
@@ -37,7 +39,7 @@ def tickets_held(
         raise IdentityError("identity_missing", "id_number")
     identity = Identity(
         source="typed",
-        id_number=validate_id_number(id_number) if id_number else "",
+        id_number=validate_id_number(id_number, dt.date.fromisoformat(state.day)) if id_number else "",
         bhyt_number=validate_bhyt(bhyt_number) if bhyt_number else "",
     )
     if not state.config.queue.one_ticket_per_person or state.local_day(now) != state.day:

@@ -1,9 +1,11 @@
 """Patient identity on a ticket, its validation, and the priority groups of Law 15/2023.
 
-Hard rules (refused): the personal ID number is exactly 12 digits; the BHYT card number is
-15 characters (2 letters for the beneficiary group, 1 benefit digit 1-5, 2 digits of the
-province, 10 digits of the social-insurance number). Soft checks (``id_warnings``) never refuse:
-the ID's century/sex digit and birth year against the date of birth and sex read from the card.
+The rules of the numbers are in ``idrules``. A number typed (on the kiosk, or sent by the HIS)
+is refused when it breaks one, naming the part at fault; so is a typed ID number whose
+century/sex digit or birth year disagrees with a date of birth or sex given with it. What the
+card itself says (read from the chip, its QR, or VNeID) is never refused for these rules, only
+the plain format (12 digits): its disagreements are warnings for staff (``id_warnings``, carried
+by the issue event to the counter).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from typing import Literal
 import msgspec
 
 from .errors import IdentityError
+from .idrules import check_bhyt, check_id_number, id_mismatches
 
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
-BHYT_NUMBER = re.compile(r"^[A-Z]{2}[1-5][0-9]{12}$")
+FAR = dt.date(9999, 12, 31)  # a day no birth year is after: the rules without "not born yet"
 
 Source = Literal["chip", "qr", "typed", "vneid"]
 Sex = Literal["male", "female", ""]
@@ -53,48 +56,51 @@ def normalise_id_number(raw: str) -> str:
     return "".join(raw.split())
 
 
-def normalise_bhyt(raw: str) -> str:
-    return "".join(raw.split()).upper()
-
-
-def validate_id_number(raw: str) -> str:
-    value = normalise_id_number(raw)
-    if not ID_NUMBER.match(value):
-        raise IdentityError("invalid_id_number", "id_number")
-    return value
+def validate_id_number(raw: str, today: dt.date = FAR) -> str:
+    """A typed ID number, normalised, or the refusal naming the part at fault (idrules)."""
+    return check_id_number(raw, today)
 
 
 def validate_bhyt(raw: str) -> str:
-    value = normalise_bhyt(raw)
-    if not BHYT_NUMBER.match(value):
-        raise IdentityError("invalid_bhyt_number", "bhyt_number")
-    return value
+    """A typed BHYT card number (or 10-digit social-insurance number), normalised, or the refusal."""
+    return check_bhyt(raw)
+
+
+def from_card(ident: Identity) -> bool:
+    """Whether the identity is what a card or the VNeID app says (not typed by anyone)."""
+    return ident.source != "typed"
 
 
 def validate_identity(ident: Identity, today: dt.date) -> Identity:
     """Return the identity with normalised numbers, or raise :class:`IdentityError`."""
     if not ident.id_number and not ident.bhyt_number:
         raise IdentityError("identity_missing", "id_number")
-    id_number = validate_id_number(ident.id_number) if ident.id_number else ""
-    bhyt = validate_bhyt(ident.bhyt_number) if ident.bhyt_number else ""
     if ident.dob is not None and not dt.date(1890, 1, 1) <= ident.dob <= today:
         raise IdentityError("invalid_dob", "dob")
+    if from_card(ident):
+        id_number = normalise_id_number(ident.id_number)
+        if id_number and not ID_NUMBER.match(id_number):
+            raise IdentityError("invalid_id_number", "id_number")
+    else:
+        id_number = validate_id_number(ident.id_number, today) if ident.id_number else ""
+        for key in id_mismatches(id_number, ident.dob, ident.sex):
+            raise IdentityError(key, "id_number")
+    bhyt = validate_bhyt(ident.bhyt_number) if ident.bhyt_number else ""
     name = " ".join(ident.name.split())[:100]
     return msgspec.structs.replace(ident, id_number=id_number, bhyt_number=bhyt, name=name)
 
 
-def id_warnings(ident: Identity) -> list[str]:
-    """Soft checks of the ID number against the date of birth and sex (never a refusal)."""
-    warnings: list[str] = []
-    if len(ident.id_number) != 12 or ident.dob is None:
-        return warnings
-    g = int(ident.id_number[3])
-    century = 1900 + 100 * (g // 2)
-    if century + int(ident.id_number[4:6]) != ident.dob.year:
-        warnings.append("id_birth_year_mismatch")
-    if ident.sex and ("female" if g % 2 else "male") != ident.sex:
-        warnings.append("id_sex_mismatch")
-    return warnings
+def id_warnings(ident: Identity, today: dt.date) -> list[str]:
+    """What staff should look at in an identity read from a card (never a refusal): its ID
+    number against the rules of the numbers, and against the date of birth and sex the card
+    gives. Catalogue keys; empty for a typed identity (refused instead, ``validate_identity``)."""
+    if not from_card(ident) or not ident.id_number:
+        return []
+    try:
+        check_id_number(ident.id_number, today)
+    except IdentityError as exc:
+        return [exc.key, *id_mismatches(ident.id_number, ident.dob, ident.sex)]
+    return id_mismatches(ident.id_number, ident.dob, ident.sex)
 
 
 def age_on(dob: dt.date, day: dt.date) -> int:

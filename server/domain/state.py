@@ -83,6 +83,8 @@ class Ticket(msgspec.Struct):
     episode: str = ""  # MA_LK
     room: int | None = None  # our counter the HIS named
     his_room: str = ""  # the HIS's own room
+    id_warnings: list[str] = []  # what staff should look at in its identity (identity.id_warnings)
+    identity_checks: list[str] = []  # the documents staff checked it on (IdentityChecked), in order
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -298,6 +300,7 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
         channel=e.channel,
         face=e.face,
         face_review=e.face_review,
+        id_warnings=list(e.id_warnings),
         face_distance=e.face_distance,
         booking=e.booking,
         slot=e.slot,
@@ -454,6 +457,12 @@ def _on_face_reviewed(state: QueueState, e: ev.FaceReviewed, at: float) -> None:
     t.face_distance = None
 
 
+def _on_identity_checked(state: QueueState, e: ev.IdentityChecked, at: float) -> None:
+    t = state.tickets[e.ticket]
+    if e.document not in t.identity_checks:
+        t.identity_checks.append(e.document)
+
+
 def _on_ticket_rated(state: QueueState, e: ev.TicketRated, at: float) -> None:
     state.tickets[e.ticket].rating = e.score
 
@@ -555,6 +564,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketCancelled: _on_ticket_cancelled,
     ev.PriorityReviewed: _on_priority_reviewed,
     ev.FaceReviewed: _on_face_reviewed,
+    ev.IdentityChecked: _on_identity_checked,
     ev.RatingRequested: lambda state, e, at: None,  # for the rating screen; no state
     ev.TicketRated: _on_ticket_rated,
     ev.DayStarted: _on_day_started,

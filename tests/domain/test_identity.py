@@ -37,7 +37,7 @@ def test_valid_bhyt(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["DN401012345678", "DN40101234567890", "D14010123456789", "DN6010123456789", "DN0010123456789", "1234567890"]
+    "raw", ["DN401012345678", "DN40101234567890", "D14010123456789", "DN6010123456789", "DN0010123456789", "123456789"]
 )
 def test_invalid_bhyt(raw: str) -> None:
     with pytest.raises(IdentityError) as err:
@@ -94,12 +94,39 @@ def test_groups_derived_from_birth_date(dob: dt.date | None, groups: list[Priori
 
 def test_soft_warnings() -> None:
     ok = Identity(source="chip", id_number="001099012345", dob=dt.date(1999, 1, 2), sex="male")
-    assert id_warnings(ok) == []
+    assert id_warnings(ok, TODAY) == []
     female_2000s = Identity(source="chip", id_number="001305012345", dob=dt.date(2005, 1, 2), sex="female")
-    assert id_warnings(female_2000s) == []
+    assert id_warnings(female_2000s, TODAY) == []
     wrong = Identity(source="chip", id_number="001099012345", dob=dt.date(1998, 1, 2), sex="female")
-    assert id_warnings(wrong) == ["id_birth_year_mismatch", "id_sex_mismatch"]
-    assert id_warnings(Identity(source="typed", id_number="001099012345")) == []
+    assert id_warnings(wrong, TODAY) == ["id_birth_year_mismatch", "id_sex_mismatch"]
+    assert id_warnings(Identity(source="typed", id_number="001099012345"), TODAY) == []
+    assert id_warnings(Identity(source="qr", bhyt_number="DN4010123456789"), TODAY) == []
+
+
+def test_card_data_that_break_the_rules_are_warnings_not_refusals() -> None:
+    """What the card says is never refused for the rules: staff see why it looks wrong."""
+    odd = Identity(source="qr", id_number="003099012345", dob=dt.date(1999, 1, 2), sex="female")
+    assert validate_identity(odd, TODAY).id_number == "003099012345"
+    assert id_warnings(odd, TODAY) == ["invalid_id_number.province", "id_sex_mismatch"]
+    with pytest.raises(IdentityError) as err:
+        validate_identity(Identity(source="chip", id_number="00109901234"), TODAY)
+    assert err.value.code == "invalid_id_number"
+
+
+@pytest.mark.parametrize(
+    ("dob", "sex", "key"),
+    [
+        (dt.date(1998, 1, 2), "male", "id_birth_year_mismatch"),
+        (dt.date(1999, 1, 2), "female", "id_sex_mismatch"),
+    ],
+)
+def test_typed_mismatch_is_refused(dob: dt.date, sex: str, key: str) -> None:
+    """A typed ID number with a date of birth or sex it contradicts (a booking from the HIS)."""
+    ident = Identity(source="typed", id_number="001099012345", dob=dob, sex=sex)  # type: ignore[arg-type]
+    with pytest.raises(IdentityError) as err:
+        validate_identity(ident, TODAY)
+    assert err.value.key == key
+    assert "4" in err.value.message_vi and "4th" in err.value.message_en
 
 
 def test_mask_name() -> None:
