@@ -15,8 +15,8 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import urllib.error
-import urllib.request
+import http.client
+import urllib.parse
 from typing import Any, Literal
 
 from .domain.config import Config
@@ -56,18 +56,28 @@ async def identify_qr(
 
 async def _ask(url: str, body: dict[str, str], seconds: float) -> Any:
     def post() -> Any:
-        request = urllib.request.Request(
-            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=seconds) as response:
+        parts = urllib.parse.urlsplit(url)
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        conn = kind(parts.netloc, timeout=seconds)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        response: http.client.HTTPResponse | None = None
+        try:  # closed whatever happens: a verifier that stops half-way leaves no socket open
+            conn.request("POST", path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            if not 200 <= response.status < 300:
+                raise ValueError(f"status {response.status}")
             data = response.read(MAX_ANSWER + 1)
+        finally:
+            if response is not None:
+                response.close()
+            conn.close()
         if len(data) > MAX_ANSWER:
             raise ValueError("answer too large")
         return json.loads(data)
 
     try:
         return await asyncio.wait_for(asyncio.to_thread(post), seconds)
-    except (TimeoutError, OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+    except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
         log.warning("the VNeID verifier did not answer: %s", type(exc).__name__)
         raise DomainError("vneid_unavailable", "qr") from None
 

@@ -99,6 +99,9 @@ function viewCurrent(c, ctx) {
     has ? h("div.current-service", svc ? pick(svc.name, svc.name_en) : c.current_service) : h("div.muted", t("current.none")),
     has ? h("div.current-status", t(c.current_status === "serving" ? "current.serving" : "current.called")) : null,
     ticket?.identity?.name ? h("div", t("current.identity", { name: ticket.identity.name })) : null,
+    ticket?.id_warnings?.length ? h("div.face-review#id-warnings", { role: "alert" },
+      t("idw.title"), " ", ticket.id_warnings.map((k) => t(`idw.${k}`)).join("; ")) : null,
+    ticket ? viewIdentityChecks(ticket, act) : null,
     ticket && hisLine(board, ticket) ? h("div.his-line#his-line", hisLine(board, ticket)) : null,
     ticket?.recalls ? h("div.muted", t("current.recalls", { n: ticket.recalls })) : null,
     ticket?.call_reason_vi ? h("div.muted", t("current.reason", { reason: pick(ticket.call_reason_vi, ticket.call_reason_en) })) : null,
@@ -112,6 +115,19 @@ function viewCurrent(c, ctx) {
     ticket?.face_review ? h("div.row",
       small("face_other", { type: "review_face", label: ticket.label, same: false }),
       small("face_same", { type: "review_face", label: ticket.label, same: true })) : null);
+}
+
+/** The documents staff may record they checked the identity on (docs/vneid.md). */
+const DOCUMENTS = ["vneid_identity", "vneid_health_book", "card", "passport"];
+
+/** One small button per document; a pressed one shows its tick. @param {any} ticket @param {any} act */
+function viewIdentityChecks(ticket, act) {
+  const done = ticket.identity_checks || [];
+  return h("div.row.id-checks#id-checks", h("span.muted", t("idc.title")), DOCUMENTS.map((document) =>
+    h("button.small-btn", {
+      type: "button", dataset: { check: document }, "aria-pressed": String(done.includes(document)),
+      on: { click: () => act.sendAbout({ type: "record_identity_check", label: ticket.label, document }) },
+    }, `${done.includes(document) ? "✓ " : ""}${t(`idc.${document}`)}`)));
 }
 
 /** The waiting, missed and today's lists (the inside of #lists). @param {import("./flow.js").CounterState} state @param {Ctx} ctx */

@@ -41,7 +41,8 @@ export function createKiosk() {
     if (before.screen === "camera" && entered) stopCamera();
     if (state.lang !== lang()) setLang(state.lang); // draws through onLang
     else if (!QUIET.includes(action.type)) render();
-    if (entered === "reading") readChip();
+    if (entered === "scanning") readScan();
+    else if (entered === "reading") readChip();
     else if (entered === "checking") checkHeld();
     else if (entered === "camera") startCamera();
     else if (entered === "busy") issue();
@@ -77,6 +78,7 @@ export function createKiosk() {
       priority: views.viewPriority,
       busy: views.viewBusy,
       reading: views.viewReading,
+      scanning: views.viewChecking,
       checking: views.viewChecking,
       consent: views.viewConsent,
       camera: views.viewCamera,
@@ -111,8 +113,21 @@ export function createKiosk() {
       // the server names the held tickets only for a number read from the chip (issue 17)
       const reply = await socket.query("held", { ...number, source: who.source, service: state.service }, { timeout: 5000 });
       dispatch({ type: "held", held: reply.held });
-    } catch {
-      dispatch({ type: "check_failed" });
+    } catch (err) {
+      dispatch({ type: "check_failed", error: err });
+    }
+  }
+
+  /** Ask the server to read a scanned code (the card's QR under the rules of the numbers, or
+   * the VNeID app's, which it may send to the site's verifier: docs/vneid.md). */
+  async function readScan() {
+    const source = state.method === "vneid" ? "vneid" : "qr";
+    try {
+      if (!socket) throw { code: "offline" };
+      const identity = await socket.query("card_qr", { qr: state.value.trim(), source }, { timeout: 15000 });
+      dispatch({ type: "scanned", identity, hasCard: bridge.hasCard() });
+    } catch (err) {
+      dispatch({ type: "scan_refused", error: err?.message_vi ? err : { key: "idv.scan_failed" } });
     }
   }
 

@@ -6,28 +6,32 @@
 // next() returns and runs the effects the new state asks for (reading the chip on "reading",
 // asking the server what the person holds on "checking", sending the issue on "busy", the
 // camera on "camera").
-import { validateNumber, parseCardQr } from "./identity.js";
+import { submitIdentity } from "./identity.js";
+
+export { submitIdentity };
 
 /** The longest number for each method (the count under the input). */
-export const MAX = { id: 12, bhyt: 15 };
+export const MAX = { id: 12, bhyt: 15, vneid: 2000 };
 
 /** Screens where the idle timer does not send the patient back home. */
 const NO_IDLE = ["home", "closed", "setup", "loading", "busy"];
 
 /** Error codes of the server that mean the typed identity is wrong. */
-const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob"];
+const IDENTITY_ERRORS = [
+  "invalid_id_number", "invalid_bhyt_number", "identity_missing", "invalid_dob", "id_birth_year_mismatch", "id_sex_mismatch",
+];
 
 /**
- * @typedef {"loading"|"setup"|"home"|"identify"|"reading"|"checking"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
+ * @typedef {"loading"|"setup"|"home"|"identify"|"scanning"|"reading"|"checking"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
  * @typedef {{key: string, params?: Record<string, any>}} KioskText  one of the kiosk's texts
  * @typedef {{code?: string, field?: string, message_vi?: string, message_en?: string}} Told
  *   the server's or the bridge's own words, in both languages
  * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
- * @typedef {{id_number: string, name: string, dob: string, sex: string}} CardQr
+ * @typedef {{id_number: string, name: string, dob?: string, sex: string, source?: "qr"|"vneid"}} CardQr
  * @typedef {{label?: string, service: string, status?: string}} Held  a ticket the person holds
  *   (no label nor status for a typed or scanned number: the server does not say which)
  * @typedef {{
- *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt", value: string,
+ *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt"|"vneid", value: string,
  *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
  *   face: number[]|null, consent: string, faceHint: Told|null, faceFailed: boolean,
  *   result: any, printed: ""|"printing"|"printed"|"server"|"failed", printError: Told|null,
@@ -45,14 +49,15 @@ const IDENTITY_ERRORS = ["invalid_id_number", "invalid_bhyt_number", "identity_m
  *   | {type: "tick", now: number, idleSeconds?: number}
  *   | {type: "hours", open: boolean, today: string}
  *   | {type: "service_chosen", service: string}
- *   | {type: "method_chosen", method: "id"|"bhyt"}
+ *   | {type: "method_chosen", method: "id"|"bhyt"|"vneid"}
  *   | {type: "typed", value: string}
  *   | {type: "key", key: string}
  *   | {type: "identity_submitted", hasCard: boolean}
  *   | {type: "no_document"} | {type: "back"}
  *   | {type: "chip_read", chip: any}
  *   | {type: "chip_failed", error: Told}
- *   | {type: "held", held: Held[]} | {type: "check_failed"}
+ *   | {type: "scanned", identity: CardQr, hasCard: boolean} | {type: "scan_refused", error: Said}
+ *   | {type: "held", held: Held[]} | {type: "check_failed", error?: Told}
  *   | {type: "group_toggled", group: string}
  *   | {type: "take", faceOffered: boolean}
  *   | {type: "consent_given"} | {type: "face_declined"} | {type: "face_failed"}
@@ -133,7 +138,9 @@ export function next(state, action) {
         ? go(state, "identify", { value: "", error: { key: "chip.wrong" } })
         : identified(state, { error: action.error.message_vi ? action.error : null });
     case "held": return state.screen === "checking" ? held(state, action.held) : state;
-    case "check_failed": return state.screen === "checking" ? move(state, "priority") : state;
+    case "check_failed": return state.screen === "checking" ? checkFailed(state, action.error) : state;
+    case "scanned": return state.screen === "scanning" ? scanned(state, action.identity, action.hasCard) : state;
+    case "scan_refused": return state.screen === "scanning" ? go(state, "identify", { value: "", error: action.error }) : state;
     case "group_toggled": return { ...state, declared: toggleGroup(state.declared, action.group) };
     case "take": return action.faceOffered ? go(state, "consent") : go(state, "busy", { face: null, consent: "" });
     case "consent_given": return go(state, "camera", { faceHint: null, faceFailed: false });
@@ -155,9 +162,24 @@ export function next(state, action) {
 function submitted(state, hasCard) {
   const out = submitIdentity(state.method, state.value);
   if ("error" in out) return { ...state, error: out.error };
-  const read = "qr" in out ? { ...state, qr: out.qr, value: out.qr.id_number } : state;
-  if ("readChip" in out && hasCard) return go(read, "reading");
-  return identified(read);
+  if ("scan" in out) return go(state, "scanning");
+  if ("readChip" in out && hasCard) return go(state, "reading");
+  return identified(state);
+}
+
+/** The server read the scanned code: the card's QR opens the chip on the reader, if any.
+ * @param {KioskState} state @param {CardQr} qr @param {boolean} hasCard */
+function scanned(state, qr, hasCard) {
+  const read = { ...state, qr, value: qr.id_number };
+  return qr.source !== "vneid" && hasCard ? go(read, "reading") : identified(read);
+}
+
+/** No answer to "what do they hold": on to the priority step (the issue decides), unless the
+ * number itself was refused: back to it, told why. @param {KioskState} state @param {Told} [error] */
+function checkFailed(state, error) {
+  return error && IDENTITY_ERRORS.includes(error.code || "")
+    ? go(state, "identify", { error, qr: null, chip: null })
+    : move(state, "priority");
 }
 
 /** A service tapped: on the start screen, the identity comes next; on the screen that told the
@@ -214,8 +236,9 @@ function hours(state, open, today) {
   return state;
 }
 
-/** The keypad's keys for a method. @param {"id"|"bhyt"} method */
+/** The keypad's keys for a method (none for VNeID: its code is scanned). @param {"id"|"bhyt"|"vneid"} method */
 export function keypadKeys(method) {
+  if (method === "vneid") return [];
   return method === "id"
     ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
     : [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "clear", "back"];
@@ -230,24 +253,6 @@ export function pressKey(value, key) {
 
 /** How many characters the count under the input shows. @param {string} value */
 export const typedLength = (value) => value.replace(/\s/g, "").length;
-
-/**
- * What "Continue" on the identity screen leads to: an error to show (a text key), the chip to
- * read with an ID number (and the card's QR if it was scanned), or the priority screen.
- * @param {"id"|"bhyt"} method @param {string} value
- * @returns {{error: {key: string, params?: Record<string, any>}} | {readChip: string, qr?: {id_number: string, name: string, dob: string, sex: string}} | {priority: true}}
- */
-export function submitIdentity(method, value) {
-  if (value.includes("|")) { // the card's QR, typed by a scanner in keyboard mode
-    const qr = parseCardQr(value);
-    if (!qr) return { error: { key: "idv.qr" } };
-    return { readChip: qr.id_number, qr };
-  }
-  const problem = validateNumber(method, value);
-  if (problem) return { error: problem };
-  if (method === "id") return { readChip: value.replace(/\s/g, "") };
-  return { priority: true };
-}
 
 /** The declared groups with one group toggled. @param {Set<string>} declared @param {string} group */
 export function toggleGroup(declared, group) {
@@ -272,7 +277,7 @@ export function identityOf(state) {
     ? { source: "chip", id_number: state.chip.id_number, name: state.chip.name, dob: state.chip.dob, sex: state.chip.sex }
     : state.qr
     ? { source: "qr", ...state.qr }
-    : value
+    : value && state.method !== "vneid"
       ? { source: "typed", ...(state.method === "id" ? { id_number: value } : { bhyt_number: value }) }
       : null;
 }

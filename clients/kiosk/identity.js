@@ -21,6 +21,8 @@ addTexts({
     "idv.bhyt_letters": "Số thẻ BHYT bắt đầu bằng 2 chữ cái (ví dụ DN, HT, GD).",
     "idv.bhyt_level": "Ký tự thứ 3 của thẻ BHYT là mức hưởng, từ 1 đến 5.",
     "idv.bhyt_digits": "Sau mức hưởng, thẻ BHYT chỉ gồm 12 chữ số.",
+    "idv.vneid_empty": "Mở ứng dụng VNeID, chọn mã QR và đưa màn hình vào đầu đọc mã.",
+    "idv.scan_failed": "Chưa đọc được mã lúc này. Vui lòng thử lại hoặc đưa mã cho nhân viên tại quầy.",
   },
   en: {
     "idv.empty": "Please enter your document number, or choose \u201cI have no document with me\u201d.",
@@ -30,6 +32,8 @@ addTexts({
     "idv.bhyt_letters": "A BHYT card number starts with 2 letters (e.g. DN, HT, GD).",
     "idv.bhyt_level": "The 3rd character of a BHYT number is the benefit level, 1 to 5.",
     "idv.bhyt_digits": "After the benefit level, a BHYT number has 12 digits only.",
+    "idv.vneid_empty": "Open the VNeID app, choose its QR code and hold the screen to the code reader.",
+    "idv.scan_failed": "The code cannot be read just now. Please try again or show it at the counter.",
   },
 });
 
@@ -47,6 +51,7 @@ export function validateNumber(method, raw) {
     if (value.length !== 12) return { key: "idv.id_length", params: { n: value.length } };
     return null;
   }
+  if (/^[0-9]{10}$/.test(value)) return null; // the social-insurance number alone (2021 cards print only it)
   if (value.length !== 15) return { key: "idv.bhyt_length", params: { n: value.length } };
   if (!/^[A-Z]{2}/.test(value)) return { key: "idv.bhyt_letters" };
   if (!/^[A-Z]{2}[1-5]/.test(value)) return { key: "idv.bhyt_level" };
@@ -68,4 +73,20 @@ export function parseCardQr(text) {
   if (!d) return null;
   const sex = { "nam": "male", "nữ": "female" }[parts[4].normalize("NFC").trim().toLowerCase()] || "";
   return { id_number: parts[0], name: parts[2].normalize("NFC").trim(), dob: `${d[3]}-${d[2]}-${d[1]}`, sex };
+}
+
+/**
+ * What "Continue" on the identity screen leads to: an error to show (a text key), a scanned code
+ * for the server to read (the card's QR, or what the VNeID app shows: the server applies the
+ * rules and asks the site's verifier), the chip to read with an ID number, or the priority screen.
+ * @param {"id"|"bhyt"|"vneid"} method @param {string} value
+ * @returns {{error: {key: string, params?: Record<string, any>}} | {scan: "qr"|"vneid"} | {readChip: string} | {priority: true}}
+ */
+export function submitIdentity(method, value) {
+  if (method === "vneid") return value.trim() ? { scan: "vneid" } : { error: { key: "idv.vneid_empty" } };
+  if (value.includes("|")) return parseCardQr(value) ? { scan: "qr" } : { error: { key: "idv.qr" } };
+  const problem = validateNumber(method, value);
+  if (problem) return { error: problem };
+  if (method === "id") return { readChip: value.replace(/\s/g, "") };
+  return { priority: true };
 }

@@ -97,7 +97,7 @@ export function viewIdentify(state, ctx) {
   const error = h("div.field-error", { id: "id-error", role: "alert" }, say(state.error));
   /** The count and the error, drawn again as the patient types. @param {flow.KioskState} now */
   function updateCount(now) {
-    count.textContent = t("id.count", { n: flow.typedLength(now.value), max: flow.MAX[now.method] });
+    count.textContent = now.method === "vneid" ? "" : t("id.count", { n: flow.typedLength(now.value), max: flow.MAX[now.method] });
     error.textContent = say(now.error);
   }
   updateCount(state);
@@ -108,9 +108,9 @@ export function viewIdentify(state, ctx) {
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
-  const methods = ["id", "bhyt"].map((m) => h("button.tab", {
+  const methods = ["id", "bhyt", "vneid"].map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
-    on: { click: () => act.send({ type: "method_chosen", method: /** @type {"id"|"bhyt"} */ (m) }) },
+    on: { click: () => act.send({ type: "method_chosen", method: /** @type {"id"|"bhyt"|"vneid"} */ (m) }) },
   }, t(`id.method.${m}`)));
   return h("section.identify",
     serviceTitle(state, board),
@@ -118,11 +118,13 @@ export function viewIdentify(state, ctx) {
     h("div.tabs", { role: "tablist" }, methods),
     h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)),
     input, count, error,
-    h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
+    keys.length ? h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
       type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
       on: { click: () => press(k) },
-    }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))),
-    ctx.hasCard && state.method === "id"
+    }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))) : null,
+    state.method === "vneid"
+      ? h("p.card-hint#vneid-hint", { role: "status" }, t("idv.vneid_empty"))
+      : ctx.hasCard && state.method === "id"
       ? h("p.card-hint#card-hint", { role: "status" }, t("chip.seen"))
       : h("p.muted.small", t("id.qr_hint")),
     h("p.muted.small", t("id.privacy")),

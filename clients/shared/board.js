@@ -76,11 +76,14 @@ export class Board {
 
   /**
    * A ticket's identity, told to a counter it was just transferred to (the issue event gave it
-   * in full only to the counters the ticket was for then). @param {{ticket: number, identity: any}} msg
+   * in full only to the counters the ticket was for then). @param {{ticket: number, identity: any, id_warnings?: string[]}} msg
    */
   setIdentity(msg) {
     const t = this.tickets.get(msg.ticket);
-    if (t) t.identity = msg.identity;
+    if (t) {
+      t.identity = msg.identity;
+      t.id_warnings = msg.id_warnings || [];
+    }
   }
 
   /**
@@ -135,6 +138,7 @@ export class Board {
           priority: e.priority, priority_pending: e.priority_pending, counter: null, target_counter: null,
           recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
           face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null, slot: e.slot || "",
+          id_warnings: e.id_warnings || [], identity_checks: [],
         });
         break;
       case "ticket_called":
@@ -202,6 +206,11 @@ export class Board {
       case "face_reviewed":
         this.updateTicket(e.ticket, { face_review: "", face_distance: null });
         break;
+      case "identity_checked": {
+        const checks = this.tickets.get(e.ticket)?.identity_checks || [];
+        if (!checks.includes(e.document)) this.updateTicket(e.ticket, { identity_checks: [...checks, e.document] });
+        break;
+      }
       default:
         return null;
     }

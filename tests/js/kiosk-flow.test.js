@@ -64,7 +64,8 @@ test("the keypad: digits for an ID, letters and digits for BHYT; back, clear, at
   assert.equal(pressKey("123", "clear"), "");
   assert.equal(pressKey("1".repeat(20), "2"), "1".repeat(20));
   assert.equal(typedLength(" 12 34 "), 4);
-  assert.deepEqual(MAX, { id: 12, bhyt: 15 });
+  assert.deepEqual(MAX, { id: 12, bhyt: 15, vneid: 2000 });
+  assert.deepEqual(keypadKeys("vneid"), [], "a VNeID code is scanned, not typed");
 });
 
 test("Continue: an error, the chip to read, or the priority screen", () => {
@@ -73,9 +74,12 @@ test("Continue: an error, the chip to read, or the priority screen", () => {
   assert.deepEqual(submitIdentity("id", "0790 1234 5678"), { readChip: "079012345678" });
   assert.deepEqual(submitIdentity("bhyt", "DN4010123456789"), { priority: true });
   assert.deepEqual(submitIdentity("bhyt", "DN401"), { error: { key: "idv.bhyt_length", params: { n: 5 } } });
+  assert.deepEqual(submitIdentity("bhyt", "0123 456 789"), { priority: true }, "the 10-digit social-insurance number alone");
   assert.deepEqual(submitIdentity("id", "not|a|card"), { error: { key: "idv.qr" } });
   const qr = submitIdentity("id", "079012345678|123456789|Nguyễn Văn An|01021990|Nam|Hòa An|01012021");
-  assert.deepEqual(qr, { readChip: "079012345678", qr: { id_number: "079012345678", name: "Nguyễn Văn An", dob: "1990-02-01", sex: "male" } });
+  assert.deepEqual(qr, { scan: "qr" }, "the server reads the card's QR under the rules of the numbers");
+  assert.deepEqual(submitIdentity("vneid", "  "), { error: { key: "idv.vneid_empty" } });
+  assert.deepEqual(submitIdentity("vneid", "VNEID:8f1c2a"), { scan: "vneid" });
 });
 
 test("priority groups toggle without changing the set given", () => {
@@ -247,13 +251,40 @@ test("with a card on the reader the chip is read; a wrong number goes back, othe
   assert.equal(next(home, { type: "chip_failed", error: failed }), home);
 });
 
-test("the card's QR typed by a scanner: the number is the card's, the chip read with it", () => {
+test("the card's QR typed by a scanner: read by the server, then the chip read with its number", () => {
   const qr = "079012345678|123456789|Nguyễn Văn An|01021990|Nam|Hòa An|01012021";
-  const s = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: true });
+  const read = { source: "qr", id_number: ID, name: "Nguyễn Văn An", dob: "1990-02-01", sex: "male" };
+  const scanning = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: true });
+  assert.equal(scanning.screen, "scanning");
+  const s = next(scanning, { type: "scanned", identity: read, hasCard: true });
   assert.deepEqual([s.screen, s.value, s.qr?.name], ["reading", ID, "Nguyễn Văn An"]);
-  const without = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: false });
+  const without = next(scanning, { type: "scanned", identity: read, hasCard: false });
   assert.deepEqual([without.screen, identityOf(without).source], ["checking", "qr"]);
   assert.equal(next(without, { type: "typed", value: "1" }).qr, null, "typing again forgets the scan");
+  const told = { code: "invalid_issue_date", message_vi: "Ngày cấp…", message_en: "Issue date…" };
+  const refused = next(scanning, { type: "scan_refused", error: told });
+  assert.deepEqual([refused.screen, refused.error, refused.value], ["identify", told, ""]);
+  assert.equal(next(s, { type: "scanned", identity: read, hasCard: true }), s, "only while scanning");
+});
+
+test("VNeID: the code shown by the app gives an identity of source vneid; the chip is not read", () => {
+  const chosen = run({ type: "service_chosen", service: "A" }, { type: "method_chosen", method: "vneid" });
+  assert.equal(identityOf({ ...chosen, value: "VNEID:8f1c2a" }), null, "a code is no number");
+  const scanning = run({ type: "service_chosen", service: "A" }, { type: "method_chosen", method: "vneid" },
+    { type: "typed", value: "VNEID:8f1c2a" }, { type: "identity_submitted", hasCard: true });
+  assert.equal(scanning.screen, "scanning");
+  const read = next(scanning, { type: "scanned", identity: { source: "vneid", id_number: ID, name: "An", sex: "" }, hasCard: true });
+  assert.deepEqual([read.screen, identityOf(read)?.source], ["checking", "vneid"]);
+});
+
+test("a typed number the server refuses sends the patient back to it, told which part is wrong", () => {
+  const checking = run({ type: "service_chosen", service: "A" }, { type: "typed", value: "003099012345" }, { type: "identity_submitted", hasCard: false });
+  assert.equal(checking.screen, "checking");
+  const told = { code: "invalid_id_number", message_vi: "3 chữ số đầu (003)…", message_en: "first 3 digits (003)…" };
+  const back = next(checking, { type: "check_failed", error: told });
+  assert.deepEqual([back.screen, back.error], ["identify", told]);
+  assert.equal(next(checking, { type: "check_failed", error: { code: "timeout" } }).screen, "priority");
+  assert.equal(next(checking, { type: "check_failed" }).screen, "priority");
 });
 
 test("no document, back, and Done", () => {
