@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import http.client
 import json
 import logging
-import http.client
 import urllib.parse
 from typing import Any, Literal
 
