@@ -253,7 +253,7 @@ test("with a card on the reader the chip is read; a wrong number goes back, othe
 
 test("the card's QR typed by a scanner: read by the server, then the chip read with its number", () => {
   const qr = "079012345678|123456789|Nguyễn Văn An|01021990|Nam|Hòa An|01012021";
-  const read = { source: "qr", id_number: ID, name: "Nguyễn Văn An", dob: "1990-02-01", sex: "male" };
+  const read = { source: /** @type {"qr"} */ ("qr"), id_number: ID, name: "Nguyễn Văn An", dob: "1990-02-01", sex: "male" };
   const scanning = run({ type: "service_chosen", service: "A" }, { type: "typed", value: qr }, { type: "identity_submitted", hasCard: true });
   assert.equal(scanning.screen, "scanning");
   const s = next(scanning, { type: "scanned", identity: read, hasCard: true });
