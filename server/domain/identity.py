@@ -20,7 +20,7 @@ from .errors import IdentityError
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
 BHYT_NUMBER = re.compile(r"^[A-Z]{2}[1-5][0-9]{12}$")
 
-Source = Literal["chip", "qr", "typed", "vneid"]
+Source = Literal["chip", "qr", "typed", "vneid", "passport"]
 Sex = Literal["male", "female", ""]
 
 
@@ -43,6 +43,8 @@ class Identity(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: str = ""
     dob: dt.date | None = None
     sex: Sex = ""
+    passport_number: str = ""  # source "passport": the document number of its MRZ
+    nationality: str = ""  # source "passport": the MRZ's three-letter nationality code
 
     def person_key(self) -> str:
         """The key used for 'one active ticket per person per service'."""
