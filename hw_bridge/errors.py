@@ -6,13 +6,17 @@ Tree::
 
     BridgeError(key, detail)        a device error the bridge reports (docs/bridge-protocol.md)
     └── CardError                   the card reader or an identity input: ``no_card``,
-                                    ``reader_missing``, ``wrong_can`` (PACE or BAC refused the
-                                    key), ``card_removed`` (the card left during a read),
+                                    ``reader_missing``, ``wrong_can`` (PACE refused the CAN),
+                                    ``wrong_mrz`` (BAC or PACE refused the MRZ data: document
+                                    number, birth and expiry dates), ``card_removed`` (the card left during a read),
                                     ``unsupported_card`` (not an eMRTD we can read),
                                     ``authenticity_failed`` (a data group does not match the
                                     signed hashes, or the signature is bad),
                                     ``secure_messaging_failed`` (a protected response did not
-                                    verify), ``card_error`` (an unexpected status word)
+                                    verify), ``card_file_not_found`` (6A82: a file the
+                                    read needs is not on the chip), ``card_access_denied``
+                                    (6982: the chip refuses to let us read it),
+                                    ``card_error`` (any other unexpected status word)
 
 Camera and face (``face_unavailable``, ``bad_image``, ``camera_missing``, ``no_usable_face``) and
 speaker (``forbidden_url``, ``audio_unavailable``, ``playback_failed``) errors are ``BridgeError``.
@@ -73,3 +77,16 @@ def secure_messaging_failed(detail: str = "") -> CardError:
 
 def card_error(sw: int, detail: str = "") -> CardError:
     return CardError("card_error", detail, sw=sw)
+
+
+def wrong_mrz(detail: str = "") -> CardError:
+    return CardError("wrong_mrz", detail)
+
+
+def status_error(sw: int, file: str, detail: str = "") -> CardError:
+    """What a status word in answer to reading ``file`` means: its own code where it has one."""
+    if sw == 0x6A82:
+        return CardError("card_file_not_found", detail or f"{file} {sw:04X}", file=file)
+    if sw == 0x6982:
+        return CardError("card_access_denied", detail or f"{file} {sw:04X}", file=file)
+    return CardError("card_error", detail or file, sw=sw)

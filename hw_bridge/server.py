@@ -24,7 +24,7 @@ from printing.ticket import Ticket
 
 from . import protocol as p
 from .cards import CardReaders
-from .cccd.qr import validate_id_number
+from .cccd.qr import passport_key, validate_id_number
 from .errors import BridgeError
 from .face import SAME_PERSON, FaceEngine, FrameSource, decode_image, distance, face_error
 from .settings import BridgeSettings
@@ -151,9 +151,12 @@ class Bridge:
         if can is not None and (not isinstance(can, str) or not can.isdigit() or len(can) != 6):
             raise ValueError("can")
         mrz = params.get("mrz")
+        key = mrz.encode() if isinstance(mrz, str) else None
+        if params.get("document_number") is not None:  # a passport: its MRZ data, as typed
+            key = passport_key(str(params["document_number"]), str(params["birth_date"]), str(params["expiry_date"]))
         result = await self.cards.read(
             can,
-            mrz.encode() if isinstance(mrz, str) else None,
+            key,
             bool(params.get("portrait", True)),
             params.get("reader"),
             float(params.get("wait", 20)),

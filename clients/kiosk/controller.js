@@ -12,12 +12,13 @@ import { unitHeader, renderClock } from "../shared/header.js";
 import { isOpen, hhmm, localParts } from "../shared/hours.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
+import { passportParams } from "./passport.js";
 import { Bridge, bridgeToken } from "../shared/bridge.js";
 import { reportHealth } from "../shared/fleet.js";
 
 /** Actions that change nothing drawn, or whose view patched the page itself (typing keeps the
  * caret; the camera keeps its video). */
-const QUIET = ["typed", "key", "touch", "face_hint"];
+const QUIET = ["typed", "key", "touch", "face_hint", "passport_typed", "passport_field"];
 
 /** Build the kiosk on this page; render() and start() bring it up. */
 export function createKiosk() {
@@ -96,7 +97,8 @@ export function createKiosk() {
    * then the card's own, verified. A wrong number is said so; any other failure goes on typed. */
   async function readChip() {
     try {
-      const chip = await bridge.request("card.read", { id_number: state.value.replace(/\s/g, ""), portrait: false }, 30000);
+      const params = state.method === "passport" ? passportParams(state.passport) : { id_number: state.value.replace(/\s/g, ""), portrait: false };
+      const chip = await bridge.request("card.read", params, 30000);
       dispatch({ type: "chip_read", chip });
     } catch (err) {
       dispatch({ type: "chip_failed", error: err });

@@ -7,11 +7,12 @@
 // asking the server what the person holds on "checking", sending the issue on "busy", the
 // camera on "camera").
 import { submitIdentity } from "./identity.js";
+import { emptyPassport, passportKey, passportTyped, validatePassport, passportIdentity } from "./passport.js";
 
 export { submitIdentity };
 
 /** The longest number for each method (the count under the input). */
-export const MAX = { id: 12, bhyt: 15, vneid: 2000 };
+export const MAX = { id: 12, bhyt: 15, passport: 9, vneid: 2000 };
 
 /** Screens where the idle timer does not send the patient back home. */
 const NO_IDLE = ["home", "closed", "setup", "loading", "busy"];
@@ -24,6 +25,7 @@ const IDENTITY_ERRORS = [
 /**
  * @typedef {"loading"|"setup"|"home"|"identify"|"scanning"|"reading"|"checking"|"priority"|"consent"|"camera"|"busy"|"ticket"|"duplicate"|"closed"} Screen
  * @typedef {{key: string, params?: Record<string, any>}} KioskText  one of the kiosk's texts
+ * @typedef {"id"|"bhyt"|"passport"|"vneid"} Method  what the patient identifies with
  * @typedef {{code?: string, field?: string, message_vi?: string, message_en?: string}} Told
  *   the server's or the bridge's own words, in both languages
  * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
@@ -31,7 +33,8 @@ const IDENTITY_ERRORS = [
  * @typedef {{label?: string, service: string, status?: string}} Held  a ticket the person holds
  *   (no label nor status for a typed or scanned number: the server does not say which)
  * @typedef {{
- *   screen: Screen, lang: "vi"|"en", service: string, method: "id"|"bhyt"|"vneid", value: string,
+ *   screen: Screen, lang: "vi"|"en", service: string, method: Method, value: string,
+ *   passport: import("./passport.js").PassportTyped,
  *   error: Said|null, declared: Set<string>, qr: CardQr|null, chip: any,
  *   face: number[]|null, consent: string, faceHint: Told|null, faceFailed: boolean,
  *   result: any, printed: ""|"printing"|"printed"|"server"|"failed", printError: Told|null,
@@ -49,7 +52,9 @@ const IDENTITY_ERRORS = [
  *   | {type: "tick", now: number, idleSeconds?: number}
  *   | {type: "hours", open: boolean, today: string}
  *   | {type: "service_chosen", service: string}
- *   | {type: "method_chosen", method: "id"|"bhyt"|"vneid"}
+ *   | {type: "method_chosen", method: Method}
+ *   | {type: "passport_typed", field: import("./passport.js").PassportField, value: string}
+ *   | {type: "passport_field", field: import("./passport.js").PassportField}
  *   | {type: "typed", value: string}
  *   | {type: "key", key: string}
  *   | {type: "identity_submitted", hasCard: boolean}
@@ -91,7 +96,7 @@ export function resetFields() {
   return {
     service: "", value: "", method: /** @type {"id"} */ ("id"), declared: new Set(), result: null, duplicate: "",
     duplicateFace: false, held: null, qr: null, chip: null, face: null, consent: "", printed: /** @type {""} */ (""),
-    printError: null, faceFailed: false, faceHint: null,
+    printError: null, faceFailed: false, faceHint: null, passport: emptyPassport(),
   };
 }
 
@@ -111,7 +116,8 @@ const reset = (state) => go(state, "home", { lang: "vi", ...resetFields() });
  */
 function identified(state, extra = {}) {
   const next = go(state, "priority", extra);
-  return identityOf(next) ? move(next, "checking") : next;
+  const who = identityOf(next);
+  return who && (who.id_number || who.bhyt_number) ? move(next, "checking") : next; // the server knows no passport holder yet
 }
 
 /** @param {KioskState} state @param {Action} action @returns {KioskState} */
@@ -125,15 +131,20 @@ export function next(state, action) {
     case "tick": return tick(state, action.now, action.idleSeconds);
     case "hours": return hours(state, action.open, action.today);
     case "service_chosen": return chosen(state, action.service);
-    case "method_chosen": return go(state, "identify", { method: action.method, value: "" });
+    case "method_chosen": return go(state, "identify", { method: action.method, value: "", passport: emptyPassport() });
     case "typed": return { ...state, value: action.value, error: null, qr: null };
-    case "key": return { ...state, value: pressKey(state.value, action.key), error: null };
+    case "key": return state.method === "passport"
+      ? { ...state, passport: passportKey(state.passport, action.key), error: null }
+      : { ...state, value: pressKey(state.value, action.key), error: null };
+    case "passport_typed": return { ...state, passport: passportTyped(state.passport, action.field, action.value), error: null };
+    case "passport_field": return state.passport.field === action.field ? state : { ...state, passport: { ...state.passport, field: action.field } };
     case "identity_submitted": return submitted(state, action.hasCard);
     case "no_document": return go(state, "priority", { value: "", qr: null, chip: null });
     case "back": return go(state, "identify");
     case "chip_read": return state.screen === "reading" ? identified(state, { chip: action.chip }) : state;
     case "chip_failed":
       if (state.screen !== "reading") return state;
+      if (state.method === "passport") return go(state, "identify", { error: action.error }); // the bridge says which part is wrong
       return action.error.code === "wrong_can"
         ? go(state, "identify", { value: "", error: { key: "chip.wrong" } })
         : identified(state, { error: action.error.message_vi ? action.error : null });
@@ -160,6 +171,10 @@ export function next(state, action) {
 
 /** "Continue" on the identity screen. @param {KioskState} state @param {boolean} hasCard */
 function submitted(state, hasCard) {
+  if (state.method === "passport") {
+    const problem = validatePassport(state.passport) || (hasCard ? null : { key: "ppv.place" });
+    return problem ? { ...state, error: problem } : go(state, "reading");
+  }
   const out = submitIdentity(state.method, state.value);
   if ("error" in out) return { ...state, error: out.error };
   if ("scan" in out) return go(state, "scanning");
@@ -236,7 +251,7 @@ function hours(state, open, today) {
   return state;
 }
 
-/** The keypad's keys for a method (none for VNeID: its code is scanned). @param {"id"|"bhyt"|"vneid"} method */
+/** The keypad's keys for a method (none for VNeID: its code is scanned). @param {Method} method */
 export function keypadKeys(method) {
   if (method === "vneid") return [];
   return method === "id"
@@ -270,9 +285,11 @@ export function faceOffered(p) {
   return p.enabled && p.faceOk && (p.browserCamera || p.bridgeCamera) && !p.declared.has("child_under_6");
 }
 
-/** The identity that goes with the ticket, or null when none was given. @param {KioskState} state */
+/** The identity that goes with the ticket, or null when none was given.
+ * @param {KioskState} state @returns {Record<string, string>|null} */
 export function identityOf(state) {
   const value = state.value.replace(/\s/g, "").toUpperCase();
+  if (state.chip?.source === "passport") return passportIdentity(state.chip);
   return state.chip
     ? { source: "chip", id_number: state.chip.id_number, name: state.chip.name, dob: state.chip.dob, sex: state.chip.sex }
     : state.qr

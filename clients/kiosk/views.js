@@ -6,6 +6,7 @@ import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
 import { PRIORITY_GROUPS } from "./identity.js";
+import { PASSPORT_FIELDS } from "./passport.js";
 import { qrEncode, qrPath } from "../shared/qr.js";
 import * as flow from "./flow.js";
 
@@ -29,7 +30,7 @@ export const faceHintText = (state) => (state.faceFailed ? t("face.failed") : sa
 /** The screens without their own function. */
 export const viewLoading = () => h("p.center.muted", t("loading"));
 export const viewBusy = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("busy")));
-export const viewReading = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("chip.reading")));
+export const viewReading = (/** @type {any} */ state) => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t(state.method === "passport" ? "pp.reading" : "chip.reading")));
 export const viewChecking = () => h("div.center", h("div.spinner", { "aria-hidden": "true" }), h("p.big", t("id.checking")));
 
 /** @param {any} state @param {Ctx} ctx */
@@ -101,29 +102,32 @@ export function viewIdentify(state, ctx) {
     error.textContent = say(now.error);
   }
   updateCount(state);
+  const passport = state.method === "passport" ? passportInputs(state, act, submit, error) : null;
   const press = (k) => {
     const now = act.send({ type: "key", key: k });
+    if (passport) return passport.show(now);
     input.value = now.value;
     updateCount(now);
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
-  const methods = ["id", "bhyt", "vneid"].map((m) => h("button.tab", {
+  const methods = ["id", "bhyt", "passport", "vneid"].map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
-    on: { click: () => act.send({ type: "method_chosen", method: /** @type {"id"|"bhyt"|"vneid"} */ (m) }) },
+    on: { click: () => act.send({ type: "method_chosen", method: /** @type {flow.Method} */ (m) }) },
   }, t(`id.method.${m}`)));
   return h("section.identify",
     serviceTitle(state, board),
     h("h1", t("id.title")),
     h("div.tabs", { role: "tablist" }, methods),
-    h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)),
-    input, count, error,
+    ...(passport ? [passport.element, error] : [h("label.sr-only", { for: "id-input" }, t(`id.method.${state.method}`)), input, count, error]),
     keys.length ? h(`div.keypad.keypad-${state.method}`, keys.map((k) => h("button.key", {
       type: "button", dataset: { key: k }, class: k.length > 1 ? "key-wide" : "",
       on: { click: () => press(k) },
     }, k === "back" ? t("key.back") : k === "clear" ? t("key.clear") : k))) : null,
     state.method === "vneid"
       ? h("p.card-hint#vneid-hint", { role: "status" }, t("idv.vneid_empty"))
+      : state.method === "passport"
+      ? h("p.card-hint#card-hint", { role: "status" }, t("pp.hint"))
       : ctx.hasCard && state.method === "id"
       ? h("p.card-hint#card-hint", { role: "status" }, t("chip.seen"))
       : h("p.muted.small", t("id.qr_hint")),
@@ -134,13 +138,39 @@ export function viewIdentify(state, ctx) {
       h("button.primary", { type: "button", dataset: { action: "next" }, on: { click: submit } }, t("btn.next"))));
 }
 
+/**
+ * The passport's three fields (number, date of birth, expiry date); the keypad types into the
+ * one in focus. show() puts a new state's values and error on the page without drawing again.
+ * @param {any} state @param {Actions} act @param {() => void} submit @param {HTMLElement} error
+ */
+function passportInputs(state, act, submit, error) {
+  const inputs = PASSPORT_FIELDS.map((f) => /** @type {HTMLInputElement} */ (h("input.id-input.pp-input", {
+    id: `pp-${f}`, type: "text", inputmode: "none", autocomplete: "off", spellcheck: "false", maxlength: 40,
+    value: state.passport[f], autofocus: state.passport.field === f, placeholder: t(`pp.placeholder.${f}`),
+    "aria-describedby": "id-error", dataset: { field: f },
+    on: {
+      focus: () => act.send({ type: "passport_field", field: f }),
+      input: (e) => show(act.send({ type: "passport_typed", field: f, value: /** @type {HTMLInputElement} */ (e.target).value })),
+      keydown: (e) => { if (e.key === "Enter") { e.preventDefault(); submit(); } },
+    },
+  })));
+  /** @param {flow.KioskState} now */
+  function show(now) {
+    inputs.forEach((input, i) => { input.value = now.passport[PASSPORT_FIELDS[i]]; });
+    error.textContent = say(now.error);
+    inputs[PASSPORT_FIELDS.indexOf(now.passport.field)].focus();
+  }
+  const element = h("div.pp-fields", PASSPORT_FIELDS.map((f, i) => h("label.pp-field", { for: `pp-${f}` }, h("span", t(`pp.${f}`)), inputs[i])));
+  return { element, show };
+}
+
 /** @param {any} state @param {Ctx} ctx */
 export function viewPriority(state, ctx) {
   const { board, act } = ctx;
   return h("section.priority",
     state.error ? h("div.banner-error", { role: "alert" }, say(state.error)) : null,
     serviceTitle(state, board),
-    state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t("chip.ok")}`)) : null,
+    state.chip ? h("p.who", { id: "who" }, t("prio.who", { name: state.chip.name }), h("span.chip-ok", { id: "chip-ok" }, ` ✓ ${t(state.chip.source === "passport" ? "pp.ok" : "chip.ok")}`)) : null,
     !state.chip && state.qr ? h("p.who", { id: "who" }, t("prio.who", { name: state.qr.name })) : null,
     h("h1", t("prio.title")),
     h("p.muted", t("prio.hint")),

@@ -31,7 +31,9 @@ export const ERROR = Object.freeze({
   BOOKINGS_WRONG_DAY: "bookings_wrong_day",
   BUSY: "busy",
   CAMERA_MISSING: "camera_missing",
+  CARD_ACCESS_DENIED: "card_access_denied",
   CARD_ERROR: "card_error",
+  CARD_FILE_NOT_FOUND: "card_file_not_found",
   CARD_REMOVED: "card_removed",
   CONFIG_INVALID: "config_invalid",
   COUNTER_ALREADY_OPEN: "counter_already_open",
@@ -71,6 +73,8 @@ export const ERROR = Object.freeze({
   INVALID_ISSUE_DATE: "invalid_issue_date",
   INVALID_MESSAGE: "invalid_message",
   INVALID_OLD_ID: "invalid_old_id",
+  INVALID_PASSPORT_DATE: "invalid_passport_date",
+  INVALID_PASSPORT_NUMBER: "invalid_passport_number",
   INVALID_PRINTER: "invalid_printer",
   INVALID_RATING: "invalid_rating",
   INVALID_SEX: "invalid_sex",
@@ -128,6 +132,7 @@ export const ERROR = Object.freeze({
   WEAK_PASSWORD: "weak_password",
   WRONG_CAN: "wrong_can",
   WRONG_COUNTER: "wrong_counter",
+  WRONG_MRZ: "wrong_mrz",
 });
 
 /** The kinds of care a service may be (MA_LOAI_KCB, domain/config.py): code -> [vi, en]. */

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ..errors import wrong_can
+from ..errors import wrong_mrz
 from . import crypto
 from .card import CardSession
 from .sm import Command, SecureMessaging
@@ -29,10 +29,10 @@ def session_from_answer(
 ) -> SecureMessaging:
     """Check the chip's answer and derive the session keys and the send sequence counter."""
     if len(answer) != 40 or crypto.retail_mac(k_mac, crypto.pad(answer[:32], 8)) != answer[32:]:
-        raise wrong_can("BAC answer does not verify")
+        raise wrong_mrz("BAC answer does not verify")
     r = crypto.cbc_decrypt("3DES", k_enc, answer[:32])
     if r[:8] != rnd_ic or r[8:16] != rnd_ifd:
-        raise wrong_can("BAC answer is for another challenge")
+        raise wrong_mrz("BAC answer is for another challenge")
     seed = bytes(a ^ b for a, b in zip(k_ifd, r[16:32], strict=True))
     ks_enc, ks_mac = crypto.kdf(seed, crypto.KDF_ENC), crypto.kdf(seed, crypto.KDF_MAC)
     return SecureMessaging("3DES", ks_enc, ks_mac, rnd_ic[4:] + rnd_ifd[4:])
@@ -46,5 +46,5 @@ def authenticate(card: CardSession, mrz_information: bytes) -> None:
     cryptogram = terminal_cryptogram(k_enc, k_mac, rnd_ifd, rnd_ic, k_ifd)
     answer, sw = card.send(Command(0x00, 0x82, 0x00, 0x00, cryptogram, 40))
     if sw != 0x9000:
-        raise wrong_can(f"mutual authenticate {sw:04X}")
+        raise wrong_mrz(f"mutual authenticate {sw:04X}")
     card.sm = session_from_answer(k_enc, k_mac, rnd_ifd, rnd_ic, k_ifd, answer)

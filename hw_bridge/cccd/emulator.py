@@ -6,7 +6,8 @@ reader, so the reader code under test cannot tell it from a card on a real reade
 Behaviour that matters for the tests: before authentication the data groups answer 6982;
 a plain APDU during a protected session ends the session (6987/6988, ICAO §9.8.3); a wrong
 password makes the last PACE step answer 6300; protected reads longer than the file answer
-6282 with what there is."""
+6282 with what there is. Flags make it behave like other chips: no short file identifiers,
+error status words answered in plain, files refused (6982) after authentication."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .lds import FILES
 from .reader import AID
 from .sm import Command, SecureMessaging
 from .testcard import CardContents
+from .testpassport import PassportContents
 
 ATR = bytes.fromhex("3B8880010000000000000000FE")  # a contactless card behind a PC/SC reader (synthetic)
 SW_OK = 0x9000
@@ -57,18 +59,34 @@ class EmulatedCard:
         mrz_information: bytes | None = None,
         ca_key: ec.EllipticCurvePrivateKey | None = None,
         aa_key: ec.EllipticCurvePrivateKey | None = None,
+        sfi: bool = True,
+        plain_errors: bool = False,
+        denied: tuple[str, ...] = (),
     ) -> None:
         self.files = files
         self.can = can
         self.mrz_information = mrz_information
         self.ca_key = ca_key
         self.aa_key = aa_key
+        self.sfi = sfi  # False: a chip without short file identifiers (READ BINARY by SFI: 6A82)
+        self.plain_errors = plain_errors  # True: errors under SM answered as plain status words
+        self.denied = denied  # files that answer 6982 even after authentication (as DG3 without EAC)
         self.reset()
 
     @classmethod
-    def of(cls, contents: CardContents, mrz_information: bytes | None = None) -> EmulatedCard:
-        """The emulator of a synthetic card, with its chip keys."""
-        return cls(contents.files, contents.person.can, mrz_information, contents.ca_key, contents.aa_key)
+    def of(
+        cls,
+        contents: CardContents | PassportContents,
+        mrz_information: bytes | None = None,
+        **flags: bool | tuple[str, ...],
+    ) -> EmulatedCard:
+        """The emulator of a synthetic card or passport, with its chip keys (``flags``: see
+        ``__init__``); a passport knows its own MRZ data."""
+        if isinstance(contents, PassportContents):
+            can, mrz_information = "", mrz_information or contents.traveller.mrz_information
+        else:
+            can = contents.person.can
+        return cls(contents.files, can, mrz_information, contents.ca_key, contents.aa_key, **flags)  # type: ignore[arg-type]
 
     def reset(self) -> None:
         self.app_selected = False
@@ -96,6 +114,8 @@ class EmulatedCard:
                 data, sw = self._command(cmd, protected=True)
                 if self.sm is None:  # the command ended the session
                     return sw.to_bytes(2, "big")
+                if self.plain_errors and sw != SW_OK and sw >> 8 not in (0x61, 0x62):
+                    return sw.to_bytes(2, "big")  # not protected, not counted (vsmartcard's ePass does so)
                 sealed = self.sm.seal(data, sw, odd=bool(cmd.ins & 1))
                 if self.next_sm is not None:  # the answer to chip authentication uses the old keys
                     self.sm, self.next_sm = self.next_sm, None
@@ -117,7 +137,7 @@ class EmulatedCard:
         ins = cmd.ins
         if ins == 0xA4:
             return self._select(cmd)
-        if ins == 0xB0:
+        if ins in (0xB0, 0xB1):
             return self._read(cmd)
         if ins == 0x84:
             self.challenge = os.urandom(8)
@@ -144,7 +164,7 @@ class EmulatedCard:
         if cmd.p1 == 0x00:
             return b"", 0x6D00  # like the Vietnamese cards: SELECT MF is not supported
         fid = int.from_bytes(cmd.data, "big")
-        if fid == 0x011C and not self.app_selected:
+        if fid == 0x011C and not self.app_selected and "CardAccess" in self.files:
             self.selected = "CardAccess"
             return b"", SW_OK
         for name, (file_id, _sfi, _tag) in FILES.items():
@@ -154,29 +174,36 @@ class EmulatedCard:
         return b"", 0x6A82
 
     def _read(self, cmd: Command) -> tuple[bytes, int]:
-        if cmd.p1 & 0x80:
+        odd = cmd.ins == 0xB1  # offset in DO'54', data in DO'53' (offsets past 32767)
+        if cmd.p1 & 0x80 and not odd:
             sfi = cmd.p1 & 0x1F
             offset = cmd.p2
-            name = "CardAccess" if sfi == 0x1C and not self.app_selected else None
+            name = (
+                "CardAccess"
+                if sfi == 0x1C and not self.app_selected and self.sfi and "CardAccess" in self.files
+                else None
+            )
             for n, (_fid, s, _tag) in FILES.items():
-                if s == sfi and self.app_selected and n in self.files:
+                if s == sfi and self.app_selected and n in self.files and self.sfi:
                     name = n
             if name is None:
                 return b"", 0x6A82
             self.selected = name
         else:
             name = self.selected
-            offset = ((cmd.p1 & 0x7F) << 8) | cmd.p2
+            offset = int.from_bytes(tlv.find(cmd.data, 0x54) or b"", "big") if odd else (cmd.p1 << 8) | cmd.p2
             if name is None:
                 return b"", 0x6986
-        if name != "CardAccess" and not self.authenticated:
+        if name != "CardAccess" and (not self.authenticated or name in self.denied):
             return b"", 0x6982
         content = self.files[name]
         if offset > len(content):
             return b"", 0x6B00
         want = cmd.le or 256
+        if odd:
+            want -= 2 if want - 2 < 0x80 else 3
         part = content[offset : offset + want]
-        return part, SW_OK if len(part) == want else 0x6282
+        return tlv.tlv(0x53, part) if odd else part, SW_OK if len(part) == want else 0x6282
 
     # ---- BAC ------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The files of the eMRTD application (ICAO 9303-10 Logical Data Structure) as the CCCD holds
-them: EF.COM, DG1 (the TD1 machine-readable zone), DG2 (the portrait), DG13 (the Vietnamese
+"""The files of the eMRTD application (ICAO 9303-10 Logical Data Structure) as the CCCD and
+passports hold them: EF.COM, DG1 (the machine-readable zone, TD1, TD2 or TD3), DG2 (the portrait), DG13 (the Vietnamese
 personal data, keyed by field number). Parsers take the whole file bytes and never guess by
 position: a malformed file raises ``ValueError``."""
 
@@ -46,8 +46,27 @@ class Mrz:
     expiry: str  # YYMMDD
     nationality: str
     optional2: str
-    names: str
+    name_field: str  # PRIMARY<<SECONDARY<NAMES<<<
     check_digits_ok: bool
+    format: str = "TD1"  # TD1, TD2 or TD3
+
+    @property
+    def surname(self) -> str:
+        return self.name_field.partition("<<")[0].replace("<", " ").strip()
+
+    @property
+    def given_names(self) -> str:
+        return self.name_field.partition("<<")[2].replace("<", " ").strip()
+
+    @property
+    def names(self) -> str:
+        """'SURNAME, GIVEN NAMES' (the Latin transliteration of the document)."""
+        return ", ".join(p for p in (self.surname, self.given_names) if p)
+
+    @property
+    def full_name(self) -> str:
+        """'SURNAME GIVEN NAMES', in the document's order."""
+        return " ".join(p for p in (self.surname, self.given_names) if p)
 
     @property
     def id_number(self) -> str:
@@ -56,20 +75,35 @@ class Mrz:
         return digits[:12] if len(digits) >= 12 and digits[:12].isdigit() else ""
 
 
+def _check(field: str, digit: str, optional: bool = False) -> bool:
+    """A check digit; an optional field left empty may carry '<' as its digit (9303-4 §4.2.2)."""
+    if optional and digit == "<" and not field.strip("<"):
+        return True
+    return check_digit(field) == digit
+
+
 def parse_dg1(dg1: bytes) -> Mrz:
+    """The MRZ of DG1: TD1 (ID cards, 3 lines of 30), TD2 (2 of 36) or TD3 (passports, 2 of 44),
+    its fields and whether every check digit holds."""
     body = tlv.find(dg1, 0x61)
     mrz_bytes = tlv.find(body or b"", 0x5F1F) if body is not None else None
     if mrz_bytes is None:
         raise ValueError("DG1 without an MRZ")
     text = mrz_bytes.decode("ascii")
-    if len(text) != 90:
-        raise ValueError(f"not a TD1 MRZ ({len(text)} characters)")
+    if len(text) == 90:
+        return _td1(text)
+    if len(text) in (72, 88):
+        return _td2_td3(text)
+    raise ValueError(f"not an MRZ of TD1, TD2 or TD3 ({len(text)} characters)")
+
+
+def _td1(text: str) -> Mrz:
     l1, l2, l3 = text[:30], text[30:60], text[60:]
     checks = [
-        check_digit(l1[5:14]) == l1[14],
-        check_digit(l2[0:6]) == l2[6],
-        check_digit(l2[8:14]) == l2[14],
-        check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]) == l2[29],
+        _check(l1[5:14], l1[14]),
+        _check(l2[0:6], l2[6]),
+        _check(l2[8:14], l2[14]),
+        _check(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29]),
     ]
     return Mrz(
         document_code=l1[0:2].rstrip("<"),
@@ -81,8 +115,40 @@ def parse_dg1(dg1: bytes) -> Mrz:
         expiry=l2[8:14],
         nationality=l2[15:18],
         optional2=l2[18:29],
-        names=l3.replace("<<", ", ").replace("<", " ").strip(" ,"),
+        name_field=l3,
         check_digits_ok=all(checks),
+        format="TD1",
+    )
+
+
+def _td2_td3(text: str) -> Mrz:
+    """TD3 (passports) and TD2 share one layout: line 2 holds the number, dates and an optional
+    field (the personal number in TD3, with its own check digit) before the composite digit."""
+    width = len(text) // 2
+    l1, l2 = text[:width], text[width:]
+    td3 = width == 44
+    optional = l2[28:42] if td3 else l2[28:35]
+    checks = [
+        _check(l2[0:9], l2[9]),
+        _check(l2[13:19], l2[19]),
+        _check(l2[21:27], l2[27]),
+        _check(l2[0:10] + l2[13:20] + l2[21 : width - 1], l2[width - 1]),
+    ]
+    if td3:
+        checks.append(_check(optional, l2[42], optional=True))
+    return Mrz(
+        document_code=l1[0:2].rstrip("<"),
+        issuing_state=l1[2:5],
+        document_number=l2[0:9].rstrip("<"),
+        optional1="",
+        birth=l2[13:19],
+        sex=l2[20],
+        expiry=l2[21:27],
+        nationality=l2[10:13],
+        optional2=optional,
+        name_field=l1[5:],
+        check_digits_ok=all(checks),
+        format="TD3" if td3 else "TD2",
     )
 
 

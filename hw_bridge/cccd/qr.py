@@ -1,5 +1,6 @@
 """The other identity inputs of the kiosk: the QR code printed on the front of the CCCD, the
-typed 12-digit ID number and the 15-character health-insurance (BHYT) number.
+typed 12-digit ID number, the 15-character health-insurance (BHYT) number, and a passport's
+MRZ data (document number, birth and expiry dates) typed on the keypad.
 
 The QR holds ``id|old id|name|ddmmyyyy|sex|address|issue ddmmyyyy`` (newer cards add empty
 fields at the end). It is not signed: it identifies, it does not prove; the chip does. Its ID
@@ -13,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import CardError
+from .crypto import mrz_information
 
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
 OLD_ID = re.compile(r"^([0-9]{9}|[0-9]{12})?$")
 BHYT = re.compile(r"^[A-Z]{2}[1-5][0-9]{12}$")
+PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{1,9}$")
 
 
 def validate_id_number(raw: str) -> str:
@@ -31,6 +34,25 @@ def validate_bhyt(raw: str) -> str:
     if not BHYT.match(value):
         raise CardError("invalid_bhyt_number")
     return value
+
+
+def passport_key(document_number: str, birth_date: str, expiry_date: str) -> bytes:
+    """The MRZ data that opens a passport's chip (BAC, or PACE with the MRZ as password), from
+    what the patient typed: the document number and the dates as YYYY-MM-DD (or the MRZ's
+    YYMMDD). Each part at fault has its own error."""
+    number = "".join(document_number.split()).upper()
+    if not PASSPORT_NUMBER.match(number):
+        raise CardError("invalid_passport_number")
+    return mrz_information(number, _mrz_date(birth_date, "birth"), _mrz_date(expiry_date, "expiry"))
+
+
+def _mrz_date(text: str, which: str) -> str:
+    for fmt in ("%Y-%m-%d", "%y%m%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).strftime("%y%m%d")
+        except ValueError:
+            pass
+    raise CardError(f"invalid_passport_date.{which}")
 
 
 def _date(text: str, code: str) -> dt.date:

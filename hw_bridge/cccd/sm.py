@@ -113,14 +113,20 @@ class SecureMessaging:
         )
 
     def unwrap(self, response: bytes) -> tuple[bytes, int]:
-        """Data and status word of a protected response; a response that is not protected or
-        whose MAC is wrong raises ``secure_messaging_failed`` (the session is then over)."""
-        self.ssc += 1
+        """Data and status word of a protected response; a response whose MAC is wrong, or a
+        plain status word that reports a secure messaging error (6987, 6988) or success, raises
+        ``secure_messaging_failed`` (the session is then over). Any other plain status word
+        (6A82 file not found, 6982...) is returned as it is: some chips do not protect error
+        answers, and then do not count them in the send sequence counter either (vsmartcard's
+        ePass does so), so neither do we, and the session goes on."""
         if len(response) < 2:
             raise secure_messaging_failed("short response")
         body, sw = response[:-2], int.from_bytes(response[-2:], "big")
         if not body:
-            raise secure_messaging_failed(f"unprotected status {sw:04X}")
+            if sw in (0x9000, 0x6987, 0x6988):
+                raise secure_messaging_failed(f"unprotected status {sw:04X}")
+            return b"", sw
+        self.ssc += 1
         try:
             objects = list(tlv.parse(body))
         except (ValueError, IndexError):

@@ -161,15 +161,15 @@ class SigningChain:
     dsc_key: ec.EllipticCurvePrivateKey
 
 
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+def _name(cn: str, country: str = "VN") -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, country), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def signing_chain(label: str = "TEST") -> SigningChain:
+def signing_chain(label: str = "TEST", country: str = "VN") -> SigningChain:
     """A fresh CSCA and document signer (ECDSA P-256), clearly marked as test certificates."""
     now = dt.datetime.now(dt.UTC)
     csca_key = ec.generate_private_key(ec.SECP256R1())
-    csca_name = _name(f"{label} CSCA (synthetic, not valid)")
+    csca_name = _name(f"{label} CSCA (synthetic, not valid)", country)
     csca = (
         x509.CertificateBuilder()
         .subject_name(csca_name)
@@ -184,7 +184,7 @@ def signing_chain(label: str = "TEST") -> SigningChain:
     dsc_key = ec.generate_private_key(ec.SECP256R1())
     dsc = (
         x509.CertificateBuilder()
-        .subject_name(_name(f"{label} Document Signer (synthetic)"))
+        .subject_name(_name(f"{label} Document Signer (synthetic)", country))
         .issuer_name(csca_name)
         .public_key(dsc_key.public_key())
         .serial_number(x509.random_serial_number())

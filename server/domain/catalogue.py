@@ -406,6 +406,26 @@ CATALOGUE: dict[str, Entry] = {
         "The secure channel to the card failed. Please place the card again.",
     ),
     "card_error": Entry("Thẻ trả lời lỗi {sw:04X}.", "The card answered with error {sw:04X}."),
+    "wrong_mrz": Entry(
+        "Số hộ chiếu, ngày sinh hoặc ngày hết hạn không khớp với chip.",
+        "The passport number, birth date or expiry date does not match the chip.",
+    ),
+    "card_file_not_found": Entry(
+        "Chip không có tệp dữ liệu cần đọc ({file}).", "The chip does not hold a file that must be read ({file})."
+    ),
+    "card_access_denied": Entry(
+        "Chip không cho phép đọc tệp dữ liệu ({file}).", "The chip does not allow reading a file ({file})."
+    ),
+    "invalid_passport_number": Entry(
+        "Số hộ chiếu gồm 1 đến 9 chữ cái và chữ số.", "The passport number has 1 to 9 letters and digits."
+    ),
+    "invalid_passport_date.birth": Entry(
+        "Ngày sinh không hợp lệ (ngày/tháng/năm).", "The birth date is not valid (day/month/year)."
+    ),
+    "invalid_passport_date.expiry": Entry(
+        "Ngày hết hạn của hộ chiếu không hợp lệ (ngày/tháng/năm).",
+        "The passport's expiry date is not valid (day/month/year).",
+    ),
     # ---- the bridge: the camera and the face check ---------------------------------------------
     "face_unavailable": Entry(
         "Chức năng nhận diện khuôn mặt chưa được cài trên máy này.", "Face checking is not installed on this kiosk."

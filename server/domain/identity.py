@@ -23,7 +23,7 @@ from .idrules import check_bhyt, check_id_number, id_mismatches
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
 FAR = dt.date(9999, 12, 31)  # a day no birth year is after: the rules without "not born yet"
 
-Source = Literal["chip", "qr", "typed", "vneid"]
+Source = Literal["chip", "qr", "typed", "vneid", "passport"]
 Sex = Literal["male", "female", ""]
 
 
@@ -46,6 +46,8 @@ class Identity(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: str = ""
     dob: dt.date | None = None
     sex: Sex = ""
+    passport_number: str = ""  # source "passport": the document number of its MRZ
+    nationality: str = ""  # source "passport": the MRZ's three-letter nationality code
 
     def person_key(self) -> str:
         """The key used for 'one active ticket per person per service'."""

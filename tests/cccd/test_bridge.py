@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from hw_bridge.cccd import testcard
+from hw_bridge.cccd import testcard, testpassport
 from hw_bridge.cccd.emulator import EmulatedCard
 from hw_bridge.cccd.vpcd import READER, VirtualCard
 
@@ -157,3 +157,40 @@ def test_the_speaker_plays_calls_one_after_another(pcscd: None, tmp_path: Path) 
             assert next_of(ws, "error")["code"] == "forbidden_url"
     finally:
         site.kill()
+
+
+def test_a_passport_with_its_typed_mrz_data(pcscd: None, tmp_path: Path) -> None:
+    """The kiosk sends what the patient typed (document number, birth and expiry dates); the
+    bridge answers with a `passport` identity, or says which part is wrong."""
+    contents = testpassport.make_passport()
+
+    def read(rid: str, **params: object) -> dict[str, Any]:
+        ws.send(json.dumps({"type": "request", "id": rid, "method": "card.read", "params": params}))
+        return next_of(ws, "reply" if rid.startswith("ok") else "error")
+
+    with running_bridge(tmp_path) as url, paired(url) as (ws, _):
+        card = VirtualCard(EmulatedCard.of(contents))
+        try:
+            insert_until_seen(ws, card)
+            typed = {"document_number": "zp 481 5162", "birth_date": "1988-03-14", "expiry_date": "2031-06-30"}
+            assert read("e1", **{**typed, "expiry_date": "2031-07-30"})["code"] == "wrong_mrz"
+            assert read("e2", **{**typed, "document_number": "ZP-4815162"})["code"] == "invalid_passport_number"
+            err = read("e3", **{**typed, "birth_date": "1988-02-30"})
+            assert (err["code"], err["message_en"]) == (
+                "invalid_passport_date",
+                "The birth date is not valid (day/month/year).",
+            )
+            result = read("ok", **typed)["result"]
+        finally:
+            card.remove()
+    assert {k: result[k] for k in ("source", "document_number", "name", "dob", "sex", "nationality", "expiry")} == {
+        "source": "passport",
+        "document_number": "ZP4815162",
+        "name": "MARTIN CLAIRE ELISE",
+        "dob": "1988-03-14",
+        "sex": "female",
+        "nationality": "UTO",
+        "expiry": "2031-06-30",
+    }
+    assert result["portrait"] and result["portrait_format"] == "jpeg" and result["access"] == "pace"
+    assert "ZP4815162" not in (tmp_path / "bridge.log").read_text()

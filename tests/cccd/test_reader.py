@@ -62,10 +62,15 @@ def test_pace_with_the_can_reads_the_whole_identity(contents: testcard.CardConte
     assert public["portrait"] is True and "chip_serial" not in public["fields"]  # type: ignore[operator]
 
 
-def test_bac_with_the_mrz_data(contents: testcard.CardContents) -> None:
+def test_the_mrz_data_with_pace_or_bac(contents: testcard.CardContents) -> None:
+    """PACE with the MRZ data as password where the card offers PACE; BAC where it does not."""
     read = read_card(Counting(emulated(contents)), mrz_information=mrz_info(contents), with_portrait=False)
-    assert read.access == "bac" and read.portrait is None and read.id_number == "079188000123"
+    assert read.access == "pace" and read.portrait is None and read.id_number == "079188000123"
     assert read.authenticity.status == "signature_valid_chain_not_verified"
+    files = {k: v for k, v in contents.files.items() if k != "CardAccess"}
+    bac_only = EmulatedCard(files, "000123", mrz_info(contents), contents.ca_key, contents.aa_key)
+    read = read_card(Counting(bac_only), mrz_information=mrz_info(contents), with_portrait=False)
+    assert read.access == "bac" and read.id_number == "079188000123" and read.chip_authentication
 
 
 def test_without_portrait_fewer_apdus(contents: testcard.CardContents) -> None:
@@ -82,7 +87,7 @@ def test_wrong_can(contents: testcard.CardContents) -> None:
     assert err.value.code == "wrong_can"
     with pytest.raises(CardError) as err:
         read_card(Counting(emulated(contents)), mrz_information=crypto.mrz_information("099999999", "490501", "991231"))
-    assert err.value.code == "wrong_can"
+    assert err.value.code == "wrong_mrz"  # the MRZ data, not the CAN, is what the patient typed wrong
 
 
 def test_card_removed_during_the_read(contents: testcard.CardContents) -> None:

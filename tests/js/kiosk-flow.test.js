@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/kiosk/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import "../../clients/kiosk/identity.js"; // adds the idv.* texts
+import { passportParams } from "../../clients/kiosk/passport.js"; // adds the ppv.* texts
 import {
   MAX, initial, resetFields, next, servicesAllowed, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
   identityOf, issueCommand, afterIssueError, waitMinutes, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
@@ -50,6 +51,7 @@ test("the kiosk starts loading, and a reset clears the patient's traces", () => 
   assert.deepEqual({ ...r, declared: [...r.declared] }, {
     service: "", value: "", method: "id", declared: [], result: null, duplicate: "", duplicateFace: false, held: null,
     qr: null, chip: null, face: null, consent: "", printed: "", printError: null, faceFailed: false, faceHint: null,
+    passport: { number: "", birth: "", expiry: "", field: "number" },
   });
   assert.notEqual(resetFields().declared, r.declared, "a fresh set each time");
 });
@@ -64,7 +66,7 @@ test("the keypad: digits for an ID, letters and digits for BHYT; back, clear, at
   assert.equal(pressKey("123", "clear"), "");
   assert.equal(pressKey("1".repeat(20), "2"), "1".repeat(20));
   assert.equal(typedLength(" 12 34 "), 4);
-  assert.deepEqual(MAX, { id: 12, bhyt: 15, vneid: 2000 });
+  assert.deepEqual(MAX, { id: 12, bhyt: 15, passport: 9, vneid: 2000 });
   assert.deepEqual(keypadKeys("vneid"), [], "a VNeID code is scanned, not typed");
 });
 
@@ -249,6 +251,36 @@ test("with a card on the reader the chip is read; a wrong number goes back, othe
   const home = next(reading, { type: "done" });
   assert.equal(next(home, { type: "chip_read", chip }), home);
   assert.equal(next(home, { type: "chip_failed", error: failed }), home);
+});
+
+test("a passport: its three fields typed on the keypad open the chip, which gives a passport identity", () => {
+  let s = run({ type: "service_chosen", service: "A" }, { type: "method_chosen", method: "passport" });
+  assert.deepEqual([s.method, s.passport], ["passport", { number: "", birth: "", expiry: "", field: "number" }]);
+  for (const k of "c12-3456789") s = next(s, { type: "key", key: k.toUpperCase() });
+  assert.equal(s.passport.number, "C12345678", "letters and digits, 9 at most");
+  s = next(s, { type: "key", key: "back" });
+  s = next(s, { type: "passport_field", field: "birth" });
+  for (const k of "14031988X5") s = next(s, { type: "key", key: k });
+  assert.deepEqual([s.passport.number, s.passport.birth], ["C1234567", "14031988"], "a date takes 8 digits");
+  assert.deepEqual(next(s, { type: "identity_submitted", hasCard: true }).error, { key: "ppv.expiry" });
+  s = next(s, { type: "passport_typed", field: "expiry", value: "31/06/2031" });
+  assert.deepEqual([s.passport.field, s.passport.expiry], ["expiry", "31062031"]);
+  assert.deepEqual(next(s, { type: "identity_submitted", hasCard: true }).error, { key: "ppv.expiry" }, "no 31 June");
+  s = next(s, { type: "passport_typed", field: "expiry", value: "30062031" });
+  assert.deepEqual(next(s, { type: "identity_submitted", hasCard: false }).error, { key: "ppv.place" }, "the chip is the passport's proof");
+  assert.deepEqual(passportParams(s.passport), { document_number: "C1234567", birth_date: "1988-03-14", expiry_date: "2031-06-30", portrait: false });
+  const reading = next(s, { type: "identity_submitted", hasCard: true });
+  assert.equal(reading.screen, "reading");
+  const wrong = { code: "wrong_mrz", message_vi: "Số hộ chiếu, ngày sinh hoặc ngày hết hạn không khớp với chip.", message_en: "x" };
+  const back = next(reading, { type: "chip_failed", error: wrong });
+  assert.deepEqual([back.screen, back.error, back.passport.number], ["identify", wrong, "C1234567"], "kept, to be corrected");
+  const chip = { source: "passport", document_number: "C1234567", nationality: "UTO", name: "MARTIN CLAIRE ELISE", dob: "1988-03-14", sex: "female", id_number: "" };
+  const read = next(reading, { type: "chip_read", chip });
+  assert.equal(read.screen, "priority", "no held-tickets question for a passport");
+  assert.deepEqual(issueCommand(read, "").identity, {
+    source: "passport", passport_number: "C1234567", nationality: "UTO", name: "MARTIN CLAIRE ELISE", dob: "1988-03-14", sex: "female",
+  });
+  assert.deepEqual(next(read, { type: "method_chosen", method: "id" }).passport.number, "", "another method starts afresh");
 });
 
 test("the card's QR typed by a scanner: read by the server, then the chip read with its number", () => {
