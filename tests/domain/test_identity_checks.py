@@ -59,3 +59,27 @@ def test_staff_record_an_identity_check(sim: Sim) -> None:
     refused(
         sim, cmd.RecordIdentityCheck(label=t.label, document="card"), "forbidden", Actor(name="device:k", role="kiosk")
     )
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        'vneid_verifier = "ftp://x/y"',
+        'vneid_verifier = "https://a b"',
+        "vneid_timeout_seconds = 30",
+        "vneid_timeout_seconds = 0.1",
+    ],
+)
+def test_the_vneid_verifier_setting_is_bounded(section: str) -> None:
+    from pathlib import Path
+
+    from server.domain.config import config_from_toml
+    from server.domain.errors import ConfigError
+
+    demo = (Path(__file__).resolve().parents[2] / "config" / "demo.toml").read_text()
+    good = demo.replace('vneid_verifier = ""', 'vneid_verifier = "https://xac-thuc.benhvien.lan/vneid"')
+    assert config_from_toml(good).identity.vneid_verifier == "https://xac-thuc.benhvien.lan/vneid"
+    bad = demo.replace('vneid_verifier = ""\nvneid_timeout_seconds = 4.0', section)
+    with pytest.raises(ConfigError) as err:
+        config_from_toml(bad)
+    assert "identity" in str(err.value.params)
