@@ -72,6 +72,7 @@ export const ERROR = Object.freeze({
   INVALID_ID_NUMBER: "invalid_id_number",
   INVALID_ISSUE_DATE: "invalid_issue_date",
   INVALID_MESSAGE: "invalid_message",
+  INVALID_NATIONALITY: "invalid_nationality",
   INVALID_OLD_ID: "invalid_old_id",
   INVALID_PASSPORT_DATE: "invalid_passport_date",
   INVALID_PASSPORT_NUMBER: "invalid_passport_number",

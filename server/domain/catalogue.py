@@ -194,8 +194,11 @@ CATALOGUE: dict[str, Entry] = {
         "The social-insurance number (10 digits) cannot be one digit repeated.",
     ),
     "identity_missing": Entry(
-        "Cần số định danh cá nhân (12 số) hoặc số thẻ BHYT (15 ký tự).",
-        "A personal ID number (12 digits) or a BHYT card number (15 characters) is required.",
+        "Cần số định danh cá nhân (12 số), số thẻ BHYT (15 ký tự) hoặc hộ chiếu.",
+        "A personal ID number (12 digits), a BHYT card number (15 characters) or a passport is required.",
+    ),
+    "invalid_nationality": Entry(
+        "Mã quốc tịch trên hộ chiếu gồm 3 chữ cái.", "The passport's nationality code has 3 letters."
     ),
     "invalid_dob": Entry("Ngày sinh không hợp lệ.", "The date of birth is not valid."),
     "qr_format": Entry("Mã QR không phải của thẻ căn cước.", "This QR code is not from an ID card."),

@@ -21,6 +21,8 @@ from .errors import IdentityError
 from .idrules import check_bhyt, check_id_number, id_mismatches
 
 ID_NUMBER = re.compile(r"^[0-9]{12}$")
+PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{1,9}$")  # ICAO 9303: the MRZ's document number field
+NATIONALITY = re.compile(r"^[A-Z]{1,3}$")  # ICAO 9303: three letters (a filler "<" dropped)
 FAR = dt.date(9999, 12, 31)  # a day no birth year is after: the rules without "not born yet"
 
 Source = Literal["chip", "qr", "typed", "vneid", "passport"]
@@ -51,7 +53,11 @@ class Identity(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     def person_key(self) -> str:
         """The key used for 'one active ticket per person per service'."""
-        return f"id:{self.id_number}" if self.id_number else (f"bhyt:{self.bhyt_number}" if self.bhyt_number else "")
+        if self.id_number:
+            return f"id:{self.id_number}"
+        if self.bhyt_number:
+            return f"bhyt:{self.bhyt_number}"
+        return f"passport:{self.nationality}:{self.passport_number}" if self.passport_number else ""
 
 
 def normalise_id_number(raw: str) -> str:
@@ -75,7 +81,13 @@ def from_card(ident: Identity) -> bool:
 
 def validate_identity(ident: Identity, today: dt.date) -> Identity:
     """Return the identity with normalised numbers, or raise :class:`IdentityError`."""
-    if not ident.id_number and not ident.bhyt_number:
+    passport = "".join(ident.passport_number.split()).upper() if ident.source == "passport" else ""
+    if passport and not PASSPORT_NUMBER.match(passport):
+        raise IdentityError("invalid_passport_number", "passport_number")
+    nationality = ident.nationality.strip().strip("<").upper() if passport else ""
+    if passport and not NATIONALITY.match(nationality):
+        raise IdentityError("invalid_nationality", "nationality")
+    if not ident.id_number and not ident.bhyt_number and not passport:
         raise IdentityError("identity_missing", "id_number")
     if ident.dob is not None and not dt.date(1890, 1, 1) <= ident.dob <= today:
         raise IdentityError("invalid_dob", "dob")
@@ -89,7 +101,9 @@ def validate_identity(ident: Identity, today: dt.date) -> Identity:
             raise IdentityError(key, "id_number")
     bhyt = validate_bhyt(ident.bhyt_number) if ident.bhyt_number else ""
     name = " ".join(ident.name.split())[:100]
-    return msgspec.structs.replace(ident, id_number=id_number, bhyt_number=bhyt, name=name)
+    return msgspec.structs.replace(
+        ident, id_number=id_number, bhyt_number=bhyt, name=name, passport_number=passport, nationality=nationality
+    )
 
 
 def id_warnings(ident: Identity, today: dt.date) -> list[str]:

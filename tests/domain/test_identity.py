@@ -133,3 +133,31 @@ def test_mask_name() -> None:
     assert mask_name("Nguyễn Văn An") == "Nguyễn V. A."
     assert mask_name("  ") == ""
     assert mask_name("Lê") == "Lê"
+
+
+def test_a_passport_is_an_identity_of_its_own_and_keys_one_person() -> None:
+    ident = validate_identity(
+        Identity(source="passport", passport_number=" l898902c3 ", nationality="utO", name="MARTIN  CLAIRE"), TODAY
+    )
+    assert (ident.passport_number, ident.nationality, ident.name) == ("L898902C3", "UTO", "MARTIN CLAIRE")
+    assert ident.person_key() == "passport:UTO:L898902C3"
+    assert Identity(source="typed").person_key() == ""
+    # a typed identity's passport fields count for nothing: it still needs a number
+    with pytest.raises(IdentityError) as err:
+        validate_identity(Identity(source="typed", passport_number="L898902C3", nationality="UTO"), TODAY)
+    assert err.value.code == "identity_missing"
+
+
+@pytest.mark.parametrize(
+    ("number", "nationality", "code", "field"),
+    [
+        ("L898902C3X", "UTO", "invalid_passport_number", "passport_number"),
+        ("L8989-02", "UTO", "invalid_passport_number", "passport_number"),
+        ("L898902C3", "U1O", "invalid_nationality", "nationality"),
+        ("L898902C3", "", "invalid_nationality", "nationality"),
+    ],
+)
+def test_a_passports_number_and_nationality_are_checked(number: str, nationality: str, code: str, field: str) -> None:
+    with pytest.raises(IdentityError) as err:
+        validate_identity(Identity(source="passport", passport_number=number, nationality=nationality), TODAY)
+    assert (err.value.code, err.value.field) == (code, field)

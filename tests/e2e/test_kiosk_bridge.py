@@ -201,4 +201,18 @@ def test_a_passport_on_the_reader_and_its_mrz_typed(browser: Browser, box: tuple
         "UTO",
         "2031-06-30",
     )
+    # the passport is an identity of its own: the ticket is issued with it, one per person
+    kiosk.click("[data-action=take]")
+    face_no = kiosk.locator("[data-action=face-no]")
+    if face_no.is_visible():
+        face_no.click()
+    expect(kiosk.locator("#ticket-number")).not_to_be_empty(timeout=20_000)
+    label = kiosk.locator("#ticket-number").inner_text()
+    site = box[0]
+    with connect(site.ws_url) as ws:
+        ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))
+        snapshot = next(m for m in (json.loads(ws.recv(timeout=5)) for _ in range(3)) if m["type"] == "snapshot")
+    ticket = next(t for t in snapshot["view"]["tickets"] if t["label"] == label)
+    ident = ticket["identity"]
+    assert (ident["source"], ident["passport_number"], ident["nationality"]) == ("passport", "ZP4815162", "UTO")
     assert not errors
