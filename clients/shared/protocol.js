@@ -50,6 +50,8 @@ export const ERROR = Object.freeze({
   FORBIDDEN_HOST: "forbidden_host",
   FORBIDDEN_URL: "forbidden_url",
   HELLO_FIRST: "hello_first",
+  HIS_NOTHING_TO_RESEND: "his_nothing_to_resend",
+  HIS_UNKNOWN_DEAD_LETTER: "his_unknown_dead_letter",
   IDENTITY_MISSING: "identity_missing",
   ILLEGAL_COUNTER_TRANSITION: "illegal_counter_transition",
   ILLEGAL_TRANSITION: "illegal_transition",

@@ -128,7 +128,13 @@ def _message(state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: 
     ticket = his_ticket(state, t, site)
     score = record.event.score if isinstance(record.event, ev.TicketRated) else None
     return HisMessage(
-        id=f"{ticket.key}-{record.seq}", seq=record.seq, at=record.at, kind=kind, ticket=ticket, reason=reason, score=score
+        id=f"{ticket.key}-{record.seq}",
+        seq=record.seq,
+        at=record.at,
+        kind=kind,
+        ticket=ticket,
+        reason=reason,
+        score=score,
     )
 
 
@@ -141,7 +147,7 @@ def message_for(state: QueueState, record: ev.Record, site: str, anonymous: bool
     kind = _KINDS.get(type(event))
     if kind is None:
         return None
-    t = state.tickets.get(event.ticket)  # type: ignore[attr-defined]  # every event in _KINDS has one
+    t = state.tickets.get(int(getattr(event, "ticket")))  # noqa: B009  # every event in _KINDS has one
     if t is None or (t.identity is None and not anonymous):
         return None
     reason = getattr(event, "reason", "")

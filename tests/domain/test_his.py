@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 import pytest
 
 from server.domain import commands as cmd
@@ -41,13 +42,24 @@ def test_a_ticket_with_an_identity_is_told_from_issue_to_rating(sim: Sim) -> Non
     t = issued.ticket
     assert t.key == ticket_key(SITE, "2026-11-23", t.ticket) == f"70001-20261123-{t.ticket}"
     assert issued.id == f"{t.key}-{issued.seq}" and issued.kind == "issued"
-    assert (t.site, t.label, t.day, t.service, t.service_name, t.care_kind) == (SITE, "A001", "2026-11-23", "A", "Khám A", "01")
+    assert (t.site, t.label, t.day, t.service, t.service_name, t.care_kind) == (
+        SITE,
+        "A001",
+        "2026-11-23",
+        "A",
+        "Khám A",
+        "01",
+    )
     assert t.status == "waiting" and t.counter is None and t.counter_name == ""
     assert t.patient is not None and t.patient.id_number == "001090000001" and t.patient.dob == "1990-01-02"
     assert (t.patient.name, t.patient.sex, t.patient.source) == ("Nguyễn Văn Thử", "male", "chip")
     (called,) = step(sim, cmd.CallNext(counter=1))
     assert (called.kind, called.ticket.status, called.ticket.counter, called.ticket.counter_name) == (
-        "called", "called", 1, "Quầy 1")
+        "called",
+        "called",
+        1,
+        "Quầy 1",
+    )
     assert called.id != issued.id and called.ticket.key == t.key
     assert step(sim, cmd.Recall(counter=1)) == []  # a recall: nothing the HIS must hear of
     (started,) = step(sim, cmd.StartService(counter=1))
@@ -72,7 +84,11 @@ def test_missed_transferred_reactivated_reviewed_and_cancelled(sim: Sim) -> None
     step(sim, cmd.CallNext(counter=2))
     (moved,) = step(sim, cmd.Transfer(counter=2, to_service="B"))
     assert (moved.kind, moved.ticket.service, moved.ticket.service_name, moved.reason) == (
-        "transferred", "B", "Khám B", "")
+        "transferred",
+        "B",
+        "Khám B",
+        "",
+    )
     (cancelled,) = step(sim, cmd.CancelTicket(label="A001", reason="left"))
     assert (cancelled.kind, cancelled.reason, cancelled.ticket.status) == ("cancelled", "left", "cancelled")
 
@@ -100,7 +116,11 @@ def test_a_new_day_cancels_what_it_expired_with_the_reason_expired(sim: Sim) -> 
     assert isinstance(day.event, ev.DayStarted) and day.event.expired == [1, 2]
     (expired,) = messages_for(sim.state, day, SITE, False, before)
     assert (expired.kind, expired.reason, expired.ticket.status, expired.ticket.day) == (
-        "cancelled", "expired", "expired", "2026-11-23")
+        "cancelled",
+        "expired",
+        "expired",
+        "2026-11-23",
+    )
     assert expired.ticket.key == ticket_key(SITE, "2026-11-23", first.id)
     assert len(messages_for(sim.state, day, SITE, True, before)) == 2
     # without the tickets from before the day started, and for a ticket gone from them: nothing
@@ -112,8 +132,16 @@ def test_a_ticket_gone_from_the_state_or_of_an_unknown_service(sim: Sim) -> None
     record = ev.Record(seq=99, at=sim.now, actor="x", event=ev.TicketCancelled(ticket=42, label="Z042"))
     assert message_for(sim.state, record, SITE) is None
     sim.state.tickets[42] = Ticket(
-        id=42, label="Z042", service="Z", number=42, day="2026-11-23", status="cancelled", issued_at=sim.now,
-        queue_key=0.0, identity=ID, last_counter=9,  # type: ignore[arg-type]
+        id=42,
+        label="Z042",
+        service="Z",
+        number=42,
+        day="2026-11-23",
+        status="cancelled",
+        issued_at=sim.now,
+        queue_key=0.0,
+        identity=ID,
+        last_counter=9,  # type: ignore[arg-type]
     )
     found = message_for(sim.state, record, SITE)
     assert found is not None and found.ticket.service_name == "" and found.ticket.counter == 9
@@ -123,10 +151,10 @@ def test_a_ticket_gone_from_the_state_or_of_an_unknown_service(sim: Sim) -> None
 def test_the_facility_code_is_five_digits_or_empty() -> None:
     base = small_config()
     assert validate_config(base).unit.facility_code == ""
-    ok = base.__class__(**{**{f: getattr(base, f) for f in base.__struct_fields__}, "unit": Unit(name="T", facility_code="70001")})
+    ok = msgspec.structs.replace(base, unit=Unit(name="T", facility_code="70001"))
     assert validate_config(ok).unit.facility_code == "70001"
     for bad in ("7000", "700011", "7000a"):
-        wrong = base.__class__(**{**{f: getattr(base, f) for f in base.__struct_fields__}, "unit": Unit(name="T", facility_code=bad)})
+        wrong = msgspec.structs.replace(base, unit=Unit(name="T", facility_code=bad))
         with pytest.raises(ConfigError) as exc:
             validate_config(wrong)
         assert exc.value.field == "unit.facility_code"
