@@ -16,6 +16,7 @@ from server.domain.his import HisMessage
 from server.domain.identity import Identity
 from server.his.links import Link
 from server.his.service import HisLinks, outbox_hook
+from server.settings import Settings
 
 from .domain.sim import VN
 from .test_hub import ADMIN, Clock, FailingLog, make_hub
@@ -85,3 +86,11 @@ async def test_the_new_day_cancels_the_old_days_tickets_at_the_his(tmp_path: Pat
     (_, last) = outbox(tmp_path / "q.sqlite3")
     m = msgspec.json.decode(last[5], type=HisMessage)
     assert (m.kind, m.reason, m.ticket.key, m.ticket.status) == ("cancelled", "expired", "70001-20261123-1", "expired")
+
+
+def test_the_links_file_is_his_toml_beside_the_data_unless_named(tmp_path: Path) -> None:
+    assert Settings.from_env({"QUEUE_DATA": str(tmp_path)}).his_file is None
+    (tmp_path / "his.toml").write_text("")
+    assert Settings.from_env({"QUEUE_DATA": str(tmp_path)}).his_file == tmp_path / "his.toml"
+    named = Settings.from_env({"QUEUE_DATA": str(tmp_path), "QUEUE_HIS": "/etc/queue/his.toml"})
+    assert named.his_file == Path("/etc/queue/his.toml")
