@@ -87,6 +87,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.eventlog.open()
         await services.hub.start()
+        await services.his.start()
         region = services.hub.state.config.speech.region
         services.composer = audio.Composer([], audio.Espeak(region))  # espeak-ng until the packs are in
         voices = asyncio.create_task(load_voices(services))
@@ -102,6 +103,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             announcer.cancel()
             backups.cancel()
             await services.printers.stop()
+            await services.his.stop()
             await services.hub.stop()
             await services.eventlog.close()
 

@@ -4,8 +4,8 @@ commands, snapshots of the state, staff sessions and the face descriptors of act
 and the rows that cross it. SQLite (``server/sqlite_log.py``) is the implementation; another
 database is another adapter of this interface, not a change to the hub.
 
-Contract: ``append`` writes a batch of records with its command rows and face changes in one
-transaction (all or nothing, durable when it returns); ``records`` yields them back in
+Contract: ``append`` writes a batch of records with its command rows, face changes and the
+messages for the HIS links (the outbox) in one transaction (all or nothing, durable when it returns); ``records`` yields them back in
 ``seq`` order. The async methods run on the server's event loop; ``scan`` and ``latest`` are
 blocking reads for worker threads (reports, the audit log) and must not hold up the writer.
 """
@@ -41,6 +41,18 @@ class FaceChanges(msgspec.Struct):
         return bool(self.added or self.removed or self.purge)
 
 
+class OutboxRow(msgspec.Struct, frozen=True):
+    """A message for a HIS link (``server/his/outbox.py``), written with the event it tells of."""
+
+    link: str
+    message: str  # the message id, unique per link
+    ticket: str  # the ticket's key at the HIS
+    seq: int
+    kind: str
+    body: bytes  # the HisMessage as JSON
+    created: float
+
+
 class SessionRow(msgspec.Struct, frozen=True):
     token_hash: str
     username: str
@@ -59,7 +71,11 @@ class EventLog(Protocol):
 
     # the log and what is committed with it
     async def append(
-        self, records: Sequence[Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
+        self,
+        records: Sequence[Record],
+        commands: Sequence[CommandRow],
+        faces: FaceChanges | None = None,
+        outbox: Sequence[OutboxRow] = (),
     ) -> None: ...
     def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]: ...
     async def recent_commands(self, since: float) -> list[CommandRow]: ...

@@ -31,8 +31,8 @@ from .domain.access import SYSTEM, Actor
 from .domain.config import Config
 from .domain.errors import DomainError
 from .domain.handle import Step, handle, start_day
-from .domain.state import QueueState
-from .eventlog import CommandRow, EventLog
+from .domain.state import QueueState, Ticket
+from .eventlog import CommandRow, EventLog, OutboxRow
 from .faces import Faces
 from .fanout import Conn, Fanout
 from .fleet import Fleet
@@ -74,6 +74,9 @@ class _Read(msgspec.Struct):
 
 
 Item = _Command | _Attach | _Read
+# The messages for the HIS links of one step's records, given the state right after the step and
+# the day's tickets as they were before it (server/his/hook.py); written with the records.
+OutboxHook = Callable[[QueueState, list[ev.Record], dict[int, Ticket]], list[OutboxRow]]
 
 
 class Hub:
@@ -105,6 +108,7 @@ class Hub:
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
         self.phones = phones if phones is not None else Phones()  # patients' phones following their ticket
         self.committed: list[Callable[[QueueState, list[Step]], None]] = []  # told of each durable batch
+        self.outbox: OutboxHook | None = None  # set when the site has HIS links
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -213,9 +217,14 @@ class Hub:
         rows: list[CommandRow] = []
         answers: list[tuple[_Command, Outcome]] = []
         seen: dict[str, Outcome] = {}
+        outbox: list[OutboxRow] = []
+        hook = self.outbox
         now = self.clock()
+        before = state.tickets  # a new day replaces the dict: the old day's tickets stay in this one
         steps.append(start_day(state, now))
         self.faces.track(state, steps[0].records, None)
+        if hook is not None and steps[0].records:
+            outbox.extend(hook(state, steps[0].records, before))
         for item in batch:
             if not isinstance(item, _Command):
                 continue
@@ -228,9 +237,12 @@ class Hub:
                 answers.append((item, Outcome(seq=stored["seq"], result=stored["result"], duplicate=True)))
                 continue
             face, match = self.faces.match(state, item.command)
+            before = state.tickets
             step = handle(state, item.command, now, item.actor, match)
             steps.append(step)
             self.faces.track(state, step.records, face)
+            if hook is not None and step.records:
+                outbox.extend(hook(state, step.records, before))
             if step.error is not None:
                 answers.append((item, Outcome(error=step.error)))
                 continue
@@ -243,7 +255,7 @@ class Hub:
         new = [r for step in steps for r in step.records]
         if new:
             try:
-                await self.log.append(new, rows, self.faces.take_changes())
+                await self.log.append(new, rows, self.faces.take_changes(), outbox)
             except Exception:
                 log.exception("commit failed; rebuilding state from the log")
                 await self._load()

@@ -34,6 +34,7 @@ from prometheus_client.registry import Collector
 from .backup import Backups
 from .domain import commands as cmd
 from .domain.access import Actor
+from .his.service import HisLinks
 from .hub import Hub, Outcome
 from .protocol import AUDIENCES
 
@@ -64,8 +65,8 @@ class Metrics:
         self.committed_events = Counter("queue_committed_events", "Events written to the log", registry=self.registry)
         ProcessCollector(registry=self.registry)
 
-    def watch(self, hub: Hub, backups: Backups) -> None:
-        self.registry.register(ServerCollector(hub, backups))
+    def watch(self, hub: Hub, backups: Backups, his: HisLinks | None = None) -> None:
+        self.registry.register(ServerCollector(hub, backups, his))
 
     def on_commit(self, seconds: float, events: int) -> None:
         self.commit_seconds.observe(seconds)
@@ -94,9 +95,10 @@ class MeteredHub(Hub):
 class ServerCollector(Collector):
     """The counts the server keeps anyway, read at each scrape."""
 
-    def __init__(self, hub: Hub, backups: Backups) -> None:
+    def __init__(self, hub: Hub, backups: Backups, his: HisLinks | None = None) -> None:
         self.hub = hub
         self.backups = backups
+        self.his = his
 
     def collect(self) -> Iterator[Metric]:
         hub, fanout = self.hub, self.hub.fanout
@@ -124,6 +126,7 @@ class ServerCollector(Collector):
         for what, n in sorted(hub.fleet.reports.items()):
             reports.add_metric([what], n)
         yield reports
+        yield from self._his()
         b = self.backups
         yield CounterMetricFamily("queue_backups", "Backups taken since start", value=b.taken)
         yield CounterMetricFamily("queue_backup_failures", "Backups that failed since start", value=b.failures)
@@ -131,3 +134,24 @@ class ServerCollector(Collector):
             yield GaugeMetricFamily("queue_backup_last_timestamp_seconds", "When the last backup was taken", b.last.at)
             yield GaugeMetricFamily("queue_backup_last_seconds", "How long the last backup took", b.last.seconds)
             yield GaugeMetricFamily("queue_backup_last_seq", "The last event in the last backup", b.last.seq)
+
+    def _his(self) -> Iterator[Metric]:
+        """Per outbound HIS link: its outbox's depth (kept by the deliverer's last pass: a scrape
+        reads no database), and the messages delivered, failed and refused since start."""
+        deliverers = self.his.deliverers if self.his is not None else {}
+        if not deliverers:
+            return
+        depth = GaugeMetricFamily("queue_his_outbox_depth", "Messages waiting for a HIS link", labels=["link"])
+        done = CounterMetricFamily("queue_his_delivered", "Messages a HIS link took", labels=["link"])
+        failed = CounterMetricFamily("queue_his_failed", "Tries of a message that failed", labels=["link"])
+        refused = CounterMetricFamily("queue_his_refused", "Messages refused (dead letters)", labels=["link"])
+        breaker = GaugeMetricFamily(
+            "queue_his_breaker_open", "1 while a link's circuit breaker is open", labels=["link"]
+        )
+        for name, d in sorted(deliverers.items()):
+            depth.add_metric([name], d.depth)
+            done.add_metric([name], d.delivered)
+            failed.add_metric([name], d.failed)
+            refused.add_metric([name], d.refused)
+            breaker.add_metric([name], 0 if d.open_until is None else 1)
+        yield from (depth, done, failed, refused, breaker)

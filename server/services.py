@@ -11,6 +11,8 @@ from .backup import Backups
 from .domain.config import Config
 from .domain.state import StaffAccount
 from .eventlog import EventLog
+from .his import links as his_links
+from .his.service import UNREACHABLE, HisLinks
 from .hub import Hub
 from .metrics import MeteredHub, Metrics
 from .phones import Phones
@@ -23,7 +25,7 @@ from .sqlite_log import SqliteLog
 
 class Services:
     """Settings, the event log, the hub, staff sessions, the login and device limiters, the voice, the
-    server's ticket printers, backups and metrics."""
+    server's ticket printers, backups, the HIS links and metrics."""
 
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
@@ -49,7 +51,17 @@ class Services:
         self.revocations = Revocations(self.hub.fanout, self.sessions)
         self.hub.committed.append(self.revocations.committed)
         self.backups = Backups(settings, self.hub.clock)
-        self.metrics.watch(self.hub, self.backups)
+        self.his = HisLinks(
+            his_links.load(settings.his_file),
+            settings.db_path,
+            lambda actor, name, ok: self.hub.fleet.device_alert(actor, "device", "" if ok else UNREACHABLE, name, ok),
+            self.hub.clock,
+            backoff_max=settings.his_retry_max,
+            probe_every=settings.his_probe_every,
+        )
+        self.hub.outbox = self.his.hook()
+        self.hub.committed.append(self.his.committed)
+        self.metrics.watch(self.hub, self.backups, self.his)
 
     def staff_for(self, token: str) -> StaffAccount | None:
         """The active staff account behind a session token, or None."""

@@ -39,6 +39,9 @@ class Settings(msgspec.Struct, frozen=True):
     allowed_hosts: tuple[str, ...] = ()  # more names the server answers to (server/hosts.py)
     device_burst: int = 5  # commands a device may send at once (a kiosk: a family's tickets) ...
     device_every: float = 2.0  # ... then one per this many seconds (server/ratelimit.py)
+    his_path: Path | None = None  # the HIS links (QUEUE_HIS; default data_dir / "his.toml", server/his/links.py)
+    his_retry_max: float = 300.0  # seconds: the longest backoff of a message that failed (QUEUE_HIS_RETRY_MAX)
+    his_probe_every: float = 30.0  # seconds between two probes of a link whose breaker is open (QUEUE_HIS_PROBE)
 
     @property
     def base_url(self) -> str:
@@ -55,6 +58,14 @@ class Settings(msgspec.Struct, frozen=True):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "queue.sqlite3"
+
+    @property
+    def his_file(self) -> Path | None:
+        """The HIS links file: QUEUE_HIS, else ``data_dir/his.toml`` when it exists, else none."""
+        if self.his_path is not None:
+            return self.his_path
+        default = self.data_dir / "his.toml"
+        return default if default.exists() else None
 
     @property
     def media_dir(self) -> Path:
@@ -100,6 +111,9 @@ class Settings(msgspec.Struct, frozen=True):
             allowed_hosts=tuple(h.strip() for h in e.get("QUEUE_ALLOWED_HOSTS", "").split(",") if h.strip()),
             device_burst=max(1, int(e.get("QUEUE_DEVICE_BURST", "5"))),
             device_every=max(0.0, float(e.get("QUEUE_DEVICE_EVERY", "2"))),
+            his_path=Path(e["QUEUE_HIS"]) if e.get("QUEUE_HIS") else None,
+            his_retry_max=max(1.0, float(e.get("QUEUE_HIS_RETRY_MAX", "300"))),
+            his_probe_every=max(0.1, float(e.get("QUEUE_HIS_PROBE", "30"))),
             metrics_allow=tuple(
                 a.strip() for a in e.get("QUEUE_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
             ),

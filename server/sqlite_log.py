@@ -6,7 +6,8 @@ default, so that a committed event survives a power cut (``NORMAL`` survives a c
 process only, and is faster). The same file holds the idempotency keys of recent commands,
 the staff login sessions, and the face descriptors of active tickets (written in the same
 transaction as the ticket's event, deleted when it ends and at day end; ``secure_delete``
-overwrites deleted rows so no descriptor lingers in free pages).
+overwrites deleted rows so no descriptor lingers in free pages), and the HIS links' outbox
+(``server/his/outbox.py``), whose messages are written in the same transaction as their events.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import aiosqlite
 import msgspec
 
 from .domain.events import Record
-from .eventlog import CommandRow, FaceChanges, SessionRow, decode_record
+from .eventlog import CommandRow, FaceChanges, OutboxRow, SessionRow, decode_record
+from .his import outbox as his_outbox
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -89,6 +91,7 @@ class SqliteLog:
         await self.db.execute(f"PRAGMA synchronous={self.synchronous}")
         await self.db.execute("PRAGMA secure_delete=ON")
         await self.db.executescript(SCHEMA)
+        await self.db.executescript(his_outbox.SCHEMA)
 
     async def close(self) -> None:
         if self._db is not None:
@@ -123,9 +126,14 @@ class SqliteLog:
                     await pending
 
     async def append(
-        self, records: Sequence[Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
+        self,
+        records: Sequence[Record],
+        commands: Sequence[CommandRow],
+        faces: FaceChanges | None = None,
+        outbox: Sequence[OutboxRow] = (),
     ) -> None:
-        """Write records, command results and face changes in one transaction (one fsync with FULL)."""
+        """Write records, command results, face changes and the HIS links' messages in one
+        transaction (one fsync with FULL)."""
         rows = [(r.seq, r.at, r.actor, type(r.event).__name__, _encoder.encode(r)) for r in records]
         cmds = [(c.key, c.at, c.result) for c in commands]
 
@@ -145,6 +153,11 @@ class SqliteLog:
                     await db.executemany(
                         "INSERT OR REPLACE INTO faces (ticket, descriptor) VALUES (?, ?)", list(faces.added.items())
                     )
+            if outbox:
+                await db.executemany(
+                    his_outbox.INSERT,
+                    [(o.link, o.message, o.ticket, o.seq, o.kind, o.body, o.created, o.created) for o in outbox],
+                )
             await db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:

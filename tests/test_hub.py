@@ -15,7 +15,7 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.eventlog import CommandRow, FaceChanges
+from server.eventlog import CommandRow, FaceChanges, OutboxRow
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
@@ -117,12 +117,16 @@ class FailingLog(EventLog):
         self.fail_next = False
 
     async def append(
-        self, records: Sequence[ev.Record], commands: Sequence[CommandRow], faces: FaceChanges | None = None
+        self,
+        records: Sequence[ev.Record],
+        commands: Sequence[CommandRow],
+        faces: FaceChanges | None = None,
+        outbox: Sequence[OutboxRow] = (),
     ) -> None:
         if self.fail_next:
             self.fail_next = False
             raise sqlite3.OperationalError("disk I/O error")
-        await super().append(records, commands, faces)
+        await super().append(records, commands, faces, outbox)
 
 
 async def test_a_failed_commit_changes_nothing_and_says_so(tmp_path: Path) -> None:

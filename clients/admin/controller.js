@@ -7,7 +7,7 @@ import { QueueSocket } from "../shared/socket.js";
 import { initial, next, validSession } from "./flow.js";
 import * as http from "./http.js";
 import { askPassword, changeOwn } from "../shared/password.js";
-import { handlers, loadAudit, loadDevicesMedia, loadFleet, loadMedia } from "./tasks.js";
+import { handlers, loadAudit, loadDevicesMedia, loadFleet, loadHis, loadMedia } from "./tasks.js";
 
 const SESSION_KEY = "queue.admin.session";
 const FLEET_EVERY_MS = 5000;
@@ -92,6 +92,10 @@ export class Controller {
       loadFleet(this, true);
       loadDevicesMedia(this);
       this.fleetTimer = setInterval(() => loadFleet(this), FLEET_EVERY_MS);
+    }
+    if (name === "his") {
+      loadHis(this);
+      this.fleetTimer = setInterval(() => loadHis(this), FLEET_EVERY_MS);
     }
     if (name === "settings") loadMedia(this);
     this.render();

@@ -5,10 +5,10 @@
 // actions (texts already in the current language); the views draw the state.
 
 /** The tabs, in the order of the bar. */
-export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "devices", "audit"]);
+export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "devices", "his", "audit"]);
 
 /**
- * @typedef {"dashboard"|"reports"|"settings"|"devices"|"audit"} Tab
+ * @typedef {"dashboard"|"reports"|"settings"|"devices"|"his"|"audit"} Tab
  * @typedef {{token: string, role: string, username: string, full_name?: string, expires: number,
  *   must_change_password?: boolean}} Session  what /api/login (or /api/password) answered, kept
  *   in localStorage; must_change_password: the first run's generated password, changed first
@@ -18,6 +18,8 @@ export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "
  * @typedef {{fleet: any[], staff: any[], at: number, message: string, error: string, token: string,
  *   media: any[]}} DevicesState  token: the address of a device just registered (shown once)
  * @typedef {{rows: any[], error: string}} AuditState  rows: the audit log, newest first, in pages
+ * @typedef {{links: any[], dead: any[], at: number, message: string, error: string}} HisState
+ *   links: /api/his/links (each link's health); dead: /api/his/dead (the dead letters); at: the server's clock
  * @typedef {{
  *   session: Session|null,
  *   tab: Tab,
@@ -29,6 +31,7 @@ export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "
  *   settings: SettingsState,
  *   devices: DevicesState,
  *   audit: AuditState,
+ *   his: HisState,
  * }} AdminState  faults by "device|part"; report: null, "loading" or /api/reports' answer;
  *   from, to: the report's range (YYYY-MM-DD, "" until the reports tab first shows)
  */
@@ -62,6 +65,9 @@ export const TABS = /** @type {const} */ (["dashboard", "reports", "settings", "
  *   | {type: "settings_said", message: string}
  *   | {type: "settings_failed", error: string}
  *   | {type: "draft_replaced", draft: any}
+ *   | {type: "his_loaded", links: any[], dead: any[], at: number}
+ *   | {type: "his_said", message: string}
+ *   | {type: "his_failed", error: string}
  * } Action
  * "defaults" comes before each drawing of a signed-in page: the settings draft from the
  * configuration if it came after the tab opened, the report's range from today if empty.
@@ -80,6 +86,7 @@ export function initial(session) {
     settings: { draft: null, media: [], message: "", error: "", tvs: [] },
     devices: { fleet: [], staff: [], at: 0, message: "", error: "", token: "", media: [] },
     audit: { rows: [], error: "" },
+    his: { links: [], dead: [], at: 0, message: "", error: "" },
   };
 }
 
@@ -97,6 +104,8 @@ const copy = (config) => (config ? structuredClone(config) : null);
 const settings = (state, change) => ({ ...state, settings: { ...state.settings, ...change } });
 /** @param {AdminState} state @param {Partial<DevicesState>} change @returns {AdminState} */
 const devices = (state, change) => ({ ...state, devices: { ...state.devices, ...change } });
+/** @param {AdminState} state @param {Partial<HisState>} change @returns {AdminState} */
+const his = (state, change) => ({ ...state, his: { ...state.his, ...change } });
 /** @param {AdminState} state @param {Partial<AuditState>} change @returns {AdminState} */
 const audit = (state, change) => ({ ...state, audit: { ...state.audit, ...change } });
 
@@ -139,6 +148,9 @@ export function next(state, action) {
     case "settings_said": return settings(state, { message: action.message });
     case "settings_failed": return settings(state, { error: action.error });
     case "draft_replaced": return settings(state, { draft: action.draft, error: "" });
+    case "his_loaded": return his(state, { links: action.links, dead: action.dead, at: action.at, error: "" });
+    case "his_said": return his(state, { message: action.message, error: "" });
+    case "his_failed": return his(state, { error: action.error });
     default: throw new Error(`unknown admin action ${/** @type {any} */ (action).type}`);
   }
 }
@@ -147,6 +159,7 @@ export function next(state, action) {
 function opened(state, config) {
   if (state.tab === "audit") return audit(state, { rows: [] }); // its last error stays
   if (state.tab === "devices") return devices(state, { message: "", error: "", token: "" });
+  if (state.tab === "his") return his(state, { message: "", error: "" });
   if (state.tab === "settings") return settings(state, { draft: copy(config), message: "", error: "" });
   return state;
 }

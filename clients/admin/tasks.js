@@ -35,7 +35,32 @@ export function handlers(c) {
       createStaff: (data) => createStaff(c, data),
       resetPassword: (username) => resetPassword(c, username),
     },
+    his: {
+      retry: (link, id) => hisLetter(c, link, id, "retry", "h.retried"),
+      discard: (link, id) => hisLetter(c, link, id, "discard", "h.discarded"),
+      refresh: () => loadHis(c),
+    },
   };
+}
+
+// ---- the HIS link ------------------------------------------------------------------------------
+
+/** Each link's health and the dead letters. @param {Controller} c */
+export async function loadHis(c) {
+  try {
+    const [links, dead] = await Promise.all([c.api("GET", "/api/his/links"), c.api("GET", "/api/his/dead")]);
+    c.dispatch({ type: "his_loaded", links: links.links, dead: dead.dead, at: links.at });
+  } catch (err) { c.dispatch({ type: "his_failed", error: errorText(err) }); }
+  if (c.tab === "his") c.render();
+}
+
+/** Retry or discard a dead letter. @param {Controller} c @param {string} link @param {string} id @param {"retry"|"discard"} verb @param {string} said */
+async function hisLetter(c, link, id, verb, said) {
+  try {
+    await c.api("POST", `/api/his/dead/${encodeURIComponent(link)}/${encodeURIComponent(id)}/${verb}`);
+    c.dispatch({ type: "his_said", message: t(said) });
+  } catch (err) { c.dispatch({ type: "his_failed", error: errorText(err) }); }
+  await loadHis(c);
 }
 
 // ---- reports ----------------------------------------------------------------------------------

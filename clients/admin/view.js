@@ -10,6 +10,7 @@ import { viewReports } from "./reports.js";
 import { viewAudit } from "./audit.js";
 import { viewSettings } from "./settings.js";
 import { viewDevices } from "./devices.js";
+import { viewHis } from "./his.js";
 
 /**
  * What the views call back; the controller does it.
@@ -24,6 +25,7 @@ import { viewDevices } from "./devices.js";
  *   devices: {reload: (d: string) => void, play: (d: string, media: string) => void, revoke: (d: string) => void, setPrinter: (d: string, printer: string) => void,
  *     register: (data: any) => void, createStaff: (data: any) => void, setActive: (u: string, on: boolean) => void,
  *     resetPassword: (u: string) => void},
+ *   his: {retry: (link: string, id: string) => void, discard: (link: string, id: string) => void, refresh: () => void},
  * }} Handlers
  * login resolves with the error to show, or "" once signed in.
  */
@@ -86,6 +88,7 @@ export function render(state, board, act, now) {
     case "settings": fill(view, viewSettings(state.settings, act.settings)); break;
     case "devices": fill(view, viewDevices(state.devices, board.config, session?.username || "", act.devices)); break;
     case "audit": fill(view, viewAudit(state.audit, board.config, act)); break;
+    case "his": fill(view, viewHis(state.his, act.his)); break;
     case "reports": fill(view, viewReports(state, board, act)); break;
     default: fill(view, viewDashboard(board, state.faults, now));
   }

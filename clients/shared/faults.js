@@ -24,6 +24,7 @@ export const CODES = {
   audio_unavailable: ["không tải được âm thanh", "audio could not be fetched"],
   playback_failed: ["loa không phát được: kiểm tra loa và âm lượng", "speaker could not play: check the speaker and volume"],
   too_many_requests: ["gửi quá nhiều yêu cầu: kiểm tra thiết bị", "sent too many requests: check the device"],
+  his_unreachable: ["không gửi được sang HIS: tin chờ trong hàng đợi, báo bộ phận CNTT", "the HIS cannot be reached: messages wait in the outbox; tell IT"],
   fault: ["đang lỗi", "in fault"],
 };
 

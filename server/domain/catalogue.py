@@ -341,6 +341,15 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "bad_format": Entry("Định dạng: json, csv hoặc xlsx.", "Format: json, csv or xlsx."),
     "not_found": Entry("Không có tệp này.", "No such file.", 404),
+    # ---- the HIS links (server/routes/his_outbox.py) ----------------------------------------
+    "his_unknown_dead_letter": Entry(
+        "Không có thư lỗi này (có thể đã được gửi lại hoặc bỏ qua).",
+        "No such dead letter (it may have been retried or discarded already).",
+        404,
+    ),
+    "his_nothing_to_resend": Entry(
+        "Số này chưa có tin nào gửi sang HIS để gửi lại.", "This ticket has no HIS message to send again.", 404
+    ),
     "storage_error": Entry(
         "Không ghi được dữ liệu; thao tác chưa được thực hiện. Vui lòng thử lại.",
         "The change could not be saved and was not made. Please try again.",

@@ -24,6 +24,7 @@ CLOSE = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")  # a closing time may b
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+FACILITY_CODE = re.compile(r"^[0-9]{5}$")  # MA_CSKCB
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # MA_LOAI_KCB, the kind of care of a visit (QĐ 1804/QĐ-BYT 2026, Appendix 01, 16 codes, from
 # 1 Aug 2026; 01-10 as in QĐ 824/4750 before it): code -> (Vietnamese, English).
@@ -56,7 +57,7 @@ class Unit(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     district: str = ""
     province: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
-    facility_code: str = ""  # MA_CSKCB: the facility's code at the social insurance (the HIS key's site)
+    facility_code: str = ""  # MA_CSKCB, the facility code the HIS knows this unit by (5 digits)
 
 
 class Break(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -376,6 +377,8 @@ def validate_config(cfg: Config) -> Config:
         zoneinfo.ZoneInfo(cfg.unit.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise _err("unit.timezone", "múi giờ không tồn tại", "unknown time zone") from None
+    if cfg.unit.facility_code and not FACILITY_CODE.match(cfg.unit.facility_code):
+        raise _err("unit.facility_code", "mã cơ sở KCB gồm 5 chữ số", "the facility code is 5 digits")
     for wd in WEEKDAYS:
         day = getattr(cfg.hours, wd)
         if day is not None:

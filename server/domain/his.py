@@ -9,9 +9,14 @@ per ticket however often it hears of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import msgspec
+
+from . import events as ev
+from .identity import Identity
+from .state import QueueState, Ticket
 
 Kind = Literal["issued", "called", "started", "finished", "missed", "transferred", "changed", "cancelled", "rated"]
 
@@ -19,12 +24,14 @@ Kind = Literal["issued", "called", "started", "finished", "missed", "transferred
 class HisPatient(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Who the patient said they are at check-in (synthetic in every test)."""
 
-    source: str  # chip, qr, typed, vneid
+    source: str  # chip, qr, typed, vneid, passport
     id_number: str = ""  # the 12-digit personal ID (CCCD)
     bhyt_number: str = ""  # the health-insurance card number
     name: str = ""
     dob: str = ""  # YYYY-MM-DD, "" when unknown
     sex: str = ""  # male, female, ""
+    passport_number: str = ""  # source "passport": the MRZ's document number
+    nationality: str = ""  # source "passport": ICAO three-letter code
 
 
 class HisTicket(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -57,3 +64,114 @@ class HisMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ticket: HisTicket
     reason: str = ""  # of a transfer, a cancel, a miss
     score: int | None = None  # of a rating
+
+
+# ---- the mapping: an event, and the state right after it, to the message the HIS is told ----
+
+_KINDS: dict[type[ev.Event], Kind] = {
+    ev.TicketIssued: "issued",
+    ev.TicketCalled: "called",
+    ev.ServiceStarted: "started",
+    ev.ServiceFinished: "finished",
+    ev.TicketMissed: "missed",
+    ev.TicketTransferred: "transferred",
+    ev.TicketReactivated: "changed",
+    ev.PriorityReviewed: "changed",
+    ev.TicketCancelled: "cancelled",
+    ev.TicketRated: "rated",
+}
+
+
+def ticket_key(site: str, day: str, ticket: int) -> str:
+    """The ticket's identifier at the HIS: ``<site>-<YYYYMMDD>-<ticket id>``."""
+    return f"{site}-{day.replace('-', '')}-{ticket}"
+
+
+def _patient(identity: Identity | None) -> HisPatient | None:
+    if identity is None:
+        return None
+    return HisPatient(
+        source=identity.source,
+        id_number=identity.id_number,
+        bhyt_number=identity.bhyt_number,
+        name=identity.name,
+        dob=identity.dob.isoformat() if identity.dob else "",
+        sex=identity.sex,
+        passport_number=identity.passport_number,
+        nationality=identity.nationality,
+    )
+
+
+def his_ticket(state: QueueState, t: Ticket, site: str) -> HisTicket:
+    """The ticket as the HIS sees it, from the queue's ticket as it stands."""
+    service = next((s for s in state.config.services if s.code == t.service), None)
+    counter_no = t.counter if t.counter is not None else t.last_counter
+    counter = next((c for c in state.config.counters if c.number == counter_no), None)
+    return HisTicket(
+        key=ticket_key(site, t.day, t.id),
+        site=site,
+        ticket=t.id,
+        label=t.label,
+        day=t.day,
+        service=t.service,
+        service_name=service.name if service else "",
+        care_kind=service.care_kind if service else "01",
+        status=str(t.status),
+        issued_at=t.issued_at,
+        priority=[str(p) for p in t.priority],
+        counter=counter_no,
+        counter_name=counter.name if counter else "",
+        patient=_patient(t.identity),
+        patient_code=t.patient_code,
+        episode=t.episode,
+        booking=t.booking,
+    )
+
+
+def _message(state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: str, reason: str = "") -> HisMessage:
+    ticket = his_ticket(state, t, site)
+    score = record.event.score if isinstance(record.event, ev.TicketRated) else None
+    return HisMessage(
+        id=f"{ticket.key}-{record.seq}",
+        seq=record.seq,
+        at=record.at,
+        kind=kind,
+        ticket=ticket,
+        reason=reason,
+        score=score,
+    )
+
+
+def message_for(state: QueueState, record: ev.Record, site: str, anonymous: bool = False) -> HisMessage | None:
+    """The message a link acting for ``site`` sends for ``record`` (a ticket's event), given the
+    state right after it was applied; None for what the HIS does not hear of (recalls, counters,
+    configuration...), for a ticket no longer in the state, and for a ticket taken without an
+    identity unless the link asks for those (``anonymous``)."""
+    event = record.event
+    kind = _KINDS.get(type(event))
+    if kind is None:
+        return None
+    t = state.tickets.get(int(getattr(event, "ticket")))  # noqa: B009  # every event in _KINDS has one
+    if t is None or (t.identity is None and not anonymous):
+        return None
+    reason = getattr(event, "reason", "")
+    return _message(state, t, record, kind, site, str(reason))
+
+
+def messages_for(
+    state: QueueState, record: ev.Record, site: str, anonymous: bool = False, before: Mapping[int, Ticket] | None = None
+) -> list[HisMessage]:
+    """Every message for ``record``: one for a ticket's event (``message_for``), one ``cancelled``
+    (reason ``expired``) per ticket a new day expired. The day's start drops the old day's tickets
+    from the state, so they are looked up in ``before``, the tickets as they were before it."""
+    event = record.event
+    if not isinstance(event, ev.DayStarted):
+        found = message_for(state, record, site, anonymous)
+        return [] if found is None else [found]
+    tickets = before if before is not None else state.tickets
+    out: list[HisMessage] = []
+    for tid in event.expired:
+        t = tickets.get(tid)
+        if t is not None and (t.identity is not None or anonymous):
+            out.append(_message(state, t, record, "cancelled", site, "expired"))
+    return out

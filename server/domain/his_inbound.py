@@ -36,11 +36,6 @@ from .transfer import transferred
 KEY = re.compile(r"^(?P<site>[A-Za-z0-9_]{1,20})-(?P<day>\d{8})-(?P<ticket>[1-9]\d{0,11})$")
 
 
-def ticket_key(site: str, day: str, ticket: int) -> str:
-    """A ticket's key at the HIS: ``ticket_key("70001", "2026-12-07", 12) == "70001-20261207-12"``."""
-    return f"{site}-{day.replace('-', '')}-{ticket}"
-
-
 def parse_ticket_key(key: str) -> tuple[str, str, int] | None:
     """The site, the day (YYYY-MM-DD) and the ticket id of a key, or None if it is not one."""
     m = KEY.match(key)

@@ -14,9 +14,7 @@ nothing is written.
 from __future__ import annotations
 
 import functools
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -28,8 +26,7 @@ from ..domain import commands as cmd
 from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..domain.his_inbound import parse_ticket_key
-from ..his.links import Link, load
-from ..settings import Settings
+from ..his.links import Link
 from . import shapes
 from .describe import Doc, describe
 from .http import answers_errors, json_body, services
@@ -40,19 +37,9 @@ MESSAGE_ID = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, no spaces
 PREFIX = "/api/his/v1/sites/{site}"
 
 
-def his_path(settings: Settings) -> Path:
-    """The links' file: QUEUE_HIS, else <data>/his.toml. (To be replaced by core's
-    ``Settings.his_path`` once it lands: this is the one place that reads QUEUE_HIS here.)"""
-    return Path(os.environ.get("QUEUE_HIS") or settings.data_dir / "his.toml")
-
-
 def links(request: Request) -> list[Link]:
-    """The site's HIS links, read once (at the first call of the API)."""
-    state = request.app.state
-    if not hasattr(state, "his_links"):
-        state.his_links = load(his_path(services(request).settings))
-    found: list[Link] = state.his_links
-    return found
+    """The site's HIS links (read from their file at start, ``server/services.py``)."""
+    return services(request).his.links
 
 
 def link_of(request: Request) -> Link:

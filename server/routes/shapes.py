@@ -278,3 +278,67 @@ class HisBookingsAnswer(msgspec.Struct, frozen=True):
     day: str
     bookings: int
     seq: int
+
+
+# ---- the outbound HIS links, for the admin and the counter (server/routes/his_outbox.py) ---------
+
+
+class HisLinkHealth(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    form: str  # fhir, hl7, webhook, none
+    site: str
+    depth: int | None = None  # messages waiting (outbound links only)
+    oldest_pending_seconds: float | None = None
+    last_success: float | None = None
+    last_error: str | None = None
+    last_error_at: float | None = None
+    breaker: str | None = None  # closed, open, half-open
+    dead: int | None = None
+    alert: bool | None = None  # staff were told it is unreachable
+
+
+class HisLinks(msgspec.Struct, frozen=True):
+    links: list[HisLinkHealth]
+    at: float
+
+
+class HisDeadLetter(msgspec.Struct, frozen=True):
+    link: str
+    id: str
+    ticket: str  # its key
+    label: str
+    kind: str
+    reason: str
+    at: float | None
+    created: float
+
+
+class HisDeadLetters(msgspec.Struct, frozen=True):
+    dead: list[HisDeadLetter]
+
+
+class HisRetried(msgspec.Struct, frozen=True):
+    retried: str
+
+
+class HisDiscarded(msgspec.Struct, frozen=True):
+    discarded: str
+
+
+class HisTicketLink(msgspec.Struct, frozen=True):
+    link: str
+    status: str  # delivered, pending, failed, dead, none
+    last_error: str | None
+    messages: int
+
+
+class HisTicketDelivery(msgspec.Struct, frozen=True):
+    ticket: int
+    label: str
+    links: list[HisTicketLink]
+
+
+class HisResent(msgspec.Struct, frozen=True):
+    ticket: int
+    label: str
+    queued: list[str]

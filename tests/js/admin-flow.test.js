@@ -37,7 +37,7 @@ test("a stored session is kept only if it is an administrator's and not expired"
 });
 
 test("the tabs, in the order of the bar", () => {
-  assert.deepEqual(TABS, ["dashboard", "reports", "settings", "devices", "audit"]);
+  assert.deepEqual(TABS, ["dashboard", "reports", "settings", "devices", "his", "audit"]);
   for (const tab of TABS) assert.equal(screen(next(initial(SESSION), { type: "tab_opened", tab, config: CONFIG })), tab);
 });
 
