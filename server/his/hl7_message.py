@@ -51,6 +51,7 @@ TRIGGERS: dict[Kind, tuple[str, str]] = {  # the queue's event -> (trigger event
     "finished": ("A03", "ADT_A03"),  # discharge / end visit
 }
 SEX = {"male": "M", "female": "F"}
+RESENT = re.compile(r"-r(\d+)$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # the delimiters and the escape character, as the escape sequences that stand for them
 _ESCAPES = {"|": "\\F\\", "^": "\\S\\", "~": "\\R\\", "&": "\\T\\", "\\": "\\E\\"}
@@ -81,7 +82,8 @@ class AckError(ValueError):
 def control_id(message: HisMessage) -> str:
     """MSH-10: at most 20 characters in v2.5 (the message id is longer), stable for every retry and
     unique per sending facility: the facility code and the event's sequence number."""
-    return f"{message.ticket.site}-{message.seq}"[-20:]
+    resent = RESENT.search(message.id)  # a staff resend ("<id>-r2") is a new message to the HIS
+    return f"{message.ticket.site}-{message.seq}{'R' + resent[1] if resent else ''}"[-20:]
 
 
 def escape(text: str) -> str:
