@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.domain.his import HisMessage, Kind
+from server.domain.his import HisMessage, HisPatient, Kind
 from server.his import Refused, Retryable
 from server.his.hl7 import Hl7Error, endpoint, frame, judge, unframe
 from server.his.hl7_message import Ack, AckError, Envelope, build, control_id, escape, parse_ack, trigger, unescape
@@ -221,3 +221,9 @@ def test_the_control_id_fits_v2_5s_twenty_characters_and_differs_per_event() -> 
     assert control_id(first) != control_id(second)
     resent = msgspec.structs.replace(message("issued", 10**9, ticket()), id=f"{first.id}-r2")
     assert control_id(resent) == "70001-1000000000R2"
+
+
+def test_a_passport_is_a_pid_3_identifier_of_type_ppn_with_its_country() -> None:
+    passport = HisPatient(source="passport", name="MARTIN CLAIRE", passport_number="ZP4815162", nationality="UTO")
+    f = fields(build(message("issued", 5, ticket(patient=passport))))
+    assert f["PID"][3] == "ZP4815162^^^UTO^PPN"

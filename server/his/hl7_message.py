@@ -12,7 +12,8 @@ the event's time, MSH-10 its id). Where each value goes:
   MSH-15/16 are empty: original acknowledgement mode, one ACK per message (AA/AE/AR).
 - EVN-1 the trigger, EVN-2 and EVN-6 the event's time, EVN-7 the facility.
 - PID-3 repeats: the CCCD ``<number>^^^CCCD^NI`` (NI: national unique individual identifier,
-  HL7 table 0203), the BHYT card ``<number>^^^BHYT^HC`` (HC: health card number), the HIS's
+  HL7 table 0203), the BHYT card ``<number>^^^BHYT^HC`` (HC: health card number), a passport
+  ``<number>^^^<its nationality, ICAO code>^PPN`` (PPN: passport number), the HIS's
   patient code MA_BN ``<code>^^^<HIS app>^PI`` once known; a ticket taken without an identity
   carries its key ``<key>^^^<our app>^VN`` instead. PID-5 the name split the Vietnamese way
   (family = the first word, given = the last, the words between as middle names; name type L),
@@ -183,6 +184,8 @@ def _pid(t: HisTicket, envelope: Envelope) -> str:
         ids.append(_cx(p.id_number, "CCCD", "NI"))
     if p is not None and p.bhyt_number:
         ids.append(_cx(p.bhyt_number, "BHYT", "HC"))
+    if p is not None and p.passport_number:
+        ids.append(_cx(p.passport_number, p.nationality, "PPN"))
     if t.patient_code:
         ids.append(_cx(t.patient_code, envelope.receiving_app, "PI"))
     if not ids:
