@@ -49,8 +49,9 @@ class _Lru(OrderedDict[str, Any]):
 class FhirAdapter:
     """The Adapter (``server/his/__init__.py``) for a link with ``form = "fhir"``."""
 
-    def __init__(self, link: Link, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, link: Link, http: httpx.AsyncClient | None = None, own: fm.OwnWrites | None = None) -> None:
         self.link = link
+        self.own = own if own is not None else fm.OwnWrites()  # shared with the link's poller
         self.client = FhirClient(link, http)
         self.source = fm.source(link.name)
         self._encounters: _Lru = _Lru()  # ticket key -> the Encounter as last written or read
@@ -94,7 +95,10 @@ class FhirAdapter:
         )
         search = f"identifier={fm.TICKET}|{message.ticket.key}"
         answer = await self.client.request("POST", "Encounter", body=body, headers={"if-none-exist": search})
-        return _resource(answer, "Encounter")
+        made = _resource(answer, "Encounter")
+        if answer.status_code == 201:
+            self.own.add(made)
+        return made
 
     async def _update(self, message: HisMessage, current: Json, appointment: Json | None) -> Json:
         for _ in range(3):
@@ -116,8 +120,10 @@ class FhirAdapter:
             answer = await self.client.request(
                 "PUT", path, body=wanted, headers={"if-match": f'W/"{version}"'}, accept=(404, 412)
             )
-            if answer.status_code == 200 or answer.status_code == 201:
-                return _resource(answer, "Encounter")
+            if answer.status_code not in (404, 412):
+                written = _resource(answer, "Encounter")
+                self.own.add(written)
+                return written
             # changed (412) or gone (404) since we read it: read it again by its identifier
             found = await self._find(message.ticket.key)
             current = found if found is not None else await self._create(message, appointment)
@@ -166,6 +172,7 @@ class FhirAdapter:
                 "PUT", path, body=wanted, headers={"if-match": f'W/"{version}"'}, accept=(412,)
             )
             if answer.status_code != 412:
+                self.own.add(_resource(answer, "Appointment"))
                 return
             appointment = await self.client.json("GET", path)
         raise Retryable(f"Appointment/{appointment['id']}: changed at the HIS during each of 3 updates")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import time
 from typing import Any
 
 from ..domain.his import HisMessage, HisPatient, HisTicket
@@ -64,6 +65,34 @@ GROUPS = {
     "elderly_75": "Người từ 75 tuổi / Aged 75 or more",
     "revolutionary_merit": "Người có công với cách mạng / Person of revolutionary merit",
 }
+
+
+class OwnWrites:
+    """The versions the adapter wrote since ``since`` (``Encounter/<id>/_history/<version>``,
+    the most recent ``size``): what the poller must not take for the HIS's changes. Kept in
+    memory: for versions older than ``since`` (before this process), the poller goes by
+    ``meta.source``."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self.since = time.time()
+        self._versions: dict[str, None] = {}
+
+    def add(self, resource: Json) -> None:
+        self._versions[version_key(resource)] = None
+        while len(self._versions) > self.size:
+            del self._versions[next(iter(self._versions))]
+
+    def __contains__(self, resource: Json) -> bool:
+        return version_key(resource) in self._versions
+
+    def __len__(self) -> int:
+        return len(self._versions)
+
+
+def version_key(resource: Json) -> str:
+    meta = resource.get("meta") or {}
+    return f"{resource.get('resourceType')}/{resource.get('id')}/_history/{meta.get('versionId') or meta.get('lastUpdated')}"
 
 
 def source(link_name: str) -> str:
@@ -161,7 +190,8 @@ def encounter(
     status = STATUS.get(t.status, "arrived")
     body["status"] = status
     body["class"] = {"system": ACT_CODE, "code": "AMB", "display": "ambulatory"}
-    ids = _theirs(body.get("identifier"), lambda i: i.get("system") not in (TICKET, MA_LK))
+    replaced = (TICKET, MA_LK) if t.episode else (TICKET,)  # the HIS's MA_LK stays until we know one
+    ids = _theirs(body.get("identifier"), lambda i: i.get("system") not in replaced)
     body["identifier"] = [{"system": TICKET, "value": t.key}, *ids]
     if t.episode:
         body["identifier"].append({"system": MA_LK, "value": t.episode})
