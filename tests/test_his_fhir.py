@@ -302,3 +302,37 @@ async def test_concurrent_change_at_the_his_is_merged(fhir_peer: FhirPeer) -> No
     after = fhir_peer.call("GET", receipt)
     assert after["status"] == "in-progress"
     assert {"system": "urn:his:visit", "value": "V-1"} in after["identifier"]
+
+
+async def test_a_cancel_ends_the_encounter_and_an_anonymous_ticket_has_no_patient(fhir_peer: FhirPeer) -> None:
+    adapter = FhirAdapter(link(fhir_peer))
+    issued = journey(11, patient=None)[0]
+    cancelled = HisMessage(
+        id="m-cancel",
+        seq=50,
+        at=T0 + 90,
+        kind="cancelled",
+        reason="bỏ về",
+        ticket=ticket(11, patient=None, status="cancelled"),
+    )
+    rated = HisMessage(
+        id="m-rate", seq=51, at=T0 + 95, kind="rated", score=5, ticket=ticket(11, patient=None, status="cancelled")
+    )
+    await adapter.send(issued)
+    receipt = await adapter.send(cancelled)
+    assert await adapter.send(rated) == "-"  # ratings are not sent over FHIR
+    await adapter.close()
+    encounter = fhir_peer.call("GET", receipt)
+    assert encounter["status"] == "cancelled" and encounter["period"]["end"]
+    assert "subject" not in encounter and "location" not in encounter
+    assert fhir_peer.search("Patient") == []
+
+
+async def test_an_encounter_made_without_a_patient_gets_one_when_the_identity_comes(fhir_peer: FhirPeer) -> None:
+    adapter = FhirAdapter(link(fhir_peer))
+    await adapter.send(journey(12, patient=None)[0])
+    changed = HisMessage(id="m-changed", seq=60, at=T0 + 30, kind="changed", ticket=ticket(12))
+    receipt = await adapter.send(changed)
+    await adapter.close()
+    [patient] = fhir_peer.search("Patient", identifier=f"{fm.CCCD}|{CCCD}")
+    assert fhir_peer.call("GET", receipt)["subject"] == {"reference": f"Patient/{patient['id']}"}
