@@ -336,3 +336,13 @@ async def test_an_encounter_made_without_a_patient_gets_one_when_the_identity_co
     await adapter.close()
     [patient] = fhir_peer.search("Patient", identifier=f"{fm.CCCD}|{CCCD}")
     assert fhir_peer.call("GET", receipt)["subject"] == {"reference": f"Patient/{patient['id']}"}
+
+
+def test_a_missing_peer_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setattr(fhir_harness, "ROUTER", tmp_path / "no-such-package.json")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required under CI=true"):
+        fhir_harness.start_fhir_peer()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        fhir_harness.start_fhir_peer()
