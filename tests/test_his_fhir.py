@@ -8,6 +8,7 @@ import socket
 import time
 from typing import Any
 
+import msgspec
 import pytest
 
 from server.domain.his import HisMessage, HisPatient, HisTicket
@@ -163,6 +164,13 @@ async def test_priority_episode_and_transfer(fhir_peer: FhirPeer) -> None:
         ),
     )
     receipt = await adapter.send(moved)
+    sent_on = fhir_peer.call("GET", receipt)
+    assert [(p["location"]["display"], p["status"]) for p in sent_on["location"]] == [
+        ("Quầy 3", "completed"),
+        ("Phòng 5", "planned"),
+    ]
+    there = msgspec.structs.replace(moved, id="m-call-5", seq=100, kind="called")
+    await adapter.send(msgspec.structs.replace(there, ticket=msgspec.structs.replace(moved.ticket, status="called")))
     await adapter.close()
     encounter = fhir_peer.call("GET", receipt)
     assert encounter["priority"]["coding"][0]["code"] == "EM"

@@ -217,7 +217,7 @@ def encounter(
     if appointment_ref and not any(a.get("reference") == appointment_ref for a in body.get("appointment") or []):
         body["appointment"] = [*(body.get("appointment") or []), {"reference": appointment_ref}]
     if location_ref:
-        body["location"] = _moved(body.get("location") or [], location_ref, t.counter_name, status in ENDED)
+        body["location"] = _moved(body.get("location") or [], location_ref, t.counter_name, t.status)
     period = dict(body.get("period") or {})
     period.setdefault("start", when(t.issued_at))
     if status in ENDED:
@@ -230,9 +230,10 @@ def encounter(
     return body
 
 
-def _moved(places: list[Json], ref: str, name: str, ended: bool) -> list[Json]:
-    """The Encounter's locations with ``ref`` the active one (``completed`` once it ended); the
-    counters it was at before become ``completed``."""
+def _moved(places: list[Json], ref: str, name: str, ticket_status: str) -> list[Json]:
+    """The Encounter's locations with the ticket's counter ``ref``: ``active`` while the
+    ticket is called or served there, ``planned`` when it was sent there and waits,
+    ``completed`` once it left (ended, missed, sent on); the others active before, completed."""
     out = []
     for place in places:
         if place.get("location", {}).get("reference") != ref and place.get("status") == "active":
@@ -245,7 +246,12 @@ def _moved(places: list[Json], ref: str, name: str, ended: bool) -> list[Json]:
             entry["location"]["display"] = name
         out.append(entry)
         current = [entry]
-    current[0]["status"] = "completed" if ended else "active"
+    if ticket_status in ("called", "serving"):
+        current[0]["status"] = "active"
+    elif ticket_status in ("waiting", "parked") and current[0].get("status") in (None, "planned"):
+        current[0]["status"] = "planned"  # sent there, not called yet
+    else:
+        current[0]["status"] = "completed"
     return out
 
 
