@@ -130,6 +130,18 @@ async def test_a_bhyt_only_patient_is_found_by_the_card(fhir_peer: FhirPeer) -> 
     assert encounter["subject"]["reference"] == f"Patient/{patient['id']}"
 
 
+async def test_a_passport_holder_is_found_by_the_passport(fhir_peer: FhirPeer) -> None:
+    person = HisPatient(source="passport", passport_number="ZP4815162", nationality="UTO", name="MARTIN CLAIRE")
+    adapter = FhirAdapter(link(fhir_peer))
+    for message in journey(5, patient=person)[:2] * 2:
+        await adapter.send(message)
+    await adapter.close()
+    [patient] = fhir_peer.search("Patient", identifier=f"{fm.PASSPORT}|ZP4815162")
+    assert patient["identifier"] == [{"system": fm.PASSPORT, "value": "ZP4815162", "assigner": {"display": "UTO"}}]
+    [encounter] = fhir_peer.search("Encounter", identifier=f"{fm.TICKET}|70001-20261207-5")
+    assert encounter["subject"]["reference"] == f"Patient/{patient['id']}"
+
+
 async def test_the_his_record_of_the_person_is_used_not_overwritten(fhir_peer: FhirPeer) -> None:
     theirs = fhir_peer.create(
         {"resourceType": "Patient", "identifier": [{"system": fm.CCCD, "value": CCCD}], "name": [{"text": "Tên HIS"}]}

@@ -1,7 +1,7 @@
 """What a HIS message becomes in FHIR R4 (docs/his.md): pure functions from a
 :class:`~server.domain.his.HisMessage` (and what the server holds already) to resources.
 
-Identifiers: the VN Core IG's systems for the person (CCCD, BHYT) and the episode (MA_LK); ours,
+Identifiers: the VN Core IG's systems for the person (CCCD, BHYT, passport) and the episode (MA_LK); ours,
 under ``urn:hospital-queue:``, for what only the queue names:
 
 - ``urn:hospital-queue:ticket``: the Encounter of one ticket, value the ticket key
@@ -35,6 +35,7 @@ Json = dict[str, Any]
 CCCD = "http://fhir.hl7.org.vn/core/sid/cccd"
 BHYT = "http://fhir.hl7.org.vn/core/sid/bhyt"
 MA_LK = "http://fhir.hl7.org.vn/core/sid/ma-lk"
+PASSPORT = "http://fhir.hl7.org.vn/core/sid/passport"
 TICKET = "urn:hospital-queue:ticket"
 COUNTER = "urn:hospital-queue:counter"
 SERVICE = "urn:hospital-queue:service"
@@ -105,13 +106,16 @@ def when(epoch: float) -> str:
 
 
 def patient_search(patient: HisPatient | None) -> str:
-    """The search that finds the person (``If-None-Exist``): CCCD first, else BHYT; "" for none."""
+    """The search that finds the person (``If-None-Exist``): CCCD first, else BHYT, else the
+    passport; "" for none."""
     if patient is None:
         return ""
     if patient.id_number:
         return f"identifier={CCCD}|{patient.id_number}"
     if patient.bhyt_number:
         return f"identifier={BHYT}|{patient.bhyt_number}"
+    if patient.passport_number:
+        return f"identifier={PASSPORT}|{patient.passport_number}"
     return ""
 
 
@@ -119,6 +123,10 @@ def patient(person: HisPatient, src: str) -> Json:
     identifiers = [{"system": CCCD, "value": person.id_number}] if person.id_number else []
     if person.bhyt_number:
         identifiers.append({"system": BHYT, "value": person.bhyt_number})
+    if person.passport_number:  # the issuing country as the assigner (ICAO code)
+        identifiers.append(
+            {"system": PASSPORT, "value": person.passport_number, "assigner": {"display": person.nationality}}
+        )
     body: Json = {"resourceType": "Patient", "meta": {"source": src}, "identifier": identifiers, "active": True}
     if person.name.strip():
         family, *given = person.name.split()
