@@ -120,7 +120,7 @@ def patient_search(patient: HisPatient | None) -> str:
 
 
 def patient(person: HisPatient, src: str) -> Json:
-    identifiers = [{"system": CCCD, "value": person.id_number}] if person.id_number else []
+    identifiers: list[Json] = [{"system": CCCD, "value": person.id_number}] if person.id_number else []
     if person.bhyt_number:
         identifiers.append({"system": BHYT, "value": person.bhyt_number})
     if person.passport_number:  # the issuing country as the assigner (ICAO code)
