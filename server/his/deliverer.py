@@ -122,7 +122,8 @@ class Deliverer:
     async def send(self, entry: Entry) -> bool:
         """Send one message and mark it; whether the HIS answered (delivered or refused)."""
         try:
-            receipt = await asyncio.wait_for(self.adapter.send(entry.decoded()), self.link.timeout * 2 + 1)
+            # a FHIR message is up to five requests, each within the link's timeout
+            receipt = await asyncio.wait_for(self.adapter.send(entry.decoded()), self.link.timeout * 5 + 1)
         except asyncio.CancelledError:
             raise
         except Refused as exc:
