@@ -38,6 +38,14 @@ def _missing(why: str) -> None:
     pytest.skip(why)
 
 
+def require_fhir_peer() -> None:
+    """Skip (fail under CI=true) now, not later, a test that will start the peer mid-way."""
+    if shutil.which("node") is None:
+        _missing("node is not installed")
+    if not ROUTER.exists():
+        _missing("@medplum/fhir-router is not installed (scripts/install test runs npm ci)")
+
+
 class FhirPeer:
     """A running peer: its URLs, and the requests a test makes as the HIS (no auth needed on the
     test's side: the helpers send the peer's own token when it has one)."""
@@ -102,12 +110,8 @@ class FhirPeer:
 
 def start_fhir_peer(port: int = 0, token: str = "", client: tuple[str, str] | None = None, ttl: float = 60) -> FhirPeer:
     """Start the peer and wait until it answers (a few seconds: it indexes the R4 definitions)."""
-    node = shutil.which("node")
-    if node is None:
-        _missing("node is not installed")
-    if not ROUTER.exists():
-        _missing("@medplum/fhir-router is not installed (scripts/install test runs npm ci)")
-    args = [str(node), str(PEER), str(port)]
+    require_fhir_peer()
+    args = [str(shutil.which("node")), str(PEER), str(port)]
     if client and not token:
         token = secrets.token_hex(16)  # for the test's own requests as the HIS
     if token:

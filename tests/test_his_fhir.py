@@ -363,6 +363,8 @@ def test_a_missing_peer_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.M
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="required under CI=true"):
         fhir_harness.start_fhir_peer()
+    with pytest.raises(pytest.fail.Exception, match="required under CI=true"):
+        fhir_harness.require_fhir_peer()  # as a test that starts the peer mid-way checks first
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
         fhir_harness.start_fhir_peer()

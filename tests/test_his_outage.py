@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from . import fhir_harness
-from .fhir_harness import FhirPeer, start_fhir_peer
+from .fhir_harness import FhirPeer, require_fhir_peer, start_fhir_peer
 from .server_harness import Client, ServerProc, free_port
 
 fhir_peer = fhir_harness.fhir_peer  # the fixture
@@ -146,6 +146,7 @@ def p(values: list[float], q: float) -> float:
 async def test_the_peer_down_for_a_while_gets_every_ticket_once_in_order_and_staff_are_told(
     tmp_path: Path, stop: list[ServerProc]
 ) -> None:
+    require_fhir_peer()  # it starts mid-way
     port = free_port()  # the HIS's address: nothing listens there for OUTAGE seconds
     server = his_server(tmp_path / "data", f"http://127.0.0.1:{port}/fhir", alert_after=2).start()
     stop.append(server)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ..fhir_harness import FhirPeer, running_fhir_peer, start_fhir_peer
+from ..fhir_harness import FhirPeer, require_fhir_peer, running_fhir_peer, start_fhir_peer
 from ..peers.hl7_harness import Hl7Peer, hl7_peer
 from ..server_harness import ADMIN_PASSWORD, ServerProc, free_port
 from .pages import admin_socket, command, watch, write_config
@@ -188,6 +188,7 @@ def test_a_kiosk_check_in_becomes_an_hl7_registration_ended_at_the_counter(
 def test_the_admin_sees_the_fhir_peer_down_and_its_return(
     browser: Browser, tmp_path: Path, stop: list[ServerProc], errors: list[str]
 ) -> None:
+    require_fhir_peer()  # it starts mid-way
     port = free_port()  # the HIS's address, where nothing listens yet
     site = his_site(tmp_path, f'form = "fhir"\nurl = "http://127.0.0.1:{port}/fhir"\n').start()
     stop.append(site)
