@@ -9,6 +9,9 @@ FHIR peer (Medplum's router, tests/peers/fhir_peer.mjs).
   open), staff are alerted. The peer comes back on the same port: everything is delivered, in
   order per ticket (each Encounter's history is arrived, arrived, in-progress, finished, one
   version per message), one Patient and exactly one Encounter per ticket.
+- The same backlog over HL7 v2 (hl7apy's MLLP server as the HIS, 30 tickets): the HIS is SIGKILLed
+  in the middle of it and restarted on the same port: one registration per ticket, A04, A08,
+  A08, A03 in order, each applied once.
 - Our server is SIGKILLed in the middle of the delivery of that backlog and restarted on the same
   data: after the restart everything is delivered, still one version per message and exactly one
   Encounter per ticket (a message the peer applied before the kill is sent again and changes
@@ -30,6 +33,7 @@ import pytest
 
 from . import fhir_harness
 from .fhir_harness import FhirPeer, require_fhir_peer, start_fhir_peer
+from .peers.hl7_harness import Hl7Peer, require_hl7apy
 from .server_harness import Client, ServerProc, free_port
 
 fhir_peer = fhir_harness.fhir_peer  # the fixture
@@ -42,10 +46,10 @@ OUTAGE = 20.0  # seconds the peer stays down
 JOURNEY = ["arrived", "arrived", "in-progress", "finished"]  # issued, called, started, finished
 
 
-def his_server(data: Path, base: str, alert_after: float = 300) -> ServerProc:
+def his_server(data: Path, base: str, alert_after: float = 300, form: str = "fhir") -> ServerProc:
     data.mkdir(parents=True, exist_ok=True)
     (data / "his.toml").write_text(  # the default place of the links file
-        f'[[link]]\nname = "his"\nform = "fhir"\nsite = "70001"\nurl = "{base}"\n'
+        f'[[link]]\nname = "his"\nform = "{form}"\nsite = "70001"\nurl = "{base}"\n'
         f"timeout = 2.0\nalert_after = {alert_after}\n"
     )
     return on(data)
@@ -86,13 +90,13 @@ def delivered(server: ServerProc) -> int:
     return sum(1 for (_, _, s) in outbox(server) if s == "delivered")
 
 
-async def play(server: ServerProc) -> tuple[list[float], list[float]]:
-    """TICKETS patients take a ticket with their ID at the kiosk; counter 1 calls, starts and
+async def play(server: ServerProc, tickets: int = TICKETS) -> tuple[list[float], list[float]]:
+    """``tickets`` patients take a ticket with their ID at the kiosk; counter 1 calls, starts and
     finishes each. The seconds each kiosk ack took, and each counter ack."""
     kiosk = await Client.connect(server.ws_url)
     await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
     acks = []
-    for i in range(TICKETS):
+    for i in range(tickets):
         identity = {"source": "typed", "id_number": f"0010990{i:05d}", "name": "Người Thử"}
         t0 = time.perf_counter()
         ack = await kiosk.command({"type": "issue_ticket", "service": "A", "identity": identity})
@@ -102,7 +106,7 @@ async def play(server: ServerProc) -> tuple[list[float], list[float]]:
     await counter.hello("counter", server.login(), counter=1)
     assert (await counter.command({"type": "open_counter", "counter": 1}))["type"] == "ack"
     calls = []
-    for _ in range(TICKETS):
+    for _ in range(tickets):
         for kind in ("call_next", "start_service", "finish_service"):
             t0 = time.perf_counter()
             ack = await counter.command({"type": kind, "counter": 1})
@@ -216,3 +220,37 @@ async def test_a_sigkill_in_the_middle_of_delivery_loses_and_doubles_nothing(
     await until(lambda: delivered(again) == TICKETS * 4, timeout=90, every=0.2)
     print(f"after the restart the remaining {TICKETS * 4 - at_kill} messages took {time.monotonic() - t0:.1f} s")
     assert_one_encounter_per_ticket_in_order(again, fhir_peer)
+
+
+async def test_the_hl7_his_killed_in_the_middle_of_a_backlog_registers_each_visit_once_in_order(
+    tmp_path: Path, stop: list[ServerProc]
+) -> None:
+    require_hl7apy()
+    tickets = 30
+    peer = Hl7Peer(tmp_path / "hl7-his.jsonl", port=free_port())  # started once the day is played
+    server = his_server(tmp_path / "data", peer.url, form="hl7").start()
+    stop.append(server)
+    try:
+        await play(server, tickets)
+        assert delivered(server) == 0
+        peer.start()
+        await until(lambda: peer.state()["received"] >= 30, timeout=30, every=0.01)
+        peer.kill()  # SIGKILL, as a crash of the HIS, with the backlog half sent
+        at_kill = delivered(server)
+        print(f"the HL7 HIS killed with {at_kill} of {tickets * 4} messages acknowledged")
+        assert at_kill < tickets * 4 - 20, "killed in the middle of the backlog"
+        await asyncio.sleep(1)
+        peer.start()  # on the same port, with what it had stored
+        t0 = time.monotonic()
+        await until(lambda: delivered(server) == tickets * 4, timeout=60, every=0.2)
+        print(f"the rest delivered {time.monotonic() - t0:.1f} s after the HIS came back")
+        regs = peer.registrations()
+        keys = sorted({k for (k, _, _) in outbox(server)})
+        assert sorted(regs) == keys and len(keys) == tickets, "one registration per ticket"
+        for key in keys:
+            assert regs[key]["events"] == ["A04", "A08", "A08", "A03"], (key, regs[key]["events"])
+            assert regs[key]["status"] == "discharged", key
+        state = peer.state()
+        print(f"messages the HIS took: {state['received']}, of them repeats it ignored: {state['duplicates']}")
+    finally:
+        peer.kill()
