@@ -91,6 +91,11 @@ class FhirPeer:
         """The next ``count`` FHIR requests answer ``status`` (an HIS in trouble)."""
         self.control(f"fail?status={status}&count={count}")
 
+    def slow(self, seconds: float, kind: str = "") -> None:
+        """From now on the answer to a write (of resources of ``kind``, or any) comes ``seconds``
+        after the write is applied (0: at once)."""
+        self.control(f"slow?ms={round(seconds * 1000)}&type={kind}")
+
     def stats(self) -> dict[str, int]:
         """{"tokens": OAuth2 tokens issued, "requests": FHIR requests served, "unauthorised": of them, 401}."""
         return dict(self.control("stats"))

@@ -86,6 +86,19 @@ def outbox(server: ServerProc) -> list[tuple[str, str, str]]:
         return c.execute("SELECT ticket, kind, status FROM his_outbox ORDER BY id").fetchall()
 
 
+def applied_unheard(server: ServerProc, peer: FhirPeer) -> int:
+    """Pending messages the peer's Encounter has already applied (its event-seq at or past them):
+    sent, written at the HIS, but never marked delivered here."""
+    with contextlib.closing(sqlite3.connect(f"file:{server.data_dir / 'queue.sqlite3'}?mode=ro", uri=True)) as c:
+        pending = c.execute("SELECT ticket, seq FROM his_outbox WHERE status = 'pending'").fetchall()
+    found = 0
+    for key, seq in pending:
+        for encounter in peer.search("Encounter", identifier=f"{TICKET}|{key}"):
+            applied = [int(x["valueString"]) for x in encounter.get("extension") or [] if x["url"] == SEQ]
+            found += bool(applied and applied[0] >= seq)
+    return found
+
+
 def delivered(server: ServerProc) -> int:
     return sum(1 for (_, _, s) in outbox(server) if s == "delivered")
 
@@ -208,11 +221,17 @@ async def test_a_sigkill_in_the_middle_of_delivery_loses_and_doubles_nothing(
     await play(server)
     assert delivered(server) == 0
     fhir_peer.fail_next(503, 0)  # it recovers: the next probe passes and the backlog flows
-    await until(lambda: delivered(server) >= 40, timeout=30, every=0.01)
-    server.kill()  # SIGKILL, with messages in flight
+    # past the check-ins (conditional creates): the messages in flight now update an Encounter
+    await until(lambda: delivered(server) >= 140, timeout=30, every=0.01)
+    fhir_peer.slow(5.0, "Encounter")  # the HIS applies each Encounter write but answers late
+    await asyncio.sleep(1.0)  # every slot now waits for the answer to a write the HIS has made
+    server.kill()  # SIGKILL, with those messages in flight
+    fhir_peer.slow(0)
     at_kill = delivered(server)
-    print(f"killed with {at_kill} of {TICKETS * 4} messages delivered")
-    assert at_kill < TICKETS * 4 - 40, "killed in the middle of the delivery"
+    unheard = applied_unheard(server, fhir_peer)
+    print(f"killed with {at_kill} of {TICKETS * 4} messages delivered, {unheard} applied by the HIS but not marked")
+    assert at_kill < TICKETS * 4 - 100, "killed in the middle of the delivery"
+    assert unheard >= 1, "the kill fell between the HIS's write and our mark"
 
     again = on(server.data_dir).start()  # the same data
     stop.append(again)

@@ -9,7 +9,10 @@
 // HTTP Basic), valid --ttl seconds (default 60), and /fhir accepts them (and --token, if given).
 // Resources posted or put are validated against the R4 profiles, as Medplum's server does.
 // Test controls (loopback only, no auth): POST /_peer/fail?status=503&count=2 makes the next
-// /fhir requests answer that status; POST /_peer/revoke forgets every issued token;
+// /fhir requests answer that status; POST /_peer/slow?ms=500&type=Encounter holds the answer to
+// every write (POST, PUT) of that type (of any type without "type") that long after it is
+// applied: a slow HIS, whose stored change is not yet acknowledged (ms=0 ends it);
+// POST /_peer/revoke forgets every issued token;
 // GET /_peer/stats counts tokens issued, /fhir requests served and those answered 401.
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -122,6 +125,7 @@ function main() {
   const tokens = new Map(); // access token -> expiry (ms)
   const stats = { tokens: 0, requests: 0, unauthorised: 0 };
   const failures = { status: 0, count: 0 };
+  const slow = { ms: 0, type: '' };
 
   function authorised(req) {
     if (!opts.token && !opts.clientId) return true;
@@ -179,6 +183,10 @@ function main() {
     const path = url.pathname.slice('/fhir'.length).replace(/^\/+/, '');
     const request = { method: req.method, url: path + url.search, pathname: '', params: {}, query: {}, body, headers: req.headers };
     const [result, resource] = await router.handleRequest(request, repo);
+    const write = req.method === 'POST' || req.method === 'PUT';
+    if (slow.ms > 0 && write && (!slow.type || path.split('/')[0] === slow.type)) {
+      await new Promise((resolve) => setTimeout(resolve, slow.ms));
+    }
     const status = getStatus(result);
     if (!resource) return send(res, status, result);
     const headers = {};
@@ -195,6 +203,11 @@ function main() {
       if (url.pathname === '/_peer/stats') return send(res, 200, stats, { 'content-type': 'application/json' });
       if (url.pathname === '/_peer/revoke' && req.method === 'POST') {
         tokens.clear();
+        return send(res, 204);
+      }
+      if (url.pathname === '/_peer/slow' && req.method === 'POST') {
+        slow.ms = Math.max(0, Math.min(60_000, Number(url.searchParams.get('ms') ?? 0) || 0));
+        slow.type = url.searchParams.get('type') ?? '';
         return send(res, 204);
       }
       if (url.pathname === '/_peer/fail' && req.method === 'POST') {
