@@ -82,7 +82,8 @@ async def _ticket(request: Request, actor: Actor) -> Ticket:
         mine = t is not None and (actor.role == "admin" or any(for_counter(state, t, c) for c in actor.counters))
         return t, mine
 
-    found, mine = await services(request).hub.read(find)
+    answer: tuple[Ticket | None, bool] = await services(request).hub.read(find)
+    found, mine = answer
     if found is None:
         raise DomainError("unknown_ticket.today")
     if not mine:
@@ -165,7 +166,8 @@ ROUTES = [
     describe(
         Route("/api/his/tickets/{ticket}/resend", resend, methods=["POST"]),
         Doc(
-            summary="Queue a ticket's latest message again on every outbound link.",
+            summary="Send a ticket again on every outbound link: what the HIS refused or what failed goes "
+            "again now; a ticket all delivered has its latest message queued again under a new id.",
             auth="staff",
             ok=shapes.HisResent,
             params=_TICKET,
