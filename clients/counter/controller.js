@@ -1,8 +1,8 @@
 // The counter page's controller: it holds the state and every effect on it: signing in and out
 // (fetch, localStorage), the socket to the counter, the lists' refresh timer, the toasts, the
-// dialogs and the keyboard, and the rendering of views.js into the page. What it learns it
-// dispatches through flow.next (the only way the state, and so the screen, changes); app.js
-// starts it.
+// dialogs and the keyboard, and the rendering of views.js into the page; the HIS link's are
+// his.js's, wired here. What it learns it dispatches through flow.next (the only way the state,
+// and so the screen, changes); app.js starts it.
 import { fill, $, h } from "../shared/dom.js";
 import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
@@ -11,6 +11,7 @@ import { connectionBadge } from "../shared/badge.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
 import { toast } from "./toast.js";
+import { createHis } from "./his.js";
 import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
@@ -42,6 +43,10 @@ export function createCounter() {
 
   const session = () => /** @type {import("./flow.js").Session} */ (state.session);
   const counterNow = () => board.counters.get(state.counter);
+  const his = createHis({
+    token: () => session().token, state: () => state, dispatch, paint: paintHis,
+    confirm: (question) => ask(question, []).then(Boolean),
+  });
 
   // ---- signing in, the counter, signing out ------------------------------------------------
 
@@ -90,6 +95,7 @@ export function createCounter() {
     if (state.session) fetch("/api/logout", { method: "POST", headers: { authorization: `Bearer ${session().token}` } }).catch(() => {});
     localStorage.removeItem(SESSION_KEY);
     stopSocket();
+    his.stop();
     dispatch({ type: "signed_out" });
     render();
   }
@@ -110,6 +116,7 @@ export function createCounter() {
 
   async function switchCounter() {
     stopSocket();
+    his.stop();
     localStorage.removeItem(COUNTER_KEY);
     dispatch({ type: "switching", allowed: await allowedCounters() });
     render();
@@ -139,7 +146,7 @@ export function createCounter() {
       const e = msg.event;
       if (flow.rated(state, e)) toast(t("rating.done", { label: e.label, score: e.score }), false);
       dispatch({ type: "event", event: e });
-      if (state.view === "main") { render(); refreshLists(); }
+      if (state.view === "main") { render(); refreshLists(); his.touched(e.label); }
     });
     s.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
     s.on("identity", (msg) => { board.setIdentity(msg); render(); });
@@ -165,7 +172,7 @@ export function createCounter() {
         const [queue, history] = await Promise.all([s.query("queue", { counter }), s.query("history", { counter })]);
         if (s !== socket) return; // the counter changed meanwhile
         dispatch({ type: "lists", queue, history });
-        if (state.view === "main") renderLists();
+        if (state.view === "main") { renderLists(); his.marks(); }
       } catch { /* offline: the lists refresh on the next event */ }
     }, LISTS_AFTER_MS);
   }
@@ -221,6 +228,7 @@ export function createCounter() {
     run: (name) => { buttons[name]?.(); },
     send: (command, isCall) => { send(command, isCall ? called : null); },
     sendAbout: (command) => { sendRaw(command, null); },
+    hisResend: (confirm) => { his.resend(confirm); },
   };
 
   // ---- dialogs ---------------------------------------------------------------------------------
@@ -322,7 +330,16 @@ export function createCounter() {
     const c = counterNow();
     status.textContent = views.statusLine(c);
     status.dataset.status = c?.status || "";
+    his.follow(c?.current || "");
     fill(view, views.viewMain(state, ctx()));
+  }
+
+  /** The current ticket's HIS delivery and the day list's marks, after his.js learnt them. */
+  function paintHis() {
+    if (state.view !== "main") return;
+    const el = document.getElementById("his-delivery");
+    if (el) fill(el, views.viewHis(state.his, act));
+    renderLists();
   }
 
   function renderLists() {
