@@ -1,7 +1,7 @@
 // The counter page's controller: it holds the state and every effect on it: signing in and out
 // (fetch, localStorage), the socket to the counter, the lists' refresh timer, the toasts, the
-// dialogs and the keyboard, and the rendering of views.js into the page; the HIS link's are
-// his.js's, wired here. What it learns it dispatches through flow.next (the only way the state,
+// keyboard, and the rendering of views.js into the page; the dialogs (dialogs.js) and the HIS
+// link's (his.js) are wired here. What it learns it dispatches through flow.next (the only way the state,
 // and so the screen, changes); app.js starts it.
 import { fill, $, h } from "../shared/dom.js";
 import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
@@ -12,6 +12,7 @@ import * as flow from "./flow.js";
 import * as views from "./views.js";
 import { toast } from "./toast.js";
 import { createHis } from "./his.js";
+import { createDialogs } from "./dialogs.js";
 import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
@@ -35,6 +36,8 @@ export function createCounter() {
   let listsTimer = /** @type {any} */ (0);
   let changingPassword = false; // the change closes this session's socket: not a sign-out
   const dialog = () => /** @type {HTMLDialogElement} */ ($("#dialog"));
+  const dialogs = createDialogs(dialog);
+  const ask = dialogs.ask;
 
   /** @param {import("./flow.js").Action} action */
   function dispatch(action) {
@@ -233,20 +236,6 @@ export function createCounter() {
 
   // ---- dialogs ---------------------------------------------------------------------------------
 
-  /** Show a form in the dialog; resolves with its FormData, or null if cancelled. @param {string} title @param {any[]} fields */
-  function ask(title, fields) {
-    const dlg = dialog();
-    return new Promise((resolve) => {
-      fill(dlg, views.dialogForm(title, fields, {
-        cancel: () => { dlg.close(); resolve(null); },
-        submit: (data) => { dlg.close(); resolve(data); },
-      }));
-      dlg.showModal();
-      const first = dlg.querySelector("input, select");
-      if (first instanceof HTMLElement) first.focus();
-    });
-  }
-
   async function pauseDialog() {
     const data = await ask(t("pause.title"), views.pauseFields());
     if (data) send({ type: "pause_counter", reason: String(data.get("reason") || "").trim() });
@@ -273,22 +262,8 @@ export function createCounter() {
   function rateHere() {
     const label = state.rating;
     if (!label) return;
-    const dlg = dialog();
-    const rating = {
-      label, score: 0, reasons: new Set(),
-      counterName: board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter }),
-    };
-    const draw = () => fill(dlg, views.viewRateHere(rating, {
-      score: (n) => { rating.score = n; draw(); },
-      reason: (r) => { if (rating.reasons.has(r)) rating.reasons.delete(r); else rating.reasons.add(r); draw(); },
-      cancel: () => dlg.close(),
-      send: async () => {
-        const ack = await sendRaw({ type: "rate_ticket", label, score: rating.score, reasons: [...rating.reasons] }, null);
-        if (ack) dlg.close();
-      },
-    }));
-    draw();
-    dlg.showModal();
+    const counterName = board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter });
+    dialogs.rate(label, counterName, (score, reasons) => sendRaw({ type: "rate_ticket", label, score, reasons }, null));
   }
 
   // ---- alerts, rendering -------------------------------------------------------------------------
