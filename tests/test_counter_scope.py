@@ -5,6 +5,7 @@ counter's queue and history. An administrator reads any counter's. Against a rea
 from __future__ import annotations
 
 import json
+import urllib.error
 
 from .server_harness import Client, ServerProc
 
@@ -100,3 +101,40 @@ async def test_live_events_carry_a_patients_identity_only_to_the_counters_it_is_
     assert welcome["resumed"]
     issued = await until(again, "event")
     assert issued["event"]["type"] == "ticket_issued" and issued["event"]["identity"]["id_number"] == "079088001122"
+
+
+def get_status(server: ServerProc, path: str, token: str) -> tuple[int, dict[str, object]]:
+    try:
+        return 200, server.get_json_auth(path, token)
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, json.loads(e.read())
+
+
+async def test_counter_staff_read_and_resend_only_their_counters_tickets_his_delivery(server: ServerProc) -> None:
+    """/api/his/tickets/{label}: counter staff for the tickets their counters serve, hold or were
+    sent (403 ``forbidden`` otherwise, nothing resent); an administrator for any ticket."""
+    admin = server.login()
+    kiosk = await Client.connect(server.ws_url)
+    await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    assert (await kiosk.command({"type": "issue_ticket", "service": "N", "identity": NOI}))["type"] == "ack"
+    assert (await kiosk.command({"type": "issue_ticket", "service": "A", "identity": RECEPTION}))["type"] == "ack"
+    room = server.create_staff(admin, "bs-noi", [4])  # counter 4 serves N only
+    code, body = get_status(server, "/api/his/tickets/N001", room)
+    assert (code, body) == (200, {"ticket": 1, "label": "N001", "links": []})  # this site has no link
+    code, body = get_status(server, "/api/his/tickets/A001", room)
+    assert code == 403 and body["error"]["code"] == "forbidden", body  # type: ignore[index]
+    code, body = server.post("/api/his/tickets/A001/resend", {}, room)
+    assert code == 403 and body["error"]["code"] == "forbidden", body
+    code, body = server.post("/api/his/tickets/N001/resend", {}, room)
+    assert code == 404 and body["error"]["code"] == "his_nothing_to_resend", body
+    assert get_status(server, "/api/his/tickets/a001", admin)[0] == 200  # the admin sees all
+    assert get_status(server, "/api/his/tickets/2", admin)[0] == 200
+
+    reception = await Client.connect(server.ws_url)  # sent on to counter 4: now it is the room's
+    await reception.hello("counter", admin, counter=1)
+    assert (await reception.command({"type": "open_counter", "counter": 1}))["type"] == "ack"
+    assert (await reception.command({"type": "call_next", "counter": 1}))["type"] == "ack"
+    moved = await reception.command({"type": "transfer", "counter": 1, "to_counter": 4, "to_service": "N"})
+    assert moved["type"] == "ack", moved
+    assert get_status(server, "/api/his/tickets/A001", room)[0] == 200

@@ -227,3 +227,13 @@ def test_a_passport_is_a_pid_3_identifier_of_type_ppn_with_its_country() -> None
     passport = HisPatient(source="passport", name="MARTIN CLAIRE", passport_number="ZP4815162", nationality="UTO")
     f = fields(build(message("issued", 5, ticket(patient=passport))))
     assert f["PID"][3] == "ZP4815162^^^UTO^PPN"
+
+
+def test_identity_checks_and_the_actor_ride_in_zqu() -> None:
+    m = msgspec.structs.replace(
+        message("changed", 9, ticket(identity_checks=["vneid_identity", "card"])),
+        reason="identity_checked:card",
+        actor="staff:quay1",
+    )
+    zqu = fields(build(m))["ZQU"]
+    assert (zqu[4], zqu[7], zqu[8]) == ("identity_checked:card", "vneid_identity~card", "staff:quay1")

@@ -1,8 +1,8 @@
 // The counter page's controller: it holds the state and every effect on it: signing in and out
 // (fetch, localStorage), the socket to the counter, the lists' refresh timer, the toasts, the
-// dialogs and the keyboard, and the rendering of views.js into the page. What it learns it
-// dispatches through flow.next (the only way the state, and so the screen, changes); app.js
-// starts it.
+// keyboard, and the rendering of views.js into the page; the dialogs (dialogs.js) and the HIS
+// link's (his.js) are wired here. What it learns it dispatches through flow.next (the only way the state,
+// and so the screen, changes); app.js starts it.
 import { fill, $, h } from "../shared/dom.js";
 import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
 import { QueueSocket } from "../shared/socket.js";
@@ -11,6 +11,8 @@ import { connectionBadge } from "../shared/badge.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
 import { toast } from "./toast.js";
+import { createHis } from "./his.js";
+import { createDialogs } from "./dialogs.js";
 import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
@@ -34,6 +36,8 @@ export function createCounter() {
   let listsTimer = /** @type {any} */ (0);
   let changingPassword = false; // the change closes this session's socket: not a sign-out
   const dialog = () => /** @type {HTMLDialogElement} */ ($("#dialog"));
+  const dialogs = createDialogs(dialog);
+  const ask = dialogs.ask;
 
   /** @param {import("./flow.js").Action} action */
   function dispatch(action) {
@@ -42,6 +46,10 @@ export function createCounter() {
 
   const session = () => /** @type {import("./flow.js").Session} */ (state.session);
   const counterNow = () => board.counters.get(state.counter);
+  const his = createHis({
+    token: () => session().token, state: () => state, dispatch, paint: paintHis,
+    confirm: (question) => ask(question, []).then(Boolean),
+  });
 
   // ---- signing in, the counter, signing out ------------------------------------------------
 
@@ -90,6 +98,7 @@ export function createCounter() {
     if (state.session) fetch("/api/logout", { method: "POST", headers: { authorization: `Bearer ${session().token}` } }).catch(() => {});
     localStorage.removeItem(SESSION_KEY);
     stopSocket();
+    his.stop();
     dispatch({ type: "signed_out" });
     render();
   }
@@ -110,6 +119,7 @@ export function createCounter() {
 
   async function switchCounter() {
     stopSocket();
+    his.stop();
     localStorage.removeItem(COUNTER_KEY);
     dispatch({ type: "switching", allowed: await allowedCounters() });
     render();
@@ -139,7 +149,7 @@ export function createCounter() {
       const e = msg.event;
       if (flow.rated(state, e)) toast(t("rating.done", { label: e.label, score: e.score }), false);
       dispatch({ type: "event", event: e });
-      if (state.view === "main") { render(); refreshLists(); }
+      if (state.view === "main") { render(); refreshLists(); his.touched(e.label); }
     });
     s.on("waiting", (msg) => { board.setWaiting(msg); refreshLists(); });
     s.on("identity", (msg) => { board.setIdentity(msg); render(); });
@@ -165,7 +175,7 @@ export function createCounter() {
         const [queue, history] = await Promise.all([s.query("queue", { counter }), s.query("history", { counter })]);
         if (s !== socket) return; // the counter changed meanwhile
         dispatch({ type: "lists", queue, history });
-        if (state.view === "main") renderLists();
+        if (state.view === "main") { renderLists(); his.marks(); }
       } catch { /* offline: the lists refresh on the next event */ }
     }, LISTS_AFTER_MS);
   }
@@ -221,23 +231,10 @@ export function createCounter() {
     run: (name) => { buttons[name]?.(); },
     send: (command, isCall) => { send(command, isCall ? called : null); },
     sendAbout: (command) => { sendRaw(command, null); },
+    hisResend: (confirm) => { his.resend(confirm); },
   };
 
   // ---- dialogs ---------------------------------------------------------------------------------
-
-  /** Show a form in the dialog; resolves with its FormData, or null if cancelled. @param {string} title @param {any[]} fields */
-  function ask(title, fields) {
-    const dlg = dialog();
-    return new Promise((resolve) => {
-      fill(dlg, views.dialogForm(title, fields, {
-        cancel: () => { dlg.close(); resolve(null); },
-        submit: (data) => { dlg.close(); resolve(data); },
-      }));
-      dlg.showModal();
-      const first = dlg.querySelector("input, select");
-      if (first instanceof HTMLElement) first.focus();
-    });
-  }
 
   async function pauseDialog() {
     const data = await ask(t("pause.title"), views.pauseFields());
@@ -265,22 +262,8 @@ export function createCounter() {
   function rateHere() {
     const label = state.rating;
     if (!label) return;
-    const dlg = dialog();
-    const rating = {
-      label, score: 0, reasons: new Set(),
-      counterName: board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter }),
-    };
-    const draw = () => fill(dlg, views.viewRateHere(rating, {
-      score: (n) => { rating.score = n; draw(); },
-      reason: (r) => { if (rating.reasons.has(r)) rating.reasons.delete(r); else rating.reasons.add(r); draw(); },
-      cancel: () => dlg.close(),
-      send: async () => {
-        const ack = await sendRaw({ type: "rate_ticket", label, score: rating.score, reasons: [...rating.reasons] }, null);
-        if (ack) dlg.close();
-      },
-    }));
-    draw();
-    dlg.showModal();
+    const counterName = board.counterConfig(state.counter)?.name || t("rate.counter", { n: state.counter });
+    dialogs.rate(label, counterName, (score, reasons) => sendRaw({ type: "rate_ticket", label, score, reasons }, null));
   }
 
   // ---- alerts, rendering -------------------------------------------------------------------------
@@ -322,7 +305,16 @@ export function createCounter() {
     const c = counterNow();
     status.textContent = views.statusLine(c);
     status.dataset.status = c?.status || "";
+    his.follow(c?.current || "");
     fill(view, views.viewMain(state, ctx()));
+  }
+
+  /** The current ticket's HIS delivery and the day list's marks, after his.js learnt them. */
+  function paintHis() {
+    if (state.view !== "main") return;
+    const el = document.getElementById("his-delivery");
+    if (el) fill(el, views.viewHis(state.his, act));
+    renderLists();
   }
 
   function renderLists() {

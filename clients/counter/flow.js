@@ -19,10 +19,12 @@
  *   history: any[],
  *   alerts: Record<string, Fault>,
  *   rating: string,
+ *   his: HisState,
  * }} CounterState  counter: the counter served (0 until chosen); message: shown on the sign-in;
  *   allowed: the counters offered on the choice; queue, history: the server's lists for this
  *   counter; alerts: the devices' faults by "device|part"; rating: the ticket this counter asked
- *   a rating for, until it is rated
+ *   a rating for, until it is rated; his: where the current ticket's registration stands on the
+ *   HIS links, and the marks of the day list
  * @typedef {{status: string, current: string|null, current_status?: string|null}} CounterView
  *   the counter as the board knows it (../shared/board.js)
  */
@@ -39,16 +41,32 @@
  *   | {type: "refused", message: string}
  *   | {type: "session_ended", message: string}
  *   | {type: "signed_out"}
+ *   | {type: "his_follow", label: string}
+ *   | {type: "his_status", label: string, links: HisLink[]}
+ *   | {type: "his_note", label: string, note: string, failed: boolean}
+ *   | {type: "his_marks", marks: Record<string, HisLink[]>}
  * } Action
  * counters_allowed: what this account may serve, once signed in (the stored counter if allowed,
  * the only one, or a choice); switching: the staff asked to change counter; snapshot: the
  * socket is connected to the counter; refused: the server's reason for refusing the hello;
  * session_ended: the server refused the session (message: "expired", unless it said why).
+ * his_follow: the counter's current ticket is now label ("" for none); his_status: what
+ * /api/his/tickets/{label} answered; his_note: what a resend gave (failed: the server's error);
+ * his_marks: the day list's tickets' deliveries, by label.
+ */
+
+/**
+ * @typedef {"delivered"|"pending"|"failed"|"dead"|"none"} HisStatus
+ * @typedef {{link: string, status: HisStatus, last_error: string|null, messages: number}} HisLink
+ *   one outbound link's delivery of a ticket (/api/his/tickets/{label}); failed: a message is
+ *   still pending after an attempt; dead: the HIS refused one for good
+ * @typedef {{label: string, links: HisLink[]|null, note: string, failed: boolean,
+ *   marks: Record<string, HisStatus>}} HisState  links: null until the server answered
  */
 
 /** @param {Session|null} session @param {number} counter the counter stored on this tablet @returns {CounterState} */
 export function initial(session, counter) {
-  return { view: "login", session, counter, message: "", allowed: [], queue: [], history: [], alerts: {}, rating: "" };
+  return { view: "login", session, counter, message: "", allowed: [], queue: [], history: [], alerts: {}, rating: "", his: HIS_NONE };
 }
 
 /** A stored session if it is not expired. @param {any} s @param {number} nowMs @returns {Session|null} */
@@ -67,10 +85,13 @@ export function next(state, action) {
       return { ...state, counter: 0, allowed, view: "choose" };
     }
     case "counter_chosen": return { ...state, counter: action.counter, view: "loading" };
-    case "switching": return { ...state, counter: 0, allowed: action.allowed, view: "choose", queue: [], history: [] };
+    case "switching": return { ...state, counter: 0, allowed: action.allowed, view: "choose", queue: [], history: [], his: HIS_NONE };
     case "snapshot": return { ...state, view: "main" };
     case "event": return applyEvent(state, action.event);
-    case "lists": return { ...state, queue: action.queue, history: action.history };
+    case "lists": {
+      const marks = freshMarks(state.his.marks, state.history, action.history);
+      return { ...state, queue: action.queue, history: action.history, his: { ...state.his, marks } };
+    }
     case "alert": {
       const key = `${action.alert.device}|${action.alert.part}`;
       const { [key]: _gone, ...rest } = state.alerts;
@@ -78,7 +99,21 @@ export function next(state, action) {
     }
     case "refused": return { ...state, message: action.message };
     case "session_ended": return { ...state, session: null, view: "login", message: state.message || action.message };
-    case "signed_out": return { ...state, session: null, view: "login" };
+    case "signed_out": return { ...state, session: null, view: "login", his: HIS_NONE };
+    case "his_follow":
+      return action.label === state.his.label ? state : { ...state, his: { ...HIS_NONE, marks: state.his.marks, label: action.label } };
+    case "his_status": {
+      if (action.label !== state.his.label) return state;
+      const marks = { ...state.his.marks, [action.label]: hisWorst(action.links) };
+      return { ...state, his: { ...state.his, links: action.links, marks } };
+    }
+    case "his_note":
+      return action.label === state.his.label ? { ...state, his: { ...state.his, note: action.note, failed: action.failed } } : state;
+    case "his_marks": {
+      const marks = { ...state.his.marks };
+      for (const [label, links] of Object.entries(action.marks)) marks[label] = hisWorst(links);
+      return { ...state, his: { ...state.his, marks } };
+    }
     default: throw new Error(`unknown counter action ${/** @type {any} */ (action).type}`);
   }
 }
@@ -185,4 +220,54 @@ export const typedLabel = (value) => String(value || "").trim().toUpperCase();
  */
 export function transferCommand(choice) {
   return { type: "transfer", to_service: choice.service, to_counter: choice.to_counter ? Number(choice.to_counter) : 0, position: choice.position };
+}
+
+// ---- the HIS link ----------------------------------------------------------------------------
+
+/** @type {HisState} */
+const HIS_NONE = Object.freeze({ label: "", links: null, note: "", failed: false, marks: {} });
+
+const WORST = /** @type {HisStatus[]} */ (["dead", "failed", "pending", "delivered"]);
+
+/** Each label's statuses in a day list ("done", "transferred,called"…). @param {any[]} rows */
+const statuses = (rows) => rows.reduce((m, x) => ({ ...m, [x.label]: m[x.label] ? `${m[x.label]},${x.status}` : x.status }), {});
+
+/**
+ * The day list's marks still true: a ticket whose row changed since (finished, transferred…)
+ * sent the HIS a new message, so its mark is asked again.
+ * @param {Record<string, HisStatus>} marks @param {any[]} before @param {any[]} after
+ */
+function freshMarks(marks, before, after) {
+  const was = statuses(before), now = statuses(after);
+  return Object.fromEntries(Object.entries(marks).filter(([label]) => was[label] === now[label]));
+}
+
+/** The worst of a ticket's deliveries, for a mark ("none": no link carries it). @param {HisLink[]} links @returns {HisStatus} */
+export const hisWorst = (links) => WORST.find((s) => links.some((l) => l.status === s)) || "none";
+
+/** The links that carry the ticket (a link with no message of it shows nothing). @param {HisLink[]|null} links */
+export const hisShown = (links) => (links || []).filter((l) => l.status !== "none");
+
+/** Whether the page should ask again soon: the server has not answered, or a message is not delivered. @param {HisLink[]|null} links */
+export const hisUnsettled = (links) => links === null || hisShown(links).some((l) => l.status !== "delivered");
+
+/**
+ * Whether staff may send the registration again: "send" when a message failed or was refused,
+ * "confirm" when everything was delivered (the HIS gets it twice), "" while it is pending.
+ * @param {HisLink[]|null} links @returns {""|"send"|"confirm"}
+ */
+export function hisResend(links) {
+  const shown = hisShown(links);
+  if (shown.some((l) => l.status === "failed" || l.status === "dead")) return "send";
+  return shown.length && shown.every((l) => l.status === "delivered") ? "confirm" : "";
+}
+
+/**
+ * The day list's labels whose delivery is worth asking (not yet known delivered or carried by
+ * no link), at most max of them, in the list's order (the latest first).
+ * @param {any[]} history @param {Record<string, HisStatus>} marks @param {number} max
+ */
+export function hisToAsk(history, marks, max) {
+  const labels = [...new Set(history.map((x) => x.label))].filter((l) => marks[l] !== "delivered" && marks[l] !== "none");
+  return labels.slice(0, max);
 }

@@ -16,9 +16,11 @@ import * as flow from "./flow.js";
  *   run: (name: string) => void,
  *   send: (command: Record<string, any>, called?: boolean) => void,
  *   sendAbout: (command: Record<string, any>) => void,
+ *   hisResend: (confirm: boolean) => void,
  * }} Actions  login resolves with the refusal ("" once signed in); run: a button of the main
  *   view (flow.buttons); send: a command about this counter (called: the toast names the
- *   number called); sendAbout: a command about a ticket, without the counter
+ *   number called); sendAbout: a command about a ticket, without the counter; hisResend: send
+ *   the current ticket's registration to the HIS again (confirm: ask staff first)
  * @typedef {{board: import("../shared/board.js").Board, act: Actions, now: number}} Ctx
  */
 
@@ -76,7 +78,7 @@ export function viewMain(state, ctx) {
   const parked = c.parked || [];
   return h("div.layout",
     h("div.left",
-      viewCurrent(c, ctx),
+      viewCurrent(c, state, ctx),
       h("div.actions", buttons),
       state.rating ? h("p.muted#rating-status", t("rating.waiting", { label: state.rating })) : null,
       parked.length ? h("section.parked", h("h3", t("list.parked")), parked.map((label) =>
@@ -86,8 +88,8 @@ export function viewMain(state, ctx) {
     h("div.right", { id: "lists" }, viewLists(state, ctx)));
 }
 
-/** The current number and what staff must check about it. @param {any} c @param {Ctx} ctx */
-function viewCurrent(c, ctx) {
+/** The current number and what staff must check about it. @param {any} c @param {import("./flow.js").CounterState} state @param {Ctx} ctx */
+function viewCurrent(c, state, ctx) {
   const { board, act } = ctx;
   const ticket = c.current ? board.ticketByLabel(c.current) : null;
   const svc = c.current_service ? board.service(c.current_service) : null;
@@ -103,6 +105,7 @@ function viewCurrent(c, ctx) {
       t("idw.title"), " ", ticket.id_warnings.map((k) => t(`idw.${k}`)).join("; ")) : null,
     ticket ? viewIdentityChecks(ticket, act) : null,
     ticket && hisLine(board, ticket) ? h("div.his-line#his-line", hisLine(board, ticket)) : null,
+    has ? h("div.his-delivery#his-delivery", viewHis(state.his, act)) : null,
     ticket?.recalls ? h("div.muted", t("current.recalls", { n: ticket.recalls })) : null,
     ticket?.call_reason_vi ? h("div.muted", t("current.reason", { reason: pick(ticket.call_reason_vi, ticket.call_reason_en) })) : null,
     ticket?.priority?.length ? h("div.priority-line",
@@ -162,8 +165,35 @@ export function viewLists(state, ctx) {
         h("span", x.status === "transferred"
           ? t("list.transferred_to", { to: destination(board, x.to_service, x.to_counter) })
           : t(`status.${x.status}`)),
+        hisMark(state.his.marks[x.label]),
         h("span.waited", hhmm(x.called_at, board.config))))) : empty()),
   ];
+}
+
+/** A failed or refused delivery's words with the HIS's reason. @param {import("./flow.js").HisLink} l */
+export const hisText = (l) => t(`his.${l.status}`) + ((l.status === "failed" || l.status === "dead") && l.last_error ? `: ${l.last_error}` : "");
+
+/**
+ * Where the current ticket's registration stands on each HIS link (its name when there are
+ * several), the resend button, and what the last resend gave: the inside of #his-delivery,
+ * empty when no link carries the ticket. @param {import("./flow.js").HisState} his @param {Actions} act
+ */
+export function viewHis(his, act) {
+  const shown = flow.hisShown(his.links);
+  const resend = flow.hisResend(his.links);
+  return [
+    shown.map((l) => h("div.his-status", { dataset: { link: l.link, status: l.status } }, shown.length > 1 ? `${l.link}: ` : "", hisText(l))),
+    resend ? h("button.small-btn", { type: "button", dataset: { action: "his_resend" }, on: { click: () => act.hisResend(resend === "confirm") } }, t("his.resend")) : null,
+    his.note ? h("div.his-note#his-note", { role: his.failed ? "alert" : "status", dataset: { failed: String(his.failed) } }, his.note) : null,
+  ];
+}
+
+const MARKS = { delivered: "✓", pending: "…", failed: "!", dead: "✕" };
+
+/** A day list row's small HIS mark (an empty cell when unknown or carried by no link). @param {import("./flow.js").HisStatus|undefined} status */
+export function hisMark(status) {
+  if (!status || status === "none") return h("span.his-mark");
+  return h("span.his-mark", { dataset: { his: status }, title: t(`his.${status}`), "aria-label": t(`his.${status}`) }, `HIS ${MARKS[status]}`);
 }
 
 /**

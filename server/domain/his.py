@@ -54,6 +54,7 @@ class HisTicket(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     patient_code: str = ""  # MA_BN, once the HIS has recorded it
     episode: str = ""  # MA_LK, once the HIS has recorded it
     booking: str = ""  # the HIS's booking id this check-in honours, if any
+    identity_checks: list[str] = []  # documents staff checked the identity on (vneid_identity, card...)
 
 
 class HisMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -64,6 +65,7 @@ class HisMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ticket: HisTicket
     reason: str = ""  # of a transfer, a cancel, a miss
     score: int | None = None  # of a rating
+    actor: str = ""  # who did it: "staff:<username>", "device:<kiosk>", "his:<link>", "system"
 
 
 # ---- the mapping: an event, and the state right after it, to the message the HIS is told ----
@@ -77,6 +79,7 @@ _KINDS: dict[type[ev.Event], Kind] = {
     ev.TicketTransferred: "transferred",
     ev.TicketReactivated: "changed",
     ev.PriorityReviewed: "changed",
+    ev.IdentityChecked: "changed",  # staff checked the identity on a document (VNeID, the card...)
     ev.TicketCancelled: "cancelled",
     ev.TicketRated: "rated",
 }
@@ -125,6 +128,7 @@ def his_ticket(state: QueueState, t: Ticket, site: str) -> HisTicket:
         patient_code=t.patient_code,
         episode=t.episode,
         booking=t.booking,
+        identity_checks=list(t.identity_checks),
     )
 
 
@@ -139,6 +143,7 @@ def _message(state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: 
         ticket=ticket,
         reason=reason,
         score=score,
+        actor=record.actor,
     )
 
 
@@ -154,8 +159,12 @@ def message_for(state: QueueState, record: ev.Record, site: str, anonymous: bool
     t = state.tickets.get(int(getattr(event, "ticket")))  # noqa: B009  # every event in _KINDS has one
     if t is None or (t.identity is None and not anonymous):
         return None
-    reason = getattr(event, "reason", "")
-    return _message(state, t, record, kind, site, str(reason))
+    reason = f"identity_checked:{event.document}" if isinstance(event, ev.IdentityChecked) else event_reason(event)
+    return _message(state, t, record, kind, site, reason)
+
+
+def event_reason(event: ev.Event) -> str:
+    return str(getattr(event, "reason", ""))
 
 
 def messages_for(

@@ -26,7 +26,9 @@ the event's time, MSH-10 its id). Where each value goes:
 - ZQU (a local segment; receivers ignore what they do not know): ZQU-1 the ticket's number as
   the patient holds it (e.g. A012), ZQU-2 the queue's event, ZQU-3 the ticket's status after it,
   ZQU-4 the reason (transfer, cancel, miss), ZQU-5 the legal priority groups (repeated),
-  ZQU-6 the booking id.
+  ZQU-6 the booking id, ZQU-7 the documents staff checked the identity on (repeated:
+  ``vneid_identity``, ``vneid_health_book``, ``card``, ``passport``), ZQU-8 who did it
+  (``staff:<username>``, ``his:<link>``...).
 """
 
 from __future__ import annotations
@@ -239,8 +241,17 @@ def _pv2(t: HisTicket) -> str:
 def _zqu(message: HisMessage) -> str:
     t = message.ticket
     priority = "~".join(escape(g) for g in t.priority)
+    checks = "~".join(escape(d) for d in t.identity_checks)
     return _segment(
-        "ZQU", escape(t.label), message.kind, escape(t.status), escape(message.reason), priority, escape(t.booking)
+        "ZQU",
+        escape(t.label),
+        message.kind,
+        escape(t.status),
+        escape(message.reason),
+        priority,
+        escape(t.booking),
+        checks,
+        escape(message.actor),
     )
 
 

@@ -193,11 +193,28 @@ class HisLinks:
         return out
 
     async def resend(self, t: Ticket) -> list[str]:
-        """The ticket's latest message queued again on every outbound link; the new ids."""
-        sent = []
+        """A ticket sent again on every outbound link (staff asked, at the counter); the ids
+        queued. What the HIS refused goes again (the admin's retry), and with it what it held
+        back; what is still failing is due now (as when the HIS answers again: the link's other
+        waiting messages too); a ticket all delivered has its latest message queued again under
+        a new id (``<id>-r<n>``). Only the last adds a row: a copy queued behind a refused or
+        failing message would wait behind it."""
+        sent: list[str] = []
+        now = self.clock()
         for link in self.outgoing:
-            found = await self.store.resend(link.name, ticket_key(link.site, t.day, t.id), self.clock())
-            if found is not None:
-                sent.append(found)
+            key = ticket_key(link.site, t.day, t.id)
+            rows = await self.store.of_ticket(link.name, key)
+            dead = [r.message for r in rows if r.status == "dead"]
+            waiting = [r.message for r in rows if r.status == "pending"]
+            if dead:
+                found = [m for m in dead if await self.store.retry(link.name, m, now)]
+            elif waiting:
+                await self.store.release(link.name, now)
+                found = waiting
+            else:
+                again = await self.store.resend(link.name, key, now)
+                found = [again] if again is not None else []
+            if found:
+                sent.extend(found)
                 self.deliverers[link.name].wake()
         return sent

@@ -1,6 +1,7 @@
 """The outbound HIS links for the admin and the counter (docs/his.md): each link's health, the
 dead letters (retry, discard: administrators), and one ticket's delivery (read and resent by
-any staff member). The HIS's own inbound API is ``server/routes/his.py``."""
+an administrator, or by counter staff for a ticket one of their counters serves, holds or was
+sent: ``server.views.for_counter``). The HIS's own inbound API is ``server/routes/his.py``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.routing import Route
 from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..domain.state import QueueState, Ticket
+from ..views import for_counter
 from . import shapes
 from .describe import Doc, describe
 from .http import admin, answers_errors, services
@@ -70,23 +72,28 @@ async def discard(request: Request) -> Response:
     return JSONResponse({"discarded": message})
 
 
-async def _ticket(request: Request) -> Ticket:
-    """Today's ticket named in the path, by its label (A012) or its id."""
+async def _ticket(request: Request, actor: Actor) -> Ticket:
+    """Today's ticket named in the path, by its label (A012) or its id; ``forbidden`` unless
+    ``actor`` is an administrator or one of their counters needs the ticket (``for_counter``)."""
     raw: str = request.path_params["ticket"][:16]
 
-    def find(state: QueueState, now: float) -> Ticket | None:
-        return state.tickets.get(int(raw)) if raw.isdigit() else state.by_label(raw.upper())
+    def find(state: QueueState, now: float) -> tuple[Ticket | None, bool]:
+        t = state.tickets.get(int(raw)) if raw.isdigit() else state.by_label(raw.upper())
+        mine = t is not None and (actor.role == "admin" or any(for_counter(state, t, c) for c in actor.counters))
+        return t, mine
 
-    found: Ticket | None = await services(request).hub.read(find)
+    answer: tuple[Ticket | None, bool] = await services(request).hub.read(find)
+    found, mine = answer
     if found is None:
         raise DomainError("unknown_ticket.today")
+    if not mine:
+        raise DomainError("forbidden")
     return found
 
 
 @answers_errors
 async def ticket(request: Request) -> Response:
-    staff(request)
-    t = await _ticket(request)
+    t = await _ticket(request, staff(request))
     body: dict[str, Any] = {"ticket": t.id, "label": t.label, "links": await services(request).his.ticket(t)}
     return JSONResponse(body)
 
@@ -94,7 +101,7 @@ async def ticket(request: Request) -> Response:
 @answers_errors
 async def resend(request: Request) -> Response:
     actor = staff(request)
-    t = await _ticket(request)
+    t = await _ticket(request, actor)
     sent = await services(request).his.resend(t)
     if not sent:
         raise DomainError("his_nothing_to_resend")
@@ -152,18 +159,19 @@ ROUTES = [
             auth="staff",
             ok=shapes.HisTicketDelivery,
             params=_TICKET,
-            errors=("unknown_ticket.today",),
+            errors=("unknown_ticket.today", "forbidden"),
             tag="his",
         ),
     ),
     describe(
         Route("/api/his/tickets/{ticket}/resend", resend, methods=["POST"]),
         Doc(
-            summary="Queue a ticket's latest message again on every outbound link.",
+            summary="Send a ticket again on every outbound link: what the HIS refused or what failed goes "
+            "again now; a ticket all delivered has its latest message queued again under a new id.",
             auth="staff",
             ok=shapes.HisResent,
             params=_TICKET,
-            errors=("unknown_ticket.today", "his_nothing_to_resend"),
+            errors=("unknown_ticket.today", "forbidden", "his_nothing_to_resend"),
             tag="his",
         ),
     ),

@@ -158,3 +158,15 @@ def test_the_facility_code_is_five_digits_or_empty() -> None:
         with pytest.raises(ConfigError) as exc:
             validate_config(wrong)
         assert exc.value.field == "unit.facility_code"
+
+
+def test_an_identity_checked_by_staff_is_told_with_the_document_and_who(sim: Sim) -> None:
+    (issued,) = step(sim, cmd.IssueTicket(service="A", identity=ID))
+    assert issued.ticket.identity_checks == [] and issued.actor == "staff:admin"
+    (checked,) = step(sim, cmd.RecordIdentityCheck(label="A001", document="vneid_health_book"))
+    assert (checked.kind, checked.reason, checked.actor) == (
+        "changed",
+        "identity_checked:vneid_health_book",
+        "staff:admin",
+    )
+    assert checked.ticket.identity_checks == ["vneid_health_book"]
