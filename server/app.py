@@ -104,6 +104,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             backups.cancel()
             await services.printers.stop()
             await services.his.stop()
+            await services.insurance.stop()
             await services.hub.stop()
             await services.eventlog.close()
 

@@ -22,6 +22,7 @@ from .events import (
     snake,
 )
 from .identity import Identity, PriorityGroup
+from .insurance import Answer
 
 # Every field is bounded, so that no command can make the log, the state or what is sent to the
 # screens large: a longer value is refused as ``invalid_message`` before anything is decided.
@@ -144,6 +145,14 @@ class RecordIdentityCheck(Command, frozen=True, kw_only=True):
 
     label: Label
     document: IdentityDocument
+
+
+class RecordInsuranceCheck(Command, frozen=True, kw_only=True):
+    """The answer of a ticket's health-insurance check, submitted by the system actor when the
+    lookup (``server/insurance/``, outside the writer) ends."""
+
+    label: Label
+    answer: Answer
 
 
 class RequestRating(Command, frozen=True, kw_only=True):
@@ -298,6 +307,7 @@ AnyCommand = (
     | ReviewPriority
     | ReviewFace
     | RecordIdentityCheck
+    | RecordInsuranceCheck
     | RequestRating
     | RateTicket
     | ReplaceConfig
