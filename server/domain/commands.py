@@ -256,6 +256,7 @@ class RecordRegistration(Command, frozen=True, kw_only=True):
     episode: HisText = ""
     room: RoomNumber | None = None  # our counter number
     his_room: HisRoomName = ""  # its room (mapped to our counter when ``room`` is not given)
+    insured: bool | None = None  # whether its registration found the patient insured (None: not said)
 
 
 class SendTicket(Command, frozen=True, kw_only=True):

@@ -320,6 +320,7 @@ class HisRegistrationRecorded(Event, frozen=True, kw_only=True):
     episode: str = ""  # MA_LK
     room: int | None = None  # our counter the HIS named (its room, mapped), if any
     his_room: str = ""  # the HIS's own room number or name
+    insured: bool | None = None  # its registration found the patient insured (None: not said; the figures)
 
 
 class HisMappingLoaded(Event, frozen=True, kw_only=True):
