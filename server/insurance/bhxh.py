@@ -27,6 +27,22 @@ log = logging.getLogger("server.insurance")
 MARGIN = 30.0  # seconds: a token this close to its expiry is taken again first
 
 
+class _Redact(logging.Filter):
+    """httpx logs each request's URL; the gateway's carries the token and the password's hash
+    in its query string, so its query is left out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                a.copy_with(query=None) if isinstance(a, httpx.URL) and a.path.startswith("/api/") else a
+                for a in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_Redact())
+
+
 class GatewayError(Exception):
     """The gateway could not answer (a short reason, never a credential)."""
 
