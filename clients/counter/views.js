@@ -101,6 +101,7 @@ function viewCurrent(c, ctx) {
     ticket?.identity?.name ? h("div", t("current.identity", { name: ticket.identity.name })) : null,
     ticket?.id_warnings?.length ? h("div.face-review#id-warnings", { role: "alert" },
       t("idw.title"), " ", ticket.id_warnings.map((k) => t(`idw.${k}`)).join("; ")) : null,
+    ticket ? viewInsurance(ticket) : null,
     ticket ? viewIdentityChecks(ticket, act) : null,
     ticket && hisLine(board, ticket) ? h("div.his-line#his-line", hisLine(board, ticket)) : null,
     ticket?.recalls ? h("div.muted", t("current.recalls", { n: ticket.recalls })) : null,
@@ -115,6 +116,20 @@ function viewCurrent(c, ctx) {
     ticket?.face_review ? h("div.row",
       small("face_other", { type: "review_face", label: ticket.label, same: false }),
       small("face_same", { type: "review_face", label: ticket.label, same: true })) : null);
+}
+
+/**
+ * The health-insurance check of the ticket (server/domain/insurance.py): "to be checked" until
+ * it answers, then the staff line (the gateway's code and the card's details); a card that is
+ * not valid, or an answer that says nothing of it, is shown as an alert.
+ * @param {{insurance_pending?: boolean, insurance?: {code: string, outcome: string, insured: boolean|null, staff_vi: string, staff_en: string}|null}} ticket
+ */
+function viewInsurance(ticket) {
+  const i = ticket.insurance;
+  if (!i) return ticket.insurance_pending ? h("div.insurance-line#insurance-line", { dataset: { state: "pending" } }, t("bhyt.pending")) : null;
+  const state = i.insured ? "insured" : i.insured === false ? "not_insured" : "unknown";
+  return h("div.insurance-line#insurance-line", { dataset: { state, code: i.code }, role: i.insured ? null : "alert" },
+    t("bhyt.title"), " ", pick(i.staff_vi, i.staff_en));
 }
 
 /** The documents staff may record they checked the identity on (docs/vneid.md). */

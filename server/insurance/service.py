@@ -47,6 +47,24 @@ class InsuranceChecks:
             self.checkers[mode] = checker_for(mode, self.account)
         return self.checkers[mode]
 
+    def resume(self) -> int:
+        """After a restart: ask again about today's tickets whose check had not answered (their
+        lookups died with the process); how many."""
+        mode = self.hub.state.config.insurance.check
+        if mode == "none":
+            return 0
+        pending = [(t, t.identity) for t in self.hub.state.tickets.values() if t.insurance_pending]
+        for t, identity in pending:
+            if identity is not None:
+                self._start(t.label, self._lookup(mode, identity, t.day))
+        return len(pending)
+
+    def _start(self, label: str, lookup: asyncio.Future[Answer]) -> asyncio.Task[None]:
+        record = asyncio.create_task(self._record(label, lookup))
+        self.tasks.add(record)
+        record.add_done_callback(self.tasks.discard)
+        return record
+
     async def stop(self) -> None:
         for t in [*self.tasks, *self.running.values()]:
             t.cancel()
@@ -67,9 +85,7 @@ class InsuranceChecks:
         if t is None or not t.insurance_pending or t.identity is None:
             return None
         task = self._lookup(policy.check, t.identity, t.day)
-        record = asyncio.create_task(self._record(t.label, task))
-        self.tasks.add(record)
-        record.add_done_callback(self.tasks.discard)
+        record = self._start(t.label, task)
         left = policy.budget_seconds - (time.monotonic() - started)
         try:
             await asyncio.wait_for(asyncio.shield(record), max(0.0, left))
