@@ -282,9 +282,20 @@ def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, An
                 "patient_code": t.patient_code,
                 "room": t.room,
                 "his_room": t.his_room,
+                "insurance": insurance_state(t),
             }
         )
     return out
+
+
+def insurance_state(t: Ticket) -> str:
+    """Where a ticket's insurance check stands, for the counter's list: ``pending``, ``insured``,
+    ``not_insured``, ``unknown`` (the answer said nothing of the card), or "" (not checked)."""
+    if t.insurance_pending:
+        return "pending"
+    if t.insurance is None:
+        return ""
+    return {True: "insured", False: "not_insured", None: "unknown"}[t.insurance.insured]
 
 
 def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] | None:

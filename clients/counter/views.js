@@ -159,6 +159,8 @@ export function viewLists(state, ctx) {
         h("span.reason", pick(q.reason_vi, q.reason_en)),
         q.priority.length ? h("span.prio", { title: flow.groupNames(q.priority, lang()) }, q.priority_pending ? "★?" : "★") : null,
         hisLine(board, q) ? h("span.his", hisLine(board, q)) : null,
+        q.insurance ? h("span.bhyt-flag", { dataset: { state: q.insurance }, title: t(`bhyt.${q.insurance}`), "aria-label": t(`bhyt.${q.insurance}`) },
+          q.insurance === "insured" ? "BHYT ✓" : q.insurance === "pending" ? "BHYT …" : "BHYT ?") : null,
         q.face_review ? h("span.face-flag", { title: t("list.face"), "aria-label": t("list.face") }, "⚠") : null,
         h("span.waited", t("list.minutes", { n: Math.floor(q.waited_seconds / 60) })),
         h("button.small-btn", { type: "button", title: t("list.call_this"), "aria-label": `${t("list.call_this")} ${q.label}`,

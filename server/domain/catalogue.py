@@ -326,8 +326,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "bhyt_result.unknown": Entry("BHXH {code}: mã kết quả không rõ.", "BHXH {code}: unknown result code."),
     "bhyt_result.unreachable": Entry(
-        "Cổng BHXH không trả lời ({reason}); cần kiểm tra lại thẻ sau.",
-        "The BHXH gateway did not answer ({reason}); check the card again later.",
+        "Chưa kiểm tra được thẻ BHYT: không có trả lời ({reason}); cần kiểm tra lại sau.",
+        "The card could not be checked: no answer ({reason}); check it again later.",
     ),
     "invalid_sex": Entry("Giới tính trong mã QR không hợp lệ.", "The sex in the QR code is not valid."),
     # ---- configuration, staff and devices ---------------------------------------------------

@@ -74,8 +74,8 @@ def test_a_valid_card_names_its_place_and_a_new_card_its_number_for_staff() -> N
 def test_no_answer_and_an_unknown_code() -> None:
     down = read(Answer(error="timeout"))
     assert (down.outcome, down.insured) == ("bhyt_pending", None)
-    assert "timeout" in down.staff_vi and "did not answer" in down.staff_en
-    assert read(Answer()).staff_vi.endswith("(?); cần kiểm tra lại thẻ sau.")
+    assert "timeout" in down.staff_vi and "no answer (timeout)" in down.staff_en
+    assert read(Answer()).staff_vi.endswith("không có trả lời (?); cần kiểm tra lại sau.")
     odd = read(Answer(code="999"))
     assert (odd.outcome, odd.insured) == ("bhyt_see_desk", None) and "không rõ" in odd.staff_vi
 

@@ -84,6 +84,8 @@ def test_the_check_within_the_kiosks_budget_and_after_it(
 
     # a gateway that answers at once: the patient's line on the ticket screen
     label, seconds = take(kiosk, "001099012345")
+    flag = counter.locator(f'#waiting-list li[data-label="{label}"] .bhyt-flag')
+    expect(flag).to_have_attribute("data-state", "insured")
     print(f"time to ticket, gateway answering at once: {seconds * 1000:.0f} ms")
     line = kiosk.locator("#ticket-insurance")
     expect(line).to_have_attribute("data-outcome", "bhyt_valid")
@@ -100,6 +102,9 @@ def test_the_check_within_the_kiosks_budget_and_after_it(
     line = kiosk.locator("#ticket-insurance")
     expect(line).to_have_attribute("data-outcome", "bhyt_pending")
     expect(line).to_contain_text("chờ kiểm tra")
+    expect(counter.locator(f'#waiting-list li[data-label="{label}"] .bhyt-flag')).to_have_attribute(
+        "data-state", "pending"
+    )
     counter.locator(f'#waiting-list li[data-label="{label}"] button').click()
     expect(counter.locator("#current-number")).to_have_text(label)
     staff = counter.locator("#insurance-line")
@@ -120,7 +125,7 @@ def test_the_check_within_the_kiosks_budget_and_after_it(
     counter.locator(f'#waiting-list li[data-label="{label}"] button').click()
     expect(counter.locator("#current-number")).to_have_text(label)
     expect(staff).to_have_attribute("data-state", "unknown", timeout=10000)
-    expect(staff).to_contain_text("Cổng BHXH không trả lời (timeout)")
+    expect(staff).to_contain_text("Chưa kiểm tra được thẻ BHYT: không có trả lời (timeout)")
     # every lookup was the configured staff member's, and the account is nowhere in the page
     assert all((b["hoTenCb"], b["cccdCb"]) == (STAFF_NAME, STAFF_ID) for b in gateway.lookups)
     for page in (kiosk, counter):
