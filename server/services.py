@@ -63,7 +63,7 @@ class Services:
         )
         self.hub.outbox = self.his.hook()
         self.hub.committed.append(self.his.committed)
-        self.insurance = InsuranceChecks(self.hub, insurance_account.load(settings.insurance_file))
+        self.insurance = InsuranceChecks(self.hub, insurance_account.load(settings.insurance_file), self.his.links)
         self.metrics.watch(self.hub, self.backups, self.his)
 
     def staff_for(self, token: str) -> StaffAccount | None:

@@ -324,6 +324,15 @@ CATALOGUE: dict[str, Entry] = {
         "BHXH {code}: lỗi xác thực tài khoản cổng BHXH (xem insurance.toml, IP đã đăng ký).",
         "BHXH {code}: gateway account authentication error (see insurance.toml, the registered IP).",
     ),
+    "bhyt_result.h00": Entry(
+        "HIS: thẻ BHYT còn hạn {valid_from}–{valid_to}, {place}.",
+        "HIS: health insurance in force {valid_from}–{valid_to}, {place}.",
+    ),
+    "bhyt_result.h10": Entry("HIS: thẻ BHYT đã hết hạn ({valid_to}).", "HIS: health insurance ended ({valid_to})."),
+    "bhyt_result.h50": Entry(
+        "HIS: chưa có thông tin thẻ BHYT; kiểm tra thẻ tại quầy.",
+        "HIS: no health insurance recorded; check the card at the counter.",
+    ),
     "bhyt_result.unknown": Entry("BHXH {code}: mã kết quả không rõ.", "BHXH {code}: unknown result code."),
     "bhyt_result.unreachable": Entry(
         "Chưa kiểm tra được thẻ BHYT: không có trả lời ({reason}); cần kiểm tra lại sau.",

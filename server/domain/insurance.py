@@ -49,10 +49,14 @@ RESULTS: dict[str, tuple[str, bool | None, str]] = {
     "130": ("bhyt_see_desk", None, "130"),
     "205": ("bhyt_pending", None, "205"),
     "401": ("bhyt_pending", None, "401"),
+    # the HIS's answer (server/insurance/his.py): a coverage in force, only ended ones, none recorded
+    "H00": ("bhyt_valid", True, "h00"),
+    "H10": ("bhyt_expired", False, "h10"),
+    "H50": ("bhyt_pending", None, "h50"),
 }
 # the codes about the lookup rather than the card (our account, staff identity, parameters, the
 # gateway's own error): never cached, the card is asked about again
-ASK_AGAIN = frozenset({"054", "055", "100", "101", "205", "401"})
+ASK_AGAIN = frozenset({"054", "055", "100", "101", "205", "401", "H50"})
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):

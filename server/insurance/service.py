@@ -17,25 +17,36 @@ from ..domain import commands as cmd
 from ..domain.access import SYSTEM
 from ..domain.identity import Identity
 from ..domain.insurance import Answer, cacheable, card_number, read
+from ..his.links import Link
 from ..hub import Hub
 from . import Checker, Unavailable
 from .account import Account
 from .bhxh import BhxhChecker
+from .his import HisCoverageChecker
 
 log = logging.getLogger("server.insurance")
 
 
-def checker_for(mode: str, account: Account | None) -> Checker:
-    """Who answers in ``mode``: the gateway (with its account), or a checker that says why not."""
+def checker_for(mode: str, account: Account | None, links: list[Link]) -> Checker:
+    """Who answers in ``mode``: the gateway (with its account), the HIS's FHIR link, or a
+    checker that says why not."""
     if mode == "bhxh":
         return BhxhChecker(account) if account is not None else Unavailable("no BHXH account (insurance.toml)")
-    return Unavailable("HIS insurance check not available yet")
+    fhir = next((link for link in links if link.form == "fhir" and link.url), None)
+    return HisCoverageChecker(fhir) if fhir is not None else Unavailable("no FHIR link to the HIS (his.toml)")
 
 
 class InsuranceChecks:
-    def __init__(self, hub: Hub, account: Account | None, checkers: dict[str, Checker] | None = None) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        account: Account | None,
+        links: list[Link] | None = None,
+        checkers: dict[str, Checker] | None = None,
+    ) -> None:
         self.hub = hub
         self.account = account
+        self.links = links or []
         self.checkers: dict[str, Checker] = dict(checkers or {})
         self.day = ""
         self.cache: dict[str, Answer] = {}  # card number -> today's answer
@@ -44,7 +55,7 @@ class InsuranceChecks:
 
     def _checker(self, mode: str) -> Checker:
         if mode not in self.checkers:
-            self.checkers[mode] = checker_for(mode, self.account)
+            self.checkers[mode] = checker_for(mode, self.account, self.links)
         return self.checkers[mode]
 
     def resume(self) -> int:

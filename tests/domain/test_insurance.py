@@ -61,7 +61,22 @@ def test_each_result_code_has_its_patient_and_staff_lines(code: str) -> None:
 
 
 def test_every_documented_code_is_read() -> None:
-    assert set(CASES) - {"124"} <= set(RESULTS) and set(RESULTS) <= set(CASES) | {"121", "122", "123"}
+    his = {"H00", "H10", "H50"}
+    assert set(CASES) - {"124"} <= set(RESULTS) and set(RESULTS) <= set(CASES) | {"121", "122", "123"} | his
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome", "insured", "staff"),
+    [
+        ("H00", "bhyt_valid", True, "HIS: thẻ BHYT còn hạn 01/01/2026–31/12/2026, Trạm Y tế Lộc Ninh."),
+        ("H10", "bhyt_expired", False, "HIS: thẻ BHYT đã hết hạn (31/12/2026)."),
+        ("H50", "bhyt_pending", None, "HIS: chưa có thông tin thẻ BHYT; kiểm tra thẻ tại quầy."),
+    ],
+)
+def test_the_his_answers(code: str, outcome: str, insured: bool | None, staff: str) -> None:
+    lines = read(Answer(code=code, valid_from="01/01/2026", valid_to="31/12/2026", place="Trạm Y tế Lộc Ninh"))
+    assert (lines.outcome, lines.insured, lines.staff_vi) == (outcome, insured, staff)
+    assert cacheable(Answer(code=code)) is (code != "H50")
 
 
 def test_a_valid_card_names_its_place_and_a_new_card_its_number_for_staff() -> None:
