@@ -234,6 +234,14 @@ CATALOGUE: dict[str, Entry] = {
         "Thẻ BHYT còn hạn đến {valid_to}. Nơi đăng ký KCB ban đầu: {place}.",
         "Your health insurance card is valid until {valid_to}. Place of first registration: {place}.",
     ),
+    "bhyt_valid.until": Entry(
+        "Thẻ BHYT còn hạn đến {valid_to}.", "Your health insurance card is valid until {valid_to}."
+    ),
+    "bhyt_valid.plain": Entry("Thẻ BHYT hợp lệ.", "Your health insurance card is valid."),
+    "bhyt_new_card.plain": Entry(
+        "Bạn đã được cấp thẻ BHYT mới. Vui lòng dùng thẻ mới.",
+        "A new health insurance card was issued to you. Please use the new card.",
+    ),
     "bhyt_new_card": Entry(
         "Bạn đã được cấp thẻ BHYT mới, còn hạn đến {valid_to}. Vui lòng dùng thẻ mới.",
         "A new health insurance card was issued to you, valid until {valid_to}. Please use the new card.",

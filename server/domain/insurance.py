@@ -108,4 +108,17 @@ def read(answer: Answer) -> Lines:
         "place": answer.place or "?",
         "new_card": answer.new_card or "?",
     }
-    return Lines(outcome, insured, *messages(outcome, params), *messages(f"bhyt_result.{variant}", params))
+    return Lines(
+        outcome, insured, *messages(_patient_key(outcome, answer), params), *messages(f"bhyt_result.{variant}", params)
+    )
+
+
+def _patient_key(outcome: str, answer: Answer) -> str:
+    """The patient's line says only what the answer gave: no "valid until ?" for a missing date."""
+    if outcome == "bhyt_valid" and not answer.valid_to:
+        return "bhyt_valid.plain"
+    if outcome == "bhyt_valid" and not answer.place:
+        return "bhyt_valid.until"
+    if outcome == "bhyt_new_card" and not answer.valid_to:
+        return "bhyt_new_card.plain"
+    return outcome

@@ -86,6 +86,13 @@ def test_a_valid_card_names_its_place_and_a_new_card_its_number_for_staff() -> N
     assert "GD4797912345678" in new.staff_vi and "31/12/2027" in new.patient_vi
 
 
+def test_the_patient_is_told_only_what_the_answer_gave() -> None:
+    assert read(Answer(code="000", valid_to="31/12/2026")).patient_vi == "Thẻ BHYT còn hạn đến 31/12/2026."
+    assert read(Answer(code="H00")).patient_en == "Your health insurance card is valid."
+    assert read(Answer(code="003")).patient_vi == "Bạn đã được cấp thẻ BHYT mới. Vui lòng dùng thẻ mới."
+    assert all("?" not in read(Answer(code=c)).patient_vi for c in RESULTS)
+
+
 def test_no_answer_and_an_unknown_code() -> None:
     down = read(Answer(error="timeout"))
     assert (down.outcome, down.insured) == ("bhyt_pending", None)
