@@ -95,6 +95,8 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
         backups = asyncio.create_task(services.backups.run(), name="backups")
         await services.sessions.load(services.hub.clock())
         await bootstrap(services)
+        if resumed := services.insurance.resume():
+            log.info("insurance check: asking again about %d tickets issued before the restart", resumed)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
         try:
             yield
@@ -104,6 +106,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             backups.cancel()
             await services.printers.stop()
             await services.his.stop()
+            await services.insurance.stop()
             await services.hub.stop()
             await services.eventlog.close()
 

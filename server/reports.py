@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from .domain import reports
-from .domain.config import Config
+from .domain.config import CARE_KINDS, Config
 from .eventlog import EventLog
 
 COLUMNS = [
@@ -50,6 +50,7 @@ GROUP_TITLES = {
     "source": "Theo cách nhận diện / By identity source",
     "insurance": "BHYT / Health insurance",
     "department_insurance": "Khoa × BHYT / Department × insurance",
+    "care_insurance": "Khoa × loại KCB × BHYT / Department × kind of care × insurance",
 }
 
 
@@ -123,16 +124,20 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
 
 
 def half_year_table(report: dict[str, Any], departments: list[tuple[str, str]]) -> list[list[Any]]:
-    """The six-monthly summary: per department (care type), visits with and without health
-    insurance (issued and served), then the total line."""
-    cells = {r["key"]: r for r in report["by_department_insurance"]}
+    """The six-monthly summary in the health department's shape (QĐ 2733 App. 01 Art. 8): per
+    department and kind of care (MA_LOAI_KCB), visits with and without health insurance (issued
+    and served), then the total line. A department without visits has one line of zeros."""
+    cells = {r["key"]: r for r in report["by_care_insurance"]}
     rows: list[list[Any]] = []
     for code, name in [*departments, ("", "Khác / Other")]:
-        b, o = cells.get(f"{code}/bhyt", {}), cells.get(f"{code}/other", {})
-        if not b and not o and code == "":
+        kinds = sorted({k.split("/")[1] for k in cells if k.split("/")[0] == code})
+        if not kinds and code == "":
             continue
-        rows.append([name, b.get("issued", 0), b.get("served", 0), o.get("issued", 0), o.get("served", 0)])
-    rows.append(["Tổng / Total", *(sum(r[i] for r in rows) for i in range(1, 5))])
+        for kind in kinds or [""]:
+            b, o = cells.get(f"{code}/{kind}/bhyt", {}), cells.get(f"{code}/{kind}/other", {})
+            care = f"{kind} {CARE_KINDS[kind][0]}" if kind in CARE_KINDS else kind
+            rows.append([name, care, b.get("issued", 0), b.get("served", 0), o.get("issued", 0), o.get("served", 0)])
+    rows.append(["Tổng / Total", "", *(sum(r[i] for r in rows) for i in range(2, 6))])
     return rows
 
 
@@ -145,6 +150,7 @@ def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
     sheet.append(
         [
             "Khoa / Department",
+            "Loại KCB / Kind of care",
             "Lượt BHYT đã phát / BHYT issued",
             "Lượt BHYT đã khám / BHYT served",
             "Lượt không BHYT đã phát / Other issued",

@@ -14,6 +14,8 @@ from .eventlog import EventLog
 from .his import links as his_links
 from .his.service import UNREACHABLE, HisLinks
 from .hub import Hub
+from .insurance import account as insurance_account
+from .insurance.service import InsuranceChecks
 from .metrics import MeteredHub, Metrics
 from .phones import Phones
 from .printers import Printers
@@ -61,6 +63,7 @@ class Services:
         )
         self.hub.outbox = self.his.hook()
         self.hub.committed.append(self.his.committed)
+        self.insurance = InsuranceChecks(self.hub, insurance_account.load(settings.insurance_file), self.his.links)
         self.metrics.watch(self.hub, self.backups, self.his)
 
     def staff_for(self, token: str) -> StaffAccount | None:

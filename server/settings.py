@@ -41,6 +41,9 @@ class Settings(msgspec.Struct, frozen=True):
     device_every: float = 2.0  # ... then one per this many seconds (server/ratelimit.py)
     his_path: Path | None = None  # the HIS links (QUEUE_HIS; default data_dir / "his.toml", server/his/links.py)
     his_retry_max: float = 300.0  # seconds: the longest backoff of a message that failed (QUEUE_HIS_RETRY_MAX)
+    insurance_path: Path | None = (
+        None  # the BHXH gateway account (QUEUE_INSURANCE; default data_dir / "insurance.toml")
+    )
     his_probe_every: float = 30.0  # seconds between two probes of a link whose breaker is open (QUEUE_HIS_PROBE)
 
     @property
@@ -65,6 +68,14 @@ class Settings(msgspec.Struct, frozen=True):
         if self.his_path is not None:
             return self.his_path
         default = self.data_dir / "his.toml"
+        return default if default.exists() else None
+
+    @property
+    def insurance_file(self) -> Path | None:
+        """The insurance account file: QUEUE_INSURANCE, else ``data_dir/insurance.toml`` when it exists."""
+        if self.insurance_path is not None:
+            return self.insurance_path
+        default = self.data_dir / "insurance.toml"
         return default if default.exists() else None
 
     @property
@@ -112,6 +123,7 @@ class Settings(msgspec.Struct, frozen=True):
             device_burst=max(1, int(e.get("QUEUE_DEVICE_BURST", "5"))),
             device_every=max(0.0, float(e.get("QUEUE_DEVICE_EVERY", "2"))),
             his_path=Path(e["QUEUE_HIS"]) if e.get("QUEUE_HIS") else None,
+            insurance_path=Path(e["QUEUE_INSURANCE"]) if e.get("QUEUE_INSURANCE") else None,
             his_retry_max=max(1.0, float(e.get("QUEUE_HIS_RETRY_MAX", "300"))),
             his_probe_every=max(0.1, float(e.get("QUEUE_HIS_PROBE", "30"))),
             metrics_allow=tuple(

@@ -29,7 +29,14 @@ from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
 from .protocol import Audience
 
-STAFF_ONLY = (ev.PriorityReviewed, ev.FaceReviewed, ev.IdentityChecked, ev.TicketRated, ev.CounterTakenOver)
+STAFF_ONLY = (
+    ev.PriorityReviewed,
+    ev.FaceReviewed,
+    ev.IdentityChecked,
+    ev.InsuranceChecked,
+    ev.TicketRated,
+    ev.CounterTakenOver,
+)
 ADMIN_ONLY = (
     ev.StaffCreated,
     ev.StaffPasswordSet,
@@ -129,6 +136,8 @@ class TicketView(msgspec.Struct):
     his_room: str = ""
     id_warnings: list[str] = []  # staff and admin only
     identity_checks: list[str] = []
+    insurance_pending: bool = False  # its health-insurance check has not answered yet
+    insurance: ev.InsuranceChecked | None = None  # the check's answer (staff and admin only)
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -159,6 +168,8 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         his_room=t.his_room,
         id_warnings=t.id_warnings if audience != "public" else [],
         identity_checks=t.identity_checks if audience != "public" else [],
+        insurance_pending=t.insurance_pending,
+        insurance=t.insurance if audience != "public" else None,
     )
 
 
@@ -271,9 +282,20 @@ def queue_view(state: QueueState, counter: int, now: float) -> list[dict[str, An
                 "patient_code": t.patient_code,
                 "room": t.room,
                 "his_room": t.his_room,
+                "insurance": insurance_state(t),
             }
         )
     return out
+
+
+def insurance_state(t: Ticket) -> str:
+    """Where a ticket's insurance check stands, for the counter's list: ``pending``, ``insured``,
+    ``not_insured``, ``unknown`` (the answer said nothing of the card), or "" (not checked)."""
+    if t.insurance_pending:
+        return "pending"
+    if t.insurance is None:
+        return ""
+    return {True: "insured", False: "not_insured", None: "unknown"}[t.insurance.insured]
 
 
 def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from typing import Any, Literal
 
 from starlette.types import Receive, Scope, Send
@@ -181,11 +182,17 @@ async def _session(
                     raise DomainError("forbidden.password_http")
                 if audience == "public":  # a device: at most what a real kiosk does (server/ratelimit.py)
                     services.limits.admit(actor.name)
+                started = time.monotonic()
                 outcome = await hub.submit(msg.command, actor, msg.key)
                 if outcome.error is not None:
                     reply = Error.of(outcome.error, msg.id)
                 else:
-                    reply = Ack(id=msg.id, seq=outcome.seq, result=outcome.result, duplicate=outcome.duplicate)
+                    result = outcome.result
+                    if not outcome.duplicate and (
+                        line := await services.insurance.after_issue(msg.command, result, started)
+                    ):
+                        result = {**result, "insurance": line}  # the ticket screen's line (server/insurance/)
+                    reply = Ack(id=msg.id, seq=outcome.seq, result=result, duplicate=outcome.duplicate)
             elif isinstance(msg, Query) and msg.what == "card_qr":  # a scanned QR (server/vneid.py)
                 if actor.role != "kiosk":
                     raise DomainError("forbidden")

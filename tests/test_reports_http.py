@@ -114,10 +114,11 @@ async def test_the_six_monthly_summary(server: ServerProc) -> None:
     assert book.sheetnames[0] == "6 tháng"
     rows = [[c.value for c in row] for row in book["6 tháng"].iter_rows(min_row=3)]
     by_name = {r[0]: r[1:] for r in rows}
-    # Khám Nội belongs to "Khoa Khám bệnh": BHYT issued, BHYT served, other issued, other served
-    assert by_name["Khoa Khám bệnh"] == [1, 1, 2, 1]
-    assert by_name["Tiếp đón"] == [0, 0, 0, 0]
-    assert by_name["Tổng / Total"] == [1, 1, 2, 1]
+    # Khám Nội belongs to "Khoa Khám bệnh" (examination, 01): kind of care, BHYT issued, BHYT
+    # served, other issued, other served
+    assert by_name["Khoa Khám bệnh"] == ["01 Khám bệnh", 1, 1, 2, 1]
+    assert by_name["Tiếp đón"] == [None, 0, 0, 0, 0]
+    assert by_name["Tổng / Total"] == [None, 1, 1, 2, 1]
 
 
 async def test_refusals(server: ServerProc) -> None:

@@ -18,6 +18,7 @@ export const EVENT_NAMES = {
   priority_reviewed: ["Xác nhận ưu tiên", "Priority reviewed"],
   face_reviewed: ["Kiểm tra khuôn mặt", "Face check reviewed"],
   identity_checked: ["Đã kiểm tra giấy tờ", "Identity checked"],
+  insurance_checked: ["Đã kiểm tra thẻ BHYT", "Health insurance checked"],
   rating_requested: ["Mời đánh giá", "Rating requested"],
   ticket_rated: ["Đánh giá", "Ticket rated"],
   counter_opened: ["Mở quầy", "Counter opened"],

@@ -103,6 +103,7 @@ function viewCurrent(c, state, ctx) {
     ticket?.identity?.name ? h("div", t("current.identity", { name: ticket.identity.name })) : null,
     ticket?.id_warnings?.length ? h("div.face-review#id-warnings", { role: "alert" },
       t("idw.title"), " ", ticket.id_warnings.map((k) => t(`idw.${k}`)).join("; ")) : null,
+    ticket ? viewInsurance(ticket) : null,
     ticket ? viewIdentityChecks(ticket, act) : null,
     ticket && hisLine(board, ticket) ? h("div.his-line#his-line", hisLine(board, ticket)) : null,
     has ? h("div.his-delivery#his-delivery", viewHis(state.his, act)) : null,
@@ -118,6 +119,20 @@ function viewCurrent(c, state, ctx) {
     ticket?.face_review ? h("div.row",
       small("face_other", { type: "review_face", label: ticket.label, same: false }),
       small("face_same", { type: "review_face", label: ticket.label, same: true })) : null);
+}
+
+/**
+ * The health-insurance check of the ticket (server/domain/insurance.py): "to be checked" until
+ * it answers, then the staff line (the gateway's code and the card's details); a card that is
+ * not valid, or an answer that says nothing of it, is shown as an alert.
+ * @param {{insurance_pending?: boolean, insurance?: {code: string, outcome: string, insured: boolean|null, staff_vi: string, staff_en: string}|null}} ticket
+ */
+function viewInsurance(ticket) {
+  const i = ticket.insurance;
+  if (!i) return ticket.insurance_pending ? h("div.insurance-line#insurance-line", { dataset: { state: "pending" } }, t("bhyt.pending")) : null;
+  const state = i.insured ? "insured" : i.insured === false ? "not_insured" : "unknown";
+  return h("div.insurance-line#insurance-line", { dataset: { state, code: i.code }, role: i.insured ? null : "alert" },
+    t("bhyt.title"), " ", pick(i.staff_vi, i.staff_en));
 }
 
 /** The documents staff may record they checked the identity on (docs/vneid.md). */
@@ -147,6 +162,8 @@ export function viewLists(state, ctx) {
         h("span.reason", pick(q.reason_vi, q.reason_en)),
         q.priority.length ? h("span.prio", { title: flow.groupNames(q.priority, lang()) }, q.priority_pending ? "★?" : "★") : null,
         hisLine(board, q) ? h("span.his", hisLine(board, q)) : null,
+        q.insurance ? h("span.bhyt-flag", { dataset: { state: q.insurance }, title: t(`bhyt.${q.insurance}`), "aria-label": t(`bhyt.${q.insurance}`) },
+          q.insurance === "insured" ? "BHYT ✓" : q.insurance === "pending" ? "BHYT …" : "BHYT ?") : null,
         q.face_review ? h("span.face-flag", { title: t("list.face"), "aria-label": t("list.face") }, "⚠") : null,
         h("span.waited", t("list.minutes", { n: Math.floor(q.waited_seconds / 60) })),
         h("button.small-btn", { type: "button", title: t("list.call_this"), "aria-label": `${t("list.call_this")} ${q.label}`,

@@ -239,6 +239,14 @@ export function phoneQr(url) {
     h("figcaption", h("span", t("ticket.qr", {}, "vi")), h("span.qr-en", { lang: "en" }, t("ticket.qr", {}, "en"))));
 }
 
+/** The health-insurance check's line for the patient, in both languages as the server wrote it
+ * (server/domain/insurance.py); `pending`: the check did not answer within the kiosk's budget.
+ * @param {{outcome: string, vi: string, en: string, pending: boolean}} line */
+function insuranceLine(line) {
+  return h("div.ticket-insurance", { id: "ticket-insurance", "data-outcome": line.outcome, "data-pending": String(line.pending) },
+    h("span", line.vi), " / ", h("span", { lang: "en" }, line.en));
+}
+
 /** A booked slot as the ticket shows it: "09:00-09:30" -> "09:00–09:30"; "" for a walk-in.
  * @param {string|undefined} slot */
 export const slotText = (slot) => (slot ? slot.replace("-", "–") : "");
@@ -265,6 +273,7 @@ export function viewTicket(state, ctx) {
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
+    r.insurance ? insuranceLine(r.insurance) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))

@@ -139,6 +139,7 @@ export class Board {
           recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
           face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null, slot: e.slot || "",
           id_warnings: e.id_warnings || [], identity_checks: [],
+          insurance_pending: Boolean(e.insurance_pending), insurance: null,
         });
         break;
       case "ticket_called":
@@ -205,6 +206,9 @@ export class Board {
         break;
       case "face_reviewed":
         this.updateTicket(e.ticket, { face_review: "", face_distance: null });
+        break;
+      case "insurance_checked":
+        this.updateTicket(e.ticket, { insurance_pending: false, insurance: e });
         break;
       case "identity_checked": {
         const checks = this.tickets.get(e.ticket)?.identity_checks || [];

@@ -22,6 +22,7 @@ from .events import (
     snake,
 )
 from .identity import Identity, PriorityGroup
+from .insurance import Answer
 
 # Every field is bounded, so that no command can make the log, the state or what is sent to the
 # screens large: a longer value is refused as ``invalid_message`` before anything is decided.
@@ -146,6 +147,14 @@ class RecordIdentityCheck(Command, frozen=True, kw_only=True):
     document: IdentityDocument
 
 
+class RecordInsuranceCheck(Command, frozen=True, kw_only=True):
+    """The answer of a ticket's health-insurance check, submitted by the system actor when the
+    lookup (``server/insurance/``, outside the writer) ends."""
+
+    label: Label
+    answer: Answer
+
+
 class RequestRating(Command, frozen=True, kw_only=True):
     """Ask the patient just served (or ``label``) to rate the counter, on its rating screen."""
 
@@ -247,6 +256,7 @@ class RecordRegistration(Command, frozen=True, kw_only=True):
     episode: HisText = ""
     room: RoomNumber | None = None  # our counter number
     his_room: HisRoomName = ""  # its room (mapped to our counter when ``room`` is not given)
+    insured: bool | None = None  # whether its registration found the patient insured (None: not said)
 
 
 class SendTicket(Command, frozen=True, kw_only=True):
@@ -298,6 +308,7 @@ AnyCommand = (
     | ReviewPriority
     | ReviewFace
     | RecordIdentityCheck
+    | RecordInsuranceCheck
     | RequestRating
     | RateTicket
     | ReplaceConfig

@@ -227,6 +227,16 @@ class IdentityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     vneid_timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=10.0)] = 4.0
 
 
+class InsurancePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The health-insurance check of a ticket issued with an ID or BHYT number (docs/insurance.md):
+    ``bhxh`` asks the social-insurance gateway (its credentials are in the settings file
+    ``QUEUE_INSURANCE``, never here), ``his`` the hospital information system, ``none`` nobody.
+    The kiosk waits at most ``budget_seconds``; past it the ticket is issued "to be checked"."""
+
+    check: Literal["none", "bhxh", "his"] = "none"
+    budget_seconds: Annotated[float, msgspec.Meta(ge=0.0, le=15.0)] = 3.0
+
+
 class Speech(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """How calls are announced: languages in order, repeats, the regional reading of numbers
     (north: linh, nghìn; south: lẻ, ngàn, tư) and the voice packs' region."""
@@ -276,6 +286,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     speech: Speech = Speech()
     face: Face = Face()
     identity: IdentityPolicy = IdentityPolicy()
+    insurance: InsurancePolicy = InsurancePolicy()
     announcements: list[Announcement] = []
     version: int = 1
 

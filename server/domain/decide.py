@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import admin, bookings, his_inbound, rating
+from . import admin, bookings, his_inbound, insurance_check, rating
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
@@ -23,6 +23,7 @@ from .errors import (
 from .faces import FaceMatch, validate_descriptor, verdict
 from .find import counter_of, current_of, open_counter, ticket_of
 from .identity import derived_groups, id_warnings, validate_identity
+from .insurance import card_number
 from .lifecycle import ACTIVE, Action, CounterAction, counter_transition, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, person_service_key
@@ -124,6 +125,7 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch |
             **face,
             **bookings.honour(state, identity, svc, now),
             id_warnings=id_warnings(identity, today) if identity is not None else [],
+            insurance_pending=state.config.insurance.check != "none" and bool(card_number(identity)),
         )
     ]
 
@@ -348,6 +350,7 @@ DECIDERS: dict[type, Decider] = {
     **admin.DECIDERS,
     **bookings.DECIDERS,
     **his_inbound.DECIDERS,
+    **insurance_check.DECIDERS,
     cmd.IssueTicket: _on_issue_ticket,
     cmd.OpenCounter: _on_open_counter,
     cmd.CloseCounter: _on_close_counter,

@@ -60,6 +60,7 @@ class TicketIssued(Event, frozen=True, kw_only=True):
     queue_at: float | None = None  # its place in the queue when not its arrival (the slot's start)
     # what staff should look at in an identity read from a card (catalogue keys, identity.id_warnings)
     id_warnings: list[str] = []
+    insurance_pending: bool = False  # its health-insurance card is being checked (InsuranceChecked follows)
 
 
 class TicketCalled(Event, frozen=True, kw_only=True):
@@ -155,6 +156,28 @@ class IdentityChecked(Event, frozen=True, kw_only=True):
     ticket: int
     label: str
     document: IdentityDocument
+
+
+class InsuranceChecked(Event, frozen=True, kw_only=True):
+    """The answer of a ticket's health-insurance check (domain/insurance.py): the gateway's code
+    (``maKetQua``, "" with ``error`` when it did not answer), the card's dates and place, whether
+    it says the patient is insured (None: it says nothing about the card), the patient's line
+    (``outcome``, a catalogue code, rendered) and the staff's."""
+
+    ticket: int
+    label: str
+    code: str = ""
+    error: str = ""
+    outcome: str = ""
+    insured: bool | None = None
+    valid_from: str = ""
+    valid_to: str = ""
+    place: str = ""
+    new_card: str = ""
+    patient_vi: str = ""
+    patient_en: str = ""
+    staff_vi: str = ""
+    staff_en: str = ""
 
 
 class RatingRequested(Event, frozen=True, kw_only=True):
@@ -297,6 +320,7 @@ class HisRegistrationRecorded(Event, frozen=True, kw_only=True):
     episode: str = ""  # MA_LK
     room: int | None = None  # our counter the HIS named (its room, mapped), if any
     his_room: str = ""  # the HIS's own room number or name
+    insured: bool | None = None  # its registration found the patient insured (None: not said; the figures)
 
 
 class HisMappingLoaded(Event, frozen=True, kw_only=True):
@@ -324,6 +348,7 @@ AnyEvent = (
     | PriorityReviewed
     | FaceReviewed
     | IdentityChecked
+    | InsuranceChecked
     | RatingRequested
     | TicketRated
     | CounterOpened

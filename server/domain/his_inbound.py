@@ -89,6 +89,7 @@ def _on_record_registration(
             episode=command.episode.strip(),
             room=room,
             his_room=his_room,
+            insured=command.insured,
         )
     ]
 

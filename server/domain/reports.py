@@ -36,7 +36,7 @@ from typing import Any
 
 from . import events as ev
 from .bookings import no_shows
-from .config import Config
+from .config import CARE_KINDS, Config
 from .state import QueueState, apply
 
 IDLE_GROUPS = frozenset({"day", "month", "counter", "staff"})  # where idle time is counted
@@ -59,8 +59,10 @@ GROUPS = (
     "staff",
     "source",
     "insurance",
-    "department_insurance",  # "<department>/bhyt" or "<department>/other": the six-monthly matrix
+    "department_insurance",  # "<department>/bhyt" or "<department>/other"
+    "care_insurance",  # "<department>/<care kind>/<bhyt|other>": the six-monthly matrix (QĐ 2733 App. 01 Art. 8)
 )
+INSURANCE_GROUPS = ("insurance", "department_insurance", "care_insurance")  # counted at the end (insured())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -117,6 +119,16 @@ class Figures:
             "booked": dict(zip(("honoured", "late", "no_show"), self.booked, strict=True)),
         }
 
+    def add(self, other: Figures) -> None:
+        """Add another's counts (a ticket's own part, counted in its insurance group at the end)."""
+        for name in ("issued", "served", "missed", "transferred", "cancelled", "priority"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.idle_seconds += other.idle_seconds
+        self.waits += other.waits
+        self.services += other.services
+        self.ratings += other.ratings
+        self.booked = [a + b for a, b in zip(self.booked, other.booked, strict=True)]
+
 
 @dataclass
 class _Seen:
@@ -127,8 +139,12 @@ class _Seen:
     service: str
     department: str
     source: str
-    insurance: str  # "bhyt" when a health-insurance number was given, else "other"
+    care_kind: str  # the service's MA_LOAI_KCB
+    bhyt_number: bool  # a health-insurance number was presented
     issued_at: float
+    checked: bool | None = None  # what the insurance check said (InsuranceChecked), if anything
+    his_insured: bool | None = None  # what the HIS's registration said, if anything
+    own: Figures = field(default_factory=Figures)  # the ticket's part of every figure (insured() decides where)
     called: bool = False
     called_at: float = 0.0
     started_at: float | None = None
@@ -209,11 +225,13 @@ class Report:
             vi, en = SOURCE_NAMES.get(key, (key, key))
         elif group == "insurance":
             vi, en = INSURANCE_NAMES.get(key, (key, key))
-        elif group == "department_insurance":
-            dept_code, _, insurance = key.partition("/")
+        elif group in ("department_insurance", "care_insurance"):
+            dept_code, _, rest = key.partition("/")
+            care, _, insurance = rest.rpartition("/")
             d, i = self.name("department", dept_code), INSURANCE_NAMES.get(insurance, (insurance, insurance))
-            vi = f"{d['vi'] or 'Khác'} / {i[0]}"
-            en = f"{d['en'] or 'Other'} / {i[1]}"
+            k = CARE_KINDS.get(care, (care, care)) if care else ("", "")
+            vi = " / ".join(p for p in (d["vi"] or "Khác", k[0], i[0]) if p)
+            en = " / ".join(p for p in (d["en"] or "Other", k[1], i[1]) if p)
         return {"vi": vi, "en": en}
 
     def feed(self, record: ev.Record) -> None:
@@ -239,7 +257,8 @@ class Report:
             service=e.service,
             department=svc.department if svc is not None else "",
             source=e.identity.source if e.identity is not None else "none",
-            insurance="bhyt" if e.identity is not None and e.identity.bhyt_number else "other",
+            care_kind=svc.care_kind if svc is not None else "",
+            bhyt_number=e.identity is not None and bool(e.identity.bhyt_number),
             issued_at=at,
         )
         self.tickets[e.ticket] = seen
@@ -268,10 +287,8 @@ class Report:
             ("service", seen.service),
             ("department", seen.department),
             ("source", seen.source),
-            ("insurance", seen.insurance),
-            ("department_insurance", f"{seen.department}/{seen.insurance}"),
             *more,
-        )
+        ) + [seen.own]
 
     def _ticket_groups(self, seen: _Seen, counter: int | None) -> list[Figures]:
         staff = self.state.counters[counter].staff if counter is not None and counter in self.state.counters else ""
@@ -305,6 +322,10 @@ class Report:
         elif isinstance(e, ev.TicketCancelled):
             for f in self._ticket_groups(seen, seen.counter):
                 f.cancelled += 1
+        elif isinstance(e, ev.InsuranceChecked) and e.insured is not None:
+            seen.checked = e.insured
+        elif isinstance(e, ev.HisRegistrationRecorded) and e.insured is not None:
+            seen.his_insured = e.insured
         elif isinstance(e, ev.TicketRated):
             for f in self._of_ticket(seen, ("counter", str(e.counter)), ("staff", e.staff)):
                 f.ratings.append(e.score)
@@ -320,6 +341,14 @@ class Report:
             if t is not None and t.priority and not t.priority_rejected:
                 for f in self._of_ticket(seen):
                     f.priority += 1
+        for seen in self.tickets.values():
+            insurance = "bhyt" if insured(seen) else "other"
+            for group, key in (
+                ("insurance", insurance),
+                ("department_insurance", f"{seen.department}/{insurance}"),
+                ("care_insurance", f"{seen.department}/{seen.care_kind}/{insurance}"),
+            ):
+                self.groups[group].setdefault(key, Figures()).add(seen.own)
         return {
             "total": self.total.as_dict(),
             **{
@@ -330,6 +359,15 @@ class Report:
                 for group in GROUPS
             },
         }
+
+
+def insured(seen: _Seen) -> bool:
+    """Whether a ticket counts as insured: what its insurance check said, else what the HIS's
+    registration said, else whether a BHYT number was presented."""
+    for said in (seen.checked, seen.his_insured):
+        if said is not None:
+            return said
+    return seen.bhyt_number
 
 
 def build(records: Iterable[ev.Record], start: float, end: float, now: float, config: Config) -> dict[str, Any]:

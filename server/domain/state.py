@@ -85,6 +85,8 @@ class Ticket(msgspec.Struct):
     his_room: str = ""  # the HIS's own room
     id_warnings: list[str] = []  # what staff should look at in its identity (identity.id_warnings)
     identity_checks: list[str] = []  # the documents staff checked it on (IdentityChecked), in order
+    insurance_pending: bool = False  # its health-insurance check has not answered yet
+    insurance: ev.InsuranceChecked | None = None  # the check's answer, when it came
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -305,6 +307,7 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
         booking=e.booking,
         slot=e.slot,
         booking_late=e.booking_late,
+        insurance_pending=e.insurance_pending,
     )
     if e.booking:
         state.bookings_used[booking_key(e.booking_source, e.booking)] = t.id
@@ -463,6 +466,11 @@ def _on_identity_checked(state: QueueState, e: ev.IdentityChecked, at: float) ->
         t.identity_checks.append(e.document)
 
 
+def _on_insurance_checked(state: QueueState, e: ev.InsuranceChecked, at: float) -> None:
+    t = state.tickets[e.ticket]
+    t.insurance_pending, t.insurance = False, e
+
+
 def _on_ticket_rated(state: QueueState, e: ev.TicketRated, at: float) -> None:
     state.tickets[e.ticket].rating = e.score
 
@@ -565,6 +573,7 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.PriorityReviewed: _on_priority_reviewed,
     ev.FaceReviewed: _on_face_reviewed,
     ev.IdentityChecked: _on_identity_checked,
+    ev.InsuranceChecked: _on_insurance_checked,
     ev.RatingRequested: lambda state, e, at: None,  # for the rating screen; no state
     ev.TicketRated: _on_ticket_rated,
     ev.DayStarted: _on_day_started,

@@ -198,6 +198,7 @@ class HisRegistrationIn(msgspec.Struct, frozen=True, kw_only=True):
     episode: str = ""  # MA_LK
     room: int | None = None  # our counter (room) number
     his_room: str = ""  # the HIS's room number or name (mapped to a counter by PUT .../mapping)
+    insured: bool | None = None  # whether the HIS found the patient insured (the figures follow it)
 
 
 class HisSendIn(msgspec.Struct, frozen=True, kw_only=True):
