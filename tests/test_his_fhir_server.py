@@ -39,4 +39,3 @@ async def test_delivering_to_a_fhir_his_writes_no_log_line_per_request(tmp_path:
     log = server.log_path.read_text(encoding="utf-8")
     assert "HIS links delivering: his" in log
     assert "HTTP Request:" not in log
-
