@@ -4,6 +4,8 @@ server's own log says while it delivers."""
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
+import sys
 import time
 from pathlib import Path
 
@@ -39,3 +41,25 @@ async def test_delivering_to_a_fhir_his_writes_no_log_line_per_request(tmp_path:
     log = server.log_path.read_text(encoding="utf-8")
     assert "HIS links delivering: his" in log
     assert "HTTP Request:" not in log
+
+
+async def test_httpcore_finds_its_async_library_without_searching_the_path() -> None:
+    # httpcore imports sniffio for every request's lock: without sniffio installed (pyproject.toml)
+    # each of those is a failed import that searches every path entry
+    from httpcore._synchronization import current_async_library
+
+    assert current_async_library() == "asyncio"  # the first time may import
+    asked: list[str] = []
+
+    class Spy(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            asked.append(name)
+
+    spy = Spy()
+    sys.meta_path.insert(0, spy)
+    try:
+        for _ in range(3):
+            assert current_async_library() == "asyncio"
+    finally:
+        sys.meta_path.remove(spy)
+    assert asked == []
