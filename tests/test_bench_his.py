@@ -32,12 +32,26 @@ def test_ack_rows_compare_each_mode_with_the_link_off() -> None:
         "down": [0.002] * 98 + [0.010] * 2,
     }
     extra = {
-        "off": {"cpu": 10.0, "slow": 1, "commits": 300},
+        "off": {"cpu": 10.0, "slow": 1, "commits": 300, "p99s": [0.0081, 0.012]},
         "on": {"cpu": 20.0, "slow": 2, "commits": 301, "lag": [0.05, 0.2], "held": 0},
         "down": {"cpu": 9.0, "slow": 0, "commits": 299, "held": 400},
     }
     off, on, down = ack_rows(acks, extra)
-    assert off == ["off (baseline)", "100", "2.0", "10.0", "1.00x", "1.00x", "baseline", "10", "0", "1 / 300", "-", "-"]
+    assert off == [
+        "off (baseline)",
+        "100",
+        "2.0",
+        "10.0",
+        "1.00x",
+        "1.00x",
+        "baseline",
+        "10",
+        "8.1, 12.0",
+        "0",
+        "1 / 300",
+        "-",
+        "-",
+    ]
     assert on == [
         "on, FHIR peer up",
         "100",
@@ -47,6 +61,7 @@ def test_ack_rows_compare_each_mode_with_the_link_off() -> None:
         "1.10x",
         "NOT met",
         "20",
+        "",
         "2",
         "2 / 301",
         "50 / 200",
@@ -61,6 +76,7 @@ def test_ack_rows_compare_each_mode_with_the_link_off() -> None:
         "1.00x",
         "met",
         "9",
+        "",
         "0",
         "0 / 299",
         "-",
