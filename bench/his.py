@@ -321,6 +321,7 @@ async def ack_run(mode: str, work: Path, tickets: int, rate: float, sync: str) -
 async def run(a: argparse.Namespace) -> None:
     if (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})  # the clients and the peers; the servers are on CPU 0
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-his-") as tmp:
         work = Path(tmp)
         acks: dict[str, list[float]] = {m: [] for m in MODES}
@@ -345,6 +346,9 @@ async def run(a: argparse.Namespace) -> None:
             deliveries.append(await delivery(form, work / f"delivery-{form}", tickets, a.sync, a.timeout))
             print(f"  delivery {form}: {deliveries[-1]['delivered']} messages", flush=True)
     print()
+    print(
+        f"Load average (1 min) at the start {load:.1f}, at the end {os.getloadavg()[0]:.1f}, on {os.cpu_count()} CPUs."
+    )
     print(f"Kiosk ack, {a.rounds} interleaved rounds of {a.ack_tickets} tickets at {a.rate:g}/s per mode, "
           f"each served by a counter (4 messages a ticket); QUEUE_SYNC={a.sync}:")  # fmt: skip
     print(table(ACK_HEADERS, ack_rows(acks, extra)))

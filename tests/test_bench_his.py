@@ -4,6 +4,7 @@ Nothing here is timed."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from bench.his import ACK_HEADERS, DELIVERY_HEADERS, ack_rows, delivery_rows, meets, percentile, table
 
@@ -31,7 +32,7 @@ def test_ack_rows_compare_each_mode_with_the_link_off() -> None:
         "on": [0.003] * 98 + [0.011] * 2,  # median 1.5x: not met
         "down": [0.002] * 98 + [0.010] * 2,
     }
-    extra = {
+    extra: dict[str, dict[str, Any]] = {
         "off": {"cpu": 10.0, "slow": 1, "commits": 300, "p99s": [0.0081, 0.012]},
         "on": {"cpu": 20.0, "slow": 2, "commits": 301, "lag": [0.05, 0.2], "held": 0},
         "down": {"cpu": 9.0, "slow": 0, "commits": 299, "held": 400},
