@@ -1,4 +1,4 @@
-"""The pure parts of the HIS benchmark (bench/his.py): its percentiles, ratios and tables.
+"""The pure parts of the HIS benchmark (bench/his_table.py): its percentiles, ratios and tables.
 Nothing here is timed."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.his import ACK_HEADERS, DELIVERY_HEADERS, ack_rows, delivery_rows, meets, percentile, table
+from bench.his_table import ACK_HEADERS, DELIVERY_HEADERS, ack_rows, delivery_rows, meets, percentile, table
 
 
 def test_percentile_is_the_nearest_rank() -> None:
