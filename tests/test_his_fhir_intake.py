@@ -154,3 +154,56 @@ async def test_the_his_registers_orders_ends_and_books_over_fhir_alone(server: S
     poll = link["poll"]
     assert poll["last_error"] == "" and poll["last_success"] > 0 and poll["refused"] == 0, poll
     assert (poll["changes"], poll["applied"]) == (4, 4), poll  # the MA_LK, the order, the end, the booking
+
+
+def poll_of(server: ServerProc) -> dict[str, Any]:
+    [link] = server.get_json_auth("/api/his/links", server.login())["links"]
+    return dict(link["poll"])
+
+
+async def test_a_restart_keeps_the_days_bookings_and_a_refused_change_is_not_retried(
+    server: ServerProc, fhir_peer: FhirPeer
+) -> None:
+    def book(identifier: dict[str, str]) -> dict[str, Any]:
+        patient = fhir_peer.create({"resourceType": "Patient", "identifier": [identifier]})
+        today = dt.datetime.now(TZ).date()
+        return fhir_peer.create(
+            {
+                "resourceType": "Appointment",
+                "status": "booked",
+                "start": dt.datetime.combine(today, dt.time(0, 0), TZ).isoformat(),
+                "end": dt.datetime.combine(today, dt.time(23, 59), TZ).isoformat(),
+                "serviceType": [{"coding": [{"code": "A"}]}],
+                "participant": [{"status": "accepted", "actor": {"reference": f"Patient/{patient['id']}"}}],
+            }
+        )
+
+    first = book({"system": fm.CCCD, "value": "001099000303"})
+    await until(lambda: of_type(server, "bookings_loaded"))
+    server.kill()  # SIGKILL: the bookings the intake held in memory are gone with it
+    server.start()
+    second = book({"system": fm.BHYT, "value": "DN4797912345678"})
+    loads = await until(lambda: len(of_type(server, "bookings_loaded")) == 2 and of_type(server, "bookings_loaded"))
+    assert sorted(b["id"] for b in loads[-1]["bookings"]) == sorted([first["id"], second["id"]])
+
+    # an order for a service the queue does not have: refused, counted, not tried again
+    kiosk = await Client.connect(server.ws_url)
+    await kiosk.hello("kiosk", server.device_tokens()["kiosk-1"])
+    identity = {"source": "typed", "id_number": "001099000404"}
+    assert (await kiosk.command({"type": "issue_ticket", "service": "B", "identity": identity}))["type"] == "ack"
+    await kiosk.close()
+    [encounter] = await until(lambda: fhir_peer.search("Encounter"))
+    order = {
+        "resourceType": "ServiceRequest",
+        "status": "active",
+        "intent": "order",
+        "code": {"coding": [{"code": "ZZ"}]},
+    }
+    fhir_peer.create(
+        {**order, "subject": encounter["subject"], "encounter": {"reference": f"Encounter/{encounter['id']}"}}
+    )
+    refused = await until(lambda: (p := poll_of(server))["refused"] == 1 and p)
+    assert refused["last_refusal"].startswith("fhir:ServiceRequest/") and "unknown_service" in refused["last_refusal"]
+    await asyncio.sleep(2.5)
+    assert poll_of(server)["refused"] == 1
+    assert [e["type"] for e in his_events(server)] == ["bookings_loaded", "bookings_loaded"]
