@@ -5,6 +5,11 @@ the hub as the link (actor ``his:<name>``, role ``his``), each with the idempote
 ``fhir:<Type>/<id>/_history/<version>`` (``#<n>`` when one version makes several): a version is
 applied once however often it is handed over.
 
+Bookings: an Appointment made days ahead changed before today, so polling alone would never hand
+it over on its day. Before the first poll of each day (and after a start), ``sweep`` asks the HIS
+for the day's booked Appointments with their Patients and loads them whole; then each change to
+one loads the day's set again.
+
 A command the queue refuses (an illegal transition, an unknown service) is logged and counted,
 not retried: the version is done with. A read the HIS fails (down, 5xx) raises, so the poller
 hands the version over again at its next poll.
@@ -12,8 +17,11 @@ hands the version over again at its next poll.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+import urllib.parse
+import zoneinfo
 from typing import Any, Protocol
 
 from ..domain import commands as cmd
@@ -28,6 +36,7 @@ from .fhir_poll import FhirChange
 from .links import Link
 
 log = logging.getLogger("server.his")
+SWEEP = 1000  # Appointments asked for in the day's sweep (one page)
 
 
 class Queue(Protocol):
@@ -54,6 +63,7 @@ class FhirIntake:
         self.last_refusal_at = 0.0
         self._day = ""
         self._bookings: dict[str, cmd.BookingIn] = {}  # today's, by Appointment id
+        self._swept = ""  # the day whose Appointments were last asked for
 
     def status(self) -> dict[str, Any]:
         return {
@@ -136,8 +146,47 @@ class FhirIntake:
         ticket = self._ticket(fm.ticket_key(encounter)) if encounter is not None else None
         return fi.service_request(resource, ticket, ctx)
 
-    async def _appointment(self, change: FhirChange, ctx: fi.Context) -> None:
-        if self._day != ctx.day:  # a new day, or a restart: start from what the log holds
+    async def sweep(self) -> None:
+        """Once a day (the first poll of the day, or after a start): the day's booked
+        Appointments at the HIS, with their Patients, loaded whole (the poller's hook)."""
+        ctx = self.context()
+        if self._swept == ctx.day or not ctx.day:
+            return
+        self._today(ctx)
+        tz = zoneinfo.ZoneInfo(ctx.timezone)
+        start = dt.datetime.combine(dt.date.fromisoformat(ctx.day), dt.time(), tz)
+        query = urllib.parse.urlencode(
+            [
+                ("date", f"ge{start.isoformat()}"),
+                ("date", f"lt{(start + dt.timedelta(days=1)).isoformat()}"),
+                ("status", ",".join(fi.BOOKED)),
+                ("_include", "Appointment:patient"),
+                ("_count", str(SWEEP)),
+            ]
+        )
+        bundle = await self.client.json("GET", f"Appointment?{query}")
+        found = [e["resource"] for e in bundle.get("entry") or [] if isinstance(e.get("resource"), dict)]
+        patients = {f"Patient/{r.get('id')}": r for r in found if r.get("resourceType") == "Patient"}
+        bookings = dict(self._bookings)
+        for appointment in (r for r in found if r.get("resourceType") == "Appointment"):
+            ref = fi.participant_patient(appointment)
+            patient = patients.get(ref) or (await self._read(ref) if ref else None)
+            made = fi.booking(appointment, patient, ctx)
+            if made is not None:
+                bookings[made.id] = made
+        if len(found) >= SWEEP:
+            log.warning(
+                "HIS link %s: more than %d Appointments today; the rest come as they change", self.link.name, SWEEP
+            )
+        if bookings != self._bookings:
+            command, key = fi.bookings_command(ctx.day, bookings, f"sweep/{ctx.day}")
+            if await self._submit(command, key):
+                self._bookings = bookings
+        self._swept = ctx.day
+
+    def _today(self, ctx: fi.Context) -> None:
+        """On a new day, or after a start: today's bookings as the log holds them."""
+        if self._day != ctx.day:
             self._day = ctx.day
             prefix = booking_key(self.link.actor, "")
             self._bookings = {
@@ -153,6 +202,9 @@ class FhirIntake:
                 for k, b in self.queue.state.bookings.items()
                 if k.startswith(prefix)
             }
+
+    async def _appointment(self, change: FhirChange, ctx: fi.Context) -> None:
+        self._today(ctx)
         ref = fi.participant_patient(change.resource)
         patient = await self._read(ref) if ref and change.resource.get("status") in fi.BOOKED else None
         made = fi.booking(change.resource, patient, ctx)

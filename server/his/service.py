@@ -114,7 +114,7 @@ class HisLinks:
 
         assert self.queue is not None
         intake = FhirIntake(link, self.queue, FhirClient(link))
-        poller = FhirPoller(link, self.poll_path, intake, own=own)
+        poller = FhirPoller(link, self.poll_path, intake, own=own, before=intake.sweep)
         await poller.open()
         self.pollers[link.name] = (poller, intake)
         self._tasks.append(asyncio.create_task(poller.run(), name=f"his-poll-{link.name}"))
@@ -134,6 +134,7 @@ class HisLinks:
         for poller, intake in self.pollers.values():
             with contextlib.suppress(Exception):
                 await poller.close()
+            with contextlib.suppress(Exception):
                 await intake.client.close()
         self.pollers = {}
         await self.store.close()
