@@ -18,6 +18,7 @@ from .domain.config import config_from_toml
 from .domain.errors import ConfigError
 from .his.links import LinksError
 from .httpproto import DeadlineHttpProtocol
+from .insurance.account import AccountError
 from .protocol import MAX_MESSAGE_BYTES
 from .settings import Settings
 from .wsproto import QueueWebSocketProtocol
@@ -66,6 +67,13 @@ def main() -> int:
         print(
             f"{settings.his_file}: tệp kết nối HIS không hợp lệ: {exc.message_vi}\n"
             f"{settings.his_file}: the HIS links file is not valid: {exc.message_en}",
+            file=sys.stderr,
+        )
+        return 2
+    except AccountError as exc:  # insurance.toml: the same
+        print(
+            f"{settings.insurance_file}: tệp tài khoản cổng BHXH không hợp lệ: {exc.message_vi}\n"
+            f"{settings.insurance_file}: the insurance account file is not valid: {exc.message_en}",
             file=sys.stderr,
         )
         return 2

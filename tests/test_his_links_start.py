@@ -1,4 +1,4 @@
-"""A malformed HIS links file (``QUEUE_HIS``) is refused at start the way a malformed
+"""A malformed HIS links file (``QUEUE_HIS``) or insurance account (``QUEUE_INSURANCE``) is refused at start the way a malformed
 configuration is: exit code 2, the field at fault in Vietnamese and English, no traceback, and
 never the secret itself."""
 
@@ -38,3 +38,19 @@ def test_a_malformed_links_file_is_refused_at_start_in_both_languages(
     assert vi in result.stderr and en in result.stderr, result.stderr
     assert str(links) in result.stderr
     assert SECRET not in result.stderr + result.stdout
+
+
+def test_a_malformed_insurance_account_is_refused_at_start_in_both_languages(tmp_path: Path) -> None:
+    password = "a-password-never-printed"
+    account = tmp_path / "insurance.toml"
+    account.write_text(
+        f'[bhxh]\nurl = "ftp://egw.local"\nusername = "70001_BV"\npassword = "{password}"\n'
+        'staff_name = "Nguyễn Văn A"\nstaff_id_number = "001090000000"\n',
+        encoding="utf-8",
+    )
+    result = run_server(tmp_path / "data", free_port(), QUEUE_INSURANCE=str(account))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "tệp tài khoản cổng BHXH không hợp lệ: url phải bắt đầu bằng http(s)://" in result.stderr
+    assert "the insurance account file is not valid: url must be http(s)://" in result.stderr
+    assert password not in result.stderr + result.stdout
