@@ -16,7 +16,9 @@ from . import datadir
 from .app import create_app
 from .domain.config import config_from_toml
 from .domain.errors import ConfigError
+from .his.links import LinksError
 from .httpproto import DeadlineHttpProtocol
+from .insurance.account import AccountError
 from .protocol import MAX_MESSAGE_BYTES
 from .settings import Settings
 from .wsproto import QueueWebSocketProtocol
@@ -59,9 +61,25 @@ def main() -> int:
         loop = "uvloop"
     except ImportError:  # pragma: no cover - platforms without uvloop
         loop = "asyncio"
+    try:
+        app = create_app(settings, config)
+    except LinksError as exc:  # his.toml: refused with the field at fault, not a traceback
+        print(
+            f"{settings.his_file}: tệp kết nối HIS không hợp lệ: {exc.message_vi}\n"
+            f"{settings.his_file}: the HIS links file is not valid: {exc.message_en}",
+            file=sys.stderr,
+        )
+        return 2
+    except AccountError as exc:  # insurance.toml: the same
+        print(
+            f"{settings.insurance_file}: tệp tài khoản cổng BHXH không hợp lệ: {exc.message_vi}\n"
+            f"{settings.insurance_file}: the insurance account file is not valid: {exc.message_en}",
+            file=sys.stderr,
+        )
+        return 2
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings, config),
+            app,
             loop=loop,
             # httptools, with a deadline on a request's headers and on a stalled body (server/httpproto.py)
             http=DeadlineHttpProtocol,

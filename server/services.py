@@ -56,7 +56,9 @@ class Services:
         self.his = HisLinks(
             his_links.load(settings.his_file),
             settings.db_path,
-            lambda actor, name, ok: self.hub.fleet.device_alert(actor, "device", "" if ok else UNREACHABLE, name, ok),
+            # the alert's device is the link ("his:<name>"); its label is a ticket's (the counter
+            # says "number … was not printed"), so none
+            lambda actor, name, ok: self.hub.fleet.device_alert(actor, "device", "" if ok else UNREACHABLE, "", ok),
             self.hub.clock,
             queue=self.hub,
             backoff_max=settings.his_retry_max,

@@ -101,6 +101,31 @@ async def test_a_token_is_needed_and_acts_for_its_own_site_only(his_server: Serv
     assert status == 403
 
 
+async def test_a_link_set_up_for_another_facility_reaches_no_ticket_of_this_unit(tmp_path: Path) -> None:
+    """The unit's facility code is 70001; the link "other" says 79999. On its own site's path,
+    with a key of its own site, it must not reach this unit's tickets (they have one id space)."""
+    demo = (Path(__file__).parent.parent / "config" / "demo.toml").read_text(encoding="utf-8")
+    config = tmp_path / "etc" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(demo.replace("\n[unit]\n", '\n[unit]\nfacility_code = "70001"\n', 1), encoding="utf-8")
+    assert 'facility_code = "70001"' in config.read_text(encoding="utf-8")
+    server = ServerProc(
+        tmp_path / "data", QUEUE_SYNC="NORMAL", QUEUE_CONFIG=str(config), QUEUE_HIS=str(write_links(tmp_path / "etc"))
+    ).start()
+    try:
+        _, key = await issue(server)
+        before = seq(server)
+        other = key.replace("70001", "79999")
+        body = {"message_id": "m1", "patient_code": "EVIL"}
+        status, _, err = call(server, "PUT", f"/api/his/v1/sites/79999/tickets/{other}/registration", body, OTHER_TOKEN)
+        assert status == 403 and err["error"]["code"] == "forbidden" and err["error"]["field"] == "site", err
+        assert seq(server) == before
+        status, _, answer = call(server, "PUT", f"{SITE}/tickets/{key}/registration", body)  # the unit's own link
+        assert status == 200 and answer["patient_code"] == "EVIL"
+    finally:
+        server.kill()
+
+
 async def test_malformed_bodies_name_the_field_and_write_nothing(his_server: ServerProc) -> None:
     _, key = await issue(his_server)
     path = f"{SITE}/tickets/{key}/registration"

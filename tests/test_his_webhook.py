@@ -139,6 +139,7 @@ async def test_a_receiver_down_for_a_while_gets_everything_in_order_and_staff_ar
     while (alert := await staff.recv(5)).get("type") != "alert":
         pass
     assert (alert["device"], alert["code"], alert["ok"]) == ("his:web", "his_unreachable", False)
+    assert alert.get("label", "") == "", "a link is no ticket: the counter would say 'number web was not printed'"
     receiver.start()
     await until(lambda: len(receiver.taken) == 20 + 8 * 3)
     assert_in_order(receiver, 20, 8)

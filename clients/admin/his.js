@@ -14,11 +14,13 @@ export function ago(seconds) {
   return t("h.ago.h", { n: Math.round(s / 3600) });
 }
 
-/** A link's state in a word: ok, waiting, down (breaker open), inbound only. @param {any} link */
+/** A link's state in a word: ok, waiting, refused (dead letters for the admin), down (breaker
+ * open), inbound only. @param {any} link */
 export function health(link) {
   if (link.form === "none") return "inbound";
   if (link.breaker === "open" || link.alert) return "down";
-  if (link.dead > 0 || link.depth > 0) return "waiting";
+  if (link.dead > 0) return "refused"; // they wait for the admin, not for the link
+  if (link.depth > 0) return "waiting";
   return "ok";
 }
 
@@ -38,7 +40,7 @@ export function pollLine(poll, since) {
   return parts.join(" · ");
 }
 
-const CLASS = { ok: "status-open", waiting: "status-paused", down: "status-closed", inbound: "" };
+const CLASS = { ok: "status-open", waiting: "status-paused", refused: "status-closed", down: "status-closed", inbound: "" };
 
 /**
  * @param {import("./flow.js").HisState} st

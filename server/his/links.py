@@ -68,25 +68,38 @@ class LinksFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class LinksError(ValueError):
-    pass
+    """A links file the server refuses at start, said in Vietnamese and English."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.message_vi, self.message_en = vi, en
 
 
 def parse(text: str) -> list[Link]:
     try:
         links = msgspec.convert(tomllib.loads(text), LinksFile).link
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
-        raise LinksError(f"HIS links: {exc}") from exc
+        raise LinksError(f"tệp sai cú pháp hoặc sai kiểu dữ liệu: {exc}", f"not valid: {exc}") from exc
     seen: set[str] = set()
     for link in links:
         if not NAME.match(link.name) or link.name in seen:
-            raise LinksError(f"HIS links: the name {link.name!r} is not valid or is used twice")
+            raise LinksError(
+                f"tên kết nối {link.name!r} không hợp lệ (chữ thường, số, - _) hoặc bị trùng",
+                f"the name {link.name!r} is not valid (lower-case letters, digits, - _) or is used twice",
+            )
         seen.add(link.name)
         if link.form != "none" and not link.url:
-            raise LinksError(f"HIS links: {link.name} needs a url")
+            raise LinksError(f"kết nối {link.name} thiếu địa chỉ (url)", f"{link.name} needs a url")
         if link.inbound_token and len(link.inbound_token) < 24:
-            raise LinksError(f"HIS links: {link.name}'s inbound_token must be at least 24 characters")
+            raise LinksError(
+                f"inbound_token của kết nối {link.name} phải dài ít nhất 24 ký tự",
+                f"{link.name}'s inbound_token must be at least 24 characters",
+            )
         if link.form == "webhook" and len(link.secret) < 24:
-            raise LinksError(f"HIS links: {link.name} (webhook) needs a secret of at least 24 characters")
+            raise LinksError(
+                f"kết nối {link.name} (webhook) cần khoá secret dài ít nhất 24 ký tự",
+                f"{link.name} (webhook) needs a secret of at least 24 characters",
+            )
     return links
 
 

@@ -50,26 +50,35 @@ class AccountFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class AccountError(ValueError):
-    pass
+    """An account file the server refuses at start, said in Vietnamese and English."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(f"insurance account: {en}")
+        self.message_vi, self.message_en = vi, en
 
 
 def parse(text: str) -> Account | None:
     try:
         account = msgspec.convert(tomllib.loads(text), AccountFile).bhxh
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
-        raise AccountError(f"insurance account: {exc}") from exc
+        raise AccountError(f"tệp sai cú pháp hoặc sai kiểu dữ liệu: {exc}", f"not valid: {exc}") from exc
     if account is None:
         return None
     if not account.url.startswith(("https://", "http://")):
-        raise AccountError("insurance account: url must be http(s)://")
+        raise AccountError("url phải bắt đầu bằng http(s)://", "url must be http(s)://")
     if not USERNAME.match(account.username):
-        raise AccountError("insurance account: username is <MaCSKCB>_BV (5 characters, then _BV)")
+        raise AccountError(
+            "username là <mã cơ sở KCB>_BV (5 ký tự, rồi _BV)", "username is <MaCSKCB>_BV (5 characters, then _BV)"
+        )
     if not account.password or not account.staff_name.strip():
-        raise AccountError("insurance account: password and staff_name are required")
+        raise AccountError("cần có password và staff_name", "password and staff_name are required")
     if not STAFF_ID.match(account.staff_id_number):
-        raise AccountError("insurance account: staff_id_number is the staff member's 12-digit ID number")
+        raise AccountError(
+            "staff_id_number là số định danh 12 chữ số của nhân viên",
+            "staff_id_number is the staff member's 12-digit ID number",
+        )
     if not 1.0 <= account.timeout <= 300.0:
-        raise AccountError("insurance account: timeout is 1 to 300 seconds")
+        raise AccountError("timeout từ 1 đến 300 giây", "timeout is 1 to 300 seconds")
     return account
 
 

@@ -44,14 +44,16 @@ def links(request: Request) -> list[Link]:
 
 def link_of(request: Request) -> Link:
     """The link whose inbound token the request bears (``unauthenticated.his``, 401), acting for
-    the site of the path (``forbidden.his_site``, 403)."""
+    the site of the path, which must be this unit's facility code when one is configured: a link
+    set up for another facility reaches no ticket here (``forbidden.his_site``, 403)."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     link = next((x for x in links(request) if token and x.accepts(token)), None)
     if link is None:
         raise DomainError("unauthenticated.his")
     site = request.path_params["site"][:32]
-    if link.site != site:
+    unit = services(request).hub.state.config.unit.facility_code
+    if link.site != site or (unit and site != unit):
         raise DomainError("forbidden.his_site", "site", site=site)
     return link
 

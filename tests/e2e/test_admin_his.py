@@ -59,6 +59,8 @@ def test_the_admin_sees_a_refused_message_and_retries_it(
     expect(row.locator("td.dead")).to_have_text("1")
     expect(row.locator("td.depth")).to_have_text("1")  # "called" waits behind the refused "issued"
     expect(row).to_contain_text("HTTP 400")
+    expect(row).to_have_attribute("data-health", "refused")  # not "messages waiting": the admin must act
+    expect(row).to_contain_text("Có tin HIS từ chối")
     letter = page.locator("#his-dead tbody tr")
     expect(letter).to_have_count(1)
     expect(letter).to_contain_text("N001")

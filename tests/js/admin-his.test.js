@@ -23,10 +23,11 @@ test("the links and dead letters are kept as loaded; a refusal or a message show
   assert.deepEqual([reopened.his.message, reopened.his.error, reopened.his.links], ["", "", [LINK]]);
 });
 
-test("a link's health: working, messages waiting, unreachable, inbound only", () => {
+test("a link's health: working, messages waiting, refused, unreachable, inbound only", () => {
   assert.equal(health(LINK), "ok");
   assert.equal(health({ ...LINK, depth: 3 }), "waiting");
-  assert.equal(health({ ...LINK, dead: 1 }), "waiting");
+  assert.equal(health({ ...LINK, dead: 1 }), "refused"); // a refused message waits for the admin
+  assert.equal(health({ ...LINK, dead: 1, depth: 2 }), "refused");
   assert.equal(health({ ...LINK, depth: 3, breaker: "open" }), "down");
   assert.equal(health({ ...LINK, alert: true }), "down");
   assert.equal(health({ name: "in", form: "none", site: "70001" }), "inbound");
