@@ -58,6 +58,7 @@ class Services:
             settings.db_path,
             lambda actor, name, ok: self.hub.fleet.device_alert(actor, "device", "" if ok else UNREACHABLE, name, ok),
             self.hub.clock,
+            queue=self.hub,
             backoff_max=settings.his_retry_max,
             probe_every=settings.his_probe_every,
         )

@@ -74,8 +74,13 @@ def verifier() -> Iterator[str]:
 
 
 def site(verifier: str = "", seconds: float = 1.0) -> Config:
-    extra = f'\n[identity]\nvneid_verifier = "{verifier}"\nvneid_timeout_seconds = {seconds}\n'
-    return config_from_toml((ROOT / "config" / "demo.toml").read_text() + extra)
+    """The demo configuration with its [identity] section set to this verifier."""
+    demo = (ROOT / "config" / "demo.toml").read_text()
+    default = 'vneid_verifier = ""\nvneid_timeout_seconds = 4.0\n'
+    assert default in demo, "the demo's [identity] section changed: update this test"
+    return config_from_toml(
+        demo.replace(default, f'vneid_verifier = "{verifier}"\nvneid_timeout_seconds = {seconds}\n')
+    )
 
 
 async def refused(text: str, source: Any, config: Config) -> DomainError:

@@ -22,6 +22,22 @@ export function health(link) {
   return "ok";
 }
 
+/**
+ * A FHIR link's polling of the HIS in one line ("" when it does not poll): how often, the
+ * changes taken and refused, the last poll, and its error or the last refusal.
+ * @param {any} poll  /api/his/links' `poll` @param {(at: number) => string} since
+ */
+export function pollLine(poll, since) {
+  if (!poll) return "";
+  const parts = [
+    t("h.poll", { every: poll.every, changes: poll.changes, refused: poll.refused }),
+    t("h.poll.last", { when: poll.last_success ? since(poll.last_success) : "—" }),
+  ];
+  if (poll.last_error) parts.push(t("h.poll.error", { error: poll.last_error }));
+  else if (poll.last_refusal) parts.push(t("h.poll.refusal", { reason: poll.last_refusal }));
+  return parts.join(" · ");
+}
+
 const CLASS = { ok: "status-open", waiting: "status-paused", down: "status-closed", inbound: "" };
 
 /**
@@ -37,7 +53,8 @@ export function viewHis(st, act) {
       st.links.length === 0 ? h("p#his-none", t("h.none")) :
       h("table.figures#his-links", h("thead", h("tr", ["h.name", "h.form", "h.state", "h.depth", "h.oldest", "h.success", "h.error", "h.breaker", "h.dead"].map((k) => h("th", t(k))))),
         h("tbody", st.links.map((l) => h("tr", { dataset: { link: l.name, health: health(l) } },
-          h("td", h("strong", l.name), h("br"), h("small", l.site)),
+          h("td", h("strong", l.name), h("br"), h("small", l.site),
+            l.poll ? [h("br"), h(`small.poll${l.poll.last_error ? ".error" : ""}`, pollLine(l.poll, since))] : null),
           h("td", t(`h.form.${l.form}`)),
           h(`td.${CLASS[health(l)] || "plain"}`, t(`h.health.${health(l)}`)),
           h("td.depth", l.form === "none" ? "—" : String(l.depth)),

@@ -9,9 +9,14 @@ breaker, dead letters).
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from ..domain.his import HisMessage
+
+# httpx logs every request at INFO: up to five lines per FHIR message, written by the process that
+# answers the kiosks. Failures are logged by the deliverer and shown on the admin page.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class Retryable(Exception):

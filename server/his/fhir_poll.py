@@ -150,8 +150,10 @@ class FhirPoller:
         http: httpx.AsyncClient | None = None,
         since: float | None = None,
         own: fm.OwnWrites | None = None,
+        before: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.link = link
+        self.before = before  # run before each poll of ``run()`` (the day's sweep of bookings)
         self.path = path
         self.on_change = on_change
         self.client = FhirClient(link, http)
@@ -184,6 +186,8 @@ class FhirPoller:
         and the next poll tries again from the same cursor."""
         while True:
             try:
+                if self.before is not None:
+                    await self.before()
                 await self.poll_once()
                 self.last_success, self.last_error = time.time(), ""
             except (Retryable, Refused) as exc:

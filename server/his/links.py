@@ -16,6 +16,8 @@ is in the event log and on the admin pages.
     scope = ""
     secret = ""                  # webhook: the HMAC-SHA256 key
     poll_seconds = 0             # fhir: poll Encounter/Appointment/ServiceRequest (0: never)
+    patient_code_system = ""     # fhir polling: the Patient identifier system of the HIS's patient
+                                 # code (MA_BN); "" takes the Patient's logical id
     timeout = 5.0                # seconds for one delivery
     alert_after = 300            # seconds unreachable before staff are alerted
 """
@@ -48,6 +50,7 @@ class Link(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     scope: str = ""
     secret: str = ""
     poll_seconds: float = 0.0
+    patient_code_system: str = ""
     timeout: float = 5.0
     alert_after: float = 300.0
 

@@ -1,7 +1,9 @@
 """The site's HIS links at work: the hub's outbox hook (the messages of each step, written with
 its events), one :class:`~server.his.deliverer.Deliverer` per outbound link, the staff alert of
 a link down too long, and what the admin and counter pages read and do (health, dead letters,
-a ticket's delivery, resend). Built by ``server/services.py``; started and stopped by the app."""
+a ticket's delivery, resend). A FHIR link with ``poll_seconds`` also polls the HIS's changes
+(``fhir_poll.py``), applied through the hub (``fhir_intake.py``). Built by
+``server/services.py``; started and stopped by the app."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -26,9 +28,13 @@ from .deliverer import Deliverer
 from .links import Link
 from .outbox import OutboxStore, ticket_status
 
+if TYPE_CHECKING:  # FHIR's modules are imported only when a link polls
+    from .fhir_intake import Queue
+
 log = logging.getLogger("server.his")
 
 KEEP_SECONDS = 7 * 86400  # delivered messages are kept this long (the admin's and the counter's view)
+POLL_FILE = "his-poll.sqlite3"  # the pollers' cursors, beside the event log
 UNREACHABLE = "his_unreachable"  # the code of the staff alert (clients/shared/faults.js)
 _encoder = msgspec.json.Encoder()
 
@@ -66,6 +72,7 @@ class HisLinks:
         alert: Callable[[str, str, bool], None],
         clock: Callable[[], float] = time.time,
         adapters: Callable[[Link], Adapter] = adapter_for,
+        queue: Queue | None = None,
         **deliverer: Any,
     ) -> None:
         self.links = links
@@ -75,7 +82,10 @@ class HisLinks:
         self.clock = clock
         self.adapters = adapters
         self.options = deliverer  # parallel, backoff_min, backoff_max, probe_every
+        self.queue = queue  # the hub, for what the pollers bring in
+        self.poll_path = db_path.parent / POLL_FILE
         self.deliverers: dict[str, Deliverer] = {}
+        self.pollers: dict[str, Any] = {}  # name -> (FhirPoller, FhirIntake)
         self._tasks: list[asyncio.Task[None]] = []
         self._prunes: set[asyncio.Task[None]] = set()
 
@@ -88,10 +98,27 @@ class HisLinks:
         await self.store.open()
         await self.prune()
         for link in self.outgoing:
-            d = Deliverer(link, self.adapters(link), self.store, self.clock, on_alert=self._alert, **self.options)
+            adapter = self.adapters(link)
+            d = Deliverer(link, adapter, self.store, self.clock, on_alert=self._alert, **self.options)
             self.deliverers[link.name] = d
             self._tasks.append(asyncio.create_task(d.run(), name=f"his-{link.name}"))
+            if link.form == "fhir" and link.poll_seconds > 0 and self.queue is not None:
+                await self._poll(link, getattr(adapter, "own", None))
         log.info("HIS links delivering: %s", ", ".join(self.deliverers))
+
+    async def _poll(self, link: Link, own: Any) -> None:
+        """Poll the link's HIS, sharing the adapter's record of our own writes."""
+        from .fhir_client import FhirClient
+        from .fhir_intake import FhirIntake
+        from .fhir_poll import FhirPoller
+
+        assert self.queue is not None
+        intake = FhirIntake(link, self.queue, FhirClient(link))
+        poller = FhirPoller(link, self.poll_path, intake, own=own, before=intake.sweep)
+        await poller.open()
+        self.pollers[link.name] = (poller, intake)
+        self._tasks.append(asyncio.create_task(poller.run(), name=f"his-poll-{link.name}"))
+        log.info("HIS link %s: polling every %g s", link.name, link.poll_seconds)
 
     async def stop(self) -> None:
         for t in [*self._tasks, *self._prunes]:
@@ -104,6 +131,12 @@ class HisLinks:
             with contextlib.suppress(Exception):
                 await d.adapter.close()
         self.deliverers = {}
+        for poller, intake in self.pollers.values():
+            with contextlib.suppress(Exception):
+                await poller.close()
+            with contextlib.suppress(Exception):
+                await intake.client.close()
+        self.pollers = {}
         await self.store.close()
 
     def committed(self, state: QueueState, steps: list[Step]) -> None:
@@ -148,6 +181,14 @@ class HisLinks:
                     "breaker": d.breaker,
                     "dead": counts.dead,
                     "alert": d.alerted,
+                }
+            if link.name in self.pollers:
+                poller, intake = self.pollers[link.name]
+                row["poll"] = {
+                    "every": link.poll_seconds,
+                    "last_success": poller.last_success,
+                    "last_error": poller.last_error,
+                    **intake.status(),
                 }
             out.append(row)
         return out

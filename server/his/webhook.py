@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import time
 from collections.abc import Callable
 
@@ -26,7 +25,6 @@ from . import Refused, Retryable
 from .links import Link
 
 RETRYABLE = frozenset({408, 425, 429})
-logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per message in the server's log
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

@@ -284,6 +284,19 @@ class HisBookingsAnswer(msgspec.Struct, frozen=True):
 # ---- the outbound HIS links, for the admin and the counter (server/routes/his_outbox.py) ---------
 
 
+class HisPoll(msgspec.Struct, frozen=True, kw_only=True):
+    """A FHIR link's polling of the HIS's changes (docs/his.md §8)."""
+
+    every: float  # seconds between polls
+    last_success: float  # epoch of the last complete poll (0: none yet)
+    last_error: str  # why the last poll failed ("" when it did not)
+    changes: int  # the HIS's changes handed over since the server started
+    applied: int  # commands the queue took
+    refused: int  # commands the queue refused (logged, not retried)
+    last_refusal: str
+    last_refusal_at: float
+
+
 class HisLinkHealth(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     form: str  # fhir, hl7, webhook, none
@@ -296,6 +309,7 @@ class HisLinkHealth(msgspec.Struct, frozen=True, kw_only=True):
     breaker: str | None = None  # closed, open, half-open
     dead: int | None = None
     alert: bool | None = None  # staff were told it is unreachable
+    poll: HisPoll | None = None  # a FHIR link with poll_seconds
 
 
 class HisLinks(msgspec.Struct, frozen=True):
