@@ -258,18 +258,27 @@ function booked(slot) {
     h("span", t("ticket.booked", params, "vi")), " / ", h("span", { lang: "en" }, t("ticket.booked", params, "en")));
 }
 
+/** Called by the booked time, not by the queue now, in both languages. @param {string} slot */
+function bySlot(slot) {
+  const params = { slot: slotText(slot) };
+  return h("div.ticket-by-slot", { id: "ticket-by-slot" },
+    h("span", t("ticket.by_slot", params, "vi")), " / ", h("span", { lang: "en" }, t("ticket.by_slot", params, "en")));
+}
+
 /** @param {any} state @param {Ctx} ctx */
 export function viewTicket(state, ctx) {
   const { board, act } = ctx;
   const r = state.result;
   const s = board.service(r.service);
-  const showWait = board.config.kiosk?.show_wait !== false;
+  const early = flow.beforeSlot(r, hhmm(r.issued_at, board.config));
+  const showWait = board.config.kiosk?.show_wait !== false && !early;
   return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
     h("h1", t("ticket.title")),
     h("div.ticket-number", { id: "ticket-number" }, r.ticket),
     h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
     h("div.ticket-counters", t("ticket.counters", { names: counterNames(board, r.counters) })),
     r.slot ? booked(r.slot) : null,
+    early ? bySlot(r.slot) : null,
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
