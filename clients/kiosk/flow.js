@@ -331,7 +331,7 @@ export const waitMinutes = (minutes) => (minutes === null ? null : Math.max(1, M
  * Whether a booked patient came before the slot's start: the server queues the ticket at the
  * slot's start (docs/his.md §7), so walk-ins arriving meanwhile go ahead, and the people ahead and
  * the wait at issue mean nothing; the ticket says to be back by the booked time instead.
- * @param {{slot?: string, booking_late?: boolean}} result @param {string} now "HH:MM", the unit's local time of issue
+ * @param {{slot?: string, booking?: string, booking_late?: boolean}} result @param {string} now "HH:MM", the unit's local time of issue
  */
 export const beforeSlot = (result, now) => Boolean(result.slot && !result.booking_late && result.slot.slice(0, 5) > now);
 

@@ -5,7 +5,7 @@ import { h, textOn } from "../shared/dom.js";
 import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
-import { PRIORITY_GROUPS } from "./identity.js";
+import { PRIORITY_GROUPS, methodsOffered } from "./identity.js";
 import { PASSPORT_FIELDS } from "./passport.js";
 import { qrEncode, qrPath } from "../shared/qr.js";
 import * as flow from "./flow.js";
@@ -14,7 +14,7 @@ import * as flow from "./flow.js";
  * @typedef {{send: (action: flow.Action) => flow.KioskState, saveToken: (token: string) => void}} Actions
  *   send: give the flow an action (controller.js); it answers with the next state
  *   faceOffered (below): whether "take" goes to the face check, asked when the patient taps
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
+ * @typedef {{board: any, act: Actions, hasCard: boolean, hasReader: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
  *   origin: the server's address, for the phone link of a ticket
  */
 
@@ -111,7 +111,7 @@ export function viewIdentify(state, ctx) {
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
-  const methods = ["id", "bhyt", "passport", "vneid"].map((m) => h("button.tab", {
+  const methods = methodsOffered(ctx.hasReader).map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
     on: { click: () => act.send({ type: "method_chosen", method: /** @type {flow.Method} */ (m) }) },
   }, t(`id.method.${m}`)));
