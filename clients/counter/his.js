@@ -1,7 +1,8 @@
 // The counter page's effects on the HIS link (docs/his.md): it asks the server where the
 // current ticket's registration stands on each outbound link (GET /api/his/tickets/{label},
 // with the staff session's token) when the ticket changes, after an event about it and after a
-// resend, and every few seconds while a message is not delivered (a bounded number of times);
+// resend, and again while a message is not delivered: soon after (delivery takes milliseconds),
+// then less often, up to every few seconds (a bounded number of times; pollDelay);
 // it sends the registration again (POST .../resend); and it asks, a few at a time, for the
 // deliveries of the day list's tickets; once the server answers that the site has no outbound
 // link, it asks nothing more. What it learns it dispatches (flow.js's his_* actions);
@@ -10,8 +11,15 @@ import { t, errorText } from "../shared/i18n.js";
 import * as flow from "./flow.js";
 
 export const POLL_MS = 3000;
+export const FIRST_POLL_MS = 300; // the first ask again after an action: most messages are delivered by then
 export const POLLS = 60; // three minutes; then the next event, ticket or resend asks again
 const MARKS_AT_ONCE = 8; // the day list's rows asked per refresh of the lists
+
+/**
+ * How long to wait before asking again, after `n` asks since the ticket, event or resend:
+ * 300 ms, then twice as long each time, up to POLL_MS. @param {number} n
+ */
+export const pollDelay = (n) => Math.min(POLL_MS, FIRST_POLL_MS * 2 ** Math.max(0, Math.min(n, 16)));
 
 /**
  * @param {{
@@ -58,8 +66,8 @@ export function createHis({ token, state, dispatch, paint, confirm }) {
       paint();
     }
     if (flow.hisUnsettled(links) && polls < POLLS) {
+      timer = setTimeout(refresh, pollDelay(polls));
       polls += 1;
-      timer = setTimeout(refresh, POLL_MS);
     }
   }
 

@@ -87,7 +87,7 @@ export function createKiosk() {
       duplicate: views.viewDuplicate,
       closed: views.viewClosed,
     }[state.screen];
-    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), faceOffered, faceVideo, origin: linkBase, now: socket ? socket.now() : Date.now() / 1000 }));
+    fill(main, view(state, { board, act, hasCard: bridge.hasCard(), hasReader: bridge.hasReader(), faceOffered, faceVideo, origin: linkBase, now: socket ? socket.now() : Date.now() / 1000 }));
     if (state.screen === "camera") faceVideo?.play().catch(() => {});
     const focus = main.querySelector("[autofocus]");
     if (focus instanceof HTMLElement) focus.focus();

@@ -327,6 +327,14 @@ export function afterIssueError(code) {
 /** The wait shown and printed, in whole minutes (at least 1), or null. @param {number|null} minutes */
 export const waitMinutes = (minutes) => (minutes === null ? null : Math.max(1, Math.round(minutes)));
 
+/**
+ * Whether a booked patient came before the slot's start: the server queues the ticket at the
+ * slot's start (docs/his.md §7), so walk-ins arriving meanwhile go ahead, and the people ahead and
+ * the wait at issue mean nothing; the ticket says to be back by the booked time instead.
+ * @param {{slot?: string, booking?: string, booking_late?: boolean}} result @param {string} now "HH:MM", the unit's local time of issue
+ */
+export const beforeSlot = (result, now) => Boolean(result.slot && !result.booking_late && result.slot.slice(0, 5) > now);
+
 /** How tightly the home screen packs its buttons (up to 40 services fit). @param {number} count */
 export const density = (count) => (count > 24 ? "dense" : count > 14 ? "compact" : "normal");
 

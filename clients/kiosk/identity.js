@@ -12,6 +12,13 @@ export const PRIORITY_GROUPS = [
   { code: "revolutionary_merit", vi: "Người có công với cách mạng", en: "Person with revolutionary merit" },
 ];
 
+/**
+ * The ways a patient may identify on this kiosk, in the order of its tabs: the passport only with
+ * a card reader on the kiosk's bridge (its chip is the only way a passport is read).
+ * @param {boolean} hasReader @returns {Array<"id"|"bhyt"|"passport"|"vneid">}
+ */
+export const methodsOffered = (hasReader) => (hasReader ? ["id", "bhyt", "passport", "vneid"] : ["id", "bhyt", "vneid"]);
+
 addTexts({
   vi: {
     "idv.empty": "Vui lòng nhập số giấy tờ, hoặc chọn \u201cTôi không mang giấy tờ\u201d.",

@@ -5,7 +5,7 @@ import { h, textOn } from "../shared/dom.js";
 import { t, lang, pick, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
 import { closedDetails } from "../shared/closed.js";
-import { PRIORITY_GROUPS } from "./identity.js";
+import { PRIORITY_GROUPS, methodsOffered } from "./identity.js";
 import { PASSPORT_FIELDS } from "./passport.js";
 import { qrEncode, qrPath } from "../shared/qr.js";
 import * as flow from "./flow.js";
@@ -14,7 +14,7 @@ import * as flow from "./flow.js";
  * @typedef {{send: (action: flow.Action) => flow.KioskState, saveToken: (token: string) => void}} Actions
  *   send: give the flow an action (controller.js); it answers with the next state
  *   faceOffered (below): whether "take" goes to the face check, asked when the patient taps
- * @typedef {{board: any, act: Actions, hasCard: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
+ * @typedef {{board: any, act: Actions, hasCard: boolean, hasReader: boolean, faceOffered: () => boolean, faceVideo: HTMLVideoElement|null, origin: string, now: number}} Ctx
  *   origin: the server's address, for the phone link of a ticket
  */
 
@@ -111,7 +111,7 @@ export function viewIdentify(state, ctx) {
     input.focus();
   };
   const keys = flow.keypadKeys(state.method);
-  const methods = ["id", "bhyt", "passport", "vneid"].map((m) => h("button.tab", {
+  const methods = methodsOffered(ctx.hasReader).map((m) => h("button.tab", {
     type: "button", role: "tab", "aria-selected": String(state.method === m), dataset: { method: m },
     on: { click: () => act.send({ type: "method_chosen", method: /** @type {flow.Method} */ (m) }) },
   }, t(`id.method.${m}`)));
@@ -258,18 +258,27 @@ function booked(slot) {
     h("span", t("ticket.booked", params, "vi")), " / ", h("span", { lang: "en" }, t("ticket.booked", params, "en")));
 }
 
+/** Called by the booked time, not by the queue now, in both languages. @param {string} slot */
+function bySlot(slot) {
+  const params = { slot: slotText(slot) };
+  return h("div.ticket-by-slot", { id: "ticket-by-slot" },
+    h("span", t("ticket.by_slot", params, "vi")), " / ", h("span", { lang: "en" }, t("ticket.by_slot", params, "en")));
+}
+
 /** @param {any} state @param {Ctx} ctx */
 export function viewTicket(state, ctx) {
   const { board, act } = ctx;
   const r = state.result;
   const s = board.service(r.service);
-  const showWait = board.config.kiosk?.show_wait !== false;
+  const early = flow.beforeSlot(r, hhmm(r.issued_at, board.config));
+  const showWait = board.config.kiosk?.show_wait !== false && !early;
   return h("section.ticket", { style: { "--c": s?.colour || "#1565c0" } },
     h("h1", t("ticket.title")),
     h("div.ticket-number", { id: "ticket-number" }, r.ticket),
     h("div.ticket-service", s ? pick(s.name, s.name_en) : r.service),
     h("div.ticket-counters", t("ticket.counters", { names: counterNames(board, r.counters) })),
     r.slot ? booked(r.slot) : null,
+    early ? bySlot(r.slot) : null,
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
     showWait ? h("div.ticket-wait", r.wait_minutes === null ? t("ticket.no_wait") : t("ticket.wait", { n: flow.waitMinutes(r.wait_minutes) })) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,

@@ -106,4 +106,9 @@ export class Bridge {
   hasCard() {
     return this.available && this.cards.size > 0;
   }
+
+  /** A card reader on the bridge (a card on it or not): a passport can be read only there. */
+  hasReader() {
+    return this.available && (this.cards.size > 0 || Boolean(this.devices.card?.readers?.length));
+  }
 }

@@ -34,11 +34,18 @@ const word = (table, key, lang) => (table[key] ? table[key][lang === "en" ? 1 : 
 /** "Máy in vé — hết giấy: thay cuộn giấy" (the part and the code, without the device). @param {{part: string, code: string}} fault @param {"vi"|"en"} lang */
 export const partText = (fault, lang) => `${word(PARTS, fault.part, lang)} — ${word(CODES, fault.code, lang)}`;
 
+/** The HIS link an alert is about ("his:<name>"), in place of a device and its part. */
+const HIS_LINK = ["Kết nối HIS", "HIS link"];
+
 /**
- * "kiosk-1: Máy in vé — hết giấy: thay cuộn giấy"; an unknown part or code is shown as it is.
+ * "kiosk-1: Máy in vé — hết giấy: thay cuộn giấy"; an HIS link's ("his:hook") reads
+ * "Kết nối HIS hook: không gửi được sang HIS: …"; an unknown part or code is shown as it is.
  * @param {{device: string, part: string, code: string}} fault @param {"vi"|"en"} lang
  */
 export function faultText(fault, lang) {
+  if (fault.device.startsWith("his:")) {
+    return `${HIS_LINK[lang === "en" ? 1 : 0]} ${fault.device.slice(4)}: ${word(CODES, fault.code, lang)}`;
+  }
   const device = fault.device.replace(/^device:/, "");
   return `${device}: ${partText(fault, lang)}`;
 }

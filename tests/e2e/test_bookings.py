@@ -77,3 +77,31 @@ def test_a_booked_patient_checks_in_by_id_and_waits_in_the_booked_place(
     counter.click("[data-action=finish]")
     counter.click("[data-action=next]")
     expect(counter.locator("#current-number")).to_have_text("N001")
+
+
+def test_a_booked_patient_early_for_the_slot_is_told_the_booked_time_not_a_wait(
+    browser: Browser, nine_oclock_site: tuple[ServerProc, str], errors: list[str]
+) -> None:
+    """Booked for 10:00 and here at 09:xx: walk-ins until 10:00 go ahead, so the ticket screen
+    shows no "people ahead: 0" nor a wait, but the booked time to be back by."""
+    site, zone = nine_oclock_site
+    local = dt.datetime.now(zoneinfo.ZoneInfo(zone))
+    booking = {"id": "HIS-1000-1", "service": "N", "slot_start": "10:00", "slot_end": "10:30", "id_number": ID_1}
+    with admin_socket(site) as ws:
+        ack = command(ws, {"type": "load_bookings", "day": local.date().isoformat(), "bookings": [booking]})
+        assert ack["type"] == "ack", ack
+
+    kiosk = open_kiosk(browser, site, errors)
+    take_ticket(kiosk, "N", ID_1)
+    expect(kiosk.locator("#ticket-booked")).to_have_text("Lịch hẹn 10:00–10:30 / Booked 10:00–10:30")
+    expect(kiosk.locator("#ticket-by-slot")).to_have_text(
+        "Bạn sẽ được gọi theo giờ hẹn 10:00–10:30. Vui lòng có mặt trước giờ hẹn."
+        " / You will be called by your booked time 10:00–10:30. Please be here before it."
+    )
+    assert kiosk.locator(".ticket-ahead").count() == 0
+    assert kiosk.locator(".ticket-wait").count() == 0
+    kiosk.click("[data-action=done]")
+
+    take_ticket(kiosk, "N", ID_2)  # a walk-in: the queue as it stands
+    expect(kiosk.locator(".ticket-ahead")).to_be_visible()
+    assert kiosk.locator("#ticket-by-slot").count() == 0

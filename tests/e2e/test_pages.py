@@ -208,6 +208,8 @@ def test_kiosk_refuses_bad_numbers_with_a_clear_message(
         ("id", "", {"vi": "Vui lòng nhập số giấy tờ", "en": "Please enter your document number"}),
     ]
     kiosk.click('[data-service="B"]')
+    expect(kiosk.locator('[data-method="bhyt"]')).to_be_visible()
+    assert kiosk.locator('[data-method="passport"]').count() == 0  # no bridge, no reader: no dead end
     for method, value, message in cases:
         kiosk.click(f'[data-method="{method}"]')
         kiosk.locator("#id-input").fill("")

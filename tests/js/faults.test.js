@@ -10,6 +10,12 @@ test("a fault reads as the device, the part and what to do, in both languages", 
   assert.equal(faultText({ device: "tv-1", part: "odd", code: "x_y" }, "en"), "tv-1: odd — x_y"); // unknown: as it is
 });
 
+test("an HIS link's outage reads as the link, not as a device", () => {
+  const f = { device: "his:hook", part: "device", code: "his_unreachable" };
+  assert.equal(faultText(f, "vi"), "Kết nối HIS hook: không gửi được sang HIS: tin chờ trong hàng đợi, báo bộ phận CNTT");
+  assert.equal(faultText(f, "en"), "HIS link hook: the HIS cannot be reached: messages wait in the outbox; tell IT");
+});
+
 test("every part and code has two different texts", () => {
   for (const table of [PARTS, CODES]) {
     for (const [key, [vi, en]] of Object.entries(table)) assert.ok(vi && en, key);
