@@ -27,7 +27,7 @@ from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..domain.his_inbound import parse_ticket_key
 from ..his.links import Link
-from . import shapes
+from . import his_shapes as shapes
 from .describe import Doc, describe
 from .http import answers_errors, json_body, services
 

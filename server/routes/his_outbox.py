@@ -16,7 +16,7 @@ from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..domain.state import QueueState, Ticket
 from ..views import for_counter
-from . import shapes
+from . import his_shapes as shapes
 from .describe import Doc, describe
 from .http import admin, answers_errors, services
 
