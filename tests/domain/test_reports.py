@@ -16,8 +16,9 @@ import pytest
 from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.config import Config, config_from_builtins
+from server.domain.figures import percentile, summary
 from server.domain.identity import Identity, PriorityGroup
-from server.domain.reports import Report, build, half_year, local_range, percentile, summary
+from server.domain.reports import Report, build, half_year, local_range
 
 from .sim import VN, Sim, small_config_data
 
