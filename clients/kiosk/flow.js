@@ -8,8 +8,11 @@
 // camera on "camera").
 import { submitIdentity } from "./identity.js";
 import { emptyPassport, passportKey, passportTyped, validatePassport, passportIdentity } from "./passport.js";
+import { pressKey } from "./keypad.js";
 
 export { submitIdentity };
+export { keypadKeys, pressKey, typedLength } from "./keypad.js";
+export { waitMinutes, beforeSlot, phoneUrl, printedDay } from "./ticket.js";
 
 /** The longest number for each method (the count under the input). */
 export const MAX = { id: 12, bhyt: 15, passport: 9, vneid: 2000 };
@@ -251,24 +254,6 @@ function hours(state, open, today) {
   return state;
 }
 
-/** The keypad's keys for a method (none for VNeID: its code is scanned). @param {Method} method */
-export function keypadKeys(method) {
-  if (method === "vneid") return [];
-  return method === "id"
-    ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
-    : [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "clear", "back"];
-}
-
-/** The typed value after a keypad key. @param {string} value @param {string} key */
-export function pressKey(value, key) {
-  if (key === "back") return value.slice(0, -1);
-  if (key === "clear") return "";
-  return value.length < 20 ? value + key : value;
-}
-
-/** How many characters the count under the input shows. @param {string} value */
-export const typedLength = (value) => value.replace(/\s/g, "").length;
-
 /** The declared groups with one group toggled. @param {Set<string>} declared @param {string} group */
 export function toggleGroup(declared, group) {
   const next = new Set(declared);
@@ -324,17 +309,6 @@ export function afterIssueError(code) {
   return "priority";
 }
 
-/** The wait shown and printed, in whole minutes (at least 1), or null. @param {number|null} minutes */
-export const waitMinutes = (minutes) => (minutes === null ? null : Math.max(1, Math.round(minutes)));
-
-/**
- * Whether a booked patient came before the slot's start: the server queues the ticket at the
- * slot's start (docs/his.md §7), so walk-ins arriving meanwhile go ahead, and the people ahead and
- * the wait at issue mean nothing; the ticket says to be back by the booked time instead.
- * @param {{slot?: string, booking?: string, booking_late?: boolean}} result @param {string} now "HH:MM", the unit's local time of issue
- */
-export const beforeSlot = (result, now) => Boolean(result.slot && !result.booking_late && result.slot.slice(0, 5) > now);
-
 /** How tightly the home screen packs its buttons (up to 40 services fit). @param {number} count */
 export const density = (count) => (count > 24 ? "dense" : count > 14 ? "compact" : "normal");
 
@@ -371,10 +345,3 @@ export function hoursChange(open, screen) {
   if (open && screen === "closed") return "reopen";
   return null;
 }
-
-/** The phone page that follows a ticket: printed on the ticket and shown as a QR code on the
- * ticket screen. @param {string} origin @param {string} label */
-export const phoneUrl = (origin, label) => `${origin}/t/${encodeURIComponent(label)}`;
-
-/** The date on the printed ticket, dd/mm/yyyy from the board's yyyy-mm-dd. @param {string} day */
-export const printedDay = (day) => day.split("-").reverse().join("/");
