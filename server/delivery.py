@@ -17,7 +17,8 @@ from .domain import events as ev
 from .domain.state import QueueState
 from .fanout import Broadcast, Conn, Fanout
 from .protocol import AUDIENCES, Audience, EventMsg, Snapshot, TicketIdentity, Waiting, Welcome, encoder
-from .views import event_zone, identity_counters, redact, snapshot
+from .redaction import redact
+from .views import event_zone, identity_counters, snapshot
 
 RESUME_BUDGET_BYTES = 1024 * 1024  # more missed than this: a snapshot is cheaper
 

@@ -36,7 +36,8 @@ from .domain.lifecycle import Status
 from .domain.state import QueueState
 from .fanout import Conn
 from .protocol import TicketMsg, Welcome, encoder
-from .views import STAFF_ONLY, public_status
+from .redaction import STAFF_ONLY
+from .views import public_status
 
 PLACES_EVERY = 1.0  # seconds between two computations of the followed tickets' places
 PER_ADDRESS = 50  # QUEUE_PHONES_PER_ADDRESS

@@ -15,7 +15,7 @@ import pytest
 
 from server.domain import events as ev
 from server.domain.config import config_from_builtins
-from server.views import redact
+from server.redaction import redact
 
 from .domain.sim import small_config_data
 from .server_harness import Client, ServerProc
