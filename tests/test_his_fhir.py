@@ -216,8 +216,18 @@ async def test_a_booking_is_set_arrived(fhir_peer: FhirPeer) -> None:
     other = appointment("B-78")
     await adapter.send(journey(8, booking="urn:his:booking|B-78")[0])
     assert fhir_peer.call("GET", f"Appointment/{other['id']}")["status"] == "arrived"
-    with pytest.raises(Refused, match="404"):
-        await adapter.send(journey(9, booking="no-such-appointment")[0])
+    await adapter.close()
+
+
+@pytest.mark.parametrize("booking", ["no-such-appointment", "urn:his:booking|NO-SUCH"])
+async def test_a_booking_the_his_does_not_know_does_not_hold_back_the_encounter(
+    fhir_peer: FhirPeer, booking: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    adapter = FhirAdapter(link(fhir_peer))
+    receipt = await adapter.send(journey(9, booking=booking)[0])
+    encounter = fhir_peer.call("GET", receipt)
+    assert encounter["status"] == "arrived" and "appointment" not in encounter
+    assert f"no Appointment {booking}" in caplog.text
     await adapter.close()
 
 

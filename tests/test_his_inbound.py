@@ -188,6 +188,21 @@ async def test_the_same_message_twice_is_one_change(his_server: ServerProc) -> N
     assert len(recorded) == 1 and recorded[0]["actor"] == "his:his", audit
 
 
+async def test_a_message_id_reused_on_another_ticket_or_route_is_a_new_command(his_server: ServerProc) -> None:
+    _, first = await issue(his_server)
+    label, second = await issue(his_server)
+    body = {"message_id": "m-1", "patient_code": "BN0001", "episode": "LK-1"}
+    status, _, one = call(his_server, "PUT", f"{SITE}/tickets/{first}/registration", body)
+    assert status == 200 and one["key"] == first
+    status, headers, two = call(his_server, "PUT", f"{SITE}/tickets/{second}/registration", body)
+    assert status == 200 and "idempotent-replayed" not in headers and two["key"] == second
+    status, headers, ended = call(
+        his_server, "POST", f"{SITE}/tickets/{second}/end", {"message_id": "m-1", "outcome": "finished"}
+    )
+    assert status == 200 and "idempotent-replayed" not in headers and ended["key"] == second
+    assert his_server.get(f"/api/tickets/{label}")["status"] == "cancelled"
+
+
 async def test_send_with_the_his_codes_then_end(his_server: ServerProc) -> None:
     label, key = await issue(his_server)
     mapping = {

@@ -40,6 +40,15 @@ def test_a_malformed_links_file_is_refused_at_start_in_both_languages(
     assert SECRET not in result.stderr + result.stdout
 
 
+def test_a_links_file_named_but_missing_is_refused_at_start_in_both_languages(tmp_path: Path) -> None:
+    missing = tmp_path / "etc" / "his.toml"
+    result = run_server(tmp_path / "data", free_port(), QUEUE_HIS=str(missing))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"{missing}: tệp kết nối HIS không hợp lệ: không tìm thấy tệp" in result.stderr, result.stderr
+    assert f"{missing}: the HIS links file is not valid: the file does not exist" in result.stderr
+
+
 def test_a_malformed_insurance_account_is_refused_at_start_in_both_languages(tmp_path: Path) -> None:
     password = "a-password-never-printed"
     account = tmp_path / "insurance.toml"

@@ -14,6 +14,7 @@ import pytest
 from server.domain.state import Ticket
 from server.his import Refused, Retryable
 from server.his.deliverer import Deliverer
+from server.his.links import Link
 from server.his.service import HisLinks
 from server.sqlite_log import SqliteLog
 
@@ -86,3 +87,28 @@ async def test_a_failing_registration_is_due_at_once_and_a_delivered_one_goes_on
     await drain(d)
     assert his.taken[-1] == f"{message(1, 2).id}-r1"
     assert (await hl.ticket(TICKET))[0]["status"] == "delivered"
+
+
+async def test_a_resend_goes_only_on_the_link_that_has_not_delivered(db: SqliteLog) -> None:
+    clock, his, lab = Clock(), Script(), Script()
+    other = Link(name="lab", form="webhook", site="70001", url="http://y", secret="t" * 24)
+    await put(db, message(1, 1))
+    await put(db, message(1, 1), link="lab")
+    hl, d = await links(db, his, clock)
+    hl.outgoing = hl.links = [LINK, other]
+    d_lab = Deliverer(other, lab, hl.store, clock, jitter=lambda: 1.0)
+    hl.deliverers[other.name] = d_lab
+    his.answers[message(1, 1).id] = Refused("HTTP 400")
+    await drain(d)
+    await drain(d_lab)
+    assert [s["status"] for s in await hl.ticket(TICKET)] == ["dead", "delivered"]
+    del his.answers[message(1, 1).id]
+    assert await hl.resend(TICKET) == [message(1, 1).id]
+    await drain(d)
+    await drain(d_lab)
+    assert (his.taken, lab.taken) == ([message(1, 1).id], [message(1, 1).id]), "no copy to the lab"
+    # every link has delivered: a resend copies to all
+    assert await hl.resend(TICKET) == [f"{message(1, 1).id}-r1"] * 2
+    await drain(d)
+    await drain(d_lab)
+    assert (his.taken[-1], lab.taken[-1]) == (f"{message(1, 1).id}-r1",) * 2

@@ -16,7 +16,7 @@ import msgspec
 
 from . import events as ev
 from .identity import Identity
-from .state import QueueState, Ticket
+from .state import QueueState, Ticket, booking_key
 
 Kind = Literal["issued", "called", "started", "finished", "missed", "transferred", "changed", "cancelled", "rated"]
 
@@ -105,8 +105,13 @@ def _patient(identity: Identity | None) -> HisPatient | None:
     )
 
 
-def his_ticket(state: QueueState, t: Ticket, site: str) -> HisTicket:
-    """The ticket as the HIS sees it, from the queue's ticket as it stands."""
+def his_ticket(state: QueueState, t: Ticket, site: str, actor: str | None = None) -> HisTicket:
+    """The ticket as the HIS sees it, from the queue's ticket as it stands. Its booking goes only
+    to the link whose actor loaded it (``actor``; None: to any): another link's HIS does not know
+    that id. A ticket expired at a day's start has no booking source left: no booking then."""
+    booking = t.booking
+    if actor is not None and state.bookings_used.get(booking_key(actor, booking)) != t.id:
+        booking = ""
     service = next((s for s in state.config.services if s.code == t.service), None)
     counter_no = t.counter if t.counter is not None else t.last_counter
     counter = next((c for c in state.config.counters if c.number == counter_no), None)
@@ -127,13 +132,15 @@ def his_ticket(state: QueueState, t: Ticket, site: str) -> HisTicket:
         patient=_patient(t.identity),
         patient_code=t.patient_code,
         episode=t.episode,
-        booking=t.booking,
+        booking=booking,
         identity_checks=list(t.identity_checks),
     )
 
 
-def _message(state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: str, reason: str = "") -> HisMessage:
-    ticket = his_ticket(state, t, site)
+def _message(
+    state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: str, reason: str, actor: str | None
+) -> HisMessage:
+    ticket = his_ticket(state, t, site, actor)
     score = record.event.score if isinstance(record.event, ev.TicketRated) else None
     return HisMessage(
         id=f"{ticket.key}-{record.seq}",
@@ -147,11 +154,13 @@ def _message(state: QueueState, t: Ticket, record: ev.Record, kind: Kind, site: 
     )
 
 
-def message_for(state: QueueState, record: ev.Record, site: str, anonymous: bool = False) -> HisMessage | None:
+def message_for(
+    state: QueueState, record: ev.Record, site: str, anonymous: bool = False, actor: str | None = None
+) -> HisMessage | None:
     """The message a link acting for ``site`` sends for ``record`` (a ticket's event), given the
     state right after it was applied; None for what the HIS does not hear of (recalls, counters,
     configuration...), for a ticket no longer in the state, and for a ticket taken without an
-    identity unless the link asks for those (``anonymous``)."""
+    identity unless the link asks for those (``anonymous``). ``actor`` is the link's (his_ticket)."""
     event = record.event
     kind = _KINDS.get(type(event))
     if kind is None:
@@ -160,7 +169,7 @@ def message_for(state: QueueState, record: ev.Record, site: str, anonymous: bool
     if t is None or (t.identity is None and not anonymous):
         return None
     reason = f"identity_checked:{event.document}" if isinstance(event, ev.IdentityChecked) else event_reason(event)
-    return _message(state, t, record, kind, site, reason)
+    return _message(state, t, record, kind, site, reason, actor)
 
 
 def event_reason(event: ev.Event) -> str:
@@ -168,19 +177,24 @@ def event_reason(event: ev.Event) -> str:
 
 
 def messages_for(
-    state: QueueState, record: ev.Record, site: str, anonymous: bool = False, before: Mapping[int, Ticket] | None = None
+    state: QueueState,
+    record: ev.Record,
+    site: str,
+    anonymous: bool = False,
+    before: Mapping[int, Ticket] | None = None,
+    actor: str | None = None,
 ) -> list[HisMessage]:
     """Every message for ``record``: one for a ticket's event (``message_for``), one ``cancelled``
     (reason ``expired``) per ticket a new day expired. The day's start drops the old day's tickets
     from the state, so they are looked up in ``before``, the tickets as they were before it."""
     event = record.event
     if not isinstance(event, ev.DayStarted):
-        found = message_for(state, record, site, anonymous)
+        found = message_for(state, record, site, anonymous, actor)
         return [] if found is None else [found]
     tickets = before if before is not None else state.tickets
     out: list[HisMessage] = []
     for tid in event.expired:
         t = tickets.get(tid)
         if t is not None and (t.identity is not None or anonymous):
-            out.append(_message(state, t, record, "cancelled", site, "expired"))
+            out.append(_message(state, t, record, "cancelled", site, "expired", actor))
     return out

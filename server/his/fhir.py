@@ -17,13 +17,16 @@ One message, at most four requests, each safe to repeat:
 4. ``Appointment``: ``HisTicket.booking`` is the Appointment's logical id at the HIS, or
    ``system|value`` of one of its identifiers; at check-in (``issued``, or ``changed`` once a
    booking is known) it is set to ``arrived`` (read, then PUT with ``If-Match``), and the
-   Encounter refers to it. An unknown booking is refused (404).
+   Encounter refers to it. A booking the HIS does not know (404, or no Appointment carries the
+   identifier) is logged and skipped: the Encounter is delivered without it (a check-in is never
+   held back by its booking); several Appointments carrying the identifier is refused.
 
 The receipt is ``Encounter/<id>``. A rating is not sent over FHIR (receipt ``-``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from typing import Any
 
@@ -34,6 +37,8 @@ from . import Refused, Retryable
 from . import fhir_map as fm
 from .fhir_client import FhirClient, Json
 from .links import Link
+
+log = logging.getLogger("server.his")
 
 CACHE = 2048  # Encounters, patients and locations remembered between messages
 
@@ -154,12 +159,19 @@ class FhirAdapter:
         if not booking or message.kind not in ("issued", "changed"):
             return None
         if "|" not in booking:
-            return await self.client.json("GET", f"Appointment/{booking}")
-        bundle = await self.client.json("GET", "Appointment", params={"identifier": booking})
-        entries = [e["resource"] for e in bundle.get("entry") or [] if e.get("resource")]
-        if len(entries) != 1:
-            raise Refused(f"{len(entries)} Appointments carry the identifier {booking}")
-        return dict(entries[0])
+            answer = await self.client.request("GET", f"Appointment/{booking}", accept=(404,))
+            found = None if answer.status_code == 404 else _resource(answer, "Appointment")
+        else:
+            bundle = await self.client.json("GET", "Appointment", params={"identifier": booking})
+            entries = [e["resource"] for e in bundle.get("entry") or [] if e.get("resource")]
+            if len(entries) > 1:
+                raise Refused(f"{len(entries)} Appointments carry the identifier {booking}")
+            found = dict(entries[0]) if entries else None
+        if found is None:
+            log.warning(
+                "HIS link %s: %s: no Appointment %s at the HIS; sent without it", self.link.name, message.id, booking
+            )
+        return found
 
     async def _arrive(self, appointment: Json) -> None:
         for _ in range(3):

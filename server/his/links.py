@@ -104,7 +104,13 @@ def parse(text: str) -> list[Link]:
 
 
 def load(path: Path | None) -> list[Link]:
-    """The links in ``path``; none when there is no file."""
-    if path is None or not path.exists():
+    """The links in ``path``; none without a path. A path named (QUEUE_HIS) but missing is
+    refused: a mistyped path would otherwise start the server with no HIS link, silently."""
+    if path is None:
         return []
+    if not path.is_file():
+        raise LinksError(
+            "không tìm thấy tệp (kiểm tra đường dẫn QUEUE_HIS)",
+            "the file does not exist (check the path QUEUE_HIS names)",
+        )
     return parse(path.read_text(encoding="utf-8"))

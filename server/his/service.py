@@ -47,7 +47,7 @@ def outbox_hook(links: list[Link]) -> Callable[[QueueState, list[ev.Record], dic
         rows: list[OutboxRow] = []
         for record in records:
             for link in outgoing:
-                for m in messages_for(state, record, link.site, link.anonymous, before):
+                for m in messages_for(state, record, link.site, link.anonymous, before, link.actor):
                     rows.append(
                         OutboxRow(
                             link=link.name,
@@ -234,19 +234,25 @@ class HisLinks:
         return out
 
     async def resend(self, t: Ticket) -> list[str]:
-        """A ticket sent again on every outbound link (staff asked, at the counter); the ids
-        queued. What the HIS refused goes again (the admin's retry), and with it what it held
-        back; what is still failing is due now (as when the HIS answers again: the link's other
-        waiting messages too); a ticket all delivered has its latest message queued again under
-        a new id (``<id>-r<n>``). Only the last adds a row: a copy queued behind a refused or
-        failing message would wait behind it."""
-        sent: list[str] = []
+        """A ticket sent again (staff asked, at the counter); the ids queued. Only on the links
+        that have not delivered all its messages, if any (a link that has would get a copy
+        under a new id it cannot tell from a new message); on every outbound link when all have.
+        What the HIS refused goes again (the admin's retry), and with it what it held back; what
+        is still failing is due now (as when the HIS answers again: the link's other waiting
+        messages too); a ticket all delivered has its latest message queued again under a new
+        id (``<id>-r<n>``). Only the last adds a row: a copy queued behind a refused or failing
+        message would wait behind it."""
         now = self.clock()
+        links: list[tuple[Link, str, list[str], list[str]]] = []
         for link in self.outgoing:
             key = ticket_key(link.site, t.day, t.id)
             rows = await self.store.of_ticket(link.name, key)
             dead = [r.message for r in rows if r.status == "dead"]
             waiting = [r.message for r in rows if r.status == "pending"]
+            links.append((link, key, dead, waiting))
+        behind = [x for x in links if x[2] or x[3]]
+        sent: list[str] = []
+        for link, key, dead, waiting in behind or links:
             if dead:
                 found = [m for m in dead if await self.store.retry(link.name, m, now)]
             elif waiting:

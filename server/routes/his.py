@@ -5,8 +5,10 @@ number, ends the episode, and loads the mapping of its codes to ours.
 Each HIS link of ``server/his/links.py`` calls with ``Authorization: Bearer <inbound_token>``
 and acts for its own site only. A ticket is named by its key ``<site>-<YYYYMMDD>-<ticket id>``
 (``domain/his_inbound.py``). Every body carries a ``message_id``: the command is submitted with
-it as the idempotency key (scoped by the link's actor ``his:<name>``), so the same message twice
-is answered as the first time and changes nothing more. A body is decoded into the command's
+it as the idempotency key, scoped by the route and the ticket key (``send:<key>:<message_id>``;
+the hub adds the link's actor ``his:<name>``), so the same message twice is answered as the
+first time and changes nothing more, while an id reused on another route or ticket is a new
+command. A body is decoded into the command's
 bounded struct before anything is submitted: a malformed one is refused naming the field, and
 nothing is written.
 """
@@ -94,8 +96,11 @@ def _key(request: Request, link: Link) -> str:
     return key
 
 
-async def _run(request: Request, link: Link, message_id: str, command: cmd.AnyCommand) -> Response:
-    outcome = await services(request).hub.submit(command, Actor(name=link.actor, role="his"), message_id)
+async def _run(request: Request, link: Link, scope: str, message_id: str, command: cmd.AnyCommand) -> Response:
+    """Submit ``command`` once per message: the idempotency key is ``<scope>:<message_id>``, the
+    scope naming the route and, for a ticket's, its key."""
+    key = f"{scope}:{message_id}"
+    outcome = await services(request).hub.submit(command, Actor(name=link.actor, role="his"), key)
     if outcome.error is not None:
         raise outcome.error
     replayed = {"idempotent-replayed": "true"} if outcome.duplicate else None
@@ -121,8 +126,8 @@ async def registration(request: Request) -> Response:
     """PUT .../tickets/{key}/registration {message_id, patient_code, episode, room, his_room}"""
     link = link_of(request)
     message_id, data = await _body(request)
-    command = decode(data, "record_registration", cmd.RecordRegistration, key=_key(request, link))
-    return await _run(request, link, message_id, command)
+    command = decode(data, "record_registration", cmd.RecordRegistration, key=(key := _key(request, link)))
+    return await _run(request, link, f"registration:{key}", message_id, command)
 
 
 @_unauthenticated
@@ -131,8 +136,8 @@ async def send(request: Request) -> Response:
     """POST .../tickets/{key}/send {message_id, service | counter | his_room, reason, position}"""
     link = link_of(request)
     message_id, data = await _body(request)
-    command = decode(data, "send_ticket", cmd.SendTicket, key=_key(request, link))
-    return await _run(request, link, message_id, command)
+    command = decode(data, "send_ticket", cmd.SendTicket, key=(key := _key(request, link)))
+    return await _run(request, link, f"send:{key}", message_id, command)
 
 
 @_unauthenticated
@@ -141,8 +146,8 @@ async def end(request: Request) -> Response:
     """POST .../tickets/{key}/end {message_id, outcome: finished|cancelled, reason}"""
     link = link_of(request)
     message_id, data = await _body(request)
-    command = decode(data, "end_episode", cmd.EndEpisode, key=_key(request, link))
-    return await _run(request, link, message_id, command)
+    command = decode(data, "end_episode", cmd.EndEpisode, key=(key := _key(request, link)))
+    return await _run(request, link, f"end:{key}", message_id, command)
 
 
 @_unauthenticated
@@ -154,7 +159,7 @@ async def bookings(request: Request) -> Response:
     link = link_of(request)
     message_id, data = await _body(request, MAX_BOOKINGS_BODY)
     command = decode(data, "load_bookings", cmd.LoadBookings)
-    return await _run(request, link, message_id, command)
+    return await _run(request, link, "bookings", message_id, command)
 
 
 @_unauthenticated
@@ -165,7 +170,7 @@ async def mapping(request: Request) -> Response:
     link = link_of(request)
     message_id, data = await _body(request)
     command = decode(data, "load_his_mapping", cmd.LoadHisMapping)
-    return await _run(request, link, message_id, command)
+    return await _run(request, link, "mapping", message_id, command)
 
 
 _KEY = ("unknown_ticket.key", "forbidden.his_site", "invalid_message.data")

@@ -10,6 +10,7 @@ import pytest
 
 from server.domain import commands as cmd
 from server.domain import events as ev
+from server.domain.access import Actor
 from server.domain.config import ConfigError, Unit, validate_config
 from server.domain.his import HisMessage, message_for, messages_for, ticket_key
 from server.domain.identity import Identity, PriorityGroup
@@ -170,3 +171,20 @@ def test_an_identity_checked_by_staff_is_told_with_the_document_and_who(sim: Sim
         "staff:admin",
     )
     assert checked.ticket.identity_checks == ["vneid_health_book"]
+
+
+def test_a_booking_goes_only_to_the_link_that_loaded_it() -> None:
+    sim = Sim(start=dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    sim.open(1)
+    load = cmd.LoadBookings(
+        day="2026-11-23",
+        bookings=[cmd.BookingIn(id="BK1", service="A", slot_start="09:00", slot_end="09:30", id_number=ID.id_number)],
+    )
+    sim.do(load, actor=Actor(name="his:lab", role="system"))
+    n = len(sim.records)
+    sim.do(cmd.IssueTicket(service="A", identity=ID))
+    (record,) = [r for r in sim.records[n:] if isinstance(r.event, ev.TicketIssued)]
+    assert sim.state.tickets[1].booking == "BK1"
+    for actor, booking in (("his:lab", "BK1"), ("his:main", ""), (None, "BK1")):
+        (m,) = messages_for(sim.state, record, SITE, False, None, actor)
+        assert m.ticket.booking == booking, actor
