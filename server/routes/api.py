@@ -23,7 +23,7 @@ from ..domain.state import StaffAccount
 from ..views import snapshot, ticket_status
 from . import shapes as sh
 from .describe import Doc, Query, describe
-from .http import admin, answers_errors, command_of, error_response, json_body, services, submit
+from .http import admin, answers_errors, bearer, command_of, error_response, json_body, services, submit
 
 
 @answers_errors
@@ -59,14 +59,9 @@ async def _signed_in(request: Request, account: StaffAccount) -> JSONResponse:
     )
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    return header[7:] if header.lower().startswith("bearer ") else ""
-
-
 @answers_errors
 async def logout(request: Request) -> Response:
-    token = _bearer(request)
+    token = bearer(request)
     if token:
         s = services(request)
         await s.sessions.revoke(token)
@@ -80,7 +75,7 @@ async def change_password(request: Request) -> Response:
     checked under the login limits; then every session of the user ends (their other screens
     close) and the answer is a fresh session, as a login's, for the page that asked."""
     s = services(request)
-    account = s.staff_for(_bearer(request))
+    account = s.staff_for(bearer(request))
     if account is None:
         raise DomainError("unauthenticated")
     data = await json_body(request, max_bytes=4096)

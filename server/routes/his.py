@@ -31,7 +31,7 @@ from ..domain.his_inbound import parse_ticket_key
 from ..his.links import Link
 from . import his_shapes as shapes
 from .describe import Doc, describe
-from .http import answers_errors, json_body, services
+from .http import answers_errors, bearer, json_body, services
 
 MAX_BODY = 256 * 1024
 MAX_BOOKINGS_BODY = 2 * 1024 * 1024  # 5,000 bookings take about 750 KiB
@@ -48,8 +48,7 @@ def link_of(request: Request) -> Link:
     """The link whose inbound token the request bears (``unauthenticated.his``, 401), acting for
     the site of the path, which must be this unit's facility code when one is configured: a link
     set up for another facility reaches no ticket here (``forbidden.his_site``, 403)."""
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    token = bearer(request)
     link = next((x for x in links(request) if token and x.accepts(token)), None)
     if link is None:
         raise DomainError("unauthenticated.his")

@@ -18,19 +18,9 @@ from ..domain.state import QueueState, Ticket
 from ..views import for_counter
 from . import his_shapes as shapes
 from .describe import Doc, describe
-from .http import admin, answers_errors, services
+from .http import admin, answers_errors, services, staff
 
 log = logging.getLogger("server.his")
-
-
-def staff(request: Request) -> Actor:
-    """Any active staff member (counter or admin) sending this request, or ``unauthenticated``."""
-    header = request.headers.get("authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else ""
-    account = services(request).staff_for(token)
-    if account is None:
-        raise DomainError("unauthenticated")
-    return Actor(name=f"staff:{account.username}", role=account.role, counters=account.counters)
 
 
 @answers_errors

@@ -70,16 +70,26 @@ async def json_body(request: Request, max_bytes: int = 64 * 1024) -> dict[str, A
     return data
 
 
-def admin(request: Request) -> Actor:
-    """The administrator sending this request (bearer token), or ``unauthenticated``/``forbidden``."""
+def bearer(request: Request) -> str:
+    """The request's ``Authorization: Bearer <token>`` token ("" without one)."""
     header = request.headers.get("authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else ""
-    account = services(request).staff_for(token)
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def staff(request: Request) -> Actor:
+    """Any active staff member (counter or admin) sending this request, or ``unauthenticated``."""
+    account = services(request).staff_for(bearer(request))
     if account is None:
         raise DomainError("unauthenticated")
-    if account.role != "admin":
+    return Actor(name=f"staff:{account.username}", role=account.role, counters=account.counters)
+
+
+def admin(request: Request) -> Actor:
+    """The administrator sending this request (bearer token), or ``unauthenticated``/``forbidden``."""
+    actor = staff(request)
+    if actor.role != "admin":
         raise DomainError("forbidden.admin_only")
-    return Actor(name=f"staff:{account.username}", role="admin")
+    return Actor(name=actor.name, role="admin")
 
 
 def command_of(data: dict[str, Any], tag: str, type_: type[T]) -> T:
