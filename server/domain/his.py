@@ -19,7 +19,17 @@ from .identity import Identity
 from .state import QueueState, Ticket, booking_key
 
 Kind = Literal[
-    "issued", "called", "started", "finished", "missed", "transferred", "changed", "cancelled", "rated", "moved", "steps"
+    "issued",
+    "called",
+    "started",
+    "finished",
+    "missed",
+    "transferred",
+    "changed",
+    "cancelled",
+    "rated",
+    "moved",
+    "steps",
 ]
 
 
@@ -152,7 +162,9 @@ def his_ticket(state: QueueState, t: Ticket, site: str, actor: str | None = None
         booking=booking,
         identity_checks=list(t.identity_checks),
         steps=[
-            HisStep(id=s.id, service=s.service, status=s.status, counter=s.counter, order=s.order, returning=s.returning)
+            HisStep(
+                id=s.id, service=s.service, status=s.status, counter=s.counter, order=s.order, returning=s.returning
+            )
             for s in t.steps
         ],
     )

@@ -45,7 +45,11 @@ from . import fhir_map as fm
 
 Json = dict[str, Any]
 ENDS = {"finished": "finished", "cancelled": "cancelled", "entered-in-error": "cancelled"}
-RESULTS: dict[str, Literal["done", "cancelled"]] = {"completed": "done", "revoked": "cancelled", "entered-in-error": "cancelled"}
+RESULTS: dict[str, Literal["done", "cancelled"]] = {
+    "completed": "done",
+    "revoked": "cancelled",
+    "entered-in-error": "cancelled",
+}
 BOOKED = ("booked", "pending")
 DEFAULT_MINUTES = 30  # an Appointment with neither end nor minutesDuration
 
