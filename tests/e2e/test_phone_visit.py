@@ -19,7 +19,7 @@ from .test_phone import open_phone, recorded
 
 REASON = "Xem kết quả xét nghiệm máu và X-quang"
 CALL = [300, 150, 300, 150, 300]
-shown: list[tuple[str, float]] = []  # each change and how long the page took to show it (s)
+shown: list[tuple[str, float]] = []  # a test's changes and how long the page took to show each (s)
 
 
 # Each state the page shows (the status and each step's), with when it first showed it (epoch
@@ -56,6 +56,7 @@ def changed(phone: Page, ws: ClientConnection, what: str, body: dict[str, Any], 
 def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back(
     browser: Browser, site: ServerProc, errors: list[str]
 ) -> None:
+    shown.clear()
     with admin_socket(site) as ws:
         for c in (1, 4, 9, 10):
             command(ws, {"type": "open_counter", "counter": c})
@@ -166,6 +167,40 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
     phone.click("#lang")
     expect(phone.locator(".visit h2")).to_have_text("Your visit")
     expect(phone.locator(".step").first).to_contain_text("Done")
+    for what, took in shown:
+        print(f"{what}: on the phone {took * 1000:.0f} ms after the command was sent")
+    assert all(took < 1.0 for _, took in shown), shown
+
+
+def test_the_phone_says_it_waits_for_results_until_the_his_sends_them(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """A test the HIS ordered is served; the return to the room waits for its result: the page
+    says "Chờ kết quả…" until the result comes, then where to go back."""
+    shown.clear()
+    with admin_socket(site) as ws:
+        for c in (4, 9):
+            command(ws, {"type": "open_counter", "counter": c})
+        label = command(ws, {"type": "issue_ticket", "service": "N"})["result"]["ticket"]
+        day = site.get(f"/api/tickets/{label}")["day"]
+        key = f"site1-{day.replace('-', '')}-1"  # the first ticket of a new server
+        _, phone = open_phone(browser, site, label, errors)
+        phone.add_init_script(SIGNATURES)
+        phone.reload()
+        expect(phone.locator("main .status")).to_have_attribute("data-status", "waiting")
+        changed(phone, ws, "called at the room", {"type": "call_next", "counter": 4}, "called")
+        order = {"type": "order_step", "key": key, "order": "XN-0001", "service": "X", "come_back": True}
+        changed(phone, ws, "the HIS orders a test", {**order, "reason": REASON}, "waiting done queue later")
+        command(ws, {"type": "call_next", "counter": 9})
+        changed(phone, ws, "the test done", {"type": "finish_service", "counter": 9}, "results done results later")
+        where = phone.locator("main .status")
+        expect(where.locator(".big")).to_have_text("Chờ kết quả…")
+        expect(where).to_contain_text("Bạn sẽ được gọi lại khi có kết quả.")
+        expect(phone.locator(".step").nth(1)).to_contain_text("Chờ kết quả…")
+        result = {"type": "order_result", "key": key, "order": "XN-0001", "outcome": "done"}
+        changed(phone, ws, "the result in", result, "waiting done done queue")
+        expect(where.locator(".place-name")).to_have_text("Phòng khám Nội")
+    assert REASON not in phone.content()
     for what, took in shown:
         print(f"{what}: on the phone {took * 1000:.0f} ms after the command was sent")
     assert all(took < 1.0 for _, took in shown), shown
