@@ -16,8 +16,8 @@ per commit unless its ticket moves. After a commit, a ticket with an event of it
 any step, recalled, finished, transferred, a visit's steps added, completed or cancelled...) has
 its new status sent at once, with the TVs' frames. The places of the other waiting tickets move
 with every call and issue; they are computed together (``domain.estimate.estimates``: each
-counter's waiting tickets sorted once; a visit waiting in several queues adds a pass over each
-other queue, ``server/visits.py``), at most every ``PLACES_EVERY`` seconds whatever the rate of
+counter's waiting tickets sorted once, and so for the other queues a visit waits in,
+``server/visits.py``), at most every ``PLACES_EVERY`` seconds whatever the rate of
 commits (the hub asks, ``refresh``), and a status is sent only when it changed.
 """
 
@@ -32,7 +32,7 @@ import msgspec
 
 from .domain import events as ev
 from .domain.errors import DomainError
-from .domain.estimate import estimates
+from .domain.estimate import Places, estimates
 from .domain.lifecycle import Status
 from .domain.state import QueueState
 from .fanout import Conn
@@ -180,8 +180,9 @@ class Phones:
         waiting = [
             tid for tid in self.following if tid in state.tickets and state.tickets[tid].status is Status.WAITING
         ]
+        places: Places = {}  # shared by the visits waiting in several queues
         for tid, est in estimates(state, waiting, now).items():
-            status = public_status(state, state.tickets[tid], now, est)
+            status = public_status(state, state.tickets[tid], now, est, places)
             if status != self.sent.get(tid):
                 self._send(state, tid, status, "")
 

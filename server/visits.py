@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain.estimate import Estimate, step_estimate
+from .domain.estimate import Estimate, Places, step_estimate
 from .domain.lifecycle import Status
 from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
 
 
-def public_steps(state: QueueState, t: Ticket, now: float, est: Estimate | None = None) -> list[dict[str, Any]]:
-    """The public form of ``t``'s steps; ``est``: the estimate of its current step, when known."""
+def public_steps(
+    state: QueueState, t: Ticket, now: float, est: Estimate | None = None, places: Places | None = None
+) -> list[dict[str, Any]]:
+    """The public form of ``t``'s steps; ``est``: the estimate of its current step, when known;
+    ``places``: the counters' places computed so far (``estimate.step_estimate``), to share
+    between the visits of one refresh."""
     waiting = t.status is Status.WAITING
     out = []
     for s in t.steps:
@@ -37,7 +41,7 @@ def public_steps(state: QueueState, t: Ticket, now: float, est: Estimate | None 
         if s.status in LIVE:
             step["counters"] = [s.counter] if s.counter is not None else state.config.counters_for(s.service)
         if waiting and s.status == "open":
-            e = est if est is not None and s.id == t.step else step_estimate(state, t, s, now)
+            e = est if est is not None and s.id == t.step else step_estimate(state, t, s, now, places)
             step.update(ahead=e.ahead, wait_minutes=e.wait_minutes, open_counters=e.open_counters)
         out.append(step)
     return out

@@ -22,6 +22,7 @@ from .state import QueueState, Ticket
 from .steps import Step, open_here
 
 MIN_SAMPLES = 3
+Places = dict[int, dict[int, int]]  # counter -> ticket id -> people ahead of it there (_places_at)
 
 
 class Estimate(msgspec.Struct, frozen=True):
@@ -205,11 +206,20 @@ def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int,
     return out
 
 
-def step_estimate(state: QueueState, t: Ticket, s: Step, now: float) -> Estimate:
+def step_estimate(state: QueueState, t: Ticket, s: Step, now: float, places: Places | None = None) -> Estimate:
     """``estimate`` of a waiting visit in the queue of one of its open steps (a visit waits in
-    the queue of each open step at once: the lab's and imaging's, say)."""
+    the queue of each open step at once: the lab's and imaging's, say). ``places``: each
+    counter's places once sorted (``_places_at``), kept across calls: many visits at once cost a
+    sort a counter, not a pass over its queue a visit."""
     serving, open_counters = _serving(state, s)
     if not serving:
         return Estimate(ahead=0, wait_minutes=None, open_counters=0)
-    ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
+    counters = _distinct(state, open_counters or serving)
+    if places is None:
+        ahead = min(_ahead_at(state, t, n, now) for n in counters)
+    else:
+        for n in counters:
+            if n not in places:
+                places[n] = _places_at(state, n, now)
+        ahead = min(places[n].get(t.id, 0) for n in counters)
     return _with_wait(state, s.service, ahead, open_counters)

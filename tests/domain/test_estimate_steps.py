@@ -61,3 +61,22 @@ def test_a_step_no_open_counter_serves_has_no_wait() -> None:
     assert lab is not None
     lab.service = "ZZ"  # a service no counter serves any more (a configuration changed under it)
     assert step_estimate(sim.state, t, lab, sim.now).open_counters == 0
+
+
+def test_many_visits_share_each_counters_sort_and_get_the_same_answers() -> None:
+    sim = Sim(demo_config())
+    sim.open(4, 9, 10)
+    visits = []
+    for i in range(6):
+        visits.append(_to_lab_and_imaging(sim))
+        sim.issue("H" if i % 2 else "X")
+        sim.advance(1)
+    places: dict[int, dict[int, int]] = {}
+    for t in visits:
+        for s in t.steps:
+            if s.status == "open":
+                alone = step_estimate(sim.state, t, s, sim.now)
+                assert step_estimate(sim.state, t, s, sim.now, places) == alone
+    assert set(places) == {9, 10}, "one sort a counter for all of them"
+    at_imaging = [step_estimate(sim.state, t, find(t.steps, 2), sim.now).ahead for t in visits]  # type: ignore[arg-type]
+    assert at_imaging == [0, 1, 3, 4, 6, 7], "the visits before, and the walk-ins at imaging after visits 1 and 3"
