@@ -160,8 +160,9 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
             {"type": "finish_service", "counter": 4},
             "done done done done done done",
         )
-    vibrations, _ = recorded(phone)
+    vibrations, tones = recorded(phone)
     assert vibrations[rings - 1 :] == [CALL] * 4, "it rang at the room, imaging, the lab and the return"
+    assert tones == 3 + 5 * 3, "the sample when sound was turned on, then three tones at each of the five calls"
     assert phone.evaluate("window.__still_the_same_page") is True, "no reload"
     assert REASON not in phone.content(), "the doctor's words stay with the staff"
     phone.click("#lang")
