@@ -254,7 +254,7 @@ ROUTES = [
     describe(
         Route("/api/devices", register_device, methods=["POST"]),
         Doc(
-            summary="Register a device (kiosk, TV, counter, rating screen): its token, shown once.",
+            summary="Register a device (kiosk, TV, counter, rating screen, room door screen): its token, shown once.",
             auth="admin",
             body=sh.NewDevice,
             ok=sh.DeviceToken,

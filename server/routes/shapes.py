@@ -76,7 +76,9 @@ class NewDevice(msgspec.Struct, frozen=True, kw_only=True):
     kind: DeviceKind
     name: Name
     zone: Handle = ""
-    counter: Annotated[int | None, msgspec.Meta(description="a rating screen's counter (it only)")] = None
+    counter: Annotated[
+        int | None, msgspec.Meta(description="a rating or door screen's counter or room (they only)")
+    ] = None
 
 
 class DeviceToken(msgspec.Struct, frozen=True):
