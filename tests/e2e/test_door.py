@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 from websockets.sync.client import ClientConnection, connect
 
-from ..server_harness import ServerProc
+from ..server_harness import ADMIN_PASSWORD, ServerProc
 from .pages import admin_socket, command, watch
+from .test_admin import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +125,62 @@ def test_the_door_of_room_4_shows_its_calls_next_numbers_returns_and_pause_only(
         nxt = door.locator(".next").bounding_box()
         assert number is not None and nxt is not None and nxt["y"] > number["y"], (number, nxt)
         assert nxt["y"] + 20 < 1024
+
+
+def test_the_admin_page_registers_a_door_screen_for_a_room_and_it_shows_that_room(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="devices"]')
+    form = admin.locator("#register-device")
+    form.locator("[name=device]").fill("cua-phong-5")
+    form.locator("[name=kind]").select_option("door")
+    form.locator("[name=name]").fill("Cửa phòng khám Ngoại")
+    form.locator("[name=counter]").select_option("5")
+    form.locator("button[type=submit]").click()
+    token = admin.locator("#device-token code")
+    expect(token).to_contain_text(f"{site.http}/door/#token=")
+    url = token.inner_text()
+
+    door = watch(browser.new_page(viewport={"width": 768, "height": 1024}), errors)  # a portrait tablet
+    door.goto(url)
+    expect(door.locator(".room-name")).to_contain_text("Phòng khám Ngoại")
+    expect(door.locator(".room-location")).to_contain_text("Tầng 1, phòng 105")
+    expect(door.locator("#banner")).to_contain_text("Phòng chưa mở")
+    with admin_socket(site) as ws:
+        ok(ws, {"type": "issue_ticket", "service": "NG"})
+        ok(ws, {"type": "open_counter", "counter": 5})
+        ok(ws, {"type": "call_next", "counter": 5})
+    expect(door.locator("#current-number")).to_have_text("NG001")
+    expect(door.locator("#doctor")).to_contain_text("Quản trị viên")  # whoever is signed in at the room
+
+    form.locator("[name=device]").fill("cua-phong-6")  # a door screen without its room: refused, and said why
+    form.locator("[name=kind]").select_option("door")
+    form.locator("[name=name]").fill("Cửa phòng 6")
+    form.locator("[name=counter]").select_option("")
+    form.locator("button[type=submit]").click()
+    expect(admin.locator("#devices-error")).to_contain_text("màn hình cửa phòng")
+
+
+def test_a_door_with_a_speaker_says_its_own_rooms_calls_only(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    door = watch(browser.new_page(viewport={"width": 1280, "height": 800}), errors)
+    door.goto(f"{site.http}/door/?audio=1#token={site.device_tokens()['door-4']}")
+    expect(door.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    with admin_socket(site) as ws:
+        for service in ("NG", "N"):
+            ok(ws, {"type": "issue_ticket", "service": service})
+        for n in (5, 4):
+            ok(ws, {"type": "open_counter", "counter": n})
+        ok(ws, {"type": "call_next", "counter": 5})
+        ok(ws, {"type": "call_next", "counter": 4})
+    deadline = time.monotonic() + 60
+    while door.evaluate("window.door.announcer.log.filter(e => e.end > 0).length") < 1:
+        assert time.monotonic() < deadline, door.evaluate("window.door.announcer.log")
+        time.sleep(0.2)
+    time.sleep(0.5)
+    log = door.evaluate("window.door.announcer.log")
+    assert [label for e in log for label in e["labels"]] == ["N001"], log
+    assert all("calls=N001-4&" in e["url"] for e in log), log  # in Vietnamese, then in English
