@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from pathlib import Path
 
 import msgspec
@@ -15,7 +16,7 @@ from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.config import Privacy
 from server.domain.identity import Identity, mask_name
-from server.doors import Doors, door_view
+from server.doors import REFRESH_EVERY, Doors, door_view
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
@@ -159,3 +160,22 @@ async def test_a_revoked_door_is_let_go(tmp_path: Path) -> None:
     assert len(doors) == 1
     await hub.submit(cmd.RevokeDevice(device="door-4"), ADMIN)
     assert conn.dropped and len(doors) == 0
+
+
+async def test_numbers_issued_elsewhere_reach_the_door_within_a_second_in_one_view(tmp_path: Path) -> None:
+    hub, doors = await door_hub(tmp_path)
+    rec = Recorder(tmp_path / "q.sqlite3")
+    await connect(hub, doors, rec, 4, "door-4")
+    t0 = time.monotonic()
+    for _ in range(12):  # twelve patients take a number, each a commit that names no room
+        await hub.submit(cmd.IssueTicket(service="N"), ADMIN)
+    burst = time.monotonic() - t0
+    await asyncio.sleep(REFRESH_EVERY + 0.3)
+    views = [m["view"] for m in rec.messages[2:] if m["type"] == "door"]
+    assert views and [n["label"] for n in views[-1]["next"]] == ["N001", "N002", "N003", "N004", "N005"]
+    assert views[-1]["waiting"] == 12
+    assert len(views) <= 1 + burst / REFRESH_EVERY, f"{len(views)} views for a burst of {burst:.2f} s"
+    await hub.submit(cmd.IssueTicket(service="NG"), ADMIN)  # another room's queue: nothing to compute here
+    assert not doors.stale and doors.timer is None
+    await asyncio.sleep(REFRESH_EVERY + 0.3)
+    assert [m["view"] for m in rec.messages[2:] if m["type"] == "door"] == views

@@ -149,6 +149,7 @@ async def health(request: Request) -> Response:
             "connections": len(hub.fanout),
             "connections_direct": hub.fanout.direct(),
             "phones": len(hub.phones),
+            "doors": len(services(request).doors),
             "dropped": hub.fanout.dropped_total,
             "commits": hub.commits,
             "replay_seconds": hub.replay_seconds,

@@ -100,6 +100,7 @@ class Health(msgspec.Struct, frozen=True):
     connections: int
     connections_direct: int
     phones: int
+    doors: int  # rooms' door screens connected (server/doors.py)
     dropped: int
     commits: int
     replay_seconds: float

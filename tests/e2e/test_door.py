@@ -184,3 +184,5 @@ def test_a_door_with_a_speaker_says_its_own_rooms_calls_only(
     log = door.evaluate("window.door.announcer.log")
     assert [label for e in log for label in e["labels"]] == ["N001"], log
     assert all("calls=N001-4&" in e["url"] for e in log), log  # in Vietnamese, then in English
+    health = site.get("/api/health")
+    assert health["doors"] == 1 and health["calls_played"] == 1, health
