@@ -31,7 +31,7 @@ takes about 2 ms with 100 patients waiting for the room, 7 ms with 500).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import msgspec
@@ -133,6 +133,11 @@ class Doors:
 
     def __len__(self) -> int:
         return len(self.room_of)
+
+    def connections(self) -> Iterator[Conn]:
+        """Every door screen's connection (the fleet counts them online and reaches them)."""
+        for screens in self.at.values():
+            yield from screens.values()
 
     def follow(self, state: QueueState, conn: Conn, device: str, room: int, welcome: Welcome, now: float) -> bool:
         """Greet a door screen with the welcome and its room's view, and register it. False if it

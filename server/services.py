@@ -46,6 +46,7 @@ class Services:
         )
         self.doors = Doors(self.hub.clock, self.hub.read)  # the rooms' door screens
         self.hub.committed.append(self.doors.committed)
+        self.hub.fleet.outside.append(self.doors.connections)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)

@@ -324,6 +324,7 @@ async def _listen(websocket: WebSocket, receive: Receive, services: Services, co
         message = await receive()
         if message["type"] == "websocket.disconnect":
             return
+        msg: Any = None
         try:
             msg = decode_client(message.get("text") or "")
             if isinstance(msg, Ping):
@@ -337,9 +338,9 @@ async def _listen(websocket: WebSocket, receive: Receive, services: Services, co
                 reply = Reply(id=msg.id, result={"ok": True})
             else:
                 raise DomainError("forbidden.public")
-        except DomainError as exc:
+        except DomainError as exc:  # answered with the refused message's id, when it has one
             errors += 1
-            reply = Error.of(exc, getattr(exc, "request_id", None))
+            reply = Error.of(exc, getattr(exc, "request_id", None) or getattr(msg, "id", None))
         if not conn.send_nowait(encoder.encode(reply).decode()):
             conn.drop()
             return
