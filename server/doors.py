@@ -48,7 +48,7 @@ from .redaction import public_identity
 
 NEXT = 5  # the next numbers a door shows
 REFRESH_EVERY = 1.0  # seconds between two refreshes of views only a change elsewhere may move
-CALLS = (ev.TicketCalled, ev.TicketRecalled)
+CALLS = (ev.TicketCalled, ev.TicketRecalled, ev.TicketUnparked)  # what a door flashes and says
 # Events that change no door's view.
 QUIET = (
     ev.TicketRated,

@@ -140,8 +140,13 @@ async def test_a_door_gets_its_rooms_calls_at_once_and_never_another_rooms(tmp_p
     assert [n["label"] for n in rec4.messages[1]["view"]["next"]] == ["N001", "N002"]
     await hub.submit(cmd.CallNext(counter=5), ADMIN)  # NG001 at room 5
     await hub.submit(cmd.CallNext(counter=4), ADMIN)  # N001 at room 4
+    await hub.submit(cmd.ParkTicket(counter=4), ADMIN)  # held aside, then called back: a call again
+    await hub.submit(cmd.UnparkTicket(counter=4, label="N001"), ADMIN)
     calls4 = [m["event"] for m in rec4.messages if m["type"] == "event"]
-    assert [(e["type"], e["label"], e["counter"]) for e in calls4] == [("ticket_called", "N001", 4)]
+    assert [(e["type"], e["label"], e["counter"]) for e in calls4] == [
+        ("ticket_called", "N001", 4),
+        ("ticket_unparked", "N001", 4),
+    ]
     views4 = [m["view"] for m in rec4.messages if m["type"] == "door"]
     assert views4[-1]["current"]["label"] == "N001", "the room's view is sent with its call, not a second later"
     assert all(v["room"] == 4 for v in views4)

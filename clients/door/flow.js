@@ -47,7 +47,7 @@ export function next(state, action) {
 export const ownCall = (state, counter) => state.room !== null && counter === state.room;
 
 /** Whether an event type is a call the door flashes and speaks. @param {string} type */
-export const isCall = (type) => type === "ticket_called" || type === "ticket_recalled";
+export const isCall = (type) => type === "ticket_called" || type === "ticket_recalled" || type === "ticket_unparked";
 
 /** Whether a call made at `at` (seconds, server clock) is still worth saying at `now`. */
 export const fresh = (/** @type {number} */ now, /** @type {number} */ at) => now - at < STALE_CALL_SECONDS;

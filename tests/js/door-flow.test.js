@@ -60,7 +60,7 @@ test("a call at its room flashes until its time is over", () => {
   assert.deepEqual(s.flash, { label: "N001", until: 6000 });
   assert.equal(next(s, { type: "flash_end", now: 5000 }), s, "a newer call's flash is not ended early");
   assert.equal(next(s, { type: "flash_end", now: 6000 }).flash, null);
-  assert.ok(isCall("ticket_called") && isCall("ticket_recalled") && !isCall("ticket_issued"));
+  assert.ok(isCall("ticket_called") && isCall("ticket_recalled") && isCall("ticket_unparked") && !isCall("ticket_issued"));
   assert.ok(fresh(100, 80) && !fresh(100, 60));
 });
 
