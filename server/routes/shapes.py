@@ -76,7 +76,9 @@ class NewDevice(msgspec.Struct, frozen=True, kw_only=True):
     kind: DeviceKind
     name: Name
     zone: Handle = ""
-    counter: Annotated[int | None, msgspec.Meta(description="a rating screen's counter (it only)")] = None
+    counter: Annotated[
+        int | None, msgspec.Meta(description="a rating or door screen's counter or room (they only)")
+    ] = None
 
 
 class DeviceToken(msgspec.Struct, frozen=True):
@@ -98,6 +100,7 @@ class Health(msgspec.Struct, frozen=True):
     connections: int
     connections_direct: int
     phones: int
+    doors: int  # rooms' door screens connected (server/doors.py)
     dropped: int
     commits: int
     replay_seconds: float
