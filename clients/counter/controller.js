@@ -12,7 +12,7 @@ import * as flow from "./flow.js";
 import * as views from "./views.js";
 import { toast } from "./toast.js";
 import { createHis } from "./his.js";
-import { createDialogs } from "./dialogs.js";
+import { createDialogs, createAsks } from "./dialogs.js";
 import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
@@ -205,6 +205,7 @@ export function createCounter() {
   const called = (r) => t("done.called", { label: r.ticket });
   /** A command about this counter. @param {Record<string, any>} command @param {((result: any) => string)|null} [okText] */
   const send = (command, okText = null) => sendRaw({ counter: state.counter, ...command }, okText);
+  const asks = createAsks({ ask, board, counter: counterNow, send, called });
 
   /** What the main view's buttons do (flow.buttons names them). */
   const buttons = {
@@ -218,9 +219,9 @@ export function createCounter() {
     missed: () => send({ type: "mark_missed" }),
     park: () => send({ type: "park_ticket" }),
     resume: () => send({ type: "resume_counter" }),
-    pause: () => pauseDialog(),
-    transfer: () => transferDialog(),
-    call_number: () => numberDialog(),
+    pause: () => asks.pause(),
+    transfer: () => asks.transfer(),
+    call_number: () => asks.number(),
     ask_rating: () => send({ type: "request_rating" }),
     rate_here: () => rateHere(),
   };
@@ -235,28 +236,6 @@ export function createCounter() {
   };
 
   // ---- dialogs ---------------------------------------------------------------------------------
-
-  async function pauseDialog() {
-    const data = await ask(t("pause.title"), views.pauseFields());
-    if (data) send({ type: "pause_counter", reason: String(data.get("reason") || "").trim() });
-  }
-
-  async function transferDialog() {
-    const c = counterNow();
-    if (!c?.current) return;
-    const label = c.current; // the board's counter changes before the answer comes
-    const data = await ask(t("transfer.title", { label }), views.transferFields(c, board.config));
-    if (!data) return;
-    const command = flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) });
-    const to = views.destination(board, command.to_service, command.to_counter);
-    send(command, () => t("done.transferred", { label, to }));
-  }
-
-  async function numberDialog(prefill = "") {
-    const data = await ask(t("number.title"), views.numberFields(prefill));
-    const label = flow.typedLabel(data?.get("label"));
-    if (label) send({ type: "call_number", label }, called);
-  }
 
   /** The counter's screen turned to the patient for the rating it asked. */
   function rateHere() {
