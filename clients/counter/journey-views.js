@@ -100,7 +100,8 @@ export function viewElsewhere(rows, board, open) {
 
 /**
  * The "send to…" dialog's fields: a box per service (a room to choose when several serve it),
- * then "come back here" with a reason (the usual ones offered).
+ * then "come back here" with a reason (the usual ones offered; kept in Vietnamese, as typed, with
+ * their English beside them for English-speaking staff).
  * @param {any} config @param {string|null} current the service the patient is served for here
  */
 export function sendOnFields(config, current) {
@@ -114,7 +115,7 @@ export function sendOnFields(config, current) {
     h("label.send-back", h("input", { type: "checkbox", name: "come_back", id: "send-back" }), ` ${t("send.come_back")}`),
     h("label", { for: "send-reason" }, t("send.reason")),
     h("input", { name: "reason", id: "send-reason", list: "send-reasons", maxlength: journey.MAX_REASON, autocomplete: "off" }),
-    h("datalist", { id: "send-reasons" }, journey.BACK_REASONS.map(([vi]) => h("option", { value: vi }))),
+    h("datalist", { id: "send-reasons" }, journey.BACK_REASONS.map(([vi, en]) => h("option", { value: vi }, pick(vi, en)))),
   ];
 }
 

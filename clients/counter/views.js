@@ -167,16 +167,17 @@ export function viewLists(state, ctx) {
   const { board, act, now } = ctx;
   const missed = flow.missedHere(board.tickets.values(), board.counterConfig(state.counter));
   const away = journey.elsewhere(board.tickets.values(), board.counterConfig(state.counter), state.counter);
-  const back = (label) => journey.returnInList(board.ticketByLabel(label), board.counterConfig(state.counter), state.counter);
+  const byLabel = new Map([...board.tickets.values()].map((x) => [x.label, x]));
+  const back = (label) => journey.returnInList(byLabel.get(label), board.counterConfig(state.counter), state.counter);
   const empty = () => h("p.muted", t("list.empty"));
   return [
     h("section.list",
       h("h3", t("list.waiting", { n: state.queue.length })),
-      state.queue.length ? h("ol.rows#waiting-list", state.queue.map((q) => h("li.row-item", { dataset: { label: q.label, klass: q.klass } },
+      state.queue.length ? h("ol.rows#waiting-list", state.queue.map((q) => [q, back(q.label)]).map(([q, ret]) => h("li.row-item", { dataset: { label: q.label, klass: q.klass } },
         h("span.pos", String(q.position)),
         h("strong.lbl", q.label),
         h("span.reason", pick(q.reason_vi, q.reason_en)),
-        back(q.label) ? h("span.back-flag", { title: back(q.label)?.reason || t("visit.returning") }, `↩ ${t("visit.returning")}`) : null,
+        ret ? h("span.back-flag", { title: ret.reason || t("visit.returning") }, `↩ ${t("visit.returning")}`) : null,
         q.priority.length ? h("span.prio", { title: flow.groupNames(q.priority, lang()) }, q.priority_pending ? "★?" : "★") : null,
         hisLine(board, q) ? h("span.his", hisLine(board, q)) : null,
         q.insurance ? h("span.bhyt-flag", { dataset: { state: q.insurance }, title: t(`bhyt.${q.insurance}`), "aria-label": t(`bhyt.${q.insurance}`) },
@@ -197,7 +198,7 @@ export function viewLists(state, ctx) {
       h("h3", t("list.today", { n: state.history.length })),
       state.history.length ? h("ul.rows#history-list", state.history.map((x) => h("li.row-item", { dataset: { label: x.label, status: x.status } },
         h("strong.lbl", x.label),
-        jviews.visitLine(board.ticketByLabel(x.label), board, state.counter, act.visit) || h("span", x.status === "transferred"
+        jviews.visitLine(byLabel.get(x.label), board, state.counter, act.visit) || h("span", x.status === "transferred"
           ? t("list.transferred_to", { to: destination(board, x.to_service, x.to_counter) })
           : t(`status.${x.status}`)),
         hisMark(state.his.marks[x.label]),
