@@ -1,7 +1,7 @@
 """A staff board (clients/shared/board.js with steps.js, run by Node) folds a visit's steps as the
 domain does (server/domain/state.py): random days of visits sent on from the internal medicine
 room to the lab, imaging and the cashier, with returns, results marked in, steps cancelled,
-no-shows, holds and transfers, driven through the real application step; their events encoded
+the HIS's orders and results, no-shows, holds and transfers, driven through the real application step; their events encoded
 as the server sends them to a counter; the board's tickets (status, current step, every step's
 status) must be the server's at the end of each day (issue 20)."""
 
@@ -19,10 +19,12 @@ import pytest
 from server.delivery import encode_for
 from server.domain import commands as cmd
 from server.domain import events as ev
+from server.domain.access import Actor
 from server.domain.errors import DomainError
+from server.domain.his import ticket_key
 from server.domain.lifecycle import ACTIVE
 
-from .domain.sim import Sim, demo_config
+from .domain.sim import ADMIN, Sim, demo_config
 
 BOARD_JS = Path(__file__).resolve().parents[1] / "clients" / "shared" / "board.js"
 NODE = shutil.which("node")
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node")
 
 ROOM, LAB, IMAGING, CASHIER = 4, 9, 10, 11
 COUNTERS = (ROOM, LAB, IMAGING, CASHIER)
+HIS = Actor(name="his:benh-vien", role="his")
 
 
 def random_day(seed: int, actions: int = 120) -> Sim:
@@ -38,6 +41,7 @@ def random_day(seed: int, actions: int = 120) -> Sim:
     sim = Sim(demo_config())
     sim.open(*COUNTERS)
     labels: list[str] = []
+    orders: list[tuple[int, str]] = []
 
     def some_step() -> tuple[str, int] | None:
         visits = [t for t in sim.state.tickets.values() if t.steps and t.status in ACTIVE]
@@ -53,7 +57,23 @@ def random_day(seed: int, actions: int = 120) -> Sim:
         calling = free + [ROOM] * 3 if ROOM in free else free  # the room's queue is the longest
         c = rng.choice(calling if roll < 0.35 and free else busy or free)
         command: Any
-        if roll < 0.12 or not labels:
+        actor = HIS if roll < 0.14 else ADMIN
+        active = [t for t in sim.state.tickets.values() if t.status in ACTIVE]
+        if roll < 0.08 and active:
+            t = rng.choice(active)  # the HIS orders a test, with a return or not
+            orders.append((t.id, f"SR-{len(orders)}"))
+            command = cmd.OrderStep(
+                key=ticket_key("bv", sim.state.day, t.id),
+                order=orders[-1][1],
+                service=rng.choice(["X", "H"]),
+                come_back=rng.random() < 0.5,
+            )
+        elif roll < 0.14 and orders:  # its result, or the order withdrawn
+            ticket, order = rng.choice(orders)
+            outcome = "done" if rng.random() < 0.7 else "cancelled"
+            command = cmd.OrderResult(key=ticket_key("bv", sim.state.day, ticket), order=order, outcome=outcome)
+        elif roll < 0.2 or not labels:
+            actor = ADMIN
             command = cmd.IssueTicket(service="N")
         elif roll < 0.35:
             command = cmd.CallNext(counter=c)
@@ -85,7 +105,7 @@ def random_day(seed: int, actions: int = 120) -> Sim:
         else:
             command = cmd.Transfer(counter=c, to_service=rng.choice(["X", "H", "TN"]), position="back")
         try:
-            events = sim.do(command)
+            events = sim.do(command, actor)
         except DomainError:
             continue
         labels += [e.label for e in events if isinstance(e, ev.TicketIssued)]
