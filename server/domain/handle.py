@@ -81,7 +81,11 @@ def services_touched(state: QueueState, event: ev.AnyEvent) -> set[str]:
     out: set[str] = set()
     ticket = getattr(event, "ticket", None)
     if isinstance(ticket, int) and ticket in state.tickets:
-        out.add(state.tickets[ticket].service)
+        t = state.tickets[ticket]
+        out.add(t.service)
+        out.update(s.service for s in t.steps)  # a visit waits in each queue of an open step
+    if isinstance(event, ev.StepsAdded):
+        out.update(n.service for n in event.steps)
     for name in ("service", "to_service"):
         code = getattr(event, name, None)
         if isinstance(code, str) and code:
