@@ -185,7 +185,7 @@ export class Board {
       case "step_completed":
       case "step_cancelled":
         this.foldTicket(e.ticket, (t) => steps.stepEnded(t, e.step, e.type === "step_completed", msg.at));
-        if (this.tickets.get(e.ticket)?.status === "done") this.tickets.delete(e.ticket);
+        if (["done", "cancelled"].includes(this.tickets.get(e.ticket)?.status)) this.tickets.delete(e.ticket); // the visit is over
         break;
       case "ticket_missed":
         leave(c, e.label);

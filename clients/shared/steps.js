@@ -97,7 +97,8 @@ export function stepServed(ticket, counter, at) {
 
 /**
  * A step's result came or it was cancelled (`step_completed`, `step_cancelled`); a waiting
- * visit moves to its next step, and ends (status "done") when none is left.
+ * visit moves to its next step, and ends when none is left: "done", or "cancelled" when every
+ * step of it was cancelled (nobody saw the patient).
  * @param {any} ticket @param {number} step @param {boolean} done @param {number} at
  */
 export function stepEnded(ticket, step, done, at) {
@@ -108,7 +109,7 @@ export function stepEnded(ticket, step, done, at) {
   if (t.status !== "waiting") return t;
   if (find(t.steps, t.step)?.status !== "open") {
     const next = nextCurrent(t.steps);
-    if (!next) return Object.assign(t, { status: "done" });
+    if (!next) return Object.assign(t, { status: t.steps.some((x) => x.status === "done") ? "done" : "cancelled" });
     pointAt(t, next);
   }
   return t;

@@ -37,6 +37,7 @@ from . import events as ev
 from .bookings import no_shows
 from .config import CARE_KINDS, Config
 from .figures import Figures
+from .lifecycle import Status
 from .state import QueueState, apply
 from .visits import Visits
 
@@ -180,11 +181,15 @@ class Report:
             self._count(e, record.at)
         if isinstance(e, ev.DayStarted):
             self._no_shows(record.at)
+        step_of = e.ticket if isinstance(e, ev.StepCompleted | ev.StepCancelled) else None  # of a live visit
         apply(self.state, record)
         if inside and isinstance(e, ev.TicketIssued):
             self._issued(e, record.at)
-        if inside and isinstance(e, ev.ServiceFinished) and not e.visit_open:
-            t = self.state.tickets[e.ticket]
+        ended = e.ticket if isinstance(e, ev.ServiceFinished) and not e.visit_open else None
+        if step_of is not None and self.state.tickets[step_of].status is Status.DONE:
+            ended = step_of  # its last step to come ended elsewhere (a result, a cancelled return)
+        if inside and ended is not None:  # the visit ended served
+            t = self.state.tickets[ended]
             hour = dt.datetime.fromtimestamp(t.issued_at, self.state.config.tzinfo()).strftime("%H")
             self.visits.ended(t, record.at, hour)
 

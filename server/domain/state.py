@@ -707,9 +707,12 @@ def _on_step_ended(state: QueueState, e: ev.StepCompleted | ev.StepCancelled, at
     assert current is not None
     if current.status != "open":
         nxt = next_current(t.steps)
-        if nxt is None:  # nothing left: the visit is over
-            t.status = transition(t.status, _END)
-            t.finished_at = at
+        if nxt is None:  # nothing left: the visit is over (cancelled if no step of it was done)
+            if any(x.status == "done" for x in t.steps):
+                t.status = transition(t.status, _END)
+                t.finished_at = at
+            else:
+                t.status = transition(t.status, _CANCEL)
             _release(state, t)
             return
         _point_at(t, nxt)
