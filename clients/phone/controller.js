@@ -40,7 +40,7 @@ export function createPhone() {
     if (config) $("#unit").textContent = pick(config.unit.name, config.unit.name_en);
     fill($("#view"), ...views.page(model, config));
     fill($("#sound"), views.sound(model));
-    document.title = views.title(model);
+    document.title = views.title(model, config);
   }
 
   /** The names of services and counters (once; the page works without them). */

@@ -14,6 +14,16 @@ export function counterName(config, n) {
   return c ? pick(c.name, c.name_en) : t("counter", { n });
 }
 
+/**
+ * Where a call sends the patient, in large type: an exam room by its name (its door and the TVs
+ * name it so; there is no "Quầy 4" sign on it), a counter by its number ("Quầy 4").
+ * @param {any} config @param {number} n
+ */
+export function calledTo(config, n) {
+  const c = counterOf(config, n);
+  return c?.kind === "room" ? pick(c.name, c.name_en) : t("counter", { n });
+}
+
 /** @param {any} config @param {string} code */
 export function serviceName(config, code) {
   const s = config?.services?.find((/** @type {any} */ x) => x.code === code);

@@ -4,7 +4,7 @@
 import { h } from "../shared/dom.js";
 import { t, lang, errorText } from "../shared/i18n.js";
 import { screen, notice, waitMinutes, linkLine } from "./flow.js";
-import { counterName, serviceName, locationOf } from "./names.js";
+import { counterName, calledTo, serviceName, locationOf } from "./names.js";
 import { stepsOf } from "./visit.js";
 import { whereNow, visitList } from "./visit-view.js";
 
@@ -28,7 +28,7 @@ function status(tk, config) {
   }
   if (s === "called" && tk.counter !== null) {
     const name = counterName(config, tk.counter);
-    const number = t("counter", { n: tk.counter });
+    const number = calledTo(config, tk.counter);
     return h("div.status", { dataset: { status: s } },
       h("div.lead", t("called.lead")),
       h("div.counter", number),
@@ -75,9 +75,9 @@ export function sound(model) {
     h("span", t("sound.unlock")), h("span.other", t("sound.unlock", undefined, other)));
 }
 
-/** The tab's title: the call when called, so that it shows in the tab list. @param {Model} model */
-export function title(model) {
+/** The tab's title: the call when called, so that it shows in the tab list. @param {Model} model @param {any} [config] */
+export function title(model, config = null) {
   const tk = model.ticket;
-  if (tk && tk.status === "called" && tk.counter !== null) return `🔔 ${t("page.called", { counter: t("counter", { n: tk.counter }) })}`;
+  if (tk && tk.status === "called" && tk.counter !== null) return `🔔 ${t("page.called", { counter: calledTo(config, tk.counter) })}`;
   return `${tk ? tk.label : model.label} · ${t("title")}`;
 }

@@ -91,7 +91,7 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
 
         # the room calls: where it is, and the phone rings
         changed(phone, ws, "called at the room", {"type": "call_next", "counter": 4}, "called done here")
-        expect(status.locator(".counter-name")).to_have_text("Phòng khám Nội")
+        expect(status.locator(".counter")).to_have_text("Phòng khám Nội")
         expect(status.locator(".location")).to_have_text("Tầng 1, phòng 104")
         rings = len(recorded(phone)[0])
 
@@ -151,7 +151,7 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
         changed(
             phone, ws, "called back to the room", {"type": "call_next", "counter": 4}, "called done done done done here"
         )
-        expect(status.locator(".counter-name")).to_have_text("Phòng khám Nội")
+        expect(status.locator(".counter")).to_have_text("Phòng khám Nội")
         expect(status.locator(".returning")).to_have_text("Quay lại khám")
         changed(
             phone,
