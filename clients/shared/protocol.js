@@ -121,6 +121,7 @@ export const ERROR = Object.freeze({
   STAFF_EXISTS: "staff_exists",
   STEP_ACTIVE: "step_active",
   STEP_DUPLICATE: "step_duplicate",
+  STEP_ELSEWHERE: "step_elsewhere",
   STEP_LIMIT: "step_limit",
   STEP_NOT_HERE: "step_not_here",
   STEP_ORDER_UNKNOWN: "step_order_unknown",

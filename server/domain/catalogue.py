@@ -100,6 +100,12 @@ CATALOGUE: dict[str, Entry] = {
         "Số {label} không đang ở quầy {counter}: chỉ nơi đang khám mới chuyển tiếp được.",
         "Ticket {label} is not at counter {counter}: only where the patient is now can send them on.",
     ),
+    "step_elsewhere": Entry(
+        "Số {label} đang chờ ở nhiều nơi: quầy {counter} không chuyển được bước {service} của họ. Nếu bước ở"
+        " đây không cần nữa, hãy hủy bước.",
+        "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service} step. If the"
+        " step here is no longer needed, cancel it.",
+    ),
     "step_duplicate": Entry(
         "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service} step to come."
     ),

@@ -24,7 +24,7 @@ from .faces import FaceMatch, validate_descriptor, verdict
 from .find import counter_of, current_of, open_counter, ticket_of
 from .identity import derived_groups, id_warnings, validate_identity
 from .insurance import card_number
-from .lifecycle import ACTIVE, Action, CounterAction, counter_transition, transition
+from .lifecycle import ACTIVE, Action, CounterAction, Status, counter_transition, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, person_service_key
 from .steps import find, open_here
@@ -292,6 +292,11 @@ def _on_transfer(
 ) -> list[ev.Event]:
     c = counter_of(state, command.counter)
     t = ticket_of(state, command.label) if command.label else current_of(state, c)
+    if t.steps and t.status is Status.WAITING:  # a visit waiting in several queues: its current step moves
+        services = [s.code for s in state.config.counter(c.number).services]  # type: ignore[union-attr]
+        here = open_here(t.steps, services, c.number)
+        if here is not None and here.id != t.step:  # not the place in this counter's queue
+            raise TicketError("step_elsewhere", "label", label=t.label, counter=c.number, service=t.service)
     to_service = command.to_service or t.service
     return [transferred(state, t, to_service, command.to_counter or None, command.position)]
 
