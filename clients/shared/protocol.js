@@ -126,6 +126,7 @@ export const ERROR = Object.freeze({
   STEP_NOT_HERE: "step_not_here",
   STEP_ORDER_UNKNOWN: "step_order_unknown",
   STEP_OVER: "step_over",
+  STEP_PENDING: "step_pending",
   STEP_UNKNOWN: "step_unknown",
   STEP_VISIT_OVER: "step_visit_over",
   STORAGE_ERROR: "storage_error",

@@ -106,6 +106,11 @@ CATALOGUE: dict[str, Entry] = {
         "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service} step. If the"
         " step here is no longer needed, cancel it.",
     ),
+    "step_pending": Entry(
+        "Số {label} sẽ quay lại đây khi có kết quả (còn chờ: {waiting}); chưa gọi được.",
+        "Ticket {label} comes back here once its results are in (still waiting for: {waiting}); it cannot be"
+        " called yet.",
+    ),
     "step_duplicate": Entry(
         "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service} step to come."
     ),

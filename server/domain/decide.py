@@ -26,8 +26,8 @@ from .identity import derived_groups, id_warnings, validate_identity
 from .insurance import card_number
 from .lifecycle import ACTIVE, Action, CounterAction, Status, counter_transition, transition
 from .ordering import Choice, choose_next
-from .state import CounterState, QueueState, person_service_key
-from .steps import find, open_here
+from .state import CounterState, QueueState, Ticket, person_service_key
+from .steps import LIVE, find, open_here
 from .transfer import transferred
 
 
@@ -221,12 +221,23 @@ def _on_call_number(
     if t.steps:  # a visit of several steps: the step it waits for here
         step = open_here(t.steps, codes, c.number)
         if step is None:
+            _not_yet(t, codes, c.number)
             raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
         choice = Choice(ticket=t.id, rule="specific_number", klass=klass, step=step.id, returning=step.returning)
         return [_call(state, choice, c.number)]
     if t.service not in codes:
         raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
     return [_call(state, Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
+
+
+def _not_yet(t: Ticket, codes: list[str], counter: int) -> None:
+    """Refuse the call of a return to this counter that still waits for results, saying for what."""
+    back = next(
+        (s for s in t.steps if s.status == "pending" and s.service in codes and s.counter in (None, counter)), None
+    )
+    if back is not None:
+        waiting = ", ".join(s.service for s in t.steps if s.id in back.after and s.status in LIVE)
+        raise TicketError("step_pending", "label", label=t.label, waiting=waiting)
 
 
 def _on_recall(
