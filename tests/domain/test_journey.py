@@ -236,6 +236,20 @@ def test_a_patient_parked_at_a_step_is_held_and_called_back_there(sim: Sim) -> N
     assert_replays(sim)
 
 
+def test_a_transfer_moves_the_current_step_but_never_into_a_queue_the_visit_has(sim: Sim) -> None:
+    t = sim.state.tickets[sent_for_tests(sim)]
+    sim.call(3)
+    # imaging is still to come: a transfer there would give the patient two places in its queue
+    err = refused(sim, cmd.Transfer(counter=3, to_service="H"), "step_duplicate")
+    assert err.field == "to_service"
+    refused(sim, cmd.SendTicket(key=key(sim, t), service="H"), "step_duplicate", HIS_ACTOR)
+    sim.do(cmd.Transfer(counter=3, to_service="X", to_counter=5))  # the same test, another counter
+    assert where(t)[1] == (1, "X", "open", 5) and queues_of(sim.state, t) == {"X", "H"}
+    sim.do(cmd.Transfer(counter=3, label=t.label, to_service="C"))  # waiting: its current step moves
+    assert where(t)[1] == (1, "C", "open", None) and queues_of(sim.state, t) == {"C", "H"}
+    assert_replays(sim)
+
+
 def test_call_number_calls_the_step_open_at_this_counter(sim: Sim) -> None:
     t = sim.state.tickets[sent_for_tests(sim)]
     called = sim.do(cmd.CallNumber(counter=4, label=t.label))[0]
