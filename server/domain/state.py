@@ -474,6 +474,9 @@ def _on_ticket_reactivated(state: QueueState, e: ev.TicketReactivated, at: float
     t.queue_key = position_key(state, t, e.position, at, t.service)
     if t.steps:
         t.status = transition(t.status, _REACTIVATE)
+        here = find(t.steps, t.step)
+        assert here is not None
+        t.target_counter = here.counter  # the call cleared it; the step keeps its room (a return)
         _sync_step(t)
         _enter_waiting(state, t)
         return

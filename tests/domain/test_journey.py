@@ -224,6 +224,21 @@ def test_a_missed_patient_reactivated_waits_again_in_every_open_step(sim: Sim) -
     assert_replays(sim)
 
 
+def test_a_returning_patient_missed_and_reactivated_still_returns_to_their_room(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)
+    sim.do(cmd.SendOn(counter=1, steps=[cmd.StepIn(service="X")], come_back=True))
+    sim.call(3)
+    sim.do(cmd.FinishService(counter=3))
+    sim.call(1)
+    sim.do(cmd.MarkMissed(counter=1))
+    sim.do(cmd.Reactivate(label=t.label))
+    assert where(t)[2] == (2, "E", "open", 1) and t.target_counter == 1
+    assert refused(sim, cmd.CallNext(counter=2), "queue_empty")  # not another doctor's patient
+    assert sim.call(1).returning
+    assert_replays(sim)
+
+
 def test_a_patient_parked_at_a_step_is_held_and_called_back_there(sim: Sim) -> None:
     t = sim.state.tickets[sent_for_tests(sim)]
     sim.call(3)
