@@ -428,7 +428,8 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     state.counters[e.counter].served += 1
     _leave_counter(state, t)
     if e.visit_open:
-        assert _step_served(t, e.counter, at)
+        goes_on = _step_served(t, e.counter, at)  # (not inside the assert: python -O drops asserts)
+        assert goes_on
         t.status = transition(t.status, _CONTINUE)
         t.called_at = t.started_at = None
         t.recalls = 0
