@@ -107,7 +107,11 @@ def _on_send_on(
 
 
 def _return_room(t: Ticket) -> int | None:
-    """The room a patient comes back to: where they are now, else where they were last served."""
+    """The room a patient comes back to: the one a return already waits for (the doctor awaiting
+    their results), else where they are now, else where they were last served."""
+    waiting = [s.counter for s in t.steps if s.status == "pending" and s.returning]
+    if waiting:
+        return waiting[-1]
     if t.status in _AT_COUNTER:
         return t.counter
     served = [s for s in t.steps if s.served_by is not None]
@@ -145,11 +149,12 @@ def _on_order_step(
         new.append(
             ev.NewStep(id=step.id + 1, service=room_service, counter=room, after=[step.id], returning=True, reason="")
         )
-    _check_new(t, services, t.step if t.status in _AT_COUNTER else None)
+    leaves = t.status in _AT_COUNTER and room is not None and t.counter == room
+    _check_new(t, services, t.step if leaves else None)
     events: list[ev.Event] = [
         ev.StepsAdded(ticket=t.id, label=t.label, steps=new, hold=[s.id for s in pending], from_counter=room)
     ]
-    if t.status in _AT_COUNTER and room is not None:  # the patient leaves the room for the order
+    if leaves:  # the patient leaves the room for the order
         assert t.counter is not None
         events.append(ev.ServiceFinished(ticket=t.id, label=t.label, counter=t.counter, visit_open=True))
     return events

@@ -97,6 +97,53 @@ def test_an_order_with_come_back_in_the_room_sends_the_patient_out_and_back_once
     assert_replays(sim)
 
 
+def test_a_second_order_with_come_back_holds_the_same_return(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)
+    order(sim, t.label, "XN-1", service="X", come_back=True)
+    sim.call(3)
+    sim.do(cmd.FinishService(counter=3))  # at the lab, then waiting for its result
+    events = order(sim, t.label, "CĐHA-1", service="H", come_back=True)
+    assert events == [
+        ev.StepsAdded(
+            ticket=t.id,
+            label=t.label,
+            steps=[ev.NewStep(id=3, service="H", order="CĐHA-1", needs_result=True)],
+            hold=[2],
+            from_counter=1,
+        )
+    ]
+    assert t.steps[2].after == [1, 3] and queues_of(sim.state, t) == {"H"}
+    result(sim, t.label, "XN-1")
+    assert t.steps[2].status == "pending"  # imaging still to come
+    sim.call(4)
+    assert refused(sim, cmd.OrderResult(key=key(sim, t), order="CĐHA-1"), "step_active", HIS_ACTOR)
+    sim.do(cmd.FinishService(counter=4))
+    assert result(sim, t.label, "CĐHA-1", "cancelled", " huỷ ") == [
+        ev.StepCancelled(ticket=t.id, label=t.label, step=3, reason="huỷ")
+    ]
+    assert where(t)[1:] == [(1, "X", "done", None), (2, "E", "open", 1), (3, "H", "cancelled", None)]
+    assert_replays(sim)
+
+
+def test_an_order_with_come_back_while_at_the_lab_holds_the_return_and_the_lab_goes_on(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)
+    sim.do(cmd.SendOn(counter=1, steps=[cmd.StepIn(service="X")], come_back=True))
+    sim.call(3)
+    events = order(sim, t.label, "CĐHA-1", service="H", come_back=True)
+    assert [type(e) for e in events] == [ev.StepsAdded]  # not sent out of the lab
+    assert events[0] == ev.StepsAdded(
+        ticket=t.id,
+        label=t.label,
+        steps=[ev.NewStep(id=3, service="H", order="CĐHA-1", needs_result=True)],
+        hold=[2],
+        from_counter=1,
+    )
+    assert (t.status, t.counter, t.steps[2].after) == (Status.CALLED, 3, [1, 3])
+    assert_replays(sim)
+
+
 def test_come_back_for_a_waiting_patient_returns_to_the_room_that_saw_them(sim: Sim) -> None:
     t = sim.issue("E")
     sim.call(2)
