@@ -21,7 +21,7 @@ import msgspec
 
 from .config import PriorityPolicy
 from .events import Klass
-from .state import CounterState, QueueState, Ticket, next_cycle
+from .state import CounterState, QueueState, Ticket, next_cycle, next_streak
 from .steps import Step, open_here
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -135,10 +135,10 @@ def _pick_in(
     journeys = state.config.journeys
     if returning and journeys.return_mode == "ratio":
         new = [t for t in tickets if t not in returning]
-        cr, cn = back
-        if cr >= journeys.returning and cn >= journeys.new:
-            cr, cn = 0, 0  # a full cycle (or one the ratio lowered): a new cycle
-        if not new or cr < journeys.returning:
+        cr, cn = back  # the calls in a row of each kind (state.next_streak)
+        # returning patients are due until `returning` of them were called in a row, and again
+        # once `new` new ones were: neither side waits more than its part of the ratio
+        if not new or (cr < journeys.returning and (cn == 0 or cn >= journeys.new)):
             t = min(returning, key=lambda t: (key(t), t.id))
             return Choice(ticket=t.id, rule="return_turn", klass=klass[t.id])
         tickets = new
@@ -201,6 +201,6 @@ def queue_order(state: QueueState, counter: int, now: float, limit: int = 200) -
         assert choice is not None
         order.append(choice)
         cycle = next_cycle(cycle, choice.klass, ratio)
-        back = next_cycle(back, "priority" if choice.returning else "normal", journeys)
+        back = next_streak(back, choice.returning, journeys)
         remaining = [t for t in remaining if t.id != choice.ticket]
     return order

@@ -111,8 +111,8 @@ class CounterState(msgspec.Struct):
     parked: list[int] = []
     cycle_priority: int = 0
     cycle_normal: int = 0
-    cycle_return: int = 0  # returning patients called in the current return cycle (config.journeys)
-    cycle_new: int = 0
+    cycle_return: int = 0  # returning patients called in a row (config.journeys; next_streak)
+    cycle_new: int = 0  # new patients called in a row
     served: int = 0
 
 
@@ -319,6 +319,13 @@ def next_cycle(cycle: tuple[int, int], klass: ev.Klass, ratio: tuple[int, int]) 
     return (0, 0) if cp >= ratio[0] and cn >= ratio[1] else (cp, cn)
 
 
+def next_streak(streak: tuple[int, int], returning: bool, ratio: tuple[int, int]) -> tuple[int, int]:
+    """A room's (returning, new) calls in a row after a call: the kind called counts one more
+    (up to its part of the ratio: only reaching it matters), the other kind's run is over."""
+    r, n = streak
+    return (min(r + 1, ratio[0]), 0) if returning else (0, min(n + 1, ratio[1]))
+
+
 def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
     """The newest call first, each ticket once (a recall moves it to the front)."""
     calls = [lc for lc in state.last_calls if lc.ticket != t.id]
@@ -399,9 +406,7 @@ def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
     c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
     j = state.config.journeys
-    c.cycle_return, c.cycle_new = next_cycle(
-        (c.cycle_return, c.cycle_new), "priority" if e.returning else "normal", (j.returning, j.new)
-    )
+    c.cycle_return, c.cycle_new = next_streak((c.cycle_return, c.cycle_new), e.returning, (j.returning, j.new))
     _record_call(state, t, e.counter, at)
 
 
@@ -799,6 +804,7 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
         c.parked = []
         c.served = 0
         c.cycle_priority = c.cycle_normal = 0
+        c.cycle_return = c.cycle_new = 0
     state.day = e.day
 
 

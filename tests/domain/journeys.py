@@ -66,9 +66,10 @@ def queues_of(state: QueueState, t: Ticket) -> set[str]:
     return {service for service, ids in state.waiting.items() if t.id in ids}
 
 
-def assert_replays(sim: Sim) -> None:
-    """The records folded again give the same state (the server's start after a restart)."""
-    again = fold(sim.state.config, sim.records)
+def assert_replays(sim: Sim, config: Config | None = None) -> None:
+    """The records folded again give the same state (the server's start after a restart);
+    ``config``: the one the day started with, when it was replaced since."""
+    again = fold(config or sim.state.config, sim.records)
     assert msgspec.json.encode(again) == msgspec.json.encode(sim.state)
 
 
