@@ -16,7 +16,7 @@ import msgspec
 from . import events as ev
 from .config import Config
 from .identity import Identity, PriorityGroup
-from .lifecycle import ACTIVE, Action, Status, transition
+from .lifecycle import Action, Status, transition
 from .steps import Step, end, find, next_current, open_ready
 
 # Members as plain module names: an enum member read through its class costs a metaclass lookup
@@ -261,9 +261,7 @@ def _change(state: QueueState, t: Ticket, action: Action) -> None:
 
 
 def _release(state: QueueState, t: Ticket) -> None:
-    """Drop a ticket from the per-person index once it is no longer active."""
-    if t.status in ACTIVE:
-        return
+    """Drop a ticket from the per-person index (it has ended: finished, cancelled, its visit over)."""
     for service in {t.service, *(s.service for s in t.steps)}:
         key = person_service_key(t.identity, service)
         if key and state.active_by_person.get(key) == t.id:
@@ -433,8 +431,7 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     state.counters[e.counter].served += 1
     _leave_counter(state, t)
     if e.visit_open:
-        goes_on = _step_served(t, e.counter, at)  # (not inside the assert: python -O drops asserts)
-        assert goes_on
+        _step_served(t, e.counter, at)
         t.status = transition(t.status, _CONTINUE)
         t.called_at = t.started_at = None
         t.recalls = 0
@@ -450,9 +447,10 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     _release(state, t)
 
 
-def _step_served(t: Ticket, counter: int, at: float) -> bool:
-    """End the current step at ``counter``; whether the visit goes on (the ticket then points at
-    its next step). Called with the ticket out of every queue."""
+def _step_served(t: Ticket, counter: int, at: float) -> None:
+    """End the current step at ``counter``; the ticket then points at its next step (the
+    decider said the visit goes on: ``journey.visit_open``). Called with the ticket out of every
+    queue."""
     s = find(t.steps, t.step)
     assert s is not None
     s.served_at, s.served_by = at, counter
@@ -462,10 +460,8 @@ def _step_served(t: Ticket, counter: int, at: float) -> bool:
         end(t.steps, s, "done", at)
     open_ready(t.steps, at)
     nxt = next_current(t.steps)
-    if nxt is None:
-        return False
+    assert nxt is not None
     _point_at(t, nxt)
-    return True
 
 
 def _on_ticket_missed(state: QueueState, e: ev.TicketMissed, at: float) -> None:
