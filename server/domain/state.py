@@ -269,11 +269,14 @@ def _release(state: QueueState, t: Ticket) -> None:
 
 
 def _sync_step(t: Ticket) -> None:
-    """Write the ticket's current place back into its current step (after a transfer, a reactivation)."""
+    """Write the ticket's current place back into its current step (after a transfer, a
+    reactivation). A pending step (a return awaiting results, moved to another room) stays
+    pending: it opens when what it waits for has ended, not when it is moved."""
     s = find(t.steps, t.step)
     assert s is not None
     s.service, s.counter, s.queue_key = t.service, t.target_counter, t.queue_key
-    s.status = "open" if t.status is WAITING else "active"
+    if s.status != "pending":
+        s.status = "open" if t.status is WAITING else "active"
 
 
 def _point_at(t: Ticket, s: Step) -> None:

@@ -159,3 +159,18 @@ def test_come_back_for_a_waiting_patient_returns_to_the_room_that_saw_them(sim: 
     order(sim, v.label, "XN-3", service="X", come_back=True)
     assert where(v) == [(0, "C", "open", None), (1, "X", "open", None)]
     assert_replays(sim)
+
+
+def test_a_return_awaiting_results_moved_to_another_room_still_awaits_them(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)
+    order(sim, t.label, "XN-1", service="X", come_back=True)
+    sim.call(3)
+    sim.do(cmd.FinishService(counter=3))  # the lab's result is not in yet
+    sim.do(cmd.Transfer(counter=2, label=t.label, to_service="E", to_counter=2))  # room 1's doctor left
+    assert where(t)[2] == (2, "E", "pending", 2) and queues_of(sim.state, t) == set()
+    assert refused(sim, cmd.CallNext(counter=2), "queue_empty")
+    result(sim, t.label, "XN-1")
+    assert where(t)[2] == (2, "E", "open", 2) and queues_of(sim.state, t) == {"E"}
+    assert sim.call(2).returning
+    assert_replays(sim)
