@@ -42,7 +42,7 @@ PRIORITY = ([], [], [], [PriorityGroup.PREGNANT], [PriorityGroup.EMERGENCY])
 KINDS = (
     "issue", "issue", "issue", "call", "call", "call", "call", "call", "start", "finish", "finish", "finish",
     "finish_next", "send", "send", "send", "miss", "reactivate", "park", "unpark", "transfer", "cancel",
-    "cancel_step", "complete_step", "order", "order", "result", "result", "end_episode", "review", "advance",
+    "cancel_step", "complete_step", "order", "order", "result", "result", "end_episode", "review", "advance", "move",
 )  # fmt: skip
 ACTIONS = st.lists(
     st.tuples(st.sampled_from(KINDS), st.integers(0, 7), st.integers(0, 7), st.booleans()), min_size=20, max_size=80
@@ -140,7 +140,9 @@ class Walk:
             self.on_ticket(kind, a, b, flag)
 
     def on_ticket(self, kind: str, a: int, b: int, flag: bool) -> None:
-        t = self.pick(a, (Status.PARKED,) if kind == "unpark" else (Status.MISSED,) if kind == "reactivate" else ACTIVE)
+        t = self.pick(
+            a, {"unpark": (Status.PARKED,), "reactivate": (Status.MISSED,), "move": (Status.WAITING,)}.get(kind, ACTIVE)
+        )
         if t is None:
             return
         if kind == "unpark":
@@ -150,6 +152,13 @@ class Walk:
             self.do(cmd.Reactivate(label=t.label, position="front" if flag else None))
         elif kind == "cancel":
             self.do(cmd.CancelTicket(label=t.label, reason="về"))
+        elif kind == "move":  # a waiting patient moved by staff (to a room of its service, or another service)
+            to = ("E", "X", "H", "C")[b % 4]
+            self.do(
+                cmd.Transfer(
+                    counter=1, label=t.label, to_service=to if flag else t.service, to_counter=0 if flag else 2
+                )
+            )
         elif kind in ("cancel_step", "complete_step") and t.steps:
             step = t.steps[b % len(t.steps)].id
             what = cmd.CancelStep if kind == "cancel_step" else cmd.CompleteStep
@@ -252,6 +261,8 @@ def check_steps(t: Ticket) -> None:
             assert awaited(t.steps, s.id)
         if s.status == "pending":
             assert not ready(t.steps, s), f"{t.label}'s step {s.id} is ready but still pending"
+        elif s.status in ("open", "active"):
+            assert ready(t.steps, s), f"{t.label}'s step {s.id} is {s.status} before what it waits for ended"
 
 
 @settings(max_examples=150, deadline=None)
