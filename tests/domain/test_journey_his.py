@@ -174,3 +174,19 @@ def test_a_return_awaiting_results_moved_to_another_room_still_awaits_them(sim: 
     assert where(t)[2] == (2, "E", "open", 2) and queues_of(sim.state, t) == {"E"}
     assert sim.call(2).returning
     assert_replays(sim)
+
+
+def test_come_back_is_to_the_exam_room_not_the_lab_the_patient_is_at_or_came_from(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)  # room 1 is an exam room (kind "room"); the lab is a counter
+    sim.do(cmd.SendOn(counter=1, steps=[cmd.StepIn(service="X")]))
+    sim.call(3)
+    events = order(sim, t.label, "CĐHA-1", service="H", come_back=True)
+    assert [type(e) for e in events] == [ev.StepsAdded]  # the lab goes on
+    assert where(t)[2:] == [(2, "H", "open", None), (3, "E", "pending", 1)]
+    assert (t.status, t.counter) == (Status.CALLED, 3)
+    sim.do(cmd.FinishService(counter=3))
+    sim.do(cmd.CancelStep(label=t.label, step=3))
+    order(sim, t.label, "XN-2", service="C", come_back=True)  # waiting, last served at the lab
+    assert where(t)[4:] == [(4, "C", "open", None), (5, "E", "pending", 1)]
+    assert_replays(sim)
