@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from server.domain import commands as cmd
 from server.domain.config import config_from_toml
 from server.domain.errors import ConfigError
 
-from .journeys import COUNTERS, SERVICES, journey_config
+from .journeys import COUNTERS, SERVICES, hospital, journey_config
 from .sim import demo_config, small_config
+from .test_decide import refused
 
 
 def test_the_demo_has_exam_rooms_with_their_place_and_a_ratio_for_returning_patients() -> None:
@@ -76,3 +78,20 @@ def test_bad_room_or_journey_settings_name_the_field(journeys: dict, counter: di
 
 def test_the_ratio_parts_may_be_1_to_20() -> None:
     assert journey_config(returning=20, new=1).journeys.returning == 20
+
+
+def test_a_room_or_service_a_visit_still_has_a_step_for_cannot_be_removed() -> None:
+    sim = hospital()
+    t = sim.issue("E")
+    sim.call(1)
+    sim.do(cmd.SendOn(counter=1, steps=[cmd.StepIn(service="X"), cmd.StepIn(service="H")], come_back=True))
+    assert (t.service, t.target_counter) == ("X", None)  # at the lab's queue first; imaging and room 1 to come
+    no_imaging = small_config(services=SERVICES[:2] + SERVICES[3:], counters=COUNTERS[:3] + COUNTERS[4:])
+    err = refused(sim, cmd.ReplaceConfig(config=no_imaging), "service_in_use")
+    assert err.params["service"] == "H" and err.params["label"] == t.label
+    no_room_1 = small_config(services=SERVICES, counters=COUNTERS[1:])
+    assert refused(sim, cmd.ReplaceConfig(config=no_room_1), "counter_in_use").params["counter"] == 1
+    sim.call(4)
+    sim.do(cmd.FinishService(counter=4))  # imaging done: the H service may go; room 1 is still awaited
+    sim.do(cmd.ReplaceConfig(config=no_imaging))
+    assert refused(sim, cmd.ReplaceConfig(config=no_room_1), "counter_in_use")
