@@ -111,8 +111,9 @@ class CounterState(msgspec.Struct):
     parked: list[int] = []
     cycle_priority: int = 0
     cycle_normal: int = 0
-    cycle_return: int = 0  # returning patients called in a row (config.journeys; next_streak)
-    cycle_new: int = 0  # new patients called in a row
+    cycle_return: int = 0  # returning patients called in the current return cycle (config.journeys)
+    cycle_new: int = 0
+    run_return: int = 0  # returning patients called in a row (at most config.journeys.returning)
     served: int = 0
 
 
@@ -320,11 +321,10 @@ def next_cycle(cycle: tuple[int, int], klass: ev.Klass, ratio: tuple[int, int]) 
     return (0, 0) if cp >= ratio[0] and cn >= ratio[1] else (cp, cn)
 
 
-def next_streak(streak: tuple[int, int], returning: bool, ratio: tuple[int, int]) -> tuple[int, int]:
-    """A room's (returning, new) calls in a row after a call: the kind called counts one more
-    (up to its part of the ratio: only reaching it matters), the other kind's run is over."""
-    r, n = streak
-    return (min(r + 1, ratio[0]), 0) if returning else (0, min(n + 1, ratio[1]))
+def next_return(back: tuple[int, int, int], returning: bool, ratio: tuple[int, int]) -> tuple[int, int, int]:
+    """A room's return cycle (returning, new) and its run of returning calls in a row after a call."""
+    cr, cn = next_cycle((back[0], back[1]), "priority" if returning else "normal", ratio)
+    return cr, cn, min(back[2] + 1, ratio[0]) if returning else 0
 
 
 def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
@@ -407,7 +407,8 @@ def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
     c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
     j = state.config.journeys
-    c.cycle_return, c.cycle_new = next_streak((c.cycle_return, c.cycle_new), e.returning, (j.returning, j.new))
+    back = (c.cycle_return, c.cycle_new, c.run_return)
+    c.cycle_return, c.cycle_new, c.run_return = next_return(back, e.returning, (j.returning, j.new))
     _record_call(state, t, e.counter, at)
 
 
@@ -803,7 +804,7 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
         c.parked = []
         c.served = 0
         c.cycle_priority = c.cycle_normal = 0
-        c.cycle_return = c.cycle_new = 0
+        c.cycle_return = c.cycle_new = c.run_return = 0
     state.day = e.day
 
 

@@ -38,21 +38,23 @@ def calls_at_room_1(sim: Sim, n: int) -> list[tuple[str, str]]:
     return calls
 
 
-def test_by_ratio_one_returning_then_two_new_and_never_two_returning_in_a_row() -> None:
+def test_by_ratio_one_returning_for_two_new_and_never_two_returning_in_a_row() -> None:
     sim = hospital(returning=1, new=2)
     back = back_from_the_lab(sim, 3)  # room 1 called three new patients meanwhile
     sim.advance(1)
     new = [sim.issue("E") for _ in range(4)]
     calls = calls_at_room_1(sim, 7)
     r, n = [t.label for t in back], [t.label for t in new]
+    # room 1's cycle had its two new calls (the three patients first seen): a return closes it,
+    # and the next cycle, which would start with a return, starts with a new patient instead
     assert calls == [
         (r[0], "return_turn"),
         (n[0], "only_normal"),
-        (n[1], "only_normal"),
         (r[1], "return_turn"),
+        (n[1], "only_normal"),
+        (r[2], "return_turn"),
         (n[2], "only_normal"),
         (n[3], "only_normal"),
-        (r[2], "return_turn"),
     ]
     assert_replays(sim)
 
@@ -69,14 +71,14 @@ def test_by_ratio_two_returning_then_one_new_and_returning_alone_are_called() ->
     assert calls_at_room_1(sim, 1) == [(more[0].label, "return_turn")]
 
 
-def test_a_ratio_lowered_after_a_run_of_returning_patients_calls_a_new_one_next() -> None:
+def test_a_ratio_lowered_mid_cycle_starts_a_new_cycle_with_a_new_patient_after_a_return() -> None:
     sim = hospital(returning=3, new=3)
     back = back_from_the_lab(sim, 4)
     new = [sim.issue("E") for _ in range(2)]
-    calls_at_room_1(sim, 3)  # three returning patients in a row
+    calls_at_room_1(sim, 1)  # the cycle: three new calls (capped), one return
     lowered = journey_config(returning=1, new=1)
     sim.do(cmd.ReplaceConfig(config=lowered))
-    assert [label for label, _ in calls_at_room_1(sim, 2)] == [new[0].label, back[3].label]
+    assert [label for label, _ in calls_at_room_1(sim, 2)] == [new[0].label, back[1].label]
     assert_replays(sim, journey_config(returning=3, new=3))
 
 
