@@ -697,6 +697,12 @@ def _on_steps_added(state: QueueState, e: ev.StepsAdded, at: float) -> None:
         h.after = [*h.after, *(n.id for n in e.steps)]
     open_ready(t.steps, at)
     if waiting:
+        current = find(t.steps, t.step)
+        assert current is not None
+        if current.status != "open":  # it waited for results only: a new step is where to go now
+            nxt = next_current(t.steps)
+            assert nxt is not None
+            _point_at(t, nxt)
         _enter_waiting(state, t)
 
 

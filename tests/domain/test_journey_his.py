@@ -190,3 +190,16 @@ def test_come_back_is_to_the_exam_room_not_the_lab_the_patient_is_at_or_came_fro
     order(sim, t.label, "XN-2", service="C", come_back=True)  # waiting, last served at the lab
     assert where(t)[4:] == [(4, "C", "open", None), (5, "E", "pending", 1)]
     assert_replays(sim)
+
+
+def test_an_order_for_a_patient_waiting_for_results_is_where_they_go_now(sim: Sim) -> None:
+    t = sim.issue("E")
+    sim.call(1)
+    order(sim, t.label, "XN-1", service="X", come_back=True)
+    sim.call(3)
+    sim.do(cmd.FinishService(counter=3))
+    assert (t.step, queues_of(sim.state, t)) == (2, set())  # waiting for the lab's result only
+    order(sim, t.label, "CĐHA-1", service="H")
+    assert (t.step, t.service, t.target_counter, queues_of(sim.state, t)) == (3, "H", None, {"H"})
+    assert sim.call(4).step == 3
+    assert_replays(sim)
