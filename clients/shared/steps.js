@@ -64,6 +64,10 @@ export function stepsAdded(ticket, e, at) {
     if (h) h.after.push(...e.steps.map((n) => n.id));
   }
   openReady(t.steps, at);
+  if (t.status === "waiting" && find(t.steps, t.step)?.status !== "open") {
+    const next = nextCurrent(t.steps); // it waited for results only: a new step is where to go now
+    if (next) pointAt(t, next);
+  }
   return t;
 }
 

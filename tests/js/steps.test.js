@@ -124,3 +124,13 @@ test("a return awaiting results, moved to another room, stays pending there", ()
   const t = b.ticketByLabel("N001");
   assert.deepEqual([t.steps[3].status, t.steps[3].counter], ["pending", 10], "moved, still awaiting the result");
 });
+
+test("an order for a patient waiting for results only is where they go now", () => {
+  const t0 = freeze({ label: "N002", status: "waiting", service: "N", target_counter: 4, counter: null, step: 2, issued_at: 1, steps: [
+    { id: 0, service: "N", counter: null, status: "done", after: [], returning: false, reason: "", order: "", ready_at: 1, served_by: 4 },
+    { id: 1, service: "X", counter: null, status: "served", after: [], returning: false, reason: "", order: "SR-1", ready_at: 2, served_by: 9, needs_result: true },
+    { id: 2, service: "N", counter: 4, status: "pending", after: [1], returning: true, reason: "", order: "", ready_at: null, served_by: null },
+  ] });
+  const t = stepsAdded(t0, { steps: [{ id: 3, service: "H", counter: null, order: "SR-2", needs_result: true }] }, 9);
+  assert.deepEqual([t.step, t.service, t.target_counter, t.steps[3].status], [3, "H", null, "open"]);
+});
