@@ -1,10 +1,15 @@
-"""People ahead of a ticket and its estimated wait (pure, O(waiting tickets)).
+"""People ahead of a ticket and its estimated wait (pure).
 
 People ahead is counted at the counter where the ticket stands best, following the ordering
 policy's classes (emergencies, then priority and normal interleaved by ratio from the start of
 a cycle, or strictly, or by arrival). It is exact when nobody else arrives and no ticket reaches
-the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost. The wait is people ahead times the service's mean service time (the last 20 served,
-or the configured mean until 3 are known), divided by the open counters serving the service.
+the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost.
+
+The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
+called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
+call it before closing. ``estimate_simple`` is the predictor used before it (issue 22), kept
+as the benchmark's baseline: people ahead times the service's mean service time (the last 20
+served, or the configured mean until 3 are known), divided by the open counters serving it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import math
 import msgspec
 
 from .ordering import candidates
+from .predict import forecast
 from .state import QueueState, Ticket
 
 MIN_SAMPLES = 3
@@ -21,8 +27,10 @@ MIN_SAMPLES = 3
 
 class Estimate(msgspec.Struct, frozen=True):
     ahead: int
-    wait_minutes: int | None  # None: no counter serving this service is open
+    wait_minutes: int | None  # None: no counter serving this service is open, or ``late``
     open_counters: int
+    call_at: float | None = None  # when it is expected to be called (epoch seconds)
+    late: bool = False  # counters are open but none is expected to call it before closing
 
 
 def mean_service_seconds(state: QueueState, service: str) -> float:
@@ -131,7 +139,23 @@ def _with_wait(state: QueueState, t: Ticket, ahead: int, open_counters: list[int
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
+def _predicted(est: Estimate, call_at: float | None, now: float) -> Estimate:
+    if est.open_counters == 0 and call_at is None:
+        return est
+    if call_at is None:
+        return Estimate(ahead=est.ahead, wait_minutes=None, open_counters=est.open_counters, late=True)
+    wait = max(0, round((call_at - now) / 60))
+    return Estimate(ahead=est.ahead, wait_minutes=wait, open_counters=est.open_counters, call_at=call_at)
+
+
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
+    """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it)."""
+    call_at = forecast(state, now, until=ticket_id).get(ticket_id)
+    return _predicted(estimate_simple(state, ticket_id, now), call_at, now)
+
+
+def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:
+    """People ahead and the wait by the formula used before the simulation (the baseline)."""
     t = state.tickets[ticket_id]
     serving, open_counters = _serving(state, t)
     if not serving:
@@ -177,8 +201,15 @@ def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
 
 
 def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
-    """``estimate`` of many waiting tickets at once (the phones following them): each counter's
-    waiting tickets are sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
+    """``estimate`` of many waiting tickets at once (the phones following them): one simulation
+    for all of them, and people ahead from each counter's waiting tickets sorted once."""
+    times = forecast(state, now)
+    return {tid: _predicted(est, times.get(tid), now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
+
+
+def estimates_simple(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
+    """``estimate_simple`` of many waiting tickets at once: each counter's waiting tickets are
+    sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
     at: dict[int, dict[int, int]] = {}
     out: dict[int, Estimate] = {}
     for tid in ticket_ids:

@@ -1,0 +1,216 @@
+"""When each waiting ticket will be called: a forward simulation of the ordering policy (pure).
+
+From the current state, the counters call the waiting tickets as ``ordering.py`` would: the
+emergencies first, then a ticket past the maximum wait, then by the policy's mode (the ratio
+cycle of each counter carried on), the longest weighted wait winning within a class, a ticket
+sent to one counter called only there. Each counter is taken by a call for the time learned for
+that service, counter and hour (``timing.py``; the configured mean until enough are known):
+
+- an open counter serving a ticket is free when that ticket's expected time is up (a quarter of
+  it more if it is already over); a paused counter is expected back after ``PAUSE_SECONDS``; a
+  closed counter is counted only during a break, when it served today (it closed for lunch);
+- nobody is called during the day's breaks (a counter free at 11:40 calls at 13:30) nor after
+  the closing time: a ticket not reached by then gets no time;
+- the priority and emergency patients who will come (at the rate of the last hour, per service)
+  join the simulation as they would arrive, and go ahead of the normal tickets as they would.
+
+Nobody else is expected to arrive: a normal ticket issued later stands behind. The answer is a
+time (epoch seconds) per waiting ticket; ``estimate.py`` turns it into the minutes shown.
+Cost: O(n log n) to sort the waiting tickets, then O(lanes of a counter) per simulated call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import deque
+
+from .config import Config, PriorityPolicy
+from .events import Klass
+from .state import QueueState, next_cycle
+from .timing import arrival_rate, service_seconds
+
+PAUSE_SECONDS = 600.0  # how long a paused counter is expected to stay paused
+OVERDUE = 0.5  # of the mean still expected of a service already longer than its mean
+MAX_CALLS = 20_000  # bound of one simulation, expected arrivals included
+VIRTUAL = 1 << 40  # ids of the expected arrivals (above any real ticket's)
+KLASSES: tuple[Klass, Klass, Klass] = ("emergency", "priority", "normal")
+KLASS_INDEX = {k: i for i, k in enumerate(KLASSES)}
+
+Entry = tuple[float, int]  # (queue_key, ticket id)
+Lanes = tuple[deque[Entry], deque[Entry], deque[Entry]]  # by class: emergency, priority, normal
+Lane = tuple[tuple[str, int | None], float, Lanes]  # (service, counter it is meant for), weight
+
+
+def working_day(config: Config, now: float) -> tuple[list[tuple[float, float]], float | None]:
+    """Today's breaks and closing time (epoch seconds) in the unit's hours; none on a day
+    without hours."""
+    local = dt.datetime.fromtimestamp(now, config.tzinfo())
+    hours = config.hours.day(local.weekday())
+    if hours is None:
+        return [], None
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+    def at(hhmm: str) -> float:
+        return midnight + (int(hhmm[:2]) * 60 + int(hhmm[3:])) * 60
+
+    return [(at(b.start), at(b.end)) for b in hours.breaks], at(hours.close)
+
+
+def at_work(t: float, breaks: list[tuple[float, float]], close: float | None) -> float | None:
+    """The first moment from ``t`` on when a counter may call: after a break, None once closed."""
+    for start, end in breaks:
+        if start <= t < end:
+            t = end
+    return None if close is not None and t >= close else t
+
+
+def _best(lanes: list[Lane], k: int, t: float) -> tuple[tuple[float, int], int] | None:
+    """The head of class ``k`` with the longest weighted wait across ``lanes``, and its lane."""
+    top: tuple[tuple[float, int], int] | None = None
+    for i, (_, w, q) in enumerate(lanes):
+        d = q[k]
+        if d:
+            qk, tid = d[0]
+            rank = ((t - qk) * w, -tid)
+            if top is None or rank > top[0]:
+                top = (rank, i)
+    return top
+
+
+def pick(lanes: list[Lane], t: float, cycle: tuple[int, int], policy: PriorityPolicy) -> tuple[int, int] | None:
+    """``ordering._pick`` over sorted lanes: the (lane, class) whose head is called next."""
+    e = _best(lanes, 0, t)
+    if e is not None:
+        return e[1], 0
+    limit = policy.max_wait_minutes * 60
+    oldest: tuple[Entry, int, int] | None = None
+    for i, (_, _, q) in enumerate(lanes):
+        for k in (1, 2):
+            if q[k] and t - q[k][0][0] >= limit and (oldest is None or q[k][0] < oldest[0]):
+                oldest = (q[k][0], i, k)
+    if oldest is not None:
+        return oldest[1], oldest[2]
+    p, n = _best(lanes, 1, t), _best(lanes, 2, t)
+    if p is None or n is None:
+        return (p[1], 1) if p is not None else (n[1], 2) if n is not None else None
+    if policy.mode == "fifo":
+        return (p[1], 1) if p[0] > n[0] else (n[1], 2)
+    if policy.mode == "strict":
+        return p[1], 1
+    cp, cn = cycle
+    if cp >= policy.ratio_priority and cn >= policy.ratio_normal:
+        cp, cn = 0, 0
+    if cp < policy.ratio_priority:
+        return p[1], 1
+    if cn < policy.ratio_normal:
+        return n[1], 2
+    return p[1], 1
+
+
+class _Queues:
+    """The waiting tickets sorted in lanes (service, counter meant for) by class, and the
+    expected arrivals still to join them."""
+
+    def __init__(self, state: QueueState, now: float) -> None:
+        honour = state.config.priority.honour_unconfirmed
+        lists: dict[tuple[str, int | None], tuple[list[Entry], list[Entry], list[Entry]]] = {}
+        self.real: dict[tuple[str, int | None], int] = {}
+        for service, ids in state.waiting.items():
+            for tid in ids:
+                t = state.tickets[tid]
+                key = (service, t.target_counter)
+                lists.setdefault(key, ([], [], []))[KLASS_INDEX[t.klass(honour)]].append((t.queue_key, tid))
+                self.real[key] = self.real.get(key, 0) + 1
+        self.lanes: dict[tuple[str, int | None], Lanes] = {
+            key: (deque(sorted(e)), deque(sorted(p)), deque(sorted(n))) for key, (e, p, n) in lists.items()
+        }
+        self.coming: list[list[float]] = []  # [next arrival, period, class index] per (service, class)
+        self.coming_to: list[str] = []
+        for s in state.config.services:
+            for k in (0, 1):
+                rate = arrival_rate(state.timing, s.code, KLASSES[k], now)
+                if rate > 0:
+                    self.coming.append([now + 1 / rate, 1 / rate, k])
+                    self.coming_to.append(s.code)
+        self.next_id = VIRTUAL
+
+    def lane(self, key: tuple[str, int | None]) -> Lanes:
+        if key not in self.lanes:
+            self.lanes[key] = (deque(), deque(), deque())
+        return self.lanes[key]
+
+    def arrive(self, t: float) -> None:
+        """The expected priority and emergency patients come, up to ``t``."""
+        for c, service in zip(self.coming, self.coming_to, strict=True):
+            while c[0] <= t:
+                self.lane((service, None))[int(c[2])].append((c[0], self.next_id))
+                self.next_id += 1
+                c[0] += c[1]
+
+
+def forecast(state: QueueState, now: float, until: int | None = None) -> dict[int, float | None]:
+    """Each waiting ticket's expected call time (epoch seconds), or None when no counter is
+    expected to call it before closing. With ``until``, the simulation stops once that ticket
+    is called (the tickets after it are left at None)."""
+    cfg = state.config
+    policy = cfg.priority
+    ratio = (policy.ratio_priority, policy.ratio_normal)
+    tz = cfg.tzinfo()
+    offset = (dt.datetime.fromtimestamp(now, tz).utcoffset() or dt.timedelta()).total_seconds()
+    configured = {s.code: s.mean_service_minutes * 60 for s in cfg.services}
+
+    def expect(service: str, counter: int, at: float) -> float:
+        hour = int((at + offset) // 3600) % 24
+        return service_seconds(state.timing, service, counter, hour, configured.get(service, 300.0))
+
+    queues = _Queues(state, now)
+    out: dict[int, float | None] = {tid: None for ids in state.waiting.values() for tid in ids}
+    left = len(out)
+    breaks, close = working_day(cfg, now)
+    in_break = any(start <= now < end for start, end in breaks)
+    heap: list[tuple[float, int]] = []
+    lanes: dict[int, list[Lane]] = {}
+    cycles: dict[int, tuple[int, int]] = {}
+    for n, choosing in cfg.choosing().items():
+        c = state.counters[n]
+        if c.status == "open":
+            start = now
+        elif c.status == "paused":
+            start = now + PAUSE_SECONDS
+        elif in_break and c.served:
+            start = now
+        else:
+            continue
+        if c.current is not None:
+            cur = state.tickets[c.current]
+            called = cur.called_at or now
+            d = expect(cur.service, n, called)
+            start = max(start, called + d, now + OVERDUE * d)
+        heap.append((start, n))
+        cycles[n] = (c.cycle_priority, c.cycle_normal)
+        lanes[n] = [((s, target), w, queues.lane((s, target))) for s, w in choosing for target in (None, n)]
+    heapq.heapify(heap)
+    calls = 0
+    while heap and left and calls < MAX_CALLS:
+        free, n = heapq.heappop(heap)
+        t = at_work(free, breaks, close)
+        mine = lanes[n]
+        if t is None or not any(queues.real.get(key, 0) for key, _, _ in mine):
+            continue  # closed for the day, or nothing of its own left to call
+        queues.arrive(t)
+        chosen = pick(mine, t, cycles[n], policy)
+        assert chosen is not None  # a real ticket is waiting in its lanes
+        i, k = chosen
+        key, _, q = mine[i]
+        _, tid = q[k].popleft()
+        cycles[n] = next_cycle(cycles[n], KLASSES[k], ratio)
+        calls += 1
+        if tid < VIRTUAL:
+            out[tid] = t
+            left -= 1
+            queues.real[key] -= 1
+            if tid == until:
+                break
+        heapq.heappush(heap, (t + expect(key[0], n, t), n))
+    return out
