@@ -101,11 +101,7 @@ def pick(lanes: list[Lane], t: float, cycle: tuple[int, int], policy: PriorityPo
     cp, cn = cycle
     if cp >= policy.ratio_priority and cn >= policy.ratio_normal:
         cp, cn = 0, 0
-    if cp < policy.ratio_priority:
-        return p[1], 1
-    if cn < policy.ratio_normal:
-        return n[1], 2
-    return p[1], 1
+    return (p[1], 1) if cp < policy.ratio_priority else (n[1], 2)  # a priority turn, else cn < ratio_normal
 
 
 class _Queues:
