@@ -178,7 +178,7 @@ class Phones:
         ]
         for tid, est in estimates(state, waiting, now).items():
             status = public_status(state, state.tickets[tid], now, est)
-            if status != self.sent.get(tid):
+            if moved(self.sent.get(tid), status):
                 self._send(state, tid, status, "")
 
     def _send(self, state: QueueState, tid: int, status: dict[str, Any], cause: str) -> None:
@@ -193,13 +193,31 @@ class Phones:
         """A new day: each phone gets its ticket's last status (expired if it was still open)
         and is let go; it may not follow today's ticket of the same label."""
         for tid in [tid for tid in self.following if tid not in state.tickets]:
-            last = {k: v for k, v in self.sent[tid].items() if k not in ("ahead", "wait_minutes", "open_counters")}
+            last = {k: v for k, v in self.sent[tid].items() if k not in ESTIMATE}
             if tid in expired:
                 last.update(status=Status.EXPIRED.value, counter=None)
             self._send(state, tid, last, "day_started")
             for conn in list(self.following.get(tid, {}).values()):
                 self.remove(conn)
                 conn.drop()
+
+
+ESTIMATE = ("ahead", "wait_minutes", "open_counters", "call_at", "late")
+
+
+def moved(sent: dict[str, Any] | None, status: dict[str, Any]) -> bool:
+    """Whether a waiting ticket's new status is worth sending: anything but its expected call
+    time changed, or that time moved by more than a minute (the wait in minutes is left as it
+    was sent, so that the page does not change at every call for a few seconds)."""
+    if sent is None:
+        return True
+    same = ("wait_minutes", "call_at")
+    if any(sent.get(k) != v for k, v in status.items() if k not in same):
+        return True
+    before, after = sent.get("call_at"), status.get("call_at")
+    if before is None or after is None:
+        return before != after or sent.get("wait_minutes") != status.get("wait_minutes")
+    return bool(abs(after - before) > 60)
 
 
 def _encode(seq: int, status: dict[str, Any], cause: str) -> str:

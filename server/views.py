@@ -265,7 +265,13 @@ def public_status(state: QueueState, t: Ticket, now: float, est: Estimate | None
     }
     if t.status is Status.WAITING:
         est = est or estimate(state, t.id, now)
-        out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
+        out.update(
+            ahead=est.ahead,
+            wait_minutes=est.wait_minutes,
+            open_counters=est.open_counters,
+            call_at=est.call_at,
+            late=est.late,
+        )
     return out
 
 

@@ -2,7 +2,7 @@
 // controller puts them in the page and binds the sound button.
 import { h } from "../shared/dom.js";
 import { t, lang, pick, errorText } from "../shared/i18n.js";
-import { screen, notice, waitMinutes, linkLine } from "./flow.js";
+import { screen, notice, waitLine, linkLine } from "./flow.js";
 
 /** @typedef {import("./flow.js").Model} Model @typedef {import("./flow.js").Ticket} Ticket */
 
@@ -27,10 +27,10 @@ function clock(at) {
 function status(tk, config) {
   const s = tk.status;
   if (s === "waiting") {
-    const minutes = waitMinutes(tk.wait_minutes);
+    const [key, params] = waitLine(tk, clock);
     return h("div.status", { dataset: { status: s } },
       h("div", t("ahead")), h("div.big", String(tk.ahead ?? "")),
-      h("div", minutes === null ? t("no_wait") : t("wait", { n: minutes })),
+      h("div.wait", t(key, params)),
       h("div.muted", t("counters", { names: tk.counters.map((n) => counterName(config, n)).join(", ") })));
   }
   if (s === "called" && tk.counter !== null) {
