@@ -59,6 +59,11 @@ def redact(event: ev.AnyEvent, audience: Audience, config: Config) -> ev.AnyEven
         return msgspec.structs.replace(event, patient_code="", episode="")
     if isinstance(event, ev.CounterOpened):
         return msgspec.structs.replace(event, staff="")  # who works where is not for the hall
+    if isinstance(event, ev.StepsAdded):  # the hall sees where a number goes, not why (a doctor's words)
+        steps = [msgspec.structs.replace(n, reason="", order="") for n in event.steps]
+        return msgspec.structs.replace(event, steps=steps)
+    if isinstance(event, ev.StepCancelled):
+        return msgspec.structs.replace(event, reason="")
     if isinstance(event, ev.TicketIssued) and (event.identity is not None or event.face_review or event.booking):
         return msgspec.structs.replace(
             event,

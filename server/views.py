@@ -28,6 +28,7 @@ from .domain.identity import Identity
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
+from .domain.steps import LIVE, Step
 from .protocol import Audience
 from .redaction import public_identity
 
@@ -80,6 +81,40 @@ class TicketView(msgspec.Struct):
     identity_checks: list[str] = []
     insurance_pending: bool = False  # its health-insurance check has not answered yet
     insurance: ev.InsuranceChecked | None = None  # the check's answer (staff and admin only)
+    steps: list[StepView] = []  # the visit's steps (domain/steps.py); none: a visit of one queue
+    step: int = 0  # the step it is at now
+
+
+class StepView(msgspec.Struct, frozen=True):
+    id: int
+    service: str
+    counter: int | None
+    status: str
+    after: list[int]
+    returning: bool
+    reason: str  # staff and admin only (a doctor's words)
+    order: str  # the HIS's order (staff and admin only)
+    ready_at: float | None
+    served_by: int | None
+
+
+def step_views(t: Ticket, audience: Audience) -> list[StepView]:
+    private = audience != "public"
+    return [
+        StepView(
+            id=s.id,
+            service=s.service,
+            counter=s.counter,
+            status=s.status,
+            after=s.after,
+            returning=s.returning,
+            reason=s.reason if private else "",
+            order=s.order if private else "",
+            ready_at=s.ready_at,
+            served_by=s.served_by,
+        )
+        for s in t.steps
+    ]
 
 
 def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
@@ -112,6 +147,8 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         identity_checks=t.identity_checks if audience != "public" else [],
         insurance_pending=t.insurance_pending,
         insurance=t.insurance if audience != "public" else None,
+        steps=step_views(t, audience) if t.steps else [],
+        step=t.step,
     )
 
 
@@ -123,9 +160,19 @@ def for_counter(state: QueueState, t: Ticket, counter: int | None) -> bool:
     here = state.counters.get(counter)
     if t.counter == counter or (here is not None and t.id in here.parked):
         return True
+    if t.steps:  # a visit: the counters of every step still to come, and of the ones it was served at
+        return any(_step_for(state, s, counter) for s in t.steps)
     if t.target_counter is not None:
         return t.target_counter == counter
     return counter in state.config.counters_for(t.service)
+
+
+def _step_for(state: QueueState, s: Step, counter: int) -> bool:
+    if s.served_by == counter:
+        return True
+    if s.status not in LIVE:
+        return False
+    return s.counter == counter if s.counter is not None else counter in state.config.counters_for(s.service)
 
 
 def identity_counters(state: QueueState, ticket: int) -> set[int]:

@@ -19,6 +19,8 @@ STAFF_TICKET_COMMANDS = (
     cmd.RecordIdentityCheck,
     cmd.IssueTicket,
     cmd.RateTicket,  # the counter's screen turned to the patient
+    cmd.CompleteStep,
+    cmd.CancelStep,
 )
 
 

@@ -96,6 +96,25 @@ CATALOGUE: dict[str, Entry] = {
     "wrong_counter.not_served_here": Entry(
         "Số {label} không được phục vụ ở quầy này.", "Ticket {label} was not served at this counter."
     ),
+    "step_not_here": Entry(
+        "Số {label} không đang ở quầy {counter}: chỉ nơi đang khám mới chuyển tiếp được.",
+        "Ticket {label} is not at counter {counter}: only where the patient is now can send them on.",
+    ),
+    "step_duplicate": Entry(
+        "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service} step to come."
+    ),
+    "step_limit": Entry("Một lượt khám có tối đa {limit} bước.", "A visit has at most {limit} steps."),
+    "step_unknown": Entry("Số {label} không có bước {step}.", "Ticket {label} has no step {step}.", 404),
+    "step_active": Entry(
+        "Bệnh nhân số {label} đang ở bước này: hãy kết thúc tại quầy.",
+        "Patient {label} is at this step now: finish it at the counter.",
+    ),
+    "step_over": Entry("Bước {step} của số {label} đã kết thúc.", "Step {step} of ticket {label} has ended."),
+    "step_visit_over": Entry(
+        "Lượt khám của số {label} đã kết thúc, không thêm bước được.",
+        "The visit of ticket {label} is over: no step can be added.",
+    ),
+    "step_order_unknown": Entry("Số {label} không có chỉ định {order}.", "Ticket {label} has no order {order}.", 404),
     "transfer_to_same": Entry(
         "Hãy chọn dịch vụ hoặc quầy khác để chuyển.", "Choose another service or counter to transfer to."
     ),

@@ -111,6 +111,38 @@ class Transfer(Command, frozen=True, kw_only=True):
     position: Position = "back"
 
 
+class StepIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A next step: a service's queue, or one room (``counter``) serving it."""
+
+    service: Code
+    counter: int = 0  # 0: any counter serving the service
+
+
+class SendOn(Command, frozen=True, kw_only=True):
+    """The room (or counter) sends the patient it is serving on to one or several next steps
+    (lab and imaging together), and with ``come_back`` back to this room once they are done;
+    the patient's step here ends (domain/journey.py)."""
+
+    counter: int
+    label: Label = ""  # the counter's current ticket when empty
+    steps: Annotated[list[StepIn], msgspec.Meta(min_length=1, max_length=5)]
+    come_back: bool = False
+    reason: Reason = ""  # why they come back ("Xem kết quả xét nghiệm")
+
+
+class CompleteStep(Command, frozen=True, kw_only=True):
+    """A step's result is in (staff say so when the HIS does not): what waits for it may open."""
+
+    label: Label
+    step: Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class CancelStep(Command, frozen=True, kw_only=True):
+    label: Label
+    step: Annotated[int, msgspec.Meta(ge=0, le=100)]
+    reason: Reason = ""
+
+
 class ParkTicket(Command, frozen=True, kw_only=True):
     counter: int
 
@@ -279,6 +311,29 @@ class EndEpisode(Command, frozen=True, kw_only=True):
     reason: Reason = ""
 
 
+class OrderStep(Command, frozen=True, kw_only=True):
+    """An order of the HIS (a lab test, an imaging study) adds a step to the ticket's visit; its
+    result (``OrderResult``) marks the step done. With ``come_back``, the patient returns to the
+    room they are in now (or were last served in) once the visit's orders are done."""
+
+    key: HisKey
+    order: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")]
+    service: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    counter: RoomNumber | None = None
+    his_room: HisRoomName = ""
+    come_back: bool = False
+    reason: Reason = ""
+
+
+class OrderResult(Command, frozen=True, kw_only=True):
+    """The result of an order is in (``done``), or the order was withdrawn (``cancelled``)."""
+
+    key: HisKey
+    order: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    outcome: Literal["done", "cancelled"] = "done"
+    reason: Reason = ""
+
+
 class LoadHisMapping(Command, frozen=True, kw_only=True):
     """The HIS's departments, rooms and service codes mapped to ours (the whole table each time)."""
 
@@ -323,6 +378,11 @@ AnyCommand = (
     | SendTicket
     | EndEpisode
     | LoadHisMapping
+    | SendOn
+    | CompleteStep
+    | CancelStep
+    | OrderStep
+    | OrderResult
 )
 
 # Commands that act on one counter (``counter`` field): counter staff may only send them for
@@ -340,6 +400,7 @@ COUNTER_COMMANDS = (
     FinishAndCallNext,
     MarkMissed,
     Transfer,
+    SendOn,
     ParkTicket,
     UnparkTicket,
     RequestRating,
@@ -357,4 +418,4 @@ ADMIN_COMMANDS = (
     SetDevicePrinter,
 )
 # What a hospital information system may send (its link's actor, role "his"): nothing else.
-HIS_COMMANDS = (RecordRegistration, SendTicket, EndEpisode, LoadHisMapping, LoadBookings)
+HIS_COMMANDS = (RecordRegistration, SendTicket, EndEpisode, LoadHisMapping, LoadBookings, OrderStep, OrderResult)

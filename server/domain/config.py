@@ -141,6 +141,9 @@ class Counter(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name_en: str = ""
     online: bool = False  # handles online (pre-registered) cases
     walk_ins: bool = False  # an online counter also named to walk-in patients on their ticket
+    kind: Literal["counter", "room"] = "counter"  # a room: an exam room with a doctor (door screen)
+    location: str = ""  # where it is, for the patient's phone: "Tầng 2, khu B"
+    location_en: str = ""
 
 
 class PriorityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -161,6 +164,19 @@ class PriorityPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     elderly_age: int = 75
     child_age: int = 6
     honour_unconfirmed: bool = True
+
+
+class JourneyPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How a room orders the patients who come back to it (with their results) against new ones:
+
+    - ``ratio``: ``returning`` returning patients, then ``new`` new patients, repeat (when both
+      wait; the maximum wait still protects either side);
+    - ``arrival``: a returning patient takes their place by when their results came.
+    """
+
+    return_mode: Literal["ratio", "arrival"] = "ratio"
+    returning: int = 1
+    new: int = 2
 
 
 class QueuePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -280,6 +296,7 @@ class Config(msgspec.Struct, frozen=True, forbid_unknown_fields=True, weakref=Tr
     counters: list[Counter]
     priority: PriorityPolicy = PriorityPolicy()
     queue: QueuePolicy = QueuePolicy()
+    journeys: JourneyPolicy = JourneyPolicy()
     privacy: Privacy = Privacy()
     display: Display = Display()
     kiosk: Kiosk = Kiosk()
@@ -450,8 +467,13 @@ def validate_config(cfg: Config) -> Config:
             if cs.weight <= 0:
                 raise _err(f"{f}.services[{j}].weight", "trọng số phải lớn hơn 0", "weight must be positive")
         _unique(f"{f}.services", [cs.code for cs in c.services])
+        if len(c.location) > 100 or len(c.location_en) > 100:
+            raise _err(f"{f}.location", "tối đa 100 ký tự", "at most 100 characters")
     _unique("counters", [c.number for c in cfg.counters])
     p = cfg.priority
+    jp = cfg.journeys
+    if not (1 <= jp.returning <= 20 and 1 <= jp.new <= 20):
+        raise _err("journeys.returning", "tỉ lệ phải từ 1 đến 20", "ratio parts must be 1 to 20")
     if p.ratio_priority < 1 or p.ratio_normal < 1:
         raise _err("priority.ratio_priority", "tỉ lệ phải từ 1 trở lên", "ratio parts must be at least 1")
     if p.max_wait_minutes < 1:

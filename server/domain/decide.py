@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import admin, bookings, his_inbound, insurance_check, rating
+from . import admin, bookings, his_inbound, insurance_check, journey, rating
 from . import commands as cmd
 from . import events as ev
 from .access import Actor, authorize
@@ -27,6 +27,7 @@ from .insurance import card_number
 from .lifecycle import ACTIVE, Action, CounterAction, counter_transition, transition
 from .ordering import Choice, choose_next
 from .state import CounterState, QueueState, person_service_key
+from .steps import find, open_here
 from .transfer import transferred
 
 
@@ -46,15 +47,18 @@ def _free(c: CounterState) -> None:
 
 def _call(state: QueueState, choice: Choice, counter: int) -> ev.TicketCalled:
     t = state.tickets[choice.ticket]
+    step = find(t.steps, choice.step) if choice.step is not None else None
     return ev.TicketCalled(
         ticket=t.id,
         label=t.label,
-        service=t.service,
+        service=t.service if step is None else step.service,
         counter=counter,
         rule=choice.rule,
         reason_vi=choice.reason_vi,
         reason_en=choice.reason_en,
         klass=choice.klass,
+        step=choice.step,
+        returning=choice.returning,
     )
 
 
@@ -212,9 +216,16 @@ def _on_call_number(
     transition(t.status, Action.CALL)
     served = state.config.counter(c.number)
     assert served is not None
-    if t.service not in {s.code for s in served.services}:
-        raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
+    codes = [s.code for s in served.services]
     klass = t.klass(state.config.priority.honour_unconfirmed)
+    if t.steps:  # a visit of several steps: the step it waits for here
+        step = open_here(t.steps, codes, c.number)
+        if step is None:
+            raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
+        choice = Choice(ticket=t.id, rule="specific_number", klass=klass, step=step.id, returning=step.returning)
+        return [_call(state, choice, c.number)]
+    if t.service not in codes:
+        raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
     return [_call(state, Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
 
 
@@ -244,7 +255,7 @@ def _on_finish_service(
     c = counter_of(state, command.counter)
     t = current_of(state, c)
     transition(t.status, Action.FINISH)
-    return [ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number)]
+    return [ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number, visit_open=journey.visit_open(t))]
 
 
 def _on_finish_and_call_next(
@@ -253,7 +264,7 @@ def _on_finish_and_call_next(
     c = open_counter(state, command.counter)
     t = current_of(state, c)
     transition(t.status, Action.FINISH)
-    finished = ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number)
+    finished = ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number, visit_open=journey.visit_open(t))
     choice = choose_next(state, c.number, now)
     return [finished] if choice is None else [finished, _call(state, choice, c.number)]
 
@@ -351,6 +362,7 @@ DECIDERS: dict[type, Decider] = {
     **bookings.DECIDERS,
     **his_inbound.DECIDERS,
     **insurance_check.DECIDERS,
+    **journey.DECIDERS,
     cmd.IssueTicket: _on_issue_ticket,
     cmd.OpenCounter: _on_open_counter,
     cmd.CloseCounter: _on_close_counter,

@@ -75,6 +75,8 @@ class TicketCalled(Event, frozen=True, kw_only=True):
     reason_vi: str
     reason_en: str
     klass: Klass = "normal"
+    step: int | None = None  # the visit's step it is called for (None: a visit of one step)
+    returning: bool = False  # that step is a return to this room (with results)
 
 
 class TicketRecalled(Event, frozen=True, kw_only=True):
@@ -94,6 +96,7 @@ class ServiceFinished(Event, frozen=True, kw_only=True):
     ticket: int
     label: str
     counter: int
+    visit_open: bool = False  # the visit goes on: other steps remain (domain/journey.py)
 
 
 class TicketMissed(Event, frozen=True, kw_only=True):
@@ -231,7 +234,7 @@ class ConfigReplaced(Event, frozen=True, kw_only=True):
 
 
 Role = Literal["admin", "counter"]
-DeviceKind = Literal["kiosk", "tv", "counter", "rating"]
+DeviceKind = Literal["kiosk", "tv", "counter", "rating", "door"]
 RatingReason = Literal["wait", "attitude", "explanation", "speed", "cleanliness", "procedure"]
 
 
@@ -335,6 +338,46 @@ class HisMappingLoaded(Event, frozen=True, kw_only=True):
     services: list[HisService] = []
 
 
+# ---- a visit of several steps (domain/journey.py) ---------------------------------------------
+StepStatus = Literal["pending", "open", "active", "served", "done", "cancelled"]
+
+
+class NewStep(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A step added to a visit: a service's queue (or one room), with the same number."""
+
+    id: int  # its number in the visit (0 is the visit's first queue)
+    service: str
+    counter: int | None = None  # a given room; None: any counter serving the service
+    after: list[int] = []  # the steps it waits for (a return waits for the tests)
+    returning: bool = False  # a return to the room that sent the patient
+    reason: str = ""  # why (shown to staff, the door screen and the phone)
+    order: str = ""  # the HIS's order it carries out (a ServiceRequest's id)
+    needs_result: bool = False  # done when its result comes (StepCompleted), not when served
+
+
+class StepsAdded(Event, frozen=True, kw_only=True):
+    ticket: int
+    label: str
+    steps: list[NewStep]
+    hold: list[int] = []  # pending steps (a return) that now wait for these new steps too
+    from_counter: int | None = None  # the room that sent the patient on (None: the HIS, staff)
+
+
+class StepCompleted(Event, frozen=True, kw_only=True):
+    """A step's result came (the HIS, or staff): the steps waiting for it may open."""
+
+    ticket: int
+    label: str
+    step: int
+
+
+class StepCancelled(Event, frozen=True, kw_only=True):
+    ticket: int
+    label: str
+    step: int
+    reason: str = ""
+
+
 AnyEvent = (
     DayStarted
     | TicketIssued
@@ -369,6 +412,9 @@ AnyEvent = (
     | BookingsLoaded
     | HisRegistrationRecorded
     | HisMappingLoaded
+    | StepsAdded
+    | StepCompleted
+    | StepCancelled
 )
 
 

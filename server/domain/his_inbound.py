@@ -54,11 +54,11 @@ def ticket_by_key(state: QueueState, key: str) -> Ticket:
     return t
 
 
-def _map(state: QueueState, actor: Actor) -> HisMap:
+def his_map(state: QueueState, actor: Actor) -> HisMap:
     return state.his_maps.get(actor.name) or HisMap()
 
 
-def _room(state: QueueState, his: HisMap, room: int | None, his_room: str, field: str) -> int | None:
+def his_room(state: QueueState, his: HisMap, room: int | None, his_room: str, field: str) -> int | None:
     """Our counter: ``room`` itself, else the counter ``his_room`` is mapped to, else None."""
     if room is None and his_room in his.rooms:
         room, field = his.rooms[his_room], "his_room"
@@ -67,7 +67,7 @@ def _room(state: QueueState, his: HisMap, room: int | None, his_room: str, field
     return room
 
 
-def _service(state: QueueState, his: HisMap, code: str) -> str:
+def his_service(state: QueueState, his: HisMap, code: str) -> str:
     """Our service for ``code``: the HIS's code mapped, else our own code."""
     ours = his.services.get(code, code)
     if state.config.service(ours) is None:
@@ -79,8 +79,8 @@ def _on_record_registration(
     state: QueueState, command: cmd.RecordRegistration, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     t = ticket_by_key(state, command.key)
-    his_room = command.his_room.strip()
-    room = _room(state, _map(state, actor), command.room, his_room, "room")
+    named = command.his_room.strip()
+    room = his_room(state, his_map(state, actor), command.room, named, "room")
     return [
         ev.HisRegistrationRecorded(
             ticket=t.id,
@@ -88,7 +88,7 @@ def _on_record_registration(
             patient_code=command.patient_code.strip(),
             episode=command.episode.strip(),
             room=room,
-            his_room=his_room,
+            his_room=named,
             insured=command.insured,
         )
     ]
@@ -98,22 +98,22 @@ def _on_send_ticket(
     state: QueueState, command: cmd.SendTicket, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     t = ticket_by_key(state, command.key)
-    his = _map(state, actor)
-    counter = _room(state, his, command.counter, command.his_room.strip(), "counter")
+    his = his_map(state, actor)
+    counter = his_room(state, his, command.counter, command.his_room.strip(), "counter")
     if command.service:
-        service = _service(state, his, command.service.strip())
+        service = his_service(state, his, command.service.strip())
     elif counter is not None:  # a room alone: its service for this ticket, else the room's first
         served = [s.code for s in state.config.counter(counter).services]  # type: ignore[union-attr]
         service = t.service if t.service in served else served[0]
     else:
         raise TicketError("his_send_target", "service")
     sent = transferred(state, t, service, counter, command.position, command.reason, ("service", "counter"))
-    his_room = command.his_room.strip()
-    if (t.room, t.his_room) == (counter, his_room):
+    named = command.his_room.strip()
+    if (t.room, t.his_room) == (counter, named):
         return [sent]
     # the room it was given before is left behind: the one it goes to now (or none)
     moved = ev.HisRegistrationRecorded(
-        ticket=t.id, label=t.label, patient_code=t.patient_code, episode=t.episode, room=counter, his_room=his_room
+        ticket=t.id, label=t.label, patient_code=t.patient_code, episode=t.episode, room=counter, his_room=named
     )
     return [sent, moved]
 

@@ -38,6 +38,8 @@ class Action(enum.StrEnum):
     UNPARK = "unpark"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    CONTINUE = "continue"  # a step of the visit ends and others remain: waiting again (journey.py)
+    END = "end"  # the visit's last remaining steps ended elsewhere (a result, a cancelled order)
 
 
 W, C, S, P, M = Status.WAITING, Status.CALLED, Status.SERVING, Status.PARKED, Status.MISSED
@@ -48,6 +50,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (C, Action.START): S,
     (C, Action.FINISH): Status.DONE,
     (S, Action.FINISH): Status.DONE,
+    (C, Action.CONTINUE): W,
+    (S, Action.CONTINUE): W,
+    (W, Action.END): Status.DONE,
     (C, Action.MISS): M,
     (M, Action.REACTIVATE): W,
     (W, Action.TRANSFER): W,

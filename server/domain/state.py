@@ -17,6 +17,7 @@ from . import events as ev
 from .config import Config
 from .identity import Identity, PriorityGroup
 from .lifecycle import ACTIVE, Action, Status, transition
+from .steps import Step, end, find, next_current, open_ready
 from .timing import Timing, local_hour, observe_arrival, observe_service
 
 # Members as plain module names: an enum member read through its class costs a metaclass lookup
@@ -26,6 +27,7 @@ EMERGENCY = PriorityGroup.EMERGENCY
 _CALL, _RECALL, _START, _FINISH, _MISS = Action.CALL, Action.RECALL, Action.START, Action.FINISH, Action.MISS
 _REACTIVATE, _TRANSFER, _PARK, _UNPARK = Action.REACTIVATE, Action.TRANSFER, Action.PARK, Action.UNPARK
 _CANCEL, _EXPIRE = Action.CANCEL, Action.EXPIRE
+_CONTINUE, _END = Action.CONTINUE, Action.END
 
 RECENT_SERVICE_TIMES = 20
 LAST_CALLS = 10
@@ -88,6 +90,8 @@ class Ticket(msgspec.Struct):
     identity_checks: list[str] = []  # the documents staff checked it on (IdentityChecked), in order
     insurance_pending: bool = False  # its health-insurance check has not answered yet
     insurance: ev.InsuranceChecked | None = None  # the check's answer, when it came
+    steps: list[Step] = []  # the visit's steps (domain/steps.py); none: a visit of one queue
+    step: int = 0  # the step it is at now (its service, target_counter and queue_key are that step's)
 
     def klass(self, honour_unconfirmed: bool) -> ev.Klass:
         if self.priority_rejected or not self.priority:
@@ -108,6 +112,8 @@ class CounterState(msgspec.Struct):
     parked: list[int] = []
     cycle_priority: int = 0
     cycle_normal: int = 0
+    cycle_return: int = 0  # returning patients called in the current return cycle (config.journeys)
+    cycle_new: int = 0
     served: int = 0
 
 
@@ -213,19 +219,37 @@ def raw_kind(t: Ticket) -> int:
 
 
 def _enter_waiting(state: QueueState, t: Ticket) -> None:
-    state.waiting.setdefault(t.service, {})[t.id] = None
-    if t.target_counter is not None:
+    if t.steps:  # a visit of several steps waits in each open step's queue
+        for s in t.steps:
+            if s.status == "open":
+                _enter_queue(state, t, s.service, s.counter)
+        return
+    _enter_queue(state, t, t.service, t.target_counter)
+
+
+def _enter_queue(state: QueueState, t: Ticket, service: str, target: int | None) -> None:
+    state.waiting.setdefault(service, {})[t.id] = None
+    if target is not None:
         state.targeted[t.id] = None
     else:
-        state.kinds.setdefault(t.service, [0, 0, 0, 0, 0])[raw_kind(t)] += 1
+        state.kinds.setdefault(service, [0, 0, 0, 0, 0])[raw_kind(t)] += 1
 
 
 def _leave_waiting(state: QueueState, t: Ticket) -> None:
-    del state.waiting[t.service][t.id]
-    if t.target_counter is not None:
-        del state.targeted[t.id]
+    if t.steps:
+        for s in t.steps:
+            if s.status == "open":
+                _leave_queue(state, t, s.service, s.counter)
+        return
+    _leave_queue(state, t, t.service, t.target_counter)
+
+
+def _leave_queue(state: QueueState, t: Ticket, service: str, target: int | None) -> None:
+    del state.waiting[service][t.id]
+    if target is not None:
+        state.targeted.pop(t.id, None)  # (several targeted steps share one entry)
     else:
-        state.kinds[t.service][raw_kind(t)] -= 1
+        state.kinds[service][raw_kind(t)] -= 1
 
 
 def _change(state: QueueState, t: Ticket, action: Action) -> None:
@@ -240,9 +264,25 @@ def _change(state: QueueState, t: Ticket, action: Action) -> None:
 
 def _release(state: QueueState, t: Ticket) -> None:
     """Drop a ticket from the per-person index once it is no longer active."""
-    key = person_service_key(t.identity, t.service)
-    if key and t.status not in ACTIVE and state.active_by_person.get(key) == t.id:
-        del state.active_by_person[key]
+    if t.status in ACTIVE:
+        return
+    for service in {t.service, *(s.service for s in t.steps)}:
+        key = person_service_key(t.identity, service)
+        if key and state.active_by_person.get(key) == t.id:
+            del state.active_by_person[key]
+
+
+def _sync_step(t: Ticket) -> None:
+    """Write the ticket's current place back into its current step (after a transfer, a reactivation)."""
+    s = find(t.steps, t.step)
+    assert s is not None
+    s.service, s.counter, s.queue_key = t.service, t.target_counter, t.queue_key
+    s.status = "open" if t.status is WAITING else "active"
+
+
+def _point_at(t: Ticket, s: Step) -> None:
+    """Make ``s`` the ticket's current step."""
+    t.step, t.service, t.target_counter, t.queue_key = s.id, s.service, s.counter, s.queue_key
 
 
 def _leave_counter(state: QueueState, t: Ticket) -> None:
@@ -347,6 +387,13 @@ def _on_bookings_loaded(state: QueueState, e: ev.BookingsLoaded, at: float) -> N
 def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     t = state.tickets[e.ticket]
     _change(state, t, _CALL)
+    if t.steps:
+        s = find(t.steps, t.step if e.step is None else e.step)
+        assert s is not None
+        _point_at(t, s)
+        s.status = "active"
+        if s.called_at is None:
+            s.called_at = at
     c = state.counters[e.counter]
     c.current = t.id
     t.counter = t.last_counter = e.counter
@@ -356,6 +403,10 @@ def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     t.call_rule, t.call_reason_vi, t.call_reason_en = e.rule, e.reason_vi, e.reason_en
     ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
     c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
+    j = state.config.journeys
+    c.cycle_return, c.cycle_new = next_cycle(
+        (c.cycle_return, c.cycle_new), "priority" if e.returning else "normal", (j.returning, j.new)
+    )
     _record_call(state, t, e.counter, at)
 
 
@@ -374,8 +425,6 @@ def _on_service_started(state: QueueState, e: ev.ServiceStarted, at: float) -> N
 
 def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) -> None:
     t = state.tickets[e.ticket]
-    _change(state, t, _FINISH)
-    t.finished_at = at
     begin = t.started_at if t.started_at is not None else t.called_at
     assert begin is not None  # only called or serving tickets finish
     times = state.service_times.setdefault(t.service, [])
@@ -386,7 +435,39 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     observe_service(state.timing, t.service, e.counter, hour, at - called)
     state.counters[e.counter].served += 1
     _leave_counter(state, t)
+    if e.visit_open:
+        assert _step_served(t, e.counter, at)
+        t.status = transition(t.status, _CONTINUE)
+        t.called_at = t.started_at = None
+        t.recalls = 0
+        _enter_waiting(state, t)
+        return
+    _change(state, t, _FINISH)
+    t.finished_at = at
+    for s in t.steps:  # the visit ends here: what was still to come is cancelled
+        if s.id == t.step:
+            s.status, s.served_at, s.served_by, s.ended_at = "done", at, e.counter, at
+        elif s.status != "done":
+            s.status, s.ended_at = "cancelled", at
     _release(state, t)
+
+
+def _step_served(t: Ticket, counter: int, at: float) -> bool:
+    """End the current step at ``counter``; whether the visit goes on (the ticket then points at
+    its next step). Called with the ticket out of every queue."""
+    s = find(t.steps, t.step)
+    assert s is not None
+    s.served_at, s.served_by = at, counter
+    if s.needs_result and any(s.id in x.after for x in t.steps if x.status in ("pending",)):
+        s.status = "served"
+    else:
+        end(t.steps, s, "done", at)
+    open_ready(t.steps, at)
+    nxt = next_current(t.steps)
+    if nxt is None:
+        return False
+    _point_at(t, nxt)
+    return True
 
 
 def _on_ticket_missed(state: QueueState, e: ev.TicketMissed, at: float) -> None:
@@ -399,6 +480,11 @@ def _on_ticket_missed(state: QueueState, e: ev.TicketMissed, at: float) -> None:
 def _on_ticket_reactivated(state: QueueState, e: ev.TicketReactivated, at: float) -> None:
     t = state.tickets[e.ticket]
     t.queue_key = position_key(state, t, e.position, at, t.service)
+    if t.steps:
+        t.status = transition(t.status, _REACTIVATE)
+        _sync_step(t)
+        _enter_waiting(state, t)
+        return
     _change(state, t, _REACTIVATE)
 
 
@@ -418,6 +504,8 @@ def _on_ticket_transferred(state: QueueState, e: ev.TicketTransferred, at: float
         t.handoffs.append(here)
     _leave_counter(state, t)
     t.service, t.status, t.target_counter = e.to_service, new_status, e.to_counter
+    if t.steps:
+        _sync_step(t)
     _enter_waiting(state, t)
     t.transfers += 1
     new_key = person_service_key(t.identity, t.service)
@@ -447,19 +535,22 @@ def _on_ticket_cancelled(state: QueueState, e: ev.TicketCancelled, at: float) ->
     t = state.tickets[e.ticket]
     _change(state, t, _CANCEL)
     _leave_counter(state, t)
+    for s in t.steps:
+        if s.status != "done":
+            s.status, s.ended_at = "cancelled", at
     _release(state, t)
 
 
 def _on_priority_reviewed(state: QueueState, e: ev.PriorityReviewed, at: float) -> None:
     t = state.tickets[e.ticket]
-    counted = t.status is WAITING and t.target_counter is None
-    if counted:
-        state.kinds[t.service][raw_kind(t)] -= 1
+    waiting = t.status is WAITING
+    if waiting:
+        _leave_waiting(state, t)
     t.priority_pending = False
     t.priority_rejected = not e.confirmed
     t.priority = list(e.groups)
-    if counted:
-        state.kinds[t.service][raw_kind(t)] += 1
+    if waiting:
+        _enter_waiting(state, t)
 
 
 def _on_face_reviewed(state: QueueState, e: ev.FaceReviewed, at: float) -> None:
@@ -566,6 +657,73 @@ def _on_his_mapping_loaded(state: QueueState, e: ev.HisMappingLoaded, at: float)
     )
 
 
+def _on_steps_added(state: QueueState, e: ev.StepsAdded, at: float) -> None:
+    t = state.tickets[e.ticket]
+    waiting = t.status is WAITING
+    if waiting:
+        _leave_waiting(state, t)
+    if not t.steps:  # its own queue becomes step 0
+        t.steps = [
+            Step(
+                id=0,
+                service=t.service,
+                counter=t.target_counter,
+                status="open" if waiting else "active",
+                queue_key=t.queue_key,
+                added_at=t.issued_at,
+                ready_at=t.issued_at,
+                called_at=t.called_at,
+            )
+        ]
+    for n in e.steps:
+        t.steps.append(
+            Step(
+                id=n.id,
+                service=n.service,
+                counter=n.counter,
+                after=list(n.after),
+                returning=n.returning,
+                reason=n.reason,
+                order=n.order,
+                needs_result=n.needs_result,
+                from_counter=e.from_counter,
+                added_at=at,
+            )
+        )
+    for held in e.hold:  # a return that now waits for these new steps too
+        h = find(t.steps, held)
+        assert h is not None and h.status == "pending"
+        h.after = [*h.after, *(n.id for n in e.steps)]
+    open_ready(t.steps, at)
+    if waiting:
+        _enter_waiting(state, t)
+
+
+def _on_step_ended(state: QueueState, e: ev.StepCompleted | ev.StepCancelled, at: float) -> None:
+    """A step's result came, or the step was cancelled (never the step the patient is at)."""
+    t = state.tickets[e.ticket]
+    s = find(t.steps, e.step)
+    assert s is not None and s.status != "active"
+    waiting = t.status is WAITING
+    if waiting:
+        _leave_waiting(state, t)
+    end(t.steps, s, "done" if isinstance(e, ev.StepCompleted) else "cancelled", at)
+    open_ready(t.steps, at)
+    if not waiting:
+        return
+    current = find(t.steps, t.step)
+    assert current is not None
+    if current.status != "open":
+        nxt = next_current(t.steps)
+        if nxt is None:  # nothing left: the visit is over
+            t.status = transition(t.status, _END)
+            t.finished_at = at
+            _release(state, t)
+            return
+        _point_at(t, nxt)
+    _enter_waiting(state, t)
+
+
 _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.TicketIssued: _on_ticket_issued,
     ev.TicketCalled: _on_ticket_called,
@@ -600,6 +758,9 @@ _APPLY: dict[type, Callable[[QueueState, Any, float], None]] = {
     ev.BookingsLoaded: _on_bookings_loaded,
     ev.HisRegistrationRecorded: _on_his_registration_recorded,
     ev.HisMappingLoaded: _on_his_mapping_loaded,
+    ev.StepsAdded: _on_steps_added,
+    ev.StepCompleted: _on_step_ended,
+    ev.StepCancelled: _on_step_ended,
 }
 
 

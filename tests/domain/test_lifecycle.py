@@ -28,6 +28,9 @@ EXPECTED = {
     ("serving", "expire"): "expired",
     ("parked", "expire"): "expired",
     ("missed", "expire"): "expired",
+    ("called", "continue"): "waiting",
+    ("serving", "continue"): "waiting",
+    ("waiting", "end"): "done",
 }
 
 
