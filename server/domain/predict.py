@@ -25,7 +25,7 @@ import datetime as dt
 import heapq
 from collections import deque
 
-from .config import Config, PriorityPolicy
+from .config import Config, JourneyPolicy, PriorityPolicy
 from .events import Klass
 from .state import QueueState, next_cycle
 from .timing import arrival_rate, service_seconds
@@ -39,7 +39,9 @@ KLASS_INDEX = {k: i for i, k in enumerate(KLASSES)}
 
 Entry = tuple[float, int]  # (queue_key, ticket id)
 Lanes = tuple[deque[Entry], deque[Entry], deque[Entry]]  # by class: emergency, priority, normal
-Lane = tuple[tuple[str, int | None], float, Lanes]  # (service, counter it is meant for), weight
+LaneKey = tuple[str, int | None, bool]  # (service, the counter it is meant for, a patient coming back)
+Lane = tuple[LaneKey, float, Lanes]  # with the weight of the service at the counter
+NO_JOURNEYS = JourneyPolicy()
 
 
 def working_day(config: Config, now: float) -> tuple[list[tuple[float, float]], float | None]:
@@ -65,10 +67,10 @@ def at_work(t: float, breaks: list[tuple[float, float]], close: float | None) ->
     return None if close is not None and t >= close else t
 
 
-def _best(lanes: list[Lane], k: int, t: float) -> tuple[tuple[float, int], int] | None:
+def _best(lanes: list[tuple[int, Lane]], k: int, t: float) -> tuple[tuple[float, int], int] | None:
     """The head of class ``k`` with the longest weighted wait across ``lanes``, and its lane."""
     top: tuple[tuple[float, int], int] | None = None
-    for i, (_, w, q) in enumerate(lanes):
+    for i, (_, w, q) in lanes:
         d = q[k]
         if d:
             qk, tid = d[0]
@@ -78,20 +80,46 @@ def _best(lanes: list[Lane], k: int, t: float) -> tuple[tuple[float, int], int] 
     return top
 
 
-def pick(lanes: list[Lane], t: float, cycle: tuple[int, int], policy: PriorityPolicy) -> tuple[int, int] | None:
-    """``ordering._pick`` over sorted lanes: the (lane, class) whose head is called next."""
-    e = _best(lanes, 0, t)
-    if e is not None:
-        return e[1], 0
-    limit = policy.max_wait_minutes * 60
+def _oldest(lanes: list[tuple[int, Lane]], t: float, limit: float) -> tuple[Entry, int, int] | None:
+    """The head (of a priority or normal class) with the oldest place that waited ``limit`` or
+    more, its lane and class."""
     oldest: tuple[Entry, int, int] | None = None
-    for i, (_, _, q) in enumerate(lanes):
+    for i, (_, _, q) in lanes:
         for k in (1, 2):
             if q[k] and t - q[k][0][0] >= limit and (oldest is None or q[k][0] < oldest[0]):
                 oldest = (q[k][0], i, k)
-    if oldest is not None:
-        return oldest[1], oldest[2]
-    p, n = _best(lanes, 1, t), _best(lanes, 2, t)
+    return oldest
+
+
+def pick(
+    lanes: list[Lane],
+    t: float,
+    cycle: tuple[int, int],
+    policy: PriorityPolicy,
+    back: tuple[int, int] = (0, 0),
+    journeys: JourneyPolicy = NO_JOURNEYS,
+) -> tuple[int, int] | None:
+    """``ordering._pick`` over sorted lanes: the (lane, class) whose head is called next;
+    ``back`` is the counter's cycle of returning and new patients (visits, issue 20)."""
+    pool = list(enumerate(lanes))
+    e = _best(pool, 0, t)
+    if e is not None:
+        return e[1], 0
+    starving = _oldest(pool, t, policy.max_wait_minutes * 60)
+    if starving is not None:
+        return starving[1], starving[2]
+    back_lanes = [(i, lane) for i, lane in pool if lane[0][2] and (lane[2][1] or lane[2][2])]
+    if back_lanes and journeys.return_mode == "ratio":
+        new = [(i, lane) for i, lane in pool if not lane[0][2]]
+        cr, cn = back
+        if cr >= journeys.returning and cn >= journeys.new:
+            cr, cn = 0, 0
+        if cr < journeys.returning or not any(q[1] or q[2] for _, (_, _, q) in new):
+            first = _oldest(back_lanes, t, float("-inf"))
+            assert first is not None
+            return first[1], first[2]
+        pool = new
+    p, n = _best(pool, 1, t), _best(pool, 2, t)
     if p is None or n is None:
         return (p[1], 1) if p is not None else (n[1], 2) if n is not None else None
     if policy.mode == "fifo":
@@ -105,20 +133,35 @@ def pick(lanes: list[Lane], t: float, cycle: tuple[int, int], policy: PriorityPo
 
 
 class _Queues:
-    """The waiting tickets sorted in lanes (service, counter meant for) by class, and the
-    expected arrivals still to join them."""
+    """The waiting tickets sorted in lanes (service, counter meant for, returning) by class, and
+    the expected arrivals still to join them. A visit waits in a lane for each of its open
+    steps (lab and imaging at once), at that step's place; once called in one, its places in
+    the others are skipped (``called``)."""
 
     def __init__(self, state: QueueState, now: float) -> None:
         honour = state.config.priority.honour_unconfirmed
-        lists: dict[tuple[str, int | None], tuple[list[Entry], list[Entry], list[Entry]]] = {}
-        self.real: dict[tuple[str, int | None], int] = {}
-        for service, ids in state.waiting.items():
+        lists: dict[LaneKey, tuple[list[Entry], list[Entry], list[Entry]]] = {}
+        self.real: dict[LaneKey, int] = {}
+        self.where: dict[int, list[LaneKey]] = {}  # the lanes of a visit waiting in several
+        self.called: set[int] = set()
+        seen: set[int] = set()
+        for ids in state.waiting.values():
             for tid in ids:
+                if tid in seen:
+                    continue
+                seen.add(tid)
                 t = state.tickets[tid]
-                key = (service, t.target_counter)
-                lists.setdefault(key, ([], [], []))[KLASS_INDEX[t.klass(honour)]].append((t.queue_key, tid))
-                self.real[key] = self.real.get(key, 0) + 1
-        self.lanes: dict[tuple[str, int | None], Lanes] = {
+                k = KLASS_INDEX[t.klass(honour)]
+                places = [(s.service, s.counter, s.returning, s.queue_key) for s in t.steps if s.status == "open"]
+                if not t.steps:
+                    places = [(t.service, t.target_counter, False, t.queue_key)]
+                for service, target, returning, qk in places:
+                    key = (service, target, returning)
+                    lists.setdefault(key, ([], [], []))[k].append((qk, tid))
+                    self.real[key] = self.real.get(key, 0) + 1
+                if len(places) > 1:
+                    self.where[tid] = [(service, target, returning) for service, target, returning, _ in places]
+        self.lanes: dict[LaneKey, Lanes] = {
             key: (deque(sorted(e)), deque(sorted(p)), deque(sorted(n))) for key, (e, p, n) in lists.items()
         }
         self.coming: list[list[float]] = []  # [next arrival, period, class index] per (service, class)
@@ -131,7 +174,7 @@ class _Queues:
                     self.coming_to.append(s.code)
         self.next_id = VIRTUAL
 
-    def lane(self, key: tuple[str, int | None]) -> Lanes:
+    def lane(self, key: LaneKey) -> Lanes:
         if key not in self.lanes:
             self.lanes[key] = (deque(), deque(), deque())
         return self.lanes[key]
@@ -140,9 +183,23 @@ class _Queues:
         """The expected priority and emergency patients come, up to ``t``."""
         for c, service in zip(self.coming, self.coming_to, strict=True):
             while c[0] <= t:
-                self.lane((service, None))[int(c[2])].append((c[0], self.next_id))
+                self.lane((service, None, False))[int(c[2])].append((c[0], self.next_id))
                 self.next_id += 1
                 c[0] += c[1]
+
+    def call(self, key: LaneKey, tid: int) -> None:
+        """``tid`` is called from lane ``key``: it leaves its other lanes too."""
+        for k in self.where.get(tid, [key]):
+            self.real[k] -= 1
+        if tid in self.where:
+            self.called.add(tid)
+
+    def skip_called(self, lanes: list[Lane]) -> None:
+        """Drop the heads of ``lanes`` that were called from another lane."""
+        for _, _, q in lanes:
+            for d in q:
+                while d and d[0][1] in self.called:
+                    d.popleft()
 
 
 def forecast(state: QueueState, now: float, until: int | None = None) -> dict[int, float | None]:
@@ -168,6 +225,8 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
     heap: list[tuple[float, int]] = []
     lanes: dict[int, list[Lane]] = {}
     cycles: dict[int, tuple[int, int]] = {}
+    backs: dict[int, tuple[int, int]] = {}
+    journeys = cfg.journeys
     for n, choosing in cfg.choosing().items():
         c = state.counters[n]
         if c.status == "open":
@@ -185,7 +244,13 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
             start = max(start, called + d, now + OVERDUE * d)
         heap.append((start, n))
         cycles[n] = (c.cycle_priority, c.cycle_normal)
-        lanes[n] = [((s, target), w, queues.lane((s, target))) for s, w in choosing for target in (None, n)]
+        backs[n] = (c.cycle_return, c.cycle_new)
+        lanes[n] = [
+            ((s, target, back), w, queues.lane((s, target, back)))
+            for s, w in choosing
+            for target in (None, n)
+            for back in (False, True)
+        ]
     heapq.heapify(heap)
     calls = 0
     while heap and left and calls < MAX_CALLS:
@@ -195,17 +260,19 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
         if t is None or not any(queues.real.get(key, 0) for key, _, _ in mine):
             continue  # closed for the day, or nothing of its own left to call
         queues.arrive(t)
-        chosen = pick(mine, t, cycles[n], policy)
+        queues.skip_called(mine)
+        chosen = pick(mine, t, cycles[n], policy, backs[n], journeys)
         assert chosen is not None  # a real ticket is waiting in its lanes
         i, k = chosen
         key, _, q = mine[i]
         _, tid = q[k].popleft()
         cycles[n] = next_cycle(cycles[n], KLASSES[k], ratio)
+        backs[n] = next_cycle(backs[n], "priority" if key[2] else "normal", (journeys.returning, journeys.new))
         calls += 1
         if tid < VIRTUAL:
             out[tid] = t
             left -= 1
-            queues.real[key] -= 1
+            queues.call(key, tid)
             if tid == until:
                 break
         heapq.heappush(heap, (t + expect(key[0], n, t), n))

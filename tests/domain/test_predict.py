@@ -9,17 +9,18 @@ from collections import deque
 import pytest
 
 from server.domain import commands as cmd
-from server.domain.config import PriorityPolicy
+from server.domain.config import Config, JourneyPolicy, PriorityPolicy
 from server.domain.estimate import estimate, estimates
 from server.domain.identity import PriorityGroup
 from server.domain.predict import PAUSE_SECONDS, Lane, at_work, forecast, pick, working_day
+from server.domain.state import Ticket
 from server.domain.timing import RATE_WINDOW, Timing, arrival_rate, observe_arrival, observe_service, service_seconds
 
 from .sim import VN, Sim, small_config
 
 ELDERLY = [PriorityGroup.ELDERLY_75]
 EMERGENCY = [PriorityGroup.EMERGENCY]
-MEAN = {"A": 240.0, "B": 300.0}  # small_config: A 4 minutes, B the default 5
+MEAN = {"A": 240.0, "B": 300.0, "C": 360.0}  # small_config: A 4 minutes, B the default 5; C (visits) 6
 
 
 def drive(sim: Sim, counters: tuple[int, ...]) -> dict[int, float]:
@@ -37,7 +38,7 @@ def drive(sim: Sim, counters: tuple[int, ...]) -> dict[int, float]:
         except Exception:
             del free[n]
             continue
-        called[e.ticket] = sim.now
+        called.setdefault(e.ticket, sim.now)  # a visit's first call (the one forecast)
         free[n] = sim.now + MEAN[sim.state.tickets[e.ticket].service]
     return called
 
@@ -179,14 +180,25 @@ def test_working_day_of_a_day_without_hours() -> None:
     assert at_work(sunday, [], None) == sunday
 
 
-def lanes(*heads: tuple[int, float, int]) -> list[Lane]:
-    """One lane per (class, queue key, id) head, weight 1."""
+def lanes(*heads: tuple[int, float, int], back: bool = False) -> list[Lane]:
+    """One lane per (class, queue key, id) head, weight 1; of patients coming back with ``back``."""
     out: list[Lane] = []
     for k, qk, tid in heads:
         q: tuple[deque[tuple[float, int]], ...] = (deque(), deque(), deque())
         q[k].append((qk, tid))
-        out.append((("A", None), 1.0, (q[0], q[1], q[2])))
+        out.append((("A", None, back), 1.0, (q[0], q[1], q[2])))
     return out
+
+
+def test_pick_gives_patients_coming_back_their_turns() -> None:
+    policy, journeys = PriorityPolicy(), JourneyPolicy(return_mode="ratio", returning=1, new=2)
+    mixed = lanes((2, 0.0, 1)) + lanes((2, 50.0, 2), back=True)
+    assert pick(mixed, 100.0, (0, 0), policy, (0, 0), journeys) == (1, 2)  # a return turn
+    assert pick(mixed, 100.0, (0, 0), policy, (1, 0), journeys) == (0, 2)  # a new patient's turn
+    assert pick(mixed, 100.0, (0, 0), policy, (3, 3), journeys) == (1, 2)  # a full cycle: a new one
+    assert pick(lanes((2, 50.0, 2), back=True), 100.0, (0, 0), policy, (1, 0), journeys) == (0, 2)  # nobody new
+    by_arrival = JourneyPolicy(return_mode="arrival")
+    assert pick(mixed, 100.0, (0, 0), policy, (0, 0), by_arrival) == (0, 2)  # its place: when its results came
 
 
 def test_pick_follows_the_policy() -> None:
@@ -225,3 +237,58 @@ def test_arrival_rate_forgets_the_older_arrivals() -> None:
     observe_arrival(timing, "A", "priority", RATE_WINDOW + 50)
     assert timing.arrivals["A|priority"] == [100.0, RATE_WINDOW + 50]
     assert arrival_rate(timing, "A", "priority", RATE_WINDOW + 150) == 0.0  # one is not a rate
+
+
+def visit_config(**journeys: object) -> Config:
+    """Reception and exam (A) in room 2, the lab (B) in room 1, imaging (C) in room 3."""
+    return small_config(
+        services=[
+            {"code": "A", "name": "Khám", "department": "d1", "mean_service_minutes": 4},
+            {"code": "B", "name": "Xét nghiệm", "department": "d1"},
+            {"code": "C", "name": "Chụp X-quang", "department": "d1", "mean_service_minutes": 6},
+        ],
+        counters=[
+            {"number": 1, "name": "Phòng xét nghiệm", "zone": "z1", "services": [{"code": "B"}]},
+            {"number": 2, "name": "Phòng khám", "zone": "z1", "services": [{"code": "A"}]},
+            {"number": 3, "name": "Phòng X-quang", "zone": "z2", "services": [{"code": "C"}]},
+        ],
+        journeys=journeys,
+    )
+
+
+def send_to_tests(sim: Sim, *services: str) -> Ticket:
+    """A patient seen in room 2 (4 minutes) and sent to ``services``, to come back with the results."""
+    t = sim.issue("A")
+    sim.call(2)
+    sim.advance(4)
+    sim.do(cmd.SendOn(counter=2, steps=[cmd.StepIn(service=s) for s in services], come_back=True))
+    return t
+
+
+def test_a_visit_waiting_in_two_queues_is_called_at_the_first_free_and_only_once() -> None:
+    sim = Sim(visit_config())
+    sim.open(1, 2, 3)
+    ahead = sim.issue("B")
+    x = send_to_tests(sim, "B", "C")  # waits for the lab and imaging at once
+    behind = sim.issue("B")
+    times = forecast(sim.state, sim.now)
+    assert times == {ahead.id: sim.now, x.id: sim.now, behind.id: sim.now + 300}  # imaging is free: x goes there
+    assert drive(sim, (1, 2, 3)) == {**times, x.id: times[x.id]}
+
+
+@pytest.mark.parametrize("mode", ["ratio", "arrival"])
+def test_patients_back_with_their_results_are_ordered_as_the_room_orders_them(mode: str) -> None:
+    sim = Sim(visit_config(return_mode=mode, returning=1, new=3))
+    sim.open(1, 2, 3)
+    back = [send_to_tests(sim, "B") for _ in range(2)]  # two patients seen and sent to the lab...
+    new = [sim.issue("A") for _ in range(4)]  # (new patients, in the queue before they come back)
+    for _ in back:  # ...come back to the room's queue with their results
+        sim.call(1)
+        sim.advance(5)
+        sim.do(cmd.FinishService(counter=1))
+    assert all(sim.state.tickets[t.id].steps[-1].returning for t in back)
+    sim.state.timing.arrivals.clear()
+    expected = forecast(sim.state, sim.now)
+    assert set(expected) == {t.id for t in back + new}
+    called = drive(sim, (1, 2, 3))
+    assert {tid: called[tid] for tid in expected} == expected

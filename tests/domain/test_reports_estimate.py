@@ -52,6 +52,8 @@ def test_report_gives_the_estimate_error_by_service_and_hour() -> None:
 def test_report_without_shown_waits_says_so() -> None:
     sim = Sim()
     sim.issue("A")  # no counter open: no estimate shown
+    sim.open(1)
+    sim.call(1)  # a wait, but nothing to compare it with
     start, end = local_range(dt.date(2026, 11, 23), dt.date(2026, 11, 23), VN)
     report = build(sim.records, start, end, sim.now, sim.state.config)
     assert report["total"]["estimate_error"] == {
