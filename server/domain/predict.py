@@ -213,9 +213,16 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
     offset = (dt.datetime.fromtimestamp(now, tz).utcoffset() or dt.timedelta()).total_seconds()
     configured = {s.code: s.mean_service_minutes * 60 for s in cfg.services}
 
+    memo: dict[tuple[str, int, int], float] = {}
+
     def expect(service: str, counter: int, at: float) -> float:
         hour = int((at + offset) // 3600) % 24
-        return service_seconds(state.timing, service, counter, hour, configured.get(service, 300.0))
+        d = memo.get((service, counter, hour))
+        if d is None:
+            d = memo[service, counter, hour] = service_seconds(
+                state.timing, service, counter, hour, configured.get(service, 300.0)
+            )
+        return d
 
     queues = _Queues(state, now)
     out: dict[int, float | None] = {tid: None for ids in state.waiting.values() for tid in ids}
@@ -227,6 +234,8 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
     cycles: dict[int, tuple[int, int]] = {}
     backs: dict[int, tuple[int, int]] = {}
     journeys = cfg.journeys
+    back_ratio = (journeys.returning, journeys.new)
+    returns: set[int] = set()  # the counters someone waits to come back to
     for n, choosing in cfg.choosing().items():
         c = state.counters[n]
         if c.status == "open":
@@ -245,12 +254,14 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
         heap.append((start, n))
         cycles[n] = (c.cycle_priority, c.cycle_normal)
         backs[n] = (c.cycle_return, c.cycle_new)
-        lanes[n] = [
-            ((s, target, back), w, queues.lane((s, target, back)))
+        lanes[n] = [  # its lanes with tickets (and each service's lane where newcomers join)
+            (key, w, queues.lane(key))
             for s, w in choosing
-            for target in (None, n)
-            for back in (False, True)
+            for key in ((s, None, False), (s, n, False), (s, None, True), (s, n, True))
+            if key in queues.lanes or key == (s, None, False)
         ]
+        if any(key[2] for key, _, _ in lanes[n]):
+            returns.add(n)
     heapq.heapify(heap)
     calls = 0
     while heap and left and calls < MAX_CALLS:
@@ -260,14 +271,16 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
         if t is None or not any(queues.real.get(key, 0) for key, _, _ in mine):
             continue  # closed for the day, or nothing of its own left to call
         queues.arrive(t)
-        queues.skip_called(mine)
+        if queues.called:
+            queues.skip_called(mine)
         chosen = pick(mine, t, cycles[n], policy, backs[n], journeys)
         assert chosen is not None  # a real ticket is waiting in its lanes
         i, k = chosen
         key, _, q = mine[i]
         _, tid = q[k].popleft()
         cycles[n] = next_cycle(cycles[n], KLASSES[k], ratio)
-        backs[n] = next_cycle(backs[n], "priority" if key[2] else "normal", (journeys.returning, journeys.new))
+        if n in returns:  # (a counter with nobody coming back gets nobody back in the simulation)
+            backs[n] = next_cycle(backs[n], "priority" if key[2] else "normal", back_ratio)
         calls += 1
         if tid < VIRTUAL:
             out[tid] = t
