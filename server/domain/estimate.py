@@ -7,7 +7,8 @@ the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost
 
 The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
 called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
-call it before closing. ``estimate_simple`` is the predictor used before it (issue 22), kept
+call it before closing; past the simulation's horizon (thousands waiting ahead), the simple
+formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept
 as the benchmark's baseline: people ahead times the service's mean service time (the last 20
 served, or the configured mean until 3 are known), divided by the open counters serving it.
 """
@@ -139,7 +140,15 @@ def _with_wait(state: QueueState, t: Ticket, ahead: int, open_counters: list[int
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
-def _predicted(est: Estimate, call_at: float | None, now: float) -> Estimate:
+def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: float) -> Estimate:
+    """``est`` (the simple one) with the simulated time of ``tid``; past the simulation's horizon,
+    the simple wait, as a time too."""
+    if tid not in times:
+        if est.wait_minutes is None:
+            return est
+        at = now + est.wait_minutes * 60
+        return Estimate(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters, call_at=at)
+    call_at = times[tid]
     if est.open_counters == 0 and call_at is None:
         return est
     if call_at is None:
@@ -150,8 +159,8 @@ def _predicted(est: Estimate, call_at: float | None, now: float) -> Estimate:
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it)."""
-    call_at = forecast(state, now, until=ticket_id).get(ticket_id)
-    return _predicted(estimate_simple(state, ticket_id, now), call_at, now)
+    times = forecast(state, now, until=ticket_id)
+    return _predicted(estimate_simple(state, ticket_id, now), times, ticket_id, now)
 
 
 def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:
@@ -204,7 +213,7 @@ def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int,
     """``estimate`` of many waiting tickets at once (the phones following them): one simulation
     for all of them, and people ahead from each counter's waiting tickets sorted once."""
     times = forecast(state, now)
-    return {tid: _predicted(est, times.get(tid), now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
+    return {tid: _predicted(est, times, tid, now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
 
 
 def estimates_simple(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:

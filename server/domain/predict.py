@@ -32,7 +32,7 @@ from .timing import arrival_rate, service_seconds
 
 PAUSE_SECONDS = 600.0  # how long a paused counter is expected to stay paused
 OVERDUE = 0.5  # of the mean still expected of a service already longer than its mean
-MAX_CALLS = 20_000  # bound of one simulation, expected arrivals included
+MAX_CALLS = 2_000  # calls simulated at most (expected arrivals included): the cost's bound
 VIRTUAL = 1 << 40  # ids of the expected arrivals (above any real ticket's)
 KLASSES: tuple[Klass, Klass, Klass] = ("emergency", "priority", "normal")
 KLASS_INDEX = {k: i for i, k in enumerate(KLASSES)}
@@ -204,8 +204,9 @@ class _Queues:
 
 def forecast(state: QueueState, now: float, until: int | None = None) -> dict[int, float | None]:
     """Each waiting ticket's expected call time (epoch seconds), or None when no counter is
-    expected to call it before closing. With ``until``, the simulation stops once that ticket
-    is called (the tickets after it are left at None)."""
+    expected to call it before closing; left out when more than ``MAX_CALLS`` calls come first
+    (a queue of thousands: ``estimate.py`` then uses the simple formula). With ``until``, the
+    simulation stops once that ticket is called (the tickets after it are left at None)."""
     cfg = state.config
     policy = cfg.priority
     ratio = (policy.ratio_priority, policy.ratio_normal)
@@ -289,4 +290,6 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
             if tid == until:
                 break
         heapq.heappush(heap, (t + expect(key[0], n, t), n))
+    if calls >= MAX_CALLS:  # the horizon, not the closing time: the others are not known
+        out = {tid: at for tid, at in out.items() if at is not None}
     return out

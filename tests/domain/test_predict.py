@@ -292,3 +292,30 @@ def test_patients_back_with_their_results_are_ordered_as_the_room_orders_them(mo
     assert set(expected) == {t.id for t in back + new}
     called = drive(sim, (1, 2, 3))
     assert {tid: called[tid] for tid in expected} == expected
+
+
+def test_past_the_horizon_the_simple_wait_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("server.domain.predict.MAX_CALLS", 3)  # a queue of thousands, in small
+    sim = Sim()
+    sim.open(1)
+    tickets = [sim.issue("A") for _ in range(5)]
+    times = forecast(sim.state, sim.now)
+    assert times == {t.id: sim.now + 240 * i for i, t in enumerate(tickets[:3])}  # the rest: not known
+    est = estimates(sim.state, [tickets[2].id, tickets[4].id], sim.now)
+    assert (est[tickets[2].id].wait_minutes, est[tickets[4].id].wait_minutes) == (8, 16)  # 4 ahead x 4 min
+    assert est[tickets[4].id].call_at == sim.now + 16 * 60 and not est[tickets[4].id].late
+
+
+def test_past_the_horizon_with_no_counter_open_now_there_is_no_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("server.domain.predict.MAX_CALLS", 3)
+    sim = Sim(start=dt.datetime(2026, 11, 23, 11, 0, tzinfo=VN))
+    sim.open(1)
+    sim.issue("A")
+    sim.call(1)
+    sim.do(cmd.FinishService(counter=1))
+    sim.do(cmd.CloseCounter(counter=1))  # closed for lunch: expected back at 13:00
+    sim.advance(40)
+    tickets = [sim.issue("A") for _ in range(5)]
+    assert estimate(sim.state, tickets[0].id, sim.now).wait_minutes == 80
+    last = estimate(sim.state, tickets[4].id, sim.now)
+    assert last.wait_minutes is None and last.call_at is None and not last.late
