@@ -32,7 +32,7 @@ from .timing import arrival_rate, service_seconds
 
 PAUSE_SECONDS = 600.0  # how long a paused counter is expected to stay paused
 OVERDUE = 0.5  # of the mean still expected of a service already longer than its mean
-MAX_CALLS = 2_000  # calls simulated at most (expected arrivals included): the cost's bound
+MAX_CALLS = 600  # calls simulated at most (expected arrivals included): the cost's bound
 VIRTUAL = 1 << 40  # ids of the expected arrivals (above any real ticket's)
 KLASSES: tuple[Klass, Klass, Klass] = ("emergency", "priority", "normal")
 KLASS_INDEX = {k: i for i, k in enumerate(KLASSES)}
