@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import msgspec
 
@@ -37,7 +38,14 @@ class Timing(msgspec.Struct):
 
 
 def local_hour(tz: dt.tzinfo, at: float) -> int:
-    return dt.datetime.fromtimestamp(at, tz).hour
+    """The local hour of ``at``, from a cache by quarter hour (every UTC offset is whole quarter
+    hours): the replay at start folds a service time per finished ticket."""
+    return _hour(tz, int(at // 900))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hour(tz: dt.tzinfo, quarter: int) -> int:
+    return dt.datetime.fromtimestamp(quarter * 900, tz).hour
 
 
 def keys(service: str, counter: int, hour: int) -> tuple[str, str, str, str]:
@@ -47,11 +55,13 @@ def keys(service: str, counter: int, hour: int) -> tuple[str, str, str, str]:
 
 def observe_service(timing: Timing, service: str, counter: int, hour: int, seconds: float) -> None:
     means = timing.means
-    for key in keys(service, counter, hour):
+    here = f"{service}|{counter}|"
+    for key in (f"{here}{hour}", here, f"{service}||{hour}", service):  # keys(), built cheaper (the replay)
         m = means.get(key)
         if m is None:
             m = means[key] = Mean()
-        m.add(seconds)
+        n = m.n = m.n + 1
+        m.mean += (seconds - m.mean) / (n if n < WINDOW else WINDOW)  # Mean.add, inlined
 
 
 def observe_arrival(timing: Timing, service: str, klass: str, at: float) -> None:
