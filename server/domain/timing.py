@@ -24,12 +24,10 @@ RATE_WINDOW = 3600.0  # seconds of arrivals the rate is learned from
 
 
 class Mean(msgspec.Struct):
+    """A running mean (``observe_service`` updates it): n samples seen, the mean."""
+
     n: int = 0
     mean: float = 0.0
-
-    def add(self, x: float) -> None:
-        self.n += 1
-        self.mean += (x - self.mean) / min(self.n, WINDOW)
 
 
 class Timing(msgspec.Struct):
@@ -61,7 +59,7 @@ def observe_service(timing: Timing, service: str, counter: int, hour: int, secon
         if m is None:
             m = means[key] = Mean()
         n = m.n = m.n + 1
-        m.mean += (seconds - m.mean) / (n if n < WINDOW else WINDOW)  # Mean.add, inlined
+        m.mean += (seconds - m.mean) / (n if n < WINDOW else WINDOW)
 
 
 def observe_arrival(timing: Timing, service: str, klass: str, at: float) -> None:
