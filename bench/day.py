@@ -7,7 +7,12 @@ faster (10x: the day takes 54 minutes; ``--hours`` replays only the first hours)
 is pinned to CPU 0 with synchronous=FULL, the clients to CPU 1. Reported: tickets, calls,
 acknowledgement latency of kiosks and counters, command-to-board delivery latency, lost
 deliveries, and the server's CPU, against the targets of issue 8 (the fan-out baseline is in
-``scripts/bench``)."""
+``scripts/bench``).
+
+Journeys (issue 20): a share of the visits (``--journeys``, 30 % by default) is sent by the
+counter that sees the patient to the laboratory, imaging or both (the last twentieth of the
+counters each), and comes back to that counter with the results; the door-to-door time (issue
+to the visit's end, in the day's own minutes) is read from the server's report at the end."""
 
 from __future__ import annotations
 
@@ -87,15 +92,28 @@ async def run_day(a: argparse.Namespace, url: str, pid: int, tv: dict[str, str],
             else:
                 errors += 1
 
+    tests_from = a.counters - 2 * max(1, a.counters // 20) if a.journeys > 0 else a.counters + 1
+    sent_on = 0
+
     async def counter_loop(n: int, c: Requester) -> None:
-        nonlocal calls
+        nonlocal calls, sent_on
         serving = False
+        returning: set[str] = set()  # tickets this counter sent on, coming back
+        current = ""
         while now() < real_end:
+            if serving and n < tests_from and current not in returning and rng.random() < a.journeys:
+                steps = rng.choice(([{"service": "X"}], [{"service": "H"}], [{"service": "X"}, {"service": "H"}]))
+                reply = await command(c, {"type": "send_on", "counter": n, "steps": steps, "come_back": True})
+                counter_ms.append(reply["ms"])
+                sent_on += reply["type"] == "ack"
+                returning.add(current)
+                serving = False
             reply = await command(c, {"type": "finish_and_call_next" if serving else "call_next", "counter": n})
             counter_ms.append(reply["ms"])
             if reply["type"] == "ack" and "ticket" in (reply.get("result") or {}):
                 calls += 1
                 serving = True
+                current = str(reply["result"]["ticket"])
                 await asyncio.sleep(rng.expovariate(1 / 240) / a.speed)  # the patient is seen
             else:
                 serving = False
@@ -121,6 +139,7 @@ async def run_day(a: argparse.Namespace, url: str, pid: int, tv: dict[str, str],
         "board_max_ms": max(lat) if lat else None,
         "out_of_order": sum(b.out_of_order for b in boards),
         "server_cpu_percent": 100 * cpu / wall,
+        "sent_on": sent_on,
     }
 
 
@@ -132,15 +151,20 @@ def main() -> None:
     p.add_argument("--counters", type=int, default=60)
     p.add_argument("--boards", type=int, default=40)
     p.add_argument("--kiosks", type=int, default=6)
+    p.add_argument("--journeys", type=float, default=0.3, help="share of visits sent to lab/imaging and back")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        write_bench_config(work / "bench.toml", counters=a.counters)
+        write_bench_config(work / "bench.toml", counters=a.counters, journeys=a.journeys > 0)
         server = bench_server(work / "day", sync="FULL", cpu=0).start()
         try:
             if (os.cpu_count() or 1) > 1:
                 os.sched_setaffinity(0, {1})
-            result = uvloop.run(run_day(a, server.ws_url, server.pid, server.device_tokens(), server.login()))
+            admin = server.login()
+            result = uvloop.run(run_day(a, server.ws_url, server.pid, server.device_tokens(), admin))
+            day = time.strftime("%Y-%m-%d")  # the server's zone is Asia/Ho_Chi_Minh: ask a range around it
+            report = server.get_json_auth(f"/api/reports?from={day}&to={day}", admin)
+            visits = report["visits"]
         finally:
             server.kill()
     print(
@@ -160,6 +184,14 @@ def main() -> None:
     print(f"| deliveries, out of order | {result['deliveries']:,}, {result['out_of_order']} | 0 out of order |")
     print(f"| server CPU | {result['server_cpu_percent']:.1f} % of one core | |")
     print(f"| errors | {result['errors']} | 0 |")
+    door = visits["door_to_door"]
+    if door["n"]:
+        p50, p90 = door["median"] * a.speed, door["p90"] * a.speed  # the report's real minutes, in the day's
+        print(
+            f"| visits ended / of several steps (sent on: {result['sent_on']:,}) | "
+            f"{visits['visits']:,} / {visits['journeys']:,} | |"
+        )
+        print(f"| door to door p50 / p90 (the day's minutes) | {p50:.0f} / {p90:.0f} min | |")
 
 
 if __name__ == "__main__":

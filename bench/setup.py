@@ -10,9 +10,10 @@ from tests.server_harness import ROOT, ServerProc, free_port
 __all__ = ["ROOT", "ServerProc", "bench_server", "free_port", "prepare_fanout", "write_bench_config"]
 
 
-def write_bench_config(path: Path, counters: int = 60) -> None:
+def write_bench_config(path: Path, counters: int = 60, journeys: bool = False) -> None:
     """Open all day, every day; services A, B, C with 5-digit numbers; counters 1-3 in zone z1
-    serve A (the fan-out boards watch z1); the others spread over A, B, C in zone z2."""
+    serve A (the fan-out boards watch z1); the others spread over A, B, C in zone z2. With
+    ``journeys``, a laboratory (X) and imaging (H) too: the last twentieth of the counters each."""
     lines = [
         "[unit]",
         'name = "Bệnh viện thử tải"',
@@ -24,13 +25,16 @@ def write_bench_config(path: Path, counters: int = 60) -> None:
         '[[zones]]\ncode = "z2"\nname = "Khu 2"\n',
         '[[departments]]\ncode = "d1"\nname = "Khám bệnh"\n',
     ]
-    for code in ("A", "B", "C"):
+    tests = max(1, counters // 20) if journeys else 0
+    for code in ("A", "B", "C", *(("X", "H") if journeys else ())):
         lines.append(
             f'[[services]]\ncode = "{code}"\nname = "Dịch vụ {code}"\ndepartment = "d1"\ndigits = 5\nnumber_end = 99999\n'
         )
     for n in range(1, counters + 1):
         zone = "z1" if n <= 3 else "z2"
         svc = "A" if n <= 3 else "ABC"[n % 3]
+        if n > counters - 2 * tests:
+            svc = "X" if n <= counters - tests else "H"
         lines.append(
             f'[[counters]]\nnumber = {n}\nname = "Quầy {n}"\nzone = "{zone}"\nservices = [{{ code = "{svc}" }}]\n'
         )

@@ -107,6 +107,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             await services.printers.stop()
             await services.his.stop()
             await services.insurance.stop()
+            services.doors.stop()
             await services.hub.stop()
             await services.eventlog.close()
 

@@ -197,6 +197,16 @@ def staff_for(sessions: Sessions, state: QueueState, token: str, now: float) -> 
     return account if account is not None and account.active else None
 
 
+def door_device(hello: Hello, state: QueueState) -> tuple[str, int]:
+    """The device id and room of a door screen's hello (a registered, active ``door`` device
+    bound to a counter or room that is configured), or ``unauthenticated``."""
+    h = token_hash(hello.token)
+    for d in state.devices.values():
+        if d.token_hash == h and d.active and d.kind == "door" and d.counter is not None:
+            return d.device, d.counter
+    raise DomainError("unauthenticated.device", "token")
+
+
 def authenticate(
     hello: Hello, state: QueueState, sessions: Sessions, now: float
 ) -> tuple[Actor, Audience, str, int | None]:

@@ -1,16 +1,16 @@
-"""The device fleet (M1): which kiosks, TVs and rating screens are connected, what they last
+"""The device fleet (M1): which kiosks, TVs, rating and door screens are connected, what they last
 said of themselves (version, bridge devices, audio), their open faults (told to staff as they
 come), and the control messages an administrator sends them. Kept in memory: it describes the
 present, not the queue's history (a restart rebuilds it within a heartbeat)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from .domain.state import QueueState
-from .fanout import Fanout
+from .fanout import Conn, Fanout
 from .protocol import Alert, Part, encoder
 
 HEARTBEAT_SECONDS = 30  # how often screens report; twice that without news counts as stale
@@ -33,6 +33,14 @@ class Fleet:
         self.seen: dict[str, Seen] = {}  # actor ("device:kiosk-1") -> last heartbeat
         self.faults: dict[tuple[str, str], Alert] = {}  # open device faults by (device, part)
         self.reports: dict[str, int] = {}  # what screens reported: calls played, failed...
+        # devices connected outside the broadcast (the rooms' door screens, server/doors.py)
+        self.outside: list[Callable[[], Iterable[Conn]]] = []
+
+    def connections(self) -> Iterator[Conn]:
+        for conns in self.fanout.by_audience.values():
+            yield from conns.values()
+        for more in self.outside:
+            yield from more()
 
     def report(self, what: str) -> None:
         self.reports[what] = self.reports.get(what, 0) + 1
@@ -73,7 +81,7 @@ class Fleet:
     def control(self, actor: str, action: str, media: str = "") -> int:
         """Send a ``control`` message (``reload``, ``play``) to every connection of a device; how many."""
         text = encoder.encode({"type": "control", "action": action, "media": media}).decode()
-        targets = [c for conns in self.fanout.by_audience.values() for c in conns.values() if c.actor == actor]
+        targets = [c for c in self.connections() if c.actor == actor]
         return sum(1 for c in targets if c.send_nowait(text))
 
     def heartbeat(self, actor: str, version: str, state: dict[str, Any], now: float) -> None:
@@ -91,9 +99,8 @@ class Fleet:
         """Every registered device with its connections, last heartbeat and faults."""
         faults = self.faults
         connected: dict[str, int] = {}
-        for conns in self.fanout.by_audience.values():
-            for conn in conns.values():
-                connected[conn.actor] = connected.get(conn.actor, 0) + 1
+        for conn in self.connections():
+            connected[conn.actor] = connected.get(conn.actor, 0) + 1
         out = []
         for d in sorted(queue.devices.values(), key=lambda d: (d.kind, d.device)):
             actor = f"device:{d.device}"

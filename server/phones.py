@@ -12,12 +12,13 @@ the label must be a ticket of today, and of the day the phone first saw it (labe
 every day). When the day ends, the phone gets its ticket's last status and is let go.
 
 Cost: an idle phone costs what a TV costs (its ``Conn`` and its reading coroutine) and nothing
-per commit unless its ticket moves. After a commit, a ticket with an event of its own (called,
-recalled, finished, transferred...) has its new status sent at once, with the TVs' frames. The
-places of the other waiting tickets move with every call and issue; they are computed together
-(``domain.estimate.estimates``: each counter's waiting tickets sorted once), at most every
-``PLACES_EVERY`` seconds whatever the rate of commits (the hub asks, ``refresh``), and a status
-is sent only when it changed.
+per commit unless its ticket moves. After a commit, a ticket with an event of its own (called at
+any step, recalled, finished, transferred, a visit's steps added, completed or cancelled...) has
+its new status sent at once, with the TVs' frames. The places of the other waiting tickets move
+with every call and issue; they are computed together (``domain.estimate.estimates``: each
+counter's waiting tickets sorted once, and so for the other queues a visit waits in,
+``server/visits.py``), at most every ``PLACES_EVERY`` seconds whatever the rate of
+commits (the hub asks, ``refresh``), and a status is sent only when it changed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import msgspec
 
 from .domain import events as ev
 from .domain.errors import DomainError
-from .domain.estimate import estimates
+from .domain.estimate import Places, estimates
 from .domain.lifecycle import Status
 from .domain.state import QueueState
 from .fanout import Conn
@@ -55,6 +56,9 @@ CAUSES = (
     ev.TicketParked,
     ev.TicketUnparked,
     ev.TicketCancelled,
+    ev.StepsAdded,  # a visit's steps: added, a result in, a step cancelled (its call: TicketCalled)
+    ev.StepCompleted,
+    ev.StepCancelled,
 )
 # Events that move nobody's place in the queue.
 QUIET = (
@@ -176,8 +180,9 @@ class Phones:
         waiting = [
             tid for tid in self.following if tid in state.tickets and state.tickets[tid].status is Status.WAITING
         ]
+        places: Places = {}  # shared by the visits waiting in several queues
         for tid, est in estimates(state, waiting, now).items():
-            status = public_status(state, state.tickets[tid], now, est)
+            status = public_status(state, state.tickets[tid], now, est, places)
             if moved(self.sent.get(tid), status):
                 self._send(state, tid, status, "")
 
@@ -193,7 +198,9 @@ class Phones:
         """A new day: each phone gets its ticket's last status (expired if it was still open)
         and is let go; it may not follow today's ticket of the same label."""
         for tid in [tid for tid in self.following if tid not in state.tickets]:
-            last = {k: v for k, v in self.sent[tid].items() if k not in ESTIMATE}
+            last = _without_places(self.sent[tid])
+            if "steps" in last:
+                last["steps"] = [_without_places(s) for s in last["steps"]]
             if tid in expired:
                 last.update(status=Status.EXPIRED.value, counter=None)
             self._send(state, tid, last, "day_started")
@@ -218,6 +225,10 @@ def moved(sent: dict[str, Any] | None, status: dict[str, Any]) -> bool:
     if before is None or after is None:
         return before != after or sent.get("wait_minutes") != status.get("wait_minutes")
     return bool(abs(after - before) > 60)
+
+
+def _without_places(status: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in status.items() if k not in ESTIMATE}
 
 
 def _encode(seq: int, status: dict[str, Any], cause: str) -> str:

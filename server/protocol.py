@@ -2,7 +2,7 @@
 
 Client to server: ``hello``, ``cmd``, ``query``, ``ping``.
 Server to client: ``welcome``, ``snapshot``, ``event``, ``ack``, ``reply``, ``error``, ``pong``;
-to a phone, ``ticket``.
+to a phone, ``ticket``; to a room's door screen, ``door`` (and the ``event`` of its own calls).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from .domain.errors import DomainError
 from .domain.events import AnyEvent
 from .domain.identity import Identity
 
-Role = Literal["kiosk", "counter", "tv", "rating", "admin", "phone"]
+Role = Literal["kiosk", "counter", "tv", "rating", "admin", "phone", "door"]
 # Who a connection is, for what it may see (server/views.py): kiosks, TVs and rating screens
 # are public; counters are staff. A phone follows one ticket (server/phones.py) and gets
-# nothing of the broadcasts.
+# nothing of the broadcasts; a door screen shows one room (server/doors.py) and gets only its
+# public view and its own calls.
 Audience = Literal["public", "staff", "admin"]
 AUDIENCES: tuple[Audience, ...] = ("public", "staff", "admin")
 
@@ -174,6 +175,15 @@ class TicketMsg(msgspec.Struct, frozen=True, tag="ticket", tag_field="type"):
     seq: int
     ticket: Any
     cause: str = ""
+
+
+class DoorMsg(msgspec.Struct, frozen=True, tag="door", tag_field="type"):
+    """To a room's door screen: what it shows (``doors.door_view``: the room, the doctor, the
+    number being seen, the next numbers, a pause), as of ``seq``, and the server's clock."""
+
+    seq: int
+    view: Any
+    server_time: float
 
 
 class Ack(msgspec.Struct, frozen=True, tag="ack", tag_field="type"):

@@ -1,5 +1,6 @@
 """First run: an administrator account (its password written to a file only the server's user
-can read), and in demo mode a kiosk, a TV per zone and a rating screen, with their URLs."""
+can read), and in demo mode a kiosk, a TV per zone, a rating screen and a door screen for the
+first room, with their URLs."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ async def bootstrap(services: Services) -> None:
         first_counter = min((c.number for c in hub.state.config.counters), default=None)
         if first_counter is not None:  # a rating screen beside the first counter
             devices.append((f"rating-{first_counter}", "rating", f"Đánh giá quầy {first_counter}", "", first_counter))
+        first_room = min((c.number for c in hub.state.config.counters if c.kind == "room"), default=None)
+        if first_room is not None:  # a door screen beside the first exam room
+            devices.append((f"door-{first_room}", "door", f"Cửa phòng {first_room}", "", first_room))
         for device, kind, name, zone, counter in devices:
             token = auth.new_token()
             device_command = cmd.RegisterDevice(

@@ -10,6 +10,7 @@ from . import audio, auth
 from .backup import Backups
 from .domain.config import Config
 from .domain.state import StaffAccount
+from .doors import Doors
 from .eventlog import EventLog
 from .his import links as his_links
 from .his.service import UNREACHABLE, HisLinks
@@ -26,7 +27,7 @@ from .sqlite_log import SqliteLog
 
 
 class Services:
-    """Settings, the event log, the hub, staff sessions, the login and device limiters, the voice, the
+    """Settings, the event log, the hub, the door screens, staff sessions, the login and device limiters, the voice, the
     server's ticket printers, backups, the HIS links and metrics."""
 
     def __init__(self, settings: Settings, config: Config) -> None:
@@ -43,6 +44,9 @@ class Services:
             snapshot_every=settings.snapshot_every,
             phones=Phones(settings.phones_per_address, settings.phones_max),
         )
+        self.doors = Doors(self.hub.clock, self.hub.read)  # the rooms' door screens
+        self.hub.committed.append(self.doors.committed)
+        self.hub.fleet.outside.append(self.doors.connections)
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)

@@ -23,7 +23,7 @@ import msgspec
 
 from .domain import events as ev
 from .domain.config import Config, is_open
-from .domain.estimate import Estimate, estimate
+from .domain.estimate import Estimate, Places, estimate
 from .domain.identity import Identity
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
@@ -31,6 +31,7 @@ from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
 from .protocol import Audience
 from .redaction import public_identity
+from .visits import current_open, public_steps
 
 
 def event_zone(state: QueueState, event: ev.AnyEvent) -> str | None:
@@ -293,11 +294,14 @@ def ticket_status(state: QueueState, label: str, now: float) -> dict[str, Any] |
     return None if t is None else public_status(state, t, now)
 
 
-def public_status(state: QueueState, t: Ticket, now: float, est: Estimate | None = None) -> dict[str, Any]:
+def public_status(
+    state: QueueState, t: Ticket, now: float, est: Estimate | None = None, places: Places | None = None
+) -> dict[str, Any]:
     """What anyone holding the number may know of a ticket: its status, the counter it is called
     to, the counters that serve it, how often it was called again, and while it waits, people
-    ahead and the estimate (``est``, when already computed). Never an identity, never who works
-    at a counter."""
+    ahead and the estimate (``est``, when already computed); a visit's steps (``places``: see
+    ``visits.public_steps``). Never an identity, never who works at a counter, never a step's
+    reason."""
     out: dict[str, Any] = {
         "label": t.label,
         "day": t.day,
@@ -310,7 +314,7 @@ def public_status(state: QueueState, t: Ticket, now: float, est: Estimate | None
         "called_at": t.called_at,
         "recalls": t.recalls,
     }
-    if t.status is Status.WAITING:
+    if t.status is Status.WAITING and (not t.steps or current_open(t)):
         est = est or estimate(state, t.id, now)
         out.update(
             ahead=est.ahead,
@@ -319,6 +323,8 @@ def public_status(state: QueueState, t: Ticket, now: float, est: Estimate | None
             call_at=est.call_at,
             late=est.late,
         )
+    if t.steps:  # a visit of several steps: all of them (server/visits.py)
+        out.update(step=t.step, steps=public_steps(state, t, now, est, places))
     return out
 
 

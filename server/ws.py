@@ -16,7 +16,7 @@ from typing import Any, Literal
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from .auth import authenticate, token_hash
+from .auth import authenticate, door_device, token_hash
 from .domain.access import Actor
 from .domain.commands import PASSWORD_COMMANDS
 from .domain.config import MEDIA_NAME
@@ -100,6 +100,7 @@ async def _serve(websocket: WebSocket, receive: Receive, raw_send: Send, service
     finally:
         if holder:
             services.hub.detach(holder[0])
+            services.doors.remove(holder[0])
 
 
 async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
@@ -136,6 +137,9 @@ async def _session(
     del first, text  # a board keeps this coroutine for hours: keep only what it needs
     if hello.role == "phone":
         await _phone(websocket, receive, raw_send, services, holder, hello)
+        return
+    if hello.role == "door":
+        await _door(websocket, receive, raw_send, services, holder, hello)
         return
     try:
         actor, audience, zone, counter = authenticate(hello, hub.state, services.sessions, hub.clock())
@@ -258,24 +262,7 @@ async def _phone(
         await _send(websocket, Error.of(exc))
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
         return
-    errors = 0
-    while not conn.dropped and errors <= MAX_ERRORS:
-        message = await receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        try:
-            msg = decode_client(message.get("text") or "")
-            if not isinstance(msg, Ping):
-                raise DomainError("forbidden.public")
-            reply: Any = Pong(t=msg.t, server_time=hub.clock())
-        except DomainError as exc:
-            errors += 1
-            reply = Error.of(exc, getattr(exc, "request_id", None))
-        if not conn.send_nowait(encoder.encode(reply).decode()):
-            conn.drop()
-            return
-    if errors > MAX_ERRORS:
-        await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")
+    await _listen(websocket, receive, services, conn, reports=False)
 
 
 def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str, counter: int | None) -> Any:
@@ -303,3 +290,59 @@ def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str, counter: in
         return queue_view(state, q.counter, now)
 
     return run
+
+
+async def _door(
+    websocket: WebSocket, receive: Receive, raw_send: Send, services: Services, holder: list[Conn], hello: Hello
+) -> None:
+    """A room's door screen (``server/doors.py``): its room's view and calls pushed to it, and
+    nothing to send but pings and reports (its heartbeat, the calls it played)."""
+    hub = services.hub
+    try:
+        device, room = door_device(hello, hub.state)
+    except DomainError as exc:
+        await _send(websocket, Error.of(exc))
+        await _close(websocket, CLOSE_UNAUTHENTICATED, exc.code)
+        return
+    actor = f"device:{device}"
+    conn = Conn(raw_send, "door", "public", actor, "", wire_of(raw_send))
+    holder.append(conn)
+    welcome = Welcome(role="door", actor=actor, seq=0, resumed=False, heartbeat=HEARTBEAT_SECONDS, counter=room)
+    doors = services.doors
+    if not await hub.read(lambda s, now: doors.follow(s, conn, device, room, welcome, now)):
+        conn.drop()
+        return
+    await _listen(websocket, receive, services, conn, reports=True)
+
+
+async def _listen(websocket: WebSocket, receive: Receive, services: Services, conn: Conn, reports: bool) -> None:
+    """A phone's or door screen's messages: pings, and for a door its reports; anything else
+    is refused (and too many such, the socket closed)."""
+    hub = services.hub
+    errors = 0
+    while not conn.dropped and errors <= MAX_ERRORS:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        msg: Any = None
+        try:
+            msg = decode_client(message.get("text") or "")
+            if isinstance(msg, Ping):
+                reply: Any = Pong(t=msg.t, server_time=hub.clock())
+            elif reports and isinstance(msg, Report) and msg.what not in ("device_fault", "device_ok"):
+                hub.fleet.report(msg.what)
+                if msg.what == "heartbeat":
+                    hub.fleet.heartbeat(conn.actor, msg.version, msg.state, hub.clock())
+                if msg.what == "play_failed":
+                    log.info("%s could not play the call of seq %d: %s", conn.actor, msg.seq, msg.detail)
+                reply = Reply(id=msg.id, result={"ok": True})
+            else:
+                raise DomainError("forbidden.public")
+        except DomainError as exc:  # answered with the refused message's id, when it has one
+            errors += 1
+            reply = Error.of(exc, getattr(exc, "request_id", None) or getattr(msg, "id", None))
+        if not conn.send_nowait(encoder.encode(reply).decode()):
+            conn.drop()
+            return
+    if errors > MAX_ERRORS:
+        await _close(websocket, CLOSE_TOO_MANY_ERRORS, "too many errors")

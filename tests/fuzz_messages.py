@@ -69,7 +69,7 @@ REPORTS = {
     "device_ok": {"part": "printer"},
     "heartbeat": {"version": "0.1.0", "state": {"screen": "home", "bridge": True, "printer": "ok"}},
 }
-ROLES = ["kiosk", "tv", "rating", "counter", "admin", "phone"]
+ROLES = ["kiosk", "tv", "rating", "counter", "admin", "phone", "door"]
 
 
 class Fuzzer:
@@ -208,6 +208,7 @@ class Fuzzer:
             "kiosk": tokens["kiosk-1"],
             "tv": tokens["tv-tang-2"],
             "rating": tokens["rating-1"],
+            "door": tokens["door-4"],
             "counter": counter_token,
             "admin": admin_token,
         }.get(role, "")

@@ -29,12 +29,27 @@ from .fuzz_messages import Fuzzer
 from .server_harness import ADMIN_PASSWORD, Client, ServerProc
 
 SEED = int(os.environ.get("FUZZ_SEED") or random.randrange(2**32))
-WS_MESSAGES = {"kiosk": 1300, "tv": 1200, "rating": 1200, "counter": 1300, "admin": 1300, "phone": 1200, "none": 500}
+WS_MESSAGES = {
+    "kiosk": 1300,
+    "tv": 1200,
+    "rating": 1200,
+    "counter": 1300,
+    "admin": 1300,
+    "phone": 1200,
+    "door": 1200,
+    "none": 500,
+}
 HTTP_REQUESTS = 2400  # in two threads
 CLOSE_CODES = {1000, 1009, 4000, 4001, 4009}  # docs/protocol.md, "Close codes"
 ANSWERS = {"ack", "error", "reply", "pong"}
 CODES = set(codes())
-ACTOR = {"kiosk": "device:kiosk-1", "rating": "device:rating-1", "counter": "staff:fuzzclerk", "admin": "staff:admin"}
+ACTOR = {
+    "kiosk": "device:kiosk-1",
+    "rating": "device:rating-1",
+    "door": "device:door-4",
+    "counter": "staff:fuzzclerk",
+    "admin": "staff:admin",
+}
 
 
 class Tally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from server.domain import commands as cmd
 from server.his import fhir_inbound as fi
 from server.his import fhir_map as fm
@@ -88,25 +90,45 @@ def test_the_his_ending_the_encounter_ends_the_episode() -> None:
     assert fi.command_key("Encounter/e/_history/2", 0, 1) == "fhir:Encounter/e/_history/2"
 
 
-def order(status: str = "active", **code: Any) -> dict[str, Any]:
+def order(status: str = "active", rid: str = "sr-1", **code: Any) -> dict[str, Any]:
     return {
         "resourceType": "ServiceRequest",
+        "id": rid,
         "status": status,
         "code": code or {"coding": [{"code": "XN", "display": "Xét nghiệm máu"}]},
     }
 
 
-def test_an_active_order_sends_the_ticket_on_to_its_service() -> None:
-    assert fi.service_request(order(), TICKET, CTX) == [cmd.SendTicket(key=KEY, service="XN", reason="Xét nghiệm máu")]
+def test_an_active_order_adds_a_step_to_the_visit() -> None:
+    assert fi.service_request(order(), TICKET, CTX) == [
+        cmd.OrderStep(key=KEY, order="sr-1", service="XN", reason="Xét nghiệm máu", come_back=True)
+    ]
     [sent] = fi.service_request(order(coding=[{"code": "H"}], text=" Siêu âm\n bụng "), TICKET, CTX)
+    assert isinstance(sent, cmd.OrderStep)
     assert (sent.service, sent.reason) == ("H", "Siêu âm bụng")  # our code, taken as it is (the domain checks it)
-    in_lab = fi.Ticket(key=KEY, service="X")
-    assert fi.service_request(order(), in_lab, CTX) == []  # it waits there already
+    no_return = msgspec.structs.replace(CTX, come_back=False)
+    assert fi.service_request(order(), TICKET, no_return)[0].come_back is False  # type: ignore[union-attr]
+    has_it = fi.Ticket(key=KEY, service="X", orders=frozenset({"sr-1"}))
+    assert fi.service_request(order(), has_it, CTX) == []  # the visit has this order already
     for status in ("completed", "revoked", "draft"):
-        assert fi.service_request(order(status), TICKET, CTX) == []
+        assert fi.service_request(order(status), TICKET, CTX) == []  # a result for an order it never had
     assert fi.service_request(order(), None, CTX) == []
+    assert fi.service_request(order(rid=""), TICKET, CTX) == []
+    assert fi.service_request(order(rid="x" * 65), TICKET, CTX) == []
     assert fi.service_request(order(text="no code"), TICKET, CTX) == []
     assert fi.service_request(order(coding=[{"code": "X" * 51}]), TICKET, CTX) == []
+
+
+def test_an_orders_result_or_withdrawal_ends_its_step() -> None:
+    has_it = fi.Ticket(key=KEY, service="X", orders=frozenset({"sr-1"}))
+    assert fi.service_request(order("completed"), has_it, CTX) == [
+        cmd.OrderResult(key=KEY, order="sr-1", outcome="done")
+    ]
+    for status in ("revoked", "entered-in-error"):
+        assert fi.service_request(order(status), has_it, CTX) == [
+            cmd.OrderResult(key=KEY, order="sr-1", outcome="cancelled")
+        ]
+    assert fi.service_request(order("draft"), has_it, CTX) == []
 
 
 def appointment(**kw: Any) -> dict[str, Any]:

@@ -91,7 +91,7 @@ async def test_the_his_registers_orders_ends_and_books_over_fhir_alone(server: S
     assert recorded["episode"] == "LK-20261207-0001" and recorded["label"] == label
     assert recorded["patient_code"] == encounter["subject"]["reference"].split("/")[1]  # Patient.id by default
 
-    # the HIS orders a blood test for that Encounter: the ticket waits in the laboratory, same number
+    # the HIS orders a blood test for that Encounter: the visit gains a laboratory step, same number
     fhir_peer.create(
         {
             "resourceType": "ServiceRequest",
@@ -102,15 +102,19 @@ async def test_the_his_registers_orders_ends_and_books_over_fhir_alone(server: S
             "encounter": {"reference": f"Encounter/{encounter['id']}"},
         }
     )
-    sent = await until(lambda: (t := server.get(f"/api/tickets/{label}"))["service"] == "X" and t)
-    assert sent["status"] == "waiting" and sent["label"] == label
+    [added] = await until(lambda: of_type(server, "steps_added"))
+    [request] = fhir_peer.search("ServiceRequest")
+    assert added["label"] == label
+    assert [(n["service"], n["order"]) for n in added["steps"]] == [("X", request["id"])]
+    assert server.get(f"/api/tickets/{label}")["status"] == "waiting"
 
-    # the HIS ends the episode (once our Encounter says the laboratory)
-    def in_lab() -> dict[str, Any] | None:
-        e = latest(fhir_peer, encounter["id"])
-        return e if e["serviceType"]["coding"][0]["code"] == "X" else None
+    # the HIS ends the episode (once the link has told it of the new step: nothing left to send)
+    def told() -> bool:
+        [link] = server.get_json_auth("/api/his/links", server.login())["links"]
+        return bool(link["depth"] == 0)
 
-    fhir_peer.update({**await until(in_lab), "status": "finished"})
+    await until(told)
+    fhir_peer.update({**latest(fhir_peer, encounter["id"]), "status": "finished"})
     await until(lambda: server.get(f"/api/tickets/{label}")["status"] == "cancelled")  # it was waiting: it leaves
 
     # a booking for today at the HIS: the patient checks in by ID and gets the booked slot
@@ -145,7 +149,7 @@ async def test_the_his_registers_orders_ends_and_books_over_fhir_alone(server: S
     assert [e["type"] for e in his_events(server)] == [
         "his_mapping_loaded",
         "his_registration_recorded",
-        "ticket_transferred",
+        "steps_added",
         "ticket_cancelled",
         "bookings_loaded",
     ]

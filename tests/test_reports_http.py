@@ -69,6 +69,9 @@ async def test_one_report_three_formats(server: ServerProc) -> None:
     assert {r["key"]: r["served"] for r in data["by_counter"]} == {"4": 2}
     assert {r["key"]: r["issued"] for r in data["by_insurance"]} == {"bhyt": 1, "other": 2}
     assert [r["key"] for r in data["by_staff"]] == ["staff:admin"]
+    visits = data["visits"]  # two visits of one queue each ended: their door-to-door times
+    assert (visits["visits"], visits["journeys"], visits["door_to_door"]["n"]) == (2, 0, 2)
+    assert [(r["key"], r["name"]["vi"], r["service"]["n"]) for r in visits["by_room"]] == [("4", "Phòng khám Nội", 2)]
 
     status, body, kind = fetch(server, f"/api/reports?from={today}&format=csv", admin)
     assert status == 200 and kind.startswith("text/csv")

@@ -79,10 +79,10 @@ export function viewDevices(st, config, me, act) {
         const f = e.target;
         const kind = value(f, "kind");
         const counter = value(f, "counter");
-        act.register({ device: value(f, "device"), kind, name: value(f, "name"), zone: kind === "tv" ? value(f, "zone") : "", counter: kind === "rating" && counter ? Number(counter) : null });
+        act.register({ device: value(f, "device"), kind, name: value(f, "name"), zone: kind === "tv" ? value(f, "zone") : "", counter: (kind === "rating" || kind === "door") && counter ? Number(counter) : null });
       } } },
       h("label.field", h("span", t("d.id")), h("input", { name: "device", required: true, pattern: "[a-z0-9\\-]{2,40}" })),
-      h("label.field", h("span", t("d.kind")), h("select", { name: "kind" }, ["kiosk", "tv", "rating", "counter"].map((k) => h("option", { value: k }, t(`d.kind.${k}`))))),
+      h("label.field", h("span", t("d.kind")), h("select", { name: "kind" }, ["kiosk", "tv", "rating", "door", "counter"].map((k) => h("option", { value: k }, t(`d.kind.${k}`))))),
       h("label.field", h("span", t("d.name")), h("input", { name: "name", required: true })),
       h("label.field", h("span", t("d.zone")), h("select", { name: "zone" }, h("option", { value: "" }, "—"), (config?.zones || []).map((z) => h("option", { value: z.code }, pick(z.name, z.name_en))))),
       h("label.field", h("span", t("d.counter")), h("select", { name: "counter" }, h("option", { value: "" }, "—"), (config?.counters || []).map((c) => h("option", { value: String(c.number) }, pick(c.name, c.name_en))))),

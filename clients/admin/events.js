@@ -36,6 +36,9 @@ export const EVENT_NAMES = {
   bookings_loaded: ["Nạp lịch hẹn trong ngày", "Today's bookings loaded"],
   his_registration_recorded: ["HIS ghi nhận đăng ký", "HIS registration recorded"],
   his_mapping_loaded: ["HIS nạp bảng mã", "HIS code mapping loaded"],
+  steps_added: ["Thêm bước khám (chuyển tiếp, chỉ định)", "Visit steps added (sent on, ordered)"],
+  step_completed: ["Bước khám đã có kết quả", "Visit step completed"],
+  step_cancelled: ["Hủy bước khám", "Visit step cancelled"],
 };
 
 /** An event's name in a language; an unknown tag is shown as it is. @param {string} type @param {"vi"|"en"} lang */

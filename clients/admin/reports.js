@@ -4,6 +4,7 @@ import { h } from "../shared/dom.js";
 import { t, pick } from "../shared/i18n.js";
 import { barChart } from "./charts.js";
 import { figure } from "./dashboard.js";
+import { viewVisits } from "./visits.js";
 
 const fmt = (v) => (v === null || v === undefined ? "—" : String(v));
 
@@ -70,7 +71,8 @@ export function viewReports(state, board, act) {
         h("section.panel.wide", h("h2", t("a.t.service")), figuresTable("t-service", r.by_service, t("a.key"))),
         h("section.panel.wide", h("h2", t("a.t.counter")), figuresTable("t-counter", r.by_counter, t("a.key"))),
         h("section.panel.wide", h("h2", t("a.t.staff")), figuresTable("t-staff", r.by_staff, t("a.key"))),
-        h("section.panel.wide", h("h2", t("a.t.source")), figuresTable("t-source", r.by_source, t("a.key")))),
+        h("section.panel.wide", h("h2", t("a.t.source")), figuresTable("t-source", r.by_source, t("a.key"))),
+        viewVisits(r.visits)),
     ] : null,
   ];
 }

@@ -21,7 +21,8 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
 /**
  * @typedef {{label: string, day: string, service: string, status: string, counter: number|null,
  *   counters: number[], called_at: number|null, recalls: number, ahead?: number,
- *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null, late?: boolean}} Ticket
+ *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null, late?: boolean,
+ *   step?: number, steps?: import("./visit.js").Step[]}} Ticket
  * @typedef {{label: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
  *   audio: "locked"|"on"|"none", updated: number}} Model
  */

@@ -1,22 +1,14 @@
 // The phone page's views: the model in, elements out (no socket, no timers, no sound). The
-// controller puts them in the page and binds the sound button.
+// controller puts them in the page and binds the sound button. A visit of several steps adds
+// where to go now and the whole visit (visit-view.js).
 import { h } from "../shared/dom.js";
-import { t, lang, pick, errorText } from "../shared/i18n.js";
+import { t, lang, errorText } from "../shared/i18n.js";
 import { screen, notice, waitLine, linkLine } from "./flow.js";
+import { counterName, serviceName, locationOf } from "./names.js";
+import { stepsOf } from "./visit.js";
+import { whereNow, visitList } from "./visit-view.js";
 
 /** @typedef {import("./flow.js").Model} Model @typedef {import("./flow.js").Ticket} Ticket */
-
-/** A counter's configured name in the current language, or "Quầy N". @param {any} config @param {number} n */
-export function counterName(config, n) {
-  const c = config?.counters?.find((/** @type {any} */ x) => x.number === n);
-  return c ? pick(c.name, c.name_en) : t("counter", { n });
-}
-
-/** @param {any} config @param {string} code */
-function serviceName(config, code) {
-  const s = config?.services?.find((/** @type {any} */ x) => x.code === code);
-  return s ? pick(s.name, s.name_en) : code;
-}
 
 /** @param {number} at  epoch ms */
 function clock(at) {
@@ -26,6 +18,7 @@ function clock(at) {
 /** The status block of a ticket. @param {Ticket} tk @param {any} config */
 function status(tk, config) {
   const s = tk.status;
+  if (s === "waiting" && stepsOf(tk).length) return whereNow(tk, config);
   if (s === "waiting") {
     const [key, params] = waitLine(tk, clock);
     return h("div.status", { dataset: { status: s } },
@@ -40,10 +33,13 @@ function status(tk, config) {
       h("div.lead", t("called.lead")),
       h("div.counter", number),
       name !== number ? h("div.counter-name", name) : null,
+      h("div.location", locationOf(config, [tk.counter])),
+      stepsOf(tk).find((x) => x.id === tk.step)?.returning ? h("div.returning", t("returning")) : null,
       tk.recalls ? h("div.again", t("called.again", { n: tk.recalls })) : null);
   }
   if (s === "serving" && tk.counter !== null) {
-    return h("div.status", { dataset: { status: s } }, t("serving", { name: counterName(config, tk.counter) }));
+    return h("div.status", { dataset: { status: s } }, t("serving", { name: counterName(config, tk.counter) }),
+      h("div.location", locationOf(config, [tk.counter])));
   }
   return h("div.status", { dataset: { status: s } }, t(s));
 }
@@ -63,6 +59,7 @@ export function page(model, config) {
     h("div.service", serviceName(config, tk.service)),
     note ? h("p.notice", t(note, { service: serviceName(config, tk.service) })) : null,
     status(tk, config),
+    visitList(tk, config),
     h("p.muted#link", { dataset: { link: model.link } }, t(line, { time: clock(model.updated) })),
   ];
 }
@@ -74,6 +71,7 @@ export function sound(model) {
   if (model.audio === "none") return h("p.sound", t("sound.none"));
   const other = lang() === "vi" ? "en" : "vi";
   return h("button.sound#unlock", { type: "button" },
+    h("strong", `🔔 ${t("sound.button")} / ${t("sound.button", undefined, other)}`),
     h("span", t("sound.unlock")), h("span.other", t("sound.unlock", undefined, other)));
 }
 

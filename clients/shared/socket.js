@@ -49,7 +49,7 @@ export class QueueSocket {
     this.onWake = () => { if (typeof document === "undefined" || document.visibilityState !== "hidden") this.wake(); };
   }
 
-  /** @param {string} type  welcome | snapshot | event | waiting | ticket | announce | status | refused @param {(msg: any) => void} fn */
+  /** @param {string} type  welcome | snapshot | event | waiting | ticket | door | announce | status | refused @param {(msg: any) => void} fn */
   on(type, fn) {
     (this.handlers[type] ||= []).push(fn);
     return this;
@@ -199,6 +199,7 @@ export class QueueSocket {
       case "waiting":
       case "ticket":
       case "announce":
+      case "door":
       case "alert":
       case "control":
         this.emit(msg.type, msg);

@@ -87,6 +87,9 @@ def _on_set_staff_password_or_active(
     return [ev.StaffActiveSet(username=command.username, active=command.active)]
 
 
+BOUND = ("rating", "door")  # the device kinds bound to one counter or room (and only they)
+
+
 def _on_register_device(
     state: QueueState, command: cmd.RegisterDevice, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
@@ -94,7 +97,7 @@ def _on_register_device(
         raise DomainError("device_exists", "device")
     if command.zone and command.zone not in {z.code for z in state.config.zones}:
         raise DomainError("unknown_zone", "zone")
-    if (command.kind == "rating") != (command.counter is not None) or (
+    if (command.kind in BOUND) != (command.counter is not None) or (
         command.counter is not None and state.config.counter(command.counter) is None
     ):
         raise DomainError("unknown_counter.rating", "counter")

@@ -29,8 +29,8 @@ CATALOGUE: dict[str, Entry] = {
     "unknown_counter": Entry("Không có quầy số {counter}.", "There is no counter {counter}."),
     "unknown_counter.choose": Entry("Hãy chọn một quầy hợp lệ.", "Choose a valid counter."),
     "unknown_counter.rating": Entry(
-        "Màn hình đánh giá cần đúng một quầy hợp lệ (và chỉ nó).",
-        "A rating screen needs one valid counter (and only a rating screen has one).",
+        "Màn hình đánh giá hoặc màn hình cửa phòng cần đúng một quầy/phòng hợp lệ (và chỉ hai loại này).",
+        "A rating or door screen needs one valid counter or room (and only those two kinds have one).",
     ),
     "counter_closed": Entry("Quầy {counter} đang đóng.", "Counter {counter} is closed."),
     "counter_paused": Entry(

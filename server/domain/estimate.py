@@ -8,9 +8,14 @@ the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost
 The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
 called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
 call it before closing; past the simulation's horizon (thousands waiting ahead), the simple
-formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept
-as the benchmark's baseline: people ahead times the service's mean service time (the last 20
-served, or the configured mean until 3 are known), divided by the open counters serving it.
+formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept as the
+benchmark's baseline: people ahead times the service's mean service time (the last 20 served,
+or the configured mean until 3 are known), divided by the open counters serving it.
+
+A visit of several steps (issue 20) waits in the queue of each open step at once: at a counter it
+is counted at the step open there (``steps.open_here``), and ``step_estimate`` gives its
+place and wait in the queue of any one of its open steps (by the simple formula: the
+simulation gives a visit's next call, in whichever of its queues it comes first).
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import msgspec
 from .ordering import candidates
 from .predict import forecast
 from .state import QueueState, Ticket
+from .steps import Step, open_here
 
 MIN_SAMPLES = 3
+Places = dict[int, dict[int, int]]  # counter -> ticket id -> people ahead of it there (_places_at)
 
 
 class Estimate(msgspec.Struct, frozen=True):
@@ -42,6 +49,13 @@ def mean_service_seconds(state: QueueState, service: str) -> float:
     return (svc.mean_service_minutes if svc else 5.0) * 60
 
 
+def _waited(x: Ticket, counter: int, weights: dict[str, float], now: float) -> tuple[float, int]:
+    """How long ``x`` has waited in ``counter``'s queue, weighted (a visit: at its step open there)."""
+    here = open_here(x.steps, weights, counter) if x.steps else None
+    key, service = (here.queue_key, here.service) if here else (x.queue_key, x.service)
+    return ((now - key) * weights.get(service, 1.0), -x.id)
+
+
 def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
     """People ahead of ``t`` at ``counter``: one pass over the counter's waiting tickets."""
     policy = state.config.priority
@@ -49,13 +63,13 @@ def _ahead_at(state: QueueState, t: Ticket, counter: int, now: float) -> int:
     cfg = state.config.counter(counter)
     weights = {s.code: s.weight for s in cfg.services} if cfg else {}
     mine = t.klass(honour)
-    me = ((now - t.queue_key) * weights.get(t.service, 1.0), -t.id)
+    me = _waited(t, counter, weights, now)
     emergencies = emergencies_longer = longer = same_longer = other_class = 0
     for x in candidates(state, counter):
         if x is t:
             continue
         k = x.klass(honour)
-        is_longer = ((now - x.queue_key) * weights.get(x.service, 1.0), -x.id) > me
+        is_longer = _waited(x, counter, weights, now) > me
         if k == "emergency":
             emergencies += 1
             emergencies_longer += is_longer
@@ -127,16 +141,17 @@ def _distinct(state: QueueState, counters: list[int]) -> list[int]:
     return list(seen.values())
 
 
-def _serving(state: QueueState, t: Ticket) -> tuple[list[int], list[int]]:
+def _serving(state: QueueState, t: Ticket | Step) -> tuple[list[int], list[int]]:
     """The counters that serve ``t`` (its one counter, when it waits for one), and the open ones."""
-    serving = [t.target_counter] if t.target_counter is not None else state.config.counters_for(t.service)
+    one = t.target_counter if isinstance(t, Ticket) else t.counter
+    serving = [one] if one is not None else state.config.counters_for(t.service)
     return serving, [n for n in serving if n in state.counters and state.counters[n].status == "open"]
 
 
-def _with_wait(state: QueueState, t: Ticket, ahead: int, open_counters: list[int]) -> Estimate:
+def _with_wait(state: QueueState, service: str, ahead: int, open_counters: list[int]) -> Estimate:
     if not open_counters:
         return Estimate(ahead=ahead, wait_minutes=None, open_counters=0)
-    seconds = ahead * mean_service_seconds(state, t.service) / len(open_counters)
+    seconds = ahead * mean_service_seconds(state, service) / len(open_counters)
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
@@ -163,6 +178,13 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     return _predicted(estimate_simple(state, ticket_id, now), times, ticket_id, now)
 
 
+def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
+    """``estimate`` of many waiting tickets at once (the phones following them): one simulation
+    for all of them, and people ahead from each counter's waiting tickets sorted once."""
+    times = forecast(state, now)
+    return {tid: _predicted(est, times, tid, now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
+
+
 def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:
     """People ahead and the wait by the formula used before the simulation (the baseline)."""
     t = state.tickets[ticket_id]
@@ -173,7 +195,7 @@ def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:
         ahead = min(_ahead_of_newest(state, t, n) for n in _distinct(state, open_counters or serving))
     else:
         ahead = min(_ahead_at(state, t, n, now) for n in _distinct(state, open_counters or serving))
-    return _with_wait(state, t, ahead, open_counters)
+    return _with_wait(state, t.service, ahead, open_counters)
 
 
 def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
@@ -184,10 +206,7 @@ def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
     cfg = state.config.counter(counter)
     weights = {s.code: s.weight for s in cfg.services} if cfg else {}
     keyed = sorted(
-        (
-            (((now - x.queue_key) * weights.get(x.service, 1.0), -x.id), x.id, x.klass(honour))
-            for x in candidates(state, counter)
-        ),
+        ((_waited(x, counter, weights, now), x.id, x.klass(honour)) for x in candidates(state, counter)),
         reverse=True,
     )
     total = {"emergency": 0, "priority": 0, "normal": 0}
@@ -209,13 +228,6 @@ def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
     return places
 
 
-def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
-    """``estimate`` of many waiting tickets at once (the phones following them): one simulation
-    for all of them, and people ahead from each counter's waiting tickets sorted once."""
-    times = forecast(state, now)
-    return {tid: _predicted(est, times, tid, now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
-
-
 def estimates_simple(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
     """``estimate_simple`` of many waiting tickets at once: each counter's waiting tickets are
     sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
@@ -231,5 +243,24 @@ def estimates_simple(state: QueueState, ticket_ids: list[int], now: float) -> di
         for n in counters:
             if n not in at:
                 at[n] = _places_at(state, n, now)
-        out[tid] = _with_wait(state, t, min(at[n].get(tid, 0) for n in counters), open_counters)
+        out[tid] = _with_wait(state, t.service, min(at[n].get(tid, 0) for n in counters), open_counters)
     return out
+
+
+def step_estimate(state: QueueState, t: Ticket, s: Step, now: float, places: Places | None = None) -> Estimate:
+    """``estimate_simple`` of a waiting visit in the queue of one of its open steps (a visit waits in
+    the queue of each open step at once: the lab's and imaging's, say). ``places``: each
+    counter's places once sorted (``_places_at``), kept across calls: many visits at once cost a
+    sort a counter, not a pass over its queue a visit."""
+    serving, open_counters = _serving(state, s)
+    if not serving:
+        return Estimate(ahead=0, wait_minutes=None, open_counters=0)
+    counters = _distinct(state, open_counters or serving)
+    if places is None:
+        ahead = min(_ahead_at(state, t, n, now) for n in counters)
+    else:
+        for n in counters:
+            if n not in places:
+                places[n] = _places_at(state, n, now)
+        ahead = min(places[n].get(t.id, 0) for n in counters)
+    return _with_wait(state, s.service, ahead, open_counters)

@@ -18,7 +18,19 @@ from . import events as ev
 from .identity import Identity
 from .state import QueueState, Ticket, booking_key
 
-Kind = Literal["issued", "called", "started", "finished", "missed", "transferred", "changed", "cancelled", "rated"]
+Kind = Literal[
+    "issued",
+    "called",
+    "started",
+    "finished",
+    "missed",
+    "transferred",
+    "changed",
+    "cancelled",
+    "rated",
+    "moved",
+    "steps",
+]
 
 
 class HisPatient(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -32,6 +44,17 @@ class HisPatient(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     sex: str = ""  # male, female, ""
     passport_number: str = ""  # source "passport": the MRZ's document number
     nationality: str = ""  # source "passport": ICAO three-letter code
+
+
+class HisStep(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One step of a visit of several (domain/steps.py): a service's queue, or one room."""
+
+    id: int
+    service: str
+    status: str  # pending, open, active, served, done, cancelled
+    counter: int | None = None  # a given room
+    order: str = ""  # the HIS's order it carries out
+    returning: bool = False  # a return to the room that sent the patient
 
 
 class HisTicket(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -55,6 +78,7 @@ class HisTicket(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     episode: str = ""  # MA_LK, once the HIS has recorded it
     booking: str = ""  # the HIS's booking id this check-in honours, if any
     identity_checks: list[str] = []  # documents staff checked the identity on (vneid_identity, card...)
+    steps: list[HisStep] = []  # a visit of several steps: all of them (none: a visit of one queue)
 
 
 class HisMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -82,6 +106,9 @@ _KINDS: dict[type[ev.Event], Kind] = {
     ev.IdentityChecked: "changed",  # staff checked the identity on a document (VNeID, the card...)
     ev.TicketCancelled: "cancelled",
     ev.TicketRated: "rated",
+    ev.StepsAdded: "steps",  # a visit's steps added (an order, a room's send-on)
+    ev.StepCompleted: "steps",
+    ev.StepCancelled: "steps",
 }
 
 
@@ -134,6 +161,12 @@ def his_ticket(state: QueueState, t: Ticket, site: str, actor: str | None = None
         episode=t.episode,
         booking=booking,
         identity_checks=list(t.identity_checks),
+        steps=[
+            HisStep(
+                id=s.id, service=s.service, status=s.status, counter=s.counter, order=s.order, returning=s.returning
+            )
+            for s in t.steps
+        ],
     )
 
 
@@ -168,6 +201,8 @@ def message_for(
     t = state.tickets.get(int(getattr(event, "ticket")))  # noqa: B009  # every event in _KINDS has one
     if t is None or (t.identity is None and not anonymous):
         return None
+    if isinstance(event, ev.ServiceFinished) and event.visit_open:
+        kind = "moved"  # a step ended, the visit goes on: not the end of the encounter
     reason = f"identity_checked:{event.document}" if isinstance(event, ev.IdentityChecked) else event_reason(event)
     return _message(state, t, record, kind, site, reason, actor)
 

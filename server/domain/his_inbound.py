@@ -181,7 +181,9 @@ def answer(state: QueueState, command: cmd.AnyCommand) -> dict[str, Any] | None:
         return {"day": command.day, "bookings": len(command.bookings)}
     if isinstance(command, cmd.LoadHisMapping):
         return {"departments": len(command.departments), "rooms": len(command.rooms), "services": len(command.services)}
-    if not isinstance(command, cmd.RecordRegistration | cmd.SendTicket | cmd.EndEpisode):
+    if not isinstance(
+        command, cmd.RecordRegistration | cmd.SendTicket | cmd.EndEpisode | cmd.OrderStep | cmd.OrderResult
+    ):
         return None
     t = ticket_by_key(state, command.key)
     return {
@@ -195,6 +197,17 @@ def answer(state: QueueState, command: cmd.AnyCommand) -> dict[str, Any] | None:
         "episode": t.episode,
         "room": t.room,
         "his_room": t.his_room,
+        "steps": [
+            {
+                "id": s.id,
+                "service": s.service,
+                "status": s.status,
+                "counter": s.counter,
+                "order": s.order,
+                "returning": s.returning,
+            }
+            for s in t.steps
+        ],
     }
 
 

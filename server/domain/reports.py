@@ -41,6 +41,7 @@ from .bookings import no_shows
 from .config import CARE_KINDS, Config
 from .figures import Figures
 from .state import QueueState, apply
+from .visits import Visits
 
 IDLE_GROUPS = frozenset({"day", "month", "counter", "staff"})  # where idle time is counted
 SOURCE_NAMES = {
@@ -102,6 +103,7 @@ class Report:
         self.total = Figures()
         self.tickets: dict[int, _Seen] = {}
         self.last_at: float | None = None
+        self.visits = Visits()  # the visits that ended served in the period (domain/visits.py)
 
     def _in(self, *keys: tuple[str, str | None]) -> list[Figures]:
         out = [self.total]
@@ -185,6 +187,10 @@ class Report:
         apply(self.state, record)
         if inside and isinstance(e, ev.TicketIssued):
             self._issued(e, record.at)
+        if inside and isinstance(e, ev.ServiceFinished) and not e.visit_open:
+            t = self.state.tickets[e.ticket]
+            hour = dt.datetime.fromtimestamp(t.issued_at, self.state.config.tzinfo()).strftime("%H")
+            self.visits.ended(t, record.at, hour)
 
     def _issued(self, e: ev.TicketIssued, at: float) -> None:
         tz = self.state.config.tzinfo()
@@ -291,7 +297,14 @@ class Report:
                 ("care_insurance", f"{seen.department}/{seen.care_kind}/{insurance}"),
             ):
                 self.groups[group].setdefault(key, Figures()).add(seen.own)
+        visits = self.visits.result()
+        longest = visits["longest_waits"]
+        for row in [*visits["by_service"], *visits["door_by_service"], *longest["services"]]:
+            row["name"] = self.name("service", row["key"])
+        for row in [*visits["by_room"], *longest["rooms"]]:
+            row["name"] = self.name("counter", row["key"])
         return {
+            "visits": visits,
             "total": self.total.as_dict(),
             **{
                 f"by_{group}": [

@@ -18,11 +18,13 @@ network or the clock.
     along with a registration, never makes one alone.
   * ``status`` ``finished`` → ``EndEpisode(finished)``; ``cancelled`` or ``entered-in-error``
     → ``EndEpisode(cancelled)``.
-- **ServiceRequest** ``active`` whose ``encounter`` is one of ours → ``SendTicket`` to the
-  service its ``code.coding[0].code`` maps to (the link's mapping ``services``; else it is taken
-  as our service code), reason the code's text or display. Nothing when the ticket waits there
-  already. ``completed``, ``revoked`` and the rest → nothing: the ticket's later course is the
-  counters' (or the Encounter's end).
+- **ServiceRequest** whose ``encounter`` is one of ours: an order (issue 20, domain/journey.py).
+  ``active`` → ``OrderStep`` (the order: the ServiceRequest's id) to the service its
+  ``code.coding[0].code`` maps to (the link's mapping ``services``; else it is taken as our
+  service code), reason the code's text or display, coming back to the room with the link's
+  ``orders_come_back``; nothing when the visit has that order already. ``completed`` →
+  ``OrderResult(done)``, ``revoked`` or ``entered-in-error`` → ``OrderResult(cancelled)``, for an
+  order the visit has; any other status → nothing.
 - **Appointment** of today (``start`` in the unit's time zone), ``booked`` or ``pending``, with
   a participant Patient holding a CCCD or BHYT identifier, and a ``serviceType`` code that is
   (or maps to) one of our services → one booking (id the Appointment's id, the slot from
@@ -34,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zoneinfo
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -43,6 +45,11 @@ from . import fhir_map as fm
 
 Json = dict[str, Any]
 ENDS = {"finished": "finished", "cancelled": "cancelled", "entered-in-error": "cancelled"}
+RESULTS: dict[str, Literal["done", "cancelled"]] = {
+    "completed": "done",
+    "revoked": "cancelled",
+    "entered-in-error": "cancelled",
+}
 BOOKED = ("booked", "pending")
 DEFAULT_MINUTES = 30  # an Appointment with neither end nor minutesDuration
 
@@ -55,6 +62,7 @@ class Ticket(msgspec.Struct, frozen=True):
     patient_code: str = ""
     episode: str = ""
     his_room: str = ""
+    orders: frozenset[str] = frozenset()  # the HIS's orders the visit has a step for
 
 
 class Context(msgspec.Struct, frozen=True):
@@ -63,6 +71,7 @@ class Context(msgspec.Struct, frozen=True):
     services: dict[str, str] = {}  # the link's mapping: HIS code -> our service
     known: frozenset[str] = frozenset()  # our service codes
     patient_code_system: str = ""
+    come_back: bool = True  # an order's patient comes back to the room (the link's orders_come_back)
 
 
 def command_key(message_id: str, index: int, count: int) -> str:
@@ -122,15 +131,26 @@ def encounter(
 
 
 def service_request(resource: Json, ticket: Ticket | None, ctx: Context) -> list[cmd.AnyCommand]:
-    if ticket is None or resource.get("status") != "active":
+    """An order of the HIS: ``active`` adds a step to the ticket's visit (``OrderStep``, the order
+    being the ServiceRequest's id); ``completed`` marks it done and ``revoked`` or
+    ``entered-in-error`` cancels it (``OrderResult``), once the visit has it."""
+    order = str(resource.get("id") or "")
+    if ticket is None or not order or len(order) > 64:
+        return []
+    status = resource.get("status")
+    if status in RESULTS:
+        if order not in ticket.orders:
+            return []
+        return [cmd.OrderResult(key=ticket.key, order=order, outcome=RESULTS[str(status)])]
+    if status != "active" or order in ticket.orders:
         return []
     concept = resource.get("code") or {}
     codings = concept.get("coding") or []
     code = str((codings[0] if codings else {}).get("code") or "")
-    if not code or len(code) > 50 or ctx.services.get(code, code) == ticket.service:
+    if not code or len(code) > 50:
         return []
     reason = _text(concept.get("text") or (codings[0].get("display") if codings else "") or code, 200)
-    return [cmd.SendTicket(key=ticket.key, service=code, reason=reason)]
+    return [cmd.OrderStep(key=ticket.key, order=order, service=code, reason=reason, come_back=ctx.come_back)]
 
 
 def _local(instant: object, tz: zoneinfo.ZoneInfo) -> dt.datetime | None:

@@ -83,6 +83,7 @@ class FhirIntake:
             services=dict(his.services) if his is not None else {},
             known=frozenset(s.code for s in state.config.services),
             patient_code_system=self.link.patient_code_system,
+            come_back=self.link.orders_come_back,
         )
 
     async def __call__(self, change: FhirChange) -> None:
@@ -122,7 +123,12 @@ class FhirIntake:
         if t is None or t.status in FINAL:
             return None
         return fi.Ticket(
-            key=key, service=t.service, patient_code=t.patient_code, episode=t.episode, his_room=t.his_room
+            key=key,
+            service=t.service,
+            patient_code=t.patient_code,
+            episode=t.episode,
+            his_room=t.his_room,
+            orders=frozenset(s.order for s in t.steps if s.order),
         )
 
     async def _encounter(self, resource: Json, ctx: fi.Context) -> list[cmd.AnyCommand]:
@@ -140,7 +146,7 @@ class FhirIntake:
         return fi.encounter(resource, ticket, patient, locations, ctx)
 
     async def _service_request(self, resource: Json, ctx: fi.Context) -> list[cmd.AnyCommand]:
-        if resource.get("status") != "active":
+        if resource.get("status") not in ("active", *fi.RESULTS):
             return []
         encounter = await self._read(str((resource.get("encounter") or {}).get("reference") or ""))
         ticket = self._ticket(fm.ticket_key(encounter)) if encounter is not None else None

@@ -50,6 +50,8 @@ TRIGGERS: dict[Kind, tuple[str, str]] = {  # the queue's event -> (trigger event
     "transferred": ("A08", "ADT_A01"),
     "changed": ("A08", "ADT_A01"),
     "missed": ("A08", "ADT_A01"),
+    "moved": ("A08", "ADT_A01"),  # a step of the visit ended, the patient goes on (not discharged)
+    "steps": ("A08", "ADT_A01"),  # the visit's steps changed (an order, a result)
     "cancelled": ("A11", "ADT_A09"),  # cancel admit / visit notification
     "finished": ("A03", "ADT_A03"),  # discharge / end visit
 }

@@ -18,6 +18,8 @@ is in the event log and on the admin pages.
     poll_seconds = 0             # fhir: poll Encounter/Appointment/ServiceRequest (0: never)
     patient_code_system = ""     # fhir polling: the Patient identifier system of the HIS's patient
                                  # code (MA_BN); "" takes the Patient's logical id
+    orders_come_back = true      # fhir polling: a ServiceRequest's patient comes back to the room
+                                 # they were in once the orders are done (docs/his.md §8)
     timeout = 5.0                # seconds for one delivery
     alert_after = 300            # seconds unreachable before staff are alerted
 """
@@ -51,6 +53,7 @@ class Link(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     secret: str = ""
     poll_seconds: float = 0.0
     patient_code_system: str = ""
+    orders_come_back: bool = True
     timeout: float = 5.0
     alert_after: float = 300.0
 

@@ -149,6 +149,7 @@ async def health(request: Request) -> Response:
             "connections": len(hub.fanout),
             "connections_direct": hub.fanout.direct(),
             "phones": len(hub.phones),
+            "doors": len(services(request).doors),
             "dropped": hub.fanout.dropped_total,
             "commits": hub.commits,
             "replay_seconds": hub.replay_seconds,
@@ -254,7 +255,7 @@ ROUTES = [
     describe(
         Route("/api/devices", register_device, methods=["POST"]),
         Doc(
-            summary="Register a device (kiosk, TV, counter, rating screen): its token, shown once.",
+            summary="Register a device (kiosk, TV, counter, rating screen, room door screen): its token, shown once.",
             auth="admin",
             body=sh.NewDevice,
             ok=sh.DeviceToken,

@@ -141,6 +141,28 @@ async def send(request: Request) -> Response:
 
 @_unauthenticated
 @answers_errors
+async def order(request: Request) -> Response:
+    """POST .../tickets/{key}/orders {message_id, order, service | counter | his_room, come_back,
+    reason}: an order adds a step to the ticket's visit (domain/journey.py)."""
+    link = link_of(request)
+    message_id, data = await _body(request)
+    command = decode(data, "order_step", cmd.OrderStep, key=(key := _key(request, link)))
+    return await _run(request, link, f"order:{key}", message_id, command)
+
+
+@_unauthenticated
+@answers_errors
+async def order_result(request: Request) -> Response:
+    """POST .../tickets/{key}/orders/{order}/result {message_id, outcome: done|cancelled, reason}"""
+    link = link_of(request)
+    message_id, data = await _body(request)
+    name = request.path_params["order"]
+    command = decode(data, "order_result", cmd.OrderResult, key=(key := _key(request, link)), order=name)
+    return await _run(request, link, f"result:{key}", message_id, command)
+
+
+@_unauthenticated
+@answers_errors
 async def end(request: Request) -> Response:
     """POST .../tickets/{key}/end {message_id, outcome: finished|cancelled, reason}"""
     link = link_of(request)
@@ -195,6 +217,36 @@ ROUTES = [
             ok=shapes.HisTicketAnswer,
             params=_PARAMS,
             errors=(*_KEY, "his_send_target", "service_unavailable", "transfer_to_same", "wrong_counter.service"),
+        ),
+    ),
+    describe(
+        Route(PREFIX + "/tickets/{key}/orders", order, methods=["POST"]),
+        Doc(
+            summary="An order (a lab test, an imaging study) adds a step to the ticket's visit.",
+            auth="his",
+            body=shapes.HisOrderIn,
+            ok=shapes.HisTicketAnswer,
+            params=_PARAMS,
+            errors=(
+                *_KEY,
+                "his_send_target",
+                "service_unavailable",
+                "wrong_counter.service",
+                "step_duplicate",
+                "step_limit",
+                "step_visit_over",
+            ),
+        ),
+    ),
+    describe(
+        Route(PREFIX + "/tickets/{key}/orders/{order}/result", order_result, methods=["POST"]),
+        Doc(
+            summary="An order's result is in (its step is done), or the order was withdrawn.",
+            auth="his",
+            body=shapes.HisOrderResultIn,
+            ok=shapes.HisTicketAnswer,
+            params={**_PARAMS, "order": "the HIS's order id, as sent with the order"},
+            errors=(*_KEY, "step_order_unknown", "step_active"),
         ),
     ),
     describe(

@@ -30,6 +30,22 @@ class HisSendIn(msgspec.Struct, frozen=True, kw_only=True):
     position: Literal["front", "back", "arrival"] = "back"
 
 
+class HisOrderIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    order: str  # the HIS's order id (a lab test, an imaging study): the step's name from now on
+    service: str = ""  # our service code, or the HIS's (mapped)
+    counter: int | None = None  # a room (counter) number
+    his_room: str = ""
+    come_back: bool = False  # back to the room the patient is in (or was last served in) once done
+    reason: str = ""
+
+
+class HisOrderResultIn(msgspec.Struct, frozen=True, kw_only=True):
+    message_id: str
+    outcome: Literal["done", "cancelled"] = "done"  # the result is in, or the order was withdrawn
+    reason: str = ""
+
+
 class HisEndIn(msgspec.Struct, frozen=True, kw_only=True):
     message_id: str
     outcome: Literal["finished", "cancelled"]
@@ -86,6 +102,16 @@ class HisTicketAnswer(msgspec.Struct, frozen=True, kw_only=True):
     room: int | None
     his_room: str
     seq: int
+    steps: list[HisStepAnswer] = []  # a visit of several steps (none: one queue)
+
+
+class HisStepAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    service: str
+    status: str  # pending, open, active, served, done, cancelled
+    counter: int | None = None
+    order: str = ""
+    returning: bool = False
 
 
 class HisMappingAnswer(msgspec.Struct, frozen=True):

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from ..domain.commands import Handle, Name
-from ..domain.events import DeviceKind, Role
+from ..domain.events import DeviceKind, Role, StepStatus
 from ..domain.lifecycle import Status
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256, description="8 to 256 characters")]
@@ -76,7 +76,9 @@ class NewDevice(msgspec.Struct, frozen=True, kw_only=True):
     kind: DeviceKind
     name: Name
     zone: Handle = ""
-    counter: Annotated[int | None, msgspec.Meta(description="a rating screen's counter (it only)")] = None
+    counter: Annotated[
+        int | None, msgspec.Meta(description="a rating or door screen's counter or room (they only)")
+    ] = None
 
 
 class DeviceToken(msgspec.Struct, frozen=True):
@@ -98,6 +100,7 @@ class Health(msgspec.Struct, frozen=True):
     connections: int
     connections_direct: int
     phones: int
+    doors: int  # rooms' door screens connected (server/doors.py)
     dropped: int
     commits: int
     replay_seconds: float
@@ -112,9 +115,28 @@ class PublicState(msgspec.Struct, frozen=True):
     view: Annotated[dict[str, Any], msgspec.Meta(description="the public snapshot (docs/protocol.md, Snapshots)")]
 
 
+class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
+    """A step of a visit (server/visits.py), never its reason nor the HIS's order. ``counters``
+    while it is to come; ``ahead``, ``wait_minutes`` and ``open_counters`` while the patient
+    waits in its queue."""
+
+    id: int
+    service: str
+    counter: int | None
+    status: StepStatus
+    after: list[int]
+    returning: bool
+    served_by: int | None
+    counters: list[int] | None = None
+    ahead: int | None = None
+    wait_minutes: int | None = None
+    open_counters: int | None = None
+
+
 class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     """What anyone holding the number may know of a ticket of today; never an identity.
-    ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at`` and ``late`` only while it waits."""
+    ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at`` and ``late`` only while it waits (a
+    visit: in the queue of its current step); ``step`` and ``steps`` for a visit of several steps."""
 
     label: str
     day: str
@@ -129,6 +151,8 @@ class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     open_counters: int | None = None
     call_at: float | None = None  # when it is expected to be called (epoch seconds; docs/protocol.md)
     late: bool | None = None  # counters are open but none is expected to call it before closing
+    step: int | None = None
+    steps: list[PublicStep] | None = None
 
 
 class Fleet(msgspec.Struct, frozen=True):

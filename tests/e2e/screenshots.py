@@ -2,7 +2,8 @@
 (default ``docs/screenshots/``). Starts demo servers (open at any hour; one with 32 counters on
 the ground floor), fills them with a morning's worth of synthetic tickets and calls, and saves
 the kiosk (portrait and landscape), the counter (also with a kiosk printer out of paper), the
-TV boards (few counters, 4 x 8, 4K), the rating screen and the administration pages."""
+TV boards (few counters, 4 x 8, 4K), the rating screen, a room's door screen (landscape and
+portrait) and the administration pages."""
 
 from __future__ import annotations
 
@@ -59,6 +60,36 @@ def printer_alert(site: ServerProc, counter: Page, out: Path) -> None:
         shoot(counter, out, "counter-printer-alert")
         kiosk.send(json.dumps({"type": "report", "id": "p2", "what": "device_ok", "part": "printer"}))
         expect(counter.locator("#alerts")).to_be_hidden()
+
+
+def door_shots(site: ServerProc, browser: Browser, out: Path) -> None:
+    """Room 4's door screen: its first patient sent to the lab and imaging and back, the next
+    one being seen, the returning patient among the next numbers."""
+    with admin_socket(site) as ws:
+
+        def ok(body: dict[str, object]) -> dict[str, object]:
+            reply = command(ws, body)
+            assert reply["type"] == "ack", reply
+            return dict(reply["result"] or {})
+
+        command(ws, {"type": "open_counter", "counter": 10})
+        for n in (4, 9):
+            ok({"type": "finish_service", "counter": n})
+        label = ok({"type": "call_next", "counter": 4})["ticket"]
+        first = {"type": "send_on", "counter": 4, "steps": [{"service": "X"}, {"service": "H"}], "come_back": True}
+        ok({**first, "reason": "Xem kết quả"})
+        for n in (9, 10):
+            ok({"type": "call_number", "counter": n, "label": label})
+            ok({"type": "finish_service", "counter": n})
+        late = ok({"type": "issue_ticket", "service": "N"})["ticket"]
+        ok({"type": "call_number", "counter": 4, "label": late})  # the returning patient is next
+        ok({"type": "start_service", "counter": 4})
+    d = page(browser, f"{site.http}/door/#token={site.device_tokens()['door-4']}", 1280, 800)
+    expect(d.locator("#next .returning")).to_have_count(1)
+    shoot(d, out, "door-landscape")
+    d.set_viewport_size({"width": 800, "height": 1280})
+    shoot(d, out, "door-portrait")
+    d.close()
 
 
 def demo_site(work: Path, out: Path, browser: Browser) -> None:
@@ -119,6 +150,7 @@ def demo_site(work: Path, out: Path, browser: Browser) -> None:
         r.click("[data-action=send]")
         expect(r.locator("#thanks")).to_be_visible()
         r.close()
+        door_shots(site, browser, out)
 
         a = browser.new_page(viewport={"width": 1440, "height": 900})
         a.goto(f"{site.http}/admin/")

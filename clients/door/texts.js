@@ -1,0 +1,38 @@
+// The door screen's texts, Vietnamese first, then English. The screen shows both at once: it
+// speaks to everyone waiting at the door.
+export const TEXTS = {
+  vi: {
+    "door.doctor": "Bác sĩ",
+    "door.calling": "Mời số",
+    "door.seeing": "Đang khám",
+    "door.serving": "Đang phục vụ",
+    "door.next": "Số tiếp theo",
+    "door.more": "và {n} người khác đang chờ",
+    "door.nobody": "Chưa có ai chờ",
+    "door.returning": "Quay lại",
+    "door.results": "Có kết quả: {what}",
+    "door.paused": "Tạm dừng",
+    "door.closed": "Phòng chưa mở",
+    "door.none": "—",
+    "door.unknown": "Phòng {room} không còn trong cấu hình",
+    "door.setup.title": "Màn hình cửa phòng chưa được đăng ký",
+    "door.setup.body": "Mở địa chỉ …/door/#token=<mã thiết bị> do quản trị viên cấp.",
+  },
+  en: {
+    "door.doctor": "Doctor",
+    "door.calling": "Now calling",
+    "door.seeing": "Being seen",
+    "door.serving": "Serving",
+    "door.next": "Next numbers",
+    "door.more": "and {n} more waiting",
+    "door.nobody": "Nobody waiting",
+    "door.returning": "Returning",
+    "door.results": "Results: {what}",
+    "door.paused": "Paused",
+    "door.closed": "Room not open",
+    "door.none": "—",
+    "door.unknown": "Room {room} is no longer configured",
+    "door.setup.title": "This door screen is not registered",
+    "door.setup.body": "Open …/door/#token=<device token> given by the administrator.",
+  },
+};

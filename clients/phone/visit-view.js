@@ -1,0 +1,70 @@
+// The phone's view of a visit of several steps (issue 20): where to go now (the room or counter,
+// where it is, people ahead and the wait in each queue the patient waits in), and the whole
+// visit as a list: done steps ticked, the step the patient is at, a test whose results are
+// awaited ("Chờ kết quả…"), what comes after (a return to the room). Model in, elements out.
+import { h } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { waitMinutes } from "./flow.js";
+import { counterName, serviceName, locationOf } from "./names.js";
+import { stepState, stepsOf, goNow, awaitingResults, stepCounters, waitsFor } from "./visit.js";
+
+/** @typedef {import("./visit.js").Step} Step */
+
+/** A step's place: its room or counter when there is one, else its service. @param {any} config @param {Step} step */
+export function placeName(config, step) {
+  const counters = stepCounters(step);
+  return counters.length === 1 ? counterName(config, counters[0]) : serviceName(config, step.service);
+}
+
+/** The line under a step in a queue: people ahead and the wait. @param {Step} step */
+function queueLine(step) {
+  const minutes = waitMinutes(step.wait_minutes);
+  return `${t("step.queue", { n: step.ahead ?? "" })} · ${minutes === null ? t("no_wait") : t("wait", { n: minutes })}`;
+}
+
+/** Where to go now while the visit waits (one card per queue it waits in), or the wait for
+ * results; null when the ticket is not waiting. @param {any} ticket @param {any} config */
+export function whereNow(ticket, config) {
+  if (ticket.status !== "waiting") return null;
+  if (awaitingResults(ticket)) {
+    return h("div.status.where", { dataset: { status: "results" } }, h("div.big", t("step.results")), h("div", t("results.wait")));
+  }
+  const now = goNow(ticket);
+  return h("div.status.where", { dataset: { status: "waiting" } },
+    h("div", t(now.length > 1 ? "go.several" : "go.wait", { n: now.length })),
+    ...now.map((step) => h("div.place", { dataset: { step: String(step.id) } },
+      h("div.place-name", placeName(config, step)),
+      step.returning ? h("div.returning", t("returning")) : null,
+      h("div.location", locationOf(config, stepCounters(step))),
+      h("div.ahead", queueLine(step)))));
+}
+
+/** The line that says where a step stands. @param {any} ticket @param {Step} step @param {any} config */
+function stateLine(ticket, step, config) {
+  const state = stepState(ticket, step);
+  if (state === "queue" && ticket.status === "waiting") return queueLine(step);
+  if (state === "later" && step.returning) {
+    const tests = waitsFor(stepsOf(ticket), step).map((s) => placeName(config, s)).join(", ");
+    return tests ? t("step.return.after", { tests }) : t("step.return");
+  }
+  return t(`step.${state}`);
+}
+
+const MARKS = { done: "✓", cancelled: "✕", here: "➜", queue: "●", held: "●", results: "⏳", later: "○" };
+
+/** The whole visit, in the order its steps were added. @param {any} ticket @param {any} config */
+export function visitList(ticket, config) {
+  const steps = stepsOf(ticket);
+  if (!steps.length) return null;
+  return h("section.visit",
+    h("h2", t("visit")),
+    h("ol.steps", ...steps.map((step) => {
+      const state = stepState(ticket, step);
+      return h("li.step", { dataset: { step: String(step.id), state } },
+        h("span.mark", { "aria-hidden": "true" }, MARKS[state]),
+        h("div.body",
+          h("div.place-name", placeName(config, step), step.returning ? h("span.returning", ` · ${t("returning")}`) : null),
+          state === "done" || state === "cancelled" ? null : h("div.location", locationOf(config, stepCounters(step))),
+          h("div.state", stateLine(ticket, step, config))));
+    })));
+}
