@@ -154,6 +154,7 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
 
     # room 4 calls: its door shows the number, the phone says where the room is
     shows(phone, "called at room 4", "called done here", press(room, " "), door)
+    expect(room.locator("#current-number")).to_have_text(label)
     expect(status.locator(".location")).to_have_text("Tầng 1, phòng 104")
     expect(door.locator("#next li")).to_have_count(0)
 
@@ -206,9 +207,11 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
     expect(door.locator("#current-number")).to_have_text("—")
     expect(phone.locator("main .status .place .place-name")).to_have_text("Quầy Thu ngân")
     shows(phone, "called at the cashier", "called done done done done done here", press(cashier, " "))
+    expect(cashier.locator("#current-number")).to_have_text(label)  # (the page's keys act on what it shows)
     shows(phone, "sent to the pharmacy", "waiting done done done done done done queue", send_to(cashier, ["TH"]))
     expect(phone.locator("main .status .place .location")).to_have_text("Tầng 2, cạnh cầu thang")
     shows(phone, "called at the pharmacy", "called done done done done done done here", press(pharmacy, " "))
+    expect(pharmacy.locator("#current-number")).to_have_text(label)
     shows(phone, "visit over", "done done done done done done done done", press(pharmacy, "f"))
     assert site.get(f"/api/tickets/{label}")["status"] == "done"
 
