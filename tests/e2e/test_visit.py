@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from ..server_harness import ServerProc
 from .pages import admin_socket, command, screen_qr, watch
 from .test_counter_journey import open_counter, staff
-from .test_pages import open_kiosk, open_page, take_ticket, tv_url
+from .test_pages import open_kiosk, take_ticket, tv_url
 from .test_phone import RECORD, recorded
 from .test_phone_visit import CALL, SIGNATURES
 
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.browser
 PATIENT_ID = "001099012345"  # synthetic
 DOCTOR = "Phạm Văn Đức"  # fictional, as every name here
 REASON = "Xem kết quả xét nghiệm máu và X-quang"
+ZONES = ("tang-1", "tang-2")
 STAFF = {  # counter: (username, full name)
     1: ("tiepdon", "Hoàng Thị Lan"),
     4: ("bsnoi", DOCTOR),
@@ -54,9 +55,6 @@ new MutationObserver(() => {
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
 
-timings: dict[str, list[tuple[str, float]]] = {"phone": [], "door": []}
-
-
 # The number the door screen shows as being seen, with when it first showed it (epoch ms).
 DOOR_NUMBER = """
 window.__shown = [];
@@ -66,6 +64,17 @@ new MutationObserver(() => {
   if (!last || last.sig !== sig) window.__shown.push({ sig, at: Date.now() });
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
+
+timings: dict[str, list[tuple[str, float]]] = {"phone": [], "door": []}  # how long each change took to show (s)
+
+
+def watched(browser: Browser, url: str, script: str, errors: list[str], width: int, height: int) -> Page:
+    """A page that runs ``script`` (what it shows, recorded) before its own, opened at ``url``."""
+    page = watch(browser.new_page(viewport={"width": width, "height": height}), errors)
+    page.add_init_script(script)
+    page.goto(url)
+    expect(page.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    return page
 
 
 def shown_after(page: Page, what: str, sig: str, started: float) -> float:
@@ -112,15 +121,9 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
     for counter, (username, name) in STAFF.items():
         staff(site, username, counter, name)
     tokens = site.device_tokens()
-    tvs = {
-        zone: open_page(browser, tv_url(site, tokens[f"tv-{zone}"]), errors, 1280, 720) for zone in ("tang-1", "tang-2")
-    }
-    for tv in tvs.values():
-        tv.add_init_script(TV_CALLS)
-        tv.reload()
-    door = watch(browser.new_page(viewport={"width": 768, "height": 1024}), errors)  # a portrait tablet
-    door.add_init_script(DOOR_NUMBER)
-    door.goto(f"{site.http}/door/#token={tokens['door-4']}")
+    tvs = {zone: watched(browser, tv_url(site, tokens[f"tv-{zone}"]), TV_CALLS, errors, 1280, 720) for zone in ZONES}
+    door_url = f"{site.http}/door/#token={tokens['door-4']}"
+    door = watched(browser, door_url, DOOR_NUMBER, errors, 768, 1024)  # a portrait tablet
     pages = {counter: open_counter(browser, site, errors, username) for counter, (username, _) in STAFF.items()}
     reception, room, lab, imaging, cashier, pharmacy = (pages[c] for c in (1, 4, 9, 10, 11, 12))
     expect(door.locator("#doctor")).to_contain_text(DOCTOR)
