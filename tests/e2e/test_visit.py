@@ -6,9 +6,10 @@ kiosk's QR code; reception sends them on to the internal medicine room (4), whos
 shows them; the doctor sends them to the lab and imaging at once with a return; imaging's "call
 next" does not get them while they are at the lab (it gets the next patient, and the patient
 keeps their place); back at room 4 the door shows them as a returning patient with the results
-they bring, and the doctor sees the reason; then the cashier and the pharmacy. The phone shows
-each change within a second of the click that made it, and rings at each of the seven calls;
-each floor's TV shows that floor's calls and no other.
+they bring, and the doctor sees the reason (and, while the patient was away, where they were);
+then the cashier and the pharmacy. The phone shows each change within a second of the click
+that made it, and rings at each of the seven calls; each floor's TV shows that floor's calls and
+no other.
 """
 
 from __future__ import annotations
@@ -177,6 +178,9 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
     expect(lab.locator("#current-number")).to_have_text(label)
     expect(imaging.locator(f'#waiting-list [data-label="{label}"]')).to_have_count(0)
     expect(imaging.locator(f'#elsewhere-list [data-label="{label}"]')).to_contain_text("Đang ở Phòng Xét nghiệm")
+    away = room.locator(f'#elsewhere-list [data-label="{label}"]')  # the doctor sees where they are now
+    expect(away).to_contain_text("Sẽ quay lại · Đang ở Phòng Xét nghiệm — Tầng 2, phòng 201")
+    expect(away).to_contain_text(REASON)
     imaging.keyboard.press(" ")
     expect(imaging.locator("#current-number")).to_have_text(other)
     assert site.get(f"/api/tickets/{label}")["counter"] == 9, "called at the lab only"
