@@ -23,6 +23,7 @@ from .domain.config import MEDIA_NAME
 from .domain.errors import DomainError, ForbiddenError
 from .domain.held import tickets_held
 from .fanout import Conn, wire_of
+from .history import counter_history
 from .hub import HEARTBEAT_SECONDS
 from .protocol import (
     CLOSE_BAD_HELLO,
@@ -47,7 +48,7 @@ from .protocol import (
     protocol_error,
 )
 from .services import Services
-from .views import counter_history, queue_view, snapshot, ticket_status
+from .views import queue_view, snapshot, ticket_status
 from .vneid import identify_qr
 
 log = logging.getLogger("server.ws")

@@ -4,7 +4,7 @@ that counter, a ticket transferred away as transferred with where it went."""
 from __future__ import annotations
 
 from server.domain import commands as cmd
-from server.views import counter_history
+from server.history import counter_history
 
 from .domain.sim import Sim
 

@@ -1,7 +1,7 @@
 // The counter page's controller: it holds the state and every effect on it: signing in and out
 // (fetch, localStorage), the socket to the counter, the lists' refresh timer, the toasts, the
-// keyboard, and the rendering of views.js into the page; the dialogs (dialogs.js) and the HIS
-// link's (his.js) are wired here. What it learns it dispatches through flow.next (the only way the state,
+// keyboard, and the rendering of views.js into the page; the dialogs (dialogs.js), the HIS
+// link's (his.js) and a visit's steps (journey-effects.js) are wired here. What it learns it dispatches through flow.next (the only way the state,
 // and so the screen, changes); app.js starts it.
 import { fill, $, h } from "../shared/dom.js";
 import { t, setLang, lang, onLang, errorText } from "../shared/i18n.js";
@@ -10,9 +10,11 @@ import { Board } from "../shared/board.js";
 import { connectionBadge } from "../shared/badge.js";
 import * as flow from "./flow.js";
 import * as views from "./views.js";
+import * as journey from "./journey.js";
 import { toast } from "./toast.js";
 import { createHis } from "./his.js";
-import { createDialogs } from "./dialogs.js";
+import { createDialogs, createAsks } from "./dialogs.js";
+import { createJourney } from "./journey-effects.js";
 import { askPassword, changeOwn } from "../shared/password.js";
 
 const SESSION_KEY = "queue.counter.session";
@@ -50,6 +52,7 @@ export function createCounter() {
     token: () => session().token, state: () => state, dispatch, paint: paintHis,
     confirm: (question) => ask(question, []).then(Boolean),
   });
+  const visits = createJourney({ board, dialog, ask, toast, counter: () => state.counter, send: (c, ok) => send(c, ok), sendAbout: (c, ok) => sendRaw(c, ok) });
 
   // ---- signing in, the counter, signing out ------------------------------------------------
 
@@ -138,13 +141,9 @@ export function createCounter() {
     badge?.remove();
     badge = connectionBadge(s);
     document.body.append(badge);
-    s.on("snapshot", (msg) => {
-      board.snapshot(msg);
-      dispatch({ type: "snapshot" });
-      render();
-      refreshLists();
-    });
+    s.on("snapshot", onSnapshot);
     s.on("event", (msg) => {
+      if (journey.arrivesHere(board, msg.event, board.counterConfig(state.counter), state.counter)) resync(s);
       board.apply(msg);
       const e = msg.event;
       if (flow.rated(state, e)) toast(t("rating.done", { label: e.label, score: e.score }), false);
@@ -163,6 +162,24 @@ export function createCounter() {
       render();
     });
     s.start();
+  }
+
+  /** @param {{seq: number, view: any}} msg */
+  function onSnapshot(msg) {
+    board.snapshot(msg);
+    dispatch({ type: "snapshot" });
+    render();
+    refreshLists();
+  }
+
+  /** The counter's snapshot again: a visit sent here that this page never had (journey.arrivesHere). @param {QueueSocket} s */
+  async function resync(s) {
+    try {
+      const msg = await s.query("snapshot");
+      if (s !== socket) return;
+      s.lastSeq = Math.max(s.lastSeq ?? 0, msg.seq); // the events it holds are not applied twice
+      onSnapshot(msg);
+    } catch { /* offline: the reconnection's snapshot has it */ }
   }
 
   function refreshLists() {
@@ -205,6 +222,7 @@ export function createCounter() {
   const called = (r) => t("done.called", { label: r.ticket });
   /** A command about this counter. @param {Record<string, any>} command @param {((result: any) => string)|null} [okText] */
   const send = (command, okText = null) => sendRaw({ counter: state.counter, ...command }, okText);
+  const asks = createAsks({ ask, board, counter: counterNow, send, called });
 
   /** What the main view's buttons do (flow.buttons names them). */
   const buttons = {
@@ -218,9 +236,10 @@ export function createCounter() {
     missed: () => send({ type: "mark_missed" }),
     park: () => send({ type: "park_ticket" }),
     resume: () => send({ type: "resume_counter" }),
-    pause: () => pauseDialog(),
-    transfer: () => transferDialog(),
-    call_number: () => numberDialog(),
+    pause: () => asks.pause(),
+    transfer: () => asks.transfer(),
+    send_on: () => visits.sendOn(),
+    call_number: () => asks.number(),
     ask_rating: () => send({ type: "request_rating" }),
     rate_here: () => rateHere(),
   };
@@ -232,31 +251,11 @@ export function createCounter() {
     send: (command, isCall) => { send(command, isCall ? called : null); },
     sendAbout: (command) => { sendRaw(command, null); },
     hisResend: (confirm) => { his.resend(confirm); },
+    visit: (label) => visits.showVisit(label),
+    step: (label, step, action) => { visits.stepAct(label, step, action); },
   };
 
   // ---- dialogs ---------------------------------------------------------------------------------
-
-  async function pauseDialog() {
-    const data = await ask(t("pause.title"), views.pauseFields());
-    if (data) send({ type: "pause_counter", reason: String(data.get("reason") || "").trim() });
-  }
-
-  async function transferDialog() {
-    const c = counterNow();
-    if (!c?.current) return;
-    const label = c.current; // the board's counter changes before the answer comes
-    const data = await ask(t("transfer.title", { label }), views.transferFields(c, board.config));
-    if (!data) return;
-    const command = flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) });
-    const to = views.destination(board, command.to_service, command.to_counter);
-    send(command, () => t("done.transferred", { label, to }));
-  }
-
-  async function numberDialog(prefill = "") {
-    const data = await ask(t("number.title"), views.numberFields(prefill));
-    const label = flow.typedLabel(data?.get("label"));
-    if (label) send({ type: "call_number", label }, called);
-  }
 
   /** The counter's screen turned to the patient for the rating it asked. */
   function rateHere() {
@@ -301,6 +300,7 @@ export function createCounter() {
     if (state.view === "choose") { fill(view, views.viewChoose(state, ctx())); return; }
     if (state.view === "loading" || !board.config) { fill(view, views.viewLoading()); return; }
     $("#counter-name").textContent = views.counterName(state, ctx());
+    $("#room-line").textContent = views.roomLine(state, ctx());
     const status = $("#counter-status");
     const c = counterNow();
     status.textContent = views.statusLine(c);

@@ -1,7 +1,9 @@
 // The counter page's modal dialogs (effects on the one <dialog> element): a form that resolves
-// with its data, and the rating screen turned to the patient. The controller decides what to ask
-// and what to send; views.js draws them.
+// with its data, the rating screen turned to the patient, and the questions of the pause, the
+// transfer and "call a number" with the commands they send. views.js draws them.
 import { fill } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import * as flow from "./flow.js";
 import * as views from "./views.js";
 
 /** @param {() => HTMLDialogElement} dialog */
@@ -40,4 +42,40 @@ export function createDialogs(dialog) {
   }
 
   return { ask, rate };
+}
+
+/**
+ * The main view's buttons that ask first: pause (why), transfer (where), call a number (which).
+ * @param {{
+ *   ask: (title: string, fields: any[]) => Promise<FormData|null>,
+ *   board: import("../shared/board.js").Board,
+ *   counter: () => any,
+ *   send: (command: Record<string, any>, okText?: ((result: any) => string)|null) => Promise<any>,
+ *   called: (result: any) => string,
+ * }} deps  counter: this counter as the board knows it; send: a command about this counter
+ */
+export function createAsks({ ask, board, counter, send, called }) {
+  async function pause() {
+    const data = await ask(t("pause.title"), views.pauseFields());
+    if (data) send({ type: "pause_counter", reason: String(data.get("reason") || "").trim() });
+  }
+
+  async function transfer() {
+    const c = counter();
+    if (!c?.current) return;
+    const label = c.current; // the board's counter changes before the answer comes
+    const data = await ask(t("transfer.title", { label }), views.transferFields(c, board.config));
+    if (!data) return;
+    const command = flow.transferCommand({ service: String(data.get("service")), to_counter: String(data.get("to_counter") || ""), position: String(data.get("position")) });
+    const to = views.destination(board, command.to_service, command.to_counter);
+    send(command, () => t("done.transferred", { label, to }));
+  }
+
+  async function number(prefill = "") {
+    const data = await ask(t("number.title"), views.numberFields(prefill));
+    const label = flow.typedLabel(data?.get("label"));
+    if (label) send({ type: "call_number", label }, called);
+  }
+
+  return { pause, transfer, number };
 }

@@ -131,7 +131,7 @@ export const rated = (state, e) => e.type === "ticket_rated" && Boolean(state.ra
 
 // ---- the keyboard and the buttons ----------------------------------------------------------
 
-const KEYS = /** @type {Record<string, string>} */ ({ r: "recall", s: "start", f: "finish", m: "missed", t: "transfer", g: "call_number", h: "park" });
+const KEYS = /** @type {Record<string, string>} */ ({ r: "recall", s: "start", f: "finish", m: "missed", t: "transfer", d: "send_on", g: "call_number", h: "park" });
 
 /**
  * The button a key stands for at this counter, or null. Space is the main action (open a
@@ -171,6 +171,7 @@ export function buttons(c, rating) {
     b("finish", has, "F"),
     b("missed", called, "M"),
     b("transfer", has, "T"),
+    b("send_on", has, "D"),
     b("park", has, "H"),
     b("call_number", open && !has, "G"),
     c.status === "paused" ? b("resume", true, "P", "warn") : b("pause", !has, "P"),

@@ -8,6 +8,8 @@ import { hhmm } from "../shared/hours.js";
 import { SCORES, REASONS, faceElement } from "../rating/scores.js";
 import { faultText } from "../shared/faults.js";
 import * as flow from "./flow.js";
+import * as journey from "./journey.js";
+import * as jviews from "./journey-views.js";
 
 /**
  * @typedef {{
@@ -17,10 +19,13 @@ import * as flow from "./flow.js";
  *   send: (command: Record<string, any>, called?: boolean) => void,
  *   sendAbout: (command: Record<string, any>) => void,
  *   hisResend: (confirm: boolean) => void,
+ *   visit: (label: string) => void,
+ *   step: import("./journey-views.js").StepAct,
  * }} Actions  login resolves with the refusal ("" once signed in); run: a button of the main
  *   view (flow.buttons); send: a command about this counter (called: the toast names the
  *   number called); sendAbout: a command about a ticket, without the counter; hisResend: send
- *   the current ticket's registration to the HIS again (confirm: ask staff first)
+ *   the current ticket's registration to the HIS again (confirm: ask staff first); visit: show a
+ *   patient's visit; step: mark a step's result in or cancel it (after a confirmation)
  * @typedef {{board: import("../shared/board.js").Board, act: Actions, now: number}} Ctx
  */
 
@@ -61,6 +66,14 @@ export const viewLoading = () => h("p.muted", "…");
 export function counterName(state, ctx) {
   const cc = ctx.board.counterConfig(state.counter);
   return cc ? pick(cc.name, cc.name_en) : t("counter", { n: state.counter });
+}
+
+/** A room's line in the header: where it is and the doctor signed in ("" for a counter). @param {import("./flow.js").CounterState} state @param {Ctx} ctx */
+export function roomLine(state, ctx) {
+  const cc = ctx.board.counterConfig(state.counter);
+  if (cc?.kind !== "room") return "";
+  const name = state.session?.full_name || state.session?.username;
+  return [pick(cc.location || "", cc.location_en || ""), name ? t("room.doctor", { name }) : ""].filter(Boolean).join(" · ");
 }
 
 /** The counter's status for the header ("" before it is known). @param {any} c */
@@ -111,6 +124,7 @@ function viewCurrent(c, state, ctx) {
     ticket?.call_reason_vi ? h("div.muted", t("current.reason", { reason: pick(ticket.call_reason_vi, ticket.call_reason_en) })) : null,
     ticket?.priority?.length ? h("div.priority-line",
       t(ticket.priority_pending ? "current.priority_pending" : "current.priority", { groups: flow.groupNames(ticket.priority, lang()) })) : null,
+    ticket ? jviews.viewVisit(ticket, board, act.step) : null,
     ticket?.priority_pending ? h("div.row",
       small("confirm_priority", { type: "review_priority", label: ticket.label, confirmed: true }),
       small("reject_priority", { type: "review_priority", label: ticket.label, confirmed: false })) : null,
@@ -152,14 +166,18 @@ function viewIdentityChecks(ticket, act) {
 export function viewLists(state, ctx) {
   const { board, act, now } = ctx;
   const missed = flow.missedHere(board.tickets.values(), board.counterConfig(state.counter));
+  const away = journey.elsewhere(board.tickets.values(), board.counterConfig(state.counter), state.counter);
+  const byLabel = new Map([...board.tickets.values()].map((x) => [x.label, x]));
+  const back = (label) => journey.returnInList(byLabel.get(label), board.counterConfig(state.counter), state.counter);
   const empty = () => h("p.muted", t("list.empty"));
   return [
     h("section.list",
       h("h3", t("list.waiting", { n: state.queue.length })),
-      state.queue.length ? h("ol.rows#waiting-list", state.queue.map((q) => h("li.row-item", { dataset: { label: q.label, klass: q.klass } },
+      state.queue.length ? h("ol.rows#waiting-list", state.queue.map((q) => [q, back(q.label)]).map(([q, ret]) => h("li.row-item", { dataset: { label: q.label, klass: q.klass } },
         h("span.pos", String(q.position)),
         h("strong.lbl", q.label),
         h("span.reason", pick(q.reason_vi, q.reason_en)),
+        ret ? h("span.back-flag", { title: ret.reason || t("visit.returning") }, `↩ ${t("visit.returning")}`) : null,
         q.priority.length ? h("span.prio", { title: flow.groupNames(q.priority, lang()) }, q.priority_pending ? "★?" : "★") : null,
         hisLine(board, q) ? h("span.his", hisLine(board, q)) : null,
         q.insurance ? h("span.bhyt-flag", { dataset: { state: q.insurance }, title: t(`bhyt.${q.insurance}`), "aria-label": t(`bhyt.${q.insurance}`) },
@@ -175,11 +193,12 @@ export function viewLists(state, ctx) {
         h("span.waited", t("list.minutes", { n: flow.minutesSince(now, m.issued_at) })),
         h("button.small-btn", { type: "button", dataset: { action: "reactivate" },
           on: { click: () => act.sendAbout({ type: "reactivate", label: m.label }) } }, t("act.reactivate"))))) : empty()),
+    away.length ? jviews.viewElsewhere(away, board, act.visit) : null,
     h("section.list",
       h("h3", t("list.today", { n: state.history.length })),
       state.history.length ? h("ul.rows#history-list", state.history.map((x) => h("li.row-item", { dataset: { label: x.label, status: x.status } },
         h("strong.lbl", x.label),
-        h("span", x.status === "transferred"
+        jviews.visitLine(byLabel.get(x.label), board, state.counter, act.visit) || h("span", x.status === "transferred"
           ? t("list.transferred_to", { to: destination(board, x.to_service, x.to_counter) })
           : t(`status.${x.status}`)),
         hisMark(state.his.marks[x.label]),

@@ -1,6 +1,7 @@
 // The board: what a screen knows of the queue, folded from a snapshot and the events after it
 // (docs/protocol.md). Used by the TV, the counter and the kiosk; the staff-only parts (tickets
-// with identity) are filled only for staff.
+// with identity) are filled only for staff; a visit's steps are folded by steps.js.
+import * as steps from "./steps.js";
 
 /**
  * @typedef {{number: number, status: string, zone: string, online: boolean, pause_reason: string,
@@ -139,7 +140,7 @@ export class Board {
           recalls: 0, identity: e.identity, channel: e.channel, call_reason_vi: "", call_reason_en: "", call_rule: "",
           face: e.face, face_review: e.face_review || "", face_distance: e.face_distance ?? null, slot: e.slot || "",
           id_warnings: e.id_warnings || [], identity_checks: [],
-          insurance_pending: Boolean(e.insurance_pending), insurance: null,
+          insurance_pending: Boolean(e.insurance_pending), insurance: null, steps: [], step: 0,
         });
         break;
       case "ticket_called":
@@ -153,6 +154,7 @@ export class Board {
           if (c.parked) c.parked = c.parked.filter((l) => l !== e.label);
         }
         this.recordCall(e, service, msg.at);
+        this.foldTicket(e.ticket, (t) => steps.stepCalled(t, e.step));
         this.updateTicket(e.ticket, {
           status: "called", counter: e.counter, target_counter: null,
           ...(e.rule ? { call_rule: e.rule, call_reason_vi: e.reason_vi, call_reason_en: e.reason_en } : {}),
@@ -174,7 +176,16 @@ export class Board {
       case "service_finished":
         leave(c, e.label);
         if (c) c.served += 1;
-        this.tickets.delete(e.ticket);
+        if (e.visit_open) this.foldTicket(e.ticket, (t) => steps.stepServed(t, e.counter, msg.at));
+        else this.tickets.delete(e.ticket);
+        break;
+      case "steps_added":
+        this.foldTicket(e.ticket, (t) => steps.stepsAdded(t, e, msg.at));
+        break;
+      case "step_completed":
+      case "step_cancelled":
+        this.foldTicket(e.ticket, (t) => steps.stepEnded(t, e.step, e.type === "step_completed", msg.at));
+        if (this.tickets.get(e.ticket)?.status === "done") this.tickets.delete(e.ticket);
         break;
       case "ticket_missed":
         leave(c, e.label);
@@ -188,9 +199,11 @@ export class Board {
       case "ticket_transferred":
         if (typeof e.from_counter === "number") leave(this.counters.get(e.from_counter), e.label);
         this.updateTicket(e.ticket, { status: "waiting", service: e.to_service, counter: null, target_counter: e.to_counter });
+        this.foldTicket(e.ticket, steps.stepSynced);
         break;
       case "ticket_reactivated":
         this.updateTicket(e.ticket, { status: "waiting", counter: null });
+        this.foldTicket(e.ticket, steps.stepSynced);
         break;
       case "ticket_cancelled":
         for (const k of this.counters.values()) leave(k, e.label);
@@ -225,6 +238,12 @@ export class Board {
   recordCall(e, service, at) {
     this.lastCalls = [{ ticket: e.ticket, label: e.label, counter: e.counter, service, at },
       ...this.lastCalls.filter((x) => x.ticket !== e.ticket)].slice(0, 20);
+  }
+
+  /** Replace a known ticket by what a pure fold (steps.js) makes of it. @param {number} id @param {(t: any) => any} fold */
+  foldTicket(id, fold) {
+    const t = this.tickets.get(id);
+    if (t) this.tickets.set(id, fold(t));
   }
 
   updateTicket(id, fields) {

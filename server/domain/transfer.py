@@ -7,6 +7,7 @@ from . import events as ev
 from .errors import TicketError, UnknownCounter, UnknownService
 from .lifecycle import Action, transition
 from .state import QueueState, Ticket
+from .steps import LIVE
 
 
 def transferred(
@@ -34,6 +35,8 @@ def transferred(
         raise TicketError("service_unavailable", service_field)
     if to_service == t.service and to_counter is None:
         raise TicketError("transfer_to_same", service_field)
+    if any(s.service == to_service and s.id != t.step and s.status in LIVE for s in t.steps):
+        raise TicketError("step_duplicate", service_field, label=t.label, service=to_service)  # one place per queue
     return ev.TicketTransferred(
         ticket=t.id,
         label=t.label,

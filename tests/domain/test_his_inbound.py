@@ -208,6 +208,7 @@ def test_the_answer_is_the_ticket_after_the_command(sim: Sim) -> None:
         "episode": "",
         "room": 1,
         "his_room": "",
+        "steps": [],
     }
     step = handle(sim.state, cmd.LoadHisMapping(rooms=[ev.HisRoom(his_room="P1", counter=1)]), sim.now, HIS)
     assert step.result == {"departments": 0, "rooms": 1, "services": 0}

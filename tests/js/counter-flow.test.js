@@ -155,7 +155,7 @@ test("Space opens a closed counter, calls the next, or finishes and calls the ne
 });
 
 test("the letter keys, either case; P pauses or resumes; other keys are nothing", () => {
-  const expected = { r: "recall", s: "start", f: "finish", m: "missed", t: "transfer", g: "call_number", h: "park" };
+  const expected = { r: "recall", s: "start", f: "finish", m: "missed", t: "transfer", d: "send_on", g: "call_number", h: "park" };
   for (const [key, name] of Object.entries(expected)) {
     assert.equal(keyAction(SERVING, key), name);
     assert.equal(keyAction(SERVING, key.toUpperCase()), name);
@@ -178,8 +178,8 @@ test("an open counter without a number can call, pause, close and ask a rating",
 });
 
 test("with a number called: act on it; no pause, no close, no other call", () => {
-  assert.deepEqual(on(CALLED), ["finish_next", "recall", "start", "finish", "missed", "transfer", "park", "ask_rating"]);
-  assert.deepEqual(on(SERVING), ["finish_next", "recall", "finish", "transfer", "park", "ask_rating"], "serving: no start, no missed");
+  assert.deepEqual(on(CALLED), ["finish_next", "recall", "start", "finish", "missed", "transfer", "send_on", "park", "ask_rating"]);
+  assert.deepEqual(on(SERVING), ["finish_next", "recall", "finish", "transfer", "send_on", "park", "ask_rating"], "serving: no start, no missed");
   assert.equal(enabled(CALLED, "", "pause"), false);
 });
 

@@ -1,0 +1,110 @@
+// The counter page's pure side of a visit of several steps (clients/counter/journey.js): where the
+// patient is, what staff may do with a step, who is elsewhere, and the "send to…" command.
+import test from "node:test";
+import assert from "node:assert/strict";
+import { freeze } from "./freeze.js";
+import {
+  whereNow, arrivesHere, stepActions, stepCommand, returning, returnInList, elsewhere, sendTargets, sendOnCommand, readSendForm, MAX_SEND,
+} from "../../clients/counter/journey.js";
+
+const step = (id, service, status, extra = {}) => ({
+  id, service, counter: null, status, after: [], returning: false, reason: "", order: "", ready_at: null, served_by: null, ...extra,
+});
+/** N001 sent from room 4 to the lab and imaging, coming back to room 4 for its results. */
+const visit = (status, current, lab, imaging, back, extra = {}) => freeze({
+  label: "N001", status, step: current, service: ["N", "X", "H", "N"][current], counter: null, target_counter: null,
+  steps: [step(0, "N", "done", { served_by: 4 }), step(1, "X", lab), step(2, "H", imaging),
+    step(3, "N", back, { counter: 4, after: [1, 2], returning: true, reason: "Xem kết quả xét nghiệm" })],
+  ...extra,
+});
+const LAB = { number: 9, services: [{ code: "X" }] };
+const IMAGING = { number: 10, services: [{ code: "H" }] };
+const ROOM = { number: 4, services: [{ code: "N" }] };
+
+test("where the patient is now: here, at another counter, in a queue, waiting for results, on hold", () => {
+  assert.deepEqual(whereNow(visit("called", 1, "active", "open", "pending", { counter: 9 }), 9), { kind: "here", counter: 9 });
+  assert.deepEqual(whereNow(visit("serving", 1, "active", "open", "pending", { counter: 9 }), 10), { kind: "at", counter: 9 });
+  const waiting = whereNow(visit("waiting", 2, "done", "open", "pending"), 4);
+  assert.equal(waiting.kind, "queue");
+  assert.equal(waiting.service, "H");
+  assert.equal(whereNow(visit("waiting", 3, "done", "done", "pending"), 4).kind, "results");
+  assert.deepEqual(whereNow(visit("parked", 1, "active", "open", "pending", { counter: 9 }), 4), { kind: "parked", counter: 9 });
+  assert.equal(whereNow({ status: "waiting", service: "A", target_counter: null, steps: [], step: 0 }, 1).kind, "queue");
+  assert.equal(whereNow({ status: "done" }, 1).kind, "over");
+});
+
+test("a step's buttons: never the step the patient is at or one ended; a return is cancelled, not marked", () => {
+  assert.deepEqual(stepActions(step(1, "X", "active")), []);
+  assert.deepEqual(stepActions(step(1, "X", "done")), []);
+  assert.deepEqual(stepActions(step(1, "X", "cancelled")), []);
+  assert.deepEqual(stepActions(step(1, "X", "open")), ["complete", "cancel"]);
+  assert.deepEqual(stepActions(step(1, "X", "served")), ["complete", "cancel"]);
+  assert.deepEqual(stepActions(step(3, "N", "pending", { returning: true })), ["cancel"]);
+  assert.deepEqual(stepActions(step(3, "N", "open", { returning: true })), ["cancel"]);
+  assert.deepEqual(stepCommand("N001", step(1, "X", "open"), "complete"), { type: "complete_step", label: "N001", step: 1 });
+  assert.deepEqual(stepCommand("N001", step(2, "H", "open"), "cancel", "  máy hỏng  "), { type: "cancel_step", label: "N001", step: 2, reason: "máy hỏng" });
+  assert.equal(stepCommand("N001", step(2, "H", "open"), "cancel", "x".repeat(300)).reason.length, 200, "bounded as the server bounds it");
+});
+
+test("a returning patient: the step with the doctor's reason, on the current ticket and in the room's list only", () => {
+  const back = visit("waiting", 3, "done", "done", "open");
+  assert.equal(returning(visit("called", 3, "done", "done", "active", { counter: 4 }))?.reason, "Xem kết quả xét nghiệm");
+  assert.equal(returning(visit("called", 1, "active", "open", "pending")), null);
+  assert.equal(returnInList(back, ROOM, 4)?.id, 3);
+  assert.equal(returnInList(back, ROOM, 5), null, "another room serving N does not see it as its return");
+  assert.equal(returnInList(visit("waiting", 1, "open", "open", "pending"), LAB, 9), null);
+  assert.equal(returnInList(null, ROOM, 4), null);
+});
+
+test("elsewhere: imaging keeps the place of a patient at the lab; the room sees who comes back", () => {
+  const atLab = visit("called", 1, "active", "open", "pending", { counter: 9 });
+  assert.deepEqual(elsewhere([atLab], IMAGING, 10), [{ label: "N001", kind: "held", where: { kind: "at", counter: 9 }, reason: "" }]);
+  assert.deepEqual(elsewhere([atLab], LAB, 9), [], "the lab has them: not elsewhere");
+  const back = elsewhere([atLab], ROOM, 4);
+  assert.equal(back.length, 1);
+  assert.equal(back[0].kind, "back");
+  assert.equal(back[0].reason, "Xem kết quả xét nghiệm");
+  assert.deepEqual(elsewhere([visit("waiting", 1, "open", "open", "pending")], IMAGING, 10), [], "waiting: in the queue list, not elsewhere");
+  assert.deepEqual(elsewhere([{ label: "A001", status: "called", counter: 1, steps: [] }], IMAGING, 10), [], "a visit of one queue");
+  assert.deepEqual(elsewhere([visit("waiting", 3, "done", "done", "open")], ROOM, 4), [], "the return is open: in the waiting list");
+});
+
+const CONFIG = freeze({
+  services: [{ code: "N", name: "Khám Nội" }, { code: "X", name: "Xét nghiệm" }, { code: "A", name: "BHYT" }, { code: "Z", name: "Không ai phục vụ" }],
+  counters: [{ number: 1, services: [{ code: "A" }] }, { number: 2, services: [{ code: "A" }] }, { number: 4, services: [{ code: "N" }] }, { number: 9, services: [{ code: "X" }] }],
+});
+
+test("send to: every served service but the current one; a room to choose only when several serve it", () => {
+  const targets = sendTargets(CONFIG, "N");
+  assert.deepEqual(targets.map((s) => s.code), ["X", "A"]);
+  assert.deepEqual(targets.find((s) => s.code === "X")?.rooms, []);
+  assert.deepEqual(targets.find((s) => s.code === "A")?.rooms.map((c) => c.number), [1, 2]);
+});
+
+/** A FormData-like of the dialog. @param {Record<string, string|string[]>} fields */
+const form = (fields) => ({
+  getAll: (name) => [].concat(fields[name] ?? []),
+  get: (name) => (Array.isArray(fields[name]) ? fields[name][0] : fields[name]) ?? null,
+});
+
+test("send to: the command from the dialog; a reason only with come back; none or too many steps refused", () => {
+  const choice = readSendForm(form({ step: ["X", "A"], "room-A": "2", come_back: "on", reason: " Xem kết quả xét nghiệm " }));
+  assert.deepEqual(sendOnCommand(choice), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }, { service: "A", counter: 2 }], come_back: true, reason: "Xem kết quả xét nghiệm" } });
+  const away = readSendForm(form({ step: "X", reason: "ignored" }));
+  assert.deepEqual(sendOnCommand(away), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }], come_back: false, reason: "" } });
+  assert.deepEqual(sendOnCommand(readSendForm(form({ come_back: "on" }))), { error: "send.none" });
+  const many = readSendForm(form({ step: ["A", "B", "C", "D", "E", "F"] }));
+  assert.equal(many.steps.length, MAX_SEND + 1);
+  assert.deepEqual(sendOnCommand(many), { error: "send.too_many" });
+});
+
+test("a visit sent here that the board never had asks for the snapshot again; one it has, or for elsewhere, does not", () => {
+  const added = { type: "steps_added", ticket: 7, label: "N007", steps: [{ id: 1, service: "X", counter: null }, { id: 2, service: "N", counter: 4 }] };
+  const empty = { tickets: new Map() };
+  assert.equal(arrivesHere(empty, added, LAB, 9), true);
+  assert.equal(arrivesHere(empty, added, ROOM, 4), true, "the return to this room");
+  assert.equal(arrivesHere(empty, added, ROOM, 5), false, "another room of the same service");
+  assert.equal(arrivesHere(empty, added, IMAGING, 10), false);
+  assert.equal(arrivesHere({ tickets: new Map([[7, {}]]) }, added, LAB, 9), false, "known: the board folds it");
+  assert.equal(arrivesHere(empty, { type: "ticket_called", ticket: 7 }, LAB, 9), false);
+});
