@@ -37,6 +37,12 @@ COLUMNS = [
     ("booked.honoured", "Đến đúng hẹn / Booked, in time"),
     ("booked.late", "Đến trễ hẹn / Booked, late"),
     ("booked.no_show", "Không đến theo hẹn / Booked, no-show"),
+    ("estimate_error.n", "Số ước tính đối chiếu / Estimates compared"),
+    ("estimate_error.mae", "Sai lệch ước tính TB (phút) / Estimate error, mean (min)"),
+    ("estimate_error.p90", "Sai lệch ước tính P90 (phút) / Estimate error p90 (min)"),
+    ("estimate_error.bias", "Ước tính lệch (phút, âm: sớm hơn thực tế) / Estimate bias (min, negative: too early)"),
+    ("estimate_error.within_5", "Tỷ lệ lệch ≤ 5 phút / Share within 5 min"),
+    ("estimate_error.within_10", "Tỷ lệ lệch ≤ 10 phút / Share within 10 min"),
 ]
 GROUP_TITLES = {
     "total": "Tổng / Total",

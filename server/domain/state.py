@@ -18,6 +18,7 @@ from .config import Config
 from .identity import Identity, PriorityGroup
 from .lifecycle import Action, Status, transition
 from .steps import Step, end, find, next_current, open_ready
+from .timing import Timing, local_hour, observe_arrival, observe_service
 
 # Members as plain module names: an enum member read through its class costs a metaclass lookup
 # (about 80 ns), and apply reads a few per event (a million events at start).
@@ -180,6 +181,7 @@ class QueueState(msgspec.Struct):
     bookings: dict[str, ev.Booking] = {}
     bookings_used: dict[str, int] = {}
     booked: dict[str, list[str]] = {}
+    timing: Timing = msgspec.field(default_factory=Timing)  # what the wait predictor learns (timing.py)
 
     def __post_init__(self) -> None:
         self._sync_counters()
@@ -367,6 +369,9 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
     key = person_service_key(e.identity, e.service)
     if key:
         state.active_by_person[key] = t.id
+    klass = t.klass(state.config.priority.honour_unconfirmed)
+    if klass != "normal":
+        observe_arrival(state.timing, e.service, klass, at)
 
 
 def booking_key(source: str, booking: str) -> str:
@@ -432,6 +437,9 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     times = state.service_times.setdefault(t.service, [])
     times.append(at - begin)
     del times[:-RECENT_SERVICE_TIMES]
+    called = t.called_at or begin
+    hour = local_hour(state.config.tzinfo(), called)
+    observe_service(state.timing, t.service, e.counter, hour, at - called)
     state.counters[e.counter].served += 1
     _leave_counter(state, t)
     if e.visit_open:
