@@ -98,9 +98,11 @@ def pick(
     policy: PriorityPolicy,
     back: tuple[int, int] = (0, 0),
     journeys: JourneyPolicy = NO_JOURNEYS,
+    run: int = 0,
 ) -> tuple[int, int] | None:
     """``ordering._pick`` over sorted lanes: the (lane, class) whose head is called next;
-    ``back`` is the counter's cycle of returning and new patients (visits, issue 20)."""
+    ``back`` is the counter's cycle of returning and new patients (visits, issue 20), ``run`` its
+    returning calls in a row."""
     pool = list(enumerate(lanes))
     e = _best(pool, 0, t)
     if e is not None:
@@ -114,7 +116,7 @@ def pick(
         cr, cn = back
         if cr >= journeys.returning and cn >= journeys.new:
             cr, cn = 0, 0
-        if cr < journeys.returning or not any(q[1] or q[2] for _, (_, _, q) in new):
+        if (cr < journeys.returning and run < journeys.returning) or not any(q[1] or q[2] for _, (_, _, q) in new):
             first = _oldest(back_lanes, t, float("-inf"))
             assert first is not None
             return first[1], first[2]
@@ -234,6 +236,7 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
     lanes: dict[int, list[Lane]] = {}
     cycles: dict[int, tuple[int, int]] = {}
     backs: dict[int, tuple[int, int]] = {}
+    runs: dict[int, int] = {}  # returning calls in a row (CounterState.run_return)
     journeys = cfg.journeys
     back_ratio = (journeys.returning, journeys.new)
     returns: set[int] = set()  # the counters someone waits to come back to
@@ -254,7 +257,7 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
             start = max(start, called + d, now + OVERDUE * d)
         heap.append((start, n))
         cycles[n] = (c.cycle_priority, c.cycle_normal)
-        backs[n] = (c.cycle_return, c.cycle_new)
+        backs[n], runs[n] = (c.cycle_return, c.cycle_new), c.run_return
         lanes[n] = [  # its lanes with tickets (and each service's lane where newcomers join)
             (key, w, queues.lane(key))
             for s, w in choosing
@@ -274,7 +277,7 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
         queues.arrive(t)
         if queues.called:
             queues.skip_called(mine)
-        chosen = pick(mine, t, cycles[n], policy, backs[n], journeys)
+        chosen = pick(mine, t, cycles[n], policy, backs[n], journeys, runs[n])
         assert chosen is not None  # a real ticket is waiting in its lanes
         i, k = chosen
         key, _, q = mine[i]
@@ -282,6 +285,7 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
         cycles[n] = next_cycle(cycles[n], KLASSES[k], ratio)
         if n in returns:  # (a counter with nobody coming back gets nobody back in the simulation)
             backs[n] = next_cycle(backs[n], "priority" if key[2] else "normal", back_ratio)
+            runs[n] = min(runs[n] + 1, back_ratio[0]) if key[2] else 0
         calls += 1
         if tid < VIRTUAL:
             out[tid] = t
