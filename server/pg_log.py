@@ -75,6 +75,11 @@ def redacted(url: str) -> str:
     return "postgresql://…"
 
 
+def app_name(site: str) -> str:
+    """The application name of a server's connections for ``site`` (pg_stat_activity)."""
+    return f"hospital-queue:{site}"
+
+
 class PgLog:
     """The ``EventLog`` of one site in a PostgreSQL database."""
 
@@ -92,17 +97,21 @@ class PgLog:
             raise RuntimeError("event log is not open")
         return self._conn
 
+    async def _connect(self) -> Conn:
+        # the application name tells what holds the site (python -m server.migrate_log checks it)
+        return await psycopg.AsyncConnection.connect(self.url, autocommit=True, application_name=app_name(self.site))
+
     async def _ready(self) -> Conn:
         """The connection, opened again if the last one broke (PostgreSQL restarted, the network):
         the failed call has failed (the hub answers ``storage_error`` and reloads), the next works."""
         conn = self.conn
         if conn.broken or conn.closed:
             log.warning("event log: the connection to PostgreSQL was lost; connecting again")
-            self._conn = conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            self._conn = conn = await self._connect()
         return conn
 
     async def open(self) -> None:
-        self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        self._conn = await self._connect()
         await pg_schema.apply(self.conn)
         await pg_schema.ensure_site(self.conn, self.site)
 
