@@ -118,9 +118,9 @@ class PgLog:
             await self._conn.close()
             self._conn = None
 
-    async def _fetch(self, sql: str, args: tuple[object, ...]) -> list[TupleRow]:
+    async def _fetch(self, sql: str, args: tuple[object, ...], binary: bool = False) -> list[TupleRow]:
         async with self._lock:
-            cur = await (await self._ready()).execute(sql.encode(), args)
+            cur = await (await self._ready()).execute(sql.encode(), args, binary=binary)
             return await cur.fetchall()
 
     async def _run(self, sql: str, args: tuple[object, ...]) -> int:
@@ -132,13 +132,13 @@ class PgLog:
         """The records with ``after < seq <= until`` in order, in lists of up to ``batch``: each
         list one JSON array that PostgreSQL joins, decoded in one call while the next is read."""
         end = until if until is not None else 2**63 - 1
-        pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, after, end, batch)))
+        pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, after, end, batch), binary=True))
         try:
             while True:
                 ((last, body),) = await pending
                 if last is None:
                     return
-                pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, last, end, batch)))
+                pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, last, end, batch), binary=True))
                 await asyncio.sleep(0)
                 records = _batch_decoder.decode(b"[" + bytes(body) + b"]")
                 records.sort(key=_seq)
