@@ -4,11 +4,14 @@
   a closed loop, ``bench/loadgen.py durable``: each acknowledged after its batch's commit), the
   log in PostgreSQL 15 (fsync and synchronous_commit on, group commit: one transaction per hub
   batch) and, in the same run, in SQLite (``synchronous=FULL``) as the baseline;
+- ``hub``: the same, but the hub and its log alone in this process (kiosks are tasks calling
+  ``Hub.submit``): the log's share apart from the websocket path;
 - ``replay``: a log of N events (1,000,000 by default) written by the domain, moved to PostgreSQL
   by ``server.migrate_log`` (which checks the replayed states are identical), then the server's
   replay at start timed from each, in fresh processes.
 
-The server is pinned to CPU 0 and the load generator to CPU 1; PostgreSQL (a throwaway cluster,
+A first server start makes the voice packs (which the later ones share) and each server is
+measured once its start-up work is done. The server is pinned to CPU 0 and the load generator to CPU 1; PostgreSQL (a throwaway cluster,
 ``tests/pg_harness.py``, durable) runs where the system puts it, so it shares the two cores.
 More sections (several processes: failover time, a follower's CPU) are added to ``SECTIONS``.
 """
@@ -26,9 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import psutil
 
 from server import migrate_log
-from server.domain.config import config_from_toml
+from server.domain import commands as cmd
+from server.domain.access import Actor
+from server.domain.config import Config, config_from_toml
+from server.hub import Hub
+from server.pg_log import PgLog
+from server.sqlite_log import SqliteLog
 from tests.pg_harness import PgCluster
 
 from .__main__ import loadgen, machine, table
@@ -45,8 +54,20 @@ class Context(msgspec.Struct):
     runs: int
 
 
+def settled(server: ServerProc, limit: float = 180.0) -> ServerProc:
+    """The server once its start-up work is done (the first start makes the voice packs, which
+    the later ones share): its CPU under 5 % for a second."""
+    proc = psutil.Process(server.pid)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.cpu_percent(interval=1.0) > 5.0:
+        pass
+    return server
+
+
 def durable(ctx: Context) -> str:
     rows: list[list[Any]] = []
+    warm = ServerProc(ctx.work / "warm-up" / "data", QUEUE_CONFIG=str(ctx.work / "bench.toml")).start()
+    settled(warm).kill()
     for kind in ("postgresql", "sqlite"):
         url = ctx.cluster.socket_url(ctx.cluster.create_db(f"durable_{int(time.time())}"))  # as on one machine
         env = {"QUEUE_DATABASE": url} if kind == "postgresql" else {}
@@ -54,6 +75,7 @@ def durable(ctx: Context) -> str:
             ctx.work / f"durable-{kind}" / "data", cpu=0, QUEUE_CONFIG=str(ctx.work / "bench.toml"), QUEUE_SYNC="FULL",
             **env,
         ).start()  # fmt: skip
+        settled(server)
         try:
             kiosk = server.device_tokens()["kiosk-1"]
             for clients in ctx.clients:
@@ -73,6 +95,59 @@ def durable(ctx: Context) -> str:
     return f"### Durable tickets/s (closed loop, {ctx.seconds:g} s each; acknowledged after the commit)\n\n" + table(
         head, rows
     )
+
+
+async def _hub_run(log: Any, config: Config, kiosks: int, seconds: float) -> dict[str, float]:
+    await log.open()
+    hub = Hub(log, config)
+    await hub.start()
+    commits: list[tuple[float, int]] = []
+    log.on_commit = lambda s, n: commits.append((s, n))
+    actor = Actor(name="device:kiosk-1", role="kiosk")
+    done = 0
+    end = time.perf_counter() + seconds
+
+    async def kiosk(i: int) -> None:
+        nonlocal done
+        k = 0
+        while time.perf_counter() < end:
+            k += 1
+            out = await hub.submit(cmd.IssueTicket(service="ABC"[k % 3]), actor, key=f"{i}-{k}")
+            done += out.error is None
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(kiosk(i) for i in range(kiosks)))
+    wall = time.perf_counter() - t0
+    await hub.stop()
+    await log.close()
+    times = sorted(s for s, _ in commits)
+    return {
+        "per_second": done / wall,
+        "commits": len(commits),
+        "batch": sum(n for _, n in commits) / max(1, len(commits)),
+        "commit_p50_ms": times[len(times) // 2] * 1000 if times else 0.0,
+    }
+
+
+def hub(ctx: Context) -> str:
+    """The hub and its log alone, in this process (no websocket, no load generator): what the log
+    lets the writer do, apart from the network path."""
+    rows = []
+    for kind in ("postgresql", "sqlite"):
+        for kiosks in ctx.clients:
+            if kind == "postgresql":
+                log: Any = PgLog(ctx.cluster.socket_url(ctx.cluster.create_db(f"hub_{kiosks}_{int(time.time())}")))
+            else:
+                log = SqliteLog(ctx.work / f"hub-{kiosks}.sqlite3", "FULL")
+            config = config_from_toml((ctx.work / "bench.toml").read_bytes())
+            r = asyncio.run(_hub_run(log, config, kiosks, ctx.seconds))
+            rows.append([
+                "PostgreSQL 15" if kind == "postgresql" else "SQLite FULL (baseline)", kiosks,
+                f"{r['per_second']:.0f}", r["commits"], f"{r['batch']:.0f}", f"{r['commit_p50_ms']:.1f}",
+            ])  # fmt: skip
+            print("hub", kind, kiosks, f"{r['per_second']:.0f}/s", flush=True)
+    head = ["log", "kiosks (tasks)", "tickets/s", "commits", "events per commit", "commit p50 ms"]
+    return f"### The hub and its log in one process ({ctx.seconds:g} s each, durable commits)\n\n" + table(head, rows)
 
 
 def replays(ctx: Context) -> str:
@@ -105,7 +180,7 @@ def replays(ctx: Context) -> str:
     )
 
 
-SECTIONS: dict[str, Callable[[Context], str]] = {"durable": durable, "replay": replays}
+SECTIONS: dict[str, Callable[[Context], str]] = {"durable": durable, "hub": hub, "replay": replays}
 
 
 def main() -> None:
