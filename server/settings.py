@@ -8,7 +8,6 @@ from pathlib import Path
 
 import msgspec
 
-from .domain.province import SITE_CODE
 from .sqlite_log import Synchronous
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +45,6 @@ class Settings(msgspec.Struct, frozen=True):
         None  # the BHXH gateway account (QUEUE_INSURANCE; default data_dir / "insurance.toml")
     )
     his_probe_every: float = 30.0  # seconds between two probes of a link whose breaker is open (QUEUE_HIS_PROBE)
-    site: str = ""  # this facility's code in a province's shared database (QUEUE_SITE, docs/province.md)
 
     @property
     def base_url(self) -> str:
@@ -100,11 +98,7 @@ class Settings(msgspec.Struct, frozen=True):
             raise SystemExit("QUEUE_SYNC must be FULL or NORMAL")
         if float(e.get("QUEUE_BACKUP_KEEP", "14")) <= 0 or float(e.get("QUEUE_BACKUP_EVERY", "6")) < 0:
             raise SystemExit("QUEUE_BACKUP_KEEP must be more than 0 days, QUEUE_BACKUP_EVERY 0 hours or more")
-        site = e.get("QUEUE_SITE", "").strip()
-        if site and not SITE_CODE.match(site):
-            raise SystemExit("QUEUE_SITE: lowercase letters, digits and dashes, at most 32 characters")
         return cls(
-            site=site,
             host=e.get("QUEUE_HOST", "127.0.0.1"),
             port=int(e.get("QUEUE_PORT", "8000")),
             data_dir=Path(e.get("QUEUE_DATA", str(ROOT / "data"))),

@@ -463,8 +463,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # ---- a province of facilities (server/province/, domain/province.py) --------------------
     "bad_site": Entry(
-        "Mã cơ sở không hợp lệ: {site} (chữ thường, số và dấu gạch ngang, tối đa 32 ký tự).",
-        "Invalid facility code: {site} (lowercase letters, digits and dashes, at most 32 characters).",
+        "Mã cơ sở không hợp lệ: {site} (chữ, số, dấu gạch ngang và gạch dưới, tối đa 32 ký tự).",
+        "Invalid facility code: {site} (letters, digits, dashes and underscores, at most 32 characters).",
     ),
     "unknown_site": Entry("Không có cơ sở {site} trong tỉnh.", "There is no facility {site} in the province.", 404),
     "site_unavailable": Entry(

@@ -25,7 +25,7 @@ from .figures import Figures
 from .reports import IDLE_GROUPS, Report
 from .state import QueueState
 
-SITE_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}\Z")
+SITE_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")  # as server/pg_schema.py's SITE (a NOTIFY channel's name)
 MAX_SITES = 500  # facilities in one province (a province has a few hundred at most)
 # groups whose keys mean the same at every facility (a day, an hour, an identity source...);
 # a service, department, counter or staff member is a facility's own and is reported per facility
@@ -34,7 +34,7 @@ COMMON_GROUPS = ("day", "month", "hour", "source", "insurance")
 
 def site_code(text: str) -> str:
     """A facility's code as given (``QUEUE_SITE``, a query, a login), or ``bad_site``:
-    lowercase letters, digits and dashes, 1-32 characters."""
+    1-32 letters, digits, dashes and underscores."""
     if not SITE_CODE.match(text):
         raise DomainError("bad_site", "site", site=text[:40])
     return text

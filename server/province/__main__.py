@@ -28,7 +28,7 @@ def open_log(source: SiteSource, database: str) -> EventLog:
     """A facility's log, to be read: its SQLite data folder, or its site in PostgreSQL."""
     if source.folder is not None:
         return SqliteLog(source.folder / "queue.sqlite3")
-    from ..pg_log import PgLog  # type: ignore[import-not-found,unused-ignore]  # branch pg-log
+    from ..pg_log import PgLog
 
     log: EventLog = PgLog(database, site=source.code)
     return log

@@ -145,7 +145,6 @@ async def health(request: Request) -> Response:
     return JSONResponse(
         {
             "status": "ok",
-            "site": services(request).settings.site,
             "seq": hub.state.seq,
             "connections": len(hub.fanout),
             "connections_direct": hub.fanout.direct(),
