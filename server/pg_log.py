@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import operator
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ from . import pg_schema
 from .domain.events import Record
 from .eventlog import CommandRow, FaceChanges, OutboxRow, SessionRow, decode_record
 
+log = logging.getLogger("server.pg_log")
 _encoder = msgspec.json.Encoder()
 _batch_decoder = msgspec.json.Decoder(list[Record])
 _seq = operator.attrgetter("seq")
@@ -90,6 +92,15 @@ class PgLog:
             raise RuntimeError("event log is not open")
         return self._conn
 
+    async def _ready(self) -> Conn:
+        """The connection, opened again if the last one broke (PostgreSQL restarted, the network):
+        the failed call has failed (the hub answers ``storage_error`` and reloads), the next works."""
+        conn = self.conn
+        if conn.broken or conn.closed:
+            log.warning("event log: the connection to PostgreSQL was lost; connecting again")
+            self._conn = conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        return conn
+
     async def open(self) -> None:
         self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
         await pg_schema.apply(self.conn)
@@ -102,12 +113,12 @@ class PgLog:
 
     async def _fetch(self, sql: str, args: tuple[object, ...]) -> list[TupleRow]:
         async with self._lock:
-            cur = await self.conn.execute(sql.encode(), args)
+            cur = await (await self._ready()).execute(sql.encode(), args)
             return await cur.fetchall()
 
     async def _run(self, sql: str, args: tuple[object, ...]) -> int:
         async with self._lock:
-            cur = await self.conn.execute(sql.encode(), args)
+            cur = await (await self._ready()).execute(sql.encode(), args)
             return cur.rowcount
 
     async def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]:
@@ -144,6 +155,8 @@ class PgLog:
             raise LogConflict("the batch's records are not consecutive")
         site = self.site
         t0 = time.perf_counter()
+        async with self._lock:
+            await self._ready()
         async with self._lock, self.conn.transaction():
             conn = self.conn
             cur = await conn.execute(
@@ -198,6 +211,8 @@ class PgLog:
 
     async def save_snapshot(self, seq: int, version: int, body: bytes) -> None:
         """Keep a snapshot of the state at ``seq`` (and the previous one, in case)."""
+        async with self._lock:
+            await self._ready()
         async with self._lock, self.conn.transaction():
             await self.conn.execute(
                 "INSERT INTO snapshots (site, seq, version, body) VALUES (%s, %s, %s, %s) "
