@@ -81,7 +81,12 @@ async def test_two_facilities_in_one_postgresql_see_nothing_of_each_other(
     assert (own_a["total"]["issued"], own_b["total"]["issued"]) == (3, 3)
     assert (own_a["unit"], own_b["unit"]) == ("Trạm Y tế xã An Bình", "Trung tâm Y tế huyện Hòa An")
 
-    province = ProvinceProc(tmp_path / "province", {"tyt-an-binh": "", "ttyt-hoa-an": ""}, QUEUE_DATABASE=pg_url)
+    role = f"reader_{pg_url.rsplit('/', 1)[1]}"  # roles are the cluster's: one per test database
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the province's role may only read
+        conn.execute(f'CREATE ROLE "{role}" LOGIN'.encode())
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'.encode())
+    reader = pg_url.replace("postgresql://postgres@", f"postgresql://{role}@")
+    province = ProvinceProc(tmp_path / "province", {"tyt-an-binh": "", "ttyt-hoa-an": ""}, QUEUE_DATABASE=reader)
     province.start()
     try:
         token = province.login()

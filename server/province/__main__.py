@@ -11,12 +11,14 @@ import os
 import sys
 from pathlib import Path
 
+import psycopg
 import uvicorn
 
 from ..auth import check_new_password, hash_password
 from ..domain.errors import DomainError
 from ..eventlog import EventLog
 from ..httpproto import DeadlineHttpProtocol
+from ..pg_log import PgLog
 from ..sqlite_log import SqliteLog
 from .accounts import MAX_USERNAME, Admin, load_admins, save_admins
 from .app import create_app
@@ -28,10 +30,18 @@ def open_log(source: SiteSource, database: str) -> EventLog:
     """A facility's log, to be read: its SQLite data folder, or its site in PostgreSQL."""
     if source.folder is not None:
         return SqliteLog(source.folder / "queue.sqlite3")
-    from ..pg_log import PgLog
+    return PgReader(database, site=source.code)
 
-    log: EventLog = PgLog(database, site=source.code)
-    return log
+
+class PgReader(PgLog):
+    """A site's log in PostgreSQL opened only to be read: no migration applied, no site row
+    made, and its session read-only (``default_transaction_read_only``), so a role with SELECT
+    on the tables is all the province needs, and it could not write if it tried."""
+
+    async def open(self) -> None:
+        self._conn = await psycopg.AsyncConnection.connect(
+            self.url, autocommit=True, options="-c default_transaction_read_only=on"
+        )
 
 
 def add_admin(args: list[str], accounts: Path) -> int:
