@@ -94,6 +94,9 @@ async def test_two_facilities_in_one_postgresql_see_nothing_of_each_other(
         by_code = {s["code"]: s for s in board["sites"]}
         assert (by_code["tyt-an-binh"]["issued"], by_code["ttyt-hoa-an"]["issued"]) == (3, 3)
         assert board["total"]["issued"] == 6 and board["total"]["served"] == 3
+        with psycopg.connect(pg_url) as conn:  # every site read through one read-only connection
+            held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = %s", (role,)).fetchone()
+            assert held == (1,)
         status, whole = province.call("GET", f"/api/province/reports?from={today}", token=token)
         assert status == 200, whole
         for figure in ("issued", "served", "missed"):

@@ -11,37 +11,26 @@ import os
 import sys
 from pathlib import Path
 
-import psycopg
 import uvicorn
 
 from ..auth import check_new_password, hash_password
 from ..domain.errors import DomainError
 from ..eventlog import EventLog
 from ..httpproto import DeadlineHttpProtocol
-from ..pg_log import PgLog
 from ..sqlite_log import SqliteLog
 from .accounts import MAX_USERNAME, Admin, load_admins, save_admins
 from .app import create_app
+from .pg import PgReader, PgReaders
 from .settings import ProvinceSettings, SiteSource, accounts_path
 from .sites import Site, Sites
 
 
-def open_log(source: SiteSource, database: str) -> EventLog:
+def open_log(source: SiteSource, shared: PgReaders | None) -> EventLog:
     """A facility's log, to be read: its SQLite data folder, or its site in PostgreSQL."""
     if source.folder is not None:
         return SqliteLog(source.folder / "queue.sqlite3")
-    return PgReader(database, site=source.code)
-
-
-class PgReader(PgLog):
-    """A site's log in PostgreSQL opened only to be read: no migration applied, no site row
-    made, and its session read-only (``default_transaction_read_only``), so a role with SELECT
-    on the tables is all the province needs, and it could not write if it tried."""
-
-    async def open(self) -> None:
-        self._conn = await psycopg.AsyncConnection.connect(
-            self.url, autocommit=True, options="-c default_transaction_read_only=on"
-        )
+    assert shared is not None  # settings: a site named by its code alone needs QUEUE_DATABASE
+    return PgReader(shared, source.code)
 
 
 def add_admin(args: list[str], accounts: Path) -> int:
@@ -66,7 +55,8 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["add-admin"]:
         return add_admin(argv[1:], accounts_path(dict(os.environ)))
     settings = ProvinceSettings.from_env()
-    sites = Sites([Site(s.code, open_log(s, settings.database)) for s in settings.sites], every=settings.every)
+    shared = PgReaders(settings.database) if settings.database else None
+    sites = Sites([Site(s.code, open_log(s, shared)) for s in settings.sites], every=settings.every)
     app = create_app(settings, sites)
     server = uvicorn.Server(
         uvicorn.Config(
