@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import reports as report_files
+from ..app import SecurityHeaders
 from ..domain import province
 from ..domain import reports as report_figures
 from ..domain.errors import DomainError
@@ -181,6 +183,7 @@ def create_app(settings: ProvinceSettings, sites: Sites) -> Starlette:
             ),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],  # the server's CSP and safe defaults
     )
     app.state.province = Province(settings, sites)
     return app
