@@ -119,6 +119,11 @@ class ProvinceProc:
                 raw = e.read()
                 return e.code, json.loads(raw) if e.headers.get_content_type() == "application/json" else raw
 
+    def page(self, path: str) -> tuple[dict[str, str], bytes]:
+        """A page's headers (lowercase names) and body."""
+        with urllib.request.urlopen(self.http + path, timeout=5) as r:
+            return {k.lower(): v for k, v in r.headers.items()}, r.read()
+
     def login(self, username: str = PROVINCE_ADMIN, password: str = PROVINCE_PASSWORD, site: str = "") -> str:
         status, body = self.call(
             "POST", "/api/province/login", {"site": site, "username": username, "password": password}

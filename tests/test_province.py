@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import urllib.request
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,8 +112,8 @@ async def test_the_province_is_the_sum_of_its_facilities(two: tuple[ServerProc, 
         assert status == 400 and bad["error"]["code"] == "bad_site"
         status, bad = province.call("GET", f"/api/province/reports?from={today}&site=tyt-khac", token=token)
         assert status == 404 and bad["error"]["code"] == "unknown_site"
-        page = urllib.request.urlopen(f"{province.http}/province/", timeout=5)
-        assert "script-src 'self'" in page.headers["content-security-policy"] and b"app.js" in page.read()
+        headers, page = province.page("/province/")
+        assert "script-src 'self'" in headers["content-security-policy"] and b"app.js" in page
         # read-only: the view has no route that changes a queue
         status, _ = province.call("POST", "/api/province/dashboard", {"type": "call_next"}, token=token)
         assert status == 405
