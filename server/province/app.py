@@ -38,6 +38,8 @@ class Province:
         self.settings = settings
         self.sites = sites
         self.viewers = Viewers(settings.accounts, sites)
+        # reports are CPU work over every facility's log: two at a time, the others wait their turn
+        self.reporting = asyncio.Semaphore(2)
 
     def site(self, viewer: province.Viewer, code: str) -> Site:
         """A facility the viewer may read and whose log has been read, or an error."""
@@ -130,11 +132,13 @@ async def report(request: Request) -> Response:
     groups: Sequence[str]
     if code:
         one = p.site(viewer, code)
-        data = await asyncio.to_thread(reports.facility, one, first, last, now, half)
+        async with p.reporting:
+            data = await asyncio.to_thread(reports.facility, one, first, last, now, half)
         groups, column, name = report_figures.GROUPS, "Khoa / Department", code
     else:
         read = [s for s in p.visible(viewer) if s.state is not None]
-        data = await asyncio.to_thread(reports.whole, p.settings.name, read, first, last, now, half)
+        async with p.reporting:
+            data = await asyncio.to_thread(reports.whole, p.settings.name, read, first, last, now, half)
         groups, column, name = reports.PROVINCE_GROUPS, "Cơ sở / Facility", "tinh"
     name = f"bao-cao-{name}-" + (f"6-thang-{half[0]}-{half[1]}" if half else f"{first.isoformat()}-{last.isoformat()}")
     if fmt == "csv":
