@@ -76,7 +76,7 @@ function viewReport(report) {
   const row = (/** @type {any} */ r, /** @type {string} */ label, id = "") => h(id ? `tr.sum#${id}` : "tr", { dataset: { key: r.key || "" } },
     h("td", label), h("td", String(r.issued)), h("td", String(r.served)),
     h("td", r.wait.mean ?? "—"), h("td", r.wait.median ?? "—"));
-  const head = h("thead", h("tr", ...["p.facility", "p.issued", "p.served", "p.wait_mean", "p.wait_median"].map((k) => h("th", t(k)))));
+  const head = h("thead", h("tr", ...["p.facility", "p.r.issued", "p.r.served", "p.wait_mean", "p.wait_median"].map((k) => h("th", t(k)))));
   return [
     h("section.panel#report-sites", h("h2", `${report.unit} — ${report.from} → ${report.to}`),
       h("table.figures", head, h("tbody",

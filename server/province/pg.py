@@ -34,7 +34,9 @@ class PgReaders:
 
     async def ready(self) -> Conn:
         if self._conn is None or self._conn.broken or self._conn.closed:
-            self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            self._conn = await psycopg.AsyncConnection.connect(
+                self.url, autocommit=True, application_name="hospital-queue:province"
+            )
         return self._conn
 
     async def close(self) -> None:
