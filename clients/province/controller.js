@@ -136,6 +136,8 @@ export class Controller {
   /** @param {Event} e */
   clicked(e) {
     const el = /** @type {HTMLElement} */ (e.target);
+    const row = el.closest("#sites-table tr[data-site]");
+    if (row instanceof HTMLElement) return this.dispatch({ type: "site_opened", site: row.dataset.site || "" });
     const tab = el.closest("[data-tab]");
     if (tab instanceof HTMLElement) {
       this.dispatch({ type: "tab_opened", tab: tab.dataset.tab === "reports" ? "reports" : "dashboard" });
@@ -148,7 +150,7 @@ export class Controller {
   render() {
     const s = this.state.session;
     fill($("#lang"), t("lang.switch"));
-    fill($("#title"), t("p.title"));
+    fill($("#title"), s && this.state.board ? this.state.board.province : t("p.title"));
     const tabs = $("#tabs");
     tabs.hidden = !s;
     fill(tabs, ...["dashboard", "reports"].map((name) => {
@@ -167,6 +169,6 @@ export class Controller {
     if (!s) return fill(view, this.views.viewLogin(this.state));
     const error = this.state.error ? this.views.viewError(this.state.error) : null;
     if (this.state.tab === "reports") return fill(view, error, this.views.viewReports(this.state, this.sites));
-    fill(view, error, this.views.viewDashboard(this.state.board));
+    fill(view, error, this.views.viewDashboard(this.state.board, this.state.opened));
   }
 }

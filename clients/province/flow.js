@@ -8,8 +8,9 @@
  * @typedef {{site: string, kind: "half"|"range", year: number, half: number, from: string, to: string}} Ask
  * @typedef {{
  *   session: Session|null, tab: "dashboard"|"reports", error: string,
- *   board: any, ask: Ask, report: any, reportError: string,
- * }} ProvinceState  board: /api/province/dashboard's answer (null until read); report: null,
+ *   board: any, opened: string, ask: Ask, report: any, reportError: string,
+ * }} ProvinceState  board: /api/province/dashboard's answer (null until read); opened: the
+ *   facility whose services and counters show under the table ("" none); report: null,
  *   "loading" or /api/province/reports' answer
  * @typedef {{type: "signed_in", session: Session}
  *   | {type: "signed_out"}
@@ -17,6 +18,7 @@
  *   | {type: "tab_opened", tab: "dashboard"|"reports"}
  *   | {type: "board_loaded", board: any}
  *   | {type: "board_failed", error: string}
+ *   | {type: "site_opened", site: string}
  *   | {type: "asked", field: keyof Ask, value: string}
  *   | {type: "report_requested"}
  *   | {type: "report_loaded", report: any}
@@ -27,7 +29,7 @@
 export function initial(today) {
   const day = today.toISOString().slice(0, 10);
   return {
-    session: null, tab: "dashboard", error: "", board: null, report: null, reportError: "",
+    session: null, tab: "dashboard", error: "", board: null, opened: "", report: null, reportError: "",
     ask: { site: "", kind: "half", year: today.getFullYear(), half: today.getMonth() < 6 ? 1 : 2, from: day, to: day },
   };
 }
@@ -36,11 +38,12 @@ export function initial(today) {
 export function next(state, action) {
   switch (action.type) {
     case "signed_in": return { ...state, session: action.session, error: "", tab: "dashboard" };
-    case "signed_out": return { ...state, session: null, board: null, report: null };
+    case "signed_out": return { ...state, session: null, board: null, opened: "", report: null };
     case "login_failed": return { ...state, error: action.error };
     case "tab_opened": return { ...state, tab: action.tab };
     case "board_loaded": return { ...state, board: action.board, error: "" };
     case "board_failed": return { ...state, error: action.error };
+    case "site_opened": return { ...state, opened: state.opened === action.site ? "" : action.site };
     case "asked": {
       const numeric = action.field === "year" || action.field === "half";
       const value = numeric ? Number(action.value) : action.value;

@@ -19,8 +19,8 @@ const minutes = (/** @type {number} */ s) => t("p.minutes", { n: Math.floor(s / 
 /** A figure card. @param {string} id @param {string|number} n @param {string} what */
 const figure = (id, n, what) => h("div.card-figure", { id }, h("div.n", String(n)), h("div.what", what));
 
-/** @param {any} board /api/province/dashboard's answer */
-export function viewDashboard(board) {
+/** @param {any} board /api/province/dashboard's answer @param {string} [opened] the facility shown in detail */
+export function viewDashboard(board, opened = "") {
   if (!board) return h("p.muted", t("p.loading"));
   const sum = board.total;
   const at = new Date(board.now * 1000).toLocaleTimeString("vi-VN");
@@ -37,13 +37,32 @@ export function viewDashboard(board) {
         h("thead", h("tr", ...["p.facility", "p.waiting", "p.longest", "p.open", "p.paused", "p.issued", "p.served"].map((k) => h("th", t(k))))),
         h("tbody",
           board.sites.map((/** @type {any} */ s) => s.available
-            ? h("tr", { dataset: { site: s.code } },
+            ? h(s.code === opened ? "tr.opened" : "tr", { dataset: { site: s.code }, tabindex: "0" },
               h("td", s.name, h("small.muted", ` (${s.code})`)), h("td", String(s.waiting)), h("td", minutes(s.longest)),
               h("td", String(s.open)), h("td", String(s.paused)), h("td", String(s.issued)), h("td", String(s.served)))
             : h("tr.unavailable", { dataset: { site: s.code } }, h("td", s.name), h("td", { colspan: "6" }, t("p.unavailable")))),
           h("tr.sum#sum-row", h("th", t("p.total")), ...[sum.waiting, minutes(sum.longest), sum.open, sum.paused, sum.issued, sum.served].map((v) => h("th", String(v))))))),
-    h("p.muted#updated", t("p.updated", { time: at }), " · ", t("p.read_only")),
+    h("p.muted#updated", t("p.updated", { time: at }), " · ", t("p.read_only"), " ", t("p.open_site")),
+    viewSite(board.sites.find((/** @type {any} */ s) => s.code === opened && s.available)),
   ];
+}
+
+/** One facility as its admin dashboard shows it: each service's waiting, each counter. @param {any} site */
+function viewSite(site) {
+  if (!site) return null;
+  const name = (/** @type {{vi: string, en: string}} */ n) => pick(n.vi, n.en);
+  return h("section.panel#site-detail", { dataset: { site: site.code } },
+    h("h2", site.name),
+    h("table.figures#site-services",
+      h("thead", h("tr", h("th", t("p.services")), h("th", t("p.waiting")), h("th", t("p.longest")))),
+      h("tbody", site.services.map((/** @type {any} */ s) => h("tr", { dataset: { service: s.code } },
+        h("td", name(s.name)), h("td", String(s.waiting)), h("td", minutes(s.longest)))))),
+    h("table.figures#site-counters",
+      h("thead", h("tr", ...["p.counter", "p.status", "p.current", "p.staff", "p.r.served"].map((k) => h("th", t(k))))),
+      h("tbody", site.desks.map((/** @type {any} */ d) => h("tr", { dataset: { counter: String(d.number) } },
+        h("td", name(d.name)),
+        h(`td.status-${d.status}`, t(`p.status.${d.status}`) + (d.pause_reason ? ` (${d.pause_reason})` : "")),
+        h("td", d.current || "—"), h("td", d.staff || "—"), h("td", String(d.served)))))));
 }
 
 /** @param {import("./flow.js").ProvinceState} state @param {any[]} sites the facilities the viewer sees */

@@ -65,8 +65,9 @@ class Viewer(msgspec.Struct, frozen=True):
 
 def dashboard(state: QueueState, now: float) -> dict[str, Any]:
     """What the admin dashboard shows of a facility now: people waiting, the longest wait,
-    counters open and paused, services finished today, and per service its waiting count and
-    longest wait (seconds)."""
+    counters open and paused, services finished today, per service its waiting count and
+    longest wait (seconds), and each counter's status, current ticket, staff and services
+    finished."""
     waiting = [t for ids in state.waiting.values() for t in (state.tickets[i] for i in ids)]
     services = []
     for svc in sorted(state.config.services, key=lambda s: s.order):
@@ -80,6 +81,20 @@ def dashboard(state: QueueState, now: float) -> dict[str, Any]:
             }
         )
     counters = state.counters.values()
+    desks = []
+    for cc in sorted(state.config.counters, key=lambda c: c.number):
+        c = state.counters[cc.number]  # the state keeps a counter for each configured one
+        desks.append(
+            {
+                "number": c.number,
+                "name": {"vi": cc.name, "en": cc.name_en or cc.name},
+                "status": c.status,
+                "pause_reason": c.pause_reason,
+                "current": state.tickets[c.current].label if c.current is not None else "",
+                "staff": c.staff.removeprefix("staff:"),
+                "served": c.served,
+            }
+        )
     return {
         "waiting": len(waiting),
         "longest": max((now - t.issued_at for t in waiting), default=0.0),
@@ -89,6 +104,7 @@ def dashboard(state: QueueState, now: float) -> dict[str, Any]:
         "served": sum(c.served for c in counters),
         "issued": sum(t.day == state.day for t in state.tickets.values()),
         "services": services,
+        "desks": desks,  # the counters, as the admin dashboard's table shows them (ticket labels only)
     }
 
 

@@ -57,6 +57,23 @@ def test_the_dashboard_is_what_the_admin_page_shows_and_the_province_its_sum() -
     by_code = {s["code"]: s for s in one["services"]}
     assert by_code["A"]["waiting"] == 1 and by_code["B"]["waiting"] == 1
     assert all(s["waiting"] == 0 and s["longest"] == 0.0 for c, s in by_code.items() if c not in ("A", "B"))
+    desks = {d["number"]: d for d in one["desks"]}
+    assert [d["number"] for d in one["desks"]] == sorted(desks)
+    assert desks[1] == {
+        "number": 1,
+        "name": {"vi": "Quầy 1", "en": "Quầy 1"},
+        "status": "paused",
+        "pause_reason": "họp",
+        "current": "",
+        "staff": "admin",
+        "served": 1,
+    }
+    a.open(2)
+    a.call(2)
+    assert {d["number"]: d["current"] for d in dashboard(a.state, a.now)["desks"]}[2] == a.state.tickets[2].label
+    a.do(cmd.FinishService(counter=2))
+    a.do(cmd.CloseCounter(counter=2))
+    a.issue("A")
     a.advance(5)
     later = dashboard(a.state, a.now)
     assert later["longest"] == 300.0 and by_code["A"]["name"]["vi"]
@@ -71,8 +88,8 @@ def test_the_dashboard_is_what_the_admin_page_shows_and_the_province_its_sum() -
         "open": 2,
         "paused": 1,
         "counters": later["counters"] + other["counters"],
-        "served": 1,
-        "issued": 4,
+        "served": 2,
+        "issued": 5,
         "longest": 300.0,
     }
     assert total([]) == {"waiting": 0, "open": 0, "paused": 0, "counters": 0, "served": 0, "issued": 0, "longest": 0.0}

@@ -68,6 +68,13 @@ def test_the_health_department_and_a_facility(
     expect(page.locator("#fig-served .n")).to_have_text("1")
     expect(page.locator("#fig-open .n")).to_have_text("1")
     expect(page.locator('#sites-table tr[data-site="tyt-an-binh"] td').nth(1)).to_have_text("2")
+    expect(page.locator("#title")).to_have_text("Sở Y tế tỉnh Thử")
+    page.click('#sites-table tr[data-site="tyt-an-binh"]')  # the facility as its admin dashboard shows it
+    counter = page.locator('#site-counters tr[data-counter="1"]')
+    expect(counter).to_contain_text("Đang mở")
+    expect(counter.locator("td").nth(3)).to_have_text("admin")
+    expect(counter.locator("td").nth(4)).to_have_text("1")
+    expect(page.locator('#site-services tr[data-service="N"] td').nth(1)).to_have_text("1")
 
     page.click('[data-tab="reports"]')
     page.click("#show")

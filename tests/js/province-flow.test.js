@@ -36,6 +36,11 @@ test("signing in, the tabs, a report asked and answered, signing out", () => {
   assert.equal(refused.report, null);
   assert.equal(refused.reportError, "Không được phép.");
   assert.equal(next(s, { type: "board_failed", error: "x" }).error, "x");
+  const opened = next(s, { type: "site_opened", site: "tyt-an-binh" });
+  assert.equal(opened.opened, "tyt-an-binh");
+  assert.equal(next(opened, { type: "site_opened", site: "ttyt-hoa-an" }).opened, "ttyt-hoa-an");
+  assert.equal(next(opened, { type: "site_opened", site: "tyt-an-binh" }).opened, "");  // a second click closes it
+  assert.equal(next(opened, { type: "signed_out" }).opened, "");
   const out = next(asked, { type: "signed_out" });
   assert.equal(out.session, null);
   assert.equal(out.board, null);
