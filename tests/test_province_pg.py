@@ -86,7 +86,8 @@ async def test_two_facilities_in_one_postgresql_see_nothing_of_each_other(
         conn.execute(f'CREATE ROLE "{role}" LOGIN'.encode())
         conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'.encode())
     reader = pg_url.replace("postgresql://postgres@", f"postgresql://{role}@")
-    province = ProvinceProc(tmp_path / "province", {"tyt-an-binh": "", "ttyt-hoa-an": ""}, QUEUE_DATABASE=reader)
+    listed = {"tyt-an-binh": "", "ttyt-hoa-an": "", "tyt-chua-chay": ""}  # the third has no server yet
+    province = ProvinceProc(tmp_path / "province", listed, QUEUE_DATABASE=reader)
     province.start()
     try:
         token = province.login()
@@ -94,6 +95,9 @@ async def test_two_facilities_in_one_postgresql_see_nothing_of_each_other(
         by_code = {s["code"]: s for s in board["sites"]}
         assert (by_code["tyt-an-binh"]["issued"], by_code["ttyt-hoa-an"]["issued"]) == (3, 3)
         assert board["total"]["issued"] == 6 and board["total"]["served"] == 3
+        assert by_code["tyt-chua-chay"] == {"code": "tyt-chua-chay", "name": "tyt-chua-chay", "available": False}
+        status, none = province.call("GET", f"/api/province/reports?from={today}&site=tyt-chua-chay", token=token)
+        assert status == 503 and none["error"]["code"] == "site_unavailable", none
         with psycopg.connect(pg_url) as conn:  # every site read through one read-only connection
             held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = %s", (role,)).fetchone()
             assert held == (1,)
