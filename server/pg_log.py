@@ -252,6 +252,18 @@ class PgLog:
         seq, epoch, writer = rows[0]
         return int(seq), int(epoch), str(writer)
 
+    async def claim(self, writer: str) -> int:
+        """Take the site's writer role: the epoch raised by one (fencing off whoever held it: their
+        next append fails with ``Fenced``), this log's epoch set to it; the new epoch. Choosing
+        *who* claims (a lease, an advisory lock) is the caller's part."""
+        rows = await self._fetch(
+            "UPDATE sites SET writer_epoch = writer_epoch + 1, writer = %s, claimed_at = extract(epoch FROM now()) "
+            "WHERE site = %s RETURNING writer_epoch",
+            (writer[:200], self.site),
+        )
+        self.epoch = int(rows[0][0])
+        return self.epoch
+
     # ---- blocking reads, each through its own connection, for worker threads
 
     def scan(self, before_at: float) -> Iterator[Record]:

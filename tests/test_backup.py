@@ -24,6 +24,7 @@ from server.settings import Settings
 from server.sqlite_log import SqliteLog
 
 from .domain.sim import VN, small_config
+from .server_harness import ServerProc
 
 ADMIN = Actor(name="staff:admin", role="admin")
 T0 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN).timestamp()
@@ -204,3 +205,15 @@ def test_queue_database_must_be_a_postgresql_url() -> None:
         Settings.from_env({"QUEUE_DATABASE": "mysql://q@db/queue"})
     with pytest.raises(SystemExit, match="QUEUE_SITE"):
         Settings.from_env({"QUEUE_SITE": "bv 1"})
+
+
+def test_the_backup_api_on_postgresql_points_to_pg_dump(tmp_path: Path, pg_url: str) -> None:
+    server = ServerProc(tmp_path / "data", QUEUE_DATABASE=pg_url).start()
+    try:
+        status, body = server.post("/api/backups", {}, token=server.login())
+    finally:
+        server.kill()
+    error = body["error"]
+    assert status == 409 and error["code"] == "backup_postgresql"
+    assert "pg_dump" in error["message_vi"] and "pg_dump" in error["message_en"]
+    assert "event log: PostgreSQL postgresql://postgres@127.0.0.1" in server.log_path.read_text()

@@ -383,3 +383,25 @@ async def test_what_was_frozen_is_collected_once_the_new_day_starts(logs: LogSto
     assert hub.collect_garbage() > 0
     assert gone() is None and gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+async def test_a_fenced_writer_commits_nothing_and_tells_nobody(pg_url: str) -> None:
+    """Another process claimed the site's writer role (a higher epoch): this hub's next batch is
+    refused by PostgreSQL, answered storage_error, never announced, and its state stays the log's."""
+    import psycopg
+
+    from server.pg_log import PgLog
+
+    logs = LogStore("postgresql", Path("unused"), pg_url)
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(logs, clock, PgLog(pg_url))
+    rec = Recorder(logs)
+    await attach(hub, rec)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    before, seqs = msgspec.json.encode(hub.state), logs.committed_seqs()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE sites SET writer_epoch = 2, writer = 'node-b' WHERE site = 'main'")
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    assert out.error is not None and out.error.code == "storage_error"
+    assert logs.committed_seqs() == seqs and msgspec.json.encode(hub.state) == before
+    assert sum(1 for m in rec.messages if m["type"] == "event") == 1
