@@ -444,6 +444,11 @@ CATALOGUE: dict[str, Entry] = {
         "Liên kết HIS này không được thao tác trên cơ sở {site}.", "This HIS link may not act for facility {site}.", 403
     ),
     "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
+    "forbidden.site": Entry(
+        "Tài khoản của bạn chỉ xem được cơ sở của mình, không xem được cơ sở {site}.",
+        "Your account may see its own facility only, not facility {site}.",
+        403,
+    ),
     "forbidden.password_http": Entry(
         "Mật khẩu chỉ được đặt qua trang đăng nhập (HTTP), nơi kiểm tra độ mạnh của mật khẩu.",
         "Passwords are set only over the HTTP API, where the password policy is checked.",
@@ -474,6 +479,17 @@ CATALOGUE: dict[str, Entry] = {
     "bad_range": Entry(
         "Khoảng ngày không hợp lệ: from=YYYY-MM-DD và to=YYYY-MM-DD (tối đa 366 ngày), hoặc year=YYYY&half=1|2.",
         "Invalid date range: from=YYYY-MM-DD and to=YYYY-MM-DD (at most 366 days), or year=YYYY&half=1|2.",
+    ),
+    # ---- a province of facilities (server/province/, domain/province.py) --------------------
+    "bad_site": Entry(
+        "Mã cơ sở không hợp lệ: {site} (chữ, số, dấu gạch ngang và gạch dưới, tối đa 32 ký tự).",
+        "Invalid facility code: {site} (letters, digits, dashes and underscores, at most 32 characters).",
+    ),
+    "unknown_site": Entry("Không có cơ sở {site} trong tỉnh.", "There is no facility {site} in the province.", 404),
+    "site_unavailable": Entry(
+        "Chưa đọc được dữ liệu của cơ sở {site}; thử lại sau ít phút.",
+        "Facility {site}'s data cannot be read yet; try again in a few minutes.",
+        503,
     ),
     "bad_format": Entry("Định dạng: json, csv hoặc xlsx.", "Format: json, csv or xlsx."),
     "not_found": Entry("Không có tệp này.", "No such file.", 404),

@@ -109,7 +109,11 @@ class Report:
         out = [self.total]
         for group, key in keys:
             if key:
-                out.append(self.groups[group].setdefault(key, Figures()))
+                rows = self.groups[group]
+                figures = rows.get(key)
+                if figures is None:  # made once per row, not once per call (a report's hot path)
+                    figures = rows[key] = Figures()
+                out.append(figures)
         return out
 
     def _idle(self, until: float) -> None:
