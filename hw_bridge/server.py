@@ -230,6 +230,8 @@ class Bridge:
             issued=str(params.get("issued", "")),
             url=str(params["url"]),
             booked=str(params.get("booked", ""))[:20],
+            wait_at=str(params.get("wait_at", ""))[:5],
+            late=bool(params.get("late", False)),
         )
         async with self.print_lock:  # one ticket at a time
             try:

@@ -34,6 +34,20 @@ class Ticket:
     issued: str  # "30/11/2026 08:15"
     url: str  # the phone page that follows this ticket
     booked: str = ""  # the booked slot the ticket honours, "09:00–09:30" (none: a walk-in)
+    wait_at: str = ""  # the expected call time, "09:30" (none: the minutes alone)
+    late: bool = False  # no counter is expected to call it before closing time
+
+
+def wait_text(t: Ticket) -> str:
+    """The wait as printed: the expected call time with the minutes, the minutes alone, no
+    counter open, or not before closing time."""
+    if t.late:
+        return "có thể không kịp trong hôm nay / may not be called today"
+    if t.wait_minutes is None:
+        return "chưa có quầy mở / no counter open yet"
+    if t.wait_at:
+        return f"khoảng {t.wait_at} (~{t.wait_minutes} phút) / about {t.wait_at}"
+    return f"~{t.wait_minutes} phút / min"
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -80,7 +94,7 @@ def render(t: Ticket, width: int = 576) -> Image.Image:
     centred(f"Mời đến / Go to: {t.counters}", font(int(24 * scale)))
     if t.booked:
         centred(f"Lịch hẹn / Booked: {t.booked}", font(int(24 * scale), bold=True))
-    wait = f"~{t.wait_minutes} phút / min" if t.wait_minutes is not None else "chưa có quầy mở / no counter open yet"
+    wait = wait_text(t)
     centred(f"Người chờ trước / Ahead: {t.ahead}", font(int(22 * scale)))
     centred(f"Thời gian chờ / Wait: {wait}", font(int(22 * scale)))
     centred(t.issued, font(int(22 * scale)))

@@ -183,7 +183,7 @@ class Phones:
         places: Places = {}  # shared by the visits waiting in several queues
         for tid, est in estimates(state, waiting, now).items():
             status = public_status(state, state.tickets[tid], now, est, places)
-            if status != self.sent.get(tid):
+            if moved(self.sent.get(tid), status):
                 self._send(state, tid, status, "")
 
     def _send(self, state: QueueState, tid: int, status: dict[str, Any], cause: str) -> None:
@@ -209,8 +209,26 @@ class Phones:
                 conn.drop()
 
 
+ESTIMATE = ("ahead", "wait_minutes", "open_counters", "call_at", "late")
+
+
+def moved(sent: dict[str, Any] | None, status: dict[str, Any]) -> bool:
+    """Whether a waiting ticket's new status is worth sending: anything but its expected call
+    time changed, or that time moved by more than a minute (the wait in minutes is left as it
+    was sent, so that the page does not change at every call for a few seconds)."""
+    if sent is None:
+        return True
+    same = ("wait_minutes", "call_at")
+    if any(sent.get(k) != v for k, v in status.items() if k not in same):
+        return True
+    before, after = sent.get("call_at"), status.get("call_at")
+    if before is None or after is None:
+        return before != after or sent.get("wait_minutes") != status.get("wait_minutes")
+    return bool(abs(after - before) > 60)
+
+
 def _without_places(status: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in status.items() if k not in ("ahead", "wait_minutes", "open_counters")}
+    return {k: v for k, v in status.items() if k not in ESTIMATE}
 
 
 def _encode(seq: int, status: dict[str, Any], cause: str) -> str:

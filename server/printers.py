@@ -47,6 +47,7 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         counter = config.counter(n)
         names.append(counter.name if counter else f"Quầy {n}")
     wait = result.get("wait_minutes")
+    call_at = result.get("call_at")
     local = dt.datetime.fromtimestamp(record.at, config.tzinfo())
     return Ticket(
         unit=config.unit.name,
@@ -58,6 +59,8 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         issued=f"{local:%H:%M} {'/'.join(reversed(e.day.split('-')))}",
         url=f"{base_url.rstrip('/')}/t/{e.label}",
         booked=e.slot.replace("-", "–"),
+        wait_at=f"{dt.datetime.fromtimestamp(call_at, config.tzinfo()):%H:%M}" if call_at is not None else "",
+        late=bool(result.get("late", False)),
     )
 
 

@@ -20,7 +20,7 @@ from .eventlog import EventLog
 
 log = logging.getLogger("server.hub")
 
-SNAPSHOT_VERSION = 10  # bump when QueueState's shape changes: older snapshots are then ignored
+SNAPSHOT_VERSION = 11  # bump when QueueState's shape changes: older snapshots are then ignored
 
 
 async def rebuild(

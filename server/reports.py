@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -37,9 +37,16 @@ COLUMNS = [
     ("booked.honoured", "Đến đúng hẹn / Booked, in time"),
     ("booked.late", "Đến trễ hẹn / Booked, late"),
     ("booked.no_show", "Không đến theo hẹn / Booked, no-show"),
+    ("estimate_error.n", "Số ước tính đối chiếu / Estimates compared"),
+    ("estimate_error.mae", "Sai lệch ước tính TB (phút) / Estimate error, mean (min)"),
+    ("estimate_error.p90", "Sai lệch ước tính P90 (phút) / Estimate error p90 (min)"),
+    ("estimate_error.bias", "Ước tính lệch (phút, âm: sớm hơn thực tế) / Estimate bias (min, negative: too early)"),
+    ("estimate_error.within_5", "Tỷ lệ lệch ≤ 5 phút / Share within 5 min"),
+    ("estimate_error.within_10", "Tỷ lệ lệch ≤ 10 phút / Share within 10 min"),
 ]
 GROUP_TITLES = {
     "total": "Tổng / Total",
+    "site": "Theo cơ sở / By facility",
     "day": "Theo ngày / By day",
     "month": "Theo tháng / By month",
     "hour": "Theo giờ lấy số / By hour of issue",
@@ -68,9 +75,9 @@ def _value(row: dict[str, Any], key: str) -> Any:
     return value
 
 
-def _rows(report: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _rows(report: dict[str, Any], groups: Sequence[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "total", "", report["total"]
-    for group in reports.GROUPS:
+    for group in groups:
         for row in report[f"by_{group}"]:
             yield group, str(row["key"]), row
 
@@ -80,27 +87,28 @@ def _names(row: dict[str, Any]) -> tuple[str, str]:
     return name.get("vi", ""), name.get("en", "")
 
 
-def to_csv(report: dict[str, Any]) -> str:
+def to_csv(report: dict[str, Any], groups: Sequence[str] = reports.GROUPS) -> str:
     """One flat table: group, key, its names in Vietnamese and English, then the figures (UTF-8
     with BOM, so Excel reads the accents)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(["group", "key", "name_vi", "name_en", *(c for c, _ in COLUMNS)])
-    for group, key, row in _rows(report):
+    for group, key, row in _rows(report, groups):
         values = ("" if (v := _value(row, c)) is None else v for c, _ in COLUMNS)
         writer.writerow([group, key, *_names(row), *values])
     return out.getvalue()
 
 
-def to_xlsx(report: dict[str, Any]) -> bytes:
-    """A workbook: a sheet per group, bilingual headers, numbers as numbers."""
+def to_xlsx(report: dict[str, Any], groups: Sequence[str] = reports.GROUPS, column: str = "Khoa / Department") -> bytes:
+    """A workbook: a sheet per group, bilingual headers, numbers as numbers (``groups``: a
+    province's report has its own; ``column``: the six-monthly sheet's first column)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     first = True
-    for group in ("total", *reports.GROUPS):
+    for group in ("total", *groups):
         sheet = book.active if first else book.create_sheet()
         first = False
         assert sheet is not None
@@ -117,7 +125,7 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
         sheet.column_dimensions["B"].width = 30
         sheet.column_dimensions["C"].width = 30
     if report.get("half"):
-        _half_year_sheet(book, report)
+        _half_year_sheet(book, report, column)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -141,7 +149,7 @@ def half_year_table(report: dict[str, Any], departments: list[tuple[str, str]]) 
     return rows
 
 
-def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
+def _half_year_sheet(book: Any, report: dict[str, Any], column: str) -> None:
     from openpyxl.styles import Font
 
     sheet = book.create_sheet("6 tháng", 0)
@@ -149,7 +157,7 @@ def _half_year_sheet(book: Any, report: dict[str, Any]) -> None:
     sheet["A1"].font = Font(bold=True)
     sheet.append(
         [
-            "Khoa / Department",
+            column,
             "Loại KCB / Kind of care",
             "Lượt BHYT đã phát / BHYT issued",
             "Lượt BHYT đã khám / BHYT served",

@@ -316,7 +316,13 @@ def public_status(
     }
     if t.status is Status.WAITING and (not t.steps or current_open(t)):
         est = est or estimate(state, t.id, now)
-        out.update(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters)
+        out.update(
+            ahead=est.ahead,
+            wait_minutes=est.wait_minutes,
+            open_counters=est.open_counters,
+            call_at=est.call_at,
+            late=est.late,
+        )
     if t.steps:  # a visit of several steps: all of them (server/visits.py)
         out.update(step=t.step, steps=public_steps(state, t, now, est, places))
     return out

@@ -72,3 +72,24 @@ async def test_at_midnight_a_phone_gets_its_last_status_and_is_let_go(tmp_path: 
     with pytest.raises(DomainError) as refused:
         await follow(hub, Recorder(tmp_path / "q.sqlite3"), "A001", day)
     assert refused.value.code == "unknown_ticket"
+
+
+async def test_a_phone_is_told_when_its_expected_call_moves_by_more_than_a_minute(tmp_path: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(tmp_path, clock)
+    await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
+    for _ in range(3):
+        await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    await hub.submit(cmd.CallNext(counter=1), ADMIN)  # A001 at the counter: A003 in 8 minutes
+    rec = Recorder(tmp_path / "q.sqlite3")
+    await follow(hub, rec, "A003")
+    first = rec.messages[1]["ticket"]
+    assert first["call_at"] == clock.now + 480 and first["wait_minutes"] == 8
+    clock.now += 45  # 7 minutes to go now, but the same expected time: not worth a message
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)  # behind it: its place and time stay
+    await asyncio.sleep(PLACES_EVERY + 0.3)
+    assert len(rec.messages) == 2, "the same expected time is not sent again"
+    await hub.submit(cmd.PauseCounter(counter=1, reason="Họp giao ban"), ADMIN)
+    await asyncio.sleep(PLACES_EVERY + 0.3)
+    moved = rec.messages[-1]["ticket"]
+    assert len(rec.messages) == 3 and moved["call_at"] > first["call_at"] + 60

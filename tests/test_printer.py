@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 
 from printing.errors import PrinterError
 from printing.escpos import EscposPrinter
-from printing.ticket import Ticket, render
+from printing.ticket import Ticket, render, wait_text
 from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.handle import handle
@@ -134,6 +134,28 @@ def test_no_printer_is_an_error_too() -> None:
     with pytest.raises(PrinterError) as err:
         EscposPrinter(f"tcp://127.0.0.1:{free_port()}").print_ticket(TICKET)
     assert err.value.code == "printer_no_answer"
+
+
+def test_the_wait_is_printed_as_the_expected_call_time() -> None:
+    at = Ticket(**{**TICKET.__dict__, "wait_at": "09:30"})
+    assert wait_text(at) == "khoảng 09:30 (~12 phút) / about 09:30"
+    assert wait_text(TICKET) == "~12 phút / min"
+    assert wait_text(Ticket(**{**TICKET.__dict__, "wait_minutes": None})) == "chưa có quầy mở / no counter open yet"
+    assert wait_text(Ticket(**{**TICKET.__dict__, "wait_minutes": None, "late": True})).startswith("có thể không kịp")
+    assert ImageChops.difference(
+        render(TICKET, 384), render(at, 384).crop((0, 0, 384, render(TICKET, 384).height))
+    ).getbbox()
+
+
+def test_the_server_words_the_expected_call_time() -> None:
+    sim = Sim(start=dt.datetime(2026, 11, 23, 9, 5, tzinfo=VN))
+    sim.open(1)
+    kiosk = Actor("device:kiosk-1", "kiosk")
+    first = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, kiosk)
+    second = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, kiosk)
+    assert ticket_of(sim.state, first.records[-1], first.result, "http://q").wait_at == "09:05"
+    printed = ticket_of(sim.state, second.records[-1], second.result, "http://q")
+    assert (printed.wait_at, printed.wait_minutes, printed.late) == ("09:09", 4, False)  # one ahead, 4 minutes
 
 
 def test_the_server_words_a_booked_ticket_with_its_slot() -> None:

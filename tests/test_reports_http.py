@@ -42,9 +42,9 @@ async def a_little_activity(server: ServerProc) -> None:
     counter = await Client.connect(server.ws_url)
     await counter.hello("counter", server.login(), counter=4)
     ident = {"source": "typed", "bhyt_number": "DN4010123456789"}
+    assert (await counter.command({"type": "open_counter", "counter": 4}))["type"] == "ack"  # waits are shown
     for body in ({"service": "N", "identity": ident}, {"service": "N"}, {"service": "N"}):
         assert (await kiosk.command({"type": "issue_ticket", **body}))["type"] == "ack"
-    assert (await counter.command({"type": "open_counter", "counter": 4}))["type"] == "ack"
     for _ in range(2):
         assert (await counter.command({"type": "call_next", "counter": 4}))["type"] == "ack"
         assert (await counter.command({"type": "start_service", "counter": 4}))["type"] == "ack"
@@ -79,6 +79,8 @@ async def test_one_report_three_formats(server: ServerProc) -> None:
     first = rows[0]
     assert first["group"] == "total" and int(first["issued"]) == 3 and int(first["served"]) == 2
     assert float(first["wait.mean"]) == total["wait"]["mean"]
+    assert int(first["estimate_error.n"]) == total["estimate_error"]["n"] == 2  # the two called, shown a wait
+    assert float(first["estimate_error.mae"]) == total["estimate_error"]["mae"]
     assert {r["key"]: int(r["served"]) for r in rows if r["group"] == "counter"} == {"4": 2}
     # names beside codes: the service, the counter, the staff member, the identity source
     named = {(r["group"], r["key"]): (r["name_vi"], r["name_en"]) for r in rows}
@@ -97,6 +99,7 @@ async def test_one_report_three_formats(server: ServerProc) -> None:
     values = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert values["Số phát / Issued"] == 3 and values["Đã phục vụ / Served"] == 2
     assert values["Chờ TB (phút) / Wait mean (min)"] == total["wait"]["mean"]
+    assert values["Sai lệch ước tính TB (phút) / Estimate error, mean (min)"] == total["estimate_error"]["mae"]
     counters = book["counter"]
     # code, names, issued (counted by issue groups, not counters), served
     assert [[c.value for c in row][:5] for row in counters.iter_rows(min_row=3)] == [

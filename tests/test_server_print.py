@@ -91,6 +91,7 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
     names = [c.name for n in result["counters"] if (c := config.counter(n)) is not None]
     local = dt.datetime.fromtimestamp(result["issued_at"], config.tzinfo())
     wait = result["wait_minutes"]
+    call_at = result.get("call_at")
     return Ticket(
         unit=config.unit.name,
         service=service.name,
@@ -100,6 +101,8 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
         wait_minutes=None if wait is None else max(1, math.floor(wait + 0.5)),  # JS Math.round
         issued=f"{local:%H:%M} {local:%d/%m/%Y}",
         url=f"{PUBLIC}/t/{result['ticket']}",
+        wait_at=f"{dt.datetime.fromtimestamp(call_at, config.tzinfo()):%H:%M}" if call_at is not None else "",
+        late=result.get("late", False),
     )
 
 

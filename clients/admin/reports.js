@@ -21,10 +21,11 @@ function keyCell(r) {
 function figuresTable(id, rows, keyName) {
   return h(`table.figures#${id}`,
     h("thead", h("tr", h("th", keyName), h("th", t("a.issued")), h("th", t("a.served")), h("th", t("a.missed")),
-      h("th", t("a.wait_median")), h("th", t("a.wait_p90")), h("th", t("a.service_mean")), h("th", t("a.idle")), h("th", t("a.rating")))),
+      h("th", t("a.wait_median")), h("th", t("a.wait_p90")), h("th", t("a.estimate_mae")), h("th", t("a.estimate_p90")), h("th", t("a.service_mean")), h("th", t("a.idle")), h("th", t("a.rating")))),
     h("tbody", rows.map((r) => h("tr", { dataset: { key: String(r.key) } },
       keyCell(r), h("td", String(r.issued)), h("td", String(r.served)), h("td", String(r.missed)),
-      h("td", fmt(r.wait.median)), h("td", fmt(r.wait.p90)), h("td", fmt(r.service.mean)), h("td", fmt(r.idle_minutes)),
+      h("td", fmt(r.wait.median)), h("td", fmt(r.wait.p90)),
+      h("td", fmt(r.estimate_error?.mae)), h("td", fmt(r.estimate_error?.p90)), h("td", fmt(r.service.mean)), h("td", fmt(r.idle_minutes)),
       h("td", r.rating.n ? `${r.rating.mean} (${r.rating.n})` : "—")))));
 }
 

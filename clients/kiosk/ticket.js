@@ -5,6 +5,21 @@
 export const waitMinutes = (minutes) => (minutes === null ? null : Math.max(1, Math.round(minutes)));
 
 /**
+ * The estimate line of a new ticket, as [text key, params]: the expected call time ("khoảng
+ * 9:30") with the minutes, the minutes alone, no counter open, or not before closing time.
+ * @param {{wait_minutes: number|null, call_at?: number|null, late?: boolean}} result
+ * @param {(at: number) => string} clock the unit's "HH:MM" of an epoch in seconds
+ * @returns {[string, Record<string, string|number>]}
+ */
+export function waitLine(result, clock) {
+  if (result.late) return ["ticket.late", {}];
+  const minutes = waitMinutes(result.wait_minutes);
+  if (minutes === null) return ["ticket.no_wait", {}];
+  if (result.call_at === null || result.call_at === undefined) return ["ticket.wait", { n: minutes }];
+  return ["ticket.wait_at", { time: clock(result.call_at), n: minutes }];
+}
+
+/**
  * Whether a booked patient came before the slot's start: the server queues the ticket at the
  * slot's start (docs/his.md §7), so walk-ins arriving meanwhile go ahead, and the people ahead and
  * the wait at issue mean nothing; the ticket says to be back by the booked time instead.

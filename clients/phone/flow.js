@@ -21,8 +21,8 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
 /**
  * @typedef {{label: string, day: string, service: string, status: string, counter: number|null,
  *   counters: number[], called_at: number|null, recalls: number, ahead?: number,
- *   wait_minutes?: number|null, open_counters?: number, step?: number,
- *   steps?: import("./visit.js").Step[]}} Ticket
+ *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null, late?: boolean,
+ *   step?: number, steps?: import("./visit.js").Step[]}} Ticket
  * @typedef {{label: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
  *   audio: "locked"|"on"|"none", updated: number}} Model
  */
@@ -105,6 +105,21 @@ export function notice(model) {
 /** Minutes to show for an estimate (at least one), or null without one. @param {number|null|undefined} minutes */
 export function waitMinutes(minutes) {
   return minutes === null || minutes === undefined ? null : Math.max(1, Math.round(minutes));
+}
+
+/**
+ * The estimate line of a waiting ticket, as [text key, params]: the expected call time ("khoảng
+ * 9:30") with the minutes, the minutes alone (a server without the time), no counter open, or
+ * not before closing time.
+ * @param {Ticket} tk @param {(ms: number) => string} clock the local "HH:MM" of an epoch in ms
+ * @returns {[string, Record<string, string|number>]}
+ */
+export function waitLine(tk, clock) {
+  if (tk.late) return ["late", {}];
+  const minutes = waitMinutes(tk.wait_minutes);
+  if (minutes === null) return ["no_wait", {}];
+  if (tk.call_at === null || tk.call_at === undefined) return ["wait", { n: minutes }];
+  return ["wait_at", { time: clock(tk.call_at * 1000), n: minutes }];
 }
 
 /** The line under the status (a text key): "live", "offline" (the last status may be old),

@@ -3,7 +3,7 @@
 // where to go now and the whole visit (visit-view.js).
 import { h } from "../shared/dom.js";
 import { t, lang, errorText } from "../shared/i18n.js";
-import { screen, notice, waitMinutes, linkLine } from "./flow.js";
+import { screen, notice, waitLine, linkLine } from "./flow.js";
 import { counterName, calledTo, serviceName, locationOf } from "./names.js";
 import { stepsOf } from "./visit.js";
 import { whereNow, visitList } from "./visit-view.js";
@@ -20,10 +20,10 @@ function status(tk, config) {
   const s = tk.status;
   if (s === "waiting" && stepsOf(tk).length) return whereNow(tk, config);
   if (s === "waiting") {
-    const minutes = waitMinutes(tk.wait_minutes);
+    const [key, params] = waitLine(tk, clock);
     return h("div.status", { dataset: { status: s } },
       h("div", t("ahead")), h("div.big", String(tk.ahead ?? "")),
-      h("div", minutes === null ? t("no_wait") : t("wait", { n: minutes })),
+      h("div.wait", t(key, params)),
       h("div.muted", t("counters", { names: tk.counters.map((n) => counterName(config, n)).join(", ") })));
   }
   if (s === "called" && tk.counter !== null) {

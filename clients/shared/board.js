@@ -203,7 +203,7 @@ export class Board {
         break;
       case "ticket_reactivated":
         this.updateTicket(e.ticket, { status: "waiting", counter: null });
-        this.foldTicket(e.ticket, steps.stepSynced);
+        this.foldTicket(e.ticket, steps.stepReactivated);
         break;
       case "ticket_cancelled":
         for (const k of this.counters.values()) leave(k, e.label);

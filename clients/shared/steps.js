@@ -64,6 +64,10 @@ export function stepsAdded(ticket, e, at) {
     if (h) h.after.push(...e.steps.map((n) => n.id));
   }
   openReady(t.steps, at);
+  if (t.status === "waiting" && find(t.steps, t.step)?.status !== "open") {
+    const next = nextCurrent(t.steps); // it waited for results only: a new step is where to go now
+    if (next) pointAt(t, next);
+  }
   return t;
 }
 
@@ -115,11 +119,21 @@ export function stepEnded(ticket, step, done, at) {
   return t;
 }
 
-/** The ticket's current place written back into its step (a transfer, a reactivation). @param {any} ticket */
+/**
+ * The ticket's current place written back into its step (a transfer). A pending step (a return
+ * awaiting results, moved to another room) stays pending. @param {any} ticket
+ */
 export function stepSynced(ticket) {
   if (!ticket.steps?.length) return ticket;
   const t = copy(ticket);
   const s = find(t.steps, t.step);
-  if (s) Object.assign(s, { service: t.service, counter: t.target_counter ?? null, status: t.status === "waiting" ? "open" : "active" });
+  const status = s?.status === "pending" ? "pending" : t.status === "waiting" ? "open" : "active";
+  if (s) Object.assign(s, { service: t.service, counter: t.target_counter ?? null, status });
   return t;
+}
+
+/** A missed patient waits again (`ticket_reactivated`): their step keeps its room (a return's). @param {any} ticket */
+export function stepReactivated(ticket) {
+  const s = ticket.steps?.length ? find(ticket.steps, ticket.step) : null;
+  return stepSynced(s ? { ...ticket, target_counter: s.counter } : ticket);
 }

@@ -17,6 +17,7 @@ from .find import counter_of
 from .lifecycle import ACTIVE
 from .printers import parse_printer
 from .state import QueueState
+from .steps import LIVE
 
 # 1-32 ASCII letters, digits, dots, hyphens and underscores, starting and ending with a letter or
 # a digit ("lan", "dd.lan", "bs-tuan_2")
@@ -30,9 +31,11 @@ def _check_replacement(state: QueueState, new: Config) -> Config:
     for t in state.tickets.values():
         if t.status not in ACTIVE:
             continue
-        if t.service not in services:
-            raise DomainError("service_in_use", "services", service=t.service, label=t.label)
-        for n in (t.counter, t.target_counter):
+        to_come = [(s.service, s.counter) for s in t.steps if s.status in LIVE]  # a visit's steps still to come
+        for service in {t.service, *(place[0] for place in to_come)}:
+            if service not in services:
+                raise DomainError("service_in_use", "services", service=service, label=t.label)
+        for n in (t.counter, t.target_counter, *(place[1] for place in to_come)):
             if n is not None and n not in counters:
                 raise DomainError("counter_in_use", "counters", counter=n, label=t.label)
     return new

@@ -455,6 +455,11 @@ CATALOGUE: dict[str, Entry] = {
         "Liên kết HIS này không được thao tác trên cơ sở {site}.", "This HIS link may not act for facility {site}.", 403
     ),
     "forbidden.public": Entry("Không được phép.", "Not allowed.", 403),
+    "forbidden.site": Entry(
+        "Tài khoản của bạn chỉ xem được cơ sở của mình, không xem được cơ sở {site}.",
+        "Your account may see its own facility only, not facility {site}.",
+        403,
+    ),
     "forbidden.password_http": Entry(
         "Mật khẩu chỉ được đặt qua trang đăng nhập (HTTP), nơi kiểm tra độ mạnh của mật khẩu.",
         "Passwords are set only over the HTTP API, where the password policy is checked.",
@@ -486,6 +491,17 @@ CATALOGUE: dict[str, Entry] = {
         "Khoảng ngày không hợp lệ: from=YYYY-MM-DD và to=YYYY-MM-DD (tối đa 366 ngày), hoặc year=YYYY&half=1|2.",
         "Invalid date range: from=YYYY-MM-DD and to=YYYY-MM-DD (at most 366 days), or year=YYYY&half=1|2.",
     ),
+    # ---- a province of facilities (server/province/, domain/province.py) --------------------
+    "bad_site": Entry(
+        "Mã cơ sở không hợp lệ: {site} (chữ, số, dấu gạch ngang và gạch dưới, tối đa 32 ký tự).",
+        "Invalid facility code: {site} (letters, digits, dashes and underscores, at most 32 characters).",
+    ),
+    "unknown_site": Entry("Không có cơ sở {site} trong tỉnh.", "There is no facility {site} in the province.", 404),
+    "site_unavailable": Entry(
+        "Chưa đọc được dữ liệu của cơ sở {site}; thử lại sau ít phút.",
+        "Facility {site}'s data cannot be read yet; try again in a few minutes.",
+        503,
+    ),
     "bad_format": Entry("Định dạng: json, csv hoặc xlsx.", "Format: json, csv or xlsx."),
     "not_found": Entry("Không có tệp này.", "No such file.", 404),
     # ---- the HIS links (server/routes/his_outbox.py) ----------------------------------------
@@ -506,6 +522,11 @@ CATALOGUE: dict[str, Entry] = {
         "Không tạo được bản sao lưu; xem nhật ký máy chủ.",
         "The backup could not be made; see the server's log.",
         503,
+    ),
+    "backup_postgresql": Entry(
+        "Dữ liệu nằm trong PostgreSQL: máy chủ không tự sao lưu; hãy dùng pg_dump (xem hướng dẫn vận hành).",
+        "The data is in PostgreSQL: the server takes no backups of its own; use pg_dump (see docs/operations.md).",
+        409,
     ),
     "internal_error": Entry(
         "Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.",

@@ -1,14 +1,21 @@
-"""People ahead of a ticket and its estimated wait (pure, O(waiting tickets)).
+"""People ahead of a ticket and its estimated wait (pure).
 
 People ahead is counted at the counter where the ticket stands best, following the ordering
 policy's classes (emergencies, then priority and normal interleaved by ratio from the start of
 a cycle, or strictly, or by arrival). It is exact when nobody else arrives and no ticket reaches
-the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost. The wait is people ahead times the service's mean service time (the last 20 served,
-or the configured mean until 3 are known), divided by the open counters serving the service.
+the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost.
+
+The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
+called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
+call it before closing; past the simulation's horizon (thousands waiting ahead), the simple
+formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept as the
+benchmark's baseline: people ahead times the service's mean service time (the last 20 served,
+or the configured mean until 3 are known), divided by the open counters serving it.
 
 A visit of several steps (issue 20) waits in the queue of each open step at once: at a counter it
 is counted at the step open there (``steps.open_here``), and ``step_estimate`` gives its
-place and wait in the queue of any one of its open steps.
+place and wait in the queue of any one of its open steps (by the simple formula: the
+simulation gives a visit's next call, in whichever of its queues it comes first).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import math
 import msgspec
 
 from .ordering import candidates
+from .predict import forecast
 from .state import QueueState, Ticket
 from .steps import Step, open_here
 
@@ -27,8 +35,10 @@ Places = dict[int, dict[int, int]]  # counter -> ticket id -> people ahead of it
 
 class Estimate(msgspec.Struct, frozen=True):
     ahead: int
-    wait_minutes: int | None  # None: no counter serving this service is open
+    wait_minutes: int | None  # None: no counter serving this service is open, or ``late``
     open_counters: int
+    call_at: float | None = None  # when it is expected to be called (epoch seconds)
+    late: bool = False  # counters are open but none is expected to call it before closing
 
 
 def mean_service_seconds(state: QueueState, service: str) -> float:
@@ -145,7 +155,38 @@ def _with_wait(state: QueueState, service: str, ahead: int, open_counters: list[
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
+def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: float) -> Estimate:
+    """``est`` (the simple one) with the simulated time of ``tid``; past the simulation's horizon,
+    the simple wait, as a time too."""
+    if tid not in times:
+        if est.wait_minutes is None:
+            return est
+        at = now + est.wait_minutes * 60
+        return Estimate(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters, call_at=at)
+    call_at = times[tid]
+    if est.open_counters == 0 and call_at is None:
+        return est
+    if call_at is None:
+        return Estimate(ahead=est.ahead, wait_minutes=None, open_counters=est.open_counters, late=True)
+    wait = max(0, round((call_at - now) / 60))
+    return Estimate(ahead=est.ahead, wait_minutes=wait, open_counters=est.open_counters, call_at=call_at)
+
+
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
+    """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it)."""
+    times = forecast(state, now, until=ticket_id)
+    return _predicted(estimate_simple(state, ticket_id, now), times, ticket_id, now)
+
+
+def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
+    """``estimate`` of many waiting tickets at once (the phones following them): one simulation
+    for all of them, and people ahead from each counter's waiting tickets sorted once."""
+    times = forecast(state, now)
+    return {tid: _predicted(est, times, tid, now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
+
+
+def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:
+    """People ahead and the wait by the formula used before the simulation (the baseline)."""
     t = state.tickets[ticket_id]
     serving, open_counters = _serving(state, t)
     if not serving:
@@ -187,9 +228,9 @@ def _places_at(state: QueueState, counter: int, now: float) -> dict[int, int]:
     return places
 
 
-def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
-    """``estimate`` of many waiting tickets at once (the phones following them): each counter's
-    waiting tickets are sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
+def estimates_simple(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
+    """``estimate_simple`` of many waiting tickets at once: each counter's waiting tickets are
+    sorted once, O(n log n) a counter, instead of a pass over them a ticket."""
     at: dict[int, dict[int, int]] = {}
     out: dict[int, Estimate] = {}
     for tid in ticket_ids:
@@ -207,7 +248,7 @@ def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int,
 
 
 def step_estimate(state: QueueState, t: Ticket, s: Step, now: float, places: Places | None = None) -> Estimate:
-    """``estimate`` of a waiting visit in the queue of one of its open steps (a visit waits in
+    """``estimate_simple`` of a waiting visit in the queue of one of its open steps (a visit waits in
     the queue of each open step at once: the lab's and imaging's, say). ``places``: each
     counter's places once sorted (``_places_at``), kept across calls: many visits at once cost a
     sort a counter, not a pass over its queue a visit."""

@@ -61,6 +61,9 @@ class TicketIssued(Event, frozen=True, kw_only=True):
     # what staff should look at in an identity read from a card (catalogue keys, identity.id_warnings)
     id_warnings: list[str] = []
     insurance_pending: bool = False  # its health-insurance card is being checked (InsuranceChecked follows)
+    # the wait the ticket was shown at issue, minutes (domain/estimate.py; None: no estimate,
+    # or an event written before issue 22); the reports compare it with the wait it had
+    wait_minutes: int | None = None
 
 
 class TicketCalled(Event, frozen=True, kw_only=True):

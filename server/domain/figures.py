@@ -31,6 +31,23 @@ def summary(values: list[float]) -> dict[str, Any]:
     }
 
 
+def errors(values: list[float]) -> dict[str, Any]:
+    """How far the waits shown at issue were from the waits had (shown - had, minutes): n,
+    mean absolute error, 90th percentile of the absolute error, bias, the shares within 5 and
+    10 minutes."""
+    if not values:
+        return {"n": 0, "mae": None, "p90": None, "bias": None, "within_5": None, "within_10": None}
+    absolute = [abs(v) for v in values]
+    return {
+        "n": len(values),
+        "mae": round(sum(absolute) / len(values), 2),
+        "p90": round(percentile(absolute, 90), 2),
+        "bias": round(sum(values) / len(values), 2),
+        "within_5": round(sum(a <= 5 for a in absolute) / len(values), 4),
+        "within_10": round(sum(a <= 10 for a in absolute) / len(values), 4),
+    }
+
+
 @dataclass
 class Figures:
     issued: int = 0
@@ -43,6 +60,7 @@ class Figures:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)
+    estimate_errors: list[float] = field(default_factory=list)  # shown at issue - had, minutes
     booked: list[int] = field(default_factory=lambda: [0, 0, 0])  # honoured, late, no-show
 
     def as_dict(self, idle: bool = True) -> dict[str, Any]:
@@ -61,6 +79,7 @@ class Figures:
                 "mean": round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None,
             },
             "booked": dict(zip(("honoured", "late", "no_show"), self.booked, strict=True)),
+            "estimate_error": errors(self.estimate_errors),
         }
 
     def add(self, other: Figures) -> None:
@@ -71,4 +90,5 @@ class Figures:
         self.waits += other.waits
         self.services += other.services
         self.ratings += other.ratings
+        self.estimate_errors += other.estimate_errors
         self.booked = [a + b for a, b in zip(self.booked, other.booked, strict=True)]

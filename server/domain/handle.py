@@ -58,7 +58,20 @@ def handle(
     _apply(state, step, events, now, actor.name)
     his = answer(state, command)
     step.result = his if his is not None else result_of(state, step.records[first:])
+    if his is None:
+        _keep_shown_wait(step, first)
     return step
+
+
+def _keep_shown_wait(step: Step, first: int) -> None:
+    """Write the wait a new ticket is shown (its result's) into its ``TicketIssued`` before the
+    record is made durable: the state does not read it, the reports do."""
+    for i in range(first, len(step.records)):
+        r = step.records[i]
+        if isinstance(r.event, ev.TicketIssued):
+            shown = msgspec.structs.replace(r.event, wait_minutes=step.result["wait_minutes"])
+            step.records[i] = msgspec.structs.replace(r, event=shown)
+            return
 
 
 def _apply(state: QueueState, step: Step, events: list[ev.Event], now: float, actor: str) -> None:
@@ -108,6 +121,8 @@ def result_of(state: QueueState, records: list[ev.Record]) -> Any:
                 "counters": state.config.counters_offered(e.service, e.channel),
                 "ahead": est.ahead,
                 "wait_minutes": est.wait_minutes,
+                "call_at": est.call_at,  # when it is expected to be called (epoch seconds), or None
+                "late": est.late,  # counters are open but none is expected to call it before closing
                 "priority": [g.value for g in e.priority],
                 "priority_pending": e.priority_pending,
                 "issued_at": r.at,

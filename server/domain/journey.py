@@ -106,12 +106,18 @@ def _on_send_on(
     ]
 
 
-def _return_room(t: Ticket) -> int | None:
-    """The room a patient comes back to: where they are now, else where they were last served."""
-    if t.status in _AT_COUNTER:
-        return t.counter
-    served = [s for s in t.steps if s.served_by is not None]
-    return served[-1].served_by if served else t.last_counter
+def _return_room(state: QueueState, t: Ticket) -> int | None:
+    """The room a patient comes back to: the one a return already waits for (the doctor awaiting
+    their results), else the exam room (``kind = "room"``) they are in or were last served in,
+    else the counter they are at or were last served at."""
+    waiting = [s.counter for s in t.steps if s.status == "pending" and s.returning]
+    if waiting:
+        return waiting[-1]
+    seen = [t.counter] if t.status in _AT_COUNTER else []
+    seen += [s.served_by for s in reversed(t.steps) if s.served_by is not None]
+    places = [c for c in [*seen, t.last_counter] if c is not None]
+    rooms = [c for c in places if (cfg := state.config.counter(c)) is not None and cfg.kind == "room"]
+    return next(iter(rooms or places), None)
 
 
 def _on_order_step(
@@ -136,20 +142,21 @@ def _on_order_step(
         id=_next_id(t), service=service, counter=counter, order=order, needs_result=True, reason=command.reason.strip()
     )
     new = [step]
-    room = _return_room(t) if command.come_back else None
+    room = _return_room(state, t) if command.come_back else None
     pending = [s for s in t.steps if s.status == "pending" and s.returning and s.counter == room]
     services = [service]
+    leaves = t.status in _AT_COUNTER and room is not None and t.counter == room
     if room is not None and not pending:
-        room_service = t.service if t.status in _AT_COUNTER else _room_service(state, t, room)
+        room_service = t.service if leaves else _room_service(state, t, room)
         services.append(room_service)
         new.append(
             ev.NewStep(id=step.id + 1, service=room_service, counter=room, after=[step.id], returning=True, reason="")
         )
-    _check_new(t, services, t.step if t.status in _AT_COUNTER else None)
+    _check_new(t, services, t.step if leaves else None)
     events: list[ev.Event] = [
         ev.StepsAdded(ticket=t.id, label=t.label, steps=new, hold=[s.id for s in pending], from_counter=room)
     ]
-    if t.status in _AT_COUNTER and room is not None:  # the patient leaves the room for the order
+    if leaves:  # the patient leaves the room for the order
         assert t.counter is not None
         events.append(ev.ServiceFinished(ticket=t.id, label=t.label, counter=t.counter, visit_open=True))
     return events

@@ -21,7 +21,7 @@ import msgspec
 
 from .config import PriorityPolicy
 from .events import Klass
-from .state import CounterState, QueueState, Ticket, next_cycle
+from .state import CounterState, QueueState, Ticket, next_cycle, next_return
 from .steps import Step, open_here
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -86,7 +86,12 @@ def place(t: Ticket, counter: int, weights: dict[str, float]) -> tuple[float, st
 
 
 def _pick(
-    tickets: list[Ticket], state: QueueState, counter: int, now: float, cycle: tuple[int, int], back: tuple[int, int]
+    tickets: list[Ticket],
+    state: QueueState,
+    counter: int,
+    now: float,
+    cycle: tuple[int, int],
+    back: tuple[int, int, int],
 ) -> Choice | None:
     if not tickets:
         return None
@@ -108,7 +113,7 @@ def _pick_in(
     places: dict[int, tuple[float, str, Step | None]],
     now: float,
     cycle: tuple[int, int],
-    back: tuple[int, int],
+    back: tuple[int, int, int],
 ) -> Choice:
     policy = state.config.priority
 
@@ -135,10 +140,12 @@ def _pick_in(
     journeys = state.config.journeys
     if returning and journeys.return_mode == "ratio":
         new = [t for t in tickets if t not in returning]
-        cr, cn = back
+        cr, cn, run = back
         if cr >= journeys.returning and cn >= journeys.new:
             cr, cn = 0, 0  # a full cycle (or one the ratio lowered): a new cycle
-        if not new or cr < journeys.returning:
+        # a cycle's returning patients first, but never more than `returning` of them in a row (a
+        # cycle filled with new calls while nobody returned, then closed by a return, starts again)
+        if not new or (cr < journeys.returning and run < journeys.returning):
             t = min(returning, key=lambda t: (key(t), t.id))
             return Choice(ticket=t.id, rule="return_turn", klass=klass[t.id])
         tickets = new
@@ -183,7 +190,7 @@ def _returning(here: tuple[float, str, Step | None]) -> bool:
 def choose_next(state: QueueState, counter: int, now: float) -> Choice | None:
     """The ticket ``counter`` should call now, with the rule that chose it; None if nobody waits."""
     c = state.counters.get(counter) or CounterState(number=counter)
-    back = (c.cycle_return, c.cycle_new)
+    back = (c.cycle_return, c.cycle_new, c.run_return)
     return _pick(candidates(state, counter), state, counter, now, (c.cycle_priority, c.cycle_normal), back)
 
 
@@ -191,7 +198,7 @@ def queue_order(state: QueueState, counter: int, now: float, limit: int = 200) -
     """The order in which ``counter`` would call its waiting tickets if nobody else arrived."""
     c = state.counters.get(counter) or CounterState(number=counter)
     cycle = (c.cycle_priority, c.cycle_normal)
-    back = (c.cycle_return, c.cycle_new)
+    back = (c.cycle_return, c.cycle_new, c.run_return)
     ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
     journeys = (state.config.journeys.returning, state.config.journeys.new)
     remaining = candidates(state, counter)
@@ -201,6 +208,6 @@ def queue_order(state: QueueState, counter: int, now: float, limit: int = 200) -
         assert choice is not None
         order.append(choice)
         cycle = next_cycle(cycle, choice.klass, ratio)
-        back = next_cycle(back, "priority" if choice.returning else "normal", journeys)
+        back = next_return(back, choice.returning, journeys)
         remaining = [t for t in remaining if t.id != choice.ticket]
     return order

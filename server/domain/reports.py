@@ -10,6 +10,9 @@ for every group a ticket or an event falls in:
 - ``missed``: no-shows marked (an event each; a ticket reactivated and missed again counts twice);
 - ``transferred``, ``cancelled``: events;
 - ``wait``: from issue to the ticket's first call (minutes; mean, median, 90th percentile);
+- ``estimate_error``: the wait shown at issue (``TicketIssued.wait_minutes``) less that wait,
+  for the tickets shown one (mean absolute error, 90th percentile of the absolute error, bias,
+  shares within 5 and 10 minutes), grouped as the wait is (by service and hour of issue...);
 - ``service``: from the start of service (or the call, when nobody pressed start) to its end;
 - ``idle_minutes``: time a counter was open, not paused, without a current ticket, while a
   ticket of a service it serves was waiting (by counter, staff, day and month; the total is
@@ -79,6 +82,7 @@ class _Seen:
     care_kind: str  # the service's MA_LOAI_KCB
     bhyt_number: bool  # a health-insurance number was presented
     issued_at: float
+    shown: int | None = None  # the wait shown at issue, minutes (None: none shown, or an older log)
     checked: bool | None = None  # what the insurance check said (InsuranceChecked), if anything
     his_insured: bool | None = None  # what the HIS's registration said, if anything
     own: Figures = field(default_factory=Figures)  # the ticket's part of every figure (insured() decides where)
@@ -106,7 +110,11 @@ class Report:
         out = [self.total]
         for group, key in keys:
             if key:
-                out.append(self.groups[group].setdefault(key, Figures()))
+                rows = self.groups[group]
+                figures = rows.get(key)
+                if figures is None:  # made once per row, not once per call (a report's hot path)
+                    figures = rows[key] = Figures()
+                out.append(figures)
         return out
 
     def _idle(self, until: float) -> None:
@@ -206,6 +214,7 @@ class Report:
             care_kind=svc.care_kind if svc is not None else "",
             bhyt_number=e.identity is not None and bool(e.identity.bhyt_number),
             issued_at=at,
+            shown=e.wait_minutes,
         )
         self.tickets[e.ticket] = seen
         for f in self._of_ticket(seen):
@@ -249,6 +258,8 @@ class Report:
             if not seen.called:
                 for f in self._ticket_groups(seen, e.counter):
                     f.waits.append(at - seen.issued_at)
+                    if seen.shown is not None:
+                        f.estimate_errors.append(seen.shown - (at - seen.issued_at) / 60)
             seen.called, seen.called_at, seen.counter, seen.started_at = True, at, e.counter, None
         elif isinstance(e, ev.TicketRecalled | ev.TicketUnparked):
             seen.counter = e.counter

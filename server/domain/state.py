@@ -16,8 +16,9 @@ import msgspec
 from . import events as ev
 from .config import Config
 from .identity import Identity, PriorityGroup
-from .lifecycle import ACTIVE, Action, Status, transition
+from .lifecycle import Action, Status, transition
 from .steps import Step, end, find, next_current, open_ready
+from .timing import Timing, local_hour, observe_arrival, observe_service
 
 # Members as plain module names: an enum member read through its class costs a metaclass lookup
 # (about 80 ns), and apply reads a few per event (a million events at start).
@@ -113,6 +114,7 @@ class CounterState(msgspec.Struct):
     cycle_normal: int = 0
     cycle_return: int = 0  # returning patients called in the current return cycle (config.journeys)
     cycle_new: int = 0
+    run_return: int = 0  # returning patients called in a row (at most config.journeys.returning)
     served: int = 0
 
 
@@ -179,6 +181,7 @@ class QueueState(msgspec.Struct):
     bookings: dict[str, ev.Booking] = {}
     bookings_used: dict[str, int] = {}
     booked: dict[str, list[str]] = {}
+    timing: Timing = msgspec.field(default_factory=Timing)  # what the wait predictor learns (timing.py)
 
     def __post_init__(self) -> None:
         self._sync_counters()
@@ -261,9 +264,7 @@ def _change(state: QueueState, t: Ticket, action: Action) -> None:
 
 
 def _release(state: QueueState, t: Ticket) -> None:
-    """Drop a ticket from the per-person index once it is no longer active."""
-    if t.status in ACTIVE:
-        return
+    """Drop a ticket from the per-person index (it has ended: finished, cancelled, its visit over)."""
     for service in {t.service, *(s.service for s in t.steps)}:
         key = person_service_key(t.identity, service)
         if key and state.active_by_person.get(key) == t.id:
@@ -271,11 +272,14 @@ def _release(state: QueueState, t: Ticket) -> None:
 
 
 def _sync_step(t: Ticket) -> None:
-    """Write the ticket's current place back into its current step (after a transfer, a reactivation)."""
+    """Write the ticket's current place back into its current step (after a transfer, a
+    reactivation). A pending step (a return awaiting results, moved to another room) stays
+    pending: it opens when what it waits for has ended, not when it is moved."""
     s = find(t.steps, t.step)
     assert s is not None
     s.service, s.counter, s.queue_key = t.service, t.target_counter, t.queue_key
-    s.status = "open" if t.status is WAITING else "active"
+    if s.status != "pending":
+        s.status = "open" if t.status is WAITING else "active"
 
 
 def _point_at(t: Ticket, s: Step) -> None:
@@ -319,6 +323,12 @@ def next_cycle(cycle: tuple[int, int], klass: ev.Klass, ratio: tuple[int, int]) 
     return (0, 0) if cp >= ratio[0] and cn >= ratio[1] else (cp, cn)
 
 
+def next_return(back: tuple[int, int, int], returning: bool, ratio: tuple[int, int]) -> tuple[int, int, int]:
+    """A room's return cycle (returning, new) and its run of returning calls in a row after a call."""
+    cr, cn = next_cycle((back[0], back[1]), "priority" if returning else "normal", ratio)
+    return cr, cn, min(back[2] + 1, ratio[0]) if returning else 0
+
+
 def _record_call(state: QueueState, t: Ticket, counter: int, at: float) -> None:
     """The newest call first, each ticket once (a recall moves it to the front)."""
     calls = [lc for lc in state.last_calls if lc.ticket != t.id]
@@ -359,6 +369,9 @@ def _on_ticket_issued(state: QueueState, e: ev.TicketIssued, at: float) -> None:
     key = person_service_key(e.identity, e.service)
     if key:
         state.active_by_person[key] = t.id
+    klass = t.klass(state.config.priority.honour_unconfirmed)
+    if klass != "normal":
+        observe_arrival(state.timing, e.service, klass, at)
 
 
 def booking_key(source: str, booking: str) -> str:
@@ -399,9 +412,8 @@ def _on_ticket_called(state: QueueState, e: ev.TicketCalled, at: float) -> None:
     ratio = (state.config.priority.ratio_priority, state.config.priority.ratio_normal)
     c.cycle_priority, c.cycle_normal = next_cycle((c.cycle_priority, c.cycle_normal), e.klass, ratio)
     j = state.config.journeys
-    c.cycle_return, c.cycle_new = next_cycle(
-        (c.cycle_return, c.cycle_new), "priority" if e.returning else "normal", (j.returning, j.new)
-    )
+    back = (c.cycle_return, c.cycle_new, c.run_return)
+    c.cycle_return, c.cycle_new, c.run_return = next_return(back, e.returning, (j.returning, j.new))
     _record_call(state, t, e.counter, at)
 
 
@@ -425,10 +437,13 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     times = state.service_times.setdefault(t.service, [])
     times.append(at - begin)
     del times[:-RECENT_SERVICE_TIMES]
+    called = t.called_at or begin
+    hour = local_hour(state.config.tzinfo(), called)
+    observe_service(state.timing, t.service, e.counter, hour, at - called)
     state.counters[e.counter].served += 1
     _leave_counter(state, t)
     if e.visit_open:
-        assert _step_served(t, e.counter, at)
+        _step_served(t, e.counter, at)
         t.status = transition(t.status, _CONTINUE)
         t.called_at = t.started_at = None
         t.recalls = 0
@@ -444,9 +459,10 @@ def _on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) ->
     _release(state, t)
 
 
-def _step_served(t: Ticket, counter: int, at: float) -> bool:
-    """End the current step at ``counter``; whether the visit goes on (the ticket then points at
-    its next step). Called with the ticket out of every queue."""
+def _step_served(t: Ticket, counter: int, at: float) -> None:
+    """End the current step at ``counter``; the ticket then points at its next step (the
+    decider said the visit goes on: ``journey.visit_open``). Called with the ticket out of every
+    queue."""
     s = find(t.steps, t.step)
     assert s is not None
     s.served_at, s.served_by = at, counter
@@ -456,10 +472,8 @@ def _step_served(t: Ticket, counter: int, at: float) -> bool:
         end(t.steps, s, "done", at)
     open_ready(t.steps, at)
     nxt = next_current(t.steps)
-    if nxt is None:
-        return False
+    assert nxt is not None
     _point_at(t, nxt)
-    return True
 
 
 def _on_ticket_missed(state: QueueState, e: ev.TicketMissed, at: float) -> None:
@@ -474,6 +488,9 @@ def _on_ticket_reactivated(state: QueueState, e: ev.TicketReactivated, at: float
     t.queue_key = position_key(state, t, e.position, at, t.service)
     if t.steps:
         t.status = transition(t.status, _REACTIVATE)
+        here = find(t.steps, t.step)
+        assert here is not None
+        t.target_counter = here.counter  # the call cleared it; the step keeps its room (a return)
         _sync_step(t)
         _enter_waiting(state, t)
         return
@@ -688,6 +705,12 @@ def _on_steps_added(state: QueueState, e: ev.StepsAdded, at: float) -> None:
         h.after = [*h.after, *(n.id for n in e.steps)]
     open_ready(t.steps, at)
     if waiting:
+        current = find(t.steps, t.step)
+        assert current is not None
+        if current.status != "open":  # it waited for results only: a new step is where to go now
+            nxt = next_current(t.steps)
+            assert nxt is not None
+            _point_at(t, nxt)
         _enter_waiting(state, t)
 
 
@@ -798,6 +821,7 @@ def _start_day(state: QueueState, e: ev.DayStarted) -> None:
         c.parked = []
         c.served = 0
         c.cycle_priority = c.cycle_normal = 0
+        c.cycle_return = c.cycle_new = c.run_return = 0
     state.day = e.day
 
 

@@ -135,8 +135,8 @@ class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
 
 class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     """What anyone holding the number may know of a ticket of today; never an identity.
-    ``ahead``, ``wait_minutes`` and ``open_counters`` only while it waits (a visit: in the queue
-    of its current step); ``step`` and ``steps`` for a visit of several steps."""
+    ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at`` and ``late`` only while it waits (a
+    visit: in the queue of its current step); ``step`` and ``steps`` for a visit of several steps."""
 
     label: str
     day: str
@@ -149,6 +149,8 @@ class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     ahead: int | None = None
     wait_minutes: int | None = None
     open_counters: int | None = None
+    call_at: float | None = None  # when it is expected to be called (epoch seconds; docs/protocol.md)
+    late: bool | None = None  # counters are open but none is expected to call it before closing
     step: int | None = None
     steps: list[PublicStep] | None = None
 

@@ -5,7 +5,7 @@ current step's), with the demo's lab (X, counter 9) and imaging (H, counter 10).
 from __future__ import annotations
 
 from server.domain import commands as cmd
-from server.domain.estimate import estimate, estimates, step_estimate
+from server.domain.estimate import estimate, estimate_simple, estimates, estimates_simple, step_estimate
 from server.domain.state import Ticket
 from server.domain.steps import find
 
@@ -33,7 +33,11 @@ def test_a_visit_waiting_at_the_lab_and_imaging_has_a_place_and_a_wait_in_each()
     assert lab and imaging and back and back.status == "pending"
     at_lab = step_estimate(sim.state, t, lab, sim.now)
     assert (at_lab.ahead, at_lab.open_counters) == (2, 1) and at_lab.wait_minutes is not None
-    assert at_lab == estimate(sim.state, t.id, sim.now) == estimates(sim.state, [t.id], sim.now)[t.id]
+    assert at_lab == estimate_simple(sim.state, t.id, sim.now) == estimates_simple(sim.state, [t.id], sim.now)[t.id]
+    # the simulation (issue 22): its next call, at the lab, after the two ahead (4 minutes each)
+    simulated = estimate(sim.state, t.id, sim.now)
+    assert simulated == estimates(sim.state, [t.id], sim.now)[t.id]
+    assert (simulated.ahead, simulated.wait_minutes, simulated.call_at) == (2, 8, sim.now + 480)
     at_imaging = step_estimate(sim.state, t, imaging, sim.now)
     assert (at_imaging.ahead, at_imaging.wait_minutes, at_imaging.open_counters) == (0, None, 0)
     sim.open(10)

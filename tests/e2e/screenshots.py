@@ -3,7 +3,7 @@
 the ground floor), fills them with a morning's worth of synthetic tickets and calls, and saves
 the kiosk (portrait and landscape), the counter (also with a kiosk printer out of paper), the
 TV boards (few counters, 4 x 8, 4K), the rating screen, a room's door screen (landscape and
-portrait) and the administration pages."""
+portrait), the administration pages and the province view of two facilities."""
 
 from __future__ import annotations
 
@@ -202,12 +202,41 @@ def big_site(work: Path, out: Path, browser: Browser) -> None:
         site.kill()
 
 
+def province(work: Path, out: Path, browser: Browser) -> None:
+    """The health department's view of two facilities: the live dashboard and the six-monthly report."""
+    from ..province_harness import PROVINCE_ADMIN, PROVINCE_PASSWORD, ProvinceProc, facility
+
+    a = facility(work / "tinh-a", "tyt-an-binh", "Trạm Y tế xã An Bình")
+    b = facility(work / "tinh-b", "ttyt-hoa-an", "Trung tâm Y tế huyện Hòa An")
+    p = ProvinceProc(work / "tinh", {"tyt-an-binh": str(a.data_dir), "ttyt-hoa-an": str(b.data_dir)})
+    try:
+        seed(a, calls=[1, 4], pause=6)
+        seed(b, calls=[1, 2, 4, 5, 9], pause=11)
+        p.start()
+        view = browser.new_page(viewport={"width": 1440, "height": 900})
+        view.goto(f"{p.http}/province/")
+        view.fill("#username", PROVINCE_ADMIN)
+        view.fill("#password", PROVINCE_PASSWORD)
+        view.click("#sign-in")
+        expect(view.locator("#sites-table tbody tr[data-site]")).to_have_count(2)
+        shoot(view, out, "province-dashboard")
+        view.click('[data-tab="reports"]')
+        view.click("#show")
+        expect(view.locator("#report-six")).to_be_visible()
+        shoot(view, out, "province-reports")
+    finally:
+        p.kill()
+        a.kill()
+        b.kill()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         demo_site(Path(tmp), out, browser)
         big_site(Path(tmp), out, browser)
+        province(Path(tmp), out, browser)
     return 0
 
 

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zoneinfo
 
 import pytest
@@ -34,11 +35,11 @@ def test_dashboard_and_reports(browser: Browser, site: ServerProc) -> None:
     sign_in(page, site, "admin", ADMIN_PASSWORD)
     expect(page.locator("#fig-waiting .n")).to_have_text("0")
     with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})  # N001 is shown a wait of 0 minutes
         for service in ("N", "N", "NG", "B"):
             assert command(ws, {"type": "issue_ticket", "service": service})["type"] == "ack"
         expect(page.locator("#fig-waiting .n")).to_have_text("4")
         expect(page.locator('#waiting-chart rect[data-value="2"]')).to_have_count(1)  # Khám Nội: 2
-        command(ws, {"type": "open_counter", "counter": 4})
         command(ws, {"type": "call_next", "counter": 4})
         expect(page.locator("#fig-open .n")).to_have_text("1")
         expect(page.locator('#counters-table tr[data-counter="4"]')).to_contain_text("N001")
@@ -60,6 +61,10 @@ def test_dashboard_and_reports(browser: Browser, site: ServerProc) -> None:
     expect(page.locator("#r-issued .n")).to_have_text("4")
     expect(page.locator("#r-served .n")).to_have_text("1")
     expect(page.locator('#t-service tr[data-key="N"]')).to_contain_text("Khám Nội")
+    # the estimate error: N001 was shown 0 minutes and called at once; nobody of NG was called
+    expect(page.locator("#t-service thead th").nth(6)).to_have_text("Sai lệch ước tính TB")
+    expect(page.locator('#t-service tr[data-key="N"] td').nth(6)).to_have_text(re.compile(r"^0(\.\d+)?$"))  # < 1 min
+    expect(page.locator('#t-service tr[data-key="NG"] td').nth(6)).to_have_text("—")
     expect(page.locator("#chart-hour rect")).not_to_have_count(0)
     # names beside codes: the identity source and the staff member by name, not "none" or "staff:admin"
     expect(page.locator('#t-source tr[data-key="none"] td').first).to_have_text("Không mang giấy tờ none")

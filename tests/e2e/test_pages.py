@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from websockets.sync.client import connect
 
 from ..server_harness import ServerProc
-from .pages import screen_qr, watch, write_config
+from .pages import admin_socket, command, screen_qr, watch, write_config
 
 pytestmark = pytest.mark.browser
 
@@ -133,6 +133,26 @@ def test_typed_id_to_counter_to_the_zone_tvs(browser: Browser, site: ServerProc,
     expect(cell).to_have_attribute("data-status", "open")
     expect(counter.locator("#history-list")).to_contain_text("N001")
     assert "Họp giao ban" not in tv2.locator("body").inner_text()
+
+
+def test_the_ticket_screen_says_when_the_patient_should_be_called(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Issue 22: the wait shown as a time of day ("khoảng 9:30") with the minutes, from the
+    predictor's expected call time: one patient ahead at the one open counter of Nội (8 min)."""
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})
+        command(ws, {"type": "issue_ticket", "service": "N"})
+        kiosk = open_kiosk(browser, site, errors)
+        before = time.time()
+        assert take_ticket(kiosk, "N", ID_1) == "N002"
+        after = time.time()
+    vn = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    times = {dt.datetime.fromtimestamp(at + 8 * 60, vn).strftime("%H:%M") for at in (before, after)}
+    wait = kiosk.locator(".ticket-wait")
+    expect(wait).to_have_text(re.compile(rf"Dự kiến được gọi khoảng ({'|'.join(times)}) \(chờ khoảng 8 phút\)"))
+    kiosk.click("#lang")
+    expect(wait).to_have_text(re.compile(rf"Expected call about ({'|'.join(times)}) \(about 8 minutes' wait\)"))
 
 
 def test_pages_recover_after_the_server_restarts(browser: Browser, site: ServerProc, errors: list[str]) -> None:

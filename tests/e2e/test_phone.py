@@ -5,6 +5,7 @@ up when it wakes."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -53,6 +54,9 @@ def test_the_call_reaches_the_phone_within_a_second_and_it_rings(
         expect(phone.locator(".label")).to_have_text("N002")
         expect(status).to_have_attribute("data-status", "waiting")
         expect(status.locator(".big")).to_have_text("1")
+        expect(status.locator(".wait")).to_have_text(
+            re.compile(r"Dự kiến được gọi khoảng \d{2}:\d{2} \(chờ khoảng 8 phút\)")  # one ahead, 8 min each
+        )
         unlock = phone.locator("#unlock")
         expect(unlock).to_contain_text("Chạm vào đây để bật chuông và rung khi đến lượt bạn")
         expect(unlock).to_contain_text("Tap here to turn on the chime and vibration for your call")

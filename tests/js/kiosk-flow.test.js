@@ -9,7 +9,7 @@ import "../../clients/kiosk/identity.js"; // adds the idv.* texts
 import { passportParams } from "../../clients/kiosk/passport.js"; // adds the ppv.* texts
 import {
   MAX, initial, resetFields, next, servicesAllowed, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
-  identityOf, issueCommand, afterIssueError, waitMinutes, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
+  identityOf, issueCommand, afterIssueError, waitMinutes, waitLine, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
 } from "../../clients/kiosk/flow.js";
 
 const DIR = new URL("../../clients/kiosk/", import.meta.url);
@@ -451,4 +451,12 @@ test("the services still allowed: the kiosk's services, by department, without t
   const codes = (held) => servicesAllowed(cfg, held).map((g) => [g.dept.code, g.services.map((s) => s.code)]);
   assert.deepEqual(codes([]), [["D", ["A", "B"]], ["E", ["C"]]]);
   assert.deepEqual(codes([{ label: "C001", service: "C", status: "waiting" }, { label: "A001", service: "A", status: "waiting" }]), [["D", ["B"]]]);
+});
+
+test("the ticket screen shows the expected call time with the minutes, else as before", () => {
+  const clock = (at) => `t${at}`;
+  assert.deepEqual(waitLine({ wait_minutes: 25, call_at: 1800 }, clock), ["ticket.wait_at", { time: "t1800", n: 25 }]);
+  assert.deepEqual(waitLine({ wait_minutes: 0 }, clock), ["ticket.wait", { n: 1 }]);
+  assert.deepEqual(waitLine({ wait_minutes: null, call_at: null }, clock), ["ticket.no_wait", {}]);
+  assert.deepEqual(waitLine({ wait_minutes: null, late: true }, clock), ["ticket.late", {}]);
 });

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/phone/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import {
-  labelFromPath, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, linkLine, MAX_LABEL,
+  labelFromPath, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
 } from "../../clients/phone/flow.js";
 
 const DIR = new URL("../../clients/phone/", import.meta.url);
@@ -124,4 +124,15 @@ test("an estimate shows at least one minute; none without an open counter", () =
   assert.equal(waitMinutes(4.6), 5);
   assert.equal(waitMinutes(null), null);
   assert.equal(waitMinutes(undefined), null);
+});
+
+test("the wait is shown as the expected call time with the minutes, else as before", () => {
+  const clock = (ms) => `t${ms / 1000}`;
+  const waiting = { label: "A001", day: "2026-11-23", service: "A", status: "waiting", counter: null, counters: [1], called_at: null, recalls: 0 };
+  assert.deepEqual(waitLine({ ...waiting, wait_minutes: 25, call_at: 1800 }, clock), ["wait_at", { time: "t1800", n: 25 }]);
+  assert.deepEqual(waitLine({ ...waiting, wait_minutes: 0.2 }, clock), ["wait", { n: 1 }]);
+  assert.deepEqual(waitLine({ ...waiting, wait_minutes: null }, clock), ["no_wait", {}]);
+  assert.deepEqual(waitLine({ ...waiting, wait_minutes: null, late: true }, clock), ["late", {}]);
+  addTexts(TEXTS);
+  assert.equal(t("wait_at", { time: "9:30", n: 25 }), "Dự kiến được gọi khoảng 9:30 (chờ khoảng 25 phút)");
 });

@@ -100,3 +100,37 @@ test("a return held for new steps waits for them too", () => {
   b.apply(ev({ type: "step_completed", ticket: 1, label: "N001", step: 2 }));
   assert.deepEqual(statuses(b), { 0: "done", 1: "done", 2: "done", 3: "pending", 4: "open" });
 });
+
+test("a returning patient missed and reactivated still returns to room 4, not any room", () => {
+  const b = sentOn();
+  b.apply(ev({ type: "step_completed", ticket: 1, label: "N001", step: 1 }));
+  b.apply(ev({ type: "step_completed", ticket: 1, label: "N001", step: 2 }));
+  b.apply(ev({ type: "ticket_called", ticket: 1, label: "N001", service: "N", counter: 4, step: 3, returning: true, rule: "return_turn", reason_vi: "r", reason_en: "r" }));
+  b.apply(ev({ type: "ticket_missed", ticket: 1, label: "N001", counter: 4, reason: "no_show" }));
+  b.apply(ev({ type: "ticket_reactivated", ticket: 1, label: "N001", position: "back" }));
+  const t = b.ticketByLabel("N001");
+  assert.deepEqual([t.status, t.target_counter, t.steps[3].status, t.steps[3].counter], ["waiting", 4, "open", 4]);
+});
+
+test("a return awaiting results, moved to another room, stays pending there", () => {
+  const b = sentOn();
+  b.apply(ev({ type: "steps_added", ticket: 1, label: "N001", hold: [3], steps: [{ id: 4, service: "TN", counter: null, order: "SR-9", needs_result: true }] }));
+  b.apply(ev({ type: "step_cancelled", ticket: 1, label: "N001", step: 1, reason: "" }));
+  b.apply(ev({ type: "step_cancelled", ticket: 1, label: "N001", step: 2, reason: "" }));
+  b.apply(ev({ type: "ticket_called", ticket: 1, label: "N001", service: "TN", counter: 9, step: 4, rule: "arrival_order", reason_vi: "", reason_en: "" }));
+  b.apply(ev({ type: "service_finished", ticket: 1, label: "N001", counter: 9, visit_open: true }));
+  assert.deepEqual(statuses(b), { 0: "done", 1: "cancelled", 2: "cancelled", 3: "pending", 4: "served" });
+  b.apply(ev({ type: "ticket_transferred", ticket: 1, label: "N001", from_counter: null, to_service: "N", to_counter: 10, position: "back", reason: "" }));
+  const t = b.ticketByLabel("N001");
+  assert.deepEqual([t.steps[3].status, t.steps[3].counter], ["pending", 10], "moved, still awaiting the result");
+});
+
+test("an order for a patient waiting for results only is where they go now", () => {
+  const t0 = freeze({ label: "N002", status: "waiting", service: "N", target_counter: 4, counter: null, step: 2, issued_at: 1, steps: [
+    { id: 0, service: "N", counter: null, status: "done", after: [], returning: false, reason: "", order: "", ready_at: 1, served_by: 4 },
+    { id: 1, service: "X", counter: null, status: "served", after: [], returning: false, reason: "", order: "SR-1", ready_at: 2, served_by: 9, needs_result: true },
+    { id: 2, service: "N", counter: 4, status: "pending", after: [1], returning: true, reason: "", order: "", ready_at: null, served_by: null },
+  ] });
+  const t = stepsAdded(t0, { steps: [{ id: 3, service: "H", counter: null, order: "SR-2", needs_result: true }] }, 9);
+  assert.deepEqual([t.step, t.service, t.target_counter, t.steps[3].status], [3, "H", null, "open"]);
+});

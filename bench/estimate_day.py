@@ -1,0 +1,210 @@
+"""The days the wait estimates are measured on (``bench/estimates.py``), simulated in-process.
+
+A day is the domain's application step (``handle``) driven by a simulated clock: patients
+arrive by ``bench/day.py``'s arrival model (Poisson, three times the rate in the first three
+hours, 07:00-16:00), take a ticket at the kiosk, and the counters call, serve (an exponential
+time around the service's true mean, times the counter's own pace and the hour's) and call
+again. Staff pause at the lunch break and resume after; a counter closing at 10:00 finishes
+its patient first. Every 5 minutes and at every issue, each predictor gives its wait for the
+waiting tickets; the first call of each ticket is the truth they are compared with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.domain import commands as cmd
+from server.domain import events as ev
+from server.domain.access import Actor
+from server.domain.config import Config, config_from_builtins
+from server.domain.handle import handle, start_day
+from server.domain.identity import PriorityGroup
+from server.domain.state import QueueState
+
+from .arrivals import arrival_times
+
+VN = dt.timezone(dt.timedelta(hours=7))
+ADMIN = Actor(name="staff:admin", role="admin")
+OPEN_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=VN).timestamp()  # a Monday
+UPDATE_EVERY = 300.0  # seconds between two updates of every waiting ticket's estimate
+TRUE_MEAN = {"A": 4.0, "B": 5.0, "C": 6.0}  # minutes; the configuration says 4, 4, 5
+CONFIGURED = {"A": 4.0, "B": 4.0, "C": 5.0}
+
+
+@dataclass
+class Scenario:
+    name: str
+    patients: int = 900
+    counters: list[list[tuple[str, float]]] = field(
+        default_factory=lambda: [[("A", 1.0)]] * 5 + [[("B", 1.0)]] * 3 + [[("C", 1.0)]] * 2
+    )
+    lunch: bool = False
+    close_at_10: bool = False
+    priority_share: float = 0.12
+    surge: tuple[float, float, float] | None = None  # (from hour, to hour, priority share)
+    slow_until: float = 0.0  # hour of the day until which service is slower
+    slow_factor: float = 1.6
+
+
+SCENARIOS = [
+    Scenario("hospital day"),
+    Scenario("lunch break", lunch=True),
+    Scenario("counter closes 10:00", close_at_10=True),
+    Scenario("priority surge", surge=(8.5, 10.0, 0.5)),
+    Scenario(
+        "shared counters",
+        counters=[[("A", 1.0)]] * 3 + [[("A", 1.0), ("B", 1.0)]] * 2 + [[("B", 1.0), ("C", 1.5)]] * 2 + [[("C", 1.0)]],
+    ),
+    Scenario("slow morning", slow_until=10.0),
+]
+
+
+def config_for(s: Scenario) -> Config:
+    day: dict[str, Any] = {"open": "07:00", "close": "17:00"}
+    if s.lunch:
+        day["breaks"] = [{"start": "11:30", "end": "13:30"}]
+    return config_from_builtins(
+        {
+            "unit": {"name": "Bệnh viện thử nghiệm"},
+            "hours": {d: day for d in ("mon", "tue", "wed", "thu", "fri")},
+            "zones": [{"code": "z", "name": "Khu khám"}],
+            "departments": [{"code": "d", "name": "Khám bệnh"}],
+            "services": [
+                {"code": c, "name": f"Dịch vụ {c}", "department": "d", "mean_service_minutes": m}
+                for c, m in CONFIGURED.items()
+            ],
+            "counters": [
+                {
+                    "number": i + 1,
+                    "name": f"Quầy {i + 1}",
+                    "zone": "z",
+                    "services": [{"code": c, "weight": w} for c, w in svcs],
+                }
+                for i, svcs in enumerate(s.counters)
+            ],
+        }
+    )
+
+
+# A predictor: (state, waiting ticket ids, now) -> {ticket id: wait in minutes, or None}
+Predictor = Callable[[QueueState, list[int], float], dict[int, float | None]]
+
+
+@dataclass
+class Sample:
+    predictor: str
+    service: str
+    hour: int
+    at_issue: bool
+    error: float  # predicted - real wait, minutes
+
+
+def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sample]:
+    rng = random.Random(seed)
+    state = QueueState(config=config_for(s))
+    now = OPEN_AT
+    start_day(state, now)
+    pace = {n: rng.uniform(0.8, 1.25) for n in range(1, len(s.counters) + 1)}
+
+    def do(command: cmd.AnyCommand) -> Any:
+        step = handle(state, command, now, ADMIN)
+        if step.error is not None:
+            return None
+        for r in step.records:
+            if isinstance(r.event, ev.TicketCalled) and r.event.ticket not in called:
+                called[r.event.ticket] = r.at
+        return step.result
+
+    called: dict[int, float] = {}
+    shown: list[tuple[int, str, float, bool, str, float | None]] = []  # ticket, service, at, at_issue, who, minutes
+    for n in pace:
+        do(cmd.OpenCounter(counter=n))
+    heap: list[tuple[float, int, str, int]] = []  # (time, order, kind, counter or arrival index)
+    order = 0
+
+    def push(at: float, kind: str, data: int) -> None:
+        nonlocal order
+        order += 1
+        heapq.heappush(heap, (at, order, kind, data))
+
+    for i, at in enumerate(arrival_times(s.patients, 9.0, seed=seed)):
+        push(OPEN_AT + at, "arrive", i)
+    for n in pace:
+        push(OPEN_AT, "free", n)
+    update = OPEN_AT
+    end = OPEN_AT + 10 * 3600
+    lunch = (OPEN_AT + 4.5 * 3600, OPEN_AT + 6.5 * 3600)
+    idle: set[int] = set()
+    closed: set[int] = set()
+    weights = [c for svcs in s.counters for c in svcs]
+    services = [c for c, _ in weights]
+
+    def measure(tids: list[int], at_issue: bool) -> None:
+        for who, predict in predictors.items():
+            for tid, minutes in predict(state, tids, now).items():
+                shown.append((tid, state.tickets[tid].service, now, at_issue, who, minutes))
+
+    while heap:
+        at, _, kind, data = heapq.heappop(heap)
+        while update <= at and update < end:
+            now = update
+            waiting = [tid for ids in state.waiting.values() for tid in ids]
+            if waiting:
+                measure(waiting, False)
+            update += UPDATE_EVERY
+        now = at
+        hour = (now - OPEN_AT) / 3600 + 7
+        if kind == "arrive":
+            share = s.priority_share
+            if s.surge and s.surge[0] <= hour < s.surge[1]:
+                share = s.surge[2]
+            service = rng.choices(["A", "B", "C"], weights=(5, 3, 2))[0]
+            if service not in services:
+                continue
+            declared = [PriorityGroup.ELDERLY_75] if rng.random() < share else []
+            result = do(cmd.IssueTicket(service=service, declared=declared))
+            if result is None:
+                continue
+            tid = state.labels[result["ticket"]]
+            measure([tid], True)
+            for n in sorted(idle):
+                idle.discard(n)
+                push(now, "free", n)
+            continue
+        n = data
+        if kind == "resume":
+            do(cmd.ResumeCounter(counter=n))
+            push(now, "free", n)
+            continue
+        if state.counters[n].current is not None:
+            do(cmd.FinishService(counter=n))
+        if s.close_at_10 and n == 1 and hour >= 10.0:
+            do(cmd.CloseCounter(counter=n))
+            closed.add(n)
+            continue
+        if s.lunch and lunch[0] <= now < lunch[1]:
+            do(cmd.PauseCounter(counter=n, reason="Nghỉ trưa"))
+            push(lunch[1], "resume", n)
+            continue
+        if now >= end:  # 17:00: the counters stop calling
+            continue
+        result = do(cmd.CallNext(counter=n))
+        if result is None or "ticket" not in result:
+            idle.add(n)
+            continue
+        t = state.tickets[state.labels[result["ticket"]]]
+        slow = s.slow_factor if hour < s.slow_until else 1.0
+        minutes = rng.expovariate(1 / TRUE_MEAN[t.service]) * pace[n] * slow
+        push(now + 20 + minutes * 60, "free", n)  # 20 s for the patient to walk to the counter
+    out: list[Sample] = []
+    for tid, service, at, at_issue, who, shown_minutes in shown:
+        if tid not in called or shown_minutes is None:
+            continue
+        real = (called[tid] - at) / 60
+        out.append(Sample(who, service, int((at - OPEN_AT) // 3600) + 7, at_issue, shown_minutes - real))
+    return out

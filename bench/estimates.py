@@ -1,0 +1,185 @@
+"""How wrong are the wait estimates? ``python -m bench.estimates`` (``scripts/bench estimates``).
+
+Each scenario of ``bench/estimate_day.py`` is simulated in-process (no real time) with several
+seeds; for every ticket, the wait each predictor shows at issue and at every 5-minute update is
+compared with the wait it really had (until its first call):
+
+- ``today``: people ahead x the mean of the last service times / open counters
+  (``estimate.estimate_simple``, the predictor before issue 22);
+- ``last_call``: the wait the last patient called for that service had;
+- ``configured``: people ahead x the configured mean / open counters;
+- ``simulation``: the forward simulation of the ordering policy (``predict.forecast``).
+
+Printed (and ``--markdown`` for bench/README.md): MAE, p90 absolute error, bias (predicted
+minus real, minutes) and the share within +-5 and +-10 minutes, per scenario and predictor;
+then by service and hour for the hospital day; then the cost in microseconds with 500 tickets
+waiting (one ticket's estimate, all of them), today's predictor beside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+
+from server.domain import commands as cmd
+from server.domain.estimate import estimate, estimate_simple, estimates, estimates_simple
+from server.domain.handle import handle, start_day
+from server.domain.identity import PriorityGroup
+from server.domain.state import QueueState
+
+from .estimate_day import ADMIN, CONFIGURED, OPEN_AT, SCENARIOS, Predictor, Sample, Scenario, config_for, run_day
+
+
+def today(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+    return {tid: e.wait_minutes for tid, e in estimates_simple(state, tids, now).items()}
+
+
+def simulation(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+    if len(tids) == 1:  # at issue: what the kiosk shows
+        return {tids[0]: estimate(state, tids[0], now).wait_minutes}
+    return {tid: e.wait_minutes for tid, e in estimates(state, tids, now).items()}
+
+
+def configured(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+    out: dict[int, float | None] = {}
+    for tid, e in estimates_simple(state, tids, now).items():
+        mean = CONFIGURED[state.tickets[tid].service]
+        out[tid] = None if e.open_counters == 0 else e.ahead * mean / e.open_counters
+    return out
+
+
+def last_call(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+    last: dict[str, float] = {}
+    for lc in reversed(state.last_calls):  # the newest last
+        last[lc.service] = (lc.at - state.tickets[lc.ticket].issued_at) / 60
+    return {tid: last.get(state.tickets[tid].service) for tid in tids}
+
+
+PREDICTORS: dict[str, Predictor] = {
+    "today": today,
+    "last_call": last_call,
+    "configured": configured,
+    "simulation": simulation,
+}
+
+
+def figures(errors: list[float]) -> dict[str, float]:
+    if not errors:
+        return {"n": 0, "mae": float("nan"), "p90": float("nan"), "bias": float("nan"), "in5": 0.0, "in10": 0.0}
+    absolute = sorted(abs(e) for e in errors)
+    return {
+        "n": len(errors),
+        "mae": statistics.fmean(absolute),
+        "p90": absolute[min(len(absolute) - 1, int(0.9 * len(absolute)))],
+        "bias": statistics.fmean(errors),
+        "in5": 100 * sum(a <= 5 for a in absolute) / len(absolute),
+        "in10": 100 * sum(a <= 10 for a in absolute) / len(absolute),
+    }
+
+
+def row(label: str, f: dict[str, float]) -> str:
+    return (
+        f"| {label} | {f['n']:.0f} | {f['mae']:.1f} | {f['p90']:.1f} | {f['bias']:+.1f} "
+        f"| {f['in5']:.0f}% | {f['in10']:.0f}% |"
+    )
+
+
+HEAD = "| {} | n | MAE (min) | p90 abs (min) | bias (min) | within ±5 | within ±10 |\n|---|---|---|---|---|---|---|"
+
+
+def waiting_state(n: int, counters: int = 10) -> QueueState:
+    """A state with ``n`` tickets waiting and every counter open and serving, some priority."""
+    s = Scenario("cost")
+    state = QueueState(config=config_for(s))
+    start_day(state, OPEN_AT)
+    for c in range(1, counters + 1):
+        handle(state, cmd.OpenCounter(counter=c), OPEN_AT, ADMIN)
+    for i in range(n + counters):
+        declared = [PriorityGroup.ELDERLY_75] if i % 7 == 0 else []
+        handle(state, cmd.IssueTicket(service="ABCAB"[i % 5], declared=declared), OPEN_AT + i, ADMIN)
+    for c in range(1, counters + 1):
+        handle(state, cmd.CallNext(counter=c), OPEN_AT + n + counters, ADMIN)
+    return state
+
+
+def micros(f: object, repeat: int) -> float:
+    assert callable(f)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            f()
+        best = min(best, (time.perf_counter() - t0) / repeat)
+    return best * 1e6
+
+
+def cost(n: int = 500) -> list[str]:
+    state = waiting_state(n)
+    now = OPEN_AT + n + 20 + 60
+    ids = [tid for ids in state.waiting.values() for tid in ids]
+    last, middle = state.next_ticket - 1, ids[len(ids) // 2]
+    lines = [
+        f"| µs, {len(ids)} tickets waiting | today (estimate_simple) | simulation (predict) |",
+        "|---|---|---|",
+    ]
+    for label, a, b, rep in (
+        ("one ticket, just issued", lambda: estimate_simple(state, last, now), lambda: estimate(state, last, now), 200),
+        (
+            "one ticket, mid-queue",
+            lambda: estimate_simple(state, middle, now),
+            lambda: estimate(state, middle, now),
+            200,
+        ),
+        ("all waiting tickets", lambda: estimates_simple(state, ids, now), lambda: estimates(state, ids, now), 20),
+    ):
+        lines.append(f"| {label} | {micros(a, rep):.0f} | {micros(b, rep):.0f} |")
+    return lines
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    a = p.parse_args()
+    t0 = time.perf_counter()
+    by_scenario: dict[str, list[Sample]] = {}
+    for s in SCENARIOS:
+        if a.only and a.only not in s.name:
+            continue
+        samples: list[Sample] = []
+        for seed in range(1, a.seeds + 1):
+            samples += run_day(s, seed, PREDICTORS)
+        by_scenario[s.name] = samples
+    print(f"{a.seeds} seeds a scenario, {time.perf_counter() - t0:.0f} s\n")
+    for when, at_issue in (("at issue", True), ("at every update (5 min)", False)):
+        print(f"### Estimate {when}\n")
+        print(HEAD.format("scenario, predictor"))
+        for name, samples in by_scenario.items():
+            for who in PREDICTORS:
+                errs = [x.error for x in samples if x.predictor == who and x.at_issue is at_issue]
+                print(row(f"{name}, {who}", figures(errs)))
+        print()
+    first = next(iter(by_scenario), None)
+    if first is not None:
+        print(f"### {first}, at issue, by service and hour: simulation (today's)\n")
+        print("| service, hour | n | MAE | p90 abs | bias | within ±5 | within ±10 |\n|---|---|---|---|---|---|---|")
+        groups: dict[tuple[str, int, str], list[float]] = defaultdict(list)
+        for x in by_scenario[first]:
+            if x.at_issue:
+                groups[(x.service, x.hour, x.predictor)].append(x.error)
+        for service, hour in sorted({(k[0], k[1]) for k in groups}):
+            ours, base = figures(groups[(service, hour, "simulation")]), figures(groups[(service, hour, "today")])
+            print(
+                f"| {service}, {hour:02d}h | {ours['n']:.0f} | {ours['mae']:.1f} ({base['mae']:.1f}) "
+                f"| {ours['p90']:.1f} ({base['p90']:.1f}) | {ours['bias']:+.1f} ({base['bias']:+.1f}) "
+                f"| {ours['in5']:.0f}% ({base['in5']:.0f}%) | {ours['in10']:.0f}% ({base['in10']:.0f}%) |"
+            )
+        print()
+    print("### Cost\n")
+    print("\n".join(cost()))
+
+
+if __name__ == "__main__":
+    main()
