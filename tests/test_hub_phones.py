@@ -18,6 +18,7 @@ from server.phones import PLACES_EVERY
 from server.protocol import Welcome
 
 from .domain.sim import VN
+from .logs import LogStore
 from .test_hub import ADMIN, Clock, Recorder, _stop_hubs, make_hub  # noqa: F401 (its autouse fixture stops the hubs)
 
 WELCOME = Welcome(role="phone", actor="phone", seq=0, resumed=False, heartbeat=20)
@@ -36,11 +37,11 @@ async def follow(hub: Hub, rec: Recorder, label: str, day: str = "") -> Conn:
 
 
 async def test_places_are_computed_at_most_once_a_second(tmp_path: Path) -> None:
-    hub = await make_hub(tmp_path, Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN)))
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN)))
     for _ in range(30):
         await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
     await follow(hub, rec, "A030")
     assert rec.messages[1]["ticket"]["ahead"] == 29
     t0 = time.monotonic()
@@ -57,9 +58,9 @@ async def test_places_are_computed_at_most_once_a_second(tmp_path: Path) -> None
 
 async def test_at_midnight_a_phone_gets_its_last_status_and_is_let_go(tmp_path: Path) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 23, 59, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
     conn = await follow(hub, rec, "A001")
     day = rec.messages[1]["ticket"]["day"]
     assert day == "2026-11-23" and len(hub.phones) == 1
@@ -70,18 +71,18 @@ async def test_at_midnight_a_phone_gets_its_last_status_and_is_let_go(tmp_path: 
     assert conn.dropped and len(hub.phones) == 0
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN)  # today's A001 is someone else's
     with pytest.raises(DomainError) as refused:
-        await follow(hub, Recorder(tmp_path / "q.sqlite3"), "A001", day)
+        await follow(hub, Recorder(LogStore("sqlite", tmp_path / "q.sqlite3")), "A001", day)
     assert refused.value.code == "unknown_ticket"
 
 
 async def test_a_phone_is_told_when_its_expected_call_moves_by_more_than_a_minute(tmp_path: Path) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
     for _ in range(3):
         await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     await hub.submit(cmd.CallNext(counter=1), ADMIN)  # A001 at the counter: A003 in 8 minutes
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
     await follow(hub, rec, "A003")
     first = rec.messages[1]["ticket"]
     assert first["call_at"] == clock.now + 480 and first["wait_minutes"] == 8
