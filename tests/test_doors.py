@@ -23,6 +23,7 @@ from server.protocol import Welcome
 from server.sqlite_log import SqliteLog as EventLog
 
 from .domain.sim import VN, Sim, demo_config
+from .logs import LogStore
 from .test_hub import ADMIN, Clock, Recorder, _hubs, _stop_hubs  # noqa: F401 (its autouse fixture stops the hubs)
 
 DOCTOR = Actor(name="staff:bs.an", role="counter", counters=[4])
@@ -133,7 +134,10 @@ async def test_a_door_gets_its_rooms_calls_at_once_and_never_another_rooms(tmp_p
         await hub.submit(cmd.IssueTicket(service=service), ADMIN)
     for room in (4, 5):
         await hub.submit(cmd.OpenCounter(counter=room), ADMIN)
-    rec4, rec5 = Recorder(tmp_path / "q.sqlite3"), Recorder(tmp_path / "q.sqlite3")
+    rec4, rec5 = (
+        Recorder(LogStore("sqlite", tmp_path / "q.sqlite3")),
+        Recorder(LogStore("sqlite", tmp_path / "q.sqlite3")),
+    )
     await connect(hub, doors, rec4, 4, "door-4")
     await connect(hub, doors, rec5, 5, "door-5")
     assert rec4.messages[0]["type"] == "welcome" and rec4.messages[1]["type"] == "door"
@@ -157,7 +161,7 @@ async def test_a_door_gets_its_rooms_calls_at_once_and_never_another_rooms(tmp_p
 
 async def test_a_revoked_door_is_let_go(tmp_path: Path) -> None:
     hub, doors = await door_hub(tmp_path)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
     await hub.submit(
         cmd.RegisterDevice(device="door-4", kind="door", name="Cửa phòng 4", counter=4, token_hash="h" * 64), ADMIN
     )
@@ -169,7 +173,7 @@ async def test_a_revoked_door_is_let_go(tmp_path: Path) -> None:
 
 async def test_numbers_issued_elsewhere_reach_the_door_within_a_second_in_one_view(tmp_path: Path) -> None:
     hub, doors = await door_hub(tmp_path)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
     await connect(hub, doors, rec, 4, "door-4")
     t0 = time.monotonic()
     for _ in range(12):  # twelve patients take a number, each a commit that names no room
