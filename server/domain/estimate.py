@@ -25,7 +25,7 @@ import math
 import msgspec
 
 from .ordering import candidates
-from .predict import forecast
+from .predict import MAX_CALLS, forecast
 from .state import QueueState, Ticket
 from .steps import Step, open_here
 
@@ -173,9 +173,27 @@ def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: flo
 
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
-    """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it)."""
-    times = forecast(state, now, until=ticket_id)
-    return _predicted(estimate_simple(state, ticket_id, now), times, ticket_id, now)
+    """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it).
+    With more people ahead than the simulation's horizon (``MAX_CALLS``) it could never reach
+    the ticket: the simple formula at once, without simulating the horizon first (a queue of
+    thousands issuing at a kiosk's pace must stay cheap in the writer)."""
+    simple = estimate_simple(state, ticket_id, now)
+    times = {} if _beyond_horizon(state, simple) else forecast(state, now, until=ticket_id)
+    return _predicted(simple, times, ticket_id, now)
+
+
+def _beyond_horizon(state: QueueState, simple: Estimate) -> bool:
+    """Whether the simulation would stop at its horizon (``MAX_CALLS``) before the ticket's call:
+    its counters call the people ahead of it while every other open counter with someone to call
+    calls about as often (their calls count towards the horizon too)."""
+    if not simple.open_counters:
+        return False
+    busy = sum(
+        1
+        for c in state.config.counters
+        if state.counters[c.number].status == "open" and any(state.waiting.get(s.code) for s in c.services)
+    )
+    return simple.ahead * max(busy, simple.open_counters) >= MAX_CALLS * simple.open_counters
 
 
 def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int, Estimate]:
