@@ -174,9 +174,9 @@ def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: flo
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     """People ahead of a waiting ticket and the simulated wait (``predict.forecast`` up to it).
-    With more people ahead than the simulation's horizon (``MAX_CALLS``) it could never reach
-    the ticket: the simple formula at once, without simulating the horizon first (a queue of
-    thousands issuing at a kiosk's pace must stay cheap in the writer)."""
+    When the simulation would stop at its horizon (``MAX_CALLS``) before reaching the ticket
+    (``_beyond_horizon``), the simple formula at once, without simulating the horizon first: an
+    issue behind a queue of hundreds must stay cheap in the writer."""
     simple = estimate_simple(state, ticket_id, now)
     times = {} if _beyond_horizon(state, simple) else forecast(state, now, until=ticket_id)
     return _predicted(simple, times, ticket_id, now)
