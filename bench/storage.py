@@ -23,6 +23,7 @@ from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
 from server.domain.state import QueueState, apply
 from server.hub import SNAPSHOT_EVERY, Hub
+from server.pg_log import PgLog
 from server.replay import SNAPSHOT_VERSION
 from server.sqlite_log import SqliteLog as EventLog
 
@@ -79,15 +80,21 @@ async def raw_inserts(path: Path, sync: str, producers: int, seconds: float) -> 
 RUNS = 3  # fresh processes per log size: the median is reported
 
 
-def replay(path: Path, events: int, runs: int = RUNS) -> dict[str, Any]:
+def replay(path: Path, events: int, runs: int = RUNS, write: bool = True, where: str = "") -> dict[str, Any]:
     """Write ``events`` realistic events (issue, call, finish over many days), then time, in
     ``runs`` fresh processes (a restart is a fresh process), the replay the server does at start
-    against reading and decoding the same rows only: the medians, and the replay's range."""
-    write_log(path, events)
+    against reading and decoding the same rows only: the medians, and the replay's range.
+    ``where``: replay that log instead (a PostgreSQL URL the same events were moved to)."""
+    if write:
+        write_log(path, events)
     results = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-m", "bench.storage", str(path)], check=True, capture_output=True, text=True, cwd=ROOT
+            [sys.executable, "-m", "bench.storage", where or str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         results.append(json.loads(out.stdout))
     replays = [r["replay_s"] for r in results]
@@ -162,13 +169,14 @@ class _WholeLog(Hub):
         self.use_snapshots = False
 
 
-def time_replay(path: Path) -> dict[str, Any]:
+def time_replay(where: str) -> dict[str, Any]:
     """In this (fresh) process: read and decode only, a restart (the latest snapshot, then the
-    events after it), and the whole log replayed by the server's own ``Hub._load``."""
+    events after it), and the whole log replayed by the server's own ``Hub._load``; of a SQLite
+    file, or of site ``main`` in PostgreSQL (``where`` a postgresql:// URL, bench/scale.py)."""
     cfg = config_from_toml((ROOT / "config" / "demo.toml").read_bytes())
 
     async def run() -> dict[str, Any]:
-        log = EventLog(path, "NORMAL")
+        log: Any = PgLog(where) if where.startswith("postgresql://") else EventLog(Path(where), "NORMAL")
         await log.open()
         gc.disable()  # as the replay does (Hub._load)
         t0 = time.perf_counter()
@@ -193,4 +201,4 @@ def time_replay(path: Path) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(time_replay(Path(sys.argv[1]))))
+    print(json.dumps(time_replay(sys.argv[1])))

@@ -17,6 +17,7 @@ from . import audio
 from .announcer import announce_on_time, load_voices
 from .domain.config import Config
 from .hosts import Hosts
+from .pg_log import redacted
 from .provision import bootstrap
 from .routes import routes
 from .services import Services
@@ -86,6 +87,8 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.eventlog.open()
+        if settings.postgresql:
+            log.info("event log: PostgreSQL %s, site %s", redacted(settings.database), settings.site)
         await services.hub.start()
         await services.his.start()
         region = services.hub.state.config.speech.region

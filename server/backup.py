@@ -15,6 +15,10 @@ made (its commits land in the WAL, after the copy's snapshot). A copy made in se
 would restart from the beginning after every commit of another connection, and under steady
 load might never end.
 
+With ``QUEUE_DATABASE`` (the log in PostgreSQL) the server takes no backups: ``pg_dump`` is the
+tool (docs/operations.md); the schedule is off and ``POST /api/backups`` answers
+``backup_postgresql``.
+
 ``python -m server.backup restore FILE`` puts a backup in place (``server/restore.py``).
 """
 
@@ -34,6 +38,7 @@ from pathlib import Path
 
 import msgspec
 
+from .domain.errors import DomainError
 from .settings import Settings
 
 log = logging.getLogger("server.backup")
@@ -168,6 +173,8 @@ class Backups:
     async def take_now(self) -> BackupInfo:
         """Take a backup now (after the one in progress, if any), copy it, prune the old ones."""
         s = self.settings
+        if s.postgresql:
+            raise DomainError("backup_postgresql")
         async with self.lock:
             try:
                 info = await asyncio.to_thread(take, s.db_path, s.backups_dir, self.clock(), s.backup_copy_to)
@@ -203,6 +210,9 @@ class Backups:
     async def run(self) -> None:
         """Take backups on the schedule until cancelled (nothing when ``backup_every`` is 0)."""
         if self.settings.backup_every <= 0:
+            return
+        if self.settings.postgresql:
+            log.info("no scheduled backups: the log is in PostgreSQL (QUEUE_DATABASE); back it up with pg_dump")
             return
         due = self.next_due()
         while True:

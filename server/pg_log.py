@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import operator
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ from . import pg_schema
 from .domain.events import Record
 from .eventlog import CommandRow, FaceChanges, OutboxRow, SessionRow, decode_record
 
+log = logging.getLogger("server.pg_log")
 _encoder = msgspec.json.Encoder()
 _batch_decoder = msgspec.json.Decoder(list[Record])
 _seq = operator.attrgetter("seq")
@@ -37,14 +39,12 @@ _BATCH = """
 SELECT max(seq), string_agg(body, '\\x2c'::bytea ORDER BY seq)
 FROM (SELECT seq, body FROM events WHERE site = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s) AS b
 """
-_EVENTS = """INSERT INTO events (site, seq, at, actor, type, body)
-SELECT %s, * FROM unnest(%s::bigint[], %s::float8[], %s::text[], %s::text[], %s::bytea[])"""
-_COMMANDS = """INSERT INTO commands (site, key, at, result)
-SELECT %s, * FROM unnest(%s::text[], %s::float8[], %s::bytea[])
-ON CONFLICT (site, key) DO UPDATE SET at = excluded.at, result = excluded.result"""
-_FACES = """INSERT INTO faces (site, ticket, descriptor)
-SELECT %s, * FROM unnest(%s::bigint[], %s::bytea[])
-ON CONFLICT (site, ticket) DO UPDATE SET descriptor = excluded.descriptor"""
+# pg_schema's queue_append: the checks and every write of a batch, in one statement
+_APPEND = """SELECT queue_append(%b, %b, %b,
+    %b::bigint[], %b::float8[], %b::text[], %b::text[], %b::bytea[],
+    %b::text[], %b::float8[], %b::bytea[],
+    %b, %b::bigint[], %b::bigint[], %b::bytea[],
+    %b::text[], %b::text[], %b::text[], %b::bigint[], %b::text[], %b::bytea[], %b::float8[])"""
 OUTBOX_INSERT = """INSERT INTO his_outbox (site, link, message, ticket, seq, kind, body, next_try, created)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (site, link, message) DO NOTHING"""
 
@@ -73,6 +73,11 @@ def redacted(url: str) -> str:
     return "postgresql://…"
 
 
+def app_name(site: str) -> str:
+    """The application name of a server's connections for ``site`` (pg_stat_activity)."""
+    return f"hospital-queue:{site}"
+
+
 class PgLog:
     """The ``EventLog`` of one site in a PostgreSQL database."""
 
@@ -90,8 +95,21 @@ class PgLog:
             raise RuntimeError("event log is not open")
         return self._conn
 
+    async def _connect(self) -> Conn:
+        # the application name tells what holds the site (python -m server.migrate_log checks it)
+        return await psycopg.AsyncConnection.connect(self.url, autocommit=True, application_name=app_name(self.site))
+
+    async def _ready(self) -> Conn:
+        """The connection, opened again if the last one broke (PostgreSQL restarted, the network):
+        the failed call has failed (the hub answers ``storage_error`` and reloads), the next works."""
+        conn = self.conn
+        if conn.broken or conn.closed:
+            log.warning("event log: the connection to PostgreSQL was lost; connecting again")
+            self._conn = conn = await self._connect()
+        return conn
+
     async def open(self) -> None:
-        self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        self._conn = await self._connect()
         await pg_schema.apply(self.conn)
         await pg_schema.ensure_site(self.conn, self.site)
 
@@ -100,27 +118,27 @@ class PgLog:
             await self._conn.close()
             self._conn = None
 
-    async def _fetch(self, sql: str, args: tuple[object, ...]) -> list[TupleRow]:
+    async def _fetch(self, sql: str, args: tuple[object, ...], binary: bool = False) -> list[TupleRow]:
         async with self._lock:
-            cur = await self.conn.execute(sql.encode(), args)
+            cur = await (await self._ready()).execute(sql.encode(), args, binary=binary)
             return await cur.fetchall()
 
     async def _run(self, sql: str, args: tuple[object, ...]) -> int:
         async with self._lock:
-            cur = await self.conn.execute(sql.encode(), args)
+            cur = await (await self._ready()).execute(sql.encode(), args)
             return cur.rowcount
 
     async def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]:
         """The records with ``after < seq <= until`` in order, in lists of up to ``batch``: each
         list one JSON array that PostgreSQL joins, decoded in one call while the next is read."""
         end = until if until is not None else 2**63 - 1
-        pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, after, end, batch)))
+        pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, after, end, batch), binary=True))
         try:
             while True:
                 ((last, body),) = await pending
                 if last is None:
                     return
-                pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, last, end, batch)))
+                pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, last, end, batch), binary=True))
                 await asyncio.sleep(0)
                 records = _batch_decoder.decode(b"[" + bytes(body) + b"]")
                 records.sort(key=_seq)
@@ -142,62 +160,34 @@ class PgLog:
         n = len(records)
         if n and records[-1].seq - records[0].seq + 1 != n:
             raise LogConflict("the batch's records are not consecutive")
-        site = self.site
+        faces = faces or FaceChanges()
+        args = (
+            self.site, self.epoch, records[0].seq if n else 0,
+            [r.seq for r in records], [r.at for r in records], [r.actor for r in records],
+            [type(r.event).__name__ for r in records], [_encoder.encode(r) for r in records],
+            [c.key for c in commands], [c.at for c in commands], [c.result for c in commands],
+            faces.purge, list(faces.removed), list(faces.added), list(faces.added.values()),
+            [o.link for o in outbox], [o.message for o in outbox], [o.ticket for o in outbox],
+            [o.seq for o in outbox], [o.kind for o in outbox], [o.body for o in outbox], [o.created for o in outbox],
+        )  # fmt: skip
         t0 = time.perf_counter()
-        async with self._lock, self.conn.transaction():
-            conn = self.conn
-            cur = await conn.execute(
-                "UPDATE sites SET seq = seq + %s WHERE site = %s RETURNING seq, writer_epoch", (n, site)
-            )
-            row = await cur.fetchone()
-            if row is None:
-                raise LogConflict(f"site {site!r} is not in this database")
-            seq, epoch = int(row[0]), int(row[1])
-            if epoch != self.epoch:
-                raise Fenced(f"site {site!r}: the writer epoch is {epoch}, this process holds {self.epoch}")
-            if n and seq != records[-1].seq:
-                raise LogConflict(f"site {site!r}: the log is at {seq - n}, the batch starts at {records[0].seq}")
-            if n:
-                await conn.execute(
-                    _EVENTS,
-                    (
-                        site,
-                        [r.seq for r in records],
-                        [r.at for r in records],
-                        [r.actor for r in records],
-                        [type(r.event).__name__ for r in records],
-                        [_encoder.encode(r) for r in records],
-                    ),
-                )
-            if commands:
-                await conn.execute(
-                    _COMMANDS, (site, [c.key for c in commands], [c.at for c in commands], [c.result for c in commands])
-                )
-            if faces:
-                if faces.purge:
-                    await conn.execute("DELETE FROM faces WHERE site = %s", (site,))
-                if faces.removed:
-                    await conn.execute(
-                        "DELETE FROM faces WHERE site = %s AND ticket = ANY(%s)", (site, list(faces.removed))
-                    )
-                if faces.added:
-                    await conn.execute(_FACES, (site, list(faces.added), list(faces.added.values())))
-            if outbox:
-                async with conn.cursor() as c:
-                    await c.executemany(
-                        OUTBOX_INSERT,
-                        [
-                            (site, o.link, o.message, o.ticket, o.seq, o.kind, o.body, o.created, o.created)
-                            for o in outbox
-                        ],
-                    )
-            if n:
-                await conn.execute("SELECT pg_notify(%s, %s)", (channel(site), str(seq)))
+        async with self._lock:
+            conn = await self._ready()
+            try:
+                await conn.execute(_APPEND, args)  # one statement: its own transaction, one round trip
+            except psycopg.Error as e:
+                if e.sqlstate == "QL002":
+                    raise Fenced(str(e.diag.message_primary)) from None
+                if e.sqlstate == "QL001":
+                    raise LogConflict(str(e.diag.message_primary)) from None
+                raise
         if self.on_commit is not None:
             self.on_commit(time.perf_counter() - t0, n)
 
     async def save_snapshot(self, seq: int, version: int, body: bytes) -> None:
         """Keep a snapshot of the state at ``seq`` (and the previous one, in case)."""
+        async with self._lock:
+            await self._ready()
         async with self._lock, self.conn.transaction():
             await self.conn.execute(
                 "INSERT INTO snapshots (site, seq, version, body) VALUES (%s, %s, %s, %s) "
@@ -261,6 +251,18 @@ class PgLog:
         rows = await self._fetch("SELECT seq, writer_epoch, writer FROM sites WHERE site = %s", (self.site,))
         seq, epoch, writer = rows[0]
         return int(seq), int(epoch), str(writer)
+
+    async def claim(self, writer: str) -> int:
+        """Take the site's writer role: the epoch raised by one (fencing off whoever held it: their
+        next append fails with ``Fenced``), this log's epoch set to it; the new epoch. Choosing
+        *who* claims (a lease, an advisory lock) is the caller's part."""
+        rows = await self._fetch(
+            "UPDATE sites SET writer_epoch = writer_epoch + 1, writer = %s, claimed_at = extract(epoch FROM now()) "
+            "WHERE site = %s RETURNING writer_epoch",
+            (writer[:200], self.site),
+        )
+        self.epoch = int(rows[0][0])
+        return self.epoch
 
     # ---- blocking reads, each through its own connection, for worker threads
 

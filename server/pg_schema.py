@@ -93,6 +93,68 @@ CREATE INDEX his_outbox_open ON his_outbox (site, link, ticket, id) WHERE status
 CREATE INDEX his_outbox_ticket ON his_outbox (site, ticket, link);
 """,
     ),
+    (
+        2,
+        "queue_append: a batch in one statement (one round trip, its own transaction)",
+        """
+CREATE FUNCTION queue_append(
+    p_site text, p_epoch bigint, p_first bigint,
+    e_seq bigint[], e_at float8[], e_actor text[], e_type text[], e_body bytea[],
+    c_key text[], c_at float8[], c_result bytea[],
+    f_purge boolean, f_removed bigint[], f_ticket bigint[], f_descriptor bytea[],
+    o_link text[], o_message text[], o_ticket text[], o_seq bigint[], o_kind text[], o_body bytea[],
+    o_created float8[]
+) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint := coalesce(cardinality(e_seq), 0);
+    last bigint;
+    held bigint;
+BEGIN
+    -- the site's row, locked until the commit: one writer at a time, the sequence gapless
+    UPDATE sites SET seq = seq + n WHERE site = p_site RETURNING seq, writer_epoch INTO last, held;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'site % is not in this database', p_site USING ERRCODE = 'QL001';
+    END IF;
+    IF held <> p_epoch THEN
+        RAISE EXCEPTION 'site %: the writer epoch is %, this process holds %', p_site, held, p_epoch
+            USING ERRCODE = 'QL002';
+    END IF;
+    IF n > 0 AND last - n + 1 <> p_first THEN
+        RAISE EXCEPTION 'site %: the log is at %, the batch starts at %', p_site, last - n, p_first
+            USING ERRCODE = 'QL001';
+    END IF;
+    IF n > 0 THEN
+        INSERT INTO events (site, seq, at, actor, type, body)
+        SELECT p_site, * FROM unnest(e_seq, e_at, e_actor, e_type, e_body);
+    END IF;
+    IF cardinality(c_key) > 0 THEN
+        INSERT INTO commands (site, key, at, result) SELECT p_site, * FROM unnest(c_key, c_at, c_result)
+        ON CONFLICT (site, key) DO UPDATE SET at = excluded.at, result = excluded.result;
+    END IF;
+    IF f_purge THEN
+        DELETE FROM faces WHERE site = p_site;
+    END IF;
+    IF cardinality(f_removed) > 0 THEN
+        DELETE FROM faces WHERE site = p_site AND ticket = ANY(f_removed);
+    END IF;
+    IF cardinality(f_ticket) > 0 THEN
+        INSERT INTO faces (site, ticket, descriptor) SELECT p_site, * FROM unnest(f_ticket, f_descriptor)
+        ON CONFLICT (site, ticket) DO UPDATE SET descriptor = excluded.descriptor;
+    END IF;
+    IF cardinality(o_link) > 0 THEN
+        INSERT INTO his_outbox (site, link, message, ticket, seq, kind, body, next_try, created)
+        SELECT p_site, l, m, t, s, k, b, c, c FROM unnest(o_link, o_message, o_ticket, o_seq, o_kind, o_body, o_created)
+            AS o(l, m, t, s, k, b, c)
+        ON CONFLICT (site, link, message) DO NOTHING;
+    END IF;
+    IF n > 0 THEN
+        PERFORM pg_notify('queue_' || p_site, last::text);  -- delivered at commit only
+    END IF;
+    RETURN last;
+END
+$$;
+""",
+    ),
 ]
 
 

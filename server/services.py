@@ -12,11 +12,13 @@ from .domain.config import Config
 from .domain.state import StaffAccount
 from .eventlog import EventLog
 from .his import links as his_links
+from .his.pg_outbox import PgOutboxStore
 from .his.service import UNREACHABLE, HisLinks
 from .hub import Hub
 from .insurance import account as insurance_account
 from .insurance.service import InsuranceChecks
 from .metrics import MeteredHub, Metrics
+from .pg_log import PgLog
 from .phones import Phones
 from .printers import Printers
 from .ratelimit import CommandLimits
@@ -32,9 +34,13 @@ class Services:
     def __init__(self, settings: Settings, config: Config) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        sqlite_log = SqliteLog(settings.db_path, settings.synchronous)
-        sqlite_log.on_commit = self.metrics.on_commit
-        self.eventlog: EventLog = sqlite_log
+        log: SqliteLog | PgLog
+        if settings.postgresql:  # QUEUE_DATABASE: the log of QUEUE_SITE in PostgreSQL (decision 0013)
+            log = PgLog(settings.database, settings.site)
+        else:
+            log = SqliteLog(settings.db_path, settings.synchronous)
+        log.on_commit = self.metrics.on_commit
+        self.eventlog: EventLog = log
         self.hub: Hub = MeteredHub(
             self.metrics,
             self.eventlog,
@@ -63,6 +69,7 @@ class Services:
             queue=self.hub,
             backoff_max=settings.his_retry_max,
             probe_every=settings.his_probe_every,
+            store=PgOutboxStore(settings.database, settings.site) if settings.postgresql else None,
         )
         self.hub.outbox = self.his.hook()
         self.hub.committed.append(self.his.committed)

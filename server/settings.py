@@ -8,6 +8,7 @@ from pathlib import Path
 
 import msgspec
 
+from .pg_schema import SITE
 from .sqlite_log import Synchronous
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,12 @@ class Settings(msgspec.Struct, frozen=True):
         None  # the BHXH gateway account (QUEUE_INSURANCE; default data_dir / "insurance.toml")
     )
     his_probe_every: float = 30.0  # seconds between two probes of a link whose breaker is open (QUEUE_HIS_PROBE)
+    database: str = ""  # QUEUE_DATABASE=postgresql://…: the log in PostgreSQL (server/pg_log.py); empty: SQLite
+    site: str = "main"  # QUEUE_SITE: this server's site in a shared database (1-32 letters, digits, - and _)
+
+    @property
+    def postgresql(self) -> bool:
+        return bool(self.database)
 
     @property
     def base_url(self) -> str:
@@ -98,7 +105,15 @@ class Settings(msgspec.Struct, frozen=True):
             raise SystemExit("QUEUE_SYNC must be FULL or NORMAL")
         if float(e.get("QUEUE_BACKUP_KEEP", "14")) <= 0 or float(e.get("QUEUE_BACKUP_EVERY", "6")) < 0:
             raise SystemExit("QUEUE_BACKUP_KEEP must be more than 0 days, QUEUE_BACKUP_EVERY 0 hours or more")
+        database = e.get("QUEUE_DATABASE", "").strip()
+        if database and not database.startswith(("postgresql://", "postgres://")):
+            raise SystemExit("QUEUE_DATABASE must be a postgresql:// URL (or unset: SQLite in QUEUE_DATA)")
+        site = e.get("QUEUE_SITE", "main").strip()
+        if not SITE.match(site):
+            raise SystemExit("QUEUE_SITE must be 1 to 32 letters, digits, '-' or '_'")
         return cls(
+            database=database[:1000],
+            site=site,
             host=e.get("QUEUE_HOST", "127.0.0.1"),
             port=int(e.get("QUEUE_PORT", "8000")),
             data_dir=Path(e.get("QUEUE_DATA", str(ROOT / "data"))),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .logs import LogStore
+from .logs import LogStore, server_env
 from .pg_harness import PgCluster, start_cluster
 from .server_harness import VOICE_PACKS, Client, ServerProc
 
@@ -30,6 +30,15 @@ async def _close_clients() -> AsyncIterator[None]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProc]:
     proc = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL").start()
+    yield proc
+    proc.kill()
+
+
+@pytest.fixture
+def both(tmp_path: Path, logs: LogStore) -> Iterator[ServerProc]:
+    """A server process on each of the two logs (``logs``)."""
+    logs.path = tmp_path / "data" / "queue.sqlite3"  # where the server keeps its SQLite log
+    proc = ServerProc(tmp_path / "data", QUEUE_SYNC="NORMAL", **server_env(logs)).start()
     yield proc
     proc.kill()
 

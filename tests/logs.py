@@ -48,3 +48,8 @@ class LogStore:
 
     def committed_seqs(self) -> list[int]:
         return [int(s) for (s,) in self.query("SELECT seq FROM events ORDER BY seq")]  # type: ignore[call-overload]
+
+
+def server_env(store: LogStore) -> dict[str, str]:
+    """The environment that points a server process at the store's log (none: SQLite in its data folder)."""
+    return {"QUEUE_DATABASE": store.url, "QUEUE_SITE": store.site} if store.kind == "postgresql" else {}

@@ -40,8 +40,9 @@ class PgCluster:
     """A throwaway PostgreSQL cluster; ``durable`` keeps fsync on (the benchmark), the tests run
     without it (a test kills the server, never PostgreSQL)."""
 
-    def __init__(self, durable: bool = False) -> None:
+    def __init__(self, durable: bool = False, cpu: int | None = None) -> None:
         self.durable = durable
+        self.cpu = cpu  # pin the cluster's processes to one CPU (the benchmark: beside the server)
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="queue-pg-"))
         self.data = self.root / "data"
@@ -65,12 +66,18 @@ class PgCluster:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w",
+        pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None and (os.cpu_count() or 1) > 1 else []
+        self._run(*pin, str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w",
                   "-t", "60", "start")  # fmt: skip
         return self
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
+
+    def socket_url(self, url: str) -> str:
+        """The same database through the cluster's Unix socket (no TCP: what a server on the
+        database's own machine uses)."""
+        return f"{url}?host={self.root}&port={self.port}".replace("@127.0.0.1:" + str(self.port), "@")
 
     def create_db(self, name: str | None = None) -> str:
         """A new empty database; its URL."""

@@ -17,12 +17,14 @@ import pytest
 from server import backup, datadir
 from server.domain import commands as cmd
 from server.domain.access import Actor
+from server.domain.errors import DomainError
 from server.hub import Hub
 from server.restore import RestoreError, restore, verify
 from server.settings import Settings
 from server.sqlite_log import SqliteLog
 
 from .domain.sim import VN, small_config
+from .server_harness import ServerProc
 
 ADMIN = Actor(name="staff:admin", role="admin")
 T0 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN).timestamp()
@@ -180,3 +182,38 @@ async def test_restore_refuses_while_the_data_folder_is_held(tmp_path: Path) -> 
     finally:
         os.close(held)
     assert restore(saved, data, small_config(), T0)[0] == last_seq(saved)
+
+
+async def test_on_postgresql_the_server_takes_no_backups_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(data_dir=tmp_path, backup_every=0.5 / 3600, database="postgresql://u@127.0.0.1:1/q")
+    backups = backup.Backups(settings)
+    with caplog.at_level("INFO", logger="server.backup"):
+        await asyncio.wait_for(backups.run(), 1)  # the schedule is off: it returns at once
+    assert "the log is in PostgreSQL" in caplog.text and "pg_dump" in caplog.text
+    with pytest.raises(DomainError) as refused:
+        await backups.take_now()
+    assert refused.value.code == "backup_postgresql" and backups.failures == 0
+    assert not settings.backups_dir.exists()
+
+
+def test_queue_database_must_be_a_postgresql_url() -> None:
+    assert Settings.from_env({"QUEUE_DATABASE": "postgresql://q@db/queue"}).postgresql
+    assert not Settings.from_env({}).postgresql
+    with pytest.raises(SystemExit, match="postgresql://"):
+        Settings.from_env({"QUEUE_DATABASE": "mysql://q@db/queue"})
+    with pytest.raises(SystemExit, match="QUEUE_SITE"):
+        Settings.from_env({"QUEUE_SITE": "bv 1"})
+
+
+def test_the_backup_api_on_postgresql_points_to_pg_dump(tmp_path: Path, pg_url: str) -> None:
+    server = ServerProc(tmp_path / "data", QUEUE_DATABASE=pg_url).start()
+    try:
+        status, body = server.post("/api/backups", {}, token=server.login())
+    finally:
+        server.kill()
+    error = body["error"]
+    assert status == 409 and error["code"] == "backup_postgresql"
+    assert "pg_dump" in error["message_vi"] and "pg_dump" in error["message_en"]
+    assert "event log: PostgreSQL postgresql://postgres@127.0.0.1" in server.log_path.read_text()

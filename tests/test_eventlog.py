@@ -165,3 +165,32 @@ def test_a_site_code_is_bounded() -> None:
     for bad in ("", "a" * 33, "bv a", "x;drop"):
         with pytest.raises(ValueError, match="site code"):
             PgLog("postgresql://nowhere/x", bad)
+
+
+async def test_postgresql_connects_again_after_the_connection_is_lost(pg: PgLog, pg_url: str) -> None:
+    await pg.append([record(1)], [])
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # PostgreSQL ends the log's session
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND datname = current_database()"
+        )
+    with pytest.raises(psycopg.OperationalError):
+        await pg.append([record(2)], [])  # this batch fails (the hub answers storage_error) ...
+    await pg.append([record(2)], [])  # ... the next one goes through a new connection
+    assert [r.seq for b in [x async for x in pg.records()] for r in b] == [1, 2]
+
+
+async def test_postgresql_a_claim_fences_the_previous_writer(pg: PgLog, pg_url: str) -> None:
+    await pg.append([record(1)], [])
+    other = PgLog(pg_url, "bv-a")
+    await other.open()
+    assert await other.claim("node-b") == 1
+    with pytest.raises(Fenced):
+        await pg.append([record(2)], [])
+    await other.append([record(2)], [])
+    assert await pg.claim("node-a") == 2  # and back: now node-b is fenced
+    with pytest.raises(Fenced):
+        await other.append([record(3)], [])
+    await pg.append([record(3)], [])
+    assert await pg.head() == (3, 2, "node-a")
+    await other.close()

@@ -1,11 +1,11 @@
 """The HIS deliverer's own logic against a test adapter, over a real SQLite outbox: in order per
 ticket, tickets in parallel, backoff with jitter, the circuit breaker, dead letters held and
-retried or discarded, the staff alert, and a restart that resumes from the table."""
+retried or discarded, the staff alert, and a restart that resumes from the table. Each test runs
+on both outboxes: SQLite's (``OutboxStore``) and PostgreSQL's (``PgOutboxStore``)."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,12 +13,15 @@ import msgspec
 import pytest
 
 from server.domain.his import HisMessage, HisTicket
-from server.eventlog import OutboxRow
+from server.eventlog import EventLog, OutboxRow
 from server.his import Refused, Retryable
 from server.his.deliverer import TRIP, Deliverer
 from server.his.links import Link
-from server.his.outbox import OutboxStore, ticket_status
-from server.sqlite_log import SqliteLog
+from server.his.outbox import OutboxStore, Store, ticket_status
+from server.his.pg_outbox import PgOutboxStore
+from server.pg_log import PgLog
+
+from .logs import LogStore
 
 LINK = Link(name="his", form="webhook", site="70001", url="http://x", secret="s" * 24, alert_after=60)
 
@@ -65,12 +68,12 @@ def message(ticket: int, seq: int) -> HisMessage:
     return HisMessage(id=f"{t.key}-{seq}", seq=seq, at=float(seq), kind="issued", ticket=t)
 
 
-_stores: list[OutboxStore] = []
+_stores: list[Store] = []
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[SqliteLog]:
-    log = SqliteLog(tmp_path / "q.sqlite3", "NORMAL")
+async def db(logs: LogStore) -> AsyncIterator[EventLog]:
+    log = logs.make("NORMAL")
     await log.open()
     yield log
     for store in _stores:
@@ -79,7 +82,7 @@ async def db(tmp_path: Path) -> AsyncIterator[SqliteLog]:
     await log.close()
 
 
-async def put(log: SqliteLog, *messages: HisMessage, link: str = "his") -> None:
+async def put(log: EventLog, *messages: HisMessage, link: str = "his") -> None:
     """Write messages as the hub does: in the transaction of their events."""
     rows = [
         OutboxRow(link, m.id, m.ticket.key, m.seq, m.kind, msgspec.json.encode(m), m.at) for m in messages
@@ -87,8 +90,8 @@ async def put(log: SqliteLog, *messages: HisMessage, link: str = "his") -> None:
     await log.append([], [], None, rows)
 
 
-async def deliverer(db: SqliteLog, adapter: Script, clock: Clock, **kw: object) -> Deliverer:
-    store = OutboxStore(db.path)
+async def deliverer(db: EventLog, adapter: Script, clock: Clock, **kw: object) -> Deliverer:
+    store: Store = PgOutboxStore(db.url, db.site) if isinstance(db, PgLog) else OutboxStore(db.path)  # type: ignore[attr-defined]
     await store.open()
     _stores.append(store)
     return Deliverer(LINK, adapter, store, clock, jitter=lambda: 1.0, **kw)  # type: ignore[arg-type]
@@ -100,7 +103,7 @@ async def drain(d: Deliverer, rounds: int = 20) -> None:
             return
 
 
-async def test_in_order_per_ticket_and_tickets_in_parallel(db: SqliteLog) -> None:
+async def test_in_order_per_ticket_and_tickets_in_parallel(db: EventLog) -> None:
     clock, his = Clock(), Script()
     seqs = {1: [1, 4, 7], 2: [2, 5, 8], 3: [3, 6, 9]}
     await put(db, *(message(t, s) for s in range(1, 10) for t in seqs if s in seqs[t]))
@@ -114,7 +117,7 @@ async def test_in_order_per_ticket_and_tickets_in_parallel(db: SqliteLog) -> Non
     await d.store.close()
 
 
-async def test_a_failed_message_waits_its_backoff_then_goes_first(db: SqliteLog) -> None:
+async def test_a_failed_message_waits_its_backoff_then_goes_first(db: EventLog) -> None:
     clock, his = Clock(), Script()
     await put(db, message(1, 1), message(1, 2))
     d = await deliverer(db, his, clock)
@@ -137,7 +140,7 @@ def test_backoff_doubles_with_jitter_from_1_s_to_5_minutes() -> None:
     assert [d.backoff(n) for n in (1, 2, 3, 10)] == [1, 1, 2, 150]
 
 
-async def test_the_breaker_opens_after_five_failures_and_probes_once_per_period(db: SqliteLog) -> None:
+async def test_the_breaker_opens_after_five_failures_and_probes_once_per_period(db: EventLog) -> None:
     clock, his = Clock(), Script()
     await put(db, *(message(t, t) for t in range(1, 11)))
     d = await deliverer(db, his, clock, parallel=1, probe_every=30.0)
@@ -159,7 +162,7 @@ async def test_the_breaker_opens_after_five_failures_and_probes_once_per_period(
     await d.store.close()
 
 
-async def test_a_dead_letter_holds_its_ticket_until_retried_or_discarded(db: SqliteLog) -> None:
+async def test_a_dead_letter_holds_its_ticket_until_retried_or_discarded(db: EventLog) -> None:
     clock, his = Clock(), Script()
     await put(db, message(1, 1), message(2, 2), message(1, 3), message(2, 4), message(1, 5))
     his.answers = {message(1, 1).id: Refused("HTTP 400: bad patient"), message(2, 2).id: Refused("HTTP 422")}
@@ -183,7 +186,7 @@ async def test_a_dead_letter_holds_its_ticket_until_retried_or_discarded(db: Sql
     await d.store.close()
 
 
-async def test_a_restart_resumes_from_the_table(db: SqliteLog) -> None:
+async def test_a_restart_resumes_from_the_table(db: EventLog) -> None:
     clock, his = Clock(), Script()
     await put(db, *(message(t, s) for s in (1, 2, 3) for t in (1, 2)))
     d = await deliverer(db, his, clock, parallel=1)
@@ -196,7 +199,7 @@ async def test_a_restart_resumes_from_the_table(db: SqliteLog) -> None:
     await again.store.close()
 
 
-async def test_staff_are_alerted_when_the_link_fails_longer_than_alert_after(db: SqliteLog) -> None:
+async def test_staff_are_alerted_when_the_link_fails_longer_than_alert_after(db: EventLog) -> None:
     clock, his, told = Clock(), Script(), []
     await put(db, message(1, 1))
     d = await deliverer(db, his, clock, on_alert=lambda link, ok: told.append(ok))
@@ -214,7 +217,7 @@ async def test_staff_are_alerted_when_the_link_fails_longer_than_alert_after(db:
     await d.store.close()
 
 
-async def test_resend_queues_the_latest_message_again_with_its_own_id(db: SqliteLog) -> None:
+async def test_resend_queues_the_latest_message_again_with_its_own_id(db: EventLog) -> None:
     clock, his = Clock(), Script()
     await put(db, message(1, 1), message(1, 2))
     d = await deliverer(db, his, clock)
@@ -225,7 +228,6 @@ async def test_resend_queues_the_latest_message_again_with_its_own_id(db: Sqlite
     assert await d.store.resend("his", "70001-20261123-99", clock.now) is None
     await drain(d)
     assert his.taken[2:] == [f"{message(1, 2).id}-r1", f"{message(1, 2).id}-r2"]
-    with sqlite3.connect(db.path) as conn:
-        assert conn.execute("SELECT count(*) FROM his_outbox WHERE status = 'delivered'").fetchone() == (4,)
+    assert (await d.store.counts("his")).delivered == 4
     assert await d.store.prune(clock.now + 1) == 4
     await d.store.close()

@@ -1,8 +1,8 @@
-"""The hub with a real SQLite file, in-process: persist then notify, failures, the day boundary."""
+"""The hub in-process on both logs (a real SQLite file, a real PostgreSQL database): persist then
+notify, failures, the day boundary."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator, MutableMapping, Sequence
@@ -15,13 +15,14 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.eventlog import CommandRow, FaceChanges, OutboxRow
+from server.eventlog import CommandRow, EventLog, FaceChanges, OutboxRow
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
-from server.sqlite_log import SqliteLog as EventLog
+from server.sqlite_log import SqliteLog
 
 from .domain.sim import VN, small_config
+from .logs import LogStore
 
 ADMIN = Actor(name="staff:admin", role="admin")
 
@@ -34,22 +35,17 @@ class Clock:
         return self.now
 
 
-def committed_seqs(db: Path) -> list[int]:
-    with contextlib.closing(sqlite3.connect(db)) as conn:
-        return [s for (s,) in conn.execute("SELECT seq FROM events ORDER BY seq")]
-
-
 class Recorder:
     """A connection's ASGI ``send`` that checks, for each event it gets, that it is already on disk."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: LogStore) -> None:
         self.db = db
         self.messages: list[dict[str, Any]] = []
 
     async def __call__(self, message: MutableMapping[str, Any]) -> None:
         msg = msgspec.json.decode(message["text"])
         if msg["type"] == "event":
-            assert msg["seq"] in committed_seqs(self.db), "announced before it was durable"
+            assert msg["seq"] in self.db.committed_seqs(), "announced before it was durable"
         self.messages.append(msg)
 
 
@@ -66,8 +62,8 @@ async def _stop_hubs() -> AsyncIterator[None]:
     _hubs.clear()
 
 
-async def make_hub(tmp_path: Path, clock: Clock, log: EventLog | None = None) -> Hub:
-    eventlog = log or EventLog(tmp_path / "q.sqlite3")
+async def make_hub(logs: LogStore, clock: Clock, log: EventLog | None = None) -> Hub:
+    eventlog = log or logs.make()
     await eventlog.open()
     hub = Hub(eventlog, small_config(), clock=clock)
     _hubs.append(hub)
@@ -82,27 +78,27 @@ async def attach(hub: Hub, recorder: Recorder, audience: str = "staff", last_seq
     return conn
 
 
-async def test_events_are_announced_only_after_commit(tmp_path: Path) -> None:
+async def test_events_are_announced_only_after_commit(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    hub = await make_hub(logs, clock)
+    rec = Recorder(logs)
     await attach(hub, rec)
     out = await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
     assert out.error is None
     for _ in range(5):
         out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
-        assert out.seq in committed_seqs(tmp_path / "q.sqlite3")
+        assert out.seq in logs.committed_seqs()
     types = [m["type"] for m in rec.messages]
     assert types[:2] == ["welcome", "snapshot"] and types.count("event") == 6
     await hub.stop()
     await hub.log.close()
 
 
-async def test_group_commit_batches_concurrent_commands(tmp_path: Path) -> None:
+async def test_group_commit_batches_concurrent_commands(logs: LogStore) -> None:
     import asyncio
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     commits = hub.commits
     outs = await asyncio.gather(*(hub.submit(cmd.IssueTicket(service="A"), ADMIN) for _ in range(100)))
     assert sorted(o.result["ticket"] for o in outs) == [f"A{i:03d}" for i in range(1, 101)]
@@ -111,10 +107,15 @@ async def test_group_commit_batches_concurrent_commands(tmp_path: Path) -> None:
     await hub.log.close()
 
 
-class FailingLog(EventLog):
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+class FailingLog:
+    """A log whose next append fails (the disk, the network): the rest is the real log's."""
+
+    def __init__(self, inner: EventLog) -> None:
+        self.inner = inner
         self.fail_next = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
     async def append(
         self,
@@ -126,14 +127,14 @@ class FailingLog(EventLog):
         if self.fail_next:
             self.fail_next = False
             raise sqlite3.OperationalError("disk I/O error")
-        await super().append(records, commands, faces, outbox)
+        await self.inner.append(records, commands, faces, outbox)
 
 
-async def test_a_failed_commit_changes_nothing_and_says_so(tmp_path: Path) -> None:
+async def test_a_failed_commit_changes_nothing_and_says_so(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    log = FailingLog(tmp_path / "q.sqlite3")
-    hub = await make_hub(tmp_path, clock, log)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    log = FailingLog(logs.make())
+    hub = await make_hub(logs, clock, log)  # type: ignore[arg-type]
+    rec = Recorder(logs)
     await attach(hub, rec)
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     before = msgspec.json.encode(hub.state)
@@ -148,15 +149,15 @@ async def test_a_failed_commit_changes_nothing_and_says_so(tmp_path: Path) -> No
     await log.close()
 
 
-async def test_idempotency_survives_a_restart(tmp_path: Path) -> None:
+async def test_idempotency_survives_a_restart(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     first = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="retry-me")
     same_batch = await hub.submit(cmd.IssueTicket(service="A"), Actor(name="device:k2", role="kiosk"), key="retry-me")
     assert same_batch.result["ticket"] == "A002"  # keys are scoped by actor
     await hub.stop()
     await hub.log.close()
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="retry-me")
     assert again.duplicate and again.result == first.result and again.seq == first.seq
     assert len(hub.state.tickets) == 2
@@ -164,11 +165,11 @@ async def test_idempotency_survives_a_restart(tmp_path: Path) -> None:
     await hub.log.close()
 
 
-async def test_midnight_starts_a_new_day_without_any_command(tmp_path: Path) -> None:
+async def test_midnight_starts_a_new_day_without_any_command(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 23, 59, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
-    rec = Recorder(tmp_path / "q.sqlite3")
+    rec = Recorder(logs)
     await attach(hub, rec, audience="public")
     clock.now += 120
     await hub.tick()
@@ -180,13 +181,13 @@ async def test_midnight_starts_a_new_day_without_any_command(tmp_path: Path) -> 
     await hub.log.close()
 
 
-async def test_config_file_change_is_recorded_as_an_event(tmp_path: Path) -> None:
+async def test_config_file_change_is_recorded_as_an_event(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     seq = hub.state.seq
     await hub.stop()
     await hub.log.close()
-    log = EventLog(tmp_path / "q.sqlite3")
+    log = logs.make()
     await log.open()
     changed = small_config(unit={"name": "Trạm Y tế mới"})
     hub = Hub(log, changed, clock=clock)
@@ -196,9 +197,9 @@ async def test_config_file_change_is_recorded_as_an_event(tmp_path: Path) -> Non
     await log.close()
 
 
-async def test_a_client_gone_during_attach_is_not_registered(tmp_path: Path) -> None:
+async def test_a_client_gone_during_attach_is_not_registered(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
 
     async def closed(message: MutableMapping[str, Any]) -> None:
         raise OSError("gone")
@@ -213,7 +214,7 @@ async def test_a_client_gone_during_attach_is_not_registered(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("sync", ["FULL", "NORMAL"])
 async def test_both_durability_modes_open(tmp_path: Path, sync: str) -> None:
-    log = EventLog(tmp_path / "q.sqlite3", sync)  # type: ignore[arg-type]
+    log = SqliteLog(tmp_path / "q.sqlite3", sync)  # type: ignore[arg-type]
     await log.open()
     async with log.db.execute("PRAGMA synchronous") as cur:
         row = await cur.fetchone()
@@ -224,17 +225,16 @@ async def test_both_durability_modes_open(tmp_path: Path, sync: str) -> None:
     await log.close()
 
 
-async def test_idempotency_keys_expire_after_two_days(tmp_path: Path) -> None:
+async def test_idempotency_keys_expire_after_two_days(logs: LogStore) -> None:
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="old")
     clock.now += 86400
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="recent")
     clock.now += 86400 + 60
     await hub.prune_idempotency()
     assert set(hub.idempotency) == {"staff:admin|recent"}
-    async with hub.log.db.execute("SELECT key FROM commands") as cur:
-        assert [r[0] for r in await cur.fetchall()] == ["staff:admin|recent"]
+    assert [k for (k,) in logs.query("SELECT key FROM commands")] == ["staff:admin|recent"]
     again = await hub.submit(cmd.IssueTicket(service="A"), ADMIN, key="old")
     assert not again.duplicate  # too old to be a retry: a new command
     await hub.stop()
@@ -242,12 +242,12 @@ async def test_idempotency_keys_expire_after_two_days(tmp_path: Path) -> None:
 
 
 async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    logs: LogStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.domain import handle as handle_module
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     before = msgspec.json.encode(hub.state)
 
@@ -265,12 +265,12 @@ async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
     await hub.log.close()
 
 
-async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(tmp_path: Path) -> None:
+async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(logs: LogStore) -> None:
     from server.domain.state import fold
     from server.eventlog import decode_record
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    log = EventLog(tmp_path / "q.sqlite3")
+    log = logs.make()
     await log.open()
     hub = Hub(log, small_config(), clock=clock, snapshot_every=25)
     _hubs.append(hub)
@@ -293,8 +293,7 @@ async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(tmp
     _hubs.append(hub2)
     await hub2.start()
     assert msgspec.json.encode(hub2.state) == before
-    with contextlib.closing(sqlite3.connect(tmp_path / "q.sqlite3")) as conn:
-        records = [decode_record(b) for (b,) in conn.execute("SELECT body FROM events ORDER BY seq")]
+    records = [decode_record(bytes(b)) for (b,) in logs.query("SELECT body FROM events ORDER BY seq")]
     assert msgspec.json.encode(fold(small_config(), records)) == before
     assert [r.seq for r in hub2.ring] == [r.seq for r in records][-len(hub2.ring) :]
     # a snapshot from another version of the code is ignored: the whole log is replayed
@@ -307,11 +306,11 @@ async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(tmp
     assert await log.latest_snapshot() is None
 
 
-async def test_an_unreadable_snapshot_falls_back_to_the_whole_log(tmp_path: Path) -> None:
+async def test_an_unreadable_snapshot_falls_back_to_the_whole_log(logs: LogStore) -> None:
     from server.replay import SNAPSHOT_VERSION
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     for _ in range(3):
         await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
     before = msgspec.json.encode(hub.state)
@@ -326,11 +325,11 @@ async def test_an_unreadable_snapshot_falls_back_to_the_whole_log(tmp_path: Path
         await again.stop()
 
 
-async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Path) -> None:
+async def test_admin_edits_survive_a_restart_until_the_file_changes(logs: LogStore) -> None:
     """Decision 0005: the file wins only when it changed since it was last read."""
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
     file_a = small_config()
-    log = EventLog(tmp_path / "q.sqlite3")
+    log = logs.make()
     await log.open()
     hub = Hub(log, file_a, clock=clock)
     _hubs.append(hub)
@@ -343,7 +342,7 @@ async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Pa
     await hub.stop()
     await log.close()
 
-    log = EventLog(tmp_path / "q.sqlite3")
+    log = logs.make()
     await log.open()
     hub = Hub(log, file_a, clock=clock)  # same file: the edit stays
     _hubs.append(hub)
@@ -353,7 +352,7 @@ async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Pa
     await log.close()
 
     file_c = msgspec.structs.replace(file_a, unit=msgspec.structs.replace(file_a.unit, name="Tên mới trong tệp"))
-    log = EventLog(tmp_path / "q.sqlite3")
+    log = logs.make()
     await log.open()
     hub = Hub(log, file_c, clock=clock)  # the file changed: it wins
     _hubs.append(hub)
@@ -361,7 +360,7 @@ async def test_admin_edits_survive_a_restart_until_the_file_changes(tmp_path: Pa
     assert hub.state.config.unit.name == "Tên mới trong tệp" and hub.state.file_config == file_c
 
 
-async def test_what_was_frozen_is_collected_once_the_new_day_starts(tmp_path: Path) -> None:
+async def test_what_was_frozen_is_collected_once_the_new_day_starts(logs: LogStore) -> None:
     import gc
     import weakref
 
@@ -369,7 +368,7 @@ async def test_what_was_frozen_is_collected_once_the_new_day_starts(tmp_path: Pa
         other: Any = None
 
     clock = Clock(dt.datetime(2026, 11, 23, 23, 0, tzinfo=VN))
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(logs, clock)
     assert gc.get_freeze_count() > 0  # the state built at start is frozen
     a, b = Node(), Node()
     a.other, b.other = b, a  # a cycle, as a closed connection may leave
@@ -384,3 +383,25 @@ async def test_what_was_frozen_is_collected_once_the_new_day_starts(tmp_path: Pa
     assert hub.collect_garbage() > 0
     assert gone() is None and gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+async def test_a_fenced_writer_commits_nothing_and_tells_nobody(pg_url: str) -> None:
+    """Another process claimed the site's writer role (a higher epoch): this hub's next batch is
+    refused by PostgreSQL, answered storage_error, never announced, and its state stays the log's."""
+    import psycopg
+
+    from server.pg_log import PgLog
+
+    logs = LogStore("postgresql", Path("unused"), pg_url)
+    clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    hub = await make_hub(logs, clock, PgLog(pg_url))
+    rec = Recorder(logs)
+    await attach(hub, rec)
+    await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    before, seqs = msgspec.json.encode(hub.state), logs.committed_seqs()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE sites SET writer_epoch = 2, writer = 'node-b' WHERE site = 'main'")
+    out = await hub.submit(cmd.IssueTicket(service="A"), ADMIN)
+    assert out.error is not None and out.error.code == "storage_error"
+    assert logs.committed_seqs() == seqs and msgspec.json.encode(hub.state) == before
+    assert sum(1 for m in rec.messages if m["type"] == "event") == 1

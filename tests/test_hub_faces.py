@@ -13,8 +13,10 @@ import pytest
 
 from server.domain import commands as cmd
 from server.domain.access import Actor
+from server.sqlite_log import SqliteLog
 
 from .domain.sim import VN
+from .logs import LogStore
 from .test_hub import ADMIN, Clock, FailingLog, _stop_hubs, make_hub  # noqa: F401 (its autouse fixture stops the hubs)
 
 KIOSK = Actor(name="device:kiosk-1", role="kiosk")
@@ -47,7 +49,7 @@ def clock() -> Clock:
 
 
 async def test_a_second_ticket_for_the_same_face_is_refused_with_the_first_shown(tmp_path: Path, clock: Clock) -> None:
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     me = face(1)
     first = await hub.submit(issue("A", me), KIOSK)
     assert first.error is None
@@ -66,7 +68,7 @@ async def test_a_second_ticket_for_the_same_face_is_refused_with_the_first_shown
 
 
 async def test_the_nearest_ticket_of_the_same_service_is_the_one_named(tmp_path: Path, clock: Clock) -> None:
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     me = face(3)
     a1 = await hub.submit(issue("A", near(me, 0.5, seed=5)), KIOSK)
     b1 = await hub.submit(issue("B", me), KIOSK)  # nearer (0.0), but another service
@@ -81,7 +83,7 @@ async def test_the_nearest_ticket_of_the_same_service_is_the_one_named(tmp_path:
 
 async def test_descriptors_live_as_long_as_the_ticket(tmp_path: Path, clock: Clock) -> None:
     db = tmp_path / "q.sqlite3"
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     await hub.submit(cmd.OpenCounter(counter=1), ADMIN)
     me = face(4)
     first = await hub.submit(issue("A", me), KIOSK)
@@ -97,12 +99,12 @@ async def test_descriptors_live_as_long_as_the_ticket(tmp_path: Path, clock: Clo
 
 async def test_a_restart_keeps_the_active_faces_and_a_new_day_purges_them(tmp_path: Path, clock: Clock) -> None:
     db = tmp_path / "q.sqlite3"
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     me = face(5)
     first = await hub.submit(issue("A", me), KIOSK)
     await hub.stop()
     await hub.log.close()
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     assert len(hub.faces) == 1
     again = await hub.submit(issue("A", me), KIOSK)
     assert again.error is not None and again.error.field == first.result["ticket"]
@@ -115,7 +117,7 @@ async def test_a_restart_keeps_the_active_faces_and_a_new_day_purges_them(tmp_pa
 
 async def test_no_descriptor_reaches_the_event_log_or_the_command_results(tmp_path: Path, clock: Clock) -> None:
     db = tmp_path / "q.sqlite3"
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     me = face(6)
     out = await hub.submit(issue("A", me), KIOSK, key="k1")
     assert out.error is None
@@ -130,8 +132,8 @@ async def test_no_descriptor_reaches_the_event_log_or_the_command_results(tmp_pa
 
 
 async def test_a_failed_commit_keeps_no_face(tmp_path: Path, clock: Clock) -> None:
-    log = FailingLog(tmp_path / "q.sqlite3")
-    hub = await make_hub(tmp_path, clock, log)
+    log = FailingLog(SqliteLog(tmp_path / "q.sqlite3"))
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock, log)
     me = face(7)
     log.fail_next = True
     out = await hub.submit(issue("A", me), KIOSK)
@@ -144,7 +146,7 @@ async def test_a_failed_commit_keeps_no_face(tmp_path: Path, clock: Clock) -> No
 async def test_turning_the_check_off_purges_the_faces(tmp_path: Path, clock: Clock) -> None:
     import msgspec
 
-    hub = await make_hub(tmp_path, clock)
+    hub = await make_hub(LogStore("sqlite", tmp_path / "q.sqlite3"), clock)
     await hub.submit(issue("A", face(8)), KIOSK)
     off = msgspec.structs.replace(hub.state.config, face=msgspec.structs.replace(hub.state.config.face, enabled=False))
     out = await hub.submit(cmd.ReplaceConfig(config=off), ADMIN)

@@ -1,4 +1,5 @@
-"""The websocket protocol against a real server process (uvicorn, SQLite file, real sockets)."""
+"""The websocket protocol against a real server process (uvicorn, real sockets); the log a SQLite
+file, and for the resume tests also a PostgreSQL database (``both``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from .logs import LogStore, server_env
 from .server_harness import Client, ServerProc
 
 IDENT = {"source": "typed", "id_number": "001099012345", "name": "Nguyễn Văn An"}
@@ -29,7 +31,8 @@ async def device(server: ServerProc, name: str, role: str) -> Client:
     return c
 
 
-async def test_ticket_from_kiosk_to_counter_to_the_right_tv(server: ServerProc) -> None:
+async def test_ticket_from_kiosk_to_counter_to_the_right_tv(both: ServerProc) -> None:
+    server = both
     kiosk = await device(server, "kiosk-1", "kiosk")
     tv1 = await device(server, "tv-tang-1", "tv")
     tv2 = await device(server, "tv-tang-2", "tv")
@@ -66,7 +69,8 @@ async def test_ticket_from_kiosk_to_counter_to_the_right_tv(server: ServerProc) 
         await c.close()
 
 
-async def test_reconnect_gets_exactly_the_missed_events(server: ServerProc) -> None:
+async def test_reconnect_gets_exactly_the_missed_events(both: ServerProc) -> None:
+    server = both
     tv = await device(server, "tv-tang-1", "tv")
     kiosk = await device(server, "kiosk-1", "kiosk")
     await kiosk.command({"type": "issue_ticket", "service": "A"})
@@ -96,8 +100,8 @@ async def test_reconnect_gets_exactly_the_missed_events(server: ServerProc) -> N
         await c.close()
 
 
-async def test_too_far_behind_gets_a_snapshot(tmp_path: Any) -> None:
-    server = ServerProc(tmp_path / "d", QUEUE_SYNC="NORMAL", QUEUE_RESUME_EVENTS="3").start()
+async def test_too_far_behind_gets_a_snapshot(tmp_path: Any, logs: LogStore) -> None:
+    server = ServerProc(tmp_path / "d", QUEUE_SYNC="NORMAL", QUEUE_RESUME_EVENTS="3", **server_env(logs)).start()
     try:
         kiosk = await device(server, "kiosk-1", "kiosk")
         for _ in range(5):
@@ -114,6 +118,31 @@ async def test_too_far_behind_gets_a_snapshot(tmp_path: Any) -> None:
         await kiosk.close()
     finally:
         server.kill()
+
+
+async def test_a_screen_resumes_across_a_restart_of_the_server(both: ServerProc, logs: LogStore) -> None:
+    """The resume window is rebuilt from the log at start: a TV that was following before the
+    restart gets exactly what it missed, in order, once."""
+    server = both
+    kiosk = await device(server, "kiosk-1", "kiosk")
+    tv = await device(server, "tv-tang-1", "tv")
+    await kiosk.command({"type": "issue_ticket", "service": "A"})
+    await tv.next_event()
+    last = tv.last_seq
+    await tv.close()
+    missed = [(await kiosk.command({"type": "issue_ticket", "service": "A"}))["seq"] for _ in range(3)]
+    await kiosk.close()
+    server.kill()
+    server.start()
+    assert logs.committed_seqs()[-3:] == missed
+    tv = await Client.connect(server.ws_url)
+    welcome, snap = await tv.hello("tv", server.device_tokens()["tv-tang-1"], last_seq=last)
+    assert welcome["resumed"] is True and snap is None
+    assert [(await tv.next_event())["seq"] for _ in missed] == missed
+    assert (await tv.recv())["type"] == "waiting"
+    with pytest.raises(TimeoutError):
+        await tv.recv(timeout=0.3)
+    await tv.close()
 
 
 async def test_a_client_that_never_reads_does_not_hold_up_the_others(server: ServerProc) -> None:

@@ -15,6 +15,7 @@ export const ERROR = Object.freeze({
   AUDIO_UNAVAILABLE: "audio_unavailable",
   AUTHENTICITY_FAILED: "authenticity_failed",
   BACKUP_FAILED: "backup_failed",
+  BACKUP_POSTGRESQL: "backup_postgresql",
   BAD_AUDIO: "bad_audio",
   BAD_CREDENTIALS: "bad_credentials",
   BAD_FORMAT: "bad_format",

@@ -477,6 +477,11 @@ CATALOGUE: dict[str, Entry] = {
         "The backup could not be made; see the server's log.",
         503,
     ),
+    "backup_postgresql": Entry(
+        "Dữ liệu nằm trong PostgreSQL: máy chủ không tự sao lưu; hãy dùng pg_dump (xem hướng dẫn vận hành).",
+        "The data is in PostgreSQL: the server takes no backups of its own; use pg_dump (see docs/operations.md).",
+        409,
+    ),
     "internal_error": Entry(
         "Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.",
         "Internal error; the change was not made. Please try again or tell the administrator.",

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from . import Adapter, Refused, Retryable
 from .links import Link
-from .outbox import Entry, OutboxStore
+from .outbox import Entry, Store
 
 log = logging.getLogger("server.his")
 
@@ -37,7 +37,7 @@ class Deliverer:
         self,
         link: Link,
         adapter: Adapter,
-        store: OutboxStore,
+        store: Store,
         clock: Callable[[], float] = time.time,
         parallel: int = 8,
         backoff_min: float = 1.0,

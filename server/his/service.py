@@ -26,7 +26,7 @@ from . import Adapter
 from .adapters import adapter_for
 from .deliverer import Deliverer
 from .links import Link
-from .outbox import OutboxStore, ticket_status
+from .outbox import OutboxStore, Store, ticket_status
 
 if TYPE_CHECKING:  # FHIR's modules are imported only when a link polls
     from .fhir_intake import Queue
@@ -73,11 +73,12 @@ class HisLinks:
         clock: Callable[[], float] = time.time,
         adapters: Callable[[Link], Adapter] = adapter_for,
         queue: Queue | None = None,
+        store: Store | None = None,  # the outbox in PostgreSQL (server/his/pg_outbox.py); default SQLite's
         **deliverer: Any,
     ) -> None:
         self.links = links
         self.outgoing = [link for link in links if link.form != "none"]
-        self.store = OutboxStore(db_path)
+        self.store: Store = store if store is not None else OutboxStore(db_path)
         self.alert = alert
         self.clock = clock
         self.adapters = adapters

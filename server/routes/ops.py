@@ -62,6 +62,8 @@ async def take_backup(request: Request) -> Response:
     admin(request)
     try:
         info = await services(request).backups.take_now()
+    except DomainError:
+        raise
     except Exception:
         raise DomainError("backup_failed") from None
     return JSONResponse(msgspec.to_builtins(info), status_code=201)
@@ -94,7 +96,7 @@ ROUTES = [
             auth="admin",
             ok=BackupInfo,
             status=201,
-            errors=("backup_failed",),
+            errors=("backup_failed", "backup_postgresql"),
         ),
     ),
     describe(
