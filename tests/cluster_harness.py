@@ -26,6 +26,7 @@ class Processes:
 
     def __init__(self, root: Path, database: str, n: int = 3, **env: str) -> None:
         self.database = database
+        root.mkdir(parents=True, exist_ok=True)
         secret = root / "cluster.secret"
         secret.write_text(secrets.token_urlsafe(32))
         secret.chmod(0o600)
