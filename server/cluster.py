@@ -120,6 +120,15 @@ class Cluster:
             await self._query.close()
 
     async def _take_role(self) -> None:
+        try:
+            await self._write()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # holding the lock without writing would stop the whole site
+            log.exception("taking the writer's role failed")
+            step_down(f"taking the writer's role failed: {exc}")
+
+    async def _write(self) -> None:
         claim = await self.role.acquire()
         if isinstance(self.hub.log, PgLog):
             self.hub.log.epoch = claim.epoch  # every append from now on carries it (fencing)

@@ -164,6 +164,9 @@ class Follower:
                 except (psycopg.Error, OSError) as exc:
                     log.warning("could not read the log (%s); trying again", exc)
                     await asyncio.sleep(CATCH_UP_SECONDS)
+                except Exception:  # a bug: keep following (the next read starts from the state's seq)
+                    log.exception("could not fold what was read from the log; reading again")
+                    await asyncio.sleep(CATCH_UP_SECONDS)
         finally:
             listener.cancel()
 
