@@ -2,8 +2,9 @@
 
 The same things as the SQLite log — records, idempotency keys, snapshots, sessions, face
 descriptors and the HIS outbox — in tables keyed by site (``server/pg_schema.py``), so that many
-sites share one database. One ``append`` is one transaction (the hub's group commit): it locks
-the site's row in ``sites`` (``UPDATE … RETURNING``), checks that the batch continues the site's
+sites share one database. One ``append`` is one transaction (the hub's group commit), sent as one
+statement (``queue_append``, a function of the schema: one round trip): it locks the site's row
+in ``sites`` (``UPDATE … RETURNING``), checks that the batch continues the site's
 ``seq`` without a gap and that the writer's epoch is the one this log holds (fencing: a process
 that lost the writer's role can never commit), writes everything, and sends
 ``pg_notify('queue_<site>', seq)`` — a wake-up for followers, delivered at commit only. It
@@ -130,7 +131,8 @@ class PgLog:
 
     async def records(self, after: int = 0, until: int | None = None, batch: int = 5000) -> AsyncIterator[list[Record]]:
         """The records with ``after < seq <= until`` in order, in lists of up to ``batch``: each
-        list one JSON array that PostgreSQL joins, decoded in one call while the next is read."""
+        list one JSON array that PostgreSQL joins and sends in binary (bytea as text would be hex:
+        twice the bytes and one more decoding), decoded in one call while the next is read."""
         end = until if until is not None else 2**63 - 1
         pending = asyncio.ensure_future(self._fetch(_BATCH, (self.site, after, end, batch), binary=True))
         try:
