@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import msgspec
 import psycopg
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -215,11 +215,14 @@ async def internal(cluster: Cluster, scope: Scope, receive: Receive, send: Send)
         await Response(status_code=404)(scope, receive, send)
         return
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_MESSAGE_BYTES:
-            await Response(status_code=413)(scope, receive, send)
-            return
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_MESSAGE_BYTES:
+                await Response(status_code=413)(scope, receive, send)
+                return
+    except ClientDisconnect:  # the follower gave up (it is retrying with the same key)
+        return
     try:
         answer = await cluster.serve(body)
     except msgspec.ValidationError as exc:
