@@ -7,11 +7,14 @@ resume in order wherever they reconnect. The failover times are printed."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
 import statistics
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -29,6 +32,17 @@ from .pg_harness import PgCluster
 from .server_harness import Client
 
 WRITER_KILLS = int(os.environ.get("CLUSTER_KILLS", "20"))
+
+
+def post_status(url: str, headers: dict[str, str], context: Any = None, body: Any = None) -> int:
+    """The HTTP status of a POST (an error's body closed)."""
+    request = urllib.request.Request(url, json.dumps(body or {}).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=context) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code
 
 
 def read_log(database: str) -> list[ev.Record]:
@@ -166,6 +180,8 @@ async def test_writer_killed_twenty_times(tmp_path: Path, pg_cluster: PgCluster)
 
 async def run_kills(site_procs: Processes, url: str, context: Any, first: Any) -> None:
     rng = random.Random(20261207)
+    front = url.replace("wss://", "https://").removesuffix("/ws")
+    assert post_status(front + "/internal/command", {}, context) == 404  # the front never passes it on
     site = Site(url, context, first.device_tokens(), first.login(), rng)
     boards = [asyncio.create_task(site.board()) for _ in range(3)]
     tasks = [asyncio.create_task(site.stream("kiosk", site.tokens["kiosk-1"], site.kiosk())) for _ in range(2)]
@@ -269,6 +285,12 @@ async def test_a_stale_writer_never_commits_and_steps_down(tmp_path: Path, pg_cl
         await kiosk.hello("kiosk", token)
         first = await kiosk.command({"type": "issue_ticket", "service": "N"}, key="k1")
         assert first["type"] == "ack"
+        forged = {
+            "actor": {"name": "staff:admin", "role": "admin"},
+            "command": {"type": "issue_ticket", "service": "N"},
+        }
+        for headers in ({}, {"x-queue-cluster": "not-the-secret-" * 3}):  # only the processes' secret
+            assert post_status(stale.http + "/internal/command", headers, body=forged) == 404
         with psycopg.connect(database, autocommit=True) as conn:
             conn.execute("UPDATE sites SET writer_epoch = writer_epoch + 1, writer = 'elsewhere' WHERE site = 'main'")
         with pytest.raises(websockets.ConnectionClosed):
