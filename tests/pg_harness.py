@@ -10,9 +10,11 @@ installs ``postgresql-15`` as root).
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -100,12 +102,23 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def start_cluster(durable: bool = False) -> PgCluster:
-    """A started cluster, or the test skipped (failed under CI=true)."""
+    """A started cluster, or the test skipped (failed under CI=true). It is stopped at the end of
+    the run even when the run is cut short: pg_ctl starts PostgreSQL in the background, where it
+    would outlive a test run ended by ``timeout`` (SIGTERM), so SIGTERM unwinds the run and
+    ``atexit`` stops the cluster."""
     cluster = PgCluster(durable)
     try:
-        return cluster.start()
+        cluster.start()
     except (FileNotFoundError, RuntimeError, subprocess.TimeoutExpired) as e:
         cluster.stop()
         missing(str(e))
         raise
+    atexit.register(cluster.stop)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
+    return cluster
