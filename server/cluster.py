@@ -153,7 +153,7 @@ class Cluster:
         while True:
             if self.hub.forward is None:  # the role came to this process meanwhile
                 return await self.hub.submit(command, actor, key)
-            answer = await self._send(body, sent_once=bool(key))
+            answer = await self._send(body, keyed=bool(key))
             if answer is not None and not answer.not_writer:
                 outcome = outcome_of(answer)
                 if outcome.error is None:
@@ -164,7 +164,7 @@ class Cluster:
             self.writer_url = ""
             await asyncio.sleep(RETRY_SECONDS)
 
-    async def _send(self, body: bytes, sent_once: bool) -> Answer | None:
+    async def _send(self, body: bytes, keyed: bool) -> Answer | None:
         """One try: None when no writer answered. A command without a key is tried again only
         when it was surely not delivered (no connection), since it could take effect twice."""
         url = self.writer_url or await self._lookup()
@@ -175,7 +175,7 @@ class Cluster:
         except httpx.ConnectError:
             return None
         except httpx.HTTPError as exc:
-            if sent_once:
+            if keyed:
                 return None
             log.warning("a command without a key was lost on its way to the writer: %s", exc)
             return Answer(error=Refusal(key="storage_error.no_writer"))

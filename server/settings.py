@@ -110,6 +110,11 @@ class Settings(msgspec.Struct, frozen=True):
         if float(e.get("QUEUE_BACKUP_KEEP", "14")) <= 0 or float(e.get("QUEUE_BACKUP_EVERY", "6")) < 0:
             raise SystemExit("QUEUE_BACKUP_KEEP must be more than 0 days, QUEUE_BACKUP_EVERY 0 hours or more")
         database = e.get("QUEUE_DATABASE", "").strip()
+        if e.get("QUEUE_CLUSTER_URL", "").strip() and not (database and e.get("QUEUE_CLUSTER_SECRET_FILE")):
+            raise SystemExit(
+                "QUEUE_CLUSTER_URL (several processes for one site) needs QUEUE_DATABASE and QUEUE_CLUSTER_SECRET_FILE"
+                " / QUEUE_CLUSTER_URL (nhiều tiến trình cho một cơ sở) cần QUEUE_DATABASE và QUEUE_CLUSTER_SECRET_FILE"
+            )
         if database and not database.startswith(("postgresql://", "postgres://")):
             raise SystemExit("QUEUE_DATABASE must be a postgresql:// URL (or unset: SQLite in QUEUE_DATA)")
         site = e.get("QUEUE_SITE", "main").strip()

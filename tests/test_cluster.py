@@ -26,6 +26,7 @@ import websockets
 
 from server.domain import events as ev
 from server.eventlog import decode_record
+from server.settings import Settings
 
 from .cluster_harness import Processes, front, missing_front
 from .pg_harness import PgCluster
@@ -308,3 +309,24 @@ async def test_a_stale_writer_never_commits_and_steps_down(tmp_path: Path, pg_cl
     finally:
         site_procs.stop()
         pg_cluster.drop_db(database)
+
+
+def test_cluster_mode_needs_the_database_and_a_secret(tmp_path: Path) -> None:
+    """Without the secret, anyone on the network could post commands as any actor to
+    /internal/command: a process refuses to start in cluster mode without one (or with a short one)."""
+    secret, short = tmp_path / "cluster.secret", tmp_path / "short.secret"
+    secret.write_text("s" * 40)
+    short.write_text("s" * 10)
+    url, db = "http://10.0.5.11:8001", "postgresql://queue@10.0.5.10/queue"
+    for env in (
+        {"QUEUE_CLUSTER_URL": url, "QUEUE_DATABASE": db},
+        {"QUEUE_CLUSTER_URL": url, "QUEUE_CLUSTER_SECRET_FILE": str(secret)},
+        {"QUEUE_CLUSTER_URL": url, "QUEUE_DATABASE": db, "QUEUE_CLUSTER_SECRET_FILE": str(short)},
+        {"QUEUE_CLUSTER_URL": url, "QUEUE_DATABASE": db, "QUEUE_CLUSTER_SECRET_FILE": str(tmp_path / "none")},
+    ):
+        with pytest.raises(SystemExit):
+            Settings.from_env(env)
+    s = Settings.from_env(
+        {"QUEUE_CLUSTER_URL": url + "/", "QUEUE_DATABASE": db, "QUEUE_CLUSTER_SECRET_FILE": str(secret)}
+    )
+    assert (s.cluster_url, s.cluster_secret) == (url, "s" * 40)
