@@ -46,6 +46,14 @@ def post_status(url: str, headers: dict[str, str], context: Any = None, body: An
             return e.code
 
 
+async def until(condition: Any, seconds: float, what: str) -> None:
+    """Wait for ``condition()``; fail (never hang) after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds:g} s for {what}"
+        await asyncio.sleep(0.05)
+
+
 def read_log(database: str) -> list[ev.Record]:
     with psycopg.connect(database, autocommit=True) as conn:
         rows = conn.execute("SELECT body FROM events WHERE site = 'main' ORDER BY seq").fetchall()
@@ -215,12 +223,13 @@ async def kill_and_check(
 
     for _ in range(WRITER_KILLS):
         await asyncio.sleep(rng.uniform(0.2, 1.0))
-        while len(ready) < 2:  # noqa: ASYNC110 (a follower up to take over: the last one killed may be starting)
-            await asyncio.sleep(0.05)
+        await until(lambda: len(ready) >= 2, 120, "a follower up to take over")
         url_w, epoch = site_procs.writer_url()
         epochs.append(epoch)
         writer = site_procs.by_url(url_w)
         assert writer is not None and writer.proc is not None, url_w
+        wid = id(writer)
+        await until(lambda wid=wid: wid in ready, 120, "the writer's start")  # (it took the role while starting)
         writer.kill(signal.SIGKILL)
         killed = time.monotonic()
         ready.discard(id(writer))
@@ -231,15 +240,15 @@ async def kill_and_check(
         task = asyncio.create_task(restart(writer))
         restarts.add(task)
         task.add_done_callback(restarts.discard)
-    while len(ready) < 3:  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
+    await until(lambda: len(ready) == 3, 120, "the three processes up")
     # a follower killed: its screens reconnect elsewhere and resume
     url_w, epoch = site_procs.writer_url()
     epochs.append(epoch)
     follower = next(p for p in site_procs.procs if p.http != url_w)
     boards.append(asyncio.create_task(site.board(first=follower.ws_url)))  # a board on that follower
-    while len(site.board_seqs) < len(boards) or not site.board_seqs[-1]:  # noqa: ASYNC110 (its first events)
-        await asyncio.sleep(0.05)
+    await until(
+        lambda: len(site.board_seqs) == len(boards) and bool(site.board_seqs[-1]), 30, "the board's first events"
+    )
     resumed_before = len(site.resumes)
     follower.kill(signal.SIGKILL)
     killed = time.monotonic()
