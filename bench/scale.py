@@ -40,6 +40,7 @@ from server.pg_log import PgLog
 from server.sqlite_log import SqliteLog
 from tests.pg_harness import PgCluster
 
+from . import cluster
 from .__main__ import loadgen, machine, table
 from .setup import ROOT, ServerProc, write_bench_config
 from .storage import replay
@@ -180,7 +181,13 @@ def replays(ctx: Context) -> str:
     )
 
 
-SECTIONS: dict[str, Callable[[Context], str]] = {"durable": durable, "hub": hub, "replay": replays}
+SECTIONS: dict[str, Callable[[Context], str]] = {
+    "durable": durable,
+    "hub": hub,
+    "replay": replays,
+    "failover": cluster.failover_section,  # several processes (bench/cluster.py, decision 0014)
+    "follower": cluster.follower_section,
+}
 
 
 def main() -> None:

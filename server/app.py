@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import audio
 from .announcer import announce_on_time, load_voices
+from .cluster import INTERNAL_PATH, internal
 from .domain.config import Config
 from .hosts import Hosts
 from .pg_log import redacted
@@ -73,7 +74,10 @@ class QueueApp:
         self.hosts = Hosts(services.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and not self.hosts.admits(scope):
+        cluster = self.services.cluster
+        if cluster is not None and scope["type"] == "http" and scope["path"] == INTERNAL_PATH:
+            await internal(cluster, scope, receive, send)  # another process of the site (its secret)
+        elif scope["type"] in ("http", "websocket") and not self.hosts.admits(scope):
             await self.hosts.refuse(scope, receive, send)
         elif scope["type"] == "websocket" and scope["path"] == "/ws":
             await self.ws(scope, receive, send)
@@ -90,14 +94,22 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
         if settings.postgresql:
             log.info("event log: PostgreSQL %s, site %s", redacted(settings.database), settings.site)
         await services.hub.start()
-        await services.his.start()
+        cluster = services.cluster
+        if cluster is None:
+            await services.his.start()
+        else:  # a follower until it takes the writer's role (server/cluster.py)
+            cluster.promoted += [services.his.start, lambda: bootstrap(services)]
+            cluster.start()
         region = services.hub.state.config.speech.region
         services.composer = audio.Composer([], audio.Espeak(region))  # espeak-ng until the packs are in
         voices = asyncio.create_task(load_voices(services))
         announcer = asyncio.create_task(announce_on_time(services))
         backups = asyncio.create_task(services.backups.run(), name="backups")
         await services.sessions.load(services.hub.clock())
-        await bootstrap(services)
+        if cluster is None:
+            await bootstrap(services)
+        else:
+            sessions = asyncio.create_task(services.sessions.follow(services.hub.clock), name="sessions")
         if resumed := services.insurance.resume():
             log.info("insurance check: asking again about %d tickets issued before the restart", resumed)
         log.info("serving on http://%s:%d (seq %d)", settings.host, settings.port, services.hub.state.seq)
@@ -107,6 +119,9 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             voices.cancel()
             announcer.cancel()
             backups.cancel()
+            if cluster is not None:
+                sessions.cancel()
+                await cluster.stop()
             await services.printers.stop()
             await services.his.stop()
             await services.insurance.stop()

@@ -14,11 +14,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from collections import OrderedDict, deque
+from collections.abc import Callable
 
 import msgspec
 
@@ -27,6 +30,8 @@ from .domain.errors import DomainError
 from .domain.state import QueueState, StaffAccount
 from .eventlog import EventLog, SessionRow
 from .protocol import Audience, Hello
+
+log = logging.getLogger("server.auth")
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_SECONDS = 14 * 3600
@@ -154,15 +159,38 @@ class Session(msgspec.Struct, frozen=True):
 class Sessions:
     """Staff sessions: in memory for speed, in SQLite so that a restart logs nobody out."""
 
+    REREAD_SECONDS = 1.0  # several processes: the sessions another opened, read again at most this often
+
     def __init__(self, eventlog: EventLog) -> None:
         self.log = eventlog
         self.by_hash: dict[str, Session] = {}
+        self.read_at = 0.0
 
     async def load(self, now: float) -> None:
+        self.read_at = now
         self.by_hash = {
             s.token_hash: Session(token_hash=s.token_hash, username=s.username, expires=s.expires)
             for s in await self.log.sessions(now)
         }
+
+    async def find(self, token: str, now: float) -> Session | None:
+        """``get``; when the session is not known here, the sessions read again first (several
+        processes for one site share them: a login on another process), at most once a second."""
+        s = self.get(token, now)
+        if s is None and now - self.read_at >= self.REREAD_SECONDS:
+            await self.load(now)
+            s = self.get(token, now)
+        return s
+
+    async def follow(self, clock: Callable[[], float]) -> None:
+        """Several processes: read the sessions again every few seconds (logins and logouts on
+        the others, for the HTTP API, which reads them without waiting)."""
+        while True:
+            await asyncio.sleep(self.REREAD_SECONDS * 2)
+            try:
+                await self.load(clock())
+            except Exception:
+                log.exception("could not read the sessions again")
 
     async def create(self, username: str, now: float) -> tuple[str, Session]:
         token = new_token()

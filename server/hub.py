@@ -18,7 +18,7 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -31,11 +31,13 @@ from .domain.access import SYSTEM, Actor
 from .domain.config import Config
 from .domain.errors import DomainError
 from .domain.handle import Step, handle, start_day
-from .domain.state import QueueState, Ticket
+from .domain.state import QueueState
 from .eventlog import CommandRow, EventLog, OutboxRow
 from .faces import Faces
 from .fanout import Conn, Fanout
 from .fleet import Fleet
+from .follow import Following
+from .hub_items import Attach, Command, Followed, Item, Listener, OutboxHook, Outcome, Read
 from .phones import Phones
 from .protocol import Welcome, encoder
 
@@ -47,39 +49,7 @@ HEARTBEAT_SECONDS = 20
 SNAPSHOT_EVERY = 50_000  # events between two snapshots of the state (restart replays at most this)
 
 
-class Outcome(msgspec.Struct):
-    seq: int = 0
-    result: Any = None
-    error: DomainError | None = None
-    duplicate: bool = False
-
-
-class _Command(msgspec.Struct):
-    command: cmd.AnyCommand
-    actor: Actor
-    key: str
-    future: asyncio.Future[Outcome]
-
-
-class _Attach(msgspec.Struct):
-    conn: Conn
-    last_seq: int | None
-    welcome: Welcome
-    future: asyncio.Future[bool]
-
-
-class _Read(msgspec.Struct):
-    fn: Callable[[QueueState, float], Any]
-    future: asyncio.Future[Any]
-
-
-Item = _Command | _Attach | _Read
-# The messages for the HIS links of one step's records, given the state right after the step and
-# the day's tickets as they were before it (server/his/hook.py); written with the records.
-OutboxHook = Callable[[QueueState, list[ev.Record], dict[int, Ticket]], list[OutboxRow]]
-
-
-class Hub:
+class Hub(Following):
     def __init__(
         self,
         eventlog: EventLog,
@@ -102,13 +72,19 @@ class Hub:
         self.replay_seconds = 0.0
         self.collected_day = ""  # the day of the last full garbage collection
         self.snapshot_every = snapshot_every
+        self.idempotency_seconds = float(IDEMPOTENCY_SECONDS)
         self.use_snapshots = True  # start from the latest snapshot (a benchmark replays the whole log)
         self.snapshot_seq = 0
         self.fleet = Fleet(self.fanout, clock)
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
         self.phones = phones if phones is not None else Phones()  # patients' phones following their ticket
         self.committed: list[Callable[[QueueState, list[Step]], None]] = []  # told of each durable batch
+        self.everywhere: list[Callable[[QueueState, list[Step]], None]] = []  # the same, on followers too
         self.outbox: OutboxHook | None = None  # set when the site has HIS links
+        # Several processes for one site (server/cluster.py): while another process writes, this
+        # one follows its log, and ``forward`` takes its commands to the writer.
+        self.forward: Callable[[cmd.AnyCommand, Actor, str], Awaitable[Outcome]] | None = None
+        self.commit_failed: Callable[[Exception], None] | None = None
 
     # ---- start and stop -------------------------------------------------------------------
 
@@ -121,15 +97,20 @@ class Hub:
             asyncio.create_task(self._writer(), name="hub-writer"),
             asyncio.create_task(self._midnight(), name="hub-midnight"),
         ]
-        # The file wins when it changed since it was last read (a site edits it on purpose);
-        # otherwise the configuration edited in the admin pages stays (decision 0005).
+        if self.forward is None:
+            await self.take_file_config()
+        gc.freeze()  # the state just built lives on: out of the collector's sight (fanout.FREEZE_EVERY)
+        self.collected_day = self.state.day
+
+    async def take_file_config(self) -> None:
+        """The configuration file at start (the writer's: a follower's comes with the log).
+        The file wins when it changed since it was last read (a site edits it on purpose);
+        otherwise the configuration edited in the admin pages stays (decision 0005)."""
         if self.state.seq == 0 or self.state.file_config != self.file_config:
             out = await self.submit(cmd.ReplaceConfig(config=self.file_config, from_file=True), SYSTEM)
             if out.error is not None:
                 raise out.error
         await self.tick()
-        gc.freeze()  # the state just built lives on: out of the collector's sight (fanout.FREEZE_EVERY)
-        self.collected_day = self.state.day
 
     async def _load(self) -> None:
         """Rebuild the state (``replay.rebuild``), then what lives beside it: the idempotency
@@ -161,15 +142,18 @@ class Hub:
     # ---- the public face --------------------------------------------------------------------
 
     async def submit(self, command: cmd.AnyCommand, actor: Actor, key: str = "") -> Outcome:
-        """Decide, persist, apply and announce one command; the outcome comes after the commit."""
+        """Decide, persist, apply and announce one command; the outcome comes after the commit
+        (the writer's, when this process follows another)."""
+        if self.forward is not None:
+            return await self.forward(command, actor, key)
         fut: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait(_Command(command=command, actor=actor, key=key, future=fut))
+        self.queue.put_nowait(Command(command=command, actor=actor, key=key, future=fut))
         return await fut
 
     async def attach(self, conn: Conn, last_seq: int | None, welcome: Welcome) -> bool:
         """Send the welcome, then the missed events (or a snapshot), then register for broadcasts."""
         fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait(_Attach(conn=conn, last_seq=last_seq, welcome=welcome, future=fut))
+        self.queue.put_nowait(Attach(conn=conn, last_seq=last_seq, welcome=welcome, future=fut))
         return await fut
 
     async def follow(self, conn: Conn, label: str, day: str, address: str, welcome: Welcome) -> bool:
@@ -183,7 +167,7 @@ class Hub:
     async def read(self, fn: Callable[[QueueState, float], Any]) -> Any:
         """Run ``fn(state, now)`` between batches, when all the state it sees is durable."""
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait(_Read(fn=fn, future=fut))
+        self.queue.put_nowait(Read(fn=fn, future=fut))
         return await fut
 
     async def tick(self) -> None:
@@ -198,16 +182,19 @@ class Hub:
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                await self._run_batch(batch)
+                if self.forward is not None:
+                    await self._serve_following(batch)
+                else:
+                    await self._run_batch(batch)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a bug: fail the batch, rebuild from the log, keep serving
                 log.exception("batch failed; rebuilding state from the log")
                 await self._load()
                 for item in batch:
-                    if isinstance(item, _Command) and not item.future.done():
+                    if isinstance(item, Command) and not item.future.done():
                         item.future.set_result(Outcome(error=DomainError("internal_error")))
-                    elif isinstance(item, _Attach | _Read) and not item.future.done():
+                    elif isinstance(item, Attach | Read | Followed) and not item.future.done():
                         item.future.set_exception(RuntimeError("internal error"))
 
     async def _run_batch(self, batch: list[Item]) -> None:
@@ -215,7 +202,7 @@ class Hub:
         state = self.state
         steps: list[Step] = []
         rows: list[CommandRow] = []
-        answers: list[tuple[_Command, Outcome]] = []
+        answers: list[tuple[Command, Outcome]] = []
         seen: dict[str, Outcome] = {}
         outbox: list[OutboxRow] = []
         hook = self.outbox
@@ -226,7 +213,7 @@ class Hub:
         if hook is not None and steps[0].records:
             outbox.extend(hook(state, steps[0].records, before))
         for item in batch:
-            if not isinstance(item, _Command):
+            if not isinstance(item, Command):
                 continue
             scoped = f"{item.actor.name}|{item.key}" if item.key else ""
             if scoped and scoped in seen:
@@ -256,44 +243,53 @@ class Hub:
         if new:
             try:
                 await self.log.append(new, rows, self.faces.take_changes(), outbox)
-            except Exception:
+            except Exception as exc:
                 log.exception("commit failed; rebuilding state from the log")
+                if self.commit_failed is not None:
+                    self.commit_failed(exc)  # several processes: this one steps down (server/cluster.py)
                 await self._load()
                 for item, _ in answers:
                     if not item.future.done():
                         item.future.set_result(Outcome(error=DomainError("storage_error")))
                 for item in batch:
-                    if isinstance(item, _Attach | _Read) and not item.future.done():
+                    if isinstance(item, Attach | Read | Followed) and not item.future.done():
                         item.future.set_exception(RuntimeError("storage error"))
                 return
             self.commits += 1
             for row in rows:
                 self.idempotency[row.key] = (row.at, row.result)
-            self.ring.extend(new)
-            counts = {seq: c for step in steps for seq, c in step.waiting.items()}
-            self.fanout.publish_many([b for r in new for b in outgoing(state, r, counts.get(r.seq), self.fanout)])
-            for listener in self.committed:
-                listener(state, steps)
-            self.phones.publish(state, new, now)
+            self._announce(steps, new, now, [*self.everywhere, *self.committed])
         for item, outcome in answers:
             if not item.future.done():
                 item.future.set_result(outcome)
         for item in batch:
-            if isinstance(item, _Attach):
+            if isinstance(item, Attach):
                 if not item.future.done():
                     item.future.set_result(self._attach_now(item, now))
-            elif isinstance(item, _Read) and not item.future.done():
+            elif isinstance(item, Read) and not item.future.done():
                 try:
                     item.future.set_result(item.fn(state, now))
                 except Exception as exc:
                     item.future.set_exception(exc)
+            elif isinstance(item, Followed) and not item.future.done():  # read just before the switch
+                item.future.set_result(state.seq)
         self.phones.after_batch(state, now, self._wake)
         try:
             await self._maybe_snapshot()
         except Exception:
             log.exception("could not save a snapshot of the state; the next batch will try again")
 
-    def _attach_now(self, item: _Attach, now: float) -> bool:
+    def _announce(self, steps: list[Step], new: list[ev.Record], now: float, listeners: list[Listener]) -> None:
+        """Durable records, told: the resume window, every screen, the listeners, the phones."""
+        state = self.state
+        self.ring.extend(new)
+        counts = {seq: c for step in steps for seq, c in step.waiting.items()}
+        self.fanout.publish_many([b for r in new for b in outgoing(state, r, counts.get(r.seq), self.fanout)])
+        for listener in listeners:
+            listener(state, steps)
+        self.phones.publish(state, new, now)
+
+    def _attach_now(self, item: Attach, now: float) -> bool:
         """Greet a connecting screen (resume or snapshot, and open faults for staff), then
         register it for broadcasts: in the writer, so that it misses and repeats nothing."""
         conn = item.conn
@@ -307,7 +303,7 @@ class Hub:
 
     def _wake(self) -> None:
         """Run a batch with nothing in it (the phones' places are due)."""
-        self.queue.put_nowait(_Read(fn=lambda s, n: None, future=asyncio.get_running_loop().create_future()))
+        self.queue.put_nowait(Read(fn=lambda s, n: None, future=asyncio.get_running_loop().create_future()))
 
     async def _midnight(self) -> None:
         """Start each new local day just after midnight, even if nobody sends a command."""

@@ -35,7 +35,8 @@ from .backup import Backups
 from .domain import commands as cmd
 from .domain.access import Actor
 from .his.service import HisLinks
-from .hub import Hub, Outcome
+from .hub import Hub
+from .hub_items import Outcome
 from .protocol import AUDIENCES
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: noise beside each counter

@@ -8,6 +8,7 @@ import asyncio
 
 from . import audio, auth
 from .backup import Backups
+from .cluster import Cluster
 from .domain.config import Config
 from .domain.state import StaffAccount
 from .doors import Doors
@@ -53,6 +54,12 @@ class Services:
         self.doors = Doors(self.hub.clock, self.hub.read)  # the rooms' door screens
         self.hub.committed.append(self.doors.committed)
         self.hub.fleet.outside.append(self.doors.connections)
+        # several processes for one site (decision 0014): this one follows or writes
+        self.cluster: Cluster | None = None
+        if settings.postgresql and settings.cluster_url:
+            self.cluster = Cluster(
+                self.hub, settings.database, settings.site, settings.cluster_url, settings.cluster_secret
+            )
         self.sessions = auth.Sessions(self.eventlog)
         self.limiter = auth.LoginLimiter()
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)
@@ -61,7 +68,7 @@ class Services:
         self.hub.committed.append(self.printers.committed)
         self.limits = CommandLimits(self.hub.fleet, settings.device_burst, settings.device_every, self.hub.clock)
         self.revocations = Revocations(self.hub.fanout, self.sessions)
-        self.hub.committed.append(self.revocations.committed)
+        self.hub.everywhere.append(self.revocations.committed)  # each process closes its own sockets
         self.backups = Backups(settings, self.hub.clock)
         self.his = HisLinks(
             his_links.load(settings.his_file),

@@ -48,6 +48,10 @@ class Settings(msgspec.Struct, frozen=True):
     his_probe_every: float = 30.0  # seconds between two probes of a link whose breaker is open (QUEUE_HIS_PROBE)
     database: str = ""  # QUEUE_DATABASE=postgresql://…: the log in PostgreSQL (server/pg_log.py); empty: SQLite
     site: str = "main"  # QUEUE_SITE: this server's site in a shared database (1-32 letters, digits, - and _)
+    # several processes for one site (docs/scale.md): this process's address for the others
+    # (QUEUE_CLUSTER_URL, http://host:port) and the secret they share (QUEUE_CLUSTER_SECRET_FILE)
+    cluster_url: str = ""
+    cluster_secret: str = ""
 
     @property
     def postgresql(self) -> bool:
@@ -106,6 +110,11 @@ class Settings(msgspec.Struct, frozen=True):
         if float(e.get("QUEUE_BACKUP_KEEP", "14")) <= 0 or float(e.get("QUEUE_BACKUP_EVERY", "6")) < 0:
             raise SystemExit("QUEUE_BACKUP_KEEP must be more than 0 days, QUEUE_BACKUP_EVERY 0 hours or more")
         database = e.get("QUEUE_DATABASE", "").strip()
+        if e.get("QUEUE_CLUSTER_URL", "").strip() and not (database and e.get("QUEUE_CLUSTER_SECRET_FILE")):
+            raise SystemExit(
+                "QUEUE_CLUSTER_URL (several processes for one site) needs QUEUE_DATABASE and QUEUE_CLUSTER_SECRET_FILE"
+                " / QUEUE_CLUSTER_URL (nhiều tiến trình cho một cơ sở) cần QUEUE_DATABASE và QUEUE_CLUSTER_SECRET_FILE"
+            )
         if database and not database.startswith(("postgresql://", "postgres://")):
             raise SystemExit("QUEUE_DATABASE must be a postgresql:// URL (or unset: SQLite in QUEUE_DATA)")
         site = e.get("QUEUE_SITE", "main").strip()
@@ -141,10 +150,25 @@ class Settings(msgspec.Struct, frozen=True):
             insurance_path=Path(e["QUEUE_INSURANCE"]) if e.get("QUEUE_INSURANCE") else None,
             his_retry_max=max(1.0, float(e.get("QUEUE_HIS_RETRY_MAX", "300"))),
             his_probe_every=max(0.1, float(e.get("QUEUE_HIS_PROBE", "30"))),
+            cluster_url=e.get("QUEUE_CLUSTER_URL", "").strip().rstrip("/")[:200],
+            cluster_secret=cluster_secret(e.get("QUEUE_CLUSTER_SECRET_FILE", "")),
             metrics_allow=tuple(
                 a.strip() for a in e.get("QUEUE_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
             ),
         )
+
+
+def cluster_secret(path: str) -> str:
+    """The secret the processes of a cluster share, from its file (at least 32 characters)."""
+    if not path:
+        return ""
+    try:
+        secret = Path(path).read_text().strip()
+    except OSError as exc:
+        raise SystemExit(f"QUEUE_CLUSTER_SECRET_FILE: cannot read {path}: {exc.strerror}") from exc
+    if not 32 <= len(secret) <= 200:
+        raise SystemExit("QUEUE_CLUSTER_SECRET_FILE: the secret must be 32 to 200 characters")
+    return secret
 
 
 def lan_address() -> str:

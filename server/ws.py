@@ -142,6 +142,8 @@ async def _session(
     if hello.role == "door":
         await _door(websocket, receive, raw_send, services, holder, hello)
         return
+    if services.cluster is not None and hello.role not in ("kiosk", "tv", "rating"):
+        await services.sessions.find(hello.token, hub.clock())  # a login on another process
     try:
         actor, audience, zone, counter = authenticate(hello, hub.state, services.sessions, hub.clock())
     except DomainError as exc:
@@ -166,6 +168,8 @@ async def _session(
         public_url=services.settings.public_url.rstrip("/") if hello.role == "kiosk" else "",
         server_prints=hello.role == "kiosk" and services.printers.prints_for(hub.state, actor.name),
     )
+    if services.cluster is not None and hello.last_seq is not None:  # a screen that was on a process ahead
+        await services.cluster.follower.caught_up(hello.last_seq, 2.0)
     if not await hub.attach(conn, hello.last_seq, welcome):
         conn.drop()
         return

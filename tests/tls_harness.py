@@ -10,7 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +66,22 @@ class Front:
 
 
 @contextlib.contextmanager
-def running_nginx(prefix: Path, tls_dir: Path, upstream_port: int) -> Iterator[Front]:
-    """nginx in the foreground (``daemon off``) on two free ports of 127.0.0.1."""
+def running_nginx(
+    prefix: Path, tls_dir: Path, upstream_port: int, site: Callable[[int, int], str] | None = None
+) -> Iterator[Front]:
+    """nginx in the foreground (``daemon off``) on two free ports of 127.0.0.1; ``site`` makes
+    another site file than ``deploy/nginx-queue.conf`` for those ports (the cluster's)."""
     nginx = nginx_path()
     if nginx is None:
         raise FileNotFoundError("nginx not found (apt-get install nginx, or set NGINX)")
     prefix.mkdir(parents=True, exist_ok=True)
     front = Front(free_port(), free_port(), prefix)
-    (prefix / "site.conf").write_text(site_config(tls_dir, front.http_port, front.https_port, upstream_port))
+    text = (
+        site(front.http_port, front.https_port)
+        if site
+        else site_config(tls_dir, front.http_port, front.https_port, upstream_port)
+    )
+    (prefix / "site.conf").write_text(text)
     temp = "".join(
         f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )

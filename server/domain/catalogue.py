@@ -518,6 +518,17 @@ CATALOGUE: dict[str, Entry] = {
         "The change could not be saved and was not made. Please try again.",
         503,
     ),
+    # several processes for one site (decision 0014): the same code, said of the handover
+    "storage_error.no_writer": Entry(
+        "Máy chủ đang chuyển việc ghi dữ liệu sang máy khác; thao tác chưa được thực hiện. Vui lòng thử lại sau giây lát.",
+        "The servers are handing over the writing of the log; the change was not made. Please try again in a moment.",
+        503,
+    ),
+    "storage_error.not_writer": Entry(
+        "Máy chủ này không ghi dữ liệu của cơ sở; thao tác chưa được thực hiện.",
+        "This server does not write the site's log; the change was not made.",
+        503,
+    ),
     "backup_failed": Entry(
         "Không tạo được bản sao lưu; xem nhật ký máy chủ.",
         "The backup could not be made; see the server's log.",

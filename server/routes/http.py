@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from ..domain import commands as cmd
 from ..domain.access import Actor
 from ..domain.errors import DomainError
-from ..hub import Outcome
+from ..hub_items import Outcome
 from ..services import Services
 
 Endpoint = Callable[[Request], Awaitable[Response]]
