@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .logs import LogStore
 from .server_harness import ROOT, Client, ServerProc
 from .test_crash import read_log, view_of
 
@@ -123,7 +124,7 @@ async def test_a_backup_under_load_restores_to_a_consistent_state(tmp_path: Path
         fresh = tmp_path / "fresh"
         done = restore(server.env, fresh, str(backup))
         assert done.returncode == 0, done.stderr
-        records = read_log(fresh / "queue.sqlite3")
+        records = read_log(LogStore("sqlite", fresh / "queue.sqlite3"))
         last = records[-1].seq
         # whole batches: seq 1..N without a gap, N the end of an acknowledged command, and a
         # command's idempotency row there exactly when its events are
