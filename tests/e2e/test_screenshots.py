@@ -33,6 +33,10 @@ EXPECTED = {
     "tv-few-counters-mono": (1920, 1080),
     "tv-4x8": (1920, 1080),
     "tv-4x8-3840x2160": (3840, 2160),
+    "door-landscape": (1280, 800),
+    "door-portrait": (800, 1280),
+    "province-dashboard": (1440, 900),
+    "province-reports": (1440, 900),
 }
 
 
