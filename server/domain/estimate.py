@@ -186,8 +186,8 @@ def _beyond_horizon(state: QueueState, simple: Estimate) -> bool:
     """Whether the simulation would stop at its horizon (``MAX_CALLS``) before the ticket's call:
     its counters call the people ahead of it while every other open counter with someone to call
     calls about as often (their calls count towards the horizon too)."""
-    if not simple.open_counters:
-        return False
+    if not simple.open_counters:  # none open yet: the simulation would only lay out the queue
+        return sum(len(w) for w in state.waiting.values()) >= MAX_CALLS
     busy = sum(
         1
         for c in state.config.counters
