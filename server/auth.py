@@ -159,27 +159,52 @@ class Session(msgspec.Struct, frozen=True):
 class Sessions:
     """Staff sessions: in memory for speed, in SQLite so that a restart logs nobody out."""
 
-    REREAD_SECONDS = 1.0  # several processes: the sessions another opened, read again at most this often
+    REREAD_SECONDS = 1.0  # several processes: the sessions the others opened, read again this often
+    LOOKUPS_PER_SECOND = 50  # several processes: unknown tokens looked up in the database, at most
 
     def __init__(self, eventlog: EventLog) -> None:
         self.log = eventlog
         self.by_hash: dict[str, Session] = {}
         self.read_at = 0.0
+        self.lookups: tuple[int, int] = (0, 0)  # (the second, lookups in it)
+        self.on_gone: Callable[[set[str]], object] | None = None  # sessions another process ended
 
     async def load(self, now: float) -> None:
-        self.read_at = now
-        self.by_hash = {
+        """Every session from the database. Several processes: those known here that are gone
+        there (a logout on another process, expired) are told to ``on_gone``; those this process
+        opened or ended while reading stay as they are now."""
+        before = set(self.by_hash)
+        fresh = {
             s.token_hash: Session(token_hash=s.token_hash, username=s.username, expires=s.expires)
             for s in await self.log.sessions(now)
         }
+        now_known = self.by_hash
+        ended_here = before - now_known.keys()
+        opened_here = {h: s for h, s in now_known.items() if h not in before}
+        gone = (before & now_known.keys()) - fresh.keys()
+        self.by_hash = {h: s for h, s in fresh.items() if h not in ended_here} | opened_here
+        self.read_at = now
+        if gone and self.on_gone is not None:
+            self.on_gone(gone)
 
     async def find(self, token: str, now: float) -> Session | None:
-        """``get``; when the session is not known here, the sessions read again first (several
-        processes for one site share them: a login on another process), at most once a second."""
+        """``get``; a token not known here is looked up in the database first (several processes
+        for one site share the sessions: a login on another process a moment ago). The lookups
+        are bounded (``LOOKUPS_PER_SECOND``; past that, unknown), as tokens are the client's."""
         s = self.get(token, now)
-        if s is None and now - self.read_at >= self.REREAD_SECONDS:
-            await self.load(now)
-            s = self.get(token, now)
+        if s is not None or not token:
+            return s
+        second, n = self.lookups
+        if int(now) != second:
+            second, n = int(now), 0
+        if n >= self.LOOKUPS_PER_SECOND:
+            return None
+        self.lookups = (second, n + 1)
+        row = await self.log.session(token_hash(token))
+        if row is None or row.expires < now:
+            return None
+        s = Session(token_hash=row.token_hash, username=row.username, expires=row.expires)
+        self.by_hash[s.token_hash] = s
         return s
 
     async def follow(self, clock: Callable[[], float]) -> None:

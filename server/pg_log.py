@@ -246,6 +246,13 @@ class PgLog:
         )
         return [SessionRow(token_hash=t, username=u, created=c, expires=e) for t, u, c, e in rows]
 
+    async def session(self, token_hash: str) -> SessionRow | None:
+        rows = await self._fetch(
+            "SELECT token_hash, username, created, expires FROM sessions WHERE site = %s AND token_hash = %s",
+            (self.site, token_hash),
+        )
+        return next((SessionRow(token_hash=t, username=u, created=c, expires=e) for t, u, c, e in rows), None)
+
     # ---- the site's row (the writer's role; several processes build on these)
 
     async def head(self) -> tuple[int, int, str]:

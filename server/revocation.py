@@ -24,6 +24,7 @@ class Revocations:
     def __init__(self, fanout: Fanout, sessions: Sessions) -> None:
         self.fanout, self.sessions = fanout, sessions
         self.tasks: set[asyncio.Task[None]] = set()
+        sessions.on_gone = self.end_sessions  # several processes: a logout on another one
 
     def committed(self, state: QueueState, steps: list[Step]) -> None:
         for step in steps:
@@ -51,3 +52,10 @@ class Revocations:
     def end_session(self, token_hash: str) -> int:
         """A logout: the clients opened with that session close."""
         return self.fanout.end_where(lambda c: c.session == token_hash, CLOSE_UNAUTHENTICATED, REVOKED)
+
+    def end_sessions(self, token_hashes: set[str]) -> int:
+        """Sessions ended elsewhere (a logout on another process of the site): their clients close."""
+        ended = self.fanout.end_where(lambda c: c.session in token_hashes, CLOSE_UNAUTHENTICATED, REVOKED)
+        if ended:
+            log.info("%d sessions ended on another process: %d connections closed", len(token_hashes), ended)
+        return ended

@@ -223,6 +223,12 @@ class SqliteLog:
                 SessionRow(token_hash=r[0], username=r[1], created=r[2], expires=r[3]) for r in await cur.fetchall()
             ]
 
+    async def session(self, token_hash: str) -> SessionRow | None:
+        sql = "SELECT token_hash, username, created, expires FROM sessions WHERE token_hash = ?"
+        async with self.db.execute(sql, (token_hash,)) as cur:
+            r = await cur.fetchone()
+        return None if r is None else SessionRow(token_hash=r[0], username=r[1], created=r[2], expires=r[3])
+
     # ---- blocking reads, each through its own read-only connection (WAL lets it read while
     # the hub writes), for worker threads
 

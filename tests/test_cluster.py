@@ -268,6 +268,9 @@ async def kill_and_check(
     check_log(site, records)
     assert epochs == sorted(set(epochs)), epochs  # each writer claimed a new epoch
     assert len(site.acked) > 100
+    for b in boards:  # a board that stopped on an error: that error
+        if b.done() and not b.cancelled() and (failed := b.exception()) is not None:
+            raise failed
     for seqs in site.board_seqs:  # every board: every event once, in order, wherever it reconnected
         gaps = [(a, b) for a, b in zip(seqs, seqs[1:], strict=False) if b != a + 1]
         assert not gaps, f"a board missed or repeated events: {gaps}; reconnects {site.reconnects}"
@@ -315,6 +318,37 @@ async def test_a_stale_writer_never_commits_and_steps_down(tmp_path: Path, pg_cl
         assert site_procs.writer_url() == (follower.http, 3)
         issued = [r.event.label for r in read_log(database) if isinstance(r.event, ev.TicketIssued)]
         assert issued == [first["result"]["ticket"], retried["result"]["ticket"]] == ["N001", "N002"]
+    finally:
+        site_procs.stop()
+        pg_cluster.drop_db(database)
+
+
+async def test_a_login_holds_at_once_on_the_other_process_and_a_logout_ends_it_there(
+    tmp_path: Path, pg_cluster: PgCluster
+) -> None:
+    """The front sends each request to any process: a session opened on one is known at once on
+    the other (HTTP and websocket), and its logout closes the screens it opened there."""
+    database = pg_cluster.create_db()
+    site_procs = Processes(tmp_path, database, n=2)
+    one, other = site_procs.procs
+    try:
+        one.start()
+        other.start()
+        for _ in range(3):  # (each time: the other process read every session a moment before)
+            token = one.login()
+            assert other.get_json_auth("/api/fleet", token)["devices"]
+            board = await Client.connect(other.ws_url)
+            welcome, _ = await board.hello("admin", token)
+            assert welcome["type"] == "welcome"
+            assert one.post("/api/logout", {}, token)[0] == 200
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                for _ in range(100):
+                    await board.recv(timeout=10)
+            assert closed.value.rcvd is not None and (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+                4001,
+                "revoked",
+            )
+            assert post_status(other.http + "/api/staff", {"authorization": f"Bearer {token}"}) == 401
     finally:
         site_procs.stop()
         pg_cluster.drop_db(database)

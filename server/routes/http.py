@@ -31,11 +31,16 @@ def answers_errors(fn: Endpoint) -> Endpoint:
     """A route whose refusals (``DomainError``) become error responses. A client that went away
     before its body arrived (it hung up, or stalled past server/httpproto.py's deadline) gets an
     empty answer nobody reads, not a traceback in the log. The endpoint keeps the name, module
-    and docstring of ``fn`` (the route's name, and its description in /api/openapi.json)."""
+    and docstring of ``fn`` (the route's name, and its description in /api/openapi.json).
+    Several processes for one site: a staff token first looked up if this process does not know
+    it yet (a login on another one a moment ago), so that ``staff`` can stay synchronous."""
 
     @functools.wraps(fn)
     async def endpoint(request: Request) -> Response:
         try:
+            shared: Services | None = getattr(request.app.state, "services", None)
+            if shared is not None and shared.cluster is not None and (token := bearer(request)):
+                await shared.sessions.find(token, shared.hub.clock())
             return await fn(request)
         except DomainError as exc:
             return error_response(exc)
