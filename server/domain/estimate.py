@@ -39,6 +39,21 @@ class Estimate(msgspec.Struct, frozen=True):
     open_counters: int
     call_at: float | None = None  # when it is expected to be called (epoch seconds)
     late: bool = False  # counters are open but none is expected to call it before closing
+    call_from: float | None = None  # the band the call is expected in (``band``), with call_at
+    call_to: float | None = None
+
+
+BAND_Z = 1.2816  # the 10th and 90th percentiles of a normal distribution
+
+
+def band(now: float, call_at: float, interval: float) -> tuple[float, float]:
+    """The band a call expected at ``call_at`` is likely in (about 8 in 10 calls): a wait is the
+    sum of the service times before the call, ``interval`` seconds between calls on average, so
+    its spread grows as the square root of the wait (exponential service times: the variance of
+    a wait ``W`` is ``W x interval``). Never before ``now``."""
+    wait = max(0.0, call_at - now)
+    spread = BAND_Z * math.sqrt(wait * max(interval, 0.0))
+    return now + max(0.0, wait - spread), now + wait + spread
 
 
 def mean_service_seconds(state: QueueState, service: str) -> float:
@@ -155,21 +170,42 @@ def _with_wait(state: QueueState, service: str, ahead: int, open_counters: list[
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
-def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: float) -> Estimate:
+def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: float, interval: float) -> Estimate:
     """``est`` (the simple one) with the simulated time of ``tid``; past the simulation's horizon,
-    the simple wait, as a time too."""
+    the simple wait, as a time too; with its band (``interval``: seconds between calls there)."""
     if tid not in times:
         if est.wait_minutes is None:
             return est
         at = now + est.wait_minutes * 60
-        return Estimate(ahead=est.ahead, wait_minutes=est.wait_minutes, open_counters=est.open_counters, call_at=at)
+        low, high = band(now, at, interval)
+        return Estimate(
+            ahead=est.ahead,
+            wait_minutes=est.wait_minutes,
+            open_counters=est.open_counters,
+            call_at=at,
+            call_from=low,
+            call_to=high,
+        )
     call_at = times[tid]
     if est.open_counters == 0 and call_at is None:
         return est
     if call_at is None:
         return Estimate(ahead=est.ahead, wait_minutes=None, open_counters=est.open_counters, late=True)
     wait = max(0, round((call_at - now) / 60))
-    return Estimate(ahead=est.ahead, wait_minutes=wait, open_counters=est.open_counters, call_at=call_at)
+    low, high = band(now, call_at, interval)
+    return Estimate(
+        ahead=est.ahead,
+        wait_minutes=wait,
+        open_counters=est.open_counters,
+        call_at=call_at,
+        call_from=low,
+        call_to=high,
+    )
+
+
+def _interval(state: QueueState, t: Ticket, est: Estimate) -> float:
+    """Seconds between two calls for ``t``'s queue: its service's mean over the open counters."""
+    return mean_service_seconds(state, t.service) / max(1, est.open_counters)
 
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
@@ -179,7 +215,7 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     issue behind a queue of hundreds must stay cheap in the writer."""
     simple = estimate_simple(state, ticket_id, now)
     times = {} if _beyond_horizon(state, simple) else forecast(state, now, until=ticket_id)
-    return _predicted(simple, times, ticket_id, now)
+    return _predicted(simple, times, ticket_id, now, _interval(state, state.tickets[ticket_id], simple))
 
 
 def _beyond_horizon(state: QueueState, simple: Estimate) -> bool:
@@ -200,7 +236,10 @@ def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int,
     """``estimate`` of many waiting tickets at once (the phones following them): one simulation
     for all of them, and people ahead from each counter's waiting tickets sorted once."""
     times = forecast(state, now)
-    return {tid: _predicted(est, times, tid, now) for tid, est in estimates_simple(state, ticket_ids, now).items()}
+    return {
+        tid: _predicted(est, times, tid, now, _interval(state, state.tickets[tid], est))
+        for tid, est in estimates_simple(state, ticket_ids, now).items()
+    }
 
 
 def estimate_simple(state: QueueState, ticket_id: int, now: float) -> Estimate:

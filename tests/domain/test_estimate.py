@@ -1,8 +1,11 @@
+import math
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.domain import commands as cmd
-from server.domain.estimate import estimate, mean_service_seconds
+from server.domain.estimate import BAND_Z, band, estimate, mean_service_seconds
 from server.domain.identity import PriorityGroup
 from server.domain.ordering import queue_order
 
@@ -255,3 +258,25 @@ def test_many_estimates_of_a_service_no_counter_serves() -> None:
     t = sim.issue("A")
     sim.state.tickets[t.id].service = "Z"  # only reachable through a configuration race; be safe
     assert estimates(sim.state, [t.id], sim.now) == {t.id: estimate(sim.state, t.id, sim.now)}
+
+
+def test_the_band_holds_the_expected_call_and_widens_as_the_square_root_of_the_wait() -> None:
+    sim = Sim()
+    sim.open(1, 2)
+    tickets = [sim.issue("A") for _ in range(9)]
+    sim.advance(1)
+    near, far = estimate(sim.state, tickets[1].id, sim.now), estimate(sim.state, tickets[8].id, sim.now)
+    for est in (near, far):
+        assert est.call_at is not None and est.call_from is not None and est.call_to is not None
+        assert sim.now <= est.call_from <= est.call_at <= est.call_to
+    # 2 minutes between calls (4 minutes, 2 counters): a wait W spreads by 1.28 x sqrt(W x 120 s)
+    wait = far.call_at - sim.now  # type: ignore[operator]
+    assert far.call_to - far.call_at == pytest.approx(BAND_Z * math.sqrt(wait * 120))  # type: ignore[operator]
+    assert far.call_to - far.call_from > near.call_to - near.call_from  # type: ignore[operator]
+
+
+def test_the_band_of_a_call_due_now_is_now() -> None:
+    assert band(1000.0, 1000.0, 120.0) == (1000.0, 1000.0)
+    assert band(1000.0, 990.0, 120.0) == (1000.0, 1000.0)  # overdue: now
+    low, high = band(1000.0, 1060.0, 120.0)  # a minute away: never before now
+    assert low == 1000.0 and high > 1060.0
