@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from .cluster_harness import missing_front
 from .province_harness import PROVINCE_ADMIN, PROVINCE_PASSWORD, ProvinceProc
 from .server_harness import ROOT
 from .test_deploy import analyze
@@ -84,7 +85,8 @@ def sign_in(port: int, context: ssl.SSLContext, source: str, password: str, clai
 
 def test_the_province_front_throttles_each_address_alone(tmp_path: Path) -> None:
     if nginx_path() is None:
-        pytest.skip("nginx not installed")
+        missing_front("nginx not installed (apt-get install nginx)")
+        return
     view = ProvinceProc(tmp_path / "province", {"tyt-thu": str(tmp_path / "no-facility-yet")}).start()
     try:
         tls = make_ca(tmp_path / "tls", "localhost", "127.0.0.1")
