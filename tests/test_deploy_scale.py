@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from .cluster_harness import missing_front
 from .province_harness import PROVINCE_ADMIN, PROVINCE_PASSWORD, ProvinceProc
 from .server_harness import ROOT
