@@ -262,7 +262,10 @@ export class QueueSocket {
    * Send a command; resolves with the ack, rejects with the server's error (or err.timeout /
    * err.offline). With queueOffline (the default) a command given while offline waits in the
    * outbox; either way an unanswered command is sent again, with the same key, on reconnect.
-   * @param {Record<string, any>} command @param {{timeout?: number, queueOffline?: boolean}} [opts]
+   * sameKeyOnRetry (the default): sent again by the user within 30 s of its timeout, it keeps its
+   * key (false where two people could send the same command: an anonymous kiosk ticket).
+   * @param {Record<string, any>} command
+   * @param {{timeout?: number, queueOffline?: boolean, sameKeyOnRetry?: boolean}} [opts]
    */
   command(command, opts = {}) {
     const id = `c${this.nextId++}`;
@@ -274,9 +277,11 @@ export class QueueSocket {
     const key = last && last.command === text && Date.now() - last.at <= RETRY_SAME_KEY
       ? last.key
       : `${this.name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const answer = this.request({ type: "cmd", id, key, command }, opts);
+    const { sameKeyOnRetry = true, ...rest } = opts;
+    const answer = this.request({ type: "cmd", id, key, command }, rest);
     answer.catch((e) => {
-      if (e && (e.code === "timeout" || String(e.code).startsWith("storage_error"))) this.unanswered = { command: text, key, at: Date.now() };
+      const unanswered = e && (e.code === "timeout" || String(e.code).startsWith("storage_error"));
+      if (unanswered && sameKeyOnRetry) this.unanswered = { command: text, key, at: Date.now() };
     });
     return answer;
   }
