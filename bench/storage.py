@@ -21,7 +21,8 @@ from server.domain.access import Actor
 from server.domain.config import config_from_toml
 from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
-from server.domain.state import QueueState, apply
+from server.domain.fold import apply
+from server.domain.state import QueueState
 from server.hub import SNAPSHOT_EVERY, Hub
 from server.pg_log import PgLog
 from server.replay import SNAPSHOT_VERSION

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from . import datadir
 from .domain.config import Config, config_from_toml
-from .domain.state import QueueState, apply_all
+from .domain.fold import apply_all
+from .domain.state import QueueState
 from .eventlog import decode_record
 from .settings import Settings
 

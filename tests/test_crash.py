@@ -17,7 +17,8 @@ import pytest
 
 from server.domain import events as ev
 from server.domain.config import config_from_toml
-from server.domain.state import QueueState, apply
+from server.domain.fold import apply
+from server.domain.state import QueueState
 from server.eventlog import decode_record
 from server.views import snapshot
 

@@ -15,9 +15,10 @@ import msgspec
 
 from server.domain import commands as cmd
 from server.domain import events as ev
+from server.domain.fold import fold
 from server.domain.his import ticket_key
 from server.domain.identity import Identity, PriorityGroup
-from server.domain.state import QueueState, fold
+from server.domain.state import QueueState
 
 from .journeys import HIS_ACTOR, hospital
 from .sim import Sim
