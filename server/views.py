@@ -31,7 +31,7 @@ from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
 from .protocol import Audience
 from .redaction import public_identity
-from .visits import current_open, public_steps
+from .visit_view import current_open, public_steps
 
 
 def event_zone(state: QueueState, event: ev.AnyEvent) -> str | None:
