@@ -18,7 +18,7 @@ import msgspec
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import config_from_toml
+from server.domain.config_check import config_from_toml
 from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
 from server.domain.fold import apply

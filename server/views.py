@@ -22,8 +22,9 @@ from typing import Any
 import msgspec
 
 from .domain import events as ev
-from .domain.config import Config, is_open
+from .domain.config import Config
 from .domain.estimate import Estimate, Places, estimate
+from .domain.hours import is_open
 from .domain.identity import Identity
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order

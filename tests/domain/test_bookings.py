@@ -11,7 +11,7 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import config_from_builtins
+from server.domain.config_check import config_from_builtins
 from server.domain.errors import DomainError, ForbiddenError
 from server.domain.estimate import estimate
 from server.domain.fold import fold
