@@ -104,12 +104,36 @@ class Sample:
     error: float  # predicted - real wait, minutes
 
 
-def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sample]:
+def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor], first_day: bool = False) -> list[Sample]:
+    """The scenario's day with ``seed``, measured. By default it is the site's second day: a
+    warm-up day (the hospital day on the same counters, arrivals of another seed of the family,
+    the same staff's pace) runs first on the same state, unmeasured, so that what a site that
+    runs every day has learned (service times per hour, kept across days) is there, as in a
+    hospital. ``first_day``: the first day the system ever ran (nothing learned yet)."""
     rng = random.Random(seed)
     state = QueueState(config=config_for(s))
-    now = OPEN_AT
-    start_day(state, now)
     pace = {n: rng.uniform(0.8, 1.25) for n in range(1, len(s.counters) + 1)}
+    if not first_day:
+        warm = Scenario(f"{s.name}, warm-up", counters=s.counters)
+        _day(state, warm, seed + WARM_SEED, random.Random(seed + WARM_SEED), pace, OPEN_AT, {})
+    return _day(state, s, seed, rng, pace, OPEN_AT if first_day else OPEN_AT + DAY, predictors)
+
+
+WARM_SEED = 1000  # the warm-up day's seed: the measured day's plus this
+DAY = 86400.0  # the measured day after a warm-up: the next day (a Tuesday), same hours
+
+
+def _day(
+    state: QueueState,
+    s: Scenario,
+    seed: int,
+    rng: random.Random,
+    pace: dict[int, float],
+    open_at: float,
+    predictors: dict[str, Predictor],
+) -> list[Sample]:
+    now = open_at
+    start_day(state, now)
 
     def do(command: cmd.AnyCommand) -> Any:
         step = handle(state, command, now, ADMIN)
@@ -133,12 +157,12 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
         heapq.heappush(heap, (at, order, kind, data))
 
     for i, at in enumerate(arrival_times(s.patients, 9.0, seed=seed)):
-        push(OPEN_AT + at, "arrive", i)
+        push(open_at + at, "arrive", i)
     for n in pace:
-        push(OPEN_AT, "free", n)
-    update = OPEN_AT
-    end = OPEN_AT + 10 * 3600
-    lunch = (OPEN_AT + 4.5 * 3600, OPEN_AT + 6.5 * 3600)
+        push(open_at, "free", n)
+    update = open_at
+    end = open_at + 10 * 3600
+    lunch = (open_at + 4.5 * 3600, open_at + 6.5 * 3600)
     idle: set[int] = set()
     closed: set[int] = set()
     weights = [c for svcs in s.counters for c in svcs]
@@ -158,7 +182,7 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
                 measure(waiting, False)
             update += UPDATE_EVERY
         now = at
-        hour = (now - OPEN_AT) / 3600 + 7
+        hour = (now - open_at) / 3600 + 7
         if kind == "arrive":
             share = s.priority_share
             if s.surge and s.surge[0] <= hour < s.surge[1]:
@@ -206,5 +230,5 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
         if tid not in called or shown_minutes is None:
             continue
         real = (called[tid] - at) / 60
-        out.append(Sample(who, service, int((at - OPEN_AT) // 3600) + 7, at_issue, shown_minutes - real))
+        out.append(Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, shown_minutes - real))
     return out

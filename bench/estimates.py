@@ -2,7 +2,9 @@
 
 Each scenario of ``bench/estimate_day.py`` is simulated in-process (no real time) with several
 seeds; for every ticket, the wait each predictor shows at issue and at every 5-minute update is
-compared with the wait it really had (until its first call):
+compared with the wait it really had (until its first call). Each measured day is, by default,
+the day after a warm-up day on the same state (``run_day``; ``--first-day``: the first day the
+system ever ran):
 
 - ``today``: people ahead x the mean of the last service times / open counters
   (``estimate.estimate_simple``, the predictor before issue 22);
@@ -142,6 +144,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    p.add_argument(
+        "--first-day", action="store_true", help="measure the first day the system ever ran (no warm-up day before)"
+    )
     a = p.parse_args()
     t0 = time.perf_counter()
     by_scenario: dict[str, list[Sample]] = {}
@@ -150,9 +155,10 @@ def main() -> None:
             continue
         samples: list[Sample] = []
         for seed in range(1, a.seeds + 1):
-            samples += run_day(s, seed, PREDICTORS)
+            samples += run_day(s, seed, PREDICTORS, first_day=a.first_day)
         by_scenario[s.name] = samples
-    print(f"{a.seeds} seeds a scenario, {time.perf_counter() - t0:.0f} s\n")
+    day = "the first day the system ran" if a.first_day else "the day after a warm-up day (the hospital day)"
+    print(f"{a.seeds} seeds a scenario, {day}, {time.perf_counter() - t0:.0f} s\n")
     for when, at_issue in (("at issue", True), ("at every update (5 min)", False)):
         print(f"### Estimate {when}\n")
         print(HEAD.format("scenario, predictor"))
