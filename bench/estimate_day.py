@@ -91,8 +91,11 @@ def config_for(s: Scenario) -> Config:
     )
 
 
-# A predictor: (state, waiting ticket ids, now) -> {ticket id: wait in minutes, or None}
-Predictor = Callable[[QueueState, list[int], float], dict[int, float | None]]
+# What a predictor shows a ticket: the wait in minutes (or None), and the band its call is
+# expected in (epoch seconds, ``Estimate.call_from``/``call_to``) when it gives one.
+Shown = tuple[float | None, tuple[float, float] | None]
+# A predictor: (state, waiting ticket ids, now) -> {ticket id: what it shows}
+Predictor = Callable[[QueueState, list[int], float], dict[int, Shown]]
 
 
 @dataclass
@@ -102,6 +105,8 @@ class Sample:
     hour: int
     at_issue: bool
     error: float  # predicted - real wait, minutes
+    inside: bool | None = None  # the real call inside the band shown (None: no band)
+    width: float | None = None  # the band's width, minutes
 
 
 def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor], first_day: bool = False) -> list[Sample]:
@@ -145,7 +150,7 @@ def _day(
         return step.result
 
     called: dict[int, float] = {}
-    shown: list[tuple[int, str, float, bool, str, float | None]] = []  # ticket, service, at, at_issue, who, minutes
+    shown: list[tuple[int, str, float, bool, str, Shown]] = []  # ticket, service, at, at_issue, who, shown
     for n in pace:
         do(cmd.OpenCounter(counter=n))
     heap: list[tuple[float, int, str, int]] = []  # (time, order, kind, counter or arrival index)
@@ -170,8 +175,8 @@ def _day(
 
     def measure(tids: list[int], at_issue: bool) -> None:
         for who, predict in predictors.items():
-            for tid, minutes in predict(state, tids, now).items():
-                shown.append((tid, state.tickets[tid].service, now, at_issue, who, minutes))
+            for tid, what in predict(state, tids, now).items():
+                shown.append((tid, state.tickets[tid].service, now, at_issue, who, what))
 
     while heap:
         at, _, kind, data = heapq.heappop(heap)
@@ -226,9 +231,12 @@ def _day(
         minutes = rng.expovariate(1 / TRUE_MEAN[t.service]) * pace[n] * slow
         push(now + 20 + minutes * 60, "free", n)  # 20 s for the patient to walk to the counter
     out: list[Sample] = []
-    for tid, service, at, at_issue, who, shown_minutes in shown:
-        if tid not in called or shown_minutes is None:
+    for tid, service, at, at_issue, who, (minutes, band) in shown:
+        if tid not in called or minutes is None:
             continue
-        real = (called[tid] - at) / 60
-        out.append(Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, shown_minutes - real))
+        x = Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, minutes - (called[tid] - at) / 60)
+        if band is not None:
+            x.inside = band[0] <= called[tid] <= band[1]
+            x.width = (band[1] - band[0]) / 60
+        out.append(x)
     return out

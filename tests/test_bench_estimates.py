@@ -19,3 +19,13 @@ def test_the_measured_day_is_the_same_day_after_a_warm_up_that_taught_the_predic
     first, second = errors(True, "simulation"), errors(False, "simulation")
     assert len(first) == len(second) > 50
     assert first != second
+
+
+def test_the_band_is_measured_for_the_simulation_only() -> None:
+    samples = run_day(SMALL, 1, {"simulation": PREDICTORS["simulation"], "today": PREDICTORS["today"]})
+    banded = [x for x in samples if x.predictor == "simulation"]
+    assert banded and all(x.inside is not None and x.width is not None and x.width >= 0 for x in banded)
+    assert any(x.inside for x in banded) and any(x.width for x in banded)
+    assert all(x.inside is None and x.width is None for x in samples if x.predictor == "today")
+    # a real call outside the band is one shown too early or too late
+    assert all(x.inside or x.error != 0 for x in banded)
