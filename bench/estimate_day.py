@@ -231,10 +231,10 @@ def _day(
         minutes = rng.expovariate(1 / TRUE_MEAN[t.service]) * pace[n] * slow
         push(now + 20 + minutes * 60, "free", n)  # 20 s for the patient to walk to the counter
     out: list[Sample] = []
-    for tid, service, at, at_issue, who, (minutes, band) in shown:
-        if tid not in called or minutes is None:
+    for tid, service, at, at_issue, who, (wait, band) in shown:
+        if tid not in called or wait is None:
             continue
-        x = Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, minutes - (called[tid] - at) / 60)
+        x = Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, wait - (called[tid] - at) / 60)
         if band is not None:
             x.inside = band[0] <= called[tid] <= band[1]
             x.width = (band[1] - band[0]) / 60

@@ -29,3 +29,15 @@ def test_the_band_is_measured_for_the_simulation_only() -> None:
     assert all(x.inside is None and x.width is None for x in samples if x.predictor == "today")
     # a real call outside the band is one shown too early or too late
     assert all(x.inside or x.error != 0 for x in banded)
+
+
+def test_the_point_at_the_bands_median_is_earlier_than_its_mean_by_less_than_the_band() -> None:
+    from bench.estimates import at_median
+    from server.domain.estimate import Estimate
+
+    now = 0.0
+    e = Estimate(ahead=9, wait_minutes=30, open_counters=2, call_at=1800.0, call_from=1200.0, call_to=2400.0)
+    minutes, band = at_median(e, now)
+    assert band is None and minutes is not None and 27 <= minutes < 30  # right-skewed: the median comes first
+    due = Estimate(ahead=0, wait_minutes=0, open_counters=1, call_at=now, call_from=now, call_to=now)
+    assert at_median(due, now) == (0, (now, now))  # due now: as it is
