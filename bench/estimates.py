@@ -123,8 +123,8 @@ BAND_HEAD = (
 
 
 def band_figures(samples: list[Sample]) -> tuple[float, float, float, float]:
-    """Share (%) of real calls inside the band, before it, after it; its mean width (minutes)."""
-    banded = [x for x in samples if x.inside is not None and x.width is not None]
+    """The simulation's band: share (%) of real calls inside it, before it, after it; its mean width (minutes)."""
+    banded = [x for x in samples if x.predictor == "simulation" and x.inside is not None and x.width is not None]
     if not banded:
         return float("nan"), float("nan"), float("nan"), float("nan")
     inside = sum(bool(x.inside) for x in banded)

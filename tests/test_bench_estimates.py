@@ -41,3 +41,15 @@ def test_the_point_at_the_bands_median_is_earlier_than_its_mean_by_less_than_the
     assert band is None and minutes is not None and 27 <= minutes < 30  # right-skewed: the median comes first
     due = Estimate(ahead=0, wait_minutes=0, open_counters=1, call_at=now, call_from=now, call_to=now)
     assert at_median(due, now) == (0, (now, now))  # due now: as it is
+
+
+def test_the_band_table_counts_the_simulations_band_only() -> None:
+    from bench.estimate_day import Sample
+    from bench.estimates import band_figures
+
+    theirs = Sample("median", "A", 9, True, 0.0, inside=True, width=0.0)
+    ours = [
+        Sample("simulation", "A", 9, True, 3.0, inside=False, width=4.0),
+        Sample("simulation", "A", 9, True, 0, True, 6),
+    ]
+    assert band_figures([theirs, *ours]) == (50.0, 50.0, 0.0, 5.0)  # the one outside was called earlier than shown
