@@ -8,7 +8,8 @@ the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost
 The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
 called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
 call it before closing; past the simulation's horizon (thousands waiting ahead), the simple
-formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept as the
+formula below. Beside it, the band the call is expected in (``call_from``-``call_to``, about 8
+calls in 10: ``spread.py``). ``estimate_simple`` is the predictor used before it (issue 22), kept as the
 benchmark's baseline: people ahead times the service's mean service time (the last 20 served,
 or the configured mean until 3 are known), divided by the open counters serving it.
 
@@ -166,7 +167,7 @@ def _predicted(
 ) -> Estimate:
     """``est`` (the simple one) with the simulated time of ``tid``; past the simulation's horizon,
     the simple wait, as a time too; with its band (``spread``: what it is drawn from, its
-    interval taken from the simulation when it reaches the ticket: ``_per_call``)."""
+    interval taken from the simulation when it reaches the ticket: ``spread.per_call``)."""
     if tid not in times:
         if est.wait_minutes is None:
             return est

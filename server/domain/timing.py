@@ -8,7 +8,7 @@
   pace at 9:00 yesterday says something about 9:00 today.
 - **The spread of service times** per service: the running mean of the square of each service
   time over its counter's mean before it (``E[(x/m)^2] = 1 + CV^2``), i.e. the squared
-  coefficient of variation a wait's band is drawn from (``estimate.band``). Measured against the
+  coefficient of variation a wait's band is drawn from (``spread.band``). Measured against the
   learned mean rather than the true one, it counts the mean's own error too: what the band must
   cover. Second moments are noisy (an exponential time's square has a variance of 20 in these
   units), so it is averaged over ``SPREAD_WINDOW`` samples and starts from 1 (exponential times).
