@@ -120,6 +120,13 @@ CATALOGUE: dict[str, Entry] = {
         "Bệnh nhân số {label} đang ở bước này: hãy kết thúc tại quầy.",
         "Patient {label} is at this step now: finish it at the counter.",
     ),
+    "forbidden_step": Entry(
+        "Quầy {counter} không thực hiện bước {service} của số {label}: chỉ nơi thực hiện bước này, phòng đã"
+        " chỉ định hoặc quản trị viên mới được đánh dấu có kết quả hay hủy bước.",
+        "Counter {counter} does not perform ticket {label}'s {service_en} step: only a counter that performs"
+        " it, the room that ordered it or an administrator may mark its result in or cancel it.",
+        403,
+    ),
     "step_over": Entry("Bước {step} của số {label} đã kết thúc.", "Step {step} of ticket {label} has ended."),
     "step_visit_over": Entry(
         "Lượt khám của số {label} đã kết thúc, không thêm bước được.",

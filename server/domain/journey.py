@@ -6,7 +6,8 @@
 - ``order_step`` / ``order_result``: the HIS's order adds a step, its result marks it done
   (or the order is withdrawn); ``come_back`` returns the patient to the room they are in (or were
   last served in) once the orders are in.
-- ``complete_step`` / ``cancel_step``: staff mark a step's result in, or cancel a step.
+- ``complete_step`` / ``cancel_step``: staff mark a step's result in, or cancel a step: staff of
+  a counter that serves it or of the room that sent the patient there, or an administrator.
 
 A step is never added for a service the visit still has a step to come for (``step_duplicate``):
 one place in each queue.
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from . import commands as cmd
 from . import events as ev
 from .access import Actor
-from .errors import TicketError, UnknownCounter, UnknownService
+from .errors import ForbiddenError, TicketError, UnknownCounter, UnknownService
 from .faces import FaceMatch
 from .find import counter_of, current_of, ticket_of
 from .his_inbound import his_map, his_room, his_service, ticket_by_key
@@ -38,6 +39,13 @@ def visit_open(t: Ticket) -> bool:
 def _steps_of(t: Ticket) -> list[Step]:
     """The visit's steps, its own queue as step 0 when it has none yet."""
     return t.steps or [Step(id=0, service=t.service, counter=t.target_counter, status="active")]
+
+
+def service_names(state: QueueState, code: str) -> tuple[str, str]:
+    """A service's configured names, Vietnamese and English (its code when it has none)."""
+    service = state.config.service(code)
+    name = service.name if service is not None and service.name else code
+    return name, (service.name_en if service is not None and service.name_en else name)
 
 
 def _next_id(t: Ticket) -> int:
@@ -203,11 +211,28 @@ def _step(t: Ticket, step: int) -> Step:
     return s
 
 
+def _may_end(state: QueueState, actor: Actor, t: Ticket, s: Step) -> None:
+    """Who may mark a step's result in or cancel it: staff of a counter that serves the step (the
+    room it names, if it names one) or of the room that sent the patient to it, and
+    administrators; any other counter is refused (``forbidden_step``)."""
+    if actor.role != "counter":
+        return  # administrators and the system (the role allows no one else: access.py)
+    for n in actor.counters:
+        c = state.config.counter(n)
+        serves = c is not None and s.service in {x.code for x in c.services} and s.counter in (None, n)
+        if serves or n == s.from_counter:
+            return
+    name, name_en = service_names(state, s.service)
+    counters = ", ".join(str(n) for n in actor.counters)
+    raise ForbiddenError("forbidden_step", "step", label=t.label, service=name, service_en=name_en, counter=counters)
+
+
 def _on_complete_step(
     state: QueueState, command: cmd.CompleteStep, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     t = ticket_of(state, command.label)
     s = _step(t, command.step)
+    _may_end(state, actor, t, s)
     if s.status in ("done", "cancelled"):
         raise TicketError("step_over", "step", label=t.label, step=s.id)
     return _ended(t, s, True, "")
@@ -218,6 +243,7 @@ def _on_cancel_step(
 ) -> list[ev.Event]:
     t = ticket_of(state, command.label)
     s = _step(t, command.step)
+    _may_end(state, actor, t, s)
     if s.status in ("done", "cancelled"):
         raise TicketError("step_over", "step", label=t.label, step=s.id)
     return _ended(t, s, False, command.reason)
