@@ -103,7 +103,7 @@ CATALOGUE: dict[str, Entry] = {
     "step_elsewhere": Entry(
         "Số {label} đang chờ ở nhiều nơi: quầy {counter} không chuyển được bước {service} của họ. Nếu bước ở"
         " đây không cần nữa, hãy hủy bước.",
-        "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service} step. If the"
+        "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service_en} step. If the"
         " step here is no longer needed, cancel it.",
     ),
     "step_pending": Entry(
@@ -112,7 +112,7 @@ CATALOGUE: dict[str, Entry] = {
         " called yet.",
     ),
     "step_duplicate": Entry(
-        "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service} step to come."
+        "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service_en} step to come."
     ),
     "step_limit": Entry("Một lượt khám có tối đa {limit} bước.", "A visit has at most {limit} steps."),
     "step_unknown": Entry("Số {label} không có bước {step}.", "Ticket {label} has no step {step}.", 404),

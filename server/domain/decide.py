@@ -21,7 +21,7 @@ from .errors import (
     UnknownService,
 )
 from .faces import FaceMatch, validate_descriptor, verdict
-from .find import counter_of, current_of, open_counter, ticket_of
+from .find import counter_of, current_of, open_counter, service_names, ticket_of
 from .identity import derived_groups, id_warnings, validate_identity
 from .insurance import card_number
 from .lifecycle import ACTIVE, Action, CounterAction, Status, counter_transition, transition
@@ -307,7 +307,10 @@ def _on_transfer(
         services = [s.code for s in state.config.counter(c.number).services]  # type: ignore[union-attr]
         here = open_here(t.steps, services, c.number)
         if here is not None and here.id != t.step:  # not the place in this counter's queue
-            raise TicketError("step_elsewhere", "label", label=t.label, counter=c.number, service=t.service)
+            name, name_en = service_names(state, t.service)
+            raise TicketError(
+                "step_elsewhere", "label", label=t.label, counter=c.number, service=name, service_en=name_en
+            )
     to_service = command.to_service or t.service
     return [transferred(state, t, to_service, command.to_counter or None, command.position)]
 

@@ -22,7 +22,7 @@ from . import events as ev
 from .access import Actor
 from .errors import ForbiddenError, TicketError, UnknownCounter, UnknownService
 from .faces import FaceMatch
-from .find import counter_of, current_of, ticket_of
+from .find import counter_of, current_of, service_names, ticket_of
 from .his_inbound import his_map, his_room, his_service, ticket_by_key
 from .lifecycle import ACTIVE, Status
 from .state import QueueState, Ticket
@@ -39,13 +39,6 @@ def visit_open(t: Ticket) -> bool:
 def _steps_of(t: Ticket) -> list[Step]:
     """The visit's steps, its own queue as step 0 when it has none yet."""
     return t.steps or [Step(id=0, service=t.service, counter=t.target_counter, status="active")]
-
-
-def service_names(state: QueueState, code: str) -> tuple[str, str]:
-    """A service's configured names, Vietnamese and English (its code when it has none)."""
-    service = state.config.service(code)
-    name = service.name if service is not None and service.name else code
-    return name, (service.name_en if service is not None and service.name_en else name)
 
 
 def _next_id(t: Ticket) -> int:
@@ -66,14 +59,15 @@ def _check_place(state: QueueState, service: str, counter: int | None, field: st
         raise TicketError("service_unavailable", f"{field}.service")
 
 
-def _check_new(t: Ticket, services: list[str], leaving: int | None) -> None:
+def _check_new(state: QueueState, t: Ticket, services: list[str], leaving: int | None) -> None:
     """One place in each queue: no new step for a service still to come (but the step the patient
     leaves now), and no more than MAX_STEPS."""
     steps = _steps_of(t)
     coming = {s.service for s in steps if s.status in LIVE and s.id != leaving}
     for service in services:
         if service in coming:
-            raise TicketError("step_duplicate", "steps", label=t.label, service=service)
+            name, name_en = service_names(state, service)
+            raise TicketError("step_duplicate", "steps", label=t.label, service=name, service_en=name_en)
         coming.add(service)
     if len(steps) + len(services) > MAX_STEPS:
         raise TicketError("step_limit", "steps", limit=MAX_STEPS)
@@ -95,7 +89,7 @@ def _on_send_on(
     if command.come_back:
         services.append(t.service)
     current = t.step if t.steps else 0
-    _check_new(t, services, current)
+    _check_new(state, t, services, current)
     first = _next_id(t)
     new = [ev.NewStep(id=first + i, service=svc, counter=counter) for i, (svc, counter) in enumerate(wanted)]
     if command.come_back:
@@ -160,7 +154,7 @@ def _on_order_step(
         new.append(
             ev.NewStep(id=step.id + 1, service=room_service, counter=room, after=[step.id], returning=True, reason="")
         )
-    _check_new(t, services, t.step if leaves else None)
+    _check_new(state, t, services, t.step if leaves else None)
     events: list[ev.Event] = [
         ev.StepsAdded(ticket=t.id, label=t.label, steps=new, hold=[s.id for s in pending], from_counter=room)
     ]

@@ -104,7 +104,7 @@ def test_sent_to_lab_and_imaging_and_back_to_the_room(browser: Browser, site: Se
     # one place in each queue: the lab cannot send the patient to imaging a second time
     send_on(lab, ["H"], "")
     expect(lab.locator("#toast")).to_have_attribute("data-kind", "error")
-    expect(lab.locator("#toast")).to_have_text("Số N001 đã có bước H đang chờ.")
+    expect(lab.locator("#toast")).to_have_text("Số N001 đã có bước Chẩn đoán hình ảnh đang chờ.")  # named, not "H"
     expect(lab.locator("#current-number")).to_have_text("N001")
 
     lab.keyboard.press("f")
