@@ -76,6 +76,18 @@ CATALOGUE: dict[str, Entry] = {
         "Số giấy tờ này đã được cấp số cho dịch vụ này hôm nay. Vui lòng đến quầy tiếp đón để được giúp.",
         "This number already has a ticket for this service today. Please go to the reception desk for help.",
     ),
+    # a visit of several steps already has a step in this service (issue 20): where to wait
+    "duplicate_ticket.visit": Entry(
+        "Bạn đã có số {label}: lượt khám của bạn đã gồm {service}. Không cần lấy số mới, vui lòng chờ gọi"
+        " số {label} tại {place}.",
+        "You already hold number {label}: your visit already includes {service_en}. No new number is needed;"
+        " please wait for {label} to be called at {place_en}.",
+    ),
+    "duplicate_ticket.visit_back": Entry(
+        "Bạn đã có số {label}: khi có kết quả, số {label} sẽ được gọi quay lại {place}. Không cần lấy số mới.",
+        "You already hold number {label}: once your results are in, {label} will be called back to {place_en}."
+        " No new number is needed.",
+    ),
     "duplicate_face": Entry(
         "Khuôn mặt này đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
         "This face already holds ticket {label} for this service. If that is not you, please ask the staff.",
