@@ -257,7 +257,7 @@ def test_a_room_is_said_as_a_room_and_a_pack_without_its_clip_falls_back_to_espe
     the demo configuration: room 4 (kind "room") is "vào phòng khám số bốn", counter 1 "đến quầy
     số một"; every pack generated holds the room's clips; a recorded pack made before them
     lacks them and espeak-ng says them, the rest from the pack."""
-    from server.domain.config import config_from_toml
+    from server.domain.config_check import config_from_toml
     from server.routes.audio import called
 
     cfg = config_from_toml((Path(__file__).parent.parent / "config" / "demo.toml").read_bytes())

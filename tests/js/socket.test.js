@@ -164,7 +164,8 @@ test("pressed again after no answer, the same command keeps its key; another com
   }
   sock.command({ type: "recall", counter: 1 });
   assert.notEqual(cmds()[7].key, cmds()[6].key);
-  const anonymous = sock.command({ type: "issue_ticket", service: "A" }, { sameKeyOnRetry: false });
+  ws.deliver({ type: "pong" });
+  const anonymous = sock.command({ type: "issue_ticket", service: "A" }, { timeout: 8000, sameKeyOnRetry: false });
   t.mock.timers.tick(8000);
   await assert.rejects(anonymous, (e) => e.code === "timeout");
   sock.command({ type: "issue_ticket", service: "A" }); // maybe the next patient: a new ticket
