@@ -197,6 +197,7 @@ export class QueueSocket {
         this.emit("event", msg);
         break;
       case "waiting":
+      case "new_wait":
       case "ticket":
       case "announce":
       case "door":
