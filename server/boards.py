@@ -9,6 +9,13 @@ and only while a TV is connected; it is sent only when a service's band moved by
 minute at either end, or a service gained or lost its wait. A TV that connects gets the last
 value at once (computed then if there is none yet, or it is stale and due).
 Between commits nothing is computed: a queue that does not move keeps the wait it had.
+
+Why the forecast, not people ahead times the mean: the TV then says what the kiosk will tell the
+patient who takes the number (the same simulation: breaks, closing time, shared counters, the
+priority patients to come), and the cost is bounded by the forecast's horizon. Measured with 500
+waiting over 10 counters (``bench.estimates.waiting_state``, host at load average 12-13): the
+forecast 6.6-9.3 ms, ``new_waits`` given it 0.13-0.18 ms; at most once every 5 s, under 0.2% of
+the writer's time (the phones' refresh of all 500 took 15-19 ms at the same load).
 """
 
 from __future__ import annotations
