@@ -79,8 +79,8 @@ class Boards:
         return any(c.role == ROLE for c in self.fanout.by_audience["public"].values())
 
     def refresh(self, state: QueueState, now: float) -> None:
-        """Compute the wait of each service; send it to the TVs if it moved (a TV that cannot be
-        written to is dropped, as the broadcaster drops it)."""
+        """Compute the wait of each service; send it to the TVs if it moved (framed once; a TV
+        that cannot be written to is dropped, as the broadcaster drops it)."""
         self.stale = False
         self.refreshed = time.monotonic()
         self.computed += 1
@@ -96,10 +96,7 @@ class Boards:
             for code, b in current.items()
         }
         self.text = encoder.encode(NewWaitMsg(seq=state.seq, at=now, waits=bands)).decode()
-        for conn in [c for c in self.fanout.by_audience["public"].values() if c.role == ROLE]:
-            if not conn.send_nowait(self.text):
-                self.fanout.remove(conn)
-                conn.drop()
+        self.fanout.send_where("public", lambda c: c.role == ROLE, self.text)
 
     def greeting(self, state: QueueState, now: float) -> str:
         """What a TV that connects is sent: the last value, computed first if there
