@@ -8,7 +8,7 @@ configuration); and while the patient waits, for each open step, people ahead, t
 estimated wait in that queue and the band its call is expected in (``domain.estimate``: the
 simulation's for the current step, the simple formula's for the others). Never a step's reason (a doctor's words)
 nor the HIS's order: a return says only that it is one, as the room's door screen does
-(docs/security.md).
+(docs/security.md). (The visits' figures of a report are ``domain/visits.py``.)
 """
 
 from __future__ import annotations
