@@ -231,6 +231,7 @@ class Bridge:
             url=str(params["url"]),
             booked=str(params.get("booked", ""))[:20],
             wait_at=str(params.get("wait_at", ""))[:5],
+            wait_to=str(params.get("wait_to", ""))[:5],
             late=bool(params.get("late", False)),
         )
         async with self.print_lock:  # one ticket at a time

@@ -34,17 +34,20 @@ class Ticket:
     issued: str  # "30/11/2026 08:15"
     url: str  # the phone page that follows this ticket
     booked: str = ""  # the booked slot the ticket honours, "09:00–09:30" (none: a walk-in)
-    wait_at: str = ""  # the expected call time, "09:30" (none: the minutes alone)
+    wait_at: str = ""  # the expected call time, "09:30", or the start of its band (none: the minutes alone)
+    wait_to: str = ""  # the end of the band the call is expected in, "09:45" (none: one time)
     late: bool = False  # no counter is expected to call it before closing time
 
 
 def wait_text(t: Ticket) -> str:
-    """The wait as printed: the expected call time with the minutes, the minutes alone, no
-    counter open, or not before closing time."""
+    """The wait as printed: the band the call is expected in, the expected call time with the
+    minutes, the minutes alone, no counter open, or not before closing time."""
     if t.late:
         return "có thể không kịp trong hôm nay / may not be called today"
     if t.wait_minutes is None:
         return "chưa có quầy mở / no counter open yet"
+    if t.wait_at and t.wait_to:
+        return f"khoảng {t.wait_at} – {t.wait_to} / about {t.wait_at}-{t.wait_to}"
     if t.wait_at:
         return f"khoảng {t.wait_at} (~{t.wait_minutes} phút) / about {t.wait_at}"
     return f"~{t.wait_minutes} phút / min"

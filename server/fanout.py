@@ -314,6 +314,25 @@ class Fanout:
             self.dropped_total += 1
             log.info("dropped slow or closed client %s (%s)", conn.id, conn.actor)
 
+    def send_where(self, audience: Audience, match: Callable[[Conn], bool], text: str) -> int:
+        """Send one text to the clients of ``audience`` that ``match`` picks (the TVs' wait of a
+        number taken now, server/boards.py), encoded and framed once; a client too far behind or
+        gone is dropped, as ``publish_many`` drops it. How many it was sent to."""
+        o = _Out(text)
+        sent = 0
+        slow: list[Conn] = []
+        for conn in self.by_audience[audience].values():
+            if match(conn):
+                if conn.send_nowait(o.text, o.message, o.frame):
+                    sent += 1
+                else:
+                    slow.append(conn)
+        for conn in slow:
+            self.remove(conn)
+            conn.drop()
+            self.dropped_total += 1
+        return sent
+
     def end_where(self, match: Callable[[Conn], bool], code: int, reason: str) -> int:
         """Close every client that ``match`` picks with a close code; how many."""
         ended = [c for conns in self.by_audience.values() for c in conns.values() if match(c)]

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 
 import psycopg
 
+from .boards import Boards
 from .domain import commands as cmd
 from .domain import events as ev
 from .domain.access import Actor
@@ -67,6 +68,7 @@ class Following:
     clock: Callable[[], float]
     everywhere: list[Listener]
     phones: Phones
+    boards: Boards
     faces: Faces
     idempotency: dict[str, tuple[float, bytes]]
     idempotency_seconds: float
@@ -102,6 +104,7 @@ class Following:
                 except Exception as exc:
                     item.future.set_exception(exc)
         self.phones.after_batch(self.state, now, self._wake)
+        self.boards.after_batch(self.state, now, self._wake)
 
     async def apply_followed(self, records: list[ev.Record]) -> int:
         """Fold records read from the writer's log (between batches); the seq reached."""

@@ -24,6 +24,7 @@ from typing import Any
 import msgspec
 
 from . import replay
+from .boards import Boards
 from .delivery import greeting, outgoing
 from .domain import commands as cmd
 from .domain import events as ev
@@ -78,6 +79,7 @@ class Hub(Following):
         self.fleet = Fleet(self.fanout, clock)
         self.faces = Faces()  # descriptors of active tickets (docs/face.md)
         self.phones = phones if phones is not None else Phones()  # patients' phones following their ticket
+        self.boards = Boards(self.fanout)  # the boards' wait of a number taken now
         self.committed: list[Callable[[QueueState, list[Step]], None]] = []  # told of each durable batch
         self.everywhere: list[Callable[[QueueState, list[Step]], None]] = []  # the same, on followers too
         self.outbox: OutboxHook | None = None  # set when the site has HIS links
@@ -131,6 +133,7 @@ class Hub(Following):
 
     async def stop(self) -> None:
         self.phones.stop()
+        self.boards.stop()
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
@@ -274,6 +277,7 @@ class Hub(Following):
             elif isinstance(item, Followed) and not item.future.done():  # read just before the switch
                 item.future.set_result(state.seq)
         self.phones.after_batch(state, now, self._wake)
+        self.boards.after_batch(state, now, self._wake)
         try:
             await self._maybe_snapshot()
         except Exception:
@@ -288,6 +292,7 @@ class Hub(Following):
         for listener in listeners:
             listener(state, steps)
         self.phones.publish(state, new, now)
+        self.boards.publish(new)
 
     def _attach_now(self, item: Attach, now: float) -> bool:
         """Greet a connecting screen (resume or snapshot, and open faults for staff), then
@@ -296,13 +301,15 @@ class Hub(Following):
         texts = greeting(self.state, self.ring, conn, item.last_seq, item.welcome, now)
         if conn.audience != "public":
             texts.extend(self.fleet.open_faults())
+        elif conn.role == "tv":  # the wait of a number taken now (server/boards.py)
+            texts.append(self.boards.greeting(self.state, now))
         if not all(conn.send_nowait(t) for t in texts):
             return False
         self.fanout.add(conn)
         return True
 
     def _wake(self) -> None:
-        """Run a batch with nothing in it (the phones' places are due)."""
+        """Run a batch with nothing in it (the phones' places or the boards' wait are due)."""
         self.queue.put_nowait(Read(fn=lambda s, n: None, future=asyncio.get_running_loop().create_future()))
 
     async def _midnight(self) -> None:

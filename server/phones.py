@@ -209,22 +209,33 @@ class Phones:
                 conn.drop()
 
 
-ESTIMATE = ("ahead", "wait_minutes", "open_counters", "call_at", "late")
+ESTIMATE = ("ahead", "wait_minutes", "open_counters", "call_at", "call_from", "call_to", "late")
+TIMES = ("call_at", "call_from", "call_to")  # epoch seconds: sent again when one moves by more than a minute
+SLACK = ("wait_minutes", *TIMES)  # what may change without being worth a message
 
 
 def moved(sent: dict[str, Any] | None, status: dict[str, Any]) -> bool:
     """Whether a waiting ticket's new status is worth sending: anything but its expected call
-    time changed, or that time moved by more than a minute (the wait in minutes is left as it
-    was sent, so that the page does not change at every call for a few seconds)."""
+    time and band changed, or one of those times moved by more than a minute, appeared or went
+    (the wait in minutes is left as it was sent, so that the page does not change at every call
+    for a few seconds). A visit's steps are compared the same way, step by step."""
     if sent is None:
         return True
-    same = ("wait_minutes", "call_at")
-    if any(sent.get(k) != v for k, v in status.items() if k not in same):
-        return True
-    before, after = sent.get("call_at"), status.get("call_at")
+    for k, v in status.items():
+        if k == "steps" and isinstance(v, list) and isinstance(sent.get(k), list) and len(v) == len(sent[k]):
+            if any(moved(a, b) for a, b in zip(sent[k], v, strict=True)):
+                return True
+        elif k not in SLACK and sent.get(k) != v:
+            return True
+    return any(_time_moved(sent.get(k), status.get(k)) for k in TIMES) or (
+        status.get("call_at") is None and sent.get("wait_minutes") != status.get("wait_minutes")
+    )
+
+
+def _time_moved(before: float | None, after: float | None) -> bool:
     if before is None or after is None:
-        return before != after or sent.get("wait_minutes") != status.get("wait_minutes")
-    return bool(abs(after - before) > 60)
+        return before != after
+    return abs(after - before) > 60
 
 
 def _without_places(status: dict[str, Any]) -> dict[str, Any]:

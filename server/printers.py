@@ -32,8 +32,22 @@ from .settings import Settings
 
 log = logging.getLogger("server.printers")
 
+STEP_SECONDS = 300  # the band's ends are printed rounded outward to 5 minutes
+NARROW_SECONDS = 600  # a band under 10 minutes wide is printed as one time (clients/shared/estimate.js)
 MAX_WAITING = 20  # tickets waiting for one kiosk's printer; more are refused (and staff told)
 PART = "printer"  # the fleet's part name, as the kiosk reports the bridge's printer
+
+
+def printed_band(result: dict[str, Any]) -> tuple[float | None, float | None]:
+    """The expected call as printed, epoch seconds: the band's ends rounded outward to 5 minutes,
+    or its expected time rounded to 5 minutes and None when the band is under 10 minutes wide,
+    or ``call_at`` and None without a band (the kiosk page's ``callBand``, the same rule)."""
+    at, low, high = result.get("call_at"), result.get("call_from"), result.get("call_to")
+    if at is None or low is None or high is None:
+        return at, None
+    if high - low < NARROW_SECONDS:
+        return round(at / STEP_SECONDS) * STEP_SECONDS, None
+    return math.floor(low / STEP_SECONDS) * STEP_SECONDS, math.ceil(high / STEP_SECONDS) * STEP_SECONDS
 
 
 def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base_url: str) -> Ticket:
@@ -47,7 +61,8 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         counter = config.counter(n)
         names.append(counter.name if counter else f"Quầy {n}")
     wait = result.get("wait_minutes")
-    call_at = result.get("call_at")
+    call_at, call_to = printed_band(result)
+    tz = config.tzinfo()
     local = dt.datetime.fromtimestamp(record.at, config.tzinfo())
     return Ticket(
         unit=config.unit.name,
@@ -59,7 +74,8 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         issued=f"{local:%H:%M} {'/'.join(reversed(e.day.split('-')))}",
         url=f"{base_url.rstrip('/')}/t/{e.label}",
         booked=e.slot.replace("-", "–"),
-        wait_at=f"{dt.datetime.fromtimestamp(call_at, config.tzinfo()):%H:%M}" if call_at is not None else "",
+        wait_at=f"{dt.datetime.fromtimestamp(call_at, tz):%H:%M}" if call_at is not None else "",
+        wait_to=f"{dt.datetime.fromtimestamp(call_to, tz):%H:%M}" if call_to is not None else "",
         late=bool(result.get("late", False)),
     )
 

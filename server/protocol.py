@@ -2,7 +2,8 @@
 
 Client to server: ``hello``, ``cmd``, ``query``, ``ping``.
 Server to client: ``welcome``, ``snapshot``, ``event``, ``ack``, ``reply``, ``error``, ``pong``;
-to a phone, ``ticket``; to a room's door screen, ``door`` (and the ``event`` of its own calls).
+to a phone, ``ticket``; to a room's door screen, ``door`` (and the ``event`` of its own calls);
+to public screens, ``waiting``; to TVs, ``new_wait`` (the wait of a number taken now).
 """
 
 from __future__ import annotations
@@ -165,6 +166,24 @@ class Waiting(msgspec.Struct, frozen=True, tag="waiting", tag_field="type"):
 
     seq: int
     waiting: dict[str, int]
+
+
+class WaitBand(msgspec.Struct, frozen=True):
+    """The wait of a number taken now, whole minutes from ``NewWaitMsg.at``: ``from`` rounded
+    down, ``to`` up (the band of ``domain.new_wait``)."""
+
+    low: int = msgspec.field(name="from")
+    high: int = msgspec.field(name="to")
+
+
+class NewWaitMsg(msgspec.Struct, frozen=True, tag="new_wait", tag_field="type"):
+    """To the TVs: for each service, the wait of a normal ticket
+    issued now, or null when no counter of the service is open or it would not be called before
+    closing (``server/boards.py``), as of ``seq`` and the server's time ``at``."""
+
+    seq: int
+    at: float
+    waits: dict[str, WaitBand | None]
 
 
 class TicketMsg(msgspec.Struct, frozen=True, tag="ticket", tag_field="type"):

@@ -322,6 +322,8 @@ def public_status(
             wait_minutes=est.wait_minutes,
             open_counters=est.open_counters,
             call_at=est.call_at,
+            call_from=est.call_from,
+            call_to=est.call_to,
             late=est.late,
         )
     if t.steps:  # a visit of several steps: all of them (server/visits.py)

@@ -4,8 +4,9 @@
 Each step says its service, the room it must be (if one was given), its status, the steps it
 waits for (``after``), whether it is a return to a room, and the counter that served it; the
 counters that serve a step still to come (where to go: their names and locations are in the
-configuration); and while the patient waits, for each open step, people ahead and the
-estimated wait in that queue (``domain.estimate``). Never a step's reason (a doctor's words)
+configuration); and while the patient waits, for each open step, people ahead, the
+estimated wait in that queue and the band its call is expected in (``domain.estimate``: the
+simulation's for the current step, the simple formula's for the others). Never a step's reason (a doctor's words)
 nor the HIS's order: a return says only that it is one, as the room's door screen does
 (docs/security.md). (The visits' figures of a report are ``domain/visits.py``.)
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain.estimate import Estimate, Places, step_estimate
+from .domain.estimate import Estimate, Places, band, mean_service_seconds, step_estimate
 from .domain.lifecycle import Status
 from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
@@ -43,8 +44,22 @@ def public_steps(
         if waiting and s.status == "open":
             e = est if est is not None and s.id == t.step else step_estimate(state, t, s, now, places)
             step.update(ahead=e.ahead, wait_minutes=e.wait_minutes, open_counters=e.open_counters)
+            step.update(_band(state, s.service, e, now))
         out.append(step)
     return out
+
+
+def _band(state: QueueState, service: str, e: Estimate, now: float) -> dict[str, float | None]:
+    """A step's expected call and its band: the estimate's own (the simulation's, for the current
+    step), else from the simple formula's minutes (``estimate.band``, calls a mean service time
+    apart over its open counters); all None without a wait."""
+    if e.call_at is not None:
+        return {"call_at": e.call_at, "call_from": e.call_from, "call_to": e.call_to}
+    if e.wait_minutes is None:
+        return {"call_at": None, "call_from": None, "call_to": None}
+    at = now + e.wait_minutes * 60
+    low, high = band(now, at, mean_service_seconds(state, service) / max(1, e.open_counters))
+    return {"call_at": at, "call_from": low, "call_to": high}
 
 
 def current_open(t: Ticket) -> bool:

@@ -190,3 +190,17 @@ async def test_staff_screens_of_some_counters_get_texts_of_their_own() -> None:
     assert texts_of(wires[1].transport.writes[0]) == ["issued (full)"]
     assert texts_of(wires[4].transport.writes[0]) == ["issued (masked)", "identity for 4"]
     assert texts_of(tv_wire.transport.writes[0]) == ["issued (masked)"]
+
+
+async def test_a_text_for_some_screens_is_framed_once_and_a_gone_one_is_dropped() -> None:
+    fan = Fanout()
+    tvs = [Conn(lambda m: asyncio.sleep(0), "tv", "public", f"tv{i}", "", FakeWire()) for i in range(3)]  # type: ignore[arg-type]
+    kiosk = Conn(lambda m: asyncio.sleep(0), "kiosk", "public", "kiosk", "", FakeWire())  # type: ignore[arg-type]
+    for conn in [*tvs, kiosk]:
+        fan.add(conn)
+    tvs[2].wire.transport.closing = True  # type: ignore[union-attr]
+    assert fan.send_where("public", lambda c: c.role == "tv", "new wait") == 2
+    assert [texts_of(b"".join(c.wire.transport.writes)) for c in tvs[:2]] == [["new wait"]] * 2  # type: ignore[union-attr]
+    assert tvs[0].wire.transport.writes[0] is tvs[1].wire.transport.writes[0], "one frame for all"  # type: ignore[union-attr]
+    assert kiosk.wire.transport.writes == []  # type: ignore[union-attr]
+    assert tvs[2].dropped and fan.dropped_total == 1 and len(fan) == 3

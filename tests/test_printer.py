@@ -20,7 +20,7 @@ from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.handle import handle
 from server.domain.identity import Identity
-from server.printers import ticket_of
+from server.printers import printed_band, ticket_of
 
 from .domain.sim import VN, Sim
 from .emupos_harness import Emupos, running_emupos, wait_receipts
@@ -147,6 +147,13 @@ def test_the_wait_is_printed_as_the_expected_call_time() -> None:
     ).getbbox()
 
 
+def test_the_band_is_printed_as_two_times() -> None:
+    band = Ticket(**{**TICKET.__dict__, "wait_at": "09:20", "wait_to": "09:45"})
+    assert wait_text(band) == "khoảng 09:20 – 09:45 / about 09:20-09:45"
+    at = Ticket(**{**TICKET.__dict__, "wait_at": "09:20"})
+    assert ImageChops.difference(render(at, 576), render(band, 576).crop((0, 0, 576, render(at, 576).height))).getbbox()
+
+
 def test_the_server_words_the_expected_call_time() -> None:
     sim = Sim(start=dt.datetime(2026, 11, 23, 9, 5, tzinfo=VN))
     sim.open(1)
@@ -155,7 +162,26 @@ def test_the_server_words_the_expected_call_time() -> None:
     second = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, kiosk)
     assert ticket_of(sim.state, first.records[-1], first.result, "http://q").wait_at == "09:05"
     printed = ticket_of(sim.state, second.records[-1], second.result, "http://q")
-    assert (printed.wait_at, printed.wait_minutes, printed.late) == ("09:09", 4, False)  # one ahead, 4 minutes
+    # one ahead, 4 minutes: 09:09, its band under 10 minutes wide: one time, to 5 minutes
+    assert (printed.wait_at, printed.wait_to, printed.wait_minutes, printed.late) == ("09:10", "", 4, False)
+    for _ in range(6):
+        sim.issue("A")
+    eighth = handle(sim.state, cmd.IssueTicket(service="A"), sim.now, kiosk)
+    band = ticket_of(sim.state, eighth.records[-1], eighth.result, "http://q")
+    at = f"{dt.datetime.fromtimestamp(eighth.result['call_at'], VN):%H:%M}"  # seven ahead: about 09:33
+    assert band.wait_to and band.wait_at < at < band.wait_to, (band, at)
+    assert all(int(x[3:]) % 5 == 0 for x in (band.wait_at, band.wait_to))
+
+
+def test_a_band_is_rounded_outward_to_five_minutes_and_a_narrow_one_is_one_time() -> None:
+    nine = dt.datetime(2026, 11, 23, 9, 0, tzinfo=VN).timestamp()
+    band = {"call_at": nine + 1800, "call_from": nine + 1261, "call_to": nine + 2579}
+    assert printed_band(band) == (nine + 1200, nine + 2700)
+    assert printed_band({**band, "call_from": nine + 1500, "call_to": nine + 2099}) == (nine + 1800, None)
+    assert printed_band({**band, "call_from": None, "call_to": None}) == (nine + 1800, None), (
+        "a server without the band"
+    )
+    assert printed_band({"call_at": None, "call_from": None, "call_to": None}) == (None, None)
 
 
 def test_the_server_words_a_booked_ticket_with_its_slot() -> None:

@@ -24,6 +24,7 @@ from printing.errors import PrinterError
 from printing.ticket import Ticket, render
 from server.domain.config import Config
 from server.domain.config_check import config_from_toml
+from server.printers import printed_band
 
 from .cups_harness import PdfQueue, dead_queue, jobs, pdf_queue
 from .emupos_harness import Emupos, running_emupos, wait_receipts
@@ -92,7 +93,8 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
     names = [c.name for n in result["counters"] if (c := config.counter(n)) is not None]
     local = dt.datetime.fromtimestamp(result["issued_at"], config.tzinfo())
     wait = result["wait_minutes"]
-    call_at = result.get("call_at")
+    call_at, call_to = printed_band(result)  # the band's ends rounded outward, as flow.printedWait does
+    tz = config.tzinfo()
     return Ticket(
         unit=config.unit.name,
         service=service.name,
@@ -102,7 +104,8 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
         wait_minutes=None if wait is None else max(1, math.floor(wait + 0.5)),  # JS Math.round
         issued=f"{local:%H:%M} {local:%d/%m/%Y}",
         url=f"{PUBLIC}/t/{result['ticket']}",
-        wait_at=f"{dt.datetime.fromtimestamp(call_at, config.tzinfo()):%H:%M}" if call_at is not None else "",
+        wait_at=f"{dt.datetime.fromtimestamp(call_at, tz):%H:%M}" if call_at is not None else "",
+        wait_to=f"{dt.datetime.fromtimestamp(call_to, tz):%H:%M}" if call_to is not None else "",
         late=result.get("late", False),
     )
 

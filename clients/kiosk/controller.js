@@ -241,7 +241,7 @@ export function createKiosk() {
         counters: views.counterNames(board, r.counters),
         ahead: r.ahead,
         wait_minutes: flow.waitMinutes(r.wait_minutes),
-        wait_at: r.call_at ? hhmm(r.call_at, cfg) : "",
+        ...flow.printedWait(r, (at) => hhmm(at, cfg)),
         late: Boolean(r.late),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
         url: flow.phoneUrl(linkBase, r.ticket),

@@ -12,7 +12,7 @@ import { pressKey } from "./keypad.js";
 
 export { submitIdentity };
 export { keypadKeys, pressKey, typedLength } from "./keypad.js";
-export { waitMinutes, waitLine, beforeSlot, phoneUrl, printedDay } from "./ticket.js";
+export { waitMinutes, waitLine, printedWait, beforeSlot, phoneUrl, printedDay } from "./ticket.js";
 
 /** The longest number for each method (the count under the input). */
 export const MAX = { id: 12, bhyt: 15, passport: 9, vneid: 2000 };

@@ -1,13 +1,21 @@
 // What the kiosk's ticket screen and printed ticket show (pure): the wait, a booked patient
 // who came before the slot, the phone page's address and the printed date.
+import { bandLine, callBand } from "../shared/estimate.js";
 
 /** The wait shown and printed, in whole minutes (at least 1), or null. @param {number|null} minutes */
 export const waitMinutes = (minutes) => (minutes === null ? null : Math.max(1, Math.round(minutes)));
 
 /**
- * The estimate line of a new ticket, as [text key, params]: the expected call time ("khoảng
- * 9:30") with the minutes, the minutes alone, no counter open, or not before closing time.
- * @param {{wait_minutes: number|null, call_at?: number|null, late?: boolean}} result
+ * @typedef {{wait_minutes: number|null, call_at?: number|null, call_from?: number|null,
+ *   call_to?: number|null, late?: boolean}} Wait
+ */
+
+/**
+ * The estimate line of a new ticket, as [text key, params]: the band the call is expected in
+ * ("khoảng 09:20 – 09:45", or one time when it is narrow: ../shared/estimate.js), the expected
+ * call time with the minutes (a server without the band), the minutes alone, no counter open,
+ * or not before closing time.
+ * @param {Wait} result
  * @param {(at: number) => string} clock the unit's "HH:MM" of an epoch in seconds
  * @returns {[string, Record<string, string|number>]}
  */
@@ -15,8 +23,21 @@ export function waitLine(result, clock) {
   if (result.late) return ["ticket.late", {}];
   const minutes = waitMinutes(result.wait_minutes);
   if (minutes === null) return ["ticket.no_wait", {}];
+  const band = bandLine(result, clock, "ticket.wait_band", "ticket.wait_near");
+  if (band) return band;
   if (result.call_at === null || result.call_at === undefined) return ["ticket.wait", { n: minutes }];
   return ["ticket.wait_at", { time: clock(result.call_at), n: minutes }];
+}
+
+/**
+ * The expected call as the bridge prints it: `wait_at` ("09:20", or the one time of a narrow
+ * band, or `call_at`'s without a band) and `wait_to` ("09:45", the band's end; "" for one time).
+ * @param {Wait} result @param {(at: number) => string} clock
+ */
+export function printedWait(result, clock) {
+  const band = callBand(result);
+  if (band) return "at" in band ? { wait_at: clock(band.at), wait_to: "" } : { wait_at: clock(band.from), wait_to: clock(band.to) };
+  return { wait_at: result.call_at ? clock(result.call_at) : "", wait_to: "" };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The phone page's pure flow: the page's model and how each thing that happens changes it (a
 // status from the server, the link going up or down, a refusal), and when the phone must ring.
 // No DOM, no socket, no timers: plain data in, plain data out. controller.js keeps one model.
+import { bandLine } from "../shared/estimate.js";
 
 /** The longest label the server accepts in a phone's hello. */
 export const MAX_LABEL = 16;
@@ -21,8 +22,8 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
 /**
  * @typedef {{label: string, day: string, service: string, status: string, counter: number|null,
  *   counters: number[], called_at: number|null, recalls: number, ahead?: number,
- *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null, late?: boolean,
- *   step?: number, steps?: import("./visit.js").Step[]}} Ticket
+ *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null,
+ *   call_from?: number|null, call_to?: number|null, late?: boolean, step?: number, steps?: import("./visit.js").Step[]}} Ticket
  * @typedef {{label: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
  *   audio: "locked"|"on"|"none", updated: number}} Model
  */
@@ -108,16 +109,21 @@ export function waitMinutes(minutes) {
 }
 
 /**
- * The estimate line of a waiting ticket, as [text key, params]: the expected call time ("khoảng
- * 9:30") with the minutes, the minutes alone (a server without the time), no counter open, or
- * not before closing time.
- * @param {Ticket} tk @param {(ms: number) => string} clock the local "HH:MM" of an epoch in ms
+ * The estimate line of a waiting ticket (or a visit's step), as [text key, params]: the band
+ * the call is expected in ("khoảng 09:20 – 09:45", or one time when it is narrow:
+ * ../shared/estimate.js), the expected call time with the minutes (a server without the band),
+ * the minutes alone (a server without the time), no counter open, or not before closing time.
+ * @param {{wait_minutes?: number|null, call_at?: number|null, call_from?: number|null,
+ *   call_to?: number|null, late?: boolean}} tk
+ * @param {(ms: number) => string} clock the local "HH:MM" of an epoch in ms
  * @returns {[string, Record<string, string|number>]}
  */
 export function waitLine(tk, clock) {
   if (tk.late) return ["late", {}];
   const minutes = waitMinutes(tk.wait_minutes);
   if (minutes === null) return ["no_wait", {}];
+  const band = bandLine(tk, (at) => clock(at * 1000), "wait_band", "wait_near");
+  if (band) return band;
   if (tk.call_at === null || tk.call_at === undefined) return ["wait", { n: minutes }];
   return ["wait_at", { time: clock(tk.call_at * 1000), n: minutes }];
 }

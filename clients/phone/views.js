@@ -18,7 +18,7 @@ function clock(at) {
 /** The status block of a ticket. @param {Ticket} tk @param {any} config */
 function status(tk, config) {
   const s = tk.status;
-  if (s === "waiting" && stepsOf(tk).length) return whereNow(tk, config);
+  if (s === "waiting" && stepsOf(tk).length) return whereNow(tk, config, clock);
   if (s === "waiting") {
     const [key, params] = waitLine(tk, clock);
     return h("div.status", { dataset: { status: s } },
@@ -59,7 +59,7 @@ export function page(model, config) {
     h("div.service", serviceName(config, tk.service)),
     note ? h("p.notice", t(note, { service: serviceName(config, tk.service) })) : null,
     status(tk, config),
-    visitList(tk, config),
+    visitList(tk, config, clock),
     h("p.muted#link", { dataset: { link: model.link } }, t(line, { time: clock(model.updated) })),
   ];
 }

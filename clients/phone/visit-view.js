@@ -4,7 +4,7 @@
 // awaited ("Chờ kết quả…"), what comes after (a return to the room). Model in, elements out.
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
-import { waitMinutes } from "./flow.js";
+import { waitLine } from "./flow.js";
 import { counterName, serviceName, locationOf } from "./names.js";
 import { stepState, stepsOf, goNow, awaitingResults, stepCounters, waitsFor } from "./visit.js";
 
@@ -16,15 +16,18 @@ export function placeName(config, step) {
   return counters.length === 1 ? counterName(config, counters[0]) : serviceName(config, step.service);
 }
 
-/** The line under a step in a queue: people ahead and the wait. @param {Step} step */
-function queueLine(step) {
-  const minutes = waitMinutes(step.wait_minutes);
-  return `${t("step.queue", { n: step.ahead ?? "" })} · ${minutes === null ? t("no_wait") : t("wait", { n: minutes })}`;
+/** @typedef {(ms: number) => string} Clock the local "HH:MM" of an epoch in ms */
+
+/** The line under a step in a queue: people ahead and the expected call (flow.waitLine).
+ * @param {Step} step @param {Clock} clock */
+function queueLine(step, clock) {
+  const [key, params] = waitLine(step, clock);
+  return `${t("step.queue", { n: step.ahead ?? "" })} · ${t(key, params)}`;
 }
 
 /** Where to go now while the visit waits (one card per queue it waits in), or the wait for
- * results; null when the ticket is not waiting. @param {any} ticket @param {any} config */
-export function whereNow(ticket, config) {
+ * results; null when the ticket is not waiting. @param {any} ticket @param {any} config @param {Clock} clock */
+export function whereNow(ticket, config, clock) {
   if (ticket.status !== "waiting") return null;
   if (awaitingResults(ticket)) {
     return h("div.status.where", { dataset: { status: "results" } }, h("div.big", t("step.results")), h("div", t("results.wait")));
@@ -36,13 +39,13 @@ export function whereNow(ticket, config) {
       h("div.place-name", placeName(config, step)),
       step.returning ? h("div.returning", t("returning")) : null,
       h("div.location", locationOf(config, stepCounters(step))),
-      h("div.ahead", queueLine(step)))));
+      h("div.ahead", queueLine(step, clock)))));
 }
 
-/** The line that says where a step stands. @param {any} ticket @param {Step} step @param {any} config */
-function stateLine(ticket, step, config) {
+/** The line that says where a step stands. @param {any} ticket @param {Step} step @param {any} config @param {Clock} clock */
+function stateLine(ticket, step, config, clock) {
   const state = stepState(ticket, step);
-  if (state === "queue" && ticket.status === "waiting") return queueLine(step);
+  if (state === "queue" && ticket.status === "waiting") return queueLine(step, clock);
   if (state === "later" && step.returning) {
     const tests = waitsFor(stepsOf(ticket), step).map((s) => placeName(config, s)).join(", ");
     return tests ? t("step.return.after", { tests }) : t("step.return");
@@ -52,8 +55,8 @@ function stateLine(ticket, step, config) {
 
 const MARKS = { done: "✓", cancelled: "✕", here: "➜", queue: "●", held: "●", results: "⏳", later: "○" };
 
-/** The whole visit, in the order its steps were added. @param {any} ticket @param {any} config */
-export function visitList(ticket, config) {
+/** The whole visit, in the order its steps were added. @param {any} ticket @param {any} config @param {Clock} clock */
+export function visitList(ticket, config, clock) {
   const steps = stepsOf(ticket);
   if (!steps.length) return null;
   return h("section.visit",
@@ -65,6 +68,6 @@ export function visitList(ticket, config) {
         h("div.body",
           h("div.place-name", placeName(config, step), step.returning ? h("span.returning", ` · ${t("returning")}`) : null),
           state === "done" || state === "cancelled" ? null : h("div.location", locationOf(config, stepCounters(step))),
-          h("div.state", stateLine(ticket, step, config))));
+          h("div.state", stateLine(ticket, step, config, clock))));
     })));
 }

@@ -7,7 +7,8 @@
  * A step as the server sends it to a phone (server/visit_view.py).
  * @typedef {{id: number, service: string, counter: number|null, status: string, after: number[],
  *   returning: boolean, served_by: number|null, counters?: number[], ahead?: number,
- *   wait_minutes?: number|null, open_counters?: number}} Step
+ *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null,
+ *   call_from?: number|null, call_to?: number|null}} Step
  * @typedef {"done"|"cancelled"|"here"|"queue"|"held"|"results"|"later"} StepState
  */
 

@@ -200,6 +200,7 @@ export class QueueSocket {
         this.emit("event", msg);
         break;
       case "waiting":
+      case "new_wait":
       case "ticket":
       case "announce":
       case "door":

@@ -29,12 +29,13 @@ export function createTv(params) {
   let socket = /** @type {QueueSocket|null} */ (null);
   let noticeTimer = /** @type {any} */ (0);
   let closedOn = ""; // the local date the closed notice was drawn for ("" while open)
+  let newWaits = /** @type {views.NewWaits} */ ({}); // the wait of a number taken now (new_wait)
 
   /** @param {flow.Action} action */
   const dispatch = (action) => { state = flow.next(state, action); };
   const display = () => flow.display(board.config, state.deviceId, { layout: params.get("layout"), theme: params.get("theme") });
   /** @returns {views.Ctx} */
-  const ctx = () => ({ board, display: display(), now: Date.now() });
+  const ctx = () => ({ board, display: display(), now: Date.now(), newWaits });
 
   // ---- the speaker: the browser's (?audio=1) or the box's hardware bridge (?audio=bridge) ----
   let reports = 0;
@@ -163,6 +164,7 @@ export function createTv(params) {
     s.on("snapshot", (msg) => { board.snapshot(msg, state.zone); renderAll(); });
     s.on("event", onEvent);
     s.on("waiting", (msg) => { board.setWaiting(msg); renderWaiting(); });
+    s.on("new_wait", (msg) => { newWaits = msg.waits; renderWaiting(); });
     s.on("announce", (msg) => {
       showNotice(msg);
       if (announcer && speaks()) announcer.enqueueUrl(msg.audio, `announce:${msg.time}`);

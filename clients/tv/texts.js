@@ -18,6 +18,9 @@ export const TEXTS = {
     "tv.setup.title": "Màn hình chưa được đăng ký",
     "tv.setup.body": "Mở địa chỉ …/tv/#token=<mã thiết bị> do quản trị viên cấp.",
     "tv.none": "—",
+    "tv.new_wait": "Lấy số bây giờ: chờ khoảng {from}–{to} phút",
+    "tv.new_wait.one": "Lấy số bây giờ: chờ khoảng {n} phút",
+    "tv.new_wait.under": "Lấy số bây giờ: chờ dưới {n} phút",
   },
   en: {
     "tv.calling": "Number",
@@ -36,5 +39,8 @@ export const TEXTS = {
     "tv.setup.title": "This screen is not registered",
     "tv.setup.body": "Open …/tv/#token=<device token> given by the administrator.",
     "tv.none": "—",
+    "tv.new_wait": "Take a number now: about {from}-{to} min wait",
+    "tv.new_wait.one": "Take a number now: about {n} min wait",
+    "tv.new_wait.under": "Take a number now: under {n} min wait",
   },
 };

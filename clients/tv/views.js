@@ -5,10 +5,13 @@
 import { h, inkOnWhite } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { closedDetails } from "../shared/closed.js";
+import { waitBand } from "../shared/estimate.js";
 
 /**
+ * @typedef {Record<string, {from: number, to: number}|null>} NewWaits the wait of a number taken
+ *   now per service, minutes (the server's `new_wait`; null: no counter of it open)
  * @typedef {{board: import("../shared/board.js").Board,
- *   display: import("./flow.js").Display, now: number}} Ctx  now: the time in ms
+ *   display: import("./flow.js").Display, now: number, newWaits?: NewWaits}} Ctx  now: the time in ms
  * @typedef {import("./flow.js").TvState} TvState
  */
 
@@ -118,19 +121,35 @@ export function viewRecent(ctx) {
     h("strong", r.label), h("span", "→"), h("span", whereTo(ctx, r.counter, r.label, "vi"))));
 }
 
-/** The services of this zone's counters and how many wait for each, plain data. @param {Ctx} ctx */
+/**
+ * What the hall is told of a number taken now, both languages ("Lấy số bây giờ: chờ khoảng
+ * 20–30 phút"), or null when the server gave no wait (no counter of the service open).
+ * @param {{from: number, to: number}|null|undefined} wait minutes @returns {[string, string]|null}
+ */
+export function newWaitText(wait) {
+  if (!wait) return null;
+  const b = waitBand(wait);
+  if ("under" in b) return both("tv.new_wait.under", { n: b.under });
+  if ("n" in b) return both("tv.new_wait.one", { n: b.n });
+  return both("tv.new_wait", { from: b.from, to: b.to });
+}
+
+/** The services of this zone's counters, how many wait for each, and the wait of a number taken
+ * now, plain data. @param {Ctx} ctx */
 export function waitingFacts(ctx) {
   const { board } = ctx;
   const mine = new Set(board.counterList().flatMap((c) => (board.counterConfig(c.number)?.services || []).map((/** @type {any} */ s) => s.code)));
   return (board.config?.services || []).filter((/** @type {any} */ s) => mine.has(s.code))
-    .map((/** @type {any} */ s) => ({ code: s.code, name: s.name, colour: s.colour, waiting: board.waiting[s.code] ?? 0 }));
+    .map((/** @type {any} */ s) => ({ code: s.code, name: s.name, colour: s.colour, waiting: board.waiting[s.code] ?? 0,
+      now: newWaitText(ctx.newWaits?.[s.code]) }));
 }
 
 /** The waiting line at the foot. @param {Ctx} ctx */
 export function viewWaiting(ctx) {
   return [h("span.waiting-title", both("tv.waiting").join(" / ")),
     waitingFacts(ctx).map((s) => h("span.wait-chip", { dataset: { service: s.code }, style: { "--c": s.colour } },
-      h("b", s.code), h("span.wait-name", s.name), h("strong.wait-n", String(s.waiting))))];
+      h("b", s.code), h("span.wait-name", s.name), h("strong.wait-n", String(s.waiting)),
+      s.now ? h("span.wait-now", h("span.vi", s.now[0]), h("span.en", s.now[1])) : null))];
 }
 
 /** The out-of-hours notice. @param {any} config @param {number} now server seconds */

@@ -123,6 +123,8 @@ def result_of(state: QueueState, records: list[ev.Record]) -> Any:
                 "ahead": est.ahead,
                 "wait_minutes": est.wait_minutes,
                 "call_at": est.call_at,  # when it is expected to be called (epoch seconds), or None
+                "call_from": est.call_from,  # the band the call is expected in (about 8 in 10), or None
+                "call_to": est.call_to,
                 "late": est.late,  # counters are open but none is expected to call it before closing
                 "priority": [g.value for g in e.priority],
                 "priority_pending": e.priority_pending,

@@ -117,8 +117,8 @@ class PublicState(msgspec.Struct, frozen=True):
 
 class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
     """A step of a visit (server/visit_view.py), never its reason nor the HIS's order. ``counters``
-    while it is to come; ``ahead``, ``wait_minutes`` and ``open_counters`` while the patient
-    waits in its queue."""
+    while it is to come; ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at``,
+    ``call_from`` and ``call_to`` while the patient waits in its queue."""
 
     id: int
     service: str
@@ -131,11 +131,15 @@ class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
     ahead: int | None = None
     wait_minutes: int | None = None
     open_counters: int | None = None
+    call_at: float | None = None  # when it is expected to be called there (epoch seconds)
+    call_from: float | None = None  # the band the call is expected in (about 8 in 10 calls)
+    call_to: float | None = None
 
 
 class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     """What anyone holding the number may know of a ticket of today; never an identity.
-    ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at`` and ``late`` only while it waits (a
+    ``ahead``, ``wait_minutes``, ``open_counters``, ``call_at``, ``call_from``, ``call_to`` and
+    ``late`` only while it waits (a
     visit: in the queue of its current step); ``step`` and ``steps`` for a visit of several steps."""
 
     label: str
@@ -150,6 +154,8 @@ class TicketStatus(msgspec.Struct, frozen=True, kw_only=True):
     wait_minutes: int | None = None
     open_counters: int | None = None
     call_at: float | None = None  # when it is expected to be called (epoch seconds; docs/protocol.md)
+    call_from: float | None = None  # the band the call is expected in (about 8 in 10 calls), epoch seconds
+    call_to: float | None = None  # call_from <= call_at <= call_to; both None when call_at is None
     late: bool | None = None  # counters are open but none is expected to call it before closing
     step: int | None = None
     steps: list[PublicStep] | None = None

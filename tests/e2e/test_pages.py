@@ -138,8 +138,9 @@ def test_typed_id_to_counter_to_the_zone_tvs(browser: Browser, site: ServerProc,
 def test_the_ticket_screen_says_when_the_patient_should_be_called(
     browser: Browser, site: ServerProc, errors: list[str]
 ) -> None:
-    """Issue 22: the wait shown as a time of day ("khoảng 9:30") with the minutes, from the
-    predictor's expected call time: one patient ahead at the one open counter of Nội (8 min)."""
+    """Issue 22: the wait shown as the band the call is expected in, its ends rounded outward to
+    5 minutes ("khoảng 09:20 – 09:45"), from the predictor's: one patient ahead at the one open
+    counter of Nội (8 min), so it starts now and ends past the expected call (8 minutes on)."""
     with admin_socket(site) as ws:
         command(ws, {"type": "open_counter", "counter": 4})
         command(ws, {"type": "issue_ticket", "service": "N"})
@@ -148,11 +149,15 @@ def test_the_ticket_screen_says_when_the_patient_should_be_called(
         assert take_ticket(kiosk, "N", ID_1) == "N002"
         after = time.time()
     vn = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-    times = {dt.datetime.fromtimestamp(at + 8 * 60, vn).strftime("%H:%M") for at in (before, after)}
+    starts = {dt.datetime.fromtimestamp(at // 300 * 300, vn).strftime("%H:%M") for at in (before, after)}
     wait = kiosk.locator(".ticket-wait")
-    expect(wait).to_have_text(re.compile(rf"Dự kiến được gọi khoảng ({'|'.join(times)}) \(chờ khoảng 8 phút\)"))
+    expect(wait).to_have_text(re.compile(rf"Dự kiến gọi: khoảng ({'|'.join(starts)}) – \d{{2}}:\d[05]"))
+    text = wait.inner_text()
+    end = dt.datetime.strptime(f"{text[-5:]}", "%H:%M").time()
+    called = dt.datetime.fromtimestamp(after + 8 * 60, vn).time()
+    assert end > called, (text, called)
     kiosk.click("#lang")
-    expect(wait).to_have_text(re.compile(rf"Expected call about ({'|'.join(times)}) \(about 8 minutes' wait\)"))
+    expect(wait).to_have_text(re.compile(rf"Expected call: about ({'|'.join(starts)})-\d{{2}}:\d[05]"))
 
 
 def test_pages_recover_after_the_server_restarts(browser: Browser, site: ServerProc, errors: list[str]) -> None:
