@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain.estimate import Estimate, Places, band, mean_service_seconds, step_estimate
+from .domain.estimate import Estimate, Places, service_band, step_estimate
 from .domain.lifecycle import Status
 from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
@@ -44,21 +44,23 @@ def public_steps(
         if waiting and s.status == "open":
             e = est if est is not None and s.id == t.step else step_estimate(state, t, s, now, places)
             step.update(ahead=e.ahead, wait_minutes=e.wait_minutes, open_counters=e.open_counters)
-            step.update(_band(state, s.service, e, now))
+            step.update(_band(state, t, s.service, e, now))
         out.append(step)
     return out
 
 
-def _band(state: QueueState, service: str, e: Estimate, now: float) -> dict[str, float | None]:
+def _band(state: QueueState, t: Ticket, service: str, e: Estimate, now: float) -> dict[str, float | None]:
     """A step's expected call and its band: the estimate's own (the simulation's, for the current
-    step), else from the simple formula's minutes (``estimate.band``, calls a mean service time
-    apart over its open counters); all None without a wait."""
+    step), else from the simple formula's minutes (``estimate.service_band``, the spread of a
+    ticket of ``t``'s class in that queue); all None without a wait."""
     if e.call_at is not None:
         return {"call_at": e.call_at, "call_from": e.call_from, "call_to": e.call_to}
     if e.wait_minutes is None:
         return {"call_at": None, "call_from": None, "call_to": None}
     at = now + e.wait_minutes * 60
-    low, high = band(now, at, mean_service_seconds(state, service) / max(1, e.open_counters))
+    low, high = service_band(
+        state, service, e.open_counters, now, at, t.klass(state.config.priority.honour_unconfirmed)
+    )
     return {"call_at": at, "call_from": low, "call_to": high}
 
 

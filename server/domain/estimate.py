@@ -25,6 +25,7 @@ import math
 
 import msgspec
 
+from .events import Klass
 from .ordering import candidates
 from .predict import MAX_CALLS, forecast, working_day
 from .spread import Spread, band, per_call, spread_of
@@ -213,6 +214,24 @@ def _spread(
         interval = mean_service_seconds(state, t.service) / max(1, est.open_counters)
         s = known[key] = spread_of(state.timing, t.service, klass, policy.mode == "fifo", interval, now)
     return s
+
+
+def service_band(
+    state: QueueState,
+    service: str,
+    open_counters: int,
+    now: float,
+    call_at: float,
+    klass: Klass = "normal",
+    pause: float = 0.0,
+) -> tuple[float, float]:
+    """The band of a call expected at ``call_at`` in ``service``'s queue for a ticket of ``klass``
+    (a visit's other steps, a number taken now on the TV): the spread a waiting ticket of that
+    service and class is given, its calls the service's mean over the open counters apart;
+    ``pause``: seconds of the wait in a break (time, no spread)."""
+    interval = mean_service_seconds(state, service) / max(1, open_counters)
+    fifo = state.config.priority.mode == "fifo"
+    return band(now, call_at, spread_of(state.timing, service, klass, fifo, interval, now), pause)
 
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:

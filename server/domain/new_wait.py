@@ -13,7 +13,8 @@ ticket would be given at the kiosk.
 
 - no counter of the service open: no wait (``None``; the board shows nothing for it);
 - a ticket waiting for it has no time (not called before closing) or the expected call falls at
-  or after the closing time: no wait either;
+  or after the closing time: no wait either; one that falls in a break (the lunch break) is
+  expected when the break ends;
 - a ticket waiting for it is past the forecast's horizon (thousands waiting): the simple formula,
   everyone waiting for it times the interval.
 
@@ -24,8 +25,8 @@ from __future__ import annotations
 
 import msgspec
 
-from .estimate import band, mean_service_seconds
-from .predict import working_day
+from .estimate import mean_service_seconds, service_band
+from .predict import at_work, working_day
 from .state import QueueState
 
 
@@ -40,12 +41,17 @@ class NewWait(msgspec.Struct, frozen=True):
 def new_waits(state: QueueState, now: float, times: dict[int, float | None]) -> dict[str, NewWait | None]:
     """Each configured service's ``NewWait``, or None (see the module's rules); ``times``: the
     waiting tickets' expected calls (``predict.forecast(state, now)``)."""
-    _, close = working_day(state.config, now)
-    return {s.code: _new_wait(state, s.code, now, times, close) for s in state.config.services}
+    breaks, close = working_day(state.config, now)
+    return {s.code: _new_wait(state, s.code, now, times, breaks, close) for s in state.config.services}
 
 
 def _new_wait(
-    state: QueueState, service: str, now: float, times: dict[int, float | None], close: float | None
+    state: QueueState,
+    service: str,
+    now: float,
+    times: dict[int, float | None],
+    breaks: list[tuple[float, float]],
+    close: float | None,
 ) -> NewWait | None:
     open_counters = [
         n for n in state.config.counters_for(service) if n in state.counters and state.counters[n].status == "open"
@@ -64,7 +70,8 @@ def _new_wait(
         at = max(now, *known) + interval
     else:  # past the forecast's horizon
         at = now + len(ahead) * interval
-    if close is not None and at >= close:
+    due = at_work(at, breaks, close)  # one that would fall in a break is called after it
+    if due is None:
         return None
-    low, high = band(now, at, interval)
-    return NewWait(call_at=at, call_from=low, call_to=high)
+    low, high = service_band(state, service, len(open_counters), now, due, pause=due - at)
+    return NewWait(call_at=due, call_from=low, call_to=high)

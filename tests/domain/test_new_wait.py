@@ -66,6 +66,21 @@ def test_no_wait_when_the_call_would_fall_at_closing_time() -> None:
     assert new_waits(sim.state, sim.now, forecast(sim.state, sim.now))["A"] is None  # 17:02
 
 
+def test_a_call_that_would_fall_in_the_lunch_break_is_expected_when_it_ends() -> None:
+    sim = Sim(start=dt.datetime(2026, 11, 23, 11, 20, tzinfo=VN))  # the break: 11:30-13:00
+    sim.open(1)
+    sim.issue("A")
+    sim.call(1)
+    before = new_waits(sim.state, sim.now, forecast(sim.state, sim.now))["A"]
+    assert before is not None and before.call_at == sim.now + MEAN_A  # 11:24, before the break
+    for _ in range(2):
+        sim.issue("A")
+    wait = new_waits(sim.state, sim.now, forecast(sim.state, sim.now))["A"]
+    lunch_end = dt.datetime(2026, 11, 23, 13, 0, tzinfo=VN).timestamp()
+    assert wait is not None and wait.call_at >= lunch_end  # not at 11:32, in the break
+    assert wait.call_to - wait.call_at <= before.call_to - before.call_at + 300  # the break adds no spread
+
+
 def test_a_day_without_hours_has_no_closing_time() -> None:
     sim = Sim(start=dt.datetime(2026, 11, 28, 23, 0, tzinfo=VN))  # a Saturday
     sim.open(1)
