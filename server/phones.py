@@ -17,7 +17,7 @@ any step, recalled, finished, transferred, a visit's steps added, completed or c
 its new status sent at once, with the TVs' frames. The places of the other waiting tickets move
 with every call and issue; they are computed together (``domain.estimate.estimates``: each
 counter's waiting tickets sorted once, and so for the other queues a visit waits in,
-``server/visits.py``), at most every ``PLACES_EVERY`` seconds whatever the rate of
+``server/visit_view.py``), at most every ``PLACES_EVERY`` seconds whatever the rate of
 commits (the hub asks, ``refresh``), and a status is sent only when it changed.
 """
 

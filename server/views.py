@@ -326,6 +326,6 @@ def public_status(
             call_to=est.call_to,
             late=est.late,
         )
-    if t.steps:  # a visit of several steps: all of them (server/visits.py)
+    if t.steps:  # a visit of several steps: all of them (server/visit_view.py)
         out.update(step=t.step, steps=public_steps(state, t, now, est, places))
     return out

@@ -146,7 +146,7 @@ def decide(
 ) -> list[ev.Event]:
     """The events that ``command`` causes, or a :class:`DomainError`. ``match`` is, for an
     issue with a face, the nearest active ticket's face (found by the shell). Each command type
-    has its decider in ``DECIDERS``, as each event type has its fold in ``state._APPLY``."""
+    has its decider in ``DECIDERS``, as each event type has its fold in ``fold._APPLY``."""
     authorize(actor, command)
     events = DECIDERS[type(command)](state, command, now, actor, match)
     return _taken_over(state, command, actor) + events if events else events
