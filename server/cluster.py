@@ -33,11 +33,15 @@ from .hub import Hub
 from .hub_items import Outcome
 from .pg_log import PgLog
 from .protocol import MAX_MESSAGE_BYTES
-from .writer_role import WriterRole, connect, current_writer
+from .writer_role import HUNG_SECONDS, WATCH_SECONDS, WriterRole, connect, current_writer, unseat_hung
 
 log = logging.getLogger("server.cluster")
 
-FORWARD_SECONDS = 15.0  # how long a follower tries to reach a writer before it answers no_writer
+# How long a follower tries to reach a writer before it answers storage_error.no_writer ("try
+# again"): under the pages' 10 s (clients/shared), so that a user is told rather than left guessing;
+# longer than a hung writer's failover (HUNG_SECONDS, then a second to notice, then the catch-up).
+FORWARD_SECONDS = 8.0
+TRY_SECONDS = 2.0  # one try's wait for the writer's answer (a stopped writer's socket still accepts)
 RETRY_SECONDS = 0.1
 SECRET_HEADER = "x-queue-cluster"
 INTERNAL_PATH = "/internal/command"  # never passed on by the front (deploy/nginx-queue-cluster.conf)
@@ -97,6 +101,7 @@ class Cluster:
         self.promoted: list[Callable[[], Awaitable[None]]] = []  # what starts with the role (HIS links...)
         self._tasks: list[asyncio.Task[None]] = []
         self._query: psycopg.AsyncConnection[tuple[object, ...]] | None = None
+        self._beats: psycopg.AsyncConnection[tuple[object, ...]] | None = None  # the writer's beat, checked
         hub.forward = self.forward
         hub.commit_failed = lambda exc: step_down(f"a commit failed: {exc}")
 
@@ -108,6 +113,7 @@ class Cluster:
         self._tasks = [
             asyncio.create_task(self.follower.run(), name="cluster-follow"),
             asyncio.create_task(self._take_role(), name="cluster-role"),
+            asyncio.create_task(self._unseat_hung(), name="cluster-unseat"),
         ]
 
     async def stop(self) -> None:
@@ -116,8 +122,9 @@ class Cluster:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.role.close()
         await self.http.aclose()
-        if self._query is not None:
-            await self._query.close()
+        for conn in (self._query, self._beats):
+            if conn is not None:
+                await conn.close()
 
     async def _take_role(self) -> None:
         try:
@@ -130,6 +137,8 @@ class Cluster:
 
     async def _write(self) -> None:
         claim = await self.role.acquire()
+        watch = asyncio.create_task(self._beat(), name="cluster-beat")  # from now on, during the catch-up too
+        self._tasks.append(watch)
         if isinstance(self.hub.log, PgLog):
             self.hub.log.epoch = claim.epoch  # every append from now on carries it (fencing)
         self.follower.stop()  # the writer reads its own appends no more
@@ -139,10 +148,28 @@ class Cluster:
         await self.hub.take_file_config()
         for start in self.promoted:
             await start()
-        await self.role.watch()
+        await watch
+
+    async def _beat(self) -> None:
+        await self.role.watch()  # its SELECT 1 every second is the beat the followers look at
         step_down("the writer's lock connection was lost")
 
     # ---- the follower's side ----------------------------------------------------------------
+
+    async def _unseat_hung(self) -> None:
+        """While another process writes: every beat, end its session if it stopped beating for
+        ``HUNG_SECONDS`` (``writer_role.unseat_hung``), so that a hung writer loses the role."""
+        while not self.role.claimed:
+            await asyncio.sleep(WATCH_SECONDS)
+            if self.role.claimed:
+                return
+            try:
+                if self._beats is None or self._beats.closed:
+                    self._beats = await connect(self.dsn)
+                await unseat_hung(self._beats, self.site, HUNG_SECONDS)
+            except (psycopg.Error, OSError) as exc:
+                log.warning("cannot check the writer's beat: %s", exc)
+                self._beats = None
 
     async def forward(self, command: cmd.AnyCommand, actor: Actor, key: str) -> Outcome:
         """Take a command to the writer and return its answer; retried (the same key) until a
@@ -153,25 +180,31 @@ class Cluster:
         while True:
             if self.hub.forward is None:  # the role came to this process meanwhile
                 return await self.hub.submit(command, actor, key)
-            answer = await self._send(body, keyed=bool(key))
+            left = deadline - loop.time()
+            answer = await self._send(body, keyed=bool(key), seconds=min(TRY_SECONDS, left)) if left > 0 else None
             if answer is not None and not answer.not_writer:
                 outcome = outcome_of(answer)
                 if outcome.error is None:
                     await self.follower.caught_up(outcome.seq, 2.0)
                 return outcome
-            if loop.time() > deadline:
+            if loop.time() + RETRY_SECONDS >= deadline:
                 return Outcome(error=DomainError("storage_error.no_writer"))
             self.writer_url = ""
             await asyncio.sleep(RETRY_SECONDS)
 
-    async def _send(self, body: bytes, keyed: bool) -> Answer | None:
+    async def _send(self, body: bytes, keyed: bool, seconds: float) -> Answer | None:
         """One try: None when no writer answered. A command without a key is tried again only
         when it was surely not delivered (no connection), since it could take effect twice."""
         url = self.writer_url or await self._lookup()
         if not url or url == self.url:
             return None
         try:
-            r = await self.http.post(f"{url}{INTERNAL_PATH}", content=body, headers={SECRET_HEADER: self.secret})
+            r = await self.http.post(
+                f"{url}{INTERNAL_PATH}",
+                content=body,
+                headers={SECRET_HEADER: self.secret},
+                timeout=httpx.Timeout(seconds, connect=min(1.0, seconds)),
+            )
         except httpx.ConnectError:
             return None
         except httpx.HTTPError as exc:
