@@ -1,7 +1,8 @@
 """Several server processes for one site (decision 0014): each starts as a follower of the
 site's log (``server/follow.py``) and waits for the writer's role (``server/writer_role.py``);
 the one that gets it catches up and writes. A follower forwards its clients' commands to the
-writer over HTTP (``POST /internal/command``, with the cluster's secret) and acknowledges them
+writer over HTTP (``POST /internal/command``, signed with the cluster's secret:
+``server/cluster_sign.py``) and acknowledges them
 only with the writer's answer, after the writer's commit; with the same idempotency key, a
 retry after a failover is answered by the new writer as the old one would have answered it.
 
@@ -12,7 +13,6 @@ exits: its service manager starts it again as a follower, with a state read from
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -25,6 +25,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from . import cluster_sign
 from .domain import commands as cmd
 from .domain.access import Actor
 from .domain.errors import DomainError
@@ -43,7 +44,6 @@ log = logging.getLogger("server.cluster")
 FORWARD_SECONDS = 8.0
 TRY_SECONDS = 2.0  # one try's wait for the writer's answer (a stopped writer's socket still accepts)
 RETRY_SECONDS = 0.1
-SECRET_HEADER = "x-queue-cluster"
 INTERNAL_PATH = "/internal/command"  # never passed on by the front (deploy/nginx-queue-cluster.conf)
 LOST_ROLE_EXIT = 75  # the exit status of a process that lost the writer's role (EX_TEMPFAIL)
 
@@ -97,6 +97,8 @@ class Cluster:
         self.role = WriterRole(dsn, site, self.url)
         self.follower = Follower(dsn, site, hub.log, lambda: hub.state.seq, hub.apply_followed)
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=1.0))
+        self.verifier = cluster_sign.Verifier(secret)
+        self.warnings = cluster_sign.Throttled()
         self.writer_url = ""
         self.promoted: list[Callable[[], Awaitable[None]]] = []  # what starts with the role (HIS links...)
         self._tasks: list[asyncio.Task[None]] = []
@@ -202,7 +204,7 @@ class Cluster:
             r = await self.http.post(
                 f"{url}{INTERNAL_PATH}",
                 content=body,
-                headers={SECRET_HEADER: self.secret},
+                headers={cluster_sign.HEADER: cluster_sign.sign(self.secret, body)},
                 timeout=httpx.Timeout(seconds, connect=min(1.0, seconds)),
             )
         except httpx.ConnectError:
@@ -212,6 +214,8 @@ class Cluster:
                 return None
             log.warning("a command without a key was lost on its way to the writer: %s", exc)
             return Answer(error=Refusal(key="storage_error.no_writer"))
+        if r.status_code == 403:
+            self._refused(url, r.text)
         if r.status_code != 200:
             return None
         self.writer_url = url
@@ -228,23 +232,63 @@ class Cluster:
             self._query = None
             return ""
 
+    def _refused(self, url: str, why: str) -> None:
+        if why == "clock":
+            self.warnings.warn(
+                "clock", "the writer %s refused this process's commands: the clocks of the two machines differ by more"
+                " than %d s (set up NTP / chrony on every machine) / máy ghi %s từ chối lệnh: đồng hồ hai máy lệch"
+                " nhau quá %d giây (cài NTP / chrony trên mọi máy)", url, cluster_sign.SKEW_SECONDS, url,
+                cluster_sign.SKEW_SECONDS,
+            )  # fmt: skip
+        else:
+            self.warnings.warn(
+                "signature", "the writer %s refused this process's commands (%s): QUEUE_CLUSTER_SECRET_FILE holds"
+                " another secret than the writer's; copy the same file to every process of the site and restart"
+                " / máy ghi %s từ chối lệnh: tệp bí mật QUEUE_CLUSTER_SECRET_FILE khác với của máy ghi; chép cùng một"
+                " tệp lên mọi máy rồi khởi động lại", url, why[:40], url,
+            )  # fmt: skip
+
     # ---- the writer's side ------------------------------------------------------------------
 
-    def admits(self, headers: dict[str, str]) -> bool:
-        return hmac.compare_digest(headers.get(SECRET_HEADER, "").encode(), self.secret.encode())
+    def verify(self, header: str, body: bytes, client: str) -> cluster_sign.Refused:
+        """Why a forwarded request is refused ("" when it is signed by a process of the site);
+        a refusal is logged (at most once a minute per kind) in words for the site's IT staff."""
+        why = self.verifier.check(header, body)
+        if why in ("signature", "replay"):
+            self.warnings.warn(
+                why, "refused a command forwarded from %s (%s): it is not signed with this process's secret; the"
+                " processes of a site need the same QUEUE_CLUSTER_SECRET_FILE (or someone else is posting to"
+                " /internal/command) / từ chối lệnh chuyển tiếp từ %s: chữ ký không khớp tệp bí mật"
+                " QUEUE_CLUSTER_SECRET_FILE của máy này; mọi tiến trình phải dùng cùng một tệp",
+                client, "signature" if why == "signature" else "sent twice", client,
+            )  # fmt: skip
+        elif why == "clock":
+            self.warnings.warn(
+                why, "refused a command forwarded from %s: its clock is %.0f s away from this machine's (more than"
+                " %d s; set up NTP / chrony on every machine) / từ chối lệnh từ %s: đồng hồ lệch %.0f giây",
+                client, self.verifier.skew, cluster_sign.SKEW_SECONDS, client, self.verifier.skew,
+            )  # fmt: skip
+        return why
 
     async def serve(self, body: bytes) -> bytes:
         """A forwarded command, submitted here when this process writes."""
         f = _forwarded.decode(body)
         if not self.writing:
             return _encoder.encode(Answer(not_writer=True))
+        if not cluster_sign.plausible(f.actor, f.command, self.hub.state):
+            self.warnings.warn(
+                "actor", "refused a forwarded command as %s (%s): no process of the site sends that", f.actor.name[:60],
+                f.actor.role,
+            )  # fmt: skip
+            return _encoder.encode(Answer(error=Refusal(key="forbidden")))
         return _encoder.encode(answer_of(await self.hub.submit(f.command, f.actor, f.key)))
 
 
 async def internal(cluster: Cluster, scope: Scope, receive: Receive, send: Send) -> None:
     """``POST /internal/command``: a command forwarded by another process of the site."""
     request = Request(scope, receive)
-    if request.method != "POST" or not cluster.admits(dict(request.headers)):
+    header = request.headers.get(cluster_sign.HEADER, "")
+    if request.method != "POST" or not header:
         await Response(status_code=404)(scope, receive, send)
         return
     body = b""
@@ -255,6 +299,10 @@ async def internal(cluster: Cluster, scope: Scope, receive: Receive, send: Send)
                 await Response(status_code=413)(scope, receive, send)
                 return
     except ClientDisconnect:  # the follower gave up (it is retrying with the same key)
+        return
+    why = cluster.verify(header, body, request.client.host if request.client else "?")
+    if why:
+        await Response(why, status_code=404 if why == "unsigned" else 403)(scope, receive, send)
         return
     try:
         answer = await cluster.serve(body)

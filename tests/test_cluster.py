@@ -302,7 +302,7 @@ async def test_a_stale_writer_never_commits_and_steps_down(tmp_path: Path, pg_cl
             "actor": {"name": "staff:admin", "role": "admin"},
             "command": {"type": "issue_ticket", "service": "N"},
         }
-        for headers in ({}, {"x-queue-cluster": "not-the-secret-" * 3}):  # only the processes' secret
+        for headers in ({}, {"x-queue-cluster": "not-the-secret-" * 3}):  # signed requests only (test_cluster_secret)
             assert post_status(stale.http + "/internal/command", headers, body=forged) == 404
         with psycopg.connect(database, autocommit=True) as conn:
             conn.execute("UPDATE sites SET writer_epoch = writer_epoch + 1, writer = 'elsewhere' WHERE site = 'main'")
