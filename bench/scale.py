@@ -34,7 +34,8 @@ import psutil
 from server import migrate_log
 from server.domain import commands as cmd
 from server.domain.access import Actor
-from server.domain.config import Config, config_from_toml
+from server.domain.config import Config
+from server.domain.config_check import config_from_toml
 from server.hub import Hub
 from server.pg_log import PgLog
 from server.sqlite_log import SqliteLog

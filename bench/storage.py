@@ -18,10 +18,11 @@ import msgspec
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import config_from_toml
+from server.domain.config_check import config_from_toml
 from server.domain.decide import decide, rollover
 from server.domain.errors import DomainError
-from server.domain.state import QueueState, apply
+from server.domain.fold import apply
+from server.domain.state import QueueState
 from server.hub import SNAPSHOT_EVERY, Hub
 from server.pg_log import PgLog
 from server.replay import SNAPSHOT_VERSION

@@ -14,7 +14,7 @@ import uvicorn
 
 from . import datadir, pg_log
 from .app import create_app
-from .domain.config import config_from_toml
+from .domain.config_check import config_from_toml
 from .domain.errors import ConfigError
 from .his.links import LinksError
 from .httpproto import DeadlineHttpProtocol

@@ -12,7 +12,7 @@ import msgspec
 
 from . import voicepacks
 from .domain import speech
-from .domain.config import due_announcements
+from .domain.hours import due_announcements
 from .services import Services
 
 log = logging.getLogger("server")

@@ -22,8 +22,9 @@ from .domain import commands as cmd
 from .domain import events as ev
 from .domain.access import Actor
 from .domain.errors import DomainError
+from .domain.fold import apply
 from .domain.handle import Step, services_touched
-from .domain.state import QueueState, apply
+from .domain.state import QueueState
 from .eventlog import EventLog
 from .faces import Faces
 from .hub_items import Attach, Command, Followed, Item, Listener, Outcome

@@ -26,7 +26,8 @@ import msgspec
 import psycopg
 
 from . import datadir, replay
-from .domain.config import Config, config_from_toml
+from .domain.config import Config
+from .domain.config_check import config_from_toml
 from .eventlog import EventLog, FaceChanges
 from .his import outbox as his_outbox
 from .pg_log import PgLog, app_name, redacted

@@ -15,7 +15,8 @@ import msgspec
 
 from .domain import events as ev
 from .domain.config import Config
-from .domain.state import QueueState, apply_all
+from .domain.fold import apply_all
+from .domain.state import QueueState
 from .eventlog import EventLog
 
 log = logging.getLogger("server.hub")

@@ -22,8 +22,10 @@ import sys
 from pathlib import Path
 
 from . import datadir
-from .domain.config import Config, config_from_toml
-from .domain.state import QueueState, apply_all
+from .domain.config import Config
+from .domain.config_check import config_from_toml
+from .domain.fold import apply_all
+from .domain.state import QueueState
 from .eventlog import decode_record
 from .settings import Settings
 

@@ -22,8 +22,9 @@ from typing import Any
 import msgspec
 
 from .domain import events as ev
-from .domain.config import Config, is_open
+from .domain.config import Config
 from .domain.estimate import Estimate, Places, estimate
+from .domain.hours import is_open
 from .domain.identity import Identity
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
@@ -31,7 +32,7 @@ from .domain.state import QueueState, Ticket
 from .domain.steps import LIVE, Step
 from .protocol import Audience
 from .redaction import public_identity
-from .visits import current_open, public_steps
+from .visit_view import current_open, public_steps
 
 
 def event_zone(state: QueueState, event: ev.AnyEvent) -> str | None:

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket
 from .auth import authenticate, door_device, token_hash
 from .domain.access import Actor
 from .domain.commands import PASSWORD_COMMANDS
-from .domain.config import MEDIA_NAME
+from .domain.config_check import MEDIA_NAME
 from .domain.errors import DomainError, ForbiddenError
 from .domain.held import tickets_held
 from .fanout import Conn, wire_of

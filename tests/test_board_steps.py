@@ -1,5 +1,5 @@
 """A staff board (clients/shared/board.js with steps.js, run by Node) folds a visit's steps as the
-domain does (server/domain/state.py): random days of visits sent on from the internal medicine
+domain does (server/domain/visit_fold.py): random days of visits sent on from the internal medicine
 room to the lab, imaging and the cashier, with returns, results marked in, steps cancelled,
 the HIS's orders and results, no-shows, holds and transfers, driven through the real application step; their events encoded
 as the server sends them to a counter; the board's tickets (status, current step, every step's

@@ -16,8 +16,9 @@ import msgspec
 import pytest
 
 from server.domain import events as ev
-from server.domain.config import config_from_toml
-from server.domain.state import QueueState, apply
+from server.domain.config_check import config_from_toml
+from server.domain.fold import apply
+from server.domain.state import QueueState
 from server.eventlog import decode_record
 from server.views import snapshot
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from server.domain import events as ev
-from server.domain.config import config_from_builtins
+from server.domain.config_check import config_from_builtins
 from server.redaction import redact
 
 from .domain.sim import small_config_data

@@ -266,7 +266,7 @@ async def test_a_bug_in_a_batch_fails_it_cleanly_and_the_hub_carries_on(
 
 
 async def test_restart_from_a_snapshot_gives_the_same_state_as_the_whole_log(logs: LogStore) -> None:
-    from server.domain.state import fold
+    from server.domain.fold import fold
     from server.eventlog import decode_record
 
     clock = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from server.app import create_app
 from server.domain.catalogue import CATALOGUE
-from server.domain.config import config_from_toml
+from server.domain.config_check import config_from_toml
 from server.routes.describe import Doc, describe
 from server.routes.openapi import WEBSOCKET, document, undescribed
 from server.settings import Settings

@@ -22,7 +22,8 @@ from PIL import Image, ImageChops
 from printing.cups import CupsPrinter
 from printing.errors import PrinterError
 from printing.ticket import Ticket, render
-from server.domain.config import Config, config_from_toml
+from server.domain.config import Config
+from server.domain.config_check import config_from_toml
 
 from .cups_harness import PdfQueue, dead_queue, jobs, pdf_queue
 from .emupos_harness import Emupos, running_emupos, wait_receipts

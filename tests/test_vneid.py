@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from server.domain.config import Config, config_from_toml
+from server.domain.config import Config
+from server.domain.config_check import config_from_toml
 from server.domain.errors import DomainError
 from server.vneid import identify_qr
 

@@ -218,7 +218,9 @@ export function createKiosk() {
     const mine = ++issueSeq;
     try {
       if (!socket) throw { code: "offline" };
-      const ack = await socket.command(flow.issueCommand(state, board.config?.face?.notice || ""), { timeout: 8000 });
+      const command = flow.issueCommand(state, board.config?.face?.notice || "");
+      // pressed again after no answer: the same key only when it is surely the same person
+      const ack = await socket.command(command, { timeout: 8000, sameKeyOnRetry: !!(command.identity || command.face) });
       if (mine === issueSeq) dispatch({ type: "issued", result: ack.result });
     } catch (err) {
       if (mine === issueSeq) dispatch({ type: "refused", error: err });

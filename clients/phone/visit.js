@@ -4,7 +4,7 @@
 // names and locations come from the configuration, views.js). No DOM: plain data in and out.
 
 /**
- * A step as the server sends it to a phone (server/visits.py).
+ * A step as the server sends it to a phone (server/visit_view.py).
  * @typedef {{id: number, service: string, counter: number|null, status: string, after: number[],
  *   returning: boolean, served_by: number|null, counters?: number[], ahead?: number,
  *   wait_minutes?: number|null, open_counters?: number}} Step

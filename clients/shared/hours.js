@@ -1,5 +1,5 @@
 // Working hours by the configured timetable, in the unit's time zone (the same rule as
-// server/domain/config.py is_open), so that screens switch to "outside working hours" on time
+// server/domain/hours.py is_open), so that screens switch to "outside working hours" on time
 // even when nothing else happens.
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];

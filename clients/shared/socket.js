@@ -11,6 +11,7 @@ const MIN_DELAY = 500;
 const RECONNECT = 4100; // our own close code: drop this connection and open a new one
 const MAX_DELAY = 15000;
 const PROBE = 3000; // after a wake, a link that does not answer a ping within this is reopened
+const RETRY_SAME_KEY = 30000; // a command sent again this soon after its timeout keeps its key
 
 /**
  * @typedef {{code: string, message_vi: string, message_en: string, field?: string|null}} ServerError
@@ -38,6 +39,8 @@ export class QueueSocket {
     this.attempt = 0;
     this.serverOffset = 0; // server clock minus ours, in seconds
     this.nextId = 1;
+    /** @type {{command: string, key: string, at: number}|null} the last command left unanswered */
+    this.unanswered = null;
     /** @type {Map<string, Pending>} */
     this.pending = new Map();
     /** @type {Record<string, Array<(msg: any) => void>>} */
@@ -259,12 +262,28 @@ export class QueueSocket {
    * Send a command; resolves with the ack, rejects with the server's error (or err.timeout /
    * err.offline). With queueOffline (the default) a command given while offline waits in the
    * outbox; either way an unanswered command is sent again, with the same key, on reconnect.
-   * @param {Record<string, any>} command @param {{timeout?: number, queueOffline?: boolean}} [opts]
+   * sameKeyOnRetry (the default): sent again by the user within 30 s of its timeout, it keeps its
+   * key (false where two people could send the same command: an anonymous kiosk ticket).
+   * @param {Record<string, any>} command
+   * @param {{timeout?: number, queueOffline?: boolean, sameKeyOnRetry?: boolean}} [opts]
    */
   command(command, opts = {}) {
     const id = `c${this.nextId++}`;
-    const key = `${this.name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    return this.request({ type: "cmd", id, key, command }, opts);
+    const text = JSON.stringify(command);
+    const last = this.unanswered;
+    this.unanswered = null;
+    // The same command again right after its timeout (a user pressing again after "no answer"):
+    // the same key, so that the server does it once, whether or not the first one got through.
+    const key = last && last.command === text && Date.now() - last.at <= RETRY_SAME_KEY
+      ? last.key
+      : `${this.name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const { sameKeyOnRetry = true, ...rest } = opts;
+    const answer = this.request({ type: "cmd", id, key, command }, rest);
+    answer.catch((e) => {
+      const unanswered = e && (e.code === "timeout" || String(e.code).startsWith("storage_error"));
+      if (unanswered && sameKeyOnRetry) this.unanswered = { command: text, key, at: Date.now() };
+    });
+    return answer;
   }
 
   /** @param {string} what @param {Record<string, any>} [fields] @param {{timeout?: number}} [opts] */

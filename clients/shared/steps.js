@@ -1,5 +1,5 @@
 // A visit's steps on a staff board (issue 20, decision 0017): the events folded into a ticket's
-// `steps` and `step` as server/domain/state.py folds them, with the same rules
+// `steps` and `step` as server/domain/visit_fold.py folds them, with the same rules
 // (server/domain/steps.py): a step is pending (waits for others: a return), open (in its
 // queue), active (the patient is at its counter), served (its result awaited), done or
 // cancelled. Pure: each function takes a ticket of the board ({status, service, target_counter,

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from . import commands as cmd
 from . import events as ev
 from .access import Actor
-from .config import Config, validate_config
+from .config import Config
+from .config_check import validate_config
 from .config_diff import config_changes
 from .errors import DomainError
 from .faces import FaceMatch

@@ -29,7 +29,8 @@ from typing import Any
 from . import commands as cmd
 from . import events as ev
 from .access import Actor
-from .config import CLOSE, HHMM, Service
+from .config import Service
+from .config_check import CLOSE, HHMM
 from .errors import DomainError, IdentityError, TicketError, UnknownService
 from .faces import FaceMatch
 from .identity import Identity, validate_bhyt, validate_id_number

@@ -22,8 +22,9 @@ from .decide import decide, rollover
 from .errors import DomainError
 from .estimate import estimate
 from .faces import FaceMatch
+from .fold import apply
 from .his_inbound import answer
-from .state import QueueState, apply
+from .state import QueueState
 
 
 class Step(msgspec.Struct):

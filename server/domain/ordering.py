@@ -21,8 +21,9 @@ import msgspec
 
 from .config import PriorityPolicy
 from .events import Klass
-from .state import CounterState, QueueState, Ticket, next_cycle, next_return
+from .state import CounterState, QueueState, Ticket
 from .steps import Step, open_here
+from .waiting import next_cycle, next_return
 
 REASONS: dict[str, tuple[str, str]] = {
     "emergency": ("Cấp cứu được ưu tiên trước hết", "Emergency goes first"),

@@ -27,8 +27,9 @@ from collections import deque
 
 from .config import Config, JourneyPolicy, PriorityPolicy
 from .events import Klass
-from .state import QueueState, next_cycle
+from .state import QueueState
 from .timing import arrival_rate, service_seconds
+from .waiting import next_cycle
 
 PAUSE_SECONDS = 600.0  # how long a paused counter is expected to stay paused
 OVERDUE = 0.5  # of the mean still expected of a service already longer than its mean

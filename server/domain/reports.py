@@ -40,8 +40,9 @@ from . import events as ev
 from .bookings import no_shows
 from .config import CARE_KINDS, Config
 from .figures import Figures
+from .fold import apply
 from .lifecycle import Status
-from .state import QueueState, apply
+from .state import QueueState
 from .visits import Visits
 
 IDLE_GROUPS = frozenset({"day", "month", "counter", "staff"})  # where idle time is counted

@@ -16,7 +16,7 @@ A step's status:
 - ``served``: served, its result awaited by a step that waits for it (``needs_result``);
 - ``done`` or ``cancelled``: ended.
 
-This module holds the steps' pure rules; ``state.py`` folds the events with them.
+This module holds the steps' pure rules; ``visit_fold.py`` folds the events with them.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 import msgspec
 
 from ..domain import events as ev
+from ..domain.fold import apply_all
 from ..domain.province import dashboard
-from ..domain.state import QueueState, apply_all
+from ..domain.state import QueueState
 from ..eventlog import EventLog
 from ..replay import SNAPSHOT_VERSION
 

@@ -116,7 +116,7 @@ class PublicState(msgspec.Struct, frozen=True):
 
 
 class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
-    """A step of a visit (server/visits.py), never its reason nor the HIS's order. ``counters``
+    """A step of a visit (server/visit_view.py), never its reason nor the HIS's order. ``counters``
     while it is to come; ``ahead``, ``wait_minutes`` and ``open_counters`` while the patient
     waits in its queue."""
 

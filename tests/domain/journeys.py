@@ -11,9 +11,10 @@ import msgspec
 from server.domain import events as ev
 from server.domain.access import Actor
 from server.domain.config import Config
+from server.domain.fold import fold
 from server.domain.his import ticket_key
 from server.domain.lifecycle import Status
-from server.domain.state import QueueState, Ticket, fold
+from server.domain.state import QueueState, Ticket
 
 from .sim import Sim, small_config
 

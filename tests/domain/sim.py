@@ -10,7 +10,8 @@ from typing import Any
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import Config, config_from_builtins, config_from_toml
+from server.domain.config import Config
+from server.domain.config_check import config_from_builtins, config_from_toml
 from server.domain.faces import FaceMatch
 from server.domain.handle import handle, start_day
 from server.domain.state import QueueState, Ticket

@@ -11,13 +11,14 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import config_from_builtins
+from server.domain.config_check import config_from_builtins
 from server.domain.errors import DomainError, ForbiddenError
 from server.domain.estimate import estimate
+from server.domain.fold import fold
 from server.domain.handle import handle
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.reports import build, local_range
-from server.domain.state import QueueState, booking_key, fold
+from server.domain.state import QueueState, booking_key
 
 from .sim import VN, Sim, small_config, small_config_data
 

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
-from server.domain.config import config_from_builtins, config_from_toml, is_open
+from server.domain.config_check import config_from_builtins, config_from_toml
 from server.domain.errors import ConfigError, DomainError
+from server.domain.hours import is_open
 
 from .sim import VN, demo_config, small_config_data
 
@@ -177,7 +178,7 @@ def test_counters_for_and_lookups() -> None:
 
 
 def test_announcements_fall_due_in_local_time() -> None:
-    from server.domain.config import due_announcements
+    from server.domain.hours import due_announcements
 
     data = small_config_data(hours={"holidays": [{"date": "2027-01-01", "name": "Tết"}]})
     data["announcements"] = [
@@ -204,7 +205,7 @@ def test_announcements_fall_due_in_local_time() -> None:
 
 
 def test_tv_media_names_come_from_the_library() -> None:
-    from server.domain.config import config_from_builtins
+    from server.domain.config_check import config_from_builtins
 
     from .sim import small_config_data
 
@@ -217,7 +218,7 @@ def test_tv_media_names_come_from_the_library() -> None:
 
 
 def test_per_screen_layouts_are_checked() -> None:
-    from server.domain.config import config_from_builtins
+    from server.domain.config_check import config_from_builtins
 
     from .sim import small_config_data
 

@@ -7,7 +7,7 @@ import copy
 
 from server.domain import commands as cmd
 from server.domain import events as ev
-from server.domain.config import config_from_builtins
+from server.domain.config_check import config_from_builtins
 from server.domain.config_diff import MAX_CHANGES, ConfigChange, config_changes
 
 from .sim import Sim, small_config_data

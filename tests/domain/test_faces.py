@@ -9,7 +9,8 @@ import pytest
 
 from server.domain import commands as cmd
 from server.domain import events as ev
-from server.domain.config import Face, config_from_builtins
+from server.domain.config import Face
+from server.domain.config_check import config_from_builtins
 from server.domain.errors import ConfigError, DomainError
 from server.domain.faces import DESCRIPTOR_SIZE, FaceMatch, validate_descriptor, verdict
 from server.domain.lifecycle import Status

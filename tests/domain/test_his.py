@@ -11,7 +11,9 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
-from server.domain.config import ConfigError, Unit, validate_config
+from server.domain.config import Unit
+from server.domain.config_check import validate_config
+from server.domain.errors import ConfigError
 from server.domain.his import HisMessage, message_for, messages_for, ticket_key
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.state import Ticket

@@ -9,11 +9,12 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
+from server.domain.fold import fold
 from server.domain.handle import handle
 from server.domain.his import ticket_key
 from server.domain.his_inbound import end_events, parse_ticket_key
 from server.domain.lifecycle import Status
-from server.domain.state import HisMap, QueueState, Ticket, fold
+from server.domain.state import HisMap, QueueState, Ticket
 
 from .sim import Sim
 from .test_decide import refused

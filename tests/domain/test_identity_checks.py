@@ -73,7 +73,7 @@ def test_staff_record_an_identity_check(sim: Sim) -> None:
 def test_the_vneid_verifier_setting_is_bounded(section: str) -> None:
     from pathlib import Path
 
-    from server.domain.config import config_from_toml
+    from server.domain.config_check import config_from_toml
     from server.domain.errors import ConfigError
 
     demo = (Path(__file__).resolve().parents[2] / "config" / "demo.toml").read_text()

@@ -1,4 +1,4 @@
-"""A visit of several steps (issue 20; domain/journey.py, steps.py and their fold in state.py):
+"""A visit of several steps (issue 20; domain/journey.py, steps.py and their fold in visit_fold.py):
 a room sends the patient on and back, staff and the HIS add, complete and cancel steps, and the
 patient is never called at two places at once."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from server.domain import commands as cmd
-from server.domain.config import config_from_toml
+from server.domain.config_check import config_from_toml
 from server.domain.errors import ConfigError
 
 from .journeys import COUNTERS, SERVICES, hospital, journey_config

@@ -1,4 +1,4 @@
-"""The fold of a visit's steps (state.py) beyond what the deciders produce today."""
+"""The fold of a visit's steps (visit_fold.py) beyond what the deciders produce today."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 from server.domain import commands as cmd
 from server.domain import events as ev
+from server.domain.fold import apply
 from server.domain.lifecycle import Status
-from server.domain.state import apply
 
 from .journeys import hospital, queues_of
 from .sim import ROOT

@@ -15,7 +15,8 @@ import pytest
 
 from server.domain import commands as cmd
 from server.domain.access import Actor
-from server.domain.config import Config, config_from_builtins
+from server.domain.config import Config
+from server.domain.config_check import config_from_builtins
 from server.domain.figures import percentile, summary
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.reports import Report, build, half_year, local_range

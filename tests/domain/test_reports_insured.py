@@ -11,7 +11,8 @@ from collections import Counter
 
 from server.domain import commands as cmd
 from server.domain.access import SYSTEM, Actor
-from server.domain.config import Config, config_from_builtins
+from server.domain.config import Config
+from server.domain.config_check import config_from_builtins
 from server.domain.his import ticket_key
 from server.domain.identity import Identity
 from server.domain.insurance import Answer

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.errors import DomainError
+from server.domain.fold import fold
 from server.domain.identity import Identity, PriorityGroup
 from server.domain.lifecycle import Status
-from server.domain.state import RECENT_SERVICE_TIMES, Handoff, QueueState, fold, raw_kind
+from server.domain.state import RECENT_SERVICE_TIMES, Handoff, QueueState, raw_kind
 
 from .sim import Sim, small_config
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from server.domain import commands as cmd
-from server.domain.config import Config, config_from_builtins
+from server.domain.config import Config
+from server.domain.config_check import config_from_builtins
 from server.domain.reports import build
 
 from .sim import VN, Sim, small_config_data

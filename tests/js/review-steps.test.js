@@ -1,5 +1,5 @@
 // How a waiting visit ends when its last step ends elsewhere (clients/shared/steps.js), as
-// server/domain/state.py folds it: done when a step of it was done, cancelled when every step of
+// server/domain/visit_fold.py folds it: done when a step of it was done, cancelled when every step of
 // it was cancelled before anyone saw the patient.
 import test from "node:test";
 import assert from "node:assert/strict";

@@ -130,6 +130,49 @@ test("an unanswered command is sent again, with the same key, when the connectio
   sock.stop();
 });
 
+test("pressed again after no answer, the same command keeps its key; another command or a later one does not", async (t) => {
+  const { sock } = setup(t);
+  sock.start();
+  const ws = FakeWebSocket.made[0];
+  ws.open();
+  ws.deliver({ type: "welcome" });
+  const cmds = () => ws.sent.filter((m) => m.type === "cmd");
+  const first = sock.command({ type: "call_next", counter: 1 });
+  t.mock.timers.tick(10000); // no answer: the page says so, the user presses again
+  await assert.rejects(first, (e) => e.code === "timeout");
+  const again = sock.command({ type: "call_next", counter: 1 });
+  assert.equal(cmds()[1].key, cmds()[0].key); // done once by the server, whichever got through
+  ws.deliver({ type: "error", id: cmds()[1].id, code: "storage_error.no_writer", message_vi: "x", message_en: "y" });
+  await assert.rejects(again, (e) => e.code === "storage_error.no_writer");
+  const third = sock.command({ type: "call_next", counter: 1 }); // told to try again: the same key still
+  assert.equal(cmds()[2].key, cmds()[0].key);
+  ws.deliver({ type: "ack", id: cmds()[2].id, seq: 9 });
+  await third;
+  sock.command({ type: "call_next", counter: 1 }); // answered: the next press is a new command
+  assert.notEqual(cmds()[3].key, cmds()[0].key);
+  const lost = sock.command({ type: "recall", counter: 1 });
+  t.mock.timers.tick(10000);
+  await assert.rejects(lost, (e) => e.code === "timeout");
+  sock.command({ type: "call_next", counter: 1 }); // a different command: a new key
+  assert.notEqual(cmds()[5].key, cmds()[4].key);
+  const late = sock.command({ type: "recall", counter: 1 });
+  t.mock.timers.tick(10000);
+  await assert.rejects(late, (e) => e.code === "timeout");
+  for (const ms of [16000, 15000]) { // pressed again long after (the link kept alive): a new command
+    ws.deliver({ type: "pong" });
+    t.mock.timers.tick(ms);
+  }
+  sock.command({ type: "recall", counter: 1 });
+  assert.notEqual(cmds()[7].key, cmds()[6].key);
+  ws.deliver({ type: "pong" });
+  const anonymous = sock.command({ type: "issue_ticket", service: "A" }, { timeout: 8000, sameKeyOnRetry: false });
+  t.mock.timers.tick(8000);
+  await assert.rejects(anonymous, (e) => e.code === "timeout");
+  sock.command({ type: "issue_ticket", service: "A" }); // maybe the next patient: a new ticket
+  assert.notEqual(cmds()[9].key, cmds()[8].key);
+  sock.stop();
+});
+
 test("a query while offline is refused at once, not queued", async (t) => {
   const { sock } = setup(t);
   sock.start();

@@ -1,5 +1,5 @@
 // A visit's steps on a staff board (clients/shared/steps.js through clients/shared/board.js):
-// the events of server/domain/journey.py folded as server/domain/state.py folds them.
+// the events of server/domain/journey.py folded as server/domain/visit_fold.py folds them.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { Board } from "../../clients/shared/board.js";

@@ -7,7 +7,7 @@ counters that serve a step still to come (where to go: their names and locations
 configuration); and while the patient waits, for each open step, people ahead and the
 estimated wait in that queue (``domain.estimate``). Never a step's reason (a doctor's words)
 nor the HIS's order: a return says only that it is one, as the room's door screen does
-(docs/security.md).
+(docs/security.md). (The visits' figures of a report are ``domain/visits.py``.)
 """
 
 from __future__ import annotations
