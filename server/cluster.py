@@ -168,10 +168,24 @@ class Cluster:
             try:
                 if self._beats is None or self._beats.closed:
                     self._beats = await connect(self.dsn)
-                await unseat_hung(self._beats, self.site, HUNG_SECONDS)
+                hung = await unseat_hung(self._beats, self.site, HUNG_SECONDS)
             except (psycopg.Error, OSError) as exc:
-                log.warning("cannot check the writer's beat: %s", exc)
+                self.warnings.warn("beat", "cannot check the writer's beat (the processes must connect as one"
+                                   " PostgreSQL role): %s", exc)  # fmt: skip
                 self._beats = None
+                continue
+            if hung is None:
+                continue
+            pid, silent, ended = hung
+            message = (
+                "site %s: the writer gave no sign of life for %.1f s (PostgreSQL backend %d): its session %s, so that"
+                " another process takes the role / máy ghi không phản hồi %.1f giây: %s"
+            )
+            if ended:
+                log.warning(message, self.site, silent, pid, "was ended", silent, "đã ngắt phiên để máy khác tiếp quản")
+            else:  # (a backend of another role: once a minute)
+                self.warnings.warn("unseat", message, self.site, silent, pid, "could not be ended", silent,
+                                   "không ngắt được phiên")  # fmt: skip
 
     async def forward(self, command: cmd.AnyCommand, actor: Actor, key: str) -> Outcome:
         """Take a command to the writer and return its answer; retried (the same key) until a

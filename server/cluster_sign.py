@@ -57,9 +57,11 @@ class Verifier:
     def check(self, header: str, body: bytes, now: float | None = None) -> Refused:
         """ "" when the request is signed by a process of the site, else why it is refused."""
         now = time.time() if now is None else now
-        parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p) if header else {}
+        if not header or len(header) > 300:
+            return "unsigned"
+        parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
         stamp, nonce, mac = parts.get("t", ""), parts.get("n", ""), parts.get("mac", "")
-        if not (stamp and nonce and mac) or len(header) > 300:
+        if not (stamp and nonce and mac):
             return "unsigned"
         if not hmac.compare_digest(_mac(self.secret, stamp, nonce, body).encode(), mac.encode()):
             return "signature"
@@ -67,7 +69,7 @@ class Verifier:
             self.skew = float(stamp) - now
         except ValueError:
             return "signature"
-        if abs(self.skew) > SKEW_SECONDS:
+        if not abs(self.skew) <= SKEW_SECONDS:  # (nan too)
             return "clock"
         while self.nonces and (
             next(iter(self.nonces.values())) < now - 2 * SKEW_SECONDS or len(self.nonces) >= MAX_NONCES

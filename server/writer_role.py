@@ -83,12 +83,15 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = has
 """
 
 
-async def unseat_hung(conn: psycopg.AsyncConnection[tuple[object, ...]], site: str, hung: float) -> int | None:
+async def unseat_hung(
+    conn: psycopg.AsyncConnection[tuple[object, ...]], site: str, hung: float
+) -> tuple[int, float, bool] | None:
     """End the session holding the site's lock when it has been idle since its last beat (the
     writer's ``SELECT 1`` on that connection) for ``hung`` seconds, by PostgreSQL's clock (a
     session at work, as one just granted the lock and claiming, is never ended): the lock is free for
     the next process waiting, and the stale writer's appends are fenced by the epoch that
-    process claims. The backend ended (its pid), or None when the writer beats.
+    process claims. The backend's pid, its seconds of silence and whether it was ended; None
+    when the writer beats.
 
     (The processes connect as the same PostgreSQL role: another role's ``state`` is hidden
     and its backend cannot be ended, unless granted ``pg_read_all_stats`` and ``pg_signal_backend``.)"""
@@ -96,13 +99,7 @@ async def unseat_hung(conn: psycopg.AsyncConnection[tuple[object, ...]], site: s
     row = await cur.fetchone()
     if row is None:
         return None
-    pid, silent, ended = int(str(row[0])), float(str(row[1])), bool(row[2])
-    log.warning(
-        "site %s: the writer gave no sign of life for %.1f s (PostgreSQL backend %d): its session %s, so that"
-        " another process takes the role / máy ghi không phản hồi %.1f giây: đã ngắt phiên để máy khác tiếp quản",
-        site, silent, pid, "was ended" if ended else "could not be ended", silent,
-    )  # fmt: skip
-    return pid
+    return int(str(row[0])), float(str(row[1])), bool(row[2])
 
 
 class WriterRole:
