@@ -92,8 +92,11 @@ def config_for(s: Scenario) -> Config:
     )
 
 
-# A predictor: (state, waiting ticket ids, now) -> {ticket id: wait in minutes, or None}
-Predictor = Callable[[QueueState, list[int], float], dict[int, float | None]]
+# What a predictor shows a ticket: the wait in minutes (or None), and the band its call is
+# expected in (epoch seconds, ``Estimate.call_from``/``call_to``) when it gives one.
+Shown = tuple[float | None, tuple[float, float] | None]
+# A predictor: (state, waiting ticket ids, now) -> {ticket id: what it shows}
+Predictor = Callable[[QueueState, list[int], float], dict[int, Shown]]
 
 
 @dataclass
@@ -103,14 +106,40 @@ class Sample:
     hour: int
     at_issue: bool
     error: float  # predicted - real wait, minutes
+    inside: bool | None = None  # the real call inside the band shown (None: no band)
+    width: float | None = None  # the band's width, minutes
 
 
-def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sample]:
+def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor], first_day: bool = False) -> list[Sample]:
+    """The scenario's day with ``seed``, measured. By default it is the site's second day: a
+    warm-up day (the hospital day on the same counters, arrivals of another seed of the family,
+    the same staff's pace) runs first on the same state, unmeasured, so that what a site that
+    runs every day has learned (service times per hour, kept across days) is there, as in a
+    hospital. ``first_day``: the first day the system ever ran (nothing learned yet)."""
     rng = random.Random(seed)
     state = QueueState(config=config_for(s))
-    now = OPEN_AT
-    start_day(state, now)
     pace = {n: rng.uniform(0.8, 1.25) for n in range(1, len(s.counters) + 1)}
+    if not first_day:
+        warm = Scenario(f"{s.name}, warm-up", counters=s.counters)
+        _day(state, warm, seed + WARM_SEED, random.Random(seed + WARM_SEED), pace, OPEN_AT, {})
+    return _day(state, s, seed, rng, pace, OPEN_AT if first_day else OPEN_AT + DAY, predictors)
+
+
+WARM_SEED = 1000  # the warm-up day's seed: the measured day's plus this
+DAY = 86400.0  # the measured day after a warm-up: the next day (a Tuesday), same hours
+
+
+def _day(
+    state: QueueState,
+    s: Scenario,
+    seed: int,
+    rng: random.Random,
+    pace: dict[int, float],
+    open_at: float,
+    predictors: dict[str, Predictor],
+) -> list[Sample]:
+    now = open_at
+    start_day(state, now)
 
     def do(command: cmd.AnyCommand) -> Any:
         step = handle(state, command, now, ADMIN)
@@ -122,7 +151,7 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
         return step.result
 
     called: dict[int, float] = {}
-    shown: list[tuple[int, str, float, bool, str, float | None]] = []  # ticket, service, at, at_issue, who, minutes
+    shown: list[tuple[int, str, float, bool, str, Shown]] = []  # ticket, service, at, at_issue, who, shown
     for n in pace:
         do(cmd.OpenCounter(counter=n))
     heap: list[tuple[float, int, str, int]] = []  # (time, order, kind, counter or arrival index)
@@ -134,12 +163,12 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
         heapq.heappush(heap, (at, order, kind, data))
 
     for i, at in enumerate(arrival_times(s.patients, 9.0, seed=seed)):
-        push(OPEN_AT + at, "arrive", i)
+        push(open_at + at, "arrive", i)
     for n in pace:
-        push(OPEN_AT, "free", n)
-    update = OPEN_AT
-    end = OPEN_AT + 10 * 3600
-    lunch = (OPEN_AT + 4.5 * 3600, OPEN_AT + 6.5 * 3600)
+        push(open_at, "free", n)
+    update = open_at
+    end = open_at + 10 * 3600
+    lunch = (open_at + 4.5 * 3600, open_at + 6.5 * 3600)
     idle: set[int] = set()
     closed: set[int] = set()
     weights = [c for svcs in s.counters for c in svcs]
@@ -147,8 +176,8 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
 
     def measure(tids: list[int], at_issue: bool) -> None:
         for who, predict in predictors.items():
-            for tid, minutes in predict(state, tids, now).items():
-                shown.append((tid, state.tickets[tid].service, now, at_issue, who, minutes))
+            for tid, what in predict(state, tids, now).items():
+                shown.append((tid, state.tickets[tid].service, now, at_issue, who, what))
 
     while heap:
         at, _, kind, data = heapq.heappop(heap)
@@ -159,7 +188,7 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
                 measure(waiting, False)
             update += UPDATE_EVERY
         now = at
-        hour = (now - OPEN_AT) / 3600 + 7
+        hour = (now - open_at) / 3600 + 7
         if kind == "arrive":
             share = s.priority_share
             if s.surge and s.surge[0] <= hour < s.surge[1]:
@@ -203,9 +232,12 @@ def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor]) -> list[Sa
         minutes = rng.expovariate(1 / TRUE_MEAN[t.service]) * pace[n] * slow
         push(now + 20 + minutes * 60, "free", n)  # 20 s for the patient to walk to the counter
     out: list[Sample] = []
-    for tid, service, at, at_issue, who, shown_minutes in shown:
-        if tid not in called or shown_minutes is None:
+    for tid, service, at, at_issue, who, (wait, band) in shown:
+        if tid not in called or wait is None:
             continue
-        real = (called[tid] - at) / 60
-        out.append(Sample(who, service, int((at - OPEN_AT) // 3600) + 7, at_issue, shown_minutes - real))
+        x = Sample(who, service, int((at - open_at) // 3600) + 7, at_issue, wait - (called[tid] - at) / 60)
+        if band is not None:
+            x.inside = band[0] <= called[tid] <= band[1]
+            x.width = (band[1] - band[0]) / 60
+        out.append(x)
     return out

@@ -2,7 +2,9 @@
 
 Each scenario of ``bench/estimate_day.py`` is simulated in-process (no real time) with several
 seeds; for every ticket, the wait each predictor shows at issue and at every 5-minute update is
-compared with the wait it really had (until its first call):
+compared with the wait it really had (until its first call). Each measured day is, by default,
+the day after a warm-up day on the same state (``run_day``; ``--first-day``: the first day the
+system ever ran):
 
 - ``today``: people ahead x the mean of the last service times / open counters
   (``estimate.estimate_simple``, the predictor before issue 22);
@@ -24,37 +26,64 @@ import time
 from collections import defaultdict
 
 from server.domain import commands as cmd
-from server.domain.estimate import estimate, estimate_simple, estimates, estimates_simple
+from server.domain.estimate import Estimate, estimate, estimate_simple, estimates, estimates_simple
 from server.domain.handle import handle, start_day
 from server.domain.identity import PriorityGroup
+from server.domain.spread import BAND_Z
 from server.domain.state import QueueState
 
-from .estimate_day import ADMIN, CONFIGURED, OPEN_AT, SCENARIOS, Predictor, Sample, Scenario, config_for, run_day
+from .estimate_day import ADMIN, CONFIGURED, OPEN_AT, SCENARIOS, Predictor, Sample, Scenario, Shown, config_for, run_day
 
 
-def today(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
-    return {tid: e.wait_minutes for tid, e in estimates_simple(state, tids, now).items()}
+def today(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
+    return {tid: (e.wait_minutes, None) for tid, e in estimates_simple(state, tids, now).items()}
 
 
-def simulation(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+def shown(e: Estimate) -> Shown:
+    """The simulation's wait and its band."""
+    band = (e.call_from, e.call_to) if e.call_from is not None and e.call_to is not None else None
+    return e.wait_minutes, band
+
+
+def simulation(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
     if len(tids) == 1:  # at issue: what the kiosk shows
-        return {tids[0]: estimate(state, tids[0], now).wait_minutes}
-    return {tid: e.wait_minutes for tid, e in estimates(state, tids, now).items()}
+        return {tids[0]: shown(estimate(state, tids[0], now))}
+    return {tid: shown(e) for tid, e in estimates(state, tids, now).items()}
 
 
-def configured(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
-    out: dict[int, float | None] = {}
+def at_median(e: Estimate, now: float) -> Shown:
+    """The simulation's wait moved from its mean to the median of a gamma distribution of the
+    band's spread (right-skewed: a wait can run long, not below zero), by Wilson-Hilferty's
+    approximation: the point that minimises the absolute error if the wait is so distributed."""
+    if e.wait_minutes is None or e.call_at is None or e.call_to is None or e.call_at <= now:
+        return shown(e)
+    wait, sd = e.call_at - now, (e.call_to - e.call_at) / BAND_Z
+    if sd <= 0:
+        return shown(e)
+    k = (wait / sd) ** 2  # the gamma's shape
+    return max(0, round(wait * max(0.0, 1 - 1 / (9 * k)) ** 3 / 60)), None
+
+
+def median(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
+    """``simulation`` with the point at the band's median (``--median``, step 3 of the README)."""
+    if len(tids) == 1:
+        return {tids[0]: at_median(estimate(state, tids[0], now), now)}
+    return {tid: at_median(e, now) for tid, e in estimates(state, tids, now).items()}
+
+
+def configured(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
+    out: dict[int, Shown] = {}
     for tid, e in estimates_simple(state, tids, now).items():
         mean = CONFIGURED[state.tickets[tid].service]
-        out[tid] = None if e.open_counters == 0 else e.ahead * mean / e.open_counters
+        out[tid] = (None if e.open_counters == 0 else e.ahead * mean / e.open_counters, None)
     return out
 
 
-def last_call(state: QueueState, tids: list[int], now: float) -> dict[int, float | None]:
+def last_call(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
     last: dict[str, float] = {}
     for lc in reversed(state.last_calls):  # the newest last
         last[lc.service] = (lc.at - state.tickets[lc.ticket].issued_at) / 60
-    return {tid: last.get(state.tickets[tid].service) for tid in tids}
+    return {tid: (last.get(state.tickets[tid].service), None) for tid in tids}
 
 
 PREDICTORS: dict[str, Predictor] = {
@@ -84,6 +113,37 @@ def row(label: str, f: dict[str, float]) -> str:
         f"| {label} | {f['n']:.0f} | {f['mae']:.1f} | {f['p90']:.1f} | {f['bias']:+.1f} "
         f"| {f['in5']:.0f}% | {f['in10']:.0f}% |"
     )
+
+
+BAND_HEAD = (
+    "| scenario | at issue: inside | called earlier | called later | width (min) "
+    "| at updates: inside | earlier | later | width (min) | inside, each seed (issue / updates) |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def band_figures(samples: list[Sample]) -> tuple[float, float, float, float]:
+    """The simulation's band: share (%) of real calls inside it, before it, after it; its mean width (minutes)."""
+    banded = [x for x in samples if x.predictor == "simulation" and x.inside is not None and x.width is not None]
+    if not banded:
+        return float("nan"), float("nan"), float("nan"), float("nan")
+    inside = sum(bool(x.inside) for x in banded)
+    earlier = sum(x.inside is False and x.error > 0 for x in banded)  # shown later than it came
+    n = len(banded)
+    width = statistics.fmean(x.width for x in banded if x.width is not None)
+    return 100 * inside / n, 100 * earlier / n, 100 * (n - inside - earlier) / n, width
+
+
+def band_row(name: str, days: list[list[Sample]]) -> str:
+    cells: list[str] = []
+    for at_issue in (True, False):
+        f = band_figures([x for day in days for x in day if x.at_issue is at_issue])
+        cells.append(f"{f[0]:.0f}% | {f[1]:.0f}% | {f[2]:.0f}% | {f[3]:.1f}")
+    each = ", ".join(
+        f"{band_figures([x for x in day if x.at_issue])[0]:.0f}/{band_figures([x for x in day if not x.at_issue])[0]:.0f}"
+        for day in days
+    )
+    return f"| {name} | {cells[0]} | {cells[1]} | {each} |"
 
 
 HEAD = "| {} | n | MAE (min) | p90 abs (min) | bias (min) | within ±5 | within ±10 |\n|---|---|---|---|---|---|---|"
@@ -142,25 +202,35 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    p.add_argument("--median", action="store_true", help="also the simulation with its point at the band's median")
+    p.add_argument(
+        "--first-day", action="store_true", help="measure the first day the system ever ran (no warm-up day before)"
+    )
     a = p.parse_args()
     t0 = time.perf_counter()
+    predictors = {**PREDICTORS, "median": median} if a.median else PREDICTORS
     by_scenario: dict[str, list[Sample]] = {}
+    by_seed: dict[str, list[list[Sample]]] = {}
     for s in SCENARIOS:
         if a.only and a.only not in s.name:
             continue
-        samples: list[Sample] = []
-        for seed in range(1, a.seeds + 1):
-            samples += run_day(s, seed, PREDICTORS)
-        by_scenario[s.name] = samples
-    print(f"{a.seeds} seeds a scenario, {time.perf_counter() - t0:.0f} s\n")
+        by_seed[s.name] = [run_day(s, seed, predictors, first_day=a.first_day) for seed in range(1, a.seeds + 1)]
+        by_scenario[s.name] = [x for day in by_seed[s.name] for x in day]
+    day = "the first day the system ran" if a.first_day else "the day after a warm-up day (the hospital day)"
+    print(f"{a.seeds} seeds a scenario, {day}, {time.perf_counter() - t0:.0f} s\n")
     for when, at_issue in (("at issue", True), ("at every update (5 min)", False)):
         print(f"### Estimate {when}\n")
         print(HEAD.format("scenario, predictor"))
         for name, samples in by_scenario.items():
-            for who in PREDICTORS:
+            for who in predictors:
                 errs = [x.error for x in samples if x.predictor == who and x.at_issue is at_issue]
                 print(row(f"{name}, {who}", figures(errs)))
         print()
+    print("### The band (call_from-call_to, the simulation's): share of real calls inside it\n")
+    print(BAND_HEAD)
+    for name, days in by_seed.items():
+        print(band_row(name, days))
+    print()
     first = next(iter(by_scenario), None)
     if first is not None:
         print(f"### {first}, at issue, by service and hour: simulation (today's)\n")

@@ -17,6 +17,7 @@ from .domain import commands as cmd
 from .domain import events as ev
 from .domain.errors import DomainError
 from .domain.faces import DESCRIPTOR_SIZE, FaceMatch, validate_descriptor
+from .domain.held import holds_place
 from .domain.lifecycle import ACTIVE
 from .domain.state import QueueState
 from .eventlog import FaceChanges
@@ -126,8 +127,8 @@ class Faces:
         return stale
 
     def match(self, state: QueueState, command: cmd.AnyCommand) -> tuple[np.ndarray | None, FaceMatch | None]:
-        """An issue's face descriptor and the nearest active ticket of the same service
-        within the review distance (the domain decides what that distance means)."""
+        """An issue's face descriptor and the nearest active ticket of the same service (or a
+        visit with a step to come in it) within the review distance (the domain decides what that distance means)."""
         policy = state.config.face
         if not isinstance(command, cmd.IssueTicket) or command.face is None or not policy.enabled:
             return None, None
@@ -139,7 +140,7 @@ class Faces:
 
         def allowed(ticket: int) -> bool:
             t = state.tickets.get(ticket)
-            return t is not None and t.status in ACTIVE and t.service == service
+            return t is not None and t.status in ACTIVE and holds_place(t, service)
 
         return vec, self.index.nearest(vec, policy.review_distance, allowed)
 

@@ -31,10 +31,13 @@ def pack_vocabulary(lang: speech.Lang, style: speech.ViStyle = speech.NORTH) -> 
             words[w.key] = w.text
     for w in speech.read_label("ABCDEGHIKLMNOPQRSTUVXY", lang):
         words[w.key] = w.text
-    pair = [speech.Called("A1", 1), speech.Called("A2", 2)]
+    how = speech.CallSpeech(languages=(lang,), style=style)
+    pair = [speech.Called("A1", 1), speech.Called("A2", 2, room=True)]  # a counter, an exam room
     for seg in [
-        *speech.announce("A1", 1, "number", speech.CallSpeech(languages=(lang,), style=style)),
+        *speech.announce("A1", 1, "number", how),
+        *speech.announce("A1", 1, "number", how, room=True),
         *speech.sentence(pair, (lang,), style),
+        *speech.sentence(pair[1:], (lang,), style),
     ]:
         if isinstance(seg, speech.Word):
             words[seg.key] = seg.text

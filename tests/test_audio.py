@@ -250,3 +250,32 @@ def test_busy_form_full_keeps_the_words_and_only_quickens(tmp_path: Path) -> Non
         site.kill()
     # the same words at 1.5 instead of 1.25: shorter, but longer than the compact form (about 2.2 s)
     assert 2.5 < seconds["&busy=1"] < seconds[""] * 0.95, seconds
+
+
+def test_a_room_is_said_as_a_room_and_a_pack_without_its_clip_falls_back_to_espeak(tmp_path: Path) -> None:
+    """Issue 20 review: the hall's speaker called exam rooms counters. The routes' call, from
+    the demo configuration: room 4 (kind "room") is "vào phòng khám số bốn", counter 1 "đến quầy
+    số một"; every pack generated holds the room's clips; a recorded pack made before them
+    lacks them and espeak-ng says them, the rest from the pack."""
+    from server.domain.config_check import config_from_toml
+    from server.routes.audio import called
+
+    cfg = config_from_toml((Path(__file__).parent.parent / "config" / "demo.toml").read_bytes())
+    room, desk = called(cfg, "N054", 4), called(cfg, "A012", 1)
+    assert room is not None and room.room and desk is not None and not desk.room
+    assert called(cfg, "N054", 99) is None and called(cfg, "ZZ1", 4) is None
+    said = speech.text_of(speech.sentence([room], ("vi",)))
+    assert said == "Mời số en-nờ năm mươi bốn vào phòng khám số bốn"
+    assert speech.text_of(speech.sentence([desk], ("vi",))) == "Mời số a mười hai đến quầy số một"
+    for lang in ("vi", "en"):
+        vocabulary = voicepacks.pack_vocabulary(lang)  # type: ignore[arg-type]
+        assert {f"{lang}.phrase.to_room", f"{lang}.phrase.room", f"{lang}.phrase.counter"} <= set(vocabulary)
+    assert voicepacks.pack_vocabulary("vi")["vi.phrase.to_room"] == "vào phòng khám số"
+    segments = speech.sentence([room], ("vi",), chime=False)
+    old = sorted({s.key for s in segments if isinstance(s, speech.Word)} - {"vi.phrase.to_room"})
+    composer = audio.Composer([tone_pack(tmp_path / "old", old)], audio.Espeak())
+    call = composer.compose(segments)
+    assert composer.missing == {"vi.phrase.to_room"}
+    if composer.espeak.available():
+        pack_only = sum(len(composer.word(s)) for s in segments if isinstance(s, speech.Word) and s.key in old)
+        assert len(call) / audio.RATE > pack_only / audio.RATE + 0.3  # espeak-ng said the phrase

@@ -1,4 +1,5 @@
-// The settings tab: the unit, services, counters and TV screens edited as forms on a draft of
+// The settings tab: the unit, services, counters and exam rooms, the journeys' return rule and
+// TV screens edited as forms on a draft of
 // the configuration, uploads to the media library, and the whole configuration as JSON for
 // what the forms do not cover. "Save" sends replace_config: the server validates it (an error
 // names the field), logs it with the administrator's name, and every screen applies it live.
@@ -40,6 +41,22 @@ function screenRow(d, tv, media, input) {
         set("media", e.target.checked ? [...list, m.name] : (list.length ? list : null));
       } },
     }), m.name.slice(0, 8)))));
+}
+
+/**
+ * How a room orders the patients coming back with their results against new ones ([journeys],
+ * decision 0017): by a ratio (so many returns, then so many new patients) or by when the
+ * results came. @param {any} d the draft @param {Function} field @param {Function} num
+ */
+function journeysPanel(d, field, num) {
+  d.journeys ||= { return_mode: "ratio", returning: 1, new: 2 };
+  const j = d.journeys;
+  return h("section.panel#s-journeys", h("h2", t("s.journeys")),
+    h("p.muted", t("s.journeys_hint")),
+    field(t("s.return_mode"), h("select#return-mode", { on: { change: (e) => { j.return_mode = e.target.value; } } },
+      ["ratio", "arrival"].map((m) => h("option", { value: m, selected: j.return_mode === m || undefined }, t(`s.return_mode.${m}`))))),
+    field(t("s.returning"), num(j.returning, (v) => { j.returning = v; }, { id: "journeys-returning", min: "1", max: "20" })),
+    field(t("s.new"), num(j.new, (v) => { j.new = v; }, { id: "journeys-new", min: "1", max: "20" })));
 }
 
 /**
@@ -88,11 +105,16 @@ export function viewSettings(st, act) {
               `${code} — ${names[lang() === "en" ? 1 : 0]}`)))),
           h("td", num(s.order, (v) => { s.order = v; }, { style: { width: "4rem" } })),
           h("td", check(s.on_kiosk !== false, (v) => { s.on_kiosk = v; }))))))),
-    h("section.panel#s-counters", h("h2", t("s.counters")),
-      h("table.figures", h("thead", h("tr", [t("s.number"), t("s.name"), t("s.zone"), t("s.serves")].map((x) => h("th", x)))),
-        h("tbody", d.counters.map((c) => h("tr", { dataset: { counter: String(c.number) } },
+    h("section.panel#s-counters", h("h2", t("s.counters_rooms")),
+      h("table.figures", h("thead", h("tr", [t("s.number"), t("s.kind"), t("s.name"), t("s.name_en"), t("s.location"), t("s.location_en"), t("s.zone"), t("s.serves")].map((x) => h("th", x)))),
+        h("tbody", d.counters.map((c) => h("tr", { dataset: { counter: String(c.number), kind: c.kind || "counter" } },
           h("td", String(c.number)),
+          h("td", h("select", { "data-field": "kind", title: t("s.kind_hint"), on: { change: (e) => { c.kind = e.target.value; act.rerender(); } } },
+            ["counter", "room"].map((k) => h("option", { value: k, selected: (c.kind || "counter") === k || undefined }, t(`s.kind.${k}`))))),
           h("td", input(c.name, (v) => { c.name = v; }, { "data-field": "name" })),
+          h("td", input(c.name_en, (v) => { c.name_en = v; }, { "data-field": "name_en" })),
+          h("td", input(c.location, (v) => { c.location = v; }, { "data-field": "location", maxlength: "100", placeholder: t("s.location_hint") })),
+          h("td", input(c.location_en, (v) => { c.location_en = v; }, { "data-field": "location_en", maxlength: "100" })),
           h("td", h("select", { "data-field": "zone", on: { change: (e) => { c.zone = e.target.value; } } },
             d.zones.map((z) => h("option", { value: z.code, selected: c.zone === z.code || undefined }, pick(z.name, z.name_en))))),
           h("td.serves", codes.map((code) => h("label.inline", check(c.services.some((x) => x.code === code), (on) => {
@@ -101,7 +123,12 @@ export function viewSettings(st, act) {
       h("button#add-counter", { type: "button", on: { click: () => {
         d.counters.push({ number: nextNumber, name: `Quầy ${nextNumber}`, zone: d.zones[0]?.code || "", services: [] });
         act.rerender();
-      } } }, t("s.add_counter"))),
+      } } }, t("s.add_counter")),
+      h("button#add-room", { type: "button", on: { click: () => {
+        d.counters.push({ number: nextNumber, name: `Phòng khám ${nextNumber}`, kind: "room", location: "", zone: d.zones[0]?.code || "", services: [] });
+        act.rerender();
+      } } }, t("s.add_room"))),
+    journeysPanel(d, field, num),
     h("section.panel#s-display", h("h2", t("s.display")),
       field(t("s.marquee"), input(d.display.marquee, (v) => { d.display.marquee = v; }, { id: "marquee" })),
       field(t("s.marquee_en"), input(d.display.marquee_en, (v) => { d.display.marquee_en = v; })),

@@ -33,7 +33,8 @@ const IDENTITY_ERRORS = [
  *   the server's or the bridge's own words, in both languages
  * @typedef {KioskText|Told} Said  a message shown to the patient, put in words by the view
  * @typedef {{id_number: string, name: string, dob?: string, sex: string, source?: "qr"|"vneid"}} CardQr
- * @typedef {{label?: string, service: string, status?: string}} Held  a ticket the person holds
+ * @typedef {{label?: string, service: string, status?: string, step?: string, counters?: number[]}} Held  a ticket the
+ *   person holds (step, counters: a visit's step to come in that service, and where to wait for it)
  *   (no label nor status for a typed or scanned number: the server does not say which)
  * @typedef {{
  *   screen: Screen, lang: "vi"|"en", service: string, method: Method, value: string,

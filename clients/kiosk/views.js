@@ -209,6 +209,40 @@ export function viewCamera(state, ctx) {
       h("button.secondary", { type: "button", dataset: { action: "face-skip" }, on: { click: () => act.send({ type: "face_declined" }) } }, t("face.skip"))));
 }
 
+/** The visit's step to come in the chosen service, when the person's number already has one
+ * (issue 20: no second number in the same queue).
+ * @param {Pick<flow.KioskState, "service"|"duplicate"|"held">} state */
+export const visitStep = (state) => state.held?.find((x) => x.service === state.service && x.step && x.label === state.duplicate) || null;
+
+/** Where a counter is, in one language: its name, and its location when it has one.
+ * @param {any} board @param {number} n @param {"vi"|"en"} which */
+function placeOf(board, n, which) {
+  const c = board.counterConfig(n);
+  if (!c) return t("counter", { n }, which);
+  const name = which === "en" ? c.name_en || c.name : c.name;
+  const where = which === "en" ? c.location_en || c.location : c.location;
+  return [name, where].filter(Boolean).join(" · ");
+}
+
+/**
+ * What the duplicate screen says, in one language: the number held for this service; for a
+ * visit's step to come, that no new number is needed and where to wait (or that the number is
+ * called back once the results are in); for a face, that it holds a number already.
+ * @param {Pick<flow.KioskState, "service"|"duplicate"|"duplicateFace"|"held">} state @param {any} board
+ * @param {"vi"|"en"} which
+ */
+export function duplicateText(state, board, which) {
+  const s = board.service(state.service);
+  const service = s ? (which === "en" ? s.name_en || s.name : s.name) : state.service;
+  const label = state.duplicate || "—";
+  const step = visitStep(state);
+  if (step && !state.duplicateFace) {
+    const place = (step.counters || []).map((n) => placeOf(board, n, which)).join(", ");
+    return t(step.step === "pending" ? "dup.visit_back" : "dup.visit", { label, service, place }, which);
+  }
+  return t(state.duplicateFace ? "dup.face" : "dup.held", { label, service }, which);
+}
+
 /** The counters' names for a ticket. @param {any} board @param {number[]} numbers */
 export function counterNames(board, numbers) {
   return numbers.map((n) => {
@@ -301,12 +335,10 @@ export function viewTicket(state, ctx) {
  */
 export function viewDuplicate(state, ctx) {
   const { board, act } = ctx;
-  const s = board.service(state.service);
   const label = state.duplicate || "—";
   /** @param {"vi"|"en"} which */
-  const body = (which) => t(state.duplicateFace ? "dup.face" : "dup.held", {
-    label, service: s ? (which === "en" ? s.name_en || s.name : s.name) : state.service,
-  }, which);
+  const body = (which) => duplicateText(state, board, which);
+  const step = visitStep(state);
   const others = state.held ? flow.servicesAllowed(board.config, state.held).flatMap((g) => g.services) : [];
   if (!state.duplicate && !state.duplicateFace) { // a typed number: that it is held, nothing more (issue 17)
     return h("section.duplicate.unproven",
@@ -316,7 +348,7 @@ export function viewDuplicate(state, ctx) {
       h("div.actions", h("button.primary", { type: "button", dataset: { action: "done" }, on: { click: () => act.send({ type: "done" }) } }, t("btn.home"))));
   }
   return h("section.duplicate",
-    h("h1", t("dup.title")),
+    h("h1", t(step ? "dup.visit_title" : "dup.title")),
     h("div.ticket-number", label),
     h("p#dup-body", body(lang())),
     lang() === "vi" ? h("p.dup-en", { lang: "en" }, body("en")) : null,

@@ -64,6 +64,7 @@ export const ERROR = Object.freeze({
   FORBIDDEN: "forbidden",
   FORBIDDEN_COUNTER: "forbidden_counter",
   FORBIDDEN_HOST: "forbidden_host",
+  FORBIDDEN_STEP: "forbidden_step",
   FORBIDDEN_URL: "forbidden_url",
   HELLO_FIRST: "hello_first",
   HIS_MAPPING_INVALID: "his_mapping_invalid",

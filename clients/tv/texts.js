@@ -4,6 +4,7 @@ export const TEXTS = {
   vi: {
     "tv.calling": "Mời số",
     "tv.to_counter": "đến {counter}",
+    "tv.to_room": "vào {counter}",
     "tv.recent": "Vừa gọi",
     "tv.waiting": "Đang chờ",
     "tv.status.open": "Đang mở",
@@ -21,6 +22,7 @@ export const TEXTS = {
   en: {
     "tv.calling": "Number",
     "tv.to_counter": "to {counter}",
+    "tv.to_room": "to {counter}",
     "tv.recent": "Recent calls",
     "tv.waiting": "Waiting",
     "tv.status.open": "Open",

@@ -18,19 +18,38 @@ const DEFAULT_COLOUR = "#0b4f8a";
  * @param {string} key @param {Record<string, any>} [params] @returns {[string, string]} */
 export const both = (key, params) => [t(key, params, "vi"), t(key, params, "en")];
 
-/** A counter's name in both languages. @param {import("../shared/board.js").Board} board @param {number} n */
+/** A counter's name in both languages: an exam room (kind "room") unnamed is "Phòng 4" / "Room 4".
+ * @param {import("../shared/board.js").Board} board @param {number} n */
 export function counterName(board, n) {
   const cc = board.counterConfig(n);
-  return { vi: cc?.name || `Quầy ${n}`, en: cc?.name_en || cc?.name || `Counter ${n}` };
+  const [vi, en] = cc?.kind === "room" ? [`Phòng ${n}`, `Room ${n}`] : [`Quầy ${n}`, `Counter ${n}`];
+  return { vi: cc?.name || vi, en: cc?.name_en || cc?.name || en };
+}
+
+/** Whether counter `n` is an exam room. @param {import("../shared/board.js").Board} board @param {number} n */
+export const isRoom = (board, n) => board.counterConfig(n)?.kind === "room";
+
+/** Where a room is ("Tầng 1, phòng 104"), "" for a counter or a room without one.
+ * @param {import("../shared/board.js").Board} board @param {number} n @param {"vi"|"en"} lang */
+function roomLocation(board, n, lang) {
+  const cc = board.counterConfig(n);
+  if (cc?.kind !== "room") return "";
+  return (lang === "en" && cc.location_en) || cc.location || "";
 }
 
 /** The room the HIS gave a called number, shown beside its counter ("" when none or not shown).
  * @param {Ctx} ctx @param {string} label */
 export const hisRoom = (ctx, label) => (ctx.display.hisRoom ? ctx.board.hisRooms.get(label) || "" : "");
 
-/** A counter's name, and the HIS's room of the number called there if the board shows it.
- * @param {Ctx} ctx @param {number} n @param {string} label @param {"vi"|"en"} lang */
-export const whereTo = (ctx, n, label, lang) => [counterName(ctx.board, n)[lang], hisRoom(ctx, label)].filter(Boolean).join(" · ");
+/** A counter's name (a room's with where it is), and the HIS's room of the number called there
+ * if the board shows it. @param {Ctx} ctx @param {number} n @param {string} label @param {"vi"|"en"} lang */
+export const whereTo = (ctx, n, label, lang) =>
+  [counterName(ctx.board, n)[lang], roomLocation(ctx.board, n, lang), hisRoom(ctx, label)].filter(Boolean).join(" · ");
+
+/** The panel's line under the number: "đến Quầy 1" for a counter, "vào Phòng khám Nội · Tầng 1,
+ * phòng 104" for an exam room. @param {Ctx} ctx @param {number} n @param {string} label @param {"vi"|"en"} lang */
+export const goTo = (ctx, n, label, lang) =>
+  t(isRoom(ctx.board, n) ? "tv.to_room" : "tv.to_counter", { counter: whereTo(ctx, n, label, lang) }, lang);
 
 /** What a counter's cell says, plain data. @param {any} c the counter (board.counterList()) @param {TvState} state @param {Ctx} ctx */
 export function cellFacts(c, state, ctx) {
@@ -84,8 +103,8 @@ export function viewCalling(state, ctx) {
   return {
     children: [title,
       h("div.now-label", { id: "now-label" }, call.label),
-      h("div.now-counter", t("tv.to_counter", { counter: whereTo(ctx, call.counter, call.label, "vi") }, "vi")),
-      h("div.now-counter-en", t("tv.to_counter", { counter: whereTo(ctx, call.counter, call.label, "en") }, "en")),
+      h("div.now-counter", goTo(ctx, call.counter, call.label, "vi")),
+      h("div.now-counter-en", goTo(ctx, call.counter, call.label, "en")),
       svc ? h("div.now-service", svc.name) : null],
     colour: svc?.colour || DEFAULT_COLOUR,
     flash: call.until > ctx.now,

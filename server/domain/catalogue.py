@@ -76,6 +76,18 @@ CATALOGUE: dict[str, Entry] = {
         "Số giấy tờ này đã được cấp số cho dịch vụ này hôm nay. Vui lòng đến quầy tiếp đón để được giúp.",
         "This number already has a ticket for this service today. Please go to the reception desk for help.",
     ),
+    # a visit of several steps already has a step in this service (issue 20): where to wait
+    "duplicate_ticket.visit": Entry(
+        "Bạn đã có số {label}: lượt khám của bạn đã gồm {service}. Không cần lấy số mới, vui lòng chờ gọi"
+        " số {label} tại {place}.",
+        "You already hold number {label}: your visit already includes {service_en}. No new number is needed;"
+        " please wait for {label} to be called at {place_en}.",
+    ),
+    "duplicate_ticket.visit_back": Entry(
+        "Bạn đã có số {label}: khi có kết quả, số {label} sẽ được gọi quay lại {place}. Không cần lấy số mới.",
+        "You already hold number {label}: once your results are in, {label} will be called back to {place_en}."
+        " No new number is needed.",
+    ),
     "duplicate_face": Entry(
         "Khuôn mặt này đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
         "This face already holds ticket {label} for this service. If that is not you, please ask the staff.",
@@ -103,7 +115,7 @@ CATALOGUE: dict[str, Entry] = {
     "step_elsewhere": Entry(
         "Số {label} đang chờ ở nhiều nơi: quầy {counter} không chuyển được bước {service} của họ. Nếu bước ở"
         " đây không cần nữa, hãy hủy bước.",
-        "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service} step. If the"
+        "Ticket {label} waits in several queues: counter {counter} cannot transfer its {service_en} step. If the"
         " step here is no longer needed, cancel it.",
     ),
     "step_pending": Entry(
@@ -112,13 +124,20 @@ CATALOGUE: dict[str, Entry] = {
         " called yet.",
     ),
     "step_duplicate": Entry(
-        "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service} step to come."
+        "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service_en} step to come."
     ),
     "step_limit": Entry("Một lượt khám có tối đa {limit} bước.", "A visit has at most {limit} steps."),
     "step_unknown": Entry("Số {label} không có bước {step}.", "Ticket {label} has no step {step}.", 404),
     "step_active": Entry(
         "Bệnh nhân số {label} đang ở bước này: hãy kết thúc tại quầy.",
         "Patient {label} is at this step now: finish it at the counter.",
+    ),
+    "forbidden_step": Entry(
+        "Quầy {counter} không thực hiện bước {service} của số {label}: chỉ nơi thực hiện bước này, phòng đã"
+        " chỉ định hoặc quản trị viên mới được đánh dấu có kết quả hay hủy bước.",
+        "Counter {counter} does not perform ticket {label}'s {service_en} step: only a counter that performs"
+        " it, the room that ordered it or an administrator may mark its result in or cancel it.",
+        403,
     ),
     "step_over": Entry("Bước {step} của số {label} đã kết thúc.", "Step {step} of ticket {label} has ended."),
     "step_visit_over": Entry(

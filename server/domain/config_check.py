@@ -127,8 +127,9 @@ def validate_config(cfg: Config) -> Config:
     _unique("counters", [c.number for c in cfg.counters])
     p = cfg.priority
     jp = cfg.journeys
-    if not (1 <= jp.returning <= 20 and 1 <= jp.new <= 20):
-        raise _err("journeys.returning", "tỉ lệ phải từ 1 đến 20", "ratio parts must be 1 to 20")
+    for part in ("returning", "new"):  # the field at fault named (the admin form shows it)
+        if not 1 <= getattr(jp, part) <= 20:
+            raise _err(f"journeys.{part}", "tỉ lệ phải từ 1 đến 20", "ratio parts must be 1 to 20")
     if p.ratio_priority < 1 or p.ratio_normal < 1:
         raise _err("priority.ratio_priority", "tỉ lệ phải từ 1 trở lên", "ratio parts must be at least 1")
     if p.max_wait_minutes < 1:

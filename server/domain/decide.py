@@ -21,7 +21,8 @@ from .errors import (
     UnknownService,
 )
 from .faces import FaceMatch, validate_descriptor, verdict
-from .find import counter_of, current_of, open_counter, ticket_of
+from .find import counter_of, current_of, open_counter, service_names, ticket_of
+from .held import holds_place, no_second_place
 from .identity import derived_groups, id_warnings, validate_identity
 from .insurance import card_number
 from .lifecycle import ACTIVE, Action, CounterAction, Status, counter_transition, transition
@@ -81,7 +82,7 @@ def _face_check(state: QueueState, c: cmd.IssueTicket, service: str, match: Face
     validate_descriptor(c.face)
     out: dict[str, Any] = {"face": True, "face_consent": consent or policy.notice}
     held = state.tickets.get(match.ticket) if match is not None else None
-    if match is None or held is None or held.status not in ACTIVE or held.service != service:
+    if match is None or held is None or held.status not in ACTIVE or not holds_place(held, service):
         return out
     found = verdict(match.distance, policy)
     if found == "same":
@@ -101,6 +102,8 @@ def _issue(state: QueueState, c: cmd.IssueTicket, now: float, match: FaceMatch |
     today = dt.date.fromisoformat(state.day)
     identity = validate_identity(c.identity, today) if c.identity is not None else None
     key = person_service_key(identity, svc.code)
+    if identity is not None and state.config.queue.one_ticket_per_person:
+        no_second_place(state, identity, svc.code)  # a visit's step to come there: its number, where to wait
     if key and state.config.queue.one_ticket_per_person and key in state.active_by_person:
         if identity is None or identity.source != "chip":  # a number anyone can type: tell no more
             raise TicketError("duplicate_ticket.unproven")
@@ -307,7 +310,10 @@ def _on_transfer(
         services = [s.code for s in state.config.counter(c.number).services]  # type: ignore[union-attr]
         here = open_here(t.steps, services, c.number)
         if here is not None and here.id != t.step:  # not the place in this counter's queue
-            raise TicketError("step_elsewhere", "label", label=t.label, counter=c.number, service=t.service)
+            name, name_en = service_names(state, t.service)
+            raise TicketError(
+                "step_elsewhere", "label", label=t.label, counter=c.number, service=name, service_en=name_en
+            )
     to_service = command.to_service or t.service
     return [transferred(state, t, to_service, command.to_counter or None, command.position)]
 

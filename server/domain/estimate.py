@@ -8,7 +8,8 @@ the maximum wait; ``ordering.queue_order`` gives the exact list at a higher cost
 The wait is the forward simulation of ``predict.py`` (the time it expects the ticket to be
 called, ``call_at``, less now, rounded to the minute); ``late`` when no counter is expected to
 call it before closing; past the simulation's horizon (thousands waiting ahead), the simple
-formula below. ``estimate_simple`` is the predictor used before it (issue 22), kept as the
+formula below. Beside it, the band the call is expected in (``call_from``-``call_to``, about 8
+calls in 10: ``spread.py``). ``estimate_simple`` is the predictor used before it (issue 22), kept as the
 benchmark's baseline: people ahead times the service's mean service time (the last 20 served,
 or the configured mean until 3 are known), divided by the open counters serving it.
 
@@ -25,7 +26,8 @@ import math
 import msgspec
 
 from .ordering import candidates
-from .predict import MAX_CALLS, forecast
+from .predict import MAX_CALLS, forecast, working_day
+from .spread import Spread, band, per_call, spread_of
 from .state import QueueState, Ticket
 from .steps import Step, open_here
 
@@ -41,19 +43,6 @@ class Estimate(msgspec.Struct, frozen=True):
     late: bool = False  # counters are open but none is expected to call it before closing
     call_from: float | None = None  # the band the call is expected in (``band``), with call_at
     call_to: float | None = None
-
-
-BAND_Z = 1.2816  # the 10th and 90th percentiles of a normal distribution
-
-
-def band(now: float, call_at: float, interval: float) -> tuple[float, float]:
-    """The band a call expected at ``call_at`` is likely in (about 8 in 10 calls): a wait is the
-    sum of the service times before the call, ``interval`` seconds between calls on average, so
-    its spread grows as the square root of the wait (exponential service times: the variance of
-    a wait ``W`` is ``W x interval``). Never before ``now``."""
-    wait = max(0.0, call_at - now)
-    spread = BAND_Z * math.sqrt(wait * max(interval, 0.0))
-    return now + max(0.0, wait - spread), now + wait + spread
 
 
 def mean_service_seconds(state: QueueState, service: str) -> float:
@@ -170,14 +159,20 @@ def _with_wait(state: QueueState, service: str, ahead: int, open_counters: list[
     return Estimate(ahead=ahead, wait_minutes=math.ceil(seconds / 60), open_counters=len(open_counters))
 
 
-def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: float, interval: float) -> Estimate:
+Breaks = list[tuple[float, float]]  # today's breaks (``predict.working_day``)
+
+
+def _predicted(
+    est: Estimate, times: dict[int, float | None], tid: int, now: float, spread: Spread, breaks: Breaks
+) -> Estimate:
     """``est`` (the simple one) with the simulated time of ``tid``; past the simulation's horizon,
-    the simple wait, as a time too; with its band (``interval``: seconds between calls there)."""
+    the simple wait, as a time too; with its band (``spread``: what it is drawn from, its
+    interval taken from the simulation when it reaches the ticket: ``spread.per_call``)."""
     if tid not in times:
         if est.wait_minutes is None:
             return est
         at = now + est.wait_minutes * 60
-        low, high = band(now, at, interval)
+        low, high = band(now, at, spread)
         return Estimate(
             ahead=est.ahead,
             wait_minutes=est.wait_minutes,
@@ -192,7 +187,8 @@ def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: flo
     if call_at is None:
         return Estimate(ahead=est.ahead, wait_minutes=None, open_counters=est.open_counters, late=True)
     wait = max(0, round((call_at - now) / 60))
-    low, high = band(now, call_at, interval)
+    pause = sum(max(0.0, min(end, call_at) - max(start, now)) for start, end in breaks)
+    low, high = band(now, call_at, per_call(spread, call_at - now - pause, est.ahead), pause)
     return Estimate(
         ahead=est.ahead,
         wait_minutes=wait,
@@ -203,9 +199,20 @@ def _predicted(est: Estimate, times: dict[int, float | None], tid: int, now: flo
     )
 
 
-def _interval(state: QueueState, t: Ticket, est: Estimate) -> float:
-    """Seconds between two calls for ``t``'s queue: its service's mean over the open counters."""
-    return mean_service_seconds(state, t.service) / max(1, est.open_counters)
+def _spread(
+    state: QueueState, t: Ticket, est: Estimate, now: float, known: dict[tuple[str, str, int], Spread]
+) -> Spread:
+    """What ``t``'s band is drawn from (``spread.spread_of``), its queue's calls its service's
+    mean over the open counters apart; ``known``: those already drawn up, by service, class and
+    open counters."""
+    policy = state.config.priority
+    klass = t.klass(policy.honour_unconfirmed)
+    key = (t.service, klass, est.open_counters)
+    s = known.get(key)
+    if s is None:
+        interval = mean_service_seconds(state, t.service) / max(1, est.open_counters)
+        s = known[key] = spread_of(state.timing, t.service, klass, policy.mode == "fifo", interval, now)
+    return s
 
 
 def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
@@ -215,7 +222,8 @@ def estimate(state: QueueState, ticket_id: int, now: float) -> Estimate:
     issue behind a queue of hundreds must stay cheap in the writer."""
     simple = estimate_simple(state, ticket_id, now)
     times = {} if _beyond_horizon(state, simple) else forecast(state, now, until=ticket_id)
-    return _predicted(simple, times, ticket_id, now, _interval(state, state.tickets[ticket_id], simple))
+    breaks = working_day(state.config, now)[0]
+    return _predicted(simple, times, ticket_id, now, _spread(state, state.tickets[ticket_id], simple, now, {}), breaks)
 
 
 def _beyond_horizon(state: QueueState, simple: Estimate) -> bool:
@@ -236,8 +244,10 @@ def estimates(state: QueueState, ticket_ids: list[int], now: float) -> dict[int,
     """``estimate`` of many waiting tickets at once (the phones following them): one simulation
     for all of them, and people ahead from each counter's waiting tickets sorted once."""
     times = forecast(state, now)
+    breaks = working_day(state.config, now)[0]
+    spreads: dict[tuple[str, str, int], Spread] = {}
     return {
-        tid: _predicted(est, times, tid, now, _interval(state, state.tickets[tid], est))
+        tid: _predicted(est, times, tid, now, _spread(state, state.tickets[tid], est, now, spreads), breaks)
         for tid, est in estimates_simple(state, ticket_ids, now).items()
     }
 

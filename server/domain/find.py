@@ -1,5 +1,6 @@
 """The counters and tickets a command names, found in the state, or the refusal: an unknown
-counter or ticket, a counter that may not serve, a counter with nobody at it."""
+counter or ticket, a counter that may not serve, a counter with nobody at it; a service's names
+for a message."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ def current_of(state: QueueState, c: CounterState) -> Ticket:
     if c.current is None:
         raise CounterError("counter_idle", "counter", counter=c.number)
     return state.tickets[c.current]
+
+
+def service_names(state: QueueState, code: str) -> tuple[str, str]:
+    """A service's configured names for a message, Vietnamese and English (its code when unknown)."""
+    service = state.config.service(code)
+    name = service.name if service is not None else code
+    return name, (service.name_en if service is not None and service.name_en else name)
 
 
 def ticket_of(state: QueueState, label: str) -> Ticket:

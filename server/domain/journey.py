@@ -6,7 +6,8 @@
 - ``order_step`` / ``order_result``: the HIS's order adds a step, its result marks it done
   (or the order is withdrawn); ``come_back`` returns the patient to the room they are in (or were
   last served in) once the orders are in.
-- ``complete_step`` / ``cancel_step``: staff mark a step's result in, or cancel a step.
+- ``complete_step`` / ``cancel_step``: staff mark a step's result in, or cancel a step: staff of
+  a counter that serves it or of the room that sent the patient there, or an administrator.
 
 A step is never added for a service the visit still has a step to come for (``step_duplicate``):
 one place in each queue.
@@ -19,9 +20,9 @@ from collections.abc import Callable
 from . import commands as cmd
 from . import events as ev
 from .access import Actor
-from .errors import TicketError, UnknownCounter, UnknownService
+from .errors import ForbiddenError, TicketError, UnknownCounter, UnknownService
 from .faces import FaceMatch
-from .find import counter_of, current_of, ticket_of
+from .find import counter_of, current_of, service_names, ticket_of
 from .his_inbound import his_map, his_room, his_service, ticket_by_key
 from .lifecycle import ACTIVE, Status
 from .state import QueueState, Ticket
@@ -58,14 +59,15 @@ def _check_place(state: QueueState, service: str, counter: int | None, field: st
         raise TicketError("service_unavailable", f"{field}.service")
 
 
-def _check_new(t: Ticket, services: list[str], leaving: int | None) -> None:
+def _check_new(state: QueueState, t: Ticket, services: list[str], leaving: int | None) -> None:
     """One place in each queue: no new step for a service still to come (but the step the patient
     leaves now), and no more than MAX_STEPS."""
     steps = _steps_of(t)
     coming = {s.service for s in steps if s.status in LIVE and s.id != leaving}
     for service in services:
         if service in coming:
-            raise TicketError("step_duplicate", "steps", label=t.label, service=service)
+            name, name_en = service_names(state, service)
+            raise TicketError("step_duplicate", "steps", label=t.label, service=name, service_en=name_en)
         coming.add(service)
     if len(steps) + len(services) > MAX_STEPS:
         raise TicketError("step_limit", "steps", limit=MAX_STEPS)
@@ -87,7 +89,7 @@ def _on_send_on(
     if command.come_back:
         services.append(t.service)
     current = t.step if t.steps else 0
-    _check_new(t, services, current)
+    _check_new(state, t, services, current)
     first = _next_id(t)
     new = [ev.NewStep(id=first + i, service=svc, counter=counter) for i, (svc, counter) in enumerate(wanted)]
     if command.come_back:
@@ -152,7 +154,7 @@ def _on_order_step(
         new.append(
             ev.NewStep(id=step.id + 1, service=room_service, counter=room, after=[step.id], returning=True, reason="")
         )
-    _check_new(t, services, t.step if leaves else None)
+    _check_new(state, t, services, t.step if leaves else None)
     events: list[ev.Event] = [
         ev.StepsAdded(ticket=t.id, label=t.label, steps=new, hold=[s.id for s in pending], from_counter=room)
     ]
@@ -203,11 +205,28 @@ def _step(t: Ticket, step: int) -> Step:
     return s
 
 
+def _may_end(state: QueueState, actor: Actor, t: Ticket, s: Step) -> None:
+    """Who may mark a step's result in or cancel it: staff of a counter that serves the step (the
+    room it names, if it names one) or of the room that sent the patient to it, and
+    administrators; any other counter is refused (``forbidden_step``)."""
+    if actor.role != "counter":
+        return  # administrators and the system (the role allows no one else: access.py)
+    for n in actor.counters:
+        c = state.config.counter(n)
+        serves = c is not None and s.service in {x.code for x in c.services} and s.counter in (None, n)
+        if serves or n == s.from_counter:
+            return
+    name, name_en = service_names(state, s.service)
+    counters = ", ".join(str(n) for n in actor.counters)
+    raise ForbiddenError("forbidden_step", "step", label=t.label, service=name, service_en=name_en, counter=counters)
+
+
 def _on_complete_step(
     state: QueueState, command: cmd.CompleteStep, now: float, actor: Actor, match: FaceMatch | None
 ) -> list[ev.Event]:
     t = ticket_of(state, command.label)
     s = _step(t, command.step)
+    _may_end(state, actor, t, s)
     if s.status in ("done", "cancelled"):
         raise TicketError("step_over", "step", label=t.label, step=s.id)
     return _ended(t, s, True, "")
@@ -218,6 +237,7 @@ def _on_cancel_step(
 ) -> list[ev.Event]:
     t = ticket_of(state, command.label)
     s = _step(t, command.step)
+    _may_end(state, actor, t, s)
     if s.status in ("done", "cancelled"):
         raise TicketError("step_over", "step", label=t.label, step=s.id)
     return _ended(t, s, False, command.reason)

@@ -1,7 +1,8 @@
 """What a call says, word by word, in Vietnamese and English: the exact Vietnamese number
 rules (mười/mươi, mốt, lăm, tư/bốn, linh/lẻ, không trăm, nghìn/ngàn), the reading mode of each
 service (whole number, digit by digit, or the hybrid "A không mười hai"), and the templates
-"Mời số … đến quầy số …" / "Number …, please go to counter …".
+"Mời số … đến quầy số …" / "Number …, please go to counter …" (an exam room, a counter of kind
+"room": "Mời số … vào phòng khám số …" / "Number …, please go to exam room …").
 
 A word is a :class:`Word`: an ASCII clip key naming its role (``vi.tens`` is mươi, ``vi.ten``
 is mười: the two are different recordings) and its text (for espeak-ng and for display).
@@ -194,9 +195,22 @@ class CallSpeech:
     style: ViStyle = NORTH
 
 
-def announce(label: str, counter: int, reading: Reading = "number", how: CallSpeech = CallSpeech()) -> list[Segment]:
+# Where a call sends the patient, per language: (the full phrase of one call, the short word of
+# a burst), for a counter and for an exam room (a counter of kind "room").
+PLACE_WORDS: dict[tuple[Lang, bool], tuple[Word, Word]] = {
+    ("vi", False): (Word("vi.phrase.to_counter", "đến quầy số"), Word("vi.phrase.counter", "quầy")),
+    ("vi", True): (Word("vi.phrase.to_room", "vào phòng khám số"), Word("vi.phrase.room", "phòng")),
+    ("en", False): (Word("en.phrase.to_counter", "please go to counter"), Word("en.phrase.counter", "counter")),
+    ("en", True): (Word("en.phrase.to_room", "please go to exam room"), Word("en.phrase.room", "room")),
+}
+
+
+def announce(
+    label: str, counter: int, reading: Reading = "number", how: CallSpeech = CallSpeech(), room: bool = False
+) -> list[Segment]:
     """The segments of one call: the chime, then per language "Mời số <label> đến quầy số <n>" /
-    "Number <label>, please go to counter <n>", with set silences; repeated if asked."""
+    "Number <label>, please go to counter <n>" (``room``: "vào phòng khám số <n>" / "please go
+    to exam room <n>"), with set silences; repeated if asked."""
     out: list[Segment] = [Chime(), Pause(250)]
     for r in range(max(1, how.repeat)):
         for i, lang in enumerate(how.languages):
@@ -205,12 +219,12 @@ def announce(label: str, counter: int, reading: Reading = "number", how: CallSpe
             if lang == "vi":
                 out += [Word("vi.phrase.call", "Mời số"), Pause(80)]
                 out += read_label(label, "vi", reading, how.style)
-                out += [Pause(250), Word("vi.phrase.to_counter", "đến quầy số"), Pause(80)]
+                out += [Pause(250), PLACE_WORDS["vi", room][0], Pause(80)]
                 out += vi_number(counter, how.style)
             else:
                 out += [Word("en.phrase.number", "Number"), Pause(80)]
                 out += read_label(label, "en", reading)
-                out += [Pause(250), Word("en.phrase.to_counter", "please go to counter"), Pause(80)]
+                out += [Pause(250), PLACE_WORDS["en", room][0], Pause(80)]
                 out += en_number(counter)
     out.append(Pause(300))
     return out
@@ -218,11 +232,13 @@ def announce(label: str, counter: int, reading: Reading = "number", how: CallSpe
 
 @dataclass(frozen=True)
 class Called:
-    """One call to say: the ticket, its counter and its service's reading."""
+    """One call to say: the ticket, its counter, its service's reading, and whether the counter
+    is an exam room (said "phòng" / "room", not "quầy" / "counter")."""
 
     label: str
     counter: int
     reading: Reading = "number"
+    room: bool = False
 
 
 def compact_label(label: str, lang: Lang, prefix: bool = True) -> list[Word]:
@@ -250,6 +266,8 @@ def sentence(
     quầy <n1>; <l2>, quầy <n2> …" / "Number <l1>, counter <n1>; <l2>, counter <n2> …". Silences
     are shorter than :func:`announce`'s (100 ms after a label, 200 ms between calls, 400 ms
     between languages): a hall speaker cannot say more calls than it has seconds (decision 0010).
+    A call to an exam room (``Called.room``) says "vào phòng khám số <n>" / "room <n>" alone,
+    "phòng <n>" / "room <n>" in a burst.
 
     ``compact`` (the speaker has a backlog): "Mời số A một hai một, quầy ba; một hai hai, quầy
     năm; B …": the numbers digit by digit (:func:`compact_label`), the prefix not repeated
@@ -277,12 +295,12 @@ def sentence(
                 if j == 0:
                     out.append(Word("vi.phrase.call", "Mời số"))
                 out += [*label, Pause(after_label)]
-                out.append(Word("vi.phrase.to_counter", "đến quầy số") if alone else Word("vi.phrase.counter", "quầy"))
+                out.append(PLACE_WORDS["vi", call.room][0 if alone else 1])
                 out += vi_number(call.counter, style)
             else:
                 if j == 0:
                     out.append(Word("en.phrase.number", "Number"))
-                out += [*label, Pause(after_label), Word("en.phrase.counter", "counter")]
+                out += [*label, Pause(after_label), PLACE_WORDS["en", call.room][1]]
                 out += en_number(call.counter)
     out.append(Pause(150))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import events as ev
 from .errors import TicketError, UnknownCounter, UnknownService
+from .find import service_names
 from .lifecycle import Action, transition
 from .state import QueueState, Ticket
 from .steps import LIVE
@@ -36,7 +37,8 @@ def transferred(
     if to_service == t.service and to_counter is None:
         raise TicketError("transfer_to_same", service_field)
     if any(s.service == to_service and s.id != t.step and s.status in LIVE for s in t.steps):
-        raise TicketError("step_duplicate", service_field, label=t.label, service=to_service)  # one place per queue
+        name, name_en = service_names(state, to_service)  # one place per queue
+        raise TicketError("step_duplicate", service_field, label=t.label, service=name, service_en=name_en)
     return ev.TicketTransferred(
         ticket=t.id,
         label=t.label,

@@ -12,12 +12,23 @@ from starlette.routing import Route
 
 from .. import audio, voicepacks
 from ..domain import speech
+from ..domain.config import Config
 from ..domain.errors import DomainError
 from . import shapes as sh
 from .describe import Doc, Query, describe
 from .http import admin, answers_errors, error_response, services
 
 LABEL = re.compile(r"^[A-Z]{1,3}[0-9]{1,5}$")
+
+
+def called(cfg: Config, label: str, counter: int) -> speech.Called | None:
+    """A call as it is said: its service's reading, and "phòng" / "room" when the counter is an
+    exam room (``kind = "room"``); None for an unknown service or counter."""
+    service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
+    place = cfg.counter(counter)
+    if service is None or place is None:
+        return None
+    return speech.Called(label, counter, service.reading, room=place.kind == "room")
 
 
 async def call_audio(request: Request) -> Response:
@@ -30,15 +41,15 @@ async def call_audio(request: Request) -> Response:
         counter = int(request.path_params["counter"])
     except ValueError:
         counter = 0
-    service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
-    if service is None or cfg.counter(counter) is None:
+    call = called(cfg, label, counter)
+    if call is None:
         return error_response(DomainError("unknown_ticket.or_counter", "label"))
     how = speech.CallSpeech(
         languages=tuple(cfg.speech.languages),
         repeat=cfg.speech.repeat,
         style=speech.SOUTH if cfg.speech.region == "south" else speech.NORTH,
     )
-    segments = speech.announce(label, counter, service.reading, how)
+    segments = speech.announce(label, counter, call.reading, how, room=call.room)
     key = await asyncio.to_thread(s.composer.compose_cached, segments, cfg.speech.rate)
     return Response(status_code=302, headers={"location": f"/audio/{key}.wav", "cache-control": "no-store"})
 
@@ -58,11 +69,10 @@ async def sentence_audio(request: Request) -> Response:
     calls: list[speech.Called] = []
     for item in items:
         label, _, number = item.strip().upper().partition("-")
-        service = cfg.service(label.rstrip("0123456789")) if LABEL.match(label) else None
-        counter = int(number) if number.isdigit() and len(number) <= 4 else 0
-        if service is None or cfg.counter(counter) is None:
+        call = called(cfg, label, int(number) if number.isdigit() and len(number) <= 4 else 0)
+        if call is None:
             return error_response(DomainError("unknown_ticket.or_counter", "calls"))
-        calls.append(speech.Called(label, counter, service.reading))
+        calls.append(call)
     style = speech.SOUTH if cfg.speech.region == "south" else speech.NORTH
     languages = tuple(speech.LANGS[x] for x in langs)
     busy = q.get("busy") == "1"

@@ -5,9 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.domain import commands as cmd
-from server.domain.estimate import BAND_Z, band, estimate, mean_service_seconds
+from server.domain.estimate import estimate, mean_service_seconds
 from server.domain.identity import PriorityGroup
 from server.domain.ordering import queue_order
+from server.domain.spread import BAND_Z, Spread, band
 
 from .sim import Sim, small_config
 
@@ -276,7 +277,7 @@ def test_the_band_holds_the_expected_call_and_widens_as_the_square_root_of_the_w
 
 
 def test_the_band_of_a_call_due_now_is_now() -> None:
-    assert band(1000.0, 1000.0, 120.0) == (1000.0, 1000.0)
-    assert band(1000.0, 990.0, 120.0) == (1000.0, 1000.0)  # overdue: now
-    low, high = band(1000.0, 1060.0, 120.0)  # a minute away: never before now
+    assert band(1000.0, 1000.0, Spread(120.0)) == (1000.0, 1000.0)
+    assert band(1000.0, 990.0, Spread(120.0)) == (1000.0, 1000.0)  # overdue: now
+    low, high = band(1000.0, 1060.0, Spread(120.0))  # a minute away: never before now
     assert low == 1000.0 and high > 1060.0

@@ -122,7 +122,9 @@ def test_no_second_place_in_a_queue_the_visit_still_has_a_step_for(sim: Sim) -> 
     t = sim.state.tickets[sent_for_tests(sim)]
     sim.call(3)
     err = refused(sim, cmd.SendOn(counter=3, steps=[cmd.StepIn(service="H")]), "step_duplicate")
-    assert err.params["service"] == "H" and "H" in err.message_en
+    # named as configured, not by its code (issue 20 review: "đã có bước H đang chờ")
+    assert err.message_vi == f"Số {t.label} đã có bước Chẩn đoán hình ảnh đang chờ."
+    assert err.message_en == f"Ticket {t.label} already has a Chẩn đoán hình ảnh step to come."  # no English name
     # a second return to room 1 while one is to come: refused too
     assert refused(sim, cmd.SendOn(counter=3, steps=[cmd.StepIn(service="E")]), "step_duplicate")
     sim.do(cmd.SendOn(counter=3, steps=[cmd.StepIn(service="C")]))
@@ -256,7 +258,7 @@ def test_a_transfer_moves_the_current_step_but_never_into_a_queue_the_visit_has(
     sim.call(3)
     # imaging is still to come: a transfer there would give the patient two places in its queue
     err = refused(sim, cmd.Transfer(counter=3, to_service="H"), "step_duplicate")
-    assert err.field == "to_service"
+    assert err.field == "to_service" and err.params["service"] == "Chẩn đoán hình ảnh"
     refused(sim, cmd.SendTicket(key=key(sim, t), service="H"), "step_duplicate", HIS_ACTOR)
     sim.do(cmd.Transfer(counter=3, to_service="X", to_counter=5))  # the same test, another counter
     assert where(t)[1] == (1, "X", "open", 5) and queues_of(sim.state, t) == {"X", "H"}

@@ -61,7 +61,7 @@ return_mode = "arrival"
     ("journeys", "counter", "field"),
     [
         ({"returning": 0}, {}, "journeys.returning"),
-        ({"new": 21}, {}, "journeys.returning"),
+        ({"new": 21}, {}, "journeys.new"),
         ({}, {"location": "x" * 101}, "counters[0].location"),
         ({}, {"location_en": "x" * 101}, "counters[0].location"),
         ({"return_mode": "lottery"}, {}, "journeys.return_mode"),

@@ -30,7 +30,8 @@ def test_a_step_is_not_transferred_to_a_queue_the_visit_has_a_step_in() -> None:
     with pytest.raises(TicketError) as refused:
         sim.do(cmd.Transfer(counter=10, to_service="TN", position="back"))
     assert refused.value.code == "step_duplicate"
-    assert refused.value.params == {"label": "N001", "service": "TN"}
+    assert refused.value.params == {"label": "N001", "service": "Thu ngân", "service_en": "Cashier"}
+    assert refused.value.message_en == "Ticket N001 already has a Cashier step to come."
     assert refused.value.field == "to_service"
     t = sim.state.by_label("N001")
     assert t is not None and t.status is Status.CALLED and t.counter == 10

@@ -31,9 +31,18 @@ def test_imaging_may_not_transfer_the_labs_place() -> None:
     with pytest.raises(TicketError) as refused:
         sim.do(cmd.Transfer(counter=10, label=t.label, to_service="R"))
     assert refused.value.code == "step_elsewhere"
-    assert refused.value.params == {"label": t.label, "counter": 10, "service": "X"}
-    assert refused.value.message_vi.startswith(f"Số {t.label} đang chờ ở nhiều nơi: quầy 10 không chuyển được bước X")
-    assert refused.value.message_en.startswith(f"Ticket {t.label} waits in several queues")
+    assert refused.value.params == {
+        "label": t.label,
+        "counter": 10,
+        "service": "Xét nghiệm",
+        "service_en": "Laboratory",
+    }
+    assert refused.value.message_vi.startswith(
+        f"Số {t.label} đang chờ ở nhiều nơi: quầy 10 không chuyển được bước Xét nghiệm của họ"
+    )
+    assert refused.value.message_en.startswith(
+        f"Ticket {t.label} waits in several queues: counter 10 cannot transfer its Laboratory step"
+    )
     assert (list(sim.state.waiting["X"]), list(sim.state.waiting["H"])) == ([t.id], [t.id])  # nothing moved
 
 

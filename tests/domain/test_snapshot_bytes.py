@@ -3,9 +3,11 @@ a snapshot written by the code as it was must still decode and encode to the sam
 same records must still fold to it. The fixture is a small day of visits written on 7 December
 2026, before ``state.py`` was split into the records, the waiting index and the folds.
 
-A change to ``QueueState``'s shape on purpose (a new field) changes these bytes: bump
-``SNAPSHOT_VERSION`` in server/replay.py and write the fixture again with
-``.venv/bin/python -m tests.domain.test_snapshot_bytes``."""
+A change to ``QueueState``'s shape on purpose (a new field) changes these bytes: write the
+fixture again with ``.venv/bin/python -m tests.domain.test_snapshot_bytes``, and bump
+``SNAPSHOT_VERSION`` in server/replay.py unless an older snapshot still decodes to the right
+state (a new field with a default that is right for it: ``Timing.spread``, written again on 7
+December 2026, starts empty and is learned again)."""
 
 from __future__ import annotations
 

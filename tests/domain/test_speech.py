@@ -293,3 +293,20 @@ def test_the_busy_compact_sentence() -> None:
     assert text_of(compact_label("NG", "vi")) == "en-nờ giê" and compact_label("A5", "vi", prefix=False) == [
         Word("vi.num.5", "năm")
     ]
+
+
+def test_a_call_to_an_exam_room_says_the_room_not_a_counter() -> None:
+    """Issue 20 review: a call to an exam room (a counter of kind "room") was announced "đến
+    quầy số 4"; it says the room, alone and in a burst, and counters stay counters."""
+    from server.domain.speech import Called, sentence
+
+    room = announce("54", 4, room=True)
+    assert text_of(room) == "Mời số năm mươi bốn vào phòng khám số bốn Number fifty four please go to exam room four"
+    assert "vi.phrase.to_room" in {s.key for s in room if isinstance(s, Word)}
+    alone = sentence([Called("N054", 4, room=True)])
+    assert text_of(alone) == "Mời số en-nờ năm mươi bốn vào phòng khám số bốn Number N fifty four room four"
+    burst = sentence([Called("N054", 4, room=True), Called("A012", 1)], ("vi", "en"), chime=False, compact=True)
+    assert text_of(burst) == (
+        "Mời số en-nờ năm bốn phòng bốn a một hai quầy một Number N five four room four A one two counter one"
+    )
+    assert "quầy" not in text_of(room) + text_of(alone) and "counter" not in text_of(room)

@@ -104,7 +104,7 @@ def test_sent_to_lab_and_imaging_and_back_to_the_room(browser: Browser, site: Se
     # one place in each queue: the lab cannot send the patient to imaging a second time
     send_on(lab, ["H"], "")
     expect(lab.locator("#toast")).to_have_attribute("data-kind", "error")
-    expect(lab.locator("#toast")).to_have_text("Số N001 đã có bước H đang chờ.")
+    expect(lab.locator("#toast")).to_have_text("Số N001 đã có bước Chẩn đoán hình ảnh đang chờ.")  # named, not "H"
     expect(lab.locator("#current-number")).to_have_text("N001")
 
     lab.keyboard.press("f")
@@ -171,3 +171,21 @@ def test_a_result_marked_in_and_a_step_cancelled_from_the_day_list(
     expect(room.locator('#visit-dialog [data-step="2"]')).to_have_attribute("data-status", "cancelled")
     expect(room.locator('#visit-dialog [data-step="1"]')).to_have_attribute("data-status", "done")
     expect(room.locator('#visit-dialog [data-step="3"]')).to_have_attribute("data-status", "open")
+
+
+def test_a_counter_may_not_mark_another_counters_step(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """Issue 20 review: any counter could mark any visit's step done. The lab, with the patient
+    in front of it, may not mark imaging's result in: refused, in words, and imaging keeps them."""
+    room, lab, imaging = scene(browser, site, errors)
+    room.keyboard.press(" ")
+    send_on(room, ["X", "H"], "Xem kết quả")
+    expect(imaging.locator('#waiting-list [data-label="N001"]')).to_be_visible()
+    lab.keyboard.press(" ")
+    expect(lab.locator("#current-number")).to_have_text("N001")
+    lab.locator('#visit [data-step="2"] [data-step-action=complete]').click()
+    lab.click("dialog button[type=submit]")
+    expect(lab.locator("#toast")).to_contain_text(
+        "Quầy 9 không thực hiện bước Chẩn đoán hình ảnh của số N001: chỉ nơi thực hiện bước này"
+    )
+    lab.keyboard.press("f")  # the lab's own step ends: imaging still has the patient to see
+    expect(imaging.locator('#waiting-list [data-label="N001"]')).to_be_visible()

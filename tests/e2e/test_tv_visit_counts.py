@@ -2,7 +2,9 @@
 Chromium against a real server with the demo configuration: a patient room 4 (floor 1) sends to
 the lab and imaging (floor 2) counts at once in both queues on floor 2's TV, in neither while
 imaging sees them, in the lab's again after; their return counts on floor 1's TV. Before, the
-counts of a visit's later steps never moved until the TV was reloaded."""
+counts of a visit's later steps never moved until the TV was reloaded. The large panel sends the
+patient into the exam room ("vào Phòng khám Nội", where it is), to the counters as counters
+(before, an exam room was shown as a counter: "đến Phòng khám Nội")."""
 
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ def test_the_tvs_count_a_visit_in_each_queue_it_waits_in(browser: Browser, site:
         waiting(floor1, "N", 1)
         ok({"type": "call_next", "counter": 4})
         waiting(floor1, "N", 0)
+        expect(floor1.locator(".now-counter")).to_have_text("vào Phòng khám Nội · Tầng 1, phòng 104")
+        expect(floor1.locator(".now-counter-en")).to_have_text("to Internal medicine room · Floor 1, room 104")
 
         sent = {"type": "send_on", "counter": 4, "steps": [{"service": "X"}, {"service": "H"}], "come_back": True}
         ok({**sent, "reason": "Xem kết quả xét nghiệm"})
@@ -48,6 +52,7 @@ def test_the_tvs_count_a_visit_in_each_queue_it_waits_in(browser: Browser, site:
         waiting(floor2, "H", 1)
         ok({"type": "call_next", "counter": 10})  # at imaging: held in the lab's queue
         waiting(floor2, "H", 0)
+        expect(floor2.locator(".now-counter")).to_have_text("đến Phòng Chẩn đoán hình ảnh")  # a counter
         waiting(floor2, "X", 0)
         ok({"type": "finish_service", "counter": 10})
         waiting(floor2, "X", 1)

@@ -229,7 +229,7 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
     assert REASON not in phone.content()
 
     # each floor's TV: that floor's calls, and no other
-    ground = [f"{label} đến Quầy 1 - Tiếp nhận", f"{label} đến Phòng khám Nội"]
+    ground = [f"{label} đến Quầy 1 - Tiếp nhận", f"{label} vào Phòng khám Nội · Tầng 1, phòng 104"]
     first = [f"{label} đến Phòng Xét nghiệm", f"{other} đến Phòng Chẩn đoán hình ảnh"]
     first += [f"{label} đến {name}" for name in ("Phòng Chẩn đoán hình ảnh", "Quầy Thu ngân", "Nhà thuốc")]
     calls = {zone: [c["text"] for c in tv.evaluate("window.__calls")] for zone, tv in tvs.items()}

@@ -9,7 +9,7 @@ import { TEXTS } from "../../clients/tv/texts.js";
 import { addTexts } from "../../clients/shared/i18n.js";
 import { Board } from "../../clients/shared/board.js";
 import { initial, next, display, paging, playlist, marqueeText, fresh, isCall, showsClosed } from "../../clients/tv/flow.js";
-import { cellFacts, counterName, waitingFacts, shownCall } from "../../clients/tv/views.js";
+import { cellFacts, counterName, waitingFacts, shownCall, goTo, whereTo } from "../../clients/tv/views.js";
 
 addTexts(TEXTS);
 const DIR = new URL("../../clients/tv/", import.meta.url);
@@ -135,4 +135,24 @@ test("the closed notice stays off while a counter of the board still serves", ()
   assert.equal(showsClosed(false, [{ status: "paused" }]), false);
   assert.equal(showsClosed(true, [{ status: "closed" }]), false);
   assert.equal(showsClosed(false, []), true);
+});
+
+test("an exam room is shown as a room, where it is, and a counter as a counter (issue 20 review)", () => {
+  const board = new Board();
+  const config = {
+    services: [{ code: "N", name: "Khám nội" }, { code: "A", name: "Tiếp nhận" }],
+    counters: [
+      { number: 4, name: "Phòng khám Nội", name_en: "Internal medicine room", kind: "room", location: "Tầng 1, phòng 104", location_en: "Floor 1, room 104", services: [{ code: "N" }] },
+      { number: 5, kind: "room", services: [{ code: "N" }] },
+      { number: 1, name: "Quầy 1 - Tiếp nhận", location: "Sảnh", services: [{ code: "A" }] },
+    ],
+  };
+  board.snapshot({ seq: 1, view: { config, day: "2026-12-07", open_now: true, counters: [], waiting: {}, last_calls: [] } });
+  const ctx = { board, display: display(null, "", {}), now: 0 };
+  assert.equal(goTo(ctx, 4, "N054", "vi"), "vào Phòng khám Nội · Tầng 1, phòng 104");
+  assert.equal(goTo(ctx, 4, "N054", "en"), "to Internal medicine room · Floor 1, room 104");
+  assert.equal(goTo(ctx, 5, "N055", "vi"), "vào Phòng 5");
+  assert.deepEqual(counterName(board, 5), { vi: "Phòng 5", en: "Room 5" });
+  assert.equal(goTo(ctx, 1, "A001", "vi"), "đến Quầy 1 - Tiếp nhận", "a counter: no location, no room");
+  assert.equal(whereTo(ctx, 4, "N054", "vi"), "Phòng khám Nội · Tầng 1, phòng 104", "the last calls' list too");
 });
