@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from . import datadir
+from . import datadir, pg_log
 from .app import create_app
 from .domain.config_check import config_from_toml
 from .domain.errors import ConfigError
@@ -34,6 +34,9 @@ def main() -> int:
         return 2
     except ConfigError as exc:
         print(f"{settings.config_path}: {exc.message_vi}\n{settings.config_path}: {exc.message_en}", file=sys.stderr)
+        return 2
+    if settings.postgresql and (problem := pg_log.startup_problem(settings.database)) is not None:
+        print(problem, file=sys.stderr)  # one line, never the password (not psycopg's traceback)
         return 2
     raise_file_limit()
     try:

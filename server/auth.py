@@ -160,13 +160,17 @@ class Sessions:
     """Staff sessions: in memory for speed, in SQLite so that a restart logs nobody out."""
 
     REREAD_SECONDS = 1.0  # several processes: the sessions the others opened, read again this often
-    LOOKUPS_PER_SECOND = 50  # several processes: unknown tokens looked up in the database, at most
+    # several processes: unknown tokens looked up in the database, at most this many a second from
+    # one client address (the login limiter's: the browser's, behind the front), and in all
+    LOOKUPS_PER_ADDRESS = 10
+    LOOKUPS_PER_SECOND = 200
 
     def __init__(self, eventlog: EventLog) -> None:
         self.log = eventlog
         self.by_hash: dict[str, Session] = {}
         self.read_at = 0.0
         self.lookups: tuple[int, int] = (0, 0)  # (the second, lookups in it)
+        self.lookups_by: dict[str, int] = {}  # this second's lookups per address (at most LOOKUPS_PER_SECOND)
         self.on_gone: Callable[[set[str]], object] | None = None  # sessions another process ended
 
     async def load(self, now: float) -> None:
@@ -187,19 +191,24 @@ class Sessions:
         if gone and self.on_gone is not None:
             self.on_gone(gone)
 
-    async def find(self, token: str, now: float) -> Session | None:
+    async def find(self, token: str, now: float, address: str = "") -> Session | None:
         """``get``; a token not known here is looked up in the database first (several processes
         for one site share the sessions: a login on another process a moment ago). The lookups
-        are bounded (``LOOKUPS_PER_SECOND``; past that, unknown), as tokens are the client's."""
+        are bounded, as tokens are the client's: ``LOOKUPS_PER_ADDRESS`` a second from one
+        client address, so that a flood of made-up tokens from one address does not spend the
+        lookups of the others, and ``LOOKUPS_PER_SECOND`` in all; past that, unknown."""
         s = self.get(token, now)
         if s is not None or not token:
             return s
         second, n = self.lookups
         if int(now) != second:
             second, n = int(now), 0
-        if n >= self.LOOKUPS_PER_SECOND:
+            self.lookups_by = {}
+        mine = self.lookups_by.get(address, 0)
+        if n >= self.LOOKUPS_PER_SECOND or mine >= self.LOOKUPS_PER_ADDRESS:
             return None
         self.lookups = (second, n + 1)
+        self.lookups_by[address] = mine + 1
         row = await self.log.session(token_hash(token))
         if row is None or row.expires < now:
             return None

@@ -15,13 +15,13 @@ import ipaddress
 import socket
 import time
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from .domain.errors import DomainError
-from .settings import Settings
 
 LOCAL = frozenset({"127.0.0.1", "localhost", "::1"})
 RECHECK_SECONDS = 10.0  # an unknown name looks at the interfaces again, at most this often
@@ -65,7 +65,18 @@ def interface_addresses() -> set[str]:
     return found
 
 
-def configured_names(settings: Settings) -> set[str]:
+class HostSettings(Protocol):
+    """What the check reads of a server's settings (``Settings``; the province view's too)."""
+
+    @property
+    def host(self) -> str: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]: ...
+
+
+def configured_names(settings: HostSettings) -> set[str]:
     """The names allowed by configuration and by this machine's name."""
     names = set(LOCAL)
     machine = socket.gethostname().lower()
@@ -86,7 +97,7 @@ class Hosts:
     with a ``forbidden_host`` error in Vietnamese and English; a refused handshake with ``403``,
     before the websocket endpoint runs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: HostSettings) -> None:
         self.names = frozenset(configured_names(settings))
         self.addresses = frozenset(interface_addresses())
         self.looked = time.monotonic()

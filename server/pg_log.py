@@ -70,8 +70,45 @@ def redacted(url: str) -> str:
     """A connection URL for logs: without its password."""
     with contextlib.suppress(Exception):
         info = psycopg.conninfo.conninfo_to_dict(url)
-        return f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+        parts = [str(info.get(k) or "") for k in ("user", "host", "port", "dbname")]
+        if not any("@" in p for p in parts):  # (else a part of a password with an unencoded @)
+            return "postgresql://{}@{}:{}/{}".format(*parts)
     return "postgresql://…"
+
+
+def scrubbed(text: str, url: str) -> str:
+    """An error's text without the URL's password (psycopg quotes what it could not parse)."""
+    with contextlib.suppress(Exception):
+        password = psycopg.conninfo.conninfo_to_dict(url).get("password") or ""
+        if password:
+            text = text.replace(str(password), "***")
+    return text
+
+
+def startup_problem(url: str, timeout: int = 5) -> str | None:
+    """Why the server cannot start on this database, in one line (Vietnamese / English), never
+    with its password; None when a connection opens. A URL that does not parse is told as such
+    without psycopg's words (they quote the password: ``invalid percent-encoded token: "p%zz"``),
+    and so is one whose host came out of a password with an unencoded ``@``."""
+    how = (
+        "a password with @ % : / ? # must be percent-encoded (@ as %40, % as %25)"
+        " / mật khẩu có @ % : / ? # phải được mã hóa (@ thành %40, % thành %25)"
+    )
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return f"QUEUE_DATABASE không phải địa chỉ postgresql:// hợp lệ / is not a valid postgresql:// URL: {how}"
+    if any("@" in str(info.get(k) or "") for k in ("host", "user", "dbname", "port")):
+        return f"QUEUE_DATABASE có ký tự @ thừa / has a stray @: {how}"
+    try:
+        with psycopg.connect(url, connect_timeout=timeout):
+            return None
+    except psycopg.Error as exc:
+        first = scrubbed(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+        return (
+            f"Không kết nối được PostgreSQL tại {redacted(url)}: kiểm tra PostgreSQL đang chạy, địa chỉ, cổng và mật"
+            f" khẩu trong QUEUE_DATABASE / cannot connect to PostgreSQL at {redacted(url)}: {first[:300]}"
+        )
 
 
 def app_name(site: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -150,12 +151,49 @@ class Settings(msgspec.Struct, frozen=True):
             insurance_path=Path(e["QUEUE_INSURANCE"]) if e.get("QUEUE_INSURANCE") else None,
             his_retry_max=max(1.0, float(e.get("QUEUE_HIS_RETRY_MAX", "300"))),
             his_probe_every=max(0.1, float(e.get("QUEUE_HIS_PROBE", "30"))),
-            cluster_url=e.get("QUEUE_CLUSTER_URL", "").strip().rstrip("/")[:200],
+            cluster_url=cluster_url(e.get("QUEUE_CLUSTER_URL", "")),
             cluster_secret=cluster_secret(e.get("QUEUE_CLUSTER_SECRET_FILE", "")),
             metrics_allow=tuple(
                 a.strip() for a in e.get("QUEUE_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()
             ),
         )
+
+
+def cluster_url(value: str) -> str:
+    """This process's address for the others of its site: ``http(s)://HOST:PORT``, nothing else
+    (a systemd unit builds it from ``QUEUE_CLUSTER_HOST``: left empty it gave ``http://:8001``,
+    and a comment after the value stayed in it). Refused at start, with why, rather than
+    accepted and every forwarded command of the site lost once this process writes."""
+    url = value.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    if (
+        len(url) > 200
+        or parts.scheme not in ("http", "https")
+        or not host
+        or host in ("0.0.0.0", "::")
+        or not port
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or any(c.isspace() or c == "#" for c in url)
+    ):
+        raise SystemExit(
+            f"QUEUE_CLUSTER_URL={url[:80]!r} is not an address the other processes can reach: it must be"
+            " http://HOST:PORT or https://HOST:PORT (e.g. http://10.0.5.11:8001, this machine's LAN address;"
+            " QUEUE_CLUSTER_HOST must not be empty, and a comment goes on a line of its own)"
+            f" / QUEUE_CLUSTER_URL={url[:80]!r} không phải địa chỉ mà các tiến trình khác kết nối được: cần dạng"
+            " http://MÁY:CỔNG hoặc https://MÁY:CỔNG (ví dụ http://10.0.5.11:8001, địa chỉ LAN của máy này;"
+            " QUEUE_CLUSTER_HOST không được để trống, ghi chú phải nằm trên một dòng riêng)"
+        )
+    return url
 
 
 def cluster_secret(path: str) -> str:

@@ -10,6 +10,12 @@ every append) and names the new writer there. Every append of the writer carries
 took and fails when the row holds another one: a process that lost the role (its lock
 connection cut while it ran on, a pause longer than the failover) can never commit again, it
 steps down (exits; its service manager starts it again as a follower).
+
+A writer that hangs (stopped, its event loop stuck) keeps its connection, hence the lock. Its
+beat is the ``SELECT 1`` it runs on the lock's connection every ``WATCH_SECONDS``, which
+PostgreSQL shows as that backend's ``state_change``: a follower that sees it idle for longer than
+``HUNG_SECONDS`` ends the holder's session (``pg_terminate_backend``), which frees the lock for
+the next process waiting (``unseat_hung``; decision 0014, "a hung writer").
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import psycopg
 log = logging.getLogger("server.cluster")
 
 LOCK_CLASS = 0x5175  # the first key of the two-key advisory locks: "Qu"(eue); the second is the site's hash
-WATCH_SECONDS = 1.0  # how often the writer checks that its lock connection still stands
+WATCH_SECONDS = 1.0  # how often the writer checks that its lock connection still stands (its beat)
+HUNG_SECONDS = 5.0  # a beat this old: the writer is hung, a follower ends its session (decision 0014)
 KEEPALIVE = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
 
 
@@ -65,6 +72,34 @@ async def current_writer(conn: psycopg.AsyncConnection[tuple[object, ...]], site
     cur = await conn.execute("SELECT writer, writer_epoch FROM sites WHERE site = %s", (site,))
     row = await cur.fetchone()
     return ("", 0) if row is None else (str(row[0]), int(str(row[1])))
+
+
+_HOLDER = """
+SELECT l.pid, extract(epoch FROM now() - a.state_change)::float8, pg_terminate_backend(l.pid)
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = hashtext(%s)::oid AND l.objsubid = 2
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND a.state = 'idle' AND a.state_change < now() - make_interval(secs => %s)
+"""
+
+
+async def unseat_hung(
+    conn: psycopg.AsyncConnection[tuple[object, ...]], site: str, hung: float
+) -> tuple[int, float, bool] | None:
+    """End the session holding the site's lock when it has been idle since its last beat (the
+    writer's ``SELECT 1`` on that connection) for ``hung`` seconds, by PostgreSQL's clock (a
+    session at work, as one just granted the lock and claiming, is never ended): the lock is free for
+    the next process waiting, and the stale writer's appends are fenced by the epoch that
+    process claims. The backend's pid, its seconds of silence and whether it was ended; None
+    when the writer beats.
+
+    (The processes connect as the same PostgreSQL role: another role's ``state`` is hidden
+    and its backend cannot be ended, unless granted ``pg_read_all_stats`` and ``pg_signal_backend``.)"""
+    cur = await conn.execute(_HOLDER, (LOCK_CLASS, site, hung))
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return int(str(row[0])), float(str(row[1])), bool(row[2])
 
 
 class WriterRole:

@@ -143,7 +143,8 @@ async def _session(
         await _door(websocket, receive, raw_send, services, holder, hello)
         return
     if services.cluster is not None and hello.role not in ("kiosk", "tv", "rating"):
-        await services.sessions.find(hello.token, hub.clock())  # a login on another process
+        address = websocket.client.host if websocket.client else ""
+        await services.sessions.find(hello.token, hub.clock(), address)  # a login on another process
     try:
         actor, audience, zone, counter = authenticate(hello, hub.state, services.sessions, hub.clock())
     except DomainError as exc:

@@ -302,7 +302,7 @@ async def test_a_stale_writer_never_commits_and_steps_down(tmp_path: Path, pg_cl
             "actor": {"name": "staff:admin", "role": "admin"},
             "command": {"type": "issue_ticket", "service": "N"},
         }
-        for headers in ({}, {"x-queue-cluster": "not-the-secret-" * 3}):  # only the processes' secret
+        for headers in ({}, {"x-queue-cluster": "not-the-secret-" * 3}):  # signed requests only (test_cluster_secret)
             assert post_status(stale.http + "/internal/command", headers, body=forged) == 404
         with psycopg.connect(database, autocommit=True) as conn:
             conn.execute("UPDATE sites SET writer_epoch = writer_epoch + 1, writer = 'elsewhere' WHERE site = 'main'")
@@ -373,3 +373,30 @@ def test_cluster_mode_needs_the_database_and_a_secret(tmp_path: Path) -> None:
         {"QUEUE_CLUSTER_URL": url + "/", "QUEUE_DATABASE": db, "QUEUE_CLUSTER_SECRET_FILE": str(secret)}
     )
     assert (s.cluster_url, s.cluster_secret) == (url, "s" * 40)
+
+
+def test_a_cluster_url_the_others_cannot_reach_is_refused_at_start(tmp_path: Path) -> None:
+    """What a unit gives with QUEUE_CLUSTER_HOST empty, or with a comment after it, and other
+    addresses no process can forward to: refused with why, in Vietnamese and English."""
+    secret = tmp_path / "cluster.secret"
+    secret.write_text("s" * 40)
+    env = {"QUEUE_DATABASE": "postgresql://queue@10.0.5.10/queue", "QUEUE_CLUSTER_SECRET_FILE": str(secret)}
+    for bad in (
+        "http://:18004",
+        "http://10.0.5.11  # this machine's LAN address:8001",
+        "http://10.0.5.11:8001 # the LAN",
+        "10.0.5.11:8001",
+        "ftp://10.0.5.11:8001",
+        "http://10.0.5.11",
+        "http://10.0.5.11:0",
+        "http://10.0.5.11:99999",
+        "http://0.0.0.0:8001",
+        "http://10.0.5.11:8001/queue",
+        "http://user:pw@10.0.5.11:8001",
+    ):
+        with pytest.raises(SystemExit) as refused:
+            Settings.from_env({**env, "QUEUE_CLUSTER_URL": bad})
+        message = str(refused.value)
+        assert "http://HOST:PORT" in message and "http://MÁY:CỔNG" in message, message
+    for good in ("http://10.0.5.11:8001", "https://queue-2.hospital.lan:8443/", "http://[fd00::2]:8001"):
+        assert Settings.from_env({**env, "QUEUE_CLUSTER_URL": good}).cluster_url == good.rstrip("/")

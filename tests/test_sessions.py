@@ -47,11 +47,33 @@ async def test_unknown_tokens_are_looked_up_a_bounded_number_of_times_a_second(l
     await log.open()
     try:
         here, there = Sessions(log), Sessions(log)
-        for _ in range(Sessions.LOOKUPS_PER_SECOND):
-            assert await here.find(new_token(), 200.1) is None
+        for n in range(Sessions.LOOKUPS_PER_SECOND):
+            assert await here.find(new_token(), 200.1, f"10.0.{n // 200}.{n % 200}") is None
         token, _ = await there.create("an", 200.2)
-        assert await here.find(token, 200.9) is None  # the second's lookups spent: not looked up
-        assert await here.find(token, 201.0) is not None  # the next second
+        assert await here.find(token, 200.9, "10.1.0.1") is None  # the second's lookups spent: not looked up
+        assert await here.find(token, 201.0, "10.1.0.1") is not None  # the next second
+    finally:
+        await log.close()
+
+
+async def test_a_flood_of_made_up_tokens_from_one_address_leaves_the_others_their_lookups(logs: LogStore) -> None:
+    """A flood of random bearer tokens (about 84 a second in the review) from one address spent
+    the whole process's lookups, and one fresh login in nine, made on another process, was
+    refused here. Now one address spends its own share only."""
+    log = logs.make()
+    await log.open()
+    try:
+        here, there = Sessions(log), Sessions(log)
+        found = 0
+        for second in range(300, 305):
+            for i in range(100):  # 100 made-up tokens a second from the flooding address ...
+                assert await here.find(new_token(), second + i / 100, "203.0.113.9") is None
+                if i % 10 == 5:  # ... and, among them, ten fresh logins a second from the wards
+                    token, _ = await there.create("an", second + i / 100)
+                    found += await here.find(token, second + i / 100, f"10.0.5.{i}") is not None
+        assert found == 50
+        spent = here.lookups_by["203.0.113.9"]
+        assert spent == Sessions.LOOKUPS_PER_ADDRESS  # the flood got its share of the last second, no more
     finally:
         await log.close()
 

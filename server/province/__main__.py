@@ -18,7 +18,7 @@ from ..domain.errors import DomainError
 from ..eventlog import EventLog
 from ..httpproto import DeadlineHttpProtocol
 from ..sqlite_log import SqliteLog
-from .accounts import MAX_USERNAME, Admin, load_admins, save_admins
+from .accounts import MAX_USERNAME, AccountsError, Admin, load_admins, save_admins
 from .app import create_app
 from .pg import PgReader, PgReaders
 from .settings import ProvinceSettings, SiteSource, accounts_path
@@ -43,7 +43,11 @@ def add_admin(args: list[str], accounts: Path) -> int:
     except DomainError as exc:
         print(f"{exc.message_vi}\n{exc.message_en}", file=sys.stderr)
         return 2
-    admins = load_admins(accounts)
+    try:
+        admins = load_admins(accounts)
+    except AccountsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     admins[args[0]] = Admin(full_name=" ".join(args[1:])[:120] or args[0], password_hash=hash_password(password))
     save_admins(accounts, admins)
     print(f"{accounts}: {args[0]}")
@@ -55,6 +59,11 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["add-admin"]:
         return add_admin(argv[1:], accounts_path(dict(os.environ)))
     settings = ProvinceSettings.from_env()
+    try:
+        load_admins(settings.accounts)  # an unreadable file: told now, not a 500 at every sign-in
+    except AccountsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     shared = PgReaders(settings.database) if settings.database else None
     sites = Sites([Site(s.code, open_log(s, shared)) for s in settings.sites], every=settings.every)
     app = create_app(settings, sites)

@@ -14,6 +14,7 @@ process's memory (a restart signs everyone out)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import tomllib
@@ -30,6 +31,18 @@ from .sites import Sites
 MAX_USERNAME = 64
 MAX_PASSWORD = 1024  # read at most this much (auth.py's login bound)
 MAX_SESSIONS = 10_000
+log = logging.getLogger("server.province")
+
+
+class AccountsError(Exception):
+    """The accounts file exists but cannot be read or is not valid: said in both languages."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"{path}: không đọc được tệp tài khoản của Sở ({why}); tệp phải đọc được bởi người dùng chạy dịch vụ"
+            f" (QUEUE_PROVINCE_ACCOUNTS) / the province's accounts file cannot be read ({why}): it must be readable"
+            " by the service's user and written by python -m server.province add-admin"
+        )
 
 
 class Admin(msgspec.Struct, frozen=True):
@@ -45,8 +58,13 @@ def load_admins(path: Path) -> dict[str, Admin]:
     """The province's administrators ({} when the file does not exist yet)."""
     if not path.exists():
         return {}
-    with path.open("rb") as f:
-        return msgspec.convert(tomllib.load(f), AccountsFile).admins
+    try:
+        with path.open("rb") as f:
+            return msgspec.convert(tomllib.load(f), AccountsFile).admins
+    except OSError as exc:
+        raise AccountsError(path, exc.strerror or type(exc).__name__) from None
+    except (tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+        raise AccountsError(path, str(exc)[:200]) from None
 
 
 def save_admins(path: Path, admins: dict[str, Admin]) -> None:
@@ -79,6 +97,19 @@ class Viewers:
         self.sites = sites
         self.limiter = LoginLimiter()
         self.sessions: dict[str, tuple[Viewer, float]] = {}  # token hash -> viewer, expiry
+        self.admins = load_admins(accounts)  # the last good read (the file is checked at start)
+        self.told = 0.0
+
+    def _admins(self) -> dict[str, Admin]:
+        """The province's administrators as the file says now; if it became unreadable, the last
+        good read (said in the log once a minute), not a 500 on every sign-in."""
+        try:
+            self.admins = load_admins(self.accounts)
+        except AccountsError as exc:
+            if time.monotonic() - self.told >= 60.0:
+                self.told = time.monotonic()
+                log.error("%s", exc)
+        return self.admins
 
     def login(self, site: str, username: str, password: str, address: str) -> tuple[str, Viewer, str]:
         """A new session's token, its viewer and their full name; ``bad_credentials``,
@@ -90,7 +121,7 @@ class Viewers:
         now = time.time()
         stored, full_name = "", ""
         if not site:
-            admin = load_admins(self.accounts).get(username)
+            admin = self._admins().get(username)
             if admin is not None:
                 stored, full_name = admin.password_hash, admin.full_name
         elif (found := self.sites.by_code.get(site)) is not None and found.state is not None:
@@ -118,7 +149,7 @@ class Viewers:
 
     def _still(self, viewer: Viewer) -> bool:
         if viewer.province:
-            return viewer.username in load_admins(self.accounts)
+            return viewer.username in self._admins()
         site = self.sites.by_code.get(viewer.site)
         account = site.state.staff.get(viewer.username) if site is not None and site.state is not None else None
         return account is not None and account.active and account.role == "admin"

@@ -17,12 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import reports as report_files
 from ..app import SecurityHeaders
 from ..domain import province
 from ..domain import reports as report_figures
 from ..domain.errors import DomainError
+from ..hosts import Hosts
 from ..routes.http import answers_errors, bearer, json_body
 from ..routes.reports import MAX_DAYS, XLSX
 from . import reports
@@ -162,6 +164,20 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/province/")
 
 
+class HostCheck:
+    """Requests whose ``Host`` is not one of this view's names are refused (421), as the server
+    does (``server/hosts.py``: a page of another site made to point here, DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, hosts: Hosts) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not self.hosts.admits(scope):
+            await self.hosts.refuse(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: ProvinceSettings, sites: Sites) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -187,7 +203,8 @@ def create_app(settings: ProvinceSettings, sites: Sites) -> Starlette:
             ),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],  # the server's CSP and safe defaults
+        # the names it answers to, then the server's CSP and safe defaults
+        middleware=[Middleware(HostCheck, hosts=Hosts(settings)), Middleware(SecurityHeaders)],
     )
     app.state.province = Province(settings, sites)
     return app

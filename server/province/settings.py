@@ -30,6 +30,10 @@ class ProvinceSettings(msgspec.Struct, frozen=True):
     accounts: Path = ROOT / "data" / "province.toml"  # the province's administrators (server/province/accounts.py)
     every: float = 2.0  # seconds between two reads of every facility's log
     clients_dir: Path = ROOT / "clients"
+    # the names it answers to besides this machine's (server/hosts.py): the host of the address
+    # the department opens (QUEUE_PROVINCE_PUBLIC_URL) and more names (QUEUE_PROVINCE_ALLOWED_HOSTS)
+    public_url: str = ""
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ProvinceSettings:
@@ -51,6 +55,8 @@ class ProvinceSettings(msgspec.Struct, frozen=True):
             sites=sites,
             accounts=accounts_path(e),
             every=min(60.0, max(0.2, float(e.get("QUEUE_PROVINCE_EVERY", "2")))),
+            public_url=e.get("QUEUE_PROVINCE_PUBLIC_URL", "").strip()[:200],
+            allowed_hosts=tuple(h.strip() for h in e.get("QUEUE_PROVINCE_ALLOWED_HOSTS", "").split(",") if h.strip()),
         )
 
 

@@ -40,7 +40,7 @@ def answers_errors(fn: Endpoint) -> Endpoint:
         try:
             shared: Services | None = getattr(request.app.state, "services", None)
             if shared is not None and shared.cluster is not None and (token := bearer(request)):
-                await shared.sessions.find(token, shared.hub.clock())
+                await shared.sessions.find(token, shared.hub.clock(), request.client.host if request.client else "")
             return await fn(request)
         except DomainError as exc:
             return error_response(exc)
