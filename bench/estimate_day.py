@@ -4,7 +4,7 @@ A day is the domain's application step (``handle``) driven by a simulated clock:
 arrive by ``bench/day.py``'s arrival model (Poisson, three times the rate in the first three
 hours, 07:00-16:00), take a ticket at the kiosk, and the counters call, serve (an exponential
 time around the service's true mean, times the counter's own pace and the hour's) and call
-again. Staff pause at the lunch break and resume after; a counter closing at 10:00 finishes
+again (``--exact``: exactly that product, no randomness). Staff pause at the lunch break and resume after; a counter closing at 10:00 finishes
 its patient first. Every 5 minutes and at every issue, each predictor gives its wait for the
 waiting tickets; the first call of each ticket is the truth they are compared with.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ OPEN_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=VN).timestamp()  # a Monday
 UPDATE_EVERY = 300.0  # seconds between two updates of every waiting ticket's estimate
 TRUE_MEAN = {"A": 4.0, "B": 5.0, "C": 6.0}  # minutes; the configuration says 4, 4, 5
 CONFIGURED = {"A": 4.0, "B": 4.0, "C": 5.0}
+WALK = 20.0  # seconds for the patient to walk to the counter (the counter waits for it too)
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Scenario:
     surge: tuple[float, float, float] | None = None  # (from hour, to hour, priority share)
     slow_until: float = 0.0  # hour of the day until which service is slower
     slow_factor: float = 1.6
+    exact: bool = False  # every service takes exactly its expected time (``true_seconds``): no randomness
 
 
 SCENARIOS = [
@@ -99,6 +101,24 @@ Shown = tuple[float | None, tuple[float, float] | None]
 Predictor = Callable[[QueueState, list[int], float], dict[int, Shown]]
 
 
+@dataclass(frozen=True)
+class Told:
+    """A predictor made for each measured day from what only the bench knows: the scenario and
+    each counter's pace (the oracle of ``bench/estimates.py``)."""
+
+    make: Callable[[Scenario, dict[int, float]], Predictor]
+
+
+def true_seconds(s: Scenario, pace: dict[int, float], service: str, counter: int, hour: int) -> float:
+    """The expected time ``counter`` is taken by a call of ``service`` at local ``hour`` on the
+    scenario's day (``_day`` draws it exponential around this, or takes it as it is with
+    ``exact``): the true mean x the counter's pace x the hour's slowdown, plus the walk. (The
+    slowdown ends on the hour in every scenario, so the hour of the call decides it as ``_day``'s
+    time of the call does.)"""
+    slow = s.slow_factor if hour < s.slow_until else 1.0
+    return TRUE_MEAN[service] * 60 * pace[counter] * slow + WALK
+
+
 @dataclass
 class Sample:
     predictor: str
@@ -110,19 +130,23 @@ class Sample:
     width: float | None = None  # the band's width, minutes
 
 
-def run_day(s: Scenario, seed: int, predictors: dict[str, Predictor], first_day: bool = False) -> list[Sample]:
+def run_day(
+    s: Scenario, seed: int, predictors: Mapping[str, Predictor | Told], first_day: bool = False
+) -> list[Sample]:
     """The scenario's day with ``seed``, measured. By default it is the site's second day: a
     warm-up day (the hospital day on the same counters, arrivals of another seed of the family,
     the same staff's pace) runs first on the same state, unmeasured, so that what a site that
     runs every day has learned (service times per hour, kept across days) is there, as in a
-    hospital. ``first_day``: the first day the system ever ran (nothing learned yet)."""
+    hospital. ``first_day``: the first day the system ever ran (nothing learned yet). A
+    ``Told`` predictor is made for the day from the scenario and the counters' pace."""
     rng = random.Random(seed)
     state = QueueState(config=config_for(s))
     pace = {n: rng.uniform(0.8, 1.25) for n in range(1, len(s.counters) + 1)}
     if not first_day:
-        warm = Scenario(f"{s.name}, warm-up", counters=s.counters)
+        warm = Scenario(f"{s.name}, warm-up", counters=s.counters, exact=s.exact)
         _day(state, warm, seed + WARM_SEED, random.Random(seed + WARM_SEED), pace, OPEN_AT, {})
-    return _day(state, s, seed, rng, pace, OPEN_AT if first_day else OPEN_AT + DAY, predictors)
+    day = {who: p.make(s, pace) if isinstance(p, Told) else p for who, p in predictors.items()}
+    return _day(state, s, seed, rng, pace, OPEN_AT if first_day else OPEN_AT + DAY, day)
 
 
 WARM_SEED = 1000  # the warm-up day's seed: the measured day's plus this
@@ -229,8 +253,9 @@ def _day(
             continue
         t = state.tickets[state.labels[result["ticket"]]]
         slow = s.slow_factor if hour < s.slow_until else 1.0
-        minutes = rng.expovariate(1 / TRUE_MEAN[t.service]) * pace[n] * slow
-        push(now + 20 + minutes * 60, "free", n)  # 20 s for the patient to walk to the counter
+        drawn = rng.expovariate(1 / TRUE_MEAN[t.service])  # drawn even when exact: the same patients come
+        minutes = (TRUE_MEAN[t.service] if s.exact else drawn) * pace[n] * slow
+        push(now + WALK + minutes * 60, "free", n)
     out: list[Sample] = []
     for tid, service, at, at_issue, who, (wait, band) in shown:
         if tid not in called or wait is None:

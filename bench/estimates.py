@@ -10,17 +10,22 @@ system ever ran):
   (``estimate.estimate_simple``, the predictor before issue 22);
 - ``last_call``: the wait the last patient called for that service had;
 - ``configured``: people ahead x the configured mean / open counters;
-- ``simulation``: the forward simulation of the ordering policy (``predict.forecast``).
+- ``simulation``: the forward simulation of the ordering policy (``predict.forecast``);
+- ``oracle``: the same simulation told each counter's true expected time per call (the floor
+  of any predictor that knows the queue but not how long each patient will take: ``told``).
 
 Printed (and ``--markdown`` for bench/README.md): MAE, p90 absolute error, bias (predicted
 minus real, minutes) and the share within +-5 and +-10 minutes, per scenario and predictor;
 then by service and hour for the hospital day; then the cost in microseconds with 500 tickets
-waiting (one ticket's estimate, all of them), today's predictor beside.
+waiting (one ticket's estimate, all of them), today's predictor beside. ``--exact``: every
+service takes exactly its expected time (the floor without the service times' randomness).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import statistics
 import time
 from collections import defaultdict
@@ -31,8 +36,22 @@ from server.domain.handle import handle, start_day
 from server.domain.identity import PriorityGroup
 from server.domain.spread import BAND_Z
 from server.domain.state import QueueState
+from server.domain.timing import PRIOR, WINDOW, Mean, Timing, service_seconds
 
-from .estimate_day import ADMIN, CONFIGURED, OPEN_AT, SCENARIOS, Predictor, Sample, Scenario, Shown, config_for, run_day
+from .estimate_day import (
+    ADMIN,
+    CONFIGURED,
+    OPEN_AT,
+    SCENARIOS,
+    Predictor,
+    Sample,
+    Scenario,
+    Shown,
+    Told,
+    config_for,
+    run_day,
+    true_seconds,
+)
 
 
 def today(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
@@ -86,11 +105,48 @@ def last_call(state: QueueState, tids: list[int], now: float) -> dict[int, Shown
     return {tid: (last.get(state.tickets[tid].service), None) for tid in tids}
 
 
-PREDICTORS: dict[str, Predictor] = {
+def told(s: Scenario, pace: dict[int, float]) -> dict[str, Mean]:
+    """Learned means that make ``timing.service_seconds`` give each counter's true expected time
+    per call at every hour (``true_seconds``), exactly: no product code is changed for the
+    oracle. ``service_seconds`` moves the configured mean towards the most specific mean by its
+    samples (``WINDOW`` at most) against ``PRIOR``; with that one mean alone, this is the mean
+    that lands on the truth. Checked here, so that a change of the blend cannot make the oracle
+    quietly less than one."""
+    configured = {c: m * 60 for c, m in CONFIGURED.items()}
+    means: dict[str, Mean] = {}
+    for n, services in enumerate(s.counters, start=1):
+        for service, _ in services:
+            for hour in range(24):
+                truth = true_seconds(s, pace, service, n, hour)
+                mean = ((WINDOW + PRIOR) * truth - PRIOR * configured[service]) / WINDOW
+                means[f"{service}|{n}|{hour}"] = Mean(n=WINDOW, mean=mean)
+    check = Timing(means=means)
+    for key, m in means.items():
+        code, counter, h = key.split("|")
+        got = service_seconds(check, code, int(counter), int(h), configured[code])
+        assert m.mean > 0 and abs(got - true_seconds(s, pace, code, int(counter), int(h))) < 1e-6, key
+    return means
+
+
+def oracle(s: Scenario, pace: dict[int, float]) -> Predictor:
+    """``simulation`` on the state as it is, but with the told means (``told``) for service times;
+    the arrival rates and the band's spread are the state's own. Its band is not measured."""
+    means = told(s, pace)
+
+    def predict(state: QueueState, tids: list[int], now: float) -> dict[int, Shown]:
+        knows = copy.copy(state)  # shallow: the same tickets and queues
+        knows.timing = Timing(means=means, arrivals=state.timing.arrivals, spread=state.timing.spread)
+        return {tid: (wait, None) for tid, (wait, _) in simulation(knows, tids, now).items()}
+
+    return predict
+
+
+PREDICTORS: dict[str, Predictor | Told] = {
     "today": today,
     "last_call": last_call,
     "configured": configured,
     "simulation": simulation,
+    "oracle": Told(oracle),
 }
 
 
@@ -206,18 +262,21 @@ def main() -> None:
     p.add_argument(
         "--first-day", action="store_true", help="measure the first day the system ever ran (no warm-up day before)"
     )
+    p.add_argument("--exact", action="store_true", help="every service takes exactly its expected time (no randomness)")
     a = p.parse_args()
     t0 = time.perf_counter()
-    predictors = {**PREDICTORS, "median": median} if a.median else PREDICTORS
+    predictors: dict[str, Predictor | Told] = {**PREDICTORS, "median": median} if a.median else PREDICTORS
     by_scenario: dict[str, list[Sample]] = {}
     by_seed: dict[str, list[list[Sample]]] = {}
     for s in SCENARIOS:
         if a.only and a.only not in s.name:
             continue
-        by_seed[s.name] = [run_day(s, seed, predictors, first_day=a.first_day) for seed in range(1, a.seeds + 1)]
+        day = dataclasses.replace(s, exact=a.exact)
+        by_seed[s.name] = [run_day(day, seed, predictors, first_day=a.first_day) for seed in range(1, a.seeds + 1)]
         by_scenario[s.name] = [x for day in by_seed[s.name] for x in day]
-    day = "the first day the system ran" if a.first_day else "the day after a warm-up day (the hospital day)"
-    print(f"{a.seeds} seeds a scenario, {day}, {time.perf_counter() - t0:.0f} s\n")
+    which = "the first day the system ran" if a.first_day else "the day after a warm-up day (the hospital day)"
+    exact = ", service times exact (no randomness)" if a.exact else ""
+    print(f"{a.seeds} seeds a scenario, {which}{exact}, {time.perf_counter() - t0:.0f} s\n")
     for when, at_issue in (("at issue", True), ("at every update (5 min)", False)):
         print(f"### Estimate {when}\n")
         print(HEAD.format("scenario, predictor"))
