@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import json
+import pkgutil
 import string
+from pathlib import Path
 
 import pytest
 
+from server.domain import error_codes
 from server.domain.catalogue import CATALOGUE, code_of, codes, messages
 from server.domain.errors import CounterError, DomainError, UnknownCounter
 from server.domain.lifecycle import (
@@ -16,6 +21,8 @@ from server.domain.lifecycle import (
     CounterStatus,
     counter_transition,
 )
+
+FROZEN = Path(__file__).parent / "fixtures" / "catalogue.json"
 
 
 def names(template: str) -> set[str]:
@@ -71,3 +78,23 @@ def test_an_allowed_counter_move_gives_the_new_status() -> None:
     assert counter_transition("closed", CounterAction.OPEN, 1) is CounterStatus.OPEN
     assert counter_transition("paused", CounterAction.RESUME, 1) is CounterStatus.OPEN
     assert counter_transition("open", CounterAction.SERVE, 1) is CounterStatus.OPEN
+
+
+def test_the_catalogue_is_the_one_written_before_it_was_held_by_area() -> None:
+    """``fixtures/catalogue.json`` is the catalogue as one dict wrote it (7 December 2026): the
+    modules by area merge into the same keys, in the same order, with the same texts and statuses.
+    A new entry is added to both on purpose."""
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    assert [[key, e.vi, e.en, e.status] for key, e in CATALOGUE.items()] == frozen
+
+
+def test_every_area_is_merged_and_no_key_is_held_by_two() -> None:
+    """A key written in two areas would lose one text silently in the merge; an area dict left out
+    of the merge would lose all of its codes."""
+    held: list[str] = []
+    for area in pkgutil.iter_modules(error_codes.__path__):
+        module = importlib.import_module(f"{error_codes.__name__}.{area.name}")
+        tables = [table for name, table in vars(module).items() if name.isupper() and isinstance(table, dict)]
+        assert tables, area.name
+        held += [key for table in tables for key in table]
+    assert sorted(held) == sorted(CATALOGUE)
