@@ -1,6 +1,6 @@
 """What a kiosk may ask about the person in front of it: the tickets they hold already.
 
-The rule is one active ticket per person and service (``decide._issue`` refuses a second with
+The rule is one active ticket per person and service (``tickets._issue`` refuses a second with
 ``duplicate_ticket``). The kiosk asks as soon as the identity is known, so that the patient is
 told at once, not after the priority step, and is offered only the services still allowed. The
 answer is looked up by that person's key, service by service: it names nothing of anyone else.
