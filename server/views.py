@@ -22,10 +22,12 @@ from typing import Any
 import msgspec
 
 from .domain import events as ev
+from .domain.access import Actor
 from .domain.config import Config
 from .domain.estimate import Estimate, Places, estimate
 from .domain.hours import is_open
 from .domain.identity import Identity
+from .domain.journey import may_end_step
 from .domain.lifecycle import ACTIVE, Status
 from .domain.ordering import queue_order
 from .domain.state import QueueState, Ticket
@@ -98,10 +100,19 @@ class StepView(msgspec.Struct, frozen=True):
     order: str  # the HIS's order (staff and admin only)
     ready_at: float | None
     served_by: int | None
+    may_end: bool = False  # staff of this view's counter may mark its result in or cancel it
 
 
-def step_views(t: Ticket, audience: Audience) -> list[StepView]:
+def step_views(t: Ticket, config: Config, audience: Audience, counter: int | None = None) -> list[StepView]:
+    """A visit's steps as ``audience`` sees them; ``may_end`` by the domain's own rule
+    (``journey.may_end_step``) for the staff of ``counter`` (an admin's view: every step; the
+    public's: none). Buttons only: the command is judged again when it comes."""
     private = audience != "public"
+    actor = (
+        Actor(name="view", role="admin")
+        if audience == "admin"
+        else Actor(name="view", role="counter", counters=[counter] if counter is not None else [])
+    )
     return [
         StepView(
             id=s.id,
@@ -114,12 +125,13 @@ def step_views(t: Ticket, audience: Audience) -> list[StepView]:
             order=s.order if private else "",
             ready_at=s.ready_at,
             served_by=s.served_by,
+            may_end=private and may_end_step(config, actor, s),
         )
         for s in t.steps
     ]
 
 
-def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
+def ticket_view(t: Ticket, config: Config, audience: Audience, counter: int | None = None) -> TicketView:
     identity = t.identity if audience != "public" else public_identity(t.identity, config)
     return TicketView(
         id=t.id,
@@ -149,7 +161,7 @@ def ticket_view(t: Ticket, config: Config, audience: Audience) -> TicketView:
         identity_checks=t.identity_checks if audience != "public" else [],
         insurance_pending=t.insurance_pending,
         insurance=t.insurance if audience != "public" else None,
-        steps=step_views(t, audience) if t.steps else [],
+        steps=step_views(t, config, audience, counter) if t.steps else [],
         step=t.step,
     )
 
@@ -225,7 +237,7 @@ def snapshot(
         view["his_rooms"] = {t.label: t.his_room for t in state.tickets.values() if t.his_room and t.status in ACTIVE}
     if audience != "public":
         view["tickets"] = [
-            ticket_view(t, cfg, audience)
+            ticket_view(t, cfg, audience, counter)
             for t in state.tickets.values()
             if t.status in ACTIVE and (audience == "admin" or for_counter(state, t, counter))
         ]

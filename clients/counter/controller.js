@@ -143,7 +143,7 @@ export function createCounter() {
     document.body.append(badge);
     s.on("snapshot", onSnapshot);
     s.on("event", (msg) => {
-      if (journey.arrivesHere(board, msg.event, board.counterConfig(state.counter), state.counter)) resync(s);
+      if (journey.arrivesHere(board, msg.event, board.counterConfig(state.counter), state.counter) || journey.mayEndChanges(board, msg.event)) resync(s);
       board.apply(msg);
       const e = msg.event;
       if (flow.rated(state, e)) toast(t("rating.done", { label: e.label, score: e.score }), false);
@@ -172,7 +172,7 @@ export function createCounter() {
     refreshLists();
   }
 
-  /** The counter's snapshot again: a visit sent here that this page never had (journey.arrivesHere). @param {QueueSocket} s */
+  /** The counter's snapshot again: a visit sent here that this page never had (journey.arrivesHere), or whose steps changed (journey.mayEndChanges). @param {QueueSocket} s */
   async function resync(s) {
     try {
       const msg = await s.query("snapshot");

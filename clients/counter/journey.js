@@ -51,11 +51,13 @@ export const ended = (s) => s.status === "done" || s.status === "cancelled";
 
 /**
  * What staff may do with a step: mark its result in (a test done, a result awaited) or cancel
- * it; never the step the patient is at, never one that has ended, and a return is cancelled,
- * not marked. @param {StepView} s @returns {("complete"|"cancel")[]}
+ * it; only where the server says this counter may (`may_end`: a counter that performs it, the
+ * room that sent the patient there, an admin; server/domain/journey.py may_end_step), never the
+ * step the patient is at, never one that has ended, and a return is cancelled, not marked.
+ * @param {StepView} s @returns {("complete"|"cancel")[]}
  */
 export function stepActions(s) {
-  if (ended(s) || s.status === "active") return [];
+  if (!s.may_end || ended(s) || s.status === "active") return [];
   if (s.status === "served") return ["complete", "cancel"];
   if (s.returning || s.status === "pending") return ["cancel"];
   return ["complete", "cancel"];
@@ -85,6 +87,18 @@ export function arrivesHere(board, e, counterConfig, counter) {
   if (e.type !== "steps_added" || board.tickets.has(e.ticket)) return false;
   const services = new Set((counterConfig?.services || []).map((s) => s.code));
   return e.steps.some((s) => services.has(s.service) && (s.counter == null || s.counter === counter));
+}
+
+/**
+ * Whether an event changes who may end the steps of a visit this board holds (steps added, the
+ * visit sent to another queue): the new or moved steps carry no `may_end` until the page asks
+ * for its snapshot again, which the server writes with its own rule.
+ * @param {{tickets: Map<number, any>}} board @param {any} e an event
+ */
+export function mayEndChanges(board, e) {
+  const held = board.tickets.get(e.ticket);
+  if (!held) return false;
+  return e.type === "steps_added" || (e.type === "ticket_transferred" && visitSteps(held).length > 0);
 }
 
 /** The step a counter serving `services` may call the ticket for (steps.py open_here). */

@@ -7,7 +7,9 @@
 
 /** @typedef {{id: number, service: string, counter: number|null, status: string, after: number[],
  *   returning: boolean, reason: string, order: string, ready_at: number|null, served_by: number|null,
- *   needs_result?: boolean}} StepView */
+ *   needs_result?: boolean, may_end?: boolean}} StepView
+ *   may_end: the staff view's word that this counter may mark its result in or cancel it (absent
+ *   on steps folded from events until the next snapshot) */
 
 export const LIVE = Object.freeze(["pending", "open", "active", "served"]);
 const ENDED = ["done", "cancelled"];

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from . import commands as cmd
 from . import events as ev
 from .access import Actor
+from .config import Config
 from .errors import ForbiddenError, TicketError, UnknownCounter, UnknownService
 from .faces import FaceMatch
 from .find import counter_of, current_of, service_names, ticket_of
@@ -205,17 +206,25 @@ def _step(t: Ticket, step: int) -> Step:
     return s
 
 
-def _may_end(state: QueueState, actor: Actor, t: Ticket, s: Step) -> None:
+def may_end_step(config: Config, actor: Actor, s: Step) -> bool:
     """Who may mark a step's result in or cancel it: staff of a counter that serves the step (the
     room it names, if it names one) or of the room that sent the patient to it, and
-    administrators; any other counter is refused (``forbidden_step``)."""
+    administrators. The one rule: the commands are judged with it, and the staff view of a
+    visit's steps (``server/views.py``) offers the buttons with it."""
     if actor.role != "counter":
-        return  # administrators and the system (the role allows no one else: access.py)
+        return True  # administrators and the system (the role allows no one else: access.py)
     for n in actor.counters:
-        c = state.config.counter(n)
+        c = config.counter(n)
         serves = c is not None and s.service in {x.code for x in c.services} and s.counter in (None, n)
         if serves or n == s.from_counter:
-            return
+            return True
+    return False
+
+
+def _may_end(state: QueueState, actor: Actor, t: Ticket, s: Step) -> None:
+    """Any counter ``may_end_step`` does not allow is refused (``forbidden_step``)."""
+    if may_end_step(state.config, actor, s):
+        return
     name, name_en = service_names(state, s.service)
     counters = ", ".join(str(n) for n in actor.counters)
     raise ForbiddenError("forbidden_step", "step", label=t.label, service=name, service_en=name_en, counter=counters)

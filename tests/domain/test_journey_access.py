@@ -11,6 +11,8 @@ import pytest
 from server.domain import commands as cmd
 from server.domain import events as ev
 from server.domain.access import Actor
+from server.domain.journey import may_end_step
+from server.domain.steps import find
 
 from .journeys import assert_replays, hospital, where
 from .sim import Sim
@@ -59,3 +61,16 @@ def test_the_counter_that_performs_it_the_room_that_ordered_it_and_an_admin_may(
     other = sim.state.tickets[sent_for_tests(sim)]
     assert sim.do(cmd.CompleteStep(label=other.label, step=2), at(4)) != []  # imaging performs it
     assert sim.do(cmd.CompleteStep(label=other.label, step=1)) != []  # an administrator (sim's default)
+
+
+def test_the_rule_itself_answers_yes_or_no_for_the_views(sim: Sim) -> None:
+    """``may_end_step`` is what the commands are judged with and what the staff view offers."""
+    t = sim.state.tickets[sent_for_tests(sim)]
+    lab, imaging, back = (find(t.steps, n) for n in (1, 2, 3))
+    assert lab is not None and imaging is not None and back is not None
+    cfg = sim.state.config
+    assert may_end_step(cfg, at(5), lab) and not may_end_step(cfg, at(4), lab)  # performs it; does not
+    assert may_end_step(cfg, at(1), imaging) and not may_end_step(
+        cfg, at(2), back
+    )  # sent them; same service, not the room
+    assert may_end_step(cfg, Actor(name="staff:admin", role="admin"), back)

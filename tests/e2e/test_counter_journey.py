@@ -6,7 +6,10 @@ in and a step cancelled from the room's day list."""
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import Browser, Page, expect
+from websockets.sync.client import connect
 
 from ..server_harness import ServerProc
 from .pages import admin_socket, command, watch
@@ -173,19 +176,55 @@ def test_a_result_marked_in_and_a_step_cancelled_from_the_day_list(
     expect(room.locator('#visit-dialog [data-step="3"]')).to_have_attribute("data-status", "open")
 
 
-def test_a_counter_may_not_mark_another_counters_step(browser: Browser, site: ServerProc, errors: list[str]) -> None:
-    """Issue 20 review: any counter could mark any visit's step done. The lab, with the patient
-    in front of it, may not mark imaging's result in: refused, in words, and imaging keeps them."""
+def test_step_buttons_only_where_the_counter_may_use_them(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """Staff saw "Đã có kết quả" and "Hủy bước" on every step of every visit, pressed, confirmed
+    and were refused (forbidden_step). Now imaging, which neither performs the lab's step nor
+    sent the patient, sees no such buttons; the lab (which performs it) and room 4 (which sent
+    the patient) do. The steps came by an event after each page's snapshot."""
     room, lab, imaging = scene(browser, site, errors)
     room.keyboard.press(" ")
     send_on(room, ["X", "H"], "Xem kết quả")
     expect(imaging.locator('#waiting-list [data-label="N001"]')).to_be_visible()
-    lab.keyboard.press(" ")
-    expect(lab.locator("#current-number")).to_have_text("N001")
-    lab.locator('#visit [data-step="2"] [data-step-action=complete]').click()
-    lab.click("dialog button[type=submit]")
-    expect(lab.locator("#toast")).to_contain_text(
-        "Quầy 9 không thực hiện bước Chẩn đoán hình ảnh của số N001: chỉ nơi thực hiện bước này"
-    )
-    lab.keyboard.press("f")  # the lab's own step ends: imaging still has the patient to see
-    expect(imaging.locator('#waiting-list [data-label="N001"]')).to_be_visible()
+    imaging.keyboard.press(" ")
+    expect(imaging.locator("#current-number")).to_have_text("N001")
+    # imaging: the lab's step (open), the return to room 4 (pending), its own (active): no buttons
+    expect(imaging.locator('#visit [data-step="1"]')).to_have_attribute("data-status", "open")
+    expect(imaging.locator('#visit [data-step="3"]')).to_have_attribute("data-status", "pending")
+    expect(imaging.locator("#visit [data-step-action]")).to_have_count(0)
+
+    # the lab, the patient held while at imaging: its own step's two buttons, nothing else
+    lab.click('#elsewhere-list [data-label="N001"] [data-action=visit]')
+    steps = lab.locator("#visit-dialog")
+    expect(steps.locator('[data-step="1"] [data-step-action=complete]')).to_have_text("Đã có kết quả")
+    expect(steps.locator('[data-step="1"] [data-step-action=cancel]')).to_have_text("Hủy bước")
+    expect(steps.locator("[data-step-action]")).to_have_count(2)
+
+    # room 4 sent the patient: the lab's step, and its own return (cancelled, not marked)
+    room.click('#history-list [data-label="N001"] [data-action=visit]')
+    sent = room.locator("#visit-dialog")
+    expect(sent.locator('[data-step="1"] [data-step-action]')).to_have_count(2)
+    expect(sent.locator('[data-step="3"] [data-step-action=cancel]')).to_be_visible()
+    expect(sent.locator("[data-step-action]")).to_have_count(3)  # imaging's step: the patient is there
+
+
+def test_a_stale_page_is_still_refused(site: ServerProc) -> None:
+    """The buttons follow the server's rule; a page that shows one it should not (stale) is still
+    refused, in words: the lab may not mark imaging's result in."""
+    staff(site, "bsnoi", 4, DOCTOR)
+    staff(site, "xetnghiem", 9, "Trần Văn Kiên")
+    with admin_socket(site) as ws:
+        assert command(ws, {"type": "issue_ticket", "service": "N"})["type"] == "ack"
+        assert command(ws, {"type": "open_counter", "counter": 4})["type"] == "ack"
+        assert command(ws, {"type": "call_next", "counter": 4})["type"] == "ack"
+        sent = {"type": "send_on", "counter": 4, "steps": [{"service": "X"}, {"service": "H"}], "come_back": False}
+        assert command(ws, sent)["type"] == "ack"
+    with connect(site.ws_url) as lab:
+        token = site.login("xetnghiem", "xetnghiem-password")
+        lab.send(json.dumps({"type": "hello", "role": "counter", "counter": 9, "token": token}))
+        while json.loads(lab.recv(timeout=10))["type"] != "snapshot":
+            pass
+        answer = command(lab, {"type": "complete_step", "label": "N001", "step": 2})
+    assert answer["code"] == "forbidden_step", answer
+    assert "Quầy 9 không thực hiện bước Chẩn đoán hình ảnh của số N001" in answer["message_vi"]

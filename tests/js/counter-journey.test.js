@@ -4,7 +4,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { freeze } from "./freeze.js";
 import {
-  whereNow, arrivesHere, stepActions, stepCommand, returning, returnInList, elsewhere, sendTargets, sendOnCommand, readSendForm, MAX_SEND,
+  whereNow, arrivesHere, mayEndChanges, stepActions, stepCommand, returning, returnInList, elsewhere, sendTargets, sendOnCommand, readSendForm, MAX_SEND,
 } from "../../clients/counter/journey.js";
 
 const step = (id, service, status, extra = {}) => ({
@@ -34,16 +34,35 @@ test("where the patient is now: here, at another counter, in a queue, waiting fo
 });
 
 test("a step's buttons: never the step the patient is at or one ended; a return is cancelled, not marked", () => {
-  assert.deepEqual(stepActions(step(1, "X", "active")), []);
-  assert.deepEqual(stepActions(step(1, "X", "done")), []);
-  assert.deepEqual(stepActions(step(1, "X", "cancelled")), []);
-  assert.deepEqual(stepActions(step(1, "X", "open")), ["complete", "cancel"]);
-  assert.deepEqual(stepActions(step(1, "X", "served")), ["complete", "cancel"]);
-  assert.deepEqual(stepActions(step(3, "N", "pending", { returning: true })), ["cancel"]);
-  assert.deepEqual(stepActions(step(3, "N", "open", { returning: true })), ["cancel"]);
+  const may = (id, service, status, extra = {}) => step(id, service, status, { may_end: true, ...extra });
+  assert.deepEqual(stepActions(may(1, "X", "active")), []);
+  assert.deepEqual(stepActions(may(1, "X", "done")), []);
+  assert.deepEqual(stepActions(may(1, "X", "cancelled")), []);
+  assert.deepEqual(stepActions(may(1, "X", "open")), ["complete", "cancel"]);
+  assert.deepEqual(stepActions(may(1, "X", "served")), ["complete", "cancel"]);
+  assert.deepEqual(stepActions(may(3, "N", "pending", { returning: true })), ["cancel"]);
+  assert.deepEqual(stepActions(may(3, "N", "open", { returning: true })), ["cancel"]);
   assert.deepEqual(stepCommand("N001", step(1, "X", "open"), "complete"), { type: "complete_step", label: "N001", step: 1 });
   assert.deepEqual(stepCommand("N001", step(2, "H", "open"), "cancel", "  máy hỏng  "), { type: "cancel_step", label: "N001", step: 2, reason: "máy hỏng" });
   assert.equal(stepCommand("N001", step(2, "H", "open"), "cancel", "x".repeat(300)).reason.length, 200, "bounded as the server bounds it");
+});
+
+test("a step's buttons only where the server's view says this counter may end it (may_end)", () => {
+  for (const status of ["open", "served", "pending"]) {
+    assert.deepEqual(stepActions(step(1, "X", status, { may_end: false })), [], `${status}: another counter's step`);
+    assert.deepEqual(stepActions(step(1, "X", status)), [], `${status}: folded from an event, not yet judged`);
+  }
+  assert.deepEqual(stepActions(step(3, "N", "pending", { returning: true, may_end: false })), []);
+});
+
+test("the page asks for its snapshot again when a visit it holds gets steps or is sent elsewhere", () => {
+  const board = { tickets: new Map(/** @type {[number, any][]} */ ([[7, visit("waiting", 2, "done", "open", "pending")], [8, { label: "A001", steps: [] }]])) };
+  assert.equal(mayEndChanges(board, { type: "steps_added", ticket: 7, steps: [] }), true);
+  assert.equal(mayEndChanges(board, { type: "steps_added", ticket: 8, steps: [] }), true, "its first steps");
+  assert.equal(mayEndChanges(board, { type: "ticket_transferred", ticket: 7 }), true, "a step moved to another queue");
+  assert.equal(mayEndChanges(board, { type: "ticket_transferred", ticket: 8 }), false, "a visit of one queue has no step buttons");
+  assert.equal(mayEndChanges(board, { type: "steps_added", ticket: 9, steps: [] }), false, "not held: arrivesHere decides");
+  assert.equal(mayEndChanges(board, { type: "step_completed", ticket: 7, step: 1 }), false, "the board folds it");
 });
 
 test("a returning patient: the step with the doctor's reason, on the current ticket and in the room's list only", () => {
