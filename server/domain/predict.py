@@ -4,9 +4,7 @@ From the current state, the counters call the waiting tickets as ``ordering.py``
 emergencies first, then a ticket past the maximum wait, then by the policy's mode (the ratio
 cycle of each counter carried on), the longest weighted wait winning within a class, a ticket
 sent to one counter called only there. Each counter is taken by a call for the time learned for
-that service, counter and hour (``timing.py``; the configured mean until enough are known),
-times today's drift of that service (``timing.drift``: the last half hour's pace over the
-learned one), fading back to 1 over the forecast's first hours (``timing.drifted``):
+that service, counter and hour (``timing.py``; the configured mean until enough are known):
 
 - an open counter serving a ticket is free when that ticket's expected time is up (a quarter of
   it more if it is already over); a paused counter is expected back after ``PAUSE_SECONDS``; a
@@ -30,7 +28,7 @@ from collections import deque
 from .config import Config, JourneyPolicy, PriorityPolicy
 from .events import Klass
 from .state import QueueState
-from .timing import arrival_rate, drift, drifted, service_seconds
+from .timing import arrival_rate, service_seconds
 from .waiting import next_cycle
 
 PAUSE_SECONDS = 600.0  # how long a paused counter is expected to stay paused
@@ -220,7 +218,6 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
     configured = {s.code: s.mean_service_minutes * 60 for s in cfg.services}
 
     memo: dict[tuple[str, int, int], float] = {}
-    drifts = {code: drift(state.timing, code, now) for code in configured}
 
     def expect(service: str, counter: int, at: float) -> float:
         hour = int((at + offset) // 3600) % 24
@@ -229,8 +226,7 @@ def forecast(state: QueueState, now: float, until: int | None = None) -> dict[in
             d = memo[service, counter, hour] = service_seconds(
                 state.timing, service, counter, hour, configured.get(service, 300.0)
             )
-        f = drifts.get(service, 1.0)
-        return d if f == 1.0 else d * drifted(f, at - now)
+        return d
 
     queues = _Queues(state, now)
     out: dict[int, float | None] = {tid: None for ids in state.waiting.values() for tid in ids}

@@ -18,7 +18,7 @@ from .state import (
     person_service_key,
 )
 from .steps import find
-from .timing import local_hour, observe_arrival, observe_pace, observe_service
+from .timing import local_hour, observe_arrival, observe_service
 from .visit_fold import point_at, step_served, sync_step
 from .waiting import change, enter_waiting, leave_waiting, next_cycle, next_return, position_key, release
 
@@ -132,8 +132,6 @@ def on_service_finished(state: QueueState, e: ev.ServiceFinished, at: float) -> 
     del times[:-RECENT_SERVICE_TIMES]
     called = t.called_at or begin
     hour = local_hour(state.config.tzinfo(), called)
-    configured = next((s.mean_service_minutes * 60 for s in state.config.services if s.code == t.service), 300.0)
-    observe_pace(state.timing, t.service, e.counter, hour, at - called, at, configured)
     observe_service(state.timing, t.service, e.counter, hour, at - called)
     state.counters[e.counter].served += 1
     _leave_counter(state, t)

@@ -12,13 +12,6 @@
   learned mean rather than the true one, it counts the mean's own error too: what the band must
   cover. Second moments are noisy (an exponential time's square has a variance of 20 in these
   units), so it is averaged over ``SPREAD_WINDOW`` samples and starts from 1 (exponential times).
-- **Today's drift** per service (``drift``): the services finished in the last ``DRIFT_WINDOW``
-  seconds, each with the time the means expected of it then (``observe_pace``), from which the
-  ratio of today's pace to the learned one (a slow morning: the hourly means learned on other
-  days say "normal pace"). It starts from ``DRIFT_PRIOR`` services at the learned pace (three
-  slow patients do not double a forecast), and a forecast applies it to its near future only,
-  fading back to 1 over ``DRIFT_HORIZON`` (``drifted``): a slow morning ends, and a counter
-  slower for good is learned by the means anyway.
 - **Arrivals of priority and emergency patients** per service: their issue times in the last
   ``RATE_WINDOW`` seconds, from which the predictor expects the next ones (they go ahead of
   the normal tickets already waiting).
@@ -28,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 
 import msgspec
 
@@ -37,9 +29,6 @@ PRIOR = 10.0  # samples a more general mean counts for when a specific one is es
 RATE_WINDOW = 3600.0  # seconds of arrivals the rate is learned from
 SPREAD_WINDOW = 200  # samples of the spread's running mean before it forgets the oldest
 SPREAD_FROM = 5  # samples a counter's mean needs before its services count in the spread
-DRIFT_WINDOW = 1800.0  # seconds of finished services today's drift is measured over
-DRIFT_PRIOR = 10.0  # services at the learned pace the drift starts from
-DRIFT_HORIZON = 3600.0  # seconds ahead over which a forecast's drift fades (1/e of it left)
 
 
 class Mean(msgspec.Struct):
@@ -53,7 +42,6 @@ class Timing(msgspec.Struct):
     means: dict[str, Mean] = {}  # "service|counter|hour", "service|counter|", "service||hour", "service"
     arrivals: dict[str, list[float]] = {}  # "service|klass" -> issue times in the last RATE_WINDOW
     spread: dict[str, Mean] = {}  # service -> running mean of (service time / its counter's mean)^2
-    recent: dict[str, list[tuple[float, float, float]]] = {}  # service -> (finished at, seconds, expected)
 
 
 def local_hour(tz: dt.tzinfo, at: float) -> int:
@@ -88,36 +76,6 @@ def observe_service(timing: Timing, service: str, counter: int, hour: int, secon
             m = means[key] = Mean()
         n = m.n = m.n + 1
         m.mean += (seconds - m.mean) / (n if n < WINDOW else WINDOW)
-
-
-def observe_pace(
-    timing: Timing, service: str, counter: int, hour: int, seconds: float, at: float, configured: float
-) -> None:
-    """A service of ``seconds`` finished at ``at``, beside what the means expected of it (before
-    ``observe_service`` learns it): a sample of today's drift, kept ``DRIFT_WINDOW`` seconds."""
-    expected = service_seconds(timing, service, counter, hour, configured)
-    recent = timing.recent.setdefault(service, [])
-    recent.append((at, seconds, expected))
-    while recent[0][0] < at - DRIFT_WINDOW:
-        del recent[0]
-
-
-def drift(timing: Timing, service: str, now: float) -> float:
-    """Today's pace of ``service`` over the learned one: the service times finished in the last
-    ``DRIFT_WINDOW`` seconds over what the means expected of them, with ``DRIFT_PRIOR`` services
-    at the expected pace added to both (1 with none; 10 services twice as long give 1.5)."""
-    recent = [r for r in timing.recent.get(service, ()) if now - DRIFT_WINDOW < r[0] <= now]
-    if not recent:
-        return 1.0
-    expected = sum(r[2] for r in recent)
-    prior = DRIFT_PRIOR * expected / len(recent)
-    return (sum(r[1] for r in recent) + prior) / (expected + prior) if expected > 0 else 1.0
-
-
-def drifted(factor: float, ahead: float) -> float:
-    """The drift ``factor`` as it applies to a service starting ``ahead`` seconds from now: all
-    of it now (or for a service under way), fading exponentially back to 1 over ``DRIFT_HORIZON``."""
-    return 1.0 + (factor - 1.0) * math.exp(-max(0.0, ahead) / DRIFT_HORIZON)
 
 
 def observe_arrival(timing: Timing, service: str, klass: str, at: float) -> None:
