@@ -46,8 +46,10 @@ def test_writer_and_follower_tell_their_manager(tmp_path: Path, pg_cluster: PgCl
         follower.proc.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
         assert len(follower_manager.pings(2.0)) >= 2, "no ping after SIGCONT"
 
+        killed = time.monotonic()
         writer.kill()  # SIGKILL: the follower takes the role and says so
         promoted = follower_manager.wait_for("STATUS", 30, contains="writer of site main (epoch 2)")
+        print(f"\nwriter killed -> the follower's STATUS says writer: {time.monotonic() - killed:.2f} s")
         assert "READY" not in promoted, promoted  # ready once, the role told again
         assert len(follower_manager.pings(1.5)) >= 2, "the new writer does not ping"
 

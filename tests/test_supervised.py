@@ -22,8 +22,10 @@ def test_ready_pings_stop_and_stopping(tmp_path: Path) -> None:
     manager = Manager(tmp_path / "notify")
     proc = ServerProc(tmp_path / "data")
     try:
+        started = time.monotonic()
         spawn(proc, manager, WATCHDOG_USEC)
         ready = manager.wait_for("READY", 30)
+        took = time.monotonic() - started
         assert answers(proc), "READY=1 before the port answers"
         assert ready["READY"] == "1" and ready["STATUS"].startswith("serving, seq "), ready
         assert not [m for _, m in manager.messages[:-1] if "READY" in m]
@@ -31,6 +33,7 @@ def test_ready_pings_stop_and_stopping(tmp_path: Path) -> None:
         pings = manager.pings(3.0)
         gaps = [b - a for a, b in zip(pings, pings[1:], strict=False)]
         assert len(pings) >= 4 and max(gaps) < 1.0, (pings, gaps)  # under WatchdogSec, always
+        print(f"\nstart -> READY=1 {took:.2f} s; pings every {min(gaps):.2f}-{max(gaps):.2f} s (WATCHDOG_USEC 1 s)")
 
         proc.proc.send_signal(signal.SIGSTOP)  # type: ignore[union-attr]
         time.sleep(0.2)
