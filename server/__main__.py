@@ -1,6 +1,7 @@
 """``python -m server``: load the configuration, make the data folder private and hold its lock,
 bind the port (before anything is written: a busy port fails first), then serve with uvicorn
-(uvloop, no compression)."""
+(uvloop, no compression), telling systemd when it is ready, alive and stopping when a
+``Type=notify`` unit runs it (``server/supervised.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 
 import uvicorn
 
-from . import datadir, pg_log
+from . import datadir, pg_log, sdnotify, supervised
 from .app import create_app
 from .domain.config_check import config_from_toml
 from .domain.errors import ConfigError
@@ -26,6 +27,9 @@ from .wsproto import QueueWebSocketProtocol
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    notify = sdnotify.plan(os.environ, os.getpid())
+    for name in sdnotify.ENV:  # for this process only: not for espeak-ng, lp and the like it starts
+        os.environ.pop(name, None)
     settings = Settings.from_env()
     try:
         config = config_from_toml(settings.config_path.read_bytes())
@@ -80,7 +84,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    server = uvicorn.Server(
+    server = supervised.server(
         uvicorn.Config(
             app,
             loop=loop,
@@ -99,7 +103,9 @@ def main() -> int:
             # from 127.0.0.1 by default, where anything on the machine could claim any address
             proxy_headers=bool(settings.trusted_proxies),
             forwarded_allow_ips=list(settings.trusted_proxies) or None,
-        )
+        ),
+        notify,
+        app.services,
     )
     server.run(sockets=[sock])
     os.close(lock)  # held for the life of the server

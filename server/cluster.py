@@ -111,6 +111,10 @@ class Cluster:
     def writing(self) -> bool:
         return self.hub.forward is None
 
+    def running(self) -> frozenset[str]:
+        """The names of this process's cluster tasks still running (its health: server/supervised.py)."""
+        return frozenset(t.get_name() for t in self._tasks if not t.done())
+
     def start(self) -> None:
         self._tasks = [
             asyncio.create_task(self.follower.run(), name="cluster-follow"),

@@ -147,6 +147,7 @@ class Follower:
         self.wake = asyncio.Event()
         self.reads = 0
         self.stopping = False
+        self.joined = asyncio.Event()  # set by the first read that reached the log's end
 
     def stop(self) -> None:
         """End ``run`` after the read under way (a read cut in the middle could leave the log's
@@ -179,6 +180,7 @@ class Follower:
         self.reads += 1
         async for records in self.log.records(after=self.seq()):
             await self.apply_followed(records)
+        self.joined.set()
 
     async def caught_up(self, seq: int, within: float) -> bool:
         """Wait (bounded) until this process holds ``seq``: a forwarded command's ack then

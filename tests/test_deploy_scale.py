@@ -1,6 +1,6 @@
 """The deploy files beyond one box: the unit of several processes (deploy/hospital-queue@.service)
 is accepted by systemd, rated OK, and never stops restarting (a former writer waits out a
-PostgreSQL outage); the province view's front (deploy/nginx-queue-province.conf, run by Debian's
+PostgreSQL outage); it and the single box's unit are watched (``WatchdogSec=``); the province view's front (deploy/nginx-queue-province.conf, run by Debian's
 nginx with its ports and paths replaced) passes each browser's own address on, so failed
 sign-ins from one address do not lock the others out."""
 
@@ -17,10 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from server.writer_role import HUNG_SECONDS
+
 from .cluster_harness import missing_front
 from .province_harness import PROVINCE_ADMIN, PROVINCE_PASSWORD, ProvinceProc
 from .server_harness import ROOT
-from .test_deploy import analyze
+from .test_deploy import UNIT, analyze
 from .tls_harness import make_ca, nginx_path, running_nginx
 
 CLUSTER_UNIT = ROOT / "deploy" / "hospital-queue@.service"
@@ -49,6 +51,18 @@ def test_the_cluster_unit_is_accepted_and_never_gives_up(tmp_path: Path) -> None
     m = re.search(r"Overall exposure level for [\w@.-]+: ([\d.]+) (\w+)", done.stdout + done.stderr)
     assert m is not None, done
     assert float(m.group(1)) <= 3.0 and m.group(2) == "OK", m.group(0)
+
+
+def test_both_units_are_watched_by_systemd() -> None:
+    """``Type=notify`` with a watchdog (the server's side: tests/test_supervised.py and
+    tests/test_cluster_sdnotify.py), longer than the wait after which the followers take a hung
+    writer's role, and no longer than the pages wait for an answer."""
+    for unit in (UNIT, CLUSTER_UNIT):
+        s = section(unit, "Service")
+        assert (s["Type"], s["NotifyAccess"]) == ("notify", "main"), unit.name
+        assert HUNG_SECONDS < float(s["WatchdogSec"]) <= 10.0, unit.name
+        assert float(s["TimeoutAbortSec"]) <= 5.0, unit.name  # then SIGKILL, which a stopped process takes
+        assert "\nEnvironment=PYTHONFAULTHANDLER=1\n" in unit.read_text(), unit.name
 
 
 def province_site(tls: Path, http_port: int, https_port: int, upstream: int) -> str:
