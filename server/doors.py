@@ -26,11 +26,23 @@ are refreshed together at most every ``REFRESH_EVERY`` seconds, in the writer be
 (``Hub.read``), and sent only when they changed; a change of another service's queue costs a
 door nothing. ``queue_order`` is asked for the few numbers shown, not the whole queue (a view
 takes about 2 ms with 100 patients waiting for the room, 7 ms with 500).
+
+A door that reconnects with ``last_seq`` (the ``seq`` of the last view or call it got) resumes as
+the hall's screens do, with what a door is sent: when ``last_seq`` is within the resume window
+(the hub's ring, ``QUEUE_RESUME_EVENTS``), the welcome says ``resumed: true`` and the calls at its
+room it missed follow, in order, once each (at most the last ``MISSED_CALLS``), then its view;
+otherwise (no ``last_seq``, one this server never reached, or older than the window: a restart
+on another database, a long absence) ``resumed: false`` and the view alone. The screen says a
+missed call only while it is recent (``clients/door/flow.js``), so an old call is never said
+again; the view, replaced whole, brings the rest (the number, the pause, the doctor). A resume
+reads the ring from its newest record back to ``last_seq`` only: 2.5 ms at worst, 10,000 events
+missed and none a call at its room (0.4 ms when it finds its 20 calls in them).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -48,6 +60,7 @@ from .redaction import public_identity
 
 NEXT = 5  # the next numbers a door shows
 REFRESH_EVERY = 1.0  # seconds between two refreshes of views only a change elsewhere may move
+MISSED_CALLS = 20  # a resume sends at most this many missed calls (the screen says the recent only)
 CALLS = (ev.TicketCalled, ev.TicketRecalled, ev.TicketUnparked)  # what a door flashes and says
 # Events that change no door's view.
 QUIET = (
@@ -139,12 +152,25 @@ class Doors:
         for screens in self.at.values():
             yield from screens.values()
 
-    def follow(self, state: QueueState, conn: Conn, device: str, room: int, welcome: Welcome, now: float) -> bool:
-        """Greet a door screen with the welcome and its room's view, and register it. False if it
+    def follow(
+        self,
+        state: QueueState,
+        conn: Conn,
+        device: str,
+        room: int,
+        welcome: Welcome,
+        now: float,
+        last: int | None = None,
+        ring: deque[ev.Record] | None = None,
+    ) -> bool:
+        """Greet a door screen with the welcome, the calls at its room it missed since ``last``
+        when it can resume from the ``ring``, and its room's view; and register it. False if it
         could not be written to."""
         view = door_view(state, room, now)
-        welcome = msgspec.structs.replace(welcome, seq=state.seq)
-        if not all(conn.send_nowait(t) for t in (encoder.encode(welcome).decode(), _encode(state, view, now))):
+        calls = missed_calls(state, ring or deque(), room, last)
+        welcome = msgspec.structs.replace(welcome, seq=state.seq, resumed=calls is not None)
+        texts = [encoder.encode(welcome).decode(), *(calls or ()), _encode(state, view, now)]
+        if not all(conn.send_nowait(t) for t in texts):
             return False
         self.at.setdefault(room, {})[conn.id] = conn
         self.room_of[conn.id] = room
@@ -255,6 +281,24 @@ class Doors:
                 conn = self.at[self.room_of[cid]][cid]
                 self.remove(conn)
                 conn.end(CLOSE_UNAUTHENTICATED, "revoked")
+
+
+def missed_calls(state: QueueState, ring: deque[ev.Record], room: int, last: int | None) -> list[str] | None:
+    """The calls at ``room`` after ``last`` (encoded, in order, the last ``MISSED_CALLS``), or
+    None when a door cannot resume: no ``last``, one beyond this server's ``seq`` (another
+    database), or older than the ring (``delivery.missed``'s rule)."""
+    if last is None or not 0 <= last <= state.seq:
+        return None
+    if last < state.seq and (not ring or ring[0].seq > last + 1):
+        return None
+    texts: list[str] = []
+    for r in reversed(ring):  # from the newest back: the cost is what was missed, not the ring
+        if r.seq <= last or len(texts) == MISSED_CALLS:
+            break
+        e = r.event
+        if isinstance(e, CALLS) and e.counter == room and (text := encode_for(state, r, "public")) is not None:
+            texts.append(text)
+    return texts[::-1]
 
 
 def _encode(state: QueueState, view: dict[str, Any], now: float) -> str:

@@ -301,8 +301,9 @@ def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str, counter: in
 async def _door(
     websocket: WebSocket, receive: Receive, raw_send: Send, services: Services, holder: list[Conn], hello: Hello
 ) -> None:
-    """A room's door screen (``server/doors.py``): its room's view and calls pushed to it, and
-    nothing to send but pings and reports (its heartbeat, the calls it played)."""
+    """A room's door screen (``server/doors.py``): the calls at its room it missed (a resume from
+    ``last_seq``), its room's view and calls pushed to it, and nothing to send but pings and
+    reports (its heartbeat, the calls it played)."""
     hub = services.hub
     try:
         device, room = door_device(hello, hub.state)
@@ -315,7 +316,10 @@ async def _door(
     holder.append(conn)
     welcome = Welcome(role="door", actor=actor, seq=0, resumed=False, heartbeat=HEARTBEAT_SECONDS, counter=room)
     doors = services.doors
-    if not await hub.read(lambda s, now: doors.follow(s, conn, device, room, welcome, now)):
+    if services.cluster is not None and hello.last_seq is not None:  # a door that was on a process ahead
+        await services.cluster.follower.caught_up(hello.last_seq, 2.0)
+    last = hello.last_seq
+    if not await hub.read(lambda s, now: doors.follow(s, conn, device, room, welcome, now, last, hub.ring)):
         conn.drop()
         return
     await _listen(websocket, receive, services, conn, reports=True)

@@ -1,7 +1,8 @@
 """The rooms' door screens (server/doors.py): what the view of one room holds, with the demo's
 rooms and a real domain (tests/domain/sim.py); and through a real hub and SQLite file, that a
-door screen gets its own room's calls and view and never another room's, and is let go when
-its device is revoked."""
+door screen gets its own room's calls and view and never another room's, is let go when
+its device is revoked, and resumes from its last seq: the calls at its room it missed, in order,
+then its view; a fresh view alone when its seq is unknown here or older than the ring."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -16,7 +18,7 @@ from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.config import Privacy
 from server.domain.identity import Identity, mask_name
-from server.doors import REFRESH_EVERY, Doors, door_view
+from server.doors import MISSED_CALLS, REFRESH_EVERY, Doors, door_view
 from server.fanout import Conn
 from server.hub import Hub
 from server.protocol import Welcome
@@ -108,10 +110,10 @@ def test_a_plain_counter_shows_no_staff_name_and_names_are_masked_only_if_the_tv
 WELCOME = Welcome(role="door", actor="device:door-4", seq=0, resumed=False, heartbeat=20, counter=4)
 
 
-async def door_hub(tmp_path: Path) -> tuple[Hub, Doors]:
+async def door_hub(tmp_path: Path, ring_size: int = 10_000) -> tuple[Hub, Doors]:
     eventlog = EventLog(tmp_path / "q.sqlite3")
     await eventlog.open()
-    hub = Hub(eventlog, demo_config(), clock=Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN)))
+    hub = Hub(eventlog, demo_config(), clock=Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN)), ring_size=ring_size)
     _hubs.append(hub)
     doors = Doors(hub.clock, hub.read)
     hub.committed.append(doors.committed)
@@ -119,12 +121,12 @@ async def door_hub(tmp_path: Path) -> tuple[Hub, Doors]:
     return hub, doors
 
 
-async def connect(hub: Hub, doors: Doors, rec: Recorder, room: int, device: str) -> Conn:
+async def connect(hub: Hub, doors: Doors, rec: Recorder, room: int, device: str, last: int | None = None) -> Conn:
     async def make() -> Conn:  # in a task of its own, as the websocket handler is
         return Conn(rec, "door", "public", f"device:{device}")
 
     conn = await asyncio.create_task(make())
-    assert await hub.read(lambda s, now: doors.follow(s, conn, device, room, WELCOME, now))
+    assert await hub.read(lambda s, now: doors.follow(s, conn, device, room, WELCOME, now, last, hub.ring))
     return conn
 
 
@@ -188,3 +190,82 @@ async def test_numbers_issued_elsewhere_reach_the_door_within_a_second_in_one_vi
     assert not doors.stale and doors.timer is None
     await asyncio.sleep(REFRESH_EVERY + 0.3)
     assert [m["view"] for m in rec.messages[2:] if m["type"] == "door"] == views
+
+
+def greeting(rec: Recorder) -> tuple[bool, list[tuple[str, int]], dict[str, Any]]:
+    """A door's welcome's ``resumed``, the calls it got (label, room) in order, and its view,
+    checking they came in that order: welcome, calls, view."""
+    types = [m["type"] for m in rec.messages]
+    assert types[0] == "welcome" and types[-1] == "door" and set(types[1:-1]) <= {"event"}, types
+    calls = [(m["event"]["label"], m["event"]["counter"]) for m in rec.messages[1:-1]]
+    assert rec.messages[-1]["seq"] == rec.messages[0]["seq"], "the view is as of the welcome's seq"
+    return rec.messages[0]["resumed"], calls, rec.messages[-1]["view"]
+
+
+async def test_a_door_back_from_an_absence_gets_the_calls_it_missed_in_order_then_its_view(tmp_path: Path) -> None:
+    hub, doors = await door_hub(tmp_path)
+    for service in ("N", "NG", "N", "N"):
+        await hub.submit(cmd.IssueTicket(service=service), ADMIN)
+    for room in (4, 5):
+        await hub.submit(cmd.OpenCounter(counter=room), ADMIN)
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+    conn = await connect(hub, doors, rec, 4, "door-4")
+    last = rec.messages[-1]["seq"]  # what the screen resumes from: its last view's seq
+    doors.remove(conn)  # its link drops
+    await hub.submit(cmd.CallNext(counter=4), ADMIN)  # N001
+    await hub.submit(cmd.CallNext(counter=5), ADMIN)  # NG001: another room's
+    await hub.submit(cmd.FinishAndCallNext(counter=4), ADMIN)  # N002
+    back = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+    conn = await connect(hub, doors, back, 4, "door-4", last)
+    resumed, calls, view = greeting(back)
+    assert resumed is True
+    assert calls == [("N001", 4), ("N002", 4)], "each missed call of its room, once, in order"
+    assert view["current"]["label"] == "N002" and [n["label"] for n in view["next"]] == ["N003"]
+    assert back.messages[-1]["seq"] == hub.state.seq
+
+    doors.remove(conn)  # away again, and nothing is called meanwhile
+    await hub.submit(cmd.IssueTicket(service="N"), ADMIN)
+    again = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+    await connect(hub, doors, again, 4, "door-4", back.messages[-1]["seq"])
+    resumed, calls, view = greeting(again)
+    assert resumed is True and calls == [], "no call was missed: none is sent again"
+    assert view["waiting"] == 2
+
+
+async def test_a_door_whose_seq_is_unknown_or_too_old_gets_a_fresh_view_and_no_calls(tmp_path: Path) -> None:
+    hub, doors = await door_hub(tmp_path, ring_size=4)
+    for _ in range(3):
+        await hub.submit(cmd.IssueTicket(service="N"), ADMIN)
+    await hub.submit(cmd.OpenCounter(counter=4), ADMIN)
+    start = hub.state.seq
+    for _ in range(2):
+        await hub.submit(cmd.CallNext(counter=4), ADMIN)
+        await hub.submit(cmd.FinishService(counter=4), ADMIN)
+    await hub.submit(cmd.CallNext(counter=4), ADMIN)  # N003, the last of five events after `start`
+    for last in (None, start, hub.state.seq + 100, -1):  # none; older than the ring; another database's
+        rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+        conn = await connect(hub, doors, rec, 4, "door-4", last)
+        resumed, calls, view = greeting(rec)
+        assert (resumed, calls) == (False, []), last
+        assert view["current"]["label"] == "N003"
+        doors.remove(conn)
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+    await connect(hub, doors, rec, 4, "door-4", start + 1)  # just within the ring: a resume
+    resumed, calls, _ = greeting(rec)
+    assert resumed is True and calls == [("N002", 4), ("N003", 4)]
+
+
+async def test_a_resume_sends_at_most_the_last_calls(tmp_path: Path) -> None:
+    hub, doors = await door_hub(tmp_path)
+    for _ in range(MISSED_CALLS + 3):
+        await hub.submit(cmd.IssueTicket(service="N"), ADMIN)
+    await hub.submit(cmd.OpenCounter(counter=4), ADMIN)
+    last = hub.state.seq
+    await hub.submit(cmd.CallNext(counter=4), ADMIN)
+    for _ in range(MISSED_CALLS + 2):
+        await hub.submit(cmd.FinishAndCallNext(counter=4), ADMIN)
+    rec = Recorder(LogStore("sqlite", tmp_path / "q.sqlite3"))
+    await connect(hub, doors, rec, 4, "door-4", last)
+    resumed, calls, view = greeting(rec)
+    assert resumed is True and len(calls) == MISSED_CALLS
+    assert calls[-1][0] == view["current"]["label"] == f"N{MISSED_CALLS + 3:03d}"

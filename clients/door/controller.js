@@ -49,13 +49,13 @@ export function createDoor(params) {
     if (facts) fill($("#door"), views.viewDoor(facts));
   }
 
-  /** A call at this room: flash it, say it. @param {any} msg */
+  /** A call at this room, live or missed while away (a resume): flash it and say it if new and recent. @param {any} msg */
   function onEvent(msg) {
-    const e = msg.event;
-    if (!flow.isCall(e.type) || !flow.ownCall(state, e.counter)) return;
-    dispatch({ type: "called", label: e.label, counter: e.counter, until: Date.now() + flow.FLASH_MS });
-    const fresh = flow.fresh(serverNow(), msg.at);
-    if (announcer && fresh && state.view?.speech?.enabled !== false) announcer.enqueue(e.label, e.counter, msg.seq, msg.at);
+    const before = state;
+    const { state: after, say } = flow.heard(state, msg, serverNow(), Date.now());
+    state = after;
+    if (say && announcer) announcer.enqueue(msg.event.label, msg.event.counter, msg.seq, msg.at);
+    if (state.flash === before.flash) return;
     clearTimeout(flashTimer);
     flashTimer = setTimeout(() => { dispatch({ type: "flash_end", now: Date.now() }); render(); }, flow.FLASH_MS + 50);
     render();
@@ -72,6 +72,9 @@ export function createDoor(params) {
     document.body.append(connectionBadge(s));
     s.on("welcome", (msg) => dispatch({ type: "welcome", room: msg.counter ?? null }));
     s.on("door", (msg) => {
+      // every call up to this seq came before it: a reconnect resumes from here, even from a
+      // lower seq than before (a server restarted on another database counts from 1 again)
+      s.lastSeq = msg.seq;
       if (msg.server_time) s.serverOffset = msg.server_time - Date.now() / 1000;
       dispatch({ type: "view", view: msg.view });
       render();

@@ -1,16 +1,19 @@
 """The door screen of a room in headless Chromium (issue 20): the door of room 4 shows the room,
 its doctor, the number called there within a second, the next numbers, a returning patient with
-the results they bring, a pause; and never another room's calls."""
+the results they bring, a pause; and never another room's calls. Back from an absence it gets
+the calls it missed and says each recent one once; a reconnect or a restart says none again."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from websockets.sync.client import ClientConnection, connect
 
 from ..server_harness import ADMIN_PASSWORD, ServerProc
@@ -186,3 +189,111 @@ def test_a_door_with_a_speaker_says_its_own_rooms_calls_only(
     assert all("calls=N001-4&" in e["url"] for e in log), log  # in Vietnamese, then in English
     health = site.get("/api/health")
     assert health["doors"] == 1 and health["calls_played"] == 1, health
+
+
+def said(door: Page) -> list[str]:
+    """The calls the door's speaker has begun to say (each once: its second language is not
+    counted), with nothing left to say: the speaker idle and no call waiting."""
+    deadline = time.monotonic() + 60
+    while door.evaluate("window.door.announcer.playing || window.door.announcer.pending.length > 0"):
+        assert time.monotonic() < deadline, door.evaluate("window.door.announcer.log")
+        time.sleep(0.2)
+    return list(door.evaluate("window.door.announcer.log.flatMap((e) => e.labels)"))
+
+
+def welcomes(door: Page, n: int) -> list[bool]:
+    """The ``resumed`` of the door's welcomes since the test began to count, once there are n."""
+    deadline = time.monotonic() + 30
+    while len(seen := door.evaluate("window.__welcomes")) < n:
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.1)
+    return list(seen)
+
+
+def test_a_door_back_from_an_absence_says_each_missed_call_once_and_never_an_old_one_again(
+    browser: Browser, site: ServerProc, errors: list[str], tmp_path: Path
+) -> None:
+    site.kill()  # the database as it is before the day: restored at the end
+    backup = tmp_path / "backup"
+    shutil.copytree(site.data_dir, backup)
+    site.start()
+    status, body = site.post(
+        "/api/staff",
+        {
+            "username": "bs.an",
+            "full_name": "Nguyễn Văn An",
+            "role": "counter",
+            "counters": [4],
+            "password": "bs.an-password",
+        },
+        site.login(),
+    )
+    assert status == 201, body
+    door = watch(browser.new_page(viewport={"width": 1280, "height": 800}), errors)
+    door.goto(f"{site.http}/door/?audio=1#token={site.device_tokens()['door-4']}")
+    with admin_socket(site) as ws, room_socket(site, site.login("bs.an", "bs.an-password"), 4) as room:
+        for _ in range(3):
+            ok(ws, {"type": "issue_ticket", "service": "N"})
+        ok(room, {"type": "open_counter", "counter": 4})
+        expect(door.locator("#doctor")).to_contain_text("Nguyễn Văn An")
+        expect(door.locator("#next .next-number")).to_have_text(["N001", "N002", "N003"])
+        door.evaluate("""window.__notReloaded = true; window.__welcomes = [];
+            window.door.socket.on("welcome", (m) => window.__welcomes.push(m.resumed));""")
+
+        # 1. away while two numbers are called at its room and the doctor pauses
+        door.evaluate("window.door.socket.stop()")
+        ok(room, {"type": "call_next", "counter": 4})  # N001
+        ok(room, {"type": "finish_and_call_next", "counter": 4})  # N002
+        ok(room, {"type": "pause_counter", "counter": 4, "reason": "Hội chẩn"})
+        assert door.locator("#current-number").inner_text() == "—", "the door was away"
+        door.evaluate("window.door.socket.start()")
+        assert welcomes(door, 1) == [True]
+        expect(door.locator("#current-number")).to_have_text("N002")
+        expect(door.locator("#next .next-number")).to_have_text(["N003"])
+        expect(door.locator("#banner")).to_contain_text("Tạm dừng: Hội chẩn")
+        expect(door.locator("#doctor")).to_contain_text("Nguyễn Văn An")
+        assert said(door) == ["N001", "N002"], "each missed call said once, in order"
+
+        # 2. away again, no call meanwhile (the room resumes): nothing is said again
+        door.evaluate("window.door.socket.stop()")
+        ok(room, {"type": "resume_counter", "counter": 4})
+        ok(ws, {"type": "issue_ticket", "service": "N"})
+        door.evaluate("window.door.socket.start()")
+        assert welcomes(door, 2) == [True, True]
+        expect(door.locator("#next .next-number")).to_have_text(["N003", "N004"])
+        expect(door.locator("#banner")).to_have_count(0)
+        time.sleep(1.0)
+        assert said(door) == ["N001", "N002"]
+
+    # 3. the server restarts on its own database: the door resumes, says nothing again
+    site.kill()
+    site.start()
+    assert welcomes(door, 3) == [True, True, True]
+    expect(door.locator(".conn-badge")).to_have_attribute("data-state", "online")
+    expect(door.locator("#current-number")).to_have_text("N002")
+    expect(door.locator("#doctor")).to_contain_text("Nguyễn Văn An")
+    time.sleep(1.0)
+    assert said(door) == ["N001", "N002"]
+
+    # 4. the server restarts on the database of the morning (a restore; its seq is behind the
+    # door's): a fresh view, nothing said; its new calls, with seqs the door saw before, are said
+    site.kill()
+    shutil.rmtree(site.data_dir)
+    shutil.copytree(backup, site.data_dir)
+    site.start()
+    assert welcomes(door, 4) == [True, True, True, False]
+    expect(door.locator("#current-number")).to_have_text("—")
+    expect(door.locator("#banner")).to_contain_text("Phòng chưa mở")
+    expect(door.locator("#doctor")).to_have_count(0)
+    time.sleep(1.0)
+    assert said(door) == ["N001", "N002"]
+    heard = door.evaluate("window.door.state.heard.seq")  # the seq of the last call the door heard
+    with admin_socket(site) as ws:
+        ok(ws, {"type": "issue_ticket", "service": "N"})
+        ok(ws, {"type": "open_counter", "counter": 4})
+        call = command(ws, {"type": "call_next", "counter": 4})
+    assert call["seq"] < heard, "the restored log counts from behind the door's seq"
+    expect(door.locator("#current-number")).to_have_text("N001")
+    expect(door.locator("#current")).to_have_class("current flash")
+    assert said(door) == ["N001", "N002", "N001"]
+    assert door.evaluate("window.__notReloaded") is True

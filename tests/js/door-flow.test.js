@@ -1,13 +1,13 @@
 // The door screen: its texts (both languages complete, diacritics kept, every key the door's
 // modules look up with a literal exists), its pure flow (clients/door/flow.js: its room only,
-// the flash of a call) and the plain-data side of its views (clients/door/views.js: what the
+// the flash of a call, a call said once and only while recent, across reconnects) and the plain-data side of its views (clients/door/views.js: what the
 // room, the number, the next numbers, a return and a pause say).
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/door/texts.js";
 import { addTexts } from "../../clients/shared/i18n.js";
-import { initial, next, ownCall, isCall, fresh } from "../../clients/door/flow.js";
+import { initial, next, ownCall, isCall, fresh, heard, FLASH_MS } from "../../clients/door/flow.js";
 import { doorFacts, returnFacts } from "../../clients/door/views.js";
 
 addTexts(TEXTS);
@@ -62,6 +62,67 @@ test("a call at its room flashes until its time is over", () => {
   assert.equal(next(s, { type: "flash_end", now: 6000 }).flash, null);
   assert.ok(isCall("ticket_called") && isCall("ticket_recalled") && isCall("ticket_unparked") && !isCall("ticket_issued"));
   assert.ok(fresh(100, 80) && !fresh(100, 60));
+});
+
+/** A call event at room `counter`. @param {number} seq @param {number} at @param {string} label */
+const call = (seq, at, label, counter = 4, type = "ticket_called") => ({ seq, at, event: { type, label, counter } });
+const atRoom4 = () => next(next(initial(), { type: "welcome", room: 4 }), { type: "view", view: view() });
+
+test("a call is said and flashed once: not again when a resume or another connection brings it back", () => {
+  let s = atRoom4();
+  const first = heard(s, call(10, 1000, "N001"), 1001, 50_000);
+  assert.equal(first.say, true);
+  assert.deepEqual(first.state.flash, { label: "N001", until: 50_000 + FLASH_MS });
+  s = first.state;
+  const again = heard(s, call(10, 1000, "N001"), 1002, 51_000);
+  assert.equal(again.say, false);
+  assert.equal(again.state, s, "the same call again changes nothing");
+  assert.equal(heard(s, call(8, 990, "N000"), 1002, 51_000).state, s, "nor an older one");
+  const recall = heard(s, call(12, 1005, "N001", 4, "ticket_recalled"), 1006, 56_000);
+  assert.equal(recall.say, true, "a recall is a call of its own");
+  assert.equal(recall.state.flash?.until, 56_000 + FLASH_MS);
+});
+
+test("two calls missed while away come back in order: each said once, the newest flashes", () => {
+  let s = atRoom4();
+  const said = [];
+  for (const msg of [call(21, 1000, "N001"), call(23, 1004, "N002")]) {
+    const r = heard(s, msg, 1010, 60_000);
+    s = r.state;
+    if (r.say) said.push(msg.event.label);
+  }
+  assert.deepEqual(said, ["N001", "N002"]);
+  assert.equal(s.flash?.label, "N002");
+  assert.deepEqual(s.heard, { at: 1004, seq: 23 });
+  const two = heard(s, call(30, 1004, "N003"), 1010, 60_000);
+  assert.equal(two.say, true, "the same second, a later seq: another call (one batch)");
+});
+
+test("a call caught up after a long absence is neither flashed nor said, and stays heard", () => {
+  const s = atRoom4();
+  const old = heard(s, call(40, 1000, "N004"), 1000 + 31, 70_000);
+  assert.equal(old.say, false);
+  assert.equal(old.state.flash, null);
+  assert.deepEqual(old.state.heard, { at: 1000, seq: 40 });
+});
+
+test("after a restart on another database (seq from 1 again) a new call is said, an old one never", () => {
+  let s = heard(atRoom4(), call(500, 1000, "N009"), 1001, 0).state;
+  const fresh1 = heard(s, call(3, 2000, "N001"), 2001, 0);
+  assert.equal(fresh1.say, true, "a lower seq but a later time: a new call");
+  s = fresh1.state;
+  assert.equal(heard(s, call(501, 1000, "N009"), 1001, 0).say, false, "an old one, whatever its seq");
+});
+
+test("another room's call, or any other event, is not heard; speech off flashes but says nothing", () => {
+  const s = atRoom4();
+  assert.equal(heard(s, call(5, 1000, "NG001", 5), 1001, 0).state, s);
+  assert.equal(heard(s, call(5, 1000, "N001", 4, "ticket_issued"), 1001, 0).state, s);
+  assert.equal(heard(initial(), call(5, 1000, "N001"), 1001, 0).state.heard.seq, 0, "before the welcome: no room yet");
+  const quiet = next(s, { type: "view", view: view({ speech: { enabled: false } }) });
+  const r = heard(quiet, call(5, 1000, "N001"), 1001, 0);
+  assert.equal(r.say, false);
+  assert.equal(r.state.flash?.label, "N001");
 });
 
 test("the facts: the room, the doctor, the number being seen, the next ones and how many more", () => {
