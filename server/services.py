@@ -19,6 +19,7 @@ from .his.service import UNREACHABLE, HisLinks
 from .hub import Hub
 from .insurance import account as insurance_account
 from .insurance.service import InsuranceChecks
+from .login_limits import LocalLogins, LoginLimits
 from .metrics import MeteredHub, Metrics
 from .pg_log import PgLog
 from .phones import Phones
@@ -61,7 +62,7 @@ class Services:
                 self.hub, settings.database, settings.site, settings.cluster_url, settings.cluster_secret
             )
         self.sessions = auth.Sessions(self.eventlog)
-        self.limiter = auth.LoginLimiter()
+        self.limiter: LoginLimits = LocalLogins()
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)
         self.composer = audio.Composer([])
         self.printers = Printers(self.hub.fleet, settings)
