@@ -128,6 +128,7 @@ def create_app(settings: Settings, config: Config) -> QueueApp:
             services.doors.stop()
             await services.hub.stop()
             await services.eventlog.close()
+            await services.limiter.close()
 
     app = Starlette(routes=routes(settings.clients_dir), lifespan=lifespan)
     app.state.services = services

@@ -3,8 +3,9 @@
 - Passwords are hashed with scrypt (memory-hard; N=2**14, r=8, p=1: 16 MiB per hash) and a
   random salt; only the hash reaches the event log.
 - Logins are limited per (client address, username) and per client address, counted before the
-  hash, with a growing wait rather than a long lockout (``LoginLimiter``); a refused attempt gets
-  ``too_many_attempts`` and the seconds to wait. At most two hashes run at once.
+  hash, with a growing wait rather than a long lockout (the rules: ``domain/logins.py``; the
+  counts: ``login_limits.py``, in PostgreSQL for several processes ``pg_logins.py``); a refused
+  attempt gets ``too_many_attempts`` and the seconds to wait. At most two hashes run at once.
 - Sessions are random 256-bit tokens; the database keeps only their SHA-256.
 - Devices (kiosks, TVs) get a random token when an admin registers them; the log keeps only its
   SHA-256, and the token is shown once.
@@ -20,7 +21,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections import OrderedDict, deque
 from collections.abc import Callable
 
 import msgspec
@@ -81,63 +81,6 @@ def token_hash(token: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class LoginLimiter:
-    """Logins per (address, username) and per address. An attempt is counted when it starts,
-    before the slow hash, so parallel guesses cannot slip past the count; a success takes its
-    attempt back. Past ``per_user`` failures an address waits before each further try of that
-    username (2, 4, 8 ... up to ``max_delay`` seconds after its last failure), and past
-    ``per_address`` the whole address waits the same way: a guesser gets a few tries an hour,
-    while a nurse who mistyped waits a minute at most and is never locked out for long. Failures
-    are forgotten after ``window`` seconds. Memory is bounded: names that are not staff accounts
-    share one key per address, and at most ``max_keys`` keys are kept (the oldest dropped)."""
-
-    def __init__(
-        self,
-        per_user: int = 5,
-        per_address: int = 20,
-        window: float = 900.0,
-        max_delay: float = 60.0,
-        max_keys: int = 10_000,
-    ) -> None:
-        self.per_user, self.per_address, self.window = per_user, per_address, window
-        self.max_delay, self.max_keys = max_delay, max_keys
-        self.failures: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def _queue(self, key: str, limit: int, now: float) -> deque[float]:
-        q = self.failures.get(key)
-        if q is None:
-            q = self.failures[key] = deque(maxlen=limit + 32)
-            while len(self.failures) > self.max_keys:
-                self.failures.popitem(last=False)
-        self.failures.move_to_end(key)
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
-
-    def _keys(self, address: str, username: str, known: bool) -> list[tuple[str, int]]:
-        return [(f"{address}|{username if known else '?'}", self.per_user), (address, self.per_address)]
-
-    def begin(self, address: str, username: str, known: bool, now: float) -> None:
-        """Count an attempt, or refuse it with ``too_many_attempts`` and the seconds to wait."""
-        queues = [(self._queue(key, limit, now), limit) for key, limit in self._keys(address, username, known)]
-        for q, limit in queues:
-            if len(q) >= limit:
-                wait = q[-1] + min(self.max_delay, 2.0 ** (len(q) - limit + 1)) - now
-                if wait > 0:
-                    seconds = int(wait) + 1
-                    raise DomainError("too_many_attempts", str(seconds), seconds=seconds)
-        for q, _ in queues:
-            q.append(now)
-
-    def succeeded(self, address: str, username: str) -> None:
-        """The attempt was right: the user's failures from there are forgotten, and the
-        address's count takes the attempt back."""
-        self.failures.pop(f"{address}|{username}", None)
-        q = self.failures.get(address)
-        if q:
-            q.pop()
 
 
 def bad_login() -> DomainError:

@@ -155,6 +155,20 @@ END
 $$;
 """,
     ),
+    (
+        3,
+        "login_attempts: the login limits' counts, shared by the processes of a site",
+        """
+CREATE TABLE login_attempts (
+    site  text NOT NULL REFERENCES sites,
+    key   text COLLATE "C" NOT NULL,                   -- an address, or address|username ('?': nobody's)
+    times double precision[] NOT NULL DEFAULT '{}',    -- its attempts' times in the window, oldest first
+    last  double precision NOT NULL,                   -- its last attempt: pruned a window after it
+    PRIMARY KEY (site, key)
+);
+CREATE INDEX login_attempts_last ON login_attempts (site, last);
+""",
+    ),
 ]
 
 
@@ -164,8 +178,11 @@ def check_site(site: str) -> str:
     return site
 
 
-async def apply(conn: psycopg.AsyncConnection[TupleRow]) -> list[int]:
-    """Bring the schema up to date; the versions applied now (none when it was)."""
+async def apply(
+    conn: psycopg.AsyncConnection[TupleRow], migrations: list[tuple[int, str, str]] | None = None
+) -> list[int]:
+    """Bring the schema up to date (or up to the last of ``migrations``, a test's older
+    version); the versions applied now (none when it was)."""
     applied: list[int] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
@@ -175,7 +192,7 @@ async def apply(conn: psycopg.AsyncConnection[TupleRow]) -> list[int]:
         )
         cur = await conn.execute("SELECT version FROM schema_migrations")
         done = {int(r[0]) for r in await cur.fetchall()}
-        for version, name, sql in MIGRATIONS:
+        for version, name, sql in MIGRATIONS if migrations is None else migrations:
             if version in done:
                 continue
             await conn.execute(sql.encode())

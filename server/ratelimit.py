@@ -4,7 +4,7 @@ does (a family's few tickets at once, then one patient every few seconds:
 the command is refused as ``too_many_requests`` with the seconds to wait, and staff are told
 (``Fleet.flooding``) at most once a minute while it lasts; the first command let through a
 minute after the last alert clears it. Staff and administrators are not limited here (their
-sign-in is: ``auth.LoginLimiter``). Kept in memory, one bucket per registered device."""
+sign-in is: ``login_limits.py``, the rules ``domain/logins.py``). Kept in memory, one bucket per registered device."""
 
 from __future__ import annotations
 

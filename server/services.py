@@ -19,8 +19,10 @@ from .his.service import UNREACHABLE, HisLinks
 from .hub import Hub
 from .insurance import account as insurance_account
 from .insurance.service import InsuranceChecks
+from .login_limits import LocalLogins, LoginLimits
 from .metrics import MeteredHub, Metrics
 from .pg_log import PgLog
+from .pg_logins import SharedLogins
 from .phones import Phones
 from .printers import Printers
 from .ratelimit import CommandLimits
@@ -61,7 +63,10 @@ class Services:
                 self.hub, settings.database, settings.site, settings.cluster_url, settings.cluster_secret
             )
         self.sessions = auth.Sessions(self.eventlog)
-        self.limiter = auth.LoginLimiter()
+        # the login limits' counts: shared in PostgreSQL by the processes of a site, else in memory
+        self.limiter: LoginLimits = (
+            SharedLogins(settings.database, settings.site) if settings.postgresql else LocalLogins()
+        )
         self.hashing = asyncio.Semaphore(2)  # password hashes at once (16 MiB and ~50 ms each)
         self.composer = audio.Composer([])
         self.printers = Printers(self.hub.fleet, settings)

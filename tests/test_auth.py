@@ -3,6 +3,7 @@ import pytest
 from server import auth
 from server.domain.errors import DomainError
 from server.domain.state import StaffAccount
+from server.login_limits import LoginLimiter
 from server.settings import Settings
 
 
@@ -28,7 +29,7 @@ def test_login_checks_disabled_and_missing_accounts() -> None:
 
 def test_attempts_are_counted_before_the_hash() -> None:
     """Parallel guesses all start before any ends: the sixth is refused though none has failed yet."""
-    lim = auth.LoginLimiter(per_user=5, per_address=20)
+    lim = LoginLimiter(per_user=5, per_address=20)
     for _ in range(5):
         lim.begin("10.0.0.1", "lan", True, 100)
     with pytest.raises(DomainError) as err:
@@ -39,7 +40,7 @@ def test_attempts_are_counted_before_the_hash() -> None:
 
 
 def test_past_the_limit_the_wait_grows_but_never_locks_for_long() -> None:
-    lim = auth.LoginLimiter(per_user=2, per_address=100, max_delay=60)
+    lim = LoginLimiter(per_user=2, per_address=100, max_delay=60)
     t = 0.0
     for _ in range(2):
         lim.begin("a", "lan", True, t)
@@ -58,7 +59,7 @@ def test_past_the_limit_the_wait_grows_but_never_locks_for_long() -> None:
 
 
 def test_a_success_takes_its_attempt_back_from_the_address() -> None:
-    lim = auth.LoginLimiter(per_user=5, per_address=3)
+    lim = LoginLimiter(per_user=5, per_address=3)
     for i in range(10):  # ten good logins of ten users from one reception PC
         lim.begin("pc", f"u{i}", True, 100)
         lim.succeeded("pc", f"u{i}")
@@ -66,7 +67,7 @@ def test_a_success_takes_its_attempt_back_from_the_address() -> None:
 
 
 def test_names_that_are_not_accounts_share_a_key_and_memory_is_bounded() -> None:
-    lim = auth.LoginLimiter(per_user=3, per_address=1000, max_keys=50)
+    lim = LoginLimiter(per_user=3, per_address=1000, max_keys=50)
     for i in range(3):
         lim.begin("10.0.0.9", "x" * 60 + str(i), False, 100)
     with pytest.raises(DomainError):

@@ -23,9 +23,10 @@ from pathlib import Path
 import msgspec
 
 from ..auth import _DUMMY_HASH as _DUMMY  # the same slow hash for a name that is nobody's
-from ..auth import SESSION_SECONDS, LoginLimiter, bad_login, new_token, token_hash, verify_password
+from ..auth import SESSION_SECONDS, bad_login, new_token, token_hash, verify_password
 from ..domain.errors import DomainError
 from ..domain.province import Viewer, site_code
+from ..login_limits import LoginLimiter
 from .sites import Sites
 
 MAX_USERNAME = 64
@@ -95,7 +96,7 @@ class Viewers:
     def __init__(self, accounts: Path, sites: Sites) -> None:
         self.accounts = accounts
         self.sites = sites
-        self.limiter = LoginLimiter()
+        self.limiter = LoginLimiter()  # in memory: the province view is one process (its sessions too)
         self.sessions: dict[str, tuple[Viewer, float]] = {}  # token hash -> viewer, expiry
         self.admins = load_admins(accounts)  # the last good read (the file is checked at start)
         self.told = 0.0

@@ -33,13 +33,13 @@ async def login(request: Request) -> Response:
     username, password = str(data.get("username", ""))[:64], str(data.get("password", ""))[:1024]
     address = request.client.host if request.client else "?"
     account = s.hub.state.staff.get(username)
-    s.limiter.begin(address, username, account is not None, s.hub.clock())
+    await s.limiter.begin(address, username, account is not None, s.hub.clock())
     async with s.hashing:  # at most two scrypt hashes at once, whatever the flood
         ok = await asyncio.to_thread(auth.verify_login, account, password)
     if not ok:
         raise auth.bad_login()
     assert account is not None
-    s.limiter.succeeded(address, username)
+    await s.limiter.succeeded(address, username)
     return await _signed_in(request, account)
 
 
@@ -82,12 +82,12 @@ async def change_password(request: Request) -> Response:
     current, new = str(data.get("current_password", ""))[:1024], str(data.get("new_password", ""))
     auth.check_new_password(new, current)
     address = request.client.host if request.client else "?"
-    s.limiter.begin(address, account.username, True, s.hub.clock())
+    await s.limiter.begin(address, account.username, True, s.hub.clock())
     async with s.hashing:
         ok = await asyncio.to_thread(auth.verify_login, account, current)
     if not ok:
         raise DomainError("bad_credentials.current", "current_password")
-    s.limiter.succeeded(address, account.username)
+    await s.limiter.succeeded(address, account.username)
     async with s.hashing:
         password_hash = await asyncio.to_thread(auth.hash_password, new)
     actor = Actor(name=f"staff:{account.username}", role=account.role, counters=account.counters)

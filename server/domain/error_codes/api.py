@@ -58,6 +58,12 @@ STORAGE: dict[str, Entry] = {
         "This server does not write the site's log; the change was not made.",
         503,
     ),
+    # the login limits' counts in PostgreSQL could not be read (server/pg_logins.py): not let through
+    "storage_error.login": Entry(
+        "Chưa kiểm tra được lần đăng nhập này vì cơ sở dữ liệu không trả lời; chưa đăng nhập. Vui lòng thử lại.",
+        "The login could not be checked because the database did not answer; you are not signed in. Please try again.",
+        503,
+    ),
     "backup_failed": Entry(
         "Không tạo được bản sao lưu; xem nhật ký máy chủ.",
         "The backup could not be made; see the server's log.",
