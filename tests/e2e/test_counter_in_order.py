@@ -2,7 +2,7 @@
 demo configuration: the internal medicine room (4) sends a patient to the cashier (11) and THEN
 the pharmacy (12). Sent together, the pharmacy could call the patient before they paid; in
 order, the pharmacy neither lists nor can call them until the cashier is done, and its page
-shows them as coming after the cashier. Then it calls them.
+shows them as coming after the cashier, as the patient's phone does. Then it calls them.
 
 And an administrator signed in at a counter page may end any step of its visits (as the
 commands allow): the view's ``may_end`` follows who reads it, not the page's counter."""
@@ -17,6 +17,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from ..server_harness import ServerProc
 from .pages import admin_socket, command
+from .test_phone import open_phone
 from .test_counter_journey import open_counter, staff
 
 pytestmark = __import__("pytest").mark.browser
@@ -61,6 +62,12 @@ def test_the_pharmacy_calls_the_patient_only_once_the_cashier_is_done(
         ("TN", "open", []),
         ("TH", "pending", [1]),
     ]
+
+    # the patient's phone: go to the cashier; the pharmacy after it
+    _, phone = open_phone(browser, site, "N001", errors)
+    expect(phone.locator("main .status .place .place-name")).to_have_text("Quầy Thu ngân")
+    expect(phone.locator('.step[data-step="2"]')).to_have_attribute("data-state", "later")
+    expect(phone.locator('.step[data-step="2"] .state')).to_have_text("Sau khi xong: Quầy Thu ngân")
 
     # the room's view of the visit: the pharmacy comes after the cashier
     room.click('#history-list [data-label="N001"] [data-action=visit]')
