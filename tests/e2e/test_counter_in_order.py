@@ -17,8 +17,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from ..server_harness import ServerProc
 from .pages import admin_socket, command
-from .test_phone import open_phone
 from .test_counter_journey import open_counter, staff
+from .test_phone import open_phone
 
 pytestmark = __import__("pytest").mark.browser
 
