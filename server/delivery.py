@@ -113,6 +113,6 @@ def greeting(
         waiting = {s.code: len(state.waiting.get(s.code, ())) for s in state.config.services}
         texts.append(encoder.encode(Waiting(seq=state.seq, waiting=waiting)).decode())
     else:
-        view = snapshot(state, conn.audience, now, conn.zone, conn.counter)
+        view = snapshot(state, conn.audience, now, conn.zone, conn.counter, conn.viewer)
         texts.append(encoder.encode(Snapshot(seq=state.seq, view=view)).decode())
     return texts

@@ -35,6 +35,7 @@ from typing import Any
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
+from .domain.access import Actor
 from .protocol import AUDIENCES, Audience
 
 log = logging.getLogger("server.fanout")
@@ -110,6 +111,7 @@ class Conn:
         "send",
         "session",
         "task",
+        "viewer",
         "wire",
         "zone",
     )
@@ -131,6 +133,7 @@ class Conn:
         self.actor = actor
         self.zone = zone
         self.counter: int | None = None
+        self.viewer: Actor | None = None  # a staff client: who it is (server/views.py viewer_of)
         self.session = ""  # a staff client: the hash of its session token (a logout ends it)
         self.closing: asyncio.Task[None] | None = None
         self.dropped = False

@@ -100,19 +100,22 @@ class StepView(msgspec.Struct, frozen=True):
     order: str  # the HIS's order (staff and admin only)
     ready_at: float | None
     served_by: int | None
-    may_end: bool = False  # staff of this view's counter may mark its result in or cancel it
+    may_end: bool = False  # who reads this view may mark its result in or cancel it
 
 
-def step_views(t: Ticket, config: Config, audience: Audience, counter: int | None = None) -> list[StepView]:
+def viewer_of(audience: Audience, counter: int | None) -> Actor:
+    """Who reads a view the caller does not name: an admin on the admin page, else the staff of
+    ``counter`` (a connection names its own: ``Conn.viewer``, an admin at a counter page)."""
+    if audience == "admin":
+        return Actor(name="view", role="admin")
+    return Actor(name="view", role="counter", counters=[counter] if counter is not None else [])
+
+
+def step_views(t: Ticket, config: Config, audience: Audience, viewer: Actor) -> list[StepView]:
     """A visit's steps as ``audience`` sees them; ``may_end`` by the domain's own rule
-    (``journey.may_end_step``) for the staff of ``counter`` (an admin's view: every step; the
-    public's: none). Buttons only: the command is judged again when it comes."""
+    (``journey.may_end_step``) for ``viewer`` (an admin: every step, on any page; the public:
+    none). Buttons only: the command is judged again when it comes."""
     private = audience != "public"
-    actor = (
-        Actor(name="view", role="admin")
-        if audience == "admin"
-        else Actor(name="view", role="counter", counters=[counter] if counter is not None else [])
-    )
     return [
         StepView(
             id=s.id,
@@ -125,13 +128,15 @@ def step_views(t: Ticket, config: Config, audience: Audience, counter: int | Non
             order=s.order if private else "",
             ready_at=s.ready_at,
             served_by=s.served_by,
-            may_end=private and may_end_step(config, actor, s),
+            may_end=private and may_end_step(config, viewer, s),
         )
         for s in t.steps
     ]
 
 
-def ticket_view(t: Ticket, config: Config, audience: Audience, counter: int | None = None) -> TicketView:
+def ticket_view(
+    t: Ticket, config: Config, audience: Audience, counter: int | None = None, viewer: Actor | None = None
+) -> TicketView:
     identity = t.identity if audience != "public" else public_identity(t.identity, config)
     return TicketView(
         id=t.id,
@@ -161,7 +166,7 @@ def ticket_view(t: Ticket, config: Config, audience: Audience, counter: int | No
         identity_checks=t.identity_checks if audience != "public" else [],
         insurance_pending=t.insurance_pending,
         insurance=t.insurance if audience != "public" else None,
-        steps=step_views(t, config, audience, counter) if t.steps else [],
+        steps=step_views(t, config, audience, viewer or viewer_of(audience, counter)) if t.steps else [],
         step=t.step,
     )
 
@@ -198,9 +203,15 @@ def identity_counters(state: QueueState, ticket: int) -> set[int]:
 
 
 def snapshot(
-    state: QueueState, audience: Audience, now: float, zone: str = "", counter: int | None = None
+    state: QueueState,
+    audience: Audience,
+    now: float,
+    zone: str = "",
+    counter: int | None = None,
+    viewer: Actor | None = None,
 ) -> dict[str, Any]:
-    """What ``audience`` sees of the state (of ``zone``; for staff, of the tickets of ``counter``)."""
+    """What ``audience`` sees of the state (of ``zone``; for staff, of the tickets of ``counter``),
+    read by ``viewer`` (default: ``viewer_of``): what they may do with a visit's steps."""
     cfg = state.config
     counters = []
     for c in sorted(state.counters.values(), key=lambda c: c.number):
@@ -237,7 +248,7 @@ def snapshot(
         view["his_rooms"] = {t.label: t.his_room for t in state.tickets.values() if t.his_room and t.status in ACTIVE}
     if audience != "public":
         view["tickets"] = [
-            ticket_view(t, cfg, audience, counter)
+            ticket_view(t, cfg, audience, counter, viewer)
             for t in state.tickets.values()
             if t.status in ACTIVE and (audience == "admin" or for_counter(state, t, counter))
         ]

@@ -156,6 +156,7 @@ async def _session(
     conn = Conn(raw_send, hello.role, audience, actor.name, zone, wire_of(raw_send))
     conn.counter = counter
     if audience in ("staff", "admin"):
+        conn.viewer = actor  # an admin at a counter page may end any step (views.step_views)
         conn.session = token_hash(hello.token)  # a logout closes what this session opened
     holder.append(conn)
     welcome = Welcome(
@@ -277,7 +278,7 @@ def _query_fn(q: Query, actor: Actor, audience: Audience, zone: str, counter: in
 
     def run(state: Any, now: float) -> Any:
         if q.what == "snapshot":
-            return {"seq": state.seq, "view": snapshot(state, audience, now, zone, counter)}
+            return {"seq": state.seq, "view": snapshot(state, audience, now, zone, counter, actor)}
         if q.what == "ticket":
             return ticket_status(state, q.label, now)
         if q.what == "held":  # the person at the kiosk, before the priority step (domain/held.py)

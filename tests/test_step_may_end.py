@@ -36,3 +36,18 @@ def test_the_public_never_gets_may_end() -> None:
     sim = hospital()
     t = sim.state.tickets[sent_for_tests(sim)]
     assert [s.may_end for s in ticket_view(t, sim.state.config, "public", 1).steps] == [False] * 4
+
+
+def test_an_admin_at_a_counter_page_may_end_every_step_of_its_visits() -> None:
+    """An admin signed in at a counter page read that counter's tickets as the counter's staff
+    would: no buttons on the steps of other counters, though the commands let an admin end any
+    step. The view follows who reads it."""
+    sim = hospital()
+    t = sim.state.tickets[sent_for_tests(sim)]
+    admin = Actor(name="staff:admin", role="admin")
+    assert buttons(snapshot(sim.state, "staff", sim.now, counter=4, viewer=admin), t.label) == dict.fromkeys(
+        range(4), True
+    )
+    staff_of_4 = Actor(name="staff:cdha", role="counter", counters=[4])
+    as_staff = buttons(snapshot(sim.state, "staff", sim.now, counter=4, viewer=staff_of_4), t.label)
+    assert as_staff == {0: False, 1: False, 2: True, 3: False}

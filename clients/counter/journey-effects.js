@@ -24,12 +24,29 @@ export function createJourney({ board, dialog, ask, send, sendAbout, counter, to
     const c = board.counters.get(counter());
     if (!c?.current) return;
     const label = c.current; // the board's counter changes before the answer comes
-    const data = await ask(t("send.title", { label }), jviews.sendOnFields(board.config, c.current_service));
+    /** @type {string[]} */
+    let order = []; // the services in the order they were ticked
+    /** A box ticked or the way chosen: the ranks and the order shown, the order kept in the form. @param {HTMLInputElement} input */
+    const changed = (input) => {
+      if (input.name === "step") order = journey.tickOrder(order, input.value, input.checked);
+      const dlg = dialog();
+      const inOrder = Boolean(dlg.querySelector("#send-in-order:checked"));
+      const codes = dlg.querySelector("#send-order-codes");
+      if (codes instanceof HTMLInputElement) codes.value = order.join(",");
+      for (const el of dlg.querySelectorAll("[data-rank-of]")) {
+        const i = order.indexOf(/** @type {HTMLElement} */ (el).dataset.rankOf || "");
+        el.textContent = inOrder && i >= 0 ? ` (${i + 1})` : "";
+      }
+      const shown = dlg.querySelector("#send-order");
+      if (shown) shown.textContent = jviews.sendOrderText(board.config, order, inOrder);
+    };
+    const data = await ask(t("send.title", { label }), jviews.sendOnFields(board.config, c.current_service, changed));
     if (!data) return;
     const choice = journey.readSendForm(data);
     const made = journey.sendOnCommand(choice);
     if ("error" in made) { toast(t(made.error, { n: journey.MAX_SEND }), true); return; }
-    const to = choice.steps.map((s) => jviews.stepPlace(board, { service: s.service, counter: s.counter || null, ...NO_STEP })).join(", ");
+    const places = choice.steps.map((s) => jviews.stepPlace(board, { service: s.service, counter: s.counter || null, ...NO_STEP }));
+    const to = places.join(made.command.in_order ? " → " : ", ");
     await send({ ...made.command, label }, () => t(choice.come_back ? "done.sent_back" : "done.sent", { label, to }));
   }
 

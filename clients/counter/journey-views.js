@@ -51,11 +51,20 @@ export function viewSteps(ticket, board, act) {
     dataset: { step: String(s.id), status: s.status, service: s.service, returning: String(s.returning) },
   },
   h("span.step-place", s.returning ? `↩ ${t("step.back", { place: stepPlace(board, s) })}` : stepPlace(board, s)),
-  h("span.step-status", t(`step.${s.status}`)),
+  h("span.step-status", stepStatus(ticket, s, board)),
   s.reason ? h("span.step-reason", s.reason) : null,
   journey.stepActions(s).map((a) => h("button.small-btn", {
     type: "button", dataset: { stepAction: a }, on: { click: () => act(ticket.label, s, a) },
   }, t(`step.act.${a}`))))));
+}
+
+/**
+ * A step's status in words; a step sent on in order that waits for the ones before it: after
+ * which ("Sau khi Thu ngân xong"), not "waiting for results". @param {any} ticket @param {StepView} s @param {any} board
+ */
+export function stepStatus(ticket, s, board) {
+  if (!journey.waitsInOrder(s)) return t(`step.${s.status}`);
+  return t("step.after", { steps: journey.waitsFor(ticket, s).map((x) => stepPlace(board, x)).join(", ") });
 }
 
 /**
@@ -94,29 +103,49 @@ export function viewElsewhere(rows, board, open) {
     h("h3", t("list.elsewhere", { n: rows.length })),
     h("ul.rows#elsewhere-list", rows.map((r) => h("li.row-item", { dataset: { label: r.label, kind: r.kind } },
       h("strong.lbl", r.label),
-      h("span", t(`elsewhere.${r.kind}`), " · ", whereText(r.where, board), r.reason ? ` · ${r.reason}` : ""),
+      h("span", t(`elsewhere.${r.kind}`), " · ", whereText(r.where, board), r.reason ? ` · ${r.reason}` : "",
+        r.waits?.length ? ` · ${t("step.after", { steps: r.waits.map((x) => stepPlace(board, x)).join(", ") })}` : ""),
       h("button.small-btn", { type: "button", dataset: { action: "visit" }, on: { click: () => open(r.label) } }, t("act.visit"))))));
 }
 
 /**
  * The "send to…" dialog's fields: a box per service (a room to choose when several serve it),
- * then "come back here" with a reason (the usual ones offered; kept in Vietnamese, as typed, with
- * their English beside them for English-speaking staff).
+ * with its rank once ticked; at the same time (the default) or one after another in the order
+ * ticked, that order shown; then "come back here" with a reason (the usual ones offered; kept
+ * in Vietnamese, as typed, with their English beside them for English-speaking staff).
  * @param {any} config @param {string|null} current the service the patient is served for here
+ * @param {(input: HTMLInputElement) => void} changed a box ticked or the way chosen (journey-effects.js)
  */
-export function sendOnFields(config, current) {
+export function sendOnFields(config, current, changed) {
   const targets = journey.sendTargets(config, current);
+  const on = { change: (/** @type {Event} */ e) => changed(/** @type {HTMLInputElement} */ (e.target)) };
   return [
-    h("fieldset.send-steps", h("legend", t("send.steps", { n: journey.MAX_SEND })), targets.map((s) => h("div.send-step",
-      h("label", h("input", { type: "checkbox", name: "step", value: s.code, id: `send-${s.code}` }), ` ${s.code} — ${pick(s.name, s.name_en)}`),
+    h("fieldset.send-way", { on }, h("legend", t("send.way")),
+      h("label", h("input", { type: "radio", name: "in_order", value: "no", id: "send-together", checked: true }), ` ${t("send.together")}`),
+      h("label", h("input", { type: "radio", name: "in_order", value: "yes", id: "send-in-order" }), ` ${t("send.in_order")}`)),
+    h("input", { type: "hidden", name: "order", id: "send-order-codes", value: "" }),
+    h("fieldset.send-steps", { on }, h("legend", t("send.steps", { n: journey.MAX_SEND })), targets.map((s) => h("div.send-step",
+      h("label", h("input", { type: "checkbox", name: "step", value: s.code, id: `send-${s.code}` }), ` ${s.code} — ${pick(s.name, s.name_en)}`,
+        h("span.send-rank", { dataset: { rankOf: s.code } })),
       s.rooms.length ? h("select", { name: `room-${s.code}`, "aria-label": t("send.room"), id: `send-room-${s.code}` },
         h("option", { value: "" }, t("send.any_room")),
         s.rooms.map((c) => h("option", { value: String(c.number) }, pick(c.name, c.name_en)))) : null))),
+    h("p.send-order#send-order", { role: "status" }),
     h("label.send-back", h("input", { type: "checkbox", name: "come_back", id: "send-back" }), ` ${t("send.come_back")}`),
     h("label", { for: "send-reason" }, t("send.reason")),
     h("input", { name: "reason", id: "send-reason", list: "send-reasons", maxlength: journey.MAX_REASON, autocomplete: "off" }),
     h("datalist", { id: "send-reasons" }, journey.BACK_REASONS.map(([vi, en]) => h("option", { value: vi }, pick(vi, en)))),
   ];
+}
+
+/**
+ * The order the steps go in, in words ("Thứ tự: 1. Thu ngân → 2. Nhà thuốc"); empty when they
+ * go at the same time or fewer than two are ticked. @param {any} config @param {string[]} order @param {boolean} inOrder
+ */
+export function sendOrderText(config, order, inOrder) {
+  if (!inOrder || order.length < 2) return "";
+  const name = (code) => { const s = (config?.services || []).find((x) => x.code === code); return s ? pick(s.name, s.name_en) : code; };
+  return t("send.order", { steps: order.map((c, i) => `${i + 1}. ${name(c)}`).join(" → ") });
 }
 
 /** The cancel-a-step dialog's field: why (optional). */

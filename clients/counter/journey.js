@@ -10,10 +10,12 @@
  *   here: at this counter now; at: called or served at another counter; queue: waiting in a
  *   step's queue (service, and counter when a room was given); results: every step left waits
  *   for results; parked, missed: held or no-show at counter
- * @typedef {{label: string, kind: "held"|"back", where: Where, reason: string}} Elsewhere
+ * @typedef {{label: string, kind: "held"|"back"|"after", where: Where, reason: string, waits?: StepView[]}} Elsewhere
  *   held: waiting for a step here, but at another place now; back: comes back here once the
- *   results are in
- * @typedef {{steps: {service: string, counter: number}[], come_back: boolean, reason: string}} SendChoice
+ *   results are in; after: comes here once the steps before it are done (sent on in order: the
+ *   pharmacy after the cashier), `waits` those steps
+ * @typedef {{steps: {service: string, counter: number}[], in_order: boolean, come_back: boolean, reason: string}} SendChoice
+ *   in_order: one after another in the order ticked (else all at the same time)
  */
 
 export const MAX_SEND = 5; // steps in one send_on (server/domain/commands.py)
@@ -133,10 +135,25 @@ export function elsewhere(tickets, counterConfig, counter) {
     const open = stepHere(t, services, counter, ["open"]);
     if (open && t.status !== "waiting") { out.push({ label: t.label, kind: "held", where, reason: open.reason }); continue; }
     const back = visitSteps(t).find((s) => s.status === "pending" && s.returning && s.counter === counter);
-    if (back) out.push({ label: t.label, kind: "back", where, reason: back.reason });
+    if (back) { out.push({ label: t.label, kind: "back", where, reason: back.reason }); continue; }
+    const later = stepHere(t, services, counter, ["pending"]);
+    if (later && !later.returning) out.push({ label: t.label, kind: "after", where, reason: "", waits: waitsFor(t, later) });
   }
   return out;
 }
+
+/**
+ * The steps a pending step still waits for (sent on in order: the ones before it not yet
+ * ended; none left: every one it waited for). @param {any} ticket @param {StepView} s @returns {StepView[]}
+ */
+export function waitsFor(ticket, s) {
+  const before = visitSteps(ticket).filter((x) => s.after.includes(x.id));
+  const left = before.filter((x) => !ended(x));
+  return left.length ? left : before;
+}
+
+/** Whether a step waits for steps before it that are not results (sent on in order), not a return. @param {StepView} s */
+export const waitsInOrder = (s) => s.status === "pending" && !s.returning && s.after.length > 0;
 
 /**
  * The services a patient can be sent on to from here: every service but the one they are
@@ -159,16 +176,31 @@ export function sendOnCommand(choice) {
   if (!choice.steps.length) return { error: "send.none" };
   if (choice.steps.length > MAX_SEND) return { error: "send.too_many" };
   const reason = choice.come_back ? choice.reason.trim().slice(0, MAX_REASON) : "";
-  return { command: { type: "send_on", steps: choice.steps.map((s) => ({ service: s.service, counter: s.counter || 0 })), come_back: choice.come_back, reason } };
+  const steps = choice.steps.map((s) => ({ service: s.service, counter: s.counter || 0 }));
+  return { command: { type: "send_on", steps, in_order: choice.in_order && steps.length > 1, come_back: choice.come_back, reason } };
 }
 
 /**
- * The dialog's form read into a choice: the ticked services (in the list's order), the room
- * chosen for each ("" or absent: any), come back and its reason.
+ * The order services were ticked in: `code` added at the end when ticked, taken out when not.
+ * @param {string[]} order @param {string} code @param {boolean} checked @returns {string[]}
+ */
+export function tickOrder(order, code, checked) {
+  const rest = order.filter((c) => c !== code);
+  return checked ? [...rest, code] : rest;
+}
+
+/**
+ * The dialog's form read into a choice: the ticked services (in the list's order; one after
+ * another: in the order they were ticked, the form's `order`), the room chosen for each (""
+ * or absent: any), come back and its reason.
  * @param {{getAll: (name: string) => any[], get: (name: string) => any}} data a FormData
  * @returns {SendChoice}
  */
 export function readSendForm(data) {
-  const steps = data.getAll("step").map(String).map((service) => ({ service, counter: Number(data.get(`room-${service}`) || 0) }));
-  return { steps, come_back: data.get("come_back") === "on", reason: String(data.get("reason") || "") };
+  const ticked = data.getAll("step").map(String);
+  const in_order = data.get("in_order") === "yes";
+  const order = String(data.get("order") || "").split(",").filter((c) => ticked.includes(c));
+  const codes = in_order ? [...order, ...ticked.filter((c) => !order.includes(c))] : ticked;
+  const steps = codes.map((service) => ({ service, counter: Number(data.get(`room-${service}`) || 0) }));
+  return { steps, in_order, come_back: data.get("come_back") === "on", reason: String(data.get("reason") || "") };
 }

@@ -1,7 +1,8 @@
 // The phone's view of a visit of several steps (issue 20): where to go now (the room or counter,
 // where it is, people ahead and the wait in each queue the patient waits in), and the whole
 // visit as a list: done steps ticked, the step the patient is at, a test whose results are
-// awaited ("Chờ kết quả…"), what comes after (a return to the room). Model in, elements out.
+// awaited ("Chờ kết quả…"), what comes after (a return to the room, the pharmacy after the
+// cashier: "Sau khi xong: …"). Model in, elements out.
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { waitLine } from "./flow.js";
@@ -46,7 +47,7 @@ export function whereNow(ticket, config, clock) {
 function stateLine(ticket, step, config, clock) {
   const state = stepState(ticket, step);
   if (state === "queue" && ticket.status === "waiting") return queueLine(step, clock);
-  if (state === "later" && step.returning) {
+  if (state === "later" && (step.returning || step.after.length)) { // a return, or a step sent on in order
     const tests = waitsFor(stepsOf(ticket), step).map((s) => placeName(config, s)).join(", ");
     return tests ? t("step.return.after", { tests }) : t("step.return");
   }

@@ -102,7 +102,7 @@ def on_call_number(
     if t.steps:  # a visit of several steps: the step it waits for here
         step = open_here(t.steps, codes, c.number)
         if step is None:
-            _not_yet(t, codes, c.number)
+            _not_yet(state, t, codes, c.number)
             raise TicketError("wrong_counter", "label", counter=c.number, label=t.label)
         choice = Choice(ticket=t.id, rule="specific_number", klass=klass, step=step.id, returning=step.returning)
         return [_call(state, choice, c.number)]
@@ -111,14 +111,21 @@ def on_call_number(
     return [_call(state, Choice(ticket=t.id, rule="specific_number", klass=klass), c.number)]
 
 
-def _not_yet(t: Ticket, codes: list[str], counter: int) -> None:
-    """Refuse the call of a return to this counter that still waits for results, saying for what."""
-    back = next(
+def _not_yet(state: QueueState, t: Ticket, codes: list[str], counter: int) -> None:
+    """Refuse the call of a step here that still waits for others, saying for what: a return
+    for its results, a step sent on in order for the steps before it (the pharmacy for the
+    cashier)."""
+    later = next(
         (s for s in t.steps if s.status == "pending" and s.service in codes and s.counter in (None, counter)), None
     )
-    if back is not None:
-        waiting = ", ".join(s.service for s in t.steps if s.id in back.after and s.status in LIVE)
-        raise TicketError("step_pending", "label", label=t.label, waiting=waiting)
+    if later is None:
+        return
+    before = [s for s in t.steps if s.id in later.after and s.status in LIVE]
+    if later.returning:
+        raise TicketError("step_pending", "label", label=t.label, waiting=", ".join(s.service for s in before))
+    names = [service_names(state, s.service) for s in before]
+    waiting, waiting_en = ", ".join(n[0] for n in names), ", ".join(n[1] for n in names)
+    raise TicketError("step_pending.after", "label", label=t.label, waiting=waiting, waiting_en=waiting_en)
 
 
 def on_recall(

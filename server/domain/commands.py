@@ -120,12 +120,14 @@ class StepIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 
 class SendOn(Command, frozen=True, kw_only=True):
     """The room (or counter) sends the patient it is serving on to one or several next steps
-    (lab and imaging together), and with ``come_back`` back to this room once they are done;
-    the patient's step here ends (domain/journey.py)."""
+    (lab and imaging together), or with ``in_order`` one after another (the cashier, then the
+    pharmacy), and with ``come_back`` back to this room once they are all done; the patient's
+    step here ends (domain/journey.py)."""
 
     counter: int
     label: Label = ""  # the counter's current ticket when empty
     steps: Annotated[list[StepIn], msgspec.Meta(min_length=1, max_length=5)]
+    in_order: bool = False  # each step waits for every step before it to end
     come_back: bool = False
     reason: Reason = ""  # why they come back ("Xem kết quả xét nghiệm")
 

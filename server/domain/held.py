@@ -6,7 +6,8 @@ told at once, not after the priority step, and is offered only the services stil
 answer is looked up by that person's key, service by service: it names nothing of anyone else.
 
 A visit of several steps (issue 20) holds a place in each queue it has a step to come in
-(``pending``: a return once the results are in; ``open``: waiting in it; ``active``: there now):
+(``pending``: a return once the results are in, or a step sent on in order once the steps
+before it are done; ``open``: waiting in it; ``active``: there now):
 the person needs no new number for those services either, and is told the number they hold and
 where to wait (``step``, ``counters``) instead of being given a second place in the same queue.
 
@@ -76,7 +77,9 @@ def no_second_place(state: QueueState, identity: Identity, service: str) -> None
     place = ", ".join(" · ".join(filter(None, (c.name, c.location))) for c in places)
     place_en = ", ".join(" · ".join(filter(None, (c.name_en or c.name, c.location_en or c.location))) for c in places)
     name, name_en = service_names(state, service)
-    key = "duplicate_ticket.visit_back" if step.status == "pending" else "duplicate_ticket.visit"
+    key = "duplicate_ticket.visit"
+    if step.status == "pending":  # a return once the results are in, or a step sent on in order
+        key = "duplicate_ticket.visit_back" if step.returning else "duplicate_ticket.visit_after"
     raise TicketError(key, t.label, label=t.label, service=name, service_en=name_en, place=place, place_en=place_en)
 
 

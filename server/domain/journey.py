@@ -1,8 +1,9 @@
 """A visit's steps judged (issue 20; the rules of the steps themselves: ``steps.py``).
 
 - ``send_on``: the room serving the patient sends them on to one or several next steps (lab and
-  imaging together) and, with ``come_back``, back to this room once those are done; the step
-  here ends (``ServiceFinished`` with ``visit_open``).
+  imaging together; with ``in_order`` one after another: the cashier, then the pharmacy) and,
+  with ``come_back``, back to this room once those are all done; the step here ends
+  (``ServiceFinished`` with ``visit_open``).
 - ``order_step`` / ``order_result``: the HIS's order adds a step, its result marks it done
   (or the order is withdrawn); ``come_back`` returns the patient to the room they are in (or were
   last served in) once the orders are in.
@@ -92,8 +93,11 @@ def _on_send_on(
     current = t.step if t.steps else 0
     _check_new(state, t, services, current)
     first = _next_id(t)
-    new = [ev.NewStep(id=first + i, service=svc, counter=counter) for i, (svc, counter) in enumerate(wanted)]
-    if command.come_back:
+    new = [
+        ev.NewStep(id=first + i, service=svc, counter=counter, after=_before(first, i, command.in_order))
+        for i, (svc, counter) in enumerate(wanted)
+    ]
+    if command.come_back:  # after all of them (in order: the last one cancelled early must not open it)
         back = ev.NewStep(
             id=first + len(new),
             service=t.service,
@@ -107,6 +111,13 @@ def _on_send_on(
         ev.StepsAdded(ticket=t.id, label=t.label, steps=new, from_counter=c.number),
         ev.ServiceFinished(ticket=t.id, label=t.label, counter=c.number, visit_open=True),
     ]
+
+
+def _before(first: int, i: int, in_order: bool) -> list[int]:
+    """What the ``i``-th step sent on waits for: nothing (at the same time), or in order every
+    step sent before it (not only the one just before: that one cancelled while it waits must
+    not let this one open before the earlier ones end)."""
+    return list(range(first, first + i)) if in_order else []
 
 
 def _return_room(state: QueueState, t: Ticket) -> int | None:

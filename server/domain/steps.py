@@ -10,7 +10,8 @@ missed somewhere (held: never called at two places at once).
 
 A step's status:
 
-- ``pending``: waits for the steps in ``after`` (a return waits for its tests);
+- ``pending``: waits for the steps in ``after`` (a return waits for its tests; a step sent on
+  in order waits for the ones before it: the pharmacy for the cashier);
 - ``open``: in its queue;
 - ``active``: the patient is at its counter now (called, served, parked or missed there);
 - ``served``: served, its result awaited by a step that waits for it (``needs_result``);

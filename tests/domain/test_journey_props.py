@@ -1,5 +1,5 @@
 """Property tests over random visits of several steps (issue 20), driven through ``Sim``: random
-sends on (with and without come-back), calls at random counters, finishes, misses and
+sends on (at the same time or in order, with and without come-back), calls at random counters, finishes, misses and
 reactivations, parks, transfers, cancels of steps and of visits, the HIS's orders and results,
 priority and emergency patients. After every command:
 
@@ -9,6 +9,8 @@ priority and emergency patients. After every command:
 - a visit's steps agree with it: one active step (the current one) while the patient is at a
   counter, none while waiting; no step live once the visit has ended, and the visit ends when
   its last step does (so a cancelled visit leaves no step waiting anywhere);
+- steps sent on in order open one after another: none opens (or is called) before every step
+  sent before it has ended, and then no earlier than that end;
 - returning and new patients both keep moving: with both waiting at a room, no more than
   ``new`` new calls in a row and no more than ``returning`` returning calls in a row
   (emergency and the maximum wait excepted).
@@ -31,7 +33,7 @@ from server.domain.identity import PriorityGroup
 from server.domain.lifecycle import ACTIVE, FINAL, Status
 from server.domain.ordering import candidates, place
 from server.domain.state import QueueState, Ticket, raw_kind
-from server.domain.steps import LIVE, awaited, ready
+from server.domain.steps import ENDED, LIVE, awaited, find, ready
 
 from .journeys import HELD, HIS_ACTOR, assert_replays, hospital, key
 
@@ -59,6 +61,7 @@ class Walk:
         self.sim = hospital(**policy)
         self.orders = 0
         self.runs: dict[int, tuple[int, int]] = {c: (0, 0) for c in COUNTERS}  # (returning, new) in a row
+        self.in_order: list[tuple[int, list[int]]] = []  # (ticket, its steps sent on in order)
 
     @property
     def state(self) -> QueueState:
@@ -79,7 +82,10 @@ class Walk:
         for e in events:
             if isinstance(e, ev.TicketCalled):
                 self.called(e, waiting)
+            if isinstance(e, ev.StepsAdded) and isinstance(command, cmd.SendOn) and command.in_order:
+                self.in_order.append((e.ticket, [n.id for n in e.steps if not n.returning]))
         check(self.state)
+        check_in_order(self.state, self.in_order)
 
     def kinds_waiting(self, counter: int) -> tuple[bool, bool]:
         """Whether returning patients, and new ones, wait for ``counter`` now."""
@@ -127,7 +133,11 @@ class Walk:
             steps = [cmd.StepIn(service=first, counter=5 if first == "X" and flag else 0)]
             if b >= 4:
                 steps.append(cmd.StepIn(service=NEXT[(b + 1) % len(NEXT)]))
-            self.do(cmd.SendOn(counter=counter, steps=steps, come_back=flag or b % 2 == 1, reason="kết quả"))
+            if b >= 6:
+                steps.append(cmd.StepIn(service=NEXT[(b + 2) % len(NEXT)]))
+            in_order = (a + b) % 2 == 0
+            back = flag or b % 2 == 1
+            self.do(cmd.SendOn(counter=counter, steps=steps, in_order=in_order, come_back=back, reason="kết quả"))
         elif kind == "miss":
             self.do(cmd.MarkMissed(counter=counter))
         elif kind == "park":
@@ -265,6 +275,21 @@ def check_steps(t: Ticket) -> None:
             assert ready(t.steps, s), f"{t.label}'s step {s.id} is {s.status} before what it waits for ended"
 
 
+def check_in_order(state: QueueState, groups: list[tuple[int, list[int]]]) -> None:
+    """Each step sent on in order opened (``ready_at``) only once every step before it had ended,
+    and is neither open, at a counter nor served while one of those is still to come."""
+    for ticket, ids in groups:
+        t = state.tickets[ticket]
+        steps = [s for i in ids if (s := find(t.steps, i)) is not None]
+        for k, s in enumerate(steps):
+            before = steps[:k]
+            if s.status in ("open", "active", "served"):
+                assert all(x.status in ENDED for x in before), f"{t.label}'s step {s.id} {s.status} too early"
+            if s.ready_at is not None:
+                ends = [x.ended_at for x in before]
+                assert all(e is not None and e <= s.ready_at for e in ends), f"{t.label}'s step {s.id} opened early"
+
+
 @settings(max_examples=150, deadline=None)
 @given(POLICIES, ACTIONS)
 def test_random_visits_keep_every_rule_and_every_step_ends(policy: dict[str, Any], actions: list[Any]) -> None:
@@ -282,7 +307,8 @@ def test_random_visits_keep_every_rule_and_every_step_ends(policy: dict[str, Any
 
 
 def test_the_walk_reaches_what_it_means_to_test() -> None:
-    """The walk is not vacuous: one fixed day has sends with come-back, returns, orders, results."""
+    """The walk is not vacuous: one fixed day has sends with come-back and in order, returns,
+    orders, results."""
     walk = Walk({"returning": 1, "new": 2})
     script = [("issue", 0, 0, False)] * 6 + [
         ("call", 0, 0, False),
@@ -300,6 +326,11 @@ def test_the_walk_reaches_what_it_means_to_test() -> None:
     assert any(isinstance(e, ev.TicketCalled) and e.returning and e.rule == "return_turn" for e in events)
     assert any(isinstance(e, ev.StepsAdded) and any(n.order for n in e.steps) for e in events)
     assert all(t.status is Status.DONE for t in walk.state.tickets.values())
+    ticket, ids = walk.in_order[0]  # sent on in order: the second step was called once the first was done
+    assert len(ids) == 2
+    firsts = [s for s in walk.state.tickets[ticket].steps if s.id in ids]
+    assert firsts[0].ended_at is not None and firsts[1].called_at is not None
+    assert firsts[0].ended_at <= firsts[1].called_at
 
 
 ROOM = st.lists(

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { freeze } from "./freeze.js";
 import {
   whereNow, arrivesHere, mayEndChanges, stepActions, stepCommand, returning, returnInList, elsewhere, sendTargets, sendOnCommand, readSendForm, MAX_SEND,
+  tickOrder, waitsFor, waitsInOrder,
 } from "../../clients/counter/journey.js";
 
 const step = (id, service, status, extra = {}) => ({
@@ -108,9 +109,9 @@ const form = (fields) => ({
 
 test("send to: the command from the dialog; a reason only with come back; none or too many steps refused", () => {
   const choice = readSendForm(form({ step: ["X", "A"], "room-A": "2", come_back: "on", reason: " Xem kết quả xét nghiệm " }));
-  assert.deepEqual(sendOnCommand(choice), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }, { service: "A", counter: 2 }], come_back: true, reason: "Xem kết quả xét nghiệm" } });
+  assert.deepEqual(sendOnCommand(choice), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }, { service: "A", counter: 2 }], in_order: false, come_back: true, reason: "Xem kết quả xét nghiệm" } });
   const away = readSendForm(form({ step: "X", reason: "ignored" }));
-  assert.deepEqual(sendOnCommand(away), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }], come_back: false, reason: "" } });
+  assert.deepEqual(sendOnCommand(away), { command: { type: "send_on", steps: [{ service: "X", counter: 0 }], in_order: false, come_back: false, reason: "" } });
   assert.deepEqual(sendOnCommand(readSendForm(form({ come_back: "on" }))), { error: "send.none" });
   const many = readSendForm(form({ step: ["A", "B", "C", "D", "E", "F"] }));
   assert.equal(many.steps.length, MAX_SEND + 1);
@@ -126,4 +127,46 @@ test("a visit sent here that the board never had asks for the snapshot again; on
   assert.equal(arrivesHere(empty, added, IMAGING, 10), false);
   assert.equal(arrivesHere({ tickets: new Map([[7, {}]]) }, added, LAB, 9), false, "known: the board folds it");
   assert.equal(arrivesHere(empty, { type: "ticket_called", ticket: 7 }, LAB, 9), false);
+});
+
+test("send to, one after another: the steps in the order ticked, that order kept as ticked and unticked", () => {
+  let order = tickOrder([], "TN", true);
+  order = tickOrder(order, "X", true);
+  order = tickOrder(order, "TH", true);
+  order = tickOrder(order, "X", false);
+  assert.deepEqual(order, ["TN", "TH"]);
+  assert.deepEqual(tickOrder(order, "TN", true), ["TH", "TN"], "ticked again: last");
+  // the form lists the boxes in the page's order (TH before TN); ticked TN first, then TH
+  const choice = readSendForm(form({ step: ["TH", "TN"], in_order: "yes", order: "TN,TH" }));
+  assert.deepEqual(sendOnCommand(choice), { command: { type: "send_on", steps: [{ service: "TN", counter: 0 }, { service: "TH", counter: 0 }], in_order: true, come_back: false, reason: "" } });
+  const together = readSendForm(form({ step: ["TH", "TN"], in_order: "no", order: "TN,TH" }));
+  assert.deepEqual(together.steps.map((s) => s.service), ["TH", "TN"], "at the same time: the page's order");
+  assert.equal(/** @type {any} */ (sendOnCommand(together)).command.in_order, false);
+  const stale = readSendForm(form({ step: ["TH", "X"], in_order: "yes", order: "TN,X" }));
+  assert.deepEqual(stale.steps.map((s) => s.service), ["X", "TH"], "only boxes still ticked; one missing from the order goes last");
+  const one = /** @type {any} */ (sendOnCommand(readSendForm(form({ step: "TN", in_order: "yes", order: "TN" }))));
+  assert.equal(one.command.in_order, false, "one step: no order");
+});
+
+/** N002 sent from room 4 to the cashier (11), then the pharmacy (12), then the lab, in order. */
+const inOrder = (status, current, cashier, pharmacy, lab, extra = {}) => freeze({
+  label: "N002", status, step: current, service: ["N", "TN", "TH", "X"][current], counter: null, target_counter: null,
+  steps: [step(0, "N", "done", { served_by: 4 }), step(1, "TN", cashier), step(2, "TH", pharmacy, { after: [1] }),
+    step(3, "X", lab, { after: [1, 2] })],
+  ...extra,
+});
+const PHARMACY = { number: 12, services: [{ code: "TH" }] };
+
+test("sent on in order: the pharmacy sees who comes after the cashier, and after what", () => {
+  const atCashier = inOrder("serving", 1, "active", "pending", "pending", { counter: 11 });
+  const [row] = elsewhere([atCashier], PHARMACY, 12);
+  assert.deepEqual({ ...row, waits: row.waits?.map((s) => s.id) }, { label: "N002", kind: "after", where: { kind: "at", counter: 11 }, reason: "", waits: [1] });
+  assert.deepEqual(elsewhere([inOrder("waiting", 2, "done", "open", "pending")], PHARMACY, 12), [], "open: in the pharmacy's queue");
+  assert.equal(waitsInOrder(atCashier.steps[2]), true);
+  assert.equal(waitsInOrder(visit("waiting", 1, "open", "open", "pending").steps[3]), false, "a return waits for results");
+  assert.equal(waitsInOrder(atCashier.steps[1]), false);
+  const paid = inOrder("waiting", 2, "done", "open", "pending");
+  assert.deepEqual(waitsFor(paid, paid.steps[3]).map((s) => s.id), [2], "the ones still to come");
+  const over = inOrder("waiting", 3, "done", "cancelled", "pending");
+  assert.deepEqual(waitsFor(over, over.steps[3]).map((s) => s.id), [1, 2], "none left: all it waited for");
 });

@@ -73,6 +73,11 @@ TICKETS: dict[str, Entry] = {
         "You already hold number {label}: once your results are in, {label} will be called back to {place_en}."
         " No new number is needed.",
     ),
+    "duplicate_ticket.visit_after": Entry(
+        "Bạn đã có số {label}: sau khi xong các bước trước, số {label} sẽ được gọi ở {place}. Không cần lấy số mới.",
+        "You already hold number {label}: once the steps before it are done, {label} will be called at {place_en}."
+        " No new number is needed.",
+    ),
     "duplicate_face": Entry(
         "Khuôn mặt này đã có số {label} cho dịch vụ này. Nếu đó không phải bạn, vui lòng gặp nhân viên.",
         "This face already holds ticket {label} for this service. If that is not you, please ask the staff.",
@@ -107,6 +112,10 @@ TICKETS: dict[str, Entry] = {
         "Số {label} sẽ quay lại đây khi có kết quả (còn chờ: {waiting}); chưa gọi được.",
         "Ticket {label} comes back here once its results are in (still waiting for: {waiting}); it cannot be"
         " called yet.",
+    ),
+    "step_pending.after": Entry(
+        "Số {label} sẽ đến đây sau khi xong: {waiting}; chưa gọi được.",
+        "Ticket {label} comes here once these are done: {waiting_en}; it cannot be called yet.",
     ),
     "step_duplicate": Entry(
         "Số {label} đã có bước {service} đang chờ.", "Ticket {label} already has a {service_en} step to come."
