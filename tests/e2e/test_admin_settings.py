@@ -217,7 +217,7 @@ def test_a_redraw_while_typing_keeps_the_field_and_the_keystrokes(browser: Brows
     errors: list[str] = []
     admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
     held: list[Route] = []
-    admin.route("**/api/media", lambda route: held.append(route))  # the media list comes when the test says so
+    admin.route("**/api/media", lambda route: held.append(route), times=1)  # the media list: when the test says
     sign_in(admin, site, "admin", ADMIN_PASSWORD)
     admin.click('[data-tab="settings"]')
     name = admin.locator('#s-services tr[data-service="N"] [data-field="name"]')
