@@ -89,7 +89,7 @@ export class Controller {
     if (name === "audit") loadAudit(this);
     clearInterval(this.fleetTimer);
     if (name === "devices") {
-      loadFleet(this, true);
+      loadFleet(this); // not forced: a form typed into meanwhile keeps what it holds
       loadDevicesMedia(this);
       this.fleetTimer = setInterval(() => loadFleet(this), FLEET_EVERY_MS);
     }

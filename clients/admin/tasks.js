@@ -153,11 +153,12 @@ export async function loadFleet(c, force = false) {
   if (c.tab === "devices" && (force || !c.view.isTyping())) c.render();
 }
 
-/** The media a TV can be told to play. @param {Controller} c */
+/** The media a TV can be told to play (drawn when the administrator is not typing in a form:
+ * its fields hold what is typed, a redraw would empty them). @param {Controller} c */
 export function loadDevicesMedia(c) {
   c.api("GET", "/api/media").then((r) => {
     c.dispatch({ type: "devices_media", media: r.media });
-    if (c.tab === "devices") c.render();
+    if (c.tab === "devices" && !c.view.isTyping()) c.render();
   }).catch(() => {});
 }
 

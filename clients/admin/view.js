@@ -1,7 +1,7 @@
 // The administrator's page frame: the bar (title, tabs, who, language, sign-out) and the tab or
 // the sign-in shown below it, drawn from the state. The bind* verbs attach the bar's listeners
 // once; the tabs' is delegated, so redrawing the bar never rebinds.
-import { h, fill, $ } from "../shared/dom.js";
+import { h, fill, $, redrawKeepingFocus } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { connectionBadge } from "../shared/badge.js";
 import { TABS, screen } from "./flow.js";
@@ -83,15 +83,17 @@ export function render(state, board, act, now) {
   $("#change-password").textContent = t("pw.change");
   $("#who").textContent = session ? session.full_name || session.username : "";
   const view = $("#view");
-  switch (screen(state)) {
-    case "login": fill(view, viewLogin(act)); break;
-    case "settings": fill(view, viewSettings(state.settings, act.settings)); break;
-    case "devices": fill(view, viewDevices(state.devices, board.config, session?.username || "", act.devices)); break;
-    case "audit": fill(view, viewAudit(state.audit, board.config, act)); break;
-    case "his": fill(view, viewHis(state.his, act.his)); break;
-    case "reports": fill(view, viewReports(state, board, act)); break;
-    default: fill(view, viewDashboard(board, state.faults, now));
-  }
+  redrawKeepingFocus(view, () => { // a field being typed into keeps the caret through a redraw
+    switch (screen(state)) {
+      case "login": fill(view, viewLogin(act)); break;
+      case "settings": fill(view, viewSettings(state.settings, act.settings)); break;
+      case "devices": fill(view, viewDevices(state.devices, board.config, session?.username || "", act.devices)); break;
+      case "audit": fill(view, viewAudit(state.audit, board.config, act)); break;
+      case "his": fill(view, viewHis(state.his, act.his)); break;
+      case "reports": fill(view, viewReports(state, board, act)); break;
+      default: fill(view, viewDashboard(board, state.faults, now));
+    }
+  });
 }
 
 /** The sign-in form; its error shows in place, the typed name stays. @param {Handlers} act */

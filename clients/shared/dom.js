@@ -47,6 +47,33 @@ export function fill(el, ...children) {
   return el;
 }
 
+/**
+ * Redraw a part of the page (``draw`` replaces its children) without taking the focus from a
+ * field in it: the control found again at the same place among the part's controls, if it is
+ * the same kind of control, gets the focus back with its selection. A field typed into while
+ * the page redraws (a list arriving, a reconnect's snapshot) keeps the caret, and the next
+ * keystrokes land in it instead of nowhere.
+ * @param {Element} part @param {() => void} draw
+ */
+export function redrawKeepingFocus(part, draw) {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !part.contains(active)) { draw(); return; }
+  const controls = () => [...part.querySelectorAll("input, select, textarea, button")];
+  /** @param {Element} el */
+  const kind = (el) => [el.tagName, el.getAttribute("type"), el.id, el.getAttribute("data-field")].join("|");
+  const at = controls().indexOf(active);
+  const was = kind(active);
+  const text = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? active : null;
+  const selection = text ? [text.selectionStart, text.selectionEnd] : [null, null];
+  draw();
+  const again = at < 0 ? undefined : controls()[at];
+  if (!(again instanceof HTMLElement) || kind(again) !== was) return;
+  again.focus();
+  const [start, end] = selection;
+  if (start === null || end === null || !(again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) return;
+  try { again.setSelectionRange(start, end); } catch { /* a control without a caret (number, colour) */ }
+}
+
 /** @param {string} selector @param {ParentNode} [root] @returns {HTMLElement} */
 export function $(selector, root = document) {
   const el = root.querySelector(selector);

@@ -24,5 +24,5 @@ tv.start();
 
 // exposed for the end-to-end tests and for support staff at the console
 Object.assign(window, {
-  tv: { board: tv.board, gridShape, announcer: tv.announcer, media: tv.media, get socket() { return tv.socket; }, get state() { return tv.state; } },
+  tv: { board: tv.board, gridShape, announcer: tv.announcer, bridge: tv.bridge, media: tv.media, get socket() { return tv.socket; }, get state() { return tv.state; } },
 });

@@ -197,6 +197,7 @@ export function createTv(params) {
 
   return {
     board, announcer, media, start, renderAll,
+    bridge: speakerBridge, // the box's bridge when it speaks the calls (?audio=bridge), else null
     get socket() { return socket; },
     get state() { return state; },
   };

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from ..server_harness import ADMIN_PASSWORD, ServerProc
 from .pages import watch
@@ -205,4 +205,34 @@ def test_the_settings_read_as_words_in_fonts_with_every_vietnamese_letter(browse
     name.focus()
     admin.keyboard.press("End")
     assert name.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    assert not errors, errors
+
+
+def test_a_redraw_while_typing_keeps_the_field_and_the_keystrokes(browser: Browser, site: ServerProc) -> None:
+    """The settings tab redraws when its media list arrives (and on a reconnect's snapshot): a
+    field being typed into keeps the focus and its selection, so the next keystrokes land in it.
+    They went nowhere before; Playwright's fill (select, then type) lost its text the same way
+    when the list arrived in between, and the first save kept the old service name (the CI
+    flake of test_edits_reach_the_screens_live)."""
+    errors: list[str] = []
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    held: list[Route] = []
+    admin.route("**/api/media", lambda route: held.append(route), times=1)  # the media list: when the test says
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="settings"]')
+    name = admin.locator('#s-services tr[data-service="N"] [data-field="name"]')
+    name.focus()
+    name.select_text()
+    before = name.element_handle()
+    for _ in range(100):
+        if held:
+            break
+        admin.wait_for_timeout(50)
+    held.pop().continue_()
+    admin.wait_for_function("e => !e.isConnected", arg=before)  # redrawn: a new field in its place
+    admin.keyboard.insert_text("Khám Nội tổng quát")
+    expect(name).to_have_value("Khám Nội tổng quát")
+    admin.click("#save")
+    expect(admin.locator("#settings-message")).to_contain_text("Đã lưu")
+    assert admin.evaluate("window.admin.board.service('N').name") == "Khám Nội tổng quát"
     assert not errors, errors

@@ -9,13 +9,14 @@ import json
 import time
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 from websockets.sync.client import connect
 
 from ..server_harness import ADMIN_PASSWORD, ServerProc
 from .pages import watch
 from .test_admin import sign_in
+from .test_admin_settings import upload
 
 pytestmark = pytest.mark.browser
 
@@ -119,4 +120,37 @@ def test_the_fleet_and_a_remote_reload(browser: Browser, site: ServerProc) -> No
     expect(admin.locator('#staff tr[data-username="admin"] [data-action=disable]')).to_have_count(0)
     status, _ = site.post("/api/login", {"username": "quay7", "password": "mat-khau-quay7"})
     assert status == 401, "a disabled account cannot sign in"
+    assert not errors, errors
+
+
+def test_the_devices_tab_opening_keeps_what_is_typed_in_its_forms(browser: Browser, site: ServerProc) -> None:
+    """The devices tab draws the fleet and the media list when they arrive; an administrator
+    already typing in the registration form keeps what is typed (the fields hold it, a redraw
+    emptied them: a fast typist, or a browser test, lost the device's id)."""
+    assert upload(site, site.login(), b"\x89PNG\r\n\x1a\n" + bytes(100))[0] == 201  # a media list of one
+    errors: list[str] = []
+    admin = watch(browser.new_page(viewport={"width": 1440, "height": 1000}), errors)
+    held: list[Route] = []
+    admin.route("**/api/fleet", lambda route: held.append(route), times=1)
+    admin.route("**/api/media", lambda route: held.append(route), times=1)
+    sign_in(admin, site, "admin", ADMIN_PASSWORD)
+    admin.click('[data-tab="devices"]')
+    form = admin.locator("#register-device")
+    form.locator("[name=device]").fill("kiosk-sanh-b")
+    for _ in range(100):
+        if len(held) == 2:
+            break
+        admin.wait_for_timeout(50)
+    before = form.element_handle()
+    for route in held:
+        route.continue_()
+    admin.wait_for_function(
+        "() => window.admin.ui.devices.fleet.length > 0 && window.admin.ui.devices.media.length === 1"
+    )
+    assert before.evaluate("e => e.isConnected"), "the form was redrawn under the typing"
+    expect(form.locator("[name=device]")).to_have_value("kiosk-sanh-b")
+    form.locator("[name=name]").fill("Kiosk sảnh B")
+    form.locator("button[type=submit]").click()
+    expect(admin.locator("#device-token")).to_contain_text("/kiosk/#token=")
+    expect(admin.locator('#fleet tr[data-device="kiosk-sanh-b"]')).to_contain_text("Kiosk sảnh B")
     assert not errors, errors
