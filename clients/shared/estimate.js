@@ -42,7 +42,8 @@ export function bandLine(est, clock, bandKey, nearKey) {
 
 /**
  * The wait of a number taken now, as the TV shows it: `{from, to}` minutes (rounded outward to
- * 5), `{n}` (its middle rounded to 5) when under 10 minutes wide, `{under: 5}` when that is 0.
+ * 5), `{n}` (its middle rounded to 5) when under 10 minutes wide, `{under: 5}` when that is 0,
+ * `{under: to}` when the band starts at 0 ("chờ dưới 20 phút", not "chờ khoảng 0–20 phút").
  * @param {{from: number, to: number}} wait minutes
  * @returns {{from: number, to: number}|{n: number}|{under: number}}
  */
@@ -51,5 +52,7 @@ export function waitBand(wait) {
     const n = near((wait.from + wait.to) / 2, STEP_SECONDS / 60);
     return n > 0 ? { n } : { under: STEP_SECONDS / 60 };
   }
-  return { from: Math.max(0, down(wait.from, STEP_SECONDS / 60)), to: up(wait.to, STEP_SECONDS / 60) };
+  const from = Math.max(0, down(wait.from, STEP_SECONDS / 60));
+  const to = up(wait.to, STEP_SECONDS / 60);
+  return from > 0 ? { from, to } : { under: to };
 }

@@ -72,5 +72,7 @@ test("the TV's wait of a number taken now: rounded outward to 5 minutes, one val
   assert.deepEqual(waitBand({ from: 20, to: 30 }), { from: 20, to: 30 });
   assert.deepEqual(waitBand({ from: 22, to: 29 }), { n: 25 });
   assert.deepEqual(waitBand({ from: 0, to: 3 }), { under: 5 });
-  assert.deepEqual(waitBand({ from: 0, to: 12 }), { from: 0, to: 15 });
+  assert.deepEqual(waitBand({ from: 0, to: 12 }), { under: 15 }, "not 0–15 minutes");
+  assert.deepEqual(waitBand({ from: 3, to: 17 }), { under: 20 }, "its start rounds down to 0");
+  assert.deepEqual(waitBand({ from: 5, to: 17 }), { from: 5, to: 20 });
 });
