@@ -314,7 +314,7 @@ export function viewTicket(state, ctx) {
     r.slot ? booked(r.slot) : null,
     early ? bySlot(r.slot) : null,
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
-    showWait ? h("div.ticket-wait", t(...flow.waitLine(r, (at) => hhmm(at, board.config)))) : null,
+    showWait ? h("div.ticket-wait", t(...flow.waitLine(r, (at) => hhmm(at, board.config), r.issued_at))) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     r.insurance ? insuranceLine(r.insurance) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),

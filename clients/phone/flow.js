@@ -116,13 +116,14 @@ export function waitMinutes(minutes) {
  * @param {{wait_minutes?: number|null, call_at?: number|null, call_from?: number|null,
  *   call_to?: number|null, late?: boolean}} tk
  * @param {(ms: number) => string} clock the local "HH:MM" of an epoch in ms
+ * @param {number} [now] epoch ms: no time shown is before it (a status read a while after it came)
  * @returns {[string, Record<string, string|number>]}
  */
-export function waitLine(tk, clock) {
+export function waitLine(tk, clock, now) {
   if (tk.late) return ["late", {}];
   const minutes = waitMinutes(tk.wait_minutes);
   if (minutes === null) return ["no_wait", {}];
-  const band = bandLine(tk, (at) => clock(at * 1000), "wait_band", "wait_near");
+  const band = bandLine(tk, (at) => clock(at * 1000), "wait_band", "wait_near", now === undefined ? now : now / 1000);
   if (band) return band;
   if (tk.call_at === null || tk.call_at === undefined) return ["wait", { n: minutes }];
   return ["wait_at", { time: clock(tk.call_at * 1000), n: minutes }];

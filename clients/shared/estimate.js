@@ -1,7 +1,9 @@
 // The wait estimate as patients see it (issue 22), pure: the band a call is expected in
 // (`call_from`..`call_to`, epoch seconds, about 8 calls in 10) shown as two times of day rounded
 // outward to 5 minutes, "khoảng 09:20 – 09:45", or as one time, "khoảng 09:30", when it is
-// narrow; and the TV's wait of a number taken now, "chờ khoảng 20–30 phút". No DOM, no clock.
+// narrow; and the TV's wait of a number taken now, "chờ khoảng 20–30 phút". No DOM, no clock:
+// the caller says what time it is (`now`), and no time shown is before it (an estimate seen a
+// while after it was made, or rounded down, would otherwise tell the patient a time already past).
 
 export const STEP_SECONDS = 300; // the ends are rounded to 5 minutes
 export const NARROW_SECONDS = 600; // a band under 10 minutes wide is shown as one time
@@ -16,14 +18,21 @@ const near = (/** @type {number} */ x, /** @type {number} */ step) => Math.round
  * ends would then round to the same 5 minutes or to neighbours), or null without a band (no
  * estimate, or a server that does not send one: the caller shows `call_at` as before). A unit's
  * local 5 minutes are epoch multiples of 300 s (offsets are whole quarter hours).
+ * With `now`, no time shown is before it: what is already past is now, and an end that would
+ * round down into the past is the next 5 minutes ("khoảng 09:20" at 09:17, not "09:15").
  * @param {{call_at?: number|null, call_from?: number|null, call_to?: number|null}} est
+ * @param {number} [now] epoch seconds
  * @returns {{from: number, to: number}|{at: number}|null} epoch seconds
  */
-export function callBand(est) {
+export function callBand(est, now = -Infinity) {
   const { call_at: at, call_from: from, call_to: to } = est;
   if (at === null || at === undefined || from === null || from === undefined || to === null || to === undefined) return null;
-  if (to - from < NARROW_SECONDS) return { at: near(at, STEP_SECONDS) };
-  return { from: down(from, STEP_SECONDS), to: up(to, STEP_SECONDS) };
+  const notPast = (/** @type {number} */ x) => (x < now ? up(now, STEP_SECONDS) : x);
+  const [a, f, z] = [at, from, to].map((x) => Math.max(x, now));
+  if (z - f < NARROW_SECONDS) return { at: notPast(near(a, STEP_SECONDS)) };
+  const start = notPast(down(f, STEP_SECONDS));
+  const end = up(z, STEP_SECONDS);
+  return end > start ? { from: start, to: end } : { at: start };
 }
 
 /**
@@ -31,11 +40,11 @@ export function callBand(est) {
  * ("Dự kiến gọi: khoảng {from} – {to}") or `nearKey` ("Dự kiến gọi: khoảng {time}").
  * @param {{call_at?: number|null, call_from?: number|null, call_to?: number|null}} est
  * @param {(at: number) => string} clock the unit's "HH:MM" of an epoch in seconds
- * @param {string} bandKey @param {string} nearKey
+ * @param {string} bandKey @param {string} nearKey @param {number} [now] epoch seconds (callBand)
  * @returns {[string, Record<string, string>]|null}
  */
-export function bandLine(est, clock, bandKey, nearKey) {
-  const b = callBand(est);
+export function bandLine(est, clock, bandKey, nearKey, now) {
+  const b = callBand(est, now);
   if (b === null) return null;
   return "at" in b ? [nearKey, { time: clock(b.at) }] : [bandKey, { from: clock(b.from), to: clock(b.to) }];
 }
