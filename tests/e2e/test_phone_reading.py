@@ -1,0 +1,93 @@
+"""The patient's phone page as a patient reads it: the times it says are the hospital's (whatever
+the phone's own time zone), never already past (a page left open without news, a call expected
+now), and a screen reader hears the call once rather than the whole page at every move of the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from playwright.sync_api import Browser, Page, expect
+
+from ..server_harness import ServerProc
+from .pages import admin_socket, command, watch
+from .test_pages import ID_1, open_kiosk, take_ticket
+
+UNIT = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")  # the demo unit's time zone
+TIME = re.compile(r"\d{2}:\d{2}")
+
+
+def phone(browser: Browser, site: ServerProc, label: str, errors: list[str], **context: object) -> Page:
+    ctx = browser.new_context(**{"viewport": {"width": 390, "height": 844}, **context})  # type: ignore[arg-type]
+    page = watch(ctx.new_page(), errors)
+    page.goto(f"{site.http}/t/{label}")
+    return page
+
+
+def minutes_after(shown: str, page: Page) -> int:
+    """How many minutes the time `shown` ("HH:MM", the unit's) is after the page's own clock
+    (negative: before it), across midnight too."""
+    now = dt.datetime.fromtimestamp(page.evaluate("Date.now()") / 1000, UNIT)
+    hour, minute = (int(x) for x in shown.split(":"))
+    diff = (hour * 60 + minute) - (now.hour * 60 + now.minute)
+    return (diff + 720) % 1440 - 720
+
+
+def test_the_phone_says_the_hospitals_times_whatever_its_own_time_zone(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 1})
+        for _ in range(5):  # a queue: the band is well ahead, the same read at any second
+            command(ws, {"type": "issue_ticket", "service": "A"})
+        kiosk = open_kiosk(browser, site, errors)
+        label = take_ticket(kiosk, "A", ID_1)
+        on_kiosk = kiosk.locator(".ticket-wait").inner_text()
+        assert on_kiosk.startswith("Dự kiến gọi: khoảng "), on_kiosk
+        abroad = phone(browser, site, label, errors, timezone_id="America/New_York")  # a visitor's phone
+        expect(abroad.locator(".status .wait")).to_have_text(on_kiosk)
+        expect(abroad.locator("#link")).to_have_text(re.compile(r"Tự động cập nhật · \d{2}:\d{2}"))
+        updated = TIME.findall(abroad.locator("#link").inner_text())[0]
+        assert abs(minutes_after(updated, abroad)) <= 1, updated  # the hospital's clock, not New York's
+
+
+def test_an_expected_call_is_never_a_time_already_past(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})
+        label = command(ws, {"type": "issue_ticket", "service": "N"})["result"]["ticket"]
+        context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Ho_Chi_Minh")
+        page = watch(context.new_page(), errors)
+        page.clock.install()  # the page's timers and Date, moved on below; the server's clock is real
+        page.goto(f"{site.http}/t/{label}")
+        wait = page.locator(".status .wait")
+        expect(wait).to_have_text(re.compile(r"^Dự kiến gọi: khoảng \d{2}:\d{2}$"))  # nobody ahead: now
+        assert minutes_after(TIME.findall(wait.inner_text())[0], page) >= 0, wait.inner_text()
+        page.clock.fast_forward("40:00")  # the page left open, the doctor away: no news for 40 minutes
+        page.wait_for_timeout(500)
+        shown = TIME.findall(wait.inner_text())
+        assert shown and all(minutes_after(s, page) >= 0 for s in shown), (wait.inner_text(), page.evaluate("Date()"))
+        context.close()
+
+
+def test_a_screen_reader_hears_the_call_not_every_move_of_the_queue(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})
+        for _ in range(3):
+            command(ws, {"type": "issue_ticket", "service": "N"})
+        page = phone(browser, site, "N003", errors)
+        expect(page.locator(".status .big")).to_have_text("2")
+        say = page.locator("#say")
+        assert page.locator("[aria-live]").evaluate_all("els => els.map(e => e.id)") == ["say"]
+        command(ws, {"type": "call_next", "counter": 4})
+        expect(page.locator(".status .big")).to_have_text("1")
+        expect(say).to_have_text("")  # the place moved: the page shows it, nobody is interrupted
+        command(ws, {"type": "finish_and_call_next", "counter": 4})
+        command(ws, {"type": "finish_and_call_next", "counter": 4})
+        expect(say).to_have_text("Đến lượt bạn! Mời bạn đến Phòng khám Nội, Tầng 1, phòng 104.")
+        expect(say).to_have_attribute("aria-live", "assertive")
+        command(ws, {"type": "recall", "counter": 4})
+        expect(say).to_have_text("Đến lượt bạn! Mời bạn đến Phòng khám Nội, Tầng 1, phòng 104. Đã gọi lại lần 1.")
+
