@@ -1,6 +1,7 @@
 """The patient's phone page as a patient reads it: the times it says are the hospital's (whatever
 the phone's own time zone), never already past (a page left open without news, a call expected
-now), and a screen reader hears the call once rather than the whole page at every move of the queue."""
+now), a screen reader hears the call once rather than the whole page at every move of the queue,
+and the page fits a 320 px phone with its text made larger."""
 
 from __future__ import annotations
 
@@ -91,3 +92,23 @@ def test_a_screen_reader_hears_the_call_not_every_move_of_the_queue(
         command(ws, {"type": "recall", "counter": 4})
         expect(say).to_have_text("Đến lượt bạn! Mời bạn đến Phòng khám Nội, Tầng 1, phòng 104. Đã gọi lại lần 1.")
 
+
+def test_the_page_fits_a_small_phone_with_larger_text(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 5})
+        label = command(ws, {"type": "issue_ticket", "service": "NG"})["result"]["ticket"]  # the widest: NG001
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = watch(context.new_page(), errors)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})  # the phone's text made 1.5 times larger
+    page.goto(f"{site.http}/t/{label}")
+    expect(page.locator(".label")).to_have_text(label)
+    expect(page.locator(".status .wait")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "27px"  # the patient's size kept
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing to scroll sideways
+    box = page.locator(".label").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+    label_width = page.locator(".label").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert label_width, "the number overflows its box"
+    context.close()
