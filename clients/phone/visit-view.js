@@ -22,7 +22,8 @@ export function placeName(config, step) {
  * before `now`, epoch ms). @param {Step} step @param {Clock} clock @param {number} [now] */
 function queueLine(step, clock, now) {
   const [key, params] = waitLine(step, clock, now);
-  return `${t("step.queue", { n: step.ahead ?? "" })} · ${t(key, params)}`;
+  const ahead = step.ahead === 0 ? t("step.queue.none") : t("step.queue", { n: step.ahead ?? "" });
+  return `${ahead} · ${t(key, params)}`;
 }
 
 /** Where to go now while the visit waits (one card per queue it waits in), or the wait for
