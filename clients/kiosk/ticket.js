@@ -51,8 +51,11 @@ export function printedWait(result, clock, now) {
 export const beforeSlot = (result, now) => Boolean(result.slot && !result.booking_late && result.slot.slice(0, 5) > now);
 
 /** The phone page that follows a ticket: printed on the ticket and shown as a QR code on the
- * ticket screen. @param {string} origin @param {string} label */
-export const phoneUrl = (origin, label) => `${origin}/t/${encodeURIComponent(label)}`;
+ * ticket screen. With the ticket's day ("2026-12-07"): labels come back every day, and a link
+ * opened again on another day (a tab the phone reloads the next morning) must not follow that
+ * day's ticket of the same number, another patient's. @param {string} origin @param {string} label
+ * @param {string} [day] */
+export const phoneUrl = (origin, label, day = "") => `${origin}/t/${encodeURIComponent(label)}${day ? `?d=${day}` : ""}`;
 
 /** The date on the printed ticket, dd/mm/yyyy from the board's yyyy-mm-dd. @param {string} day */
 export const printedDay = (day) => day.split("-").reverse().join("/");

@@ -318,7 +318,7 @@ export function viewTicket(state, ctx) {
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     r.insurance ? insuranceLine(r.insurance) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
-    phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
+    phoneQr(flow.phoneUrl(ctx.origin, r.ticket, board.day)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "server" ? h("p.ticket-printed", { id: "printed-by-server" }, t("ticket.server_printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))

@@ -30,7 +30,7 @@ function chime(ctx, volume = 0.4) {
 const REDRAW_EVERY = 30_000;
 
 export function createPhone() {
-  let model = flow.initial(flow.labelFromPath(location.pathname));
+  let model = flow.initial(flow.labelFromPath(location.pathname), flow.dayFromSearch(location.search));
   /** @type {any} */
   let config = null;
   let loading = false;
@@ -62,7 +62,8 @@ export function createPhone() {
 
   /** @param {"call"|"recall"} kind */
   function ring(kind) {
-    try { navigator.vibrate?.(kind === "call" ? flow.VIBRATION : flow.VIBRATION.slice(0, 3)); } catch { /* not allowed yet */ }
+    if (model.audio === "locked") return; // before any tap the browser refuses both (and says so in the console)
+    try { navigator.vibrate?.(kind === "call" ? flow.VIBRATION : flow.VIBRATION.slice(0, 3)); } catch { /* not allowed */ }
     if (audio && audio.state === "running") chime(audio);
   }
 

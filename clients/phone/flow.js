@@ -24,7 +24,7 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
  *   counters: number[], called_at: number|null, recalls: number, ahead?: number,
  *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null,
  *   call_from?: number|null, call_to?: number|null, late?: boolean, step?: number, steps?: import("./visit.js").Step[]}} Ticket
- * @typedef {{label: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
+ * @typedef {{label: string, day: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
  *   audio: "locked"|"on"|"none", updated: number}} Model
  */
 
@@ -36,14 +36,22 @@ export function labelFromPath(pathname) {
   return label.trim().toUpperCase().slice(0, MAX_LABEL);
 }
 
-/** @param {string} label @returns {Model} */
-export function initial(label) {
-  return { label, ticket: null, cause: "", link: "connecting", refusal: null, audio: "locked", updated: 0 };
+/** The ticket's day from the page's query (?d=2026-12-07, as the kiosk's link says it), or "". @param {string} search */
+export function dayFromSearch(search) {
+  const d = new URLSearchParams(search).get("d") || "";
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : "";
 }
 
-/** The hello fields: the label, and the day once known (a label comes back every day). @param {Model} model */
+/** @param {string} label @param {string} [day] the ticket's day when the link says it @returns {Model} */
+export function initial(label, day = "") {
+  return { label, day, ticket: null, cause: "", link: "connecting", refusal: null, audio: "locked", updated: 0 };
+}
+
+/** The hello fields: the label, and its day when known, from the link or the ticket (a label
+ * comes back every day: the server refuses a label of another day). @param {Model} model */
 export function helloFields(model) {
-  return model.ticket ? { role: "phone", label: model.label, day: model.ticket.day } : { role: "phone", label: model.label };
+  const day = model.ticket ? model.ticket.day : model.day;
+  return day ? { role: "phone", label: model.label, day } : { role: "phone", label: model.label };
 }
 
 /** Which call of the ticket this is ("" when it is not called): a new value is a new call. @param {Ticket|null} t */

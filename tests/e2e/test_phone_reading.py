@@ -1,7 +1,8 @@
 """The patient's phone page as a patient reads it: the times it says are the hospital's (whatever
 the phone's own time zone), never already past (a page left open without news, a call expected
 now), a screen reader hears the call once rather than the whole page at every move of the queue,
-and the page fits a 320 px phone with its text made larger."""
+a link opened again on another day follows no other patient's number, and the page fits a 320 px
+phone with its text made larger."""
 
 from __future__ import annotations
 
@@ -91,6 +92,25 @@ def test_a_screen_reader_hears_the_call_not_every_move_of_the_queue(
         expect(say).to_have_attribute("aria-live", "assertive")
         command(ws, {"type": "recall", "counter": 4})
         expect(say).to_have_text("Đến lượt bạn! Mời bạn đến Phòng khám Nội, Tầng 1, phòng 104. Đã gọi lại lần 1.")
+
+
+def test_a_link_opened_on_another_day_follows_no_other_patients_number(
+    browser: Browser, site: ServerProc, errors: list[str]
+) -> None:
+    """The kiosk's link says its ticket's day (/t/N001?d=...): yesterday's N001, its tab reloaded
+    this morning, is not today's N001, another patient's, called now."""
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})
+        assert command(ws, {"type": "issue_ticket", "service": "N"})["result"]["ticket"] == "N001"
+        command(ws, {"type": "call_next", "counter": 4})
+    today = site.get("/api/state")["view"]["day"]
+    yesterday = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
+    old = phone(browser, site, f"N001?d={yesterday}", errors)
+    expect(old.locator("p.status")).to_have_text("Không tìm thấy số này hôm nay.")
+    expect(old.locator('[data-status="called"]')).to_have_count(0)
+    assert "Đến lượt bạn" not in old.title()
+    todays = phone(browser, site, f"N001?d={today}", errors)
+    expect(todays.locator('.status[data-status="called"]')).to_contain_text("Đến lượt bạn!")
 
 
 def test_the_page_fits_a_small_phone_with_larger_text(browser: Browser, site: ServerProc, errors: list[str]) -> None:

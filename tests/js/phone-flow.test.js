@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/phone/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import {
-  labelFromPath, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
+  labelFromPath, dayFromSearch, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
 } from "../../clients/phone/flow.js";
 
 const DIR = new URL("../../clients/phone/", import.meta.url);
@@ -54,6 +54,14 @@ test("the hello names the label, and the day once a status was seen", () => {
   assert.deepEqual(helloFields(m), { role: "phone", label: "N002" });
   const seen = receive(m, { ticket: waiting, cause: "" }, 1).model;
   assert.deepEqual(helloFields(seen), { role: "phone", label: "N002", day: "2026-12-06" });
+});
+
+test("a link that says its ticket's day follows that day's ticket only, from the first hello", () => {
+  assert.equal(dayFromSearch("?d=2026-12-06"), "2026-12-06");
+  assert.equal(dayFromSearch(""), "");
+  assert.equal(dayFromSearch("?d=06/12/2026"), "", "not a day: the label alone");
+  assert.equal(dayFromSearch("?d=2026-12-06x"), "");
+  assert.deepEqual(helloFields(initial("N002", "2026-12-06")), { role: "phone", label: "N002", day: "2026-12-06" });
 });
 
 test("the phone rings on a call, on a recall, and on a new call at another counter", () => {
