@@ -103,6 +103,15 @@ export function screen(model) {
   return "loading";
 }
 
+/** How a visit ends: such a ticket is never called again. */
+const ENDED = ["done", "cancelled", "expired"];
+
+/** Whether the page offers the chime (or says it is on): not for a number it cannot follow or a
+ * visit that has ended, which will never be called. @param {Model} model */
+export function offersSound(model) {
+  return screen(model) !== "unknown" && !(model.ticket && ENDED.includes(model.ticket.status));
+}
+
 /** The note above a waiting ticket's place, from the cause of its last change (a text key or ""). @param {Model} model */
 export function notice(model) {
   if (model.ticket?.status !== "waiting") return "";

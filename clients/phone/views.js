@@ -4,7 +4,7 @@
 import { h } from "../shared/dom.js";
 import { t, lang, errorText } from "../shared/i18n.js";
 import { hhmm } from "../shared/hours.js";
-import { screen, notice, waitLine, linkLine } from "./flow.js";
+import { screen, notice, waitLine, linkLine, offersSound } from "./flow.js";
 import { counterName, calledTo, serviceName, locationOf } from "./names.js";
 import { stepsOf } from "./visit.js";
 import { whereNow, visitList } from "./visit-view.js";
@@ -71,8 +71,10 @@ export function page(model, config, now = Date.now()) {
 }
 
 /** The button that unlocks the chime (a browser plays sound only after a tap), in both
- * languages at once: the patient may not have found the language switch. @param {Model} model */
+ * languages at once: the patient may not have found the language switch; nothing once the
+ * ticket can no longer be called (flow.offersSound). @param {Model} model */
 export function sound(model) {
+  if (!offersSound(model)) return null;
   if (model.audio === "on") return h("p.sound.on", t("sound.on"));
   if (model.audio === "none") return h("p.sound", t("sound.none"));
   const other = lang() === "vi" ? "en" : "vi";

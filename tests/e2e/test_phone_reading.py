@@ -92,6 +92,10 @@ def test_a_screen_reader_hears_the_call_not_every_move_of_the_queue(
         expect(say).to_have_attribute("aria-live", "assertive")
         command(ws, {"type": "recall", "counter": 4})
         expect(say).to_have_text("Đến lượt bạn! Mời bạn đến Phòng khám Nội, Tầng 1, phòng 104. Đã gọi lại lần 1.")
+        expect(page.locator("#unlock")).to_be_visible()
+        command(ws, {"type": "finish_service", "counter": 4})
+        expect(say).to_have_text("Đã phục vụ xong. Cảm ơn bạn!")
+        expect(page.locator("#sound")).to_be_empty()  # never called again: no chime to turn on
 
 
 def test_a_link_opened_on_another_day_follows_no_other_patients_number(
@@ -108,6 +112,7 @@ def test_a_link_opened_on_another_day_follows_no_other_patients_number(
     old = phone(browser, site, f"N001?d={yesterday}", errors)
     expect(old.locator("p.status")).to_have_text("Không tìm thấy số này hôm nay.")
     expect(old.locator('[data-status="called"]')).to_have_count(0)
+    expect(old.locator("#sound")).to_be_empty()  # a number it does not follow: no chime offered
     assert "Đến lượt bạn" not in old.title()
     todays = phone(browser, site, f"N001?d={today}", errors)
     expect(todays.locator('.status[data-status="called"]')).to_contain_text("Đến lượt bạn!")

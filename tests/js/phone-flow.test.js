@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/phone/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import {
-  labelFromPath, dayFromSearch, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
+  labelFromPath, dayFromSearch, offersSound, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
 } from "../../clients/phone/flow.js";
 
 const DIR = new URL("../../clients/phone/", import.meta.url);
@@ -143,4 +143,17 @@ test("the wait is shown as the expected call time with the minutes, else as befo
   assert.deepEqual(waitLine({ ...waiting, wait_minutes: null, late: true }, clock), ["late", {}]);
   addTexts(TEXTS);
   assert.equal(t("wait_at", { time: "9:30", n: 25 }), "Dự kiến được gọi khoảng 9:30 (chờ khoảng 25 phút)");
+});
+
+test("the chime is offered while the ticket may be called, not for a number not found or a visit ended", () => {
+  const m = initial("N002");
+  assert.equal(offersSound(m), true, "still loading");
+  assert.equal(offersSound(refused(m, { code: "unknown_ticket" }).model), false);
+  assert.equal(offersSound(refused(m, { code: "too_many_phones" }).model), true, "it tries again");
+  for (const status of ["waiting", "called", "serving", "parked", "missed"]) {
+    assert.equal(offersSound(receive(m, { ticket: { ...waiting, status }, cause: "" }, 1).model), true, status);
+  }
+  for (const status of ["done", "cancelled", "expired"]) {
+    assert.equal(offersSound(receive(m, { ticket: { ...waiting, status }, cause: "" }, 1).model), false, status);
+  }
 });
