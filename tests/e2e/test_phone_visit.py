@@ -111,7 +111,7 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
         back = phone.locator(".step").nth(4)
         expect(back).to_contain_text("Phòng khám Nội")
         expect(back).to_contain_text("Quay lại khám")
-        expect(back).to_contain_text("Sau khi xong: Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh")
+        expect(back).to_contain_text("Sau khi xong Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh")
 
         # imaging calls first; the lab keeps the patient's place meanwhile
         changed(

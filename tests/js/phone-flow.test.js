@@ -157,3 +157,13 @@ test("the chime is offered while the ticket may be called, not for a number not 
     assert.equal(offersSound(receive(m, { ticket: { ...waiting, status }, cause: "" }, 1).model), false, status);
   }
 });
+
+test("the lines a patient reads on the way, natural in both languages", () => {
+  addTexts(TEXTS);
+  assert.equal(t("go.wait", undefined, "en"), "Please go and wait at");
+  assert.equal(t("missed", undefined, "en"), "You missed your call. Please go to the help desk.");
+  assert.equal(t("counters", { names: "Counter 1, Counter 2" }, "en"), "Your counters: Counter 1, Counter 2");
+  const tests = "Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh";
+  assert.equal(t("step.return.after", { tests }, "vi"), `Sau khi xong ${tests}`, "not 'Sau khi xong: …', read as where to go next");
+  assert.equal(t("step.return.after", { tests: "Laboratory, Imaging" }, "en"), "After Laboratory, Imaging");
+});
