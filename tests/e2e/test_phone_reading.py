@@ -118,6 +118,47 @@ def test_a_link_opened_on_another_day_follows_no_other_patients_number(
     expect(todays.locator('.status[data-status="called"]')).to_contain_text("Đến lượt bạn!")
 
 
+# The WCAG contrast ratio of an element's text with what is behind it, its ancestors' opacity
+# blended in (opacity fades the text towards the background).
+CONTRAST = """el => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  let bg = [255, 255, 255];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) { bg = c.slice(0, 3); break; }
+  }
+  let opacity = 1;
+  for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+  const fg = rgb(getComputedStyle(el).color).slice(0, 3).map((v, i) => v * opacity + bg[i] * (1 - opacity));
+  const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return (hi + 0.05) / (lo + 0.05);
+}"""
+
+
+def test_a_cancelled_step_still_reads(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """A step the doctor cancelled stays in the visit's list, struck through, and readable
+    (4.5:1, WCAG AA for its small text)."""
+    with admin_socket(site) as ws:
+        for c in (1, 9, 10):
+            command(ws, {"type": "open_counter", "counter": c})
+        label = command(ws, {"type": "issue_ticket", "service": "A"})["result"]["ticket"]
+        command(ws, {"type": "call_next", "counter": 1})
+        command(ws, {"type": "send_on", "counter": 1, "steps": [{"service": "X"}, {"service": "H"}]})
+        page = phone(browser, site, label, errors)
+        lab = page.locator(".step").filter(has_text="Phòng Xét nghiệm")
+        expect(lab).to_have_attribute("data-state", "queue")
+        step = int(lab.get_attribute("data-step") or "")
+        ack = command(ws, {"type": "cancel_step", "label": label, "step": step})
+        assert ack["type"] == "ack", ack
+        lab = page.locator(f'.step[data-step="{step}"]')
+        expect(lab).to_have_attribute("data-state", "cancelled")
+        for part in (".place-name", ".state"):
+            ratio = lab.locator(part).evaluate(CONTRAST)
+            assert ratio >= 4.5, f"{part}: {ratio:.2f}:1"
+
+
 def test_the_page_fits_a_small_phone_with_larger_text(browser: Browser, site: ServerProc, errors: list[str]) -> None:
     with admin_socket(site) as ws:
         command(ws, {"type": "open_counter", "counter": 5})
