@@ -76,7 +76,7 @@ export function createPhone() {
       audio = /** @type {AudioContext} */ (new Ctx());
       await audio.resume();
       chime(audio, 0.15); // a quiet sample of the chime
-      model = flow.audioChanged(model, "on");
+      model = flow.audioChanged(model, typeof navigator.vibrate === "function" ? "on" : "chime");
     } catch {
       model = flow.audioChanged(model, "none");
     }

@@ -25,7 +25,7 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
  *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null,
  *   call_from?: number|null, call_to?: number|null, late?: boolean, step?: number, steps?: import("./visit.js").Step[]}} Ticket
  * @typedef {{label: string, day: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
- *   audio: "locked"|"on"|"none", updated: number}} Model
+ *   audio: "locked"|"on"|"chime"|"none", updated: number}} Model
  */
 
 /** The ticket's label from the page's path (/t/<label>). @param {string} pathname */
@@ -93,7 +93,8 @@ export function refused(model, error) {
   return { model: { ...model, link: "refused", refusal: error }, retry };
 }
 
-/** @param {Model} model @param {"on"|"none"} audio */
+/** The sound after the first tap: "on" (chime and vibration), "chime" (a phone that cannot
+ * vibrate: iPhones), "none". @param {Model} model @param {"on"|"chime"|"none"} audio */
 export const audioChanged = (model, audio) => ({ ...model, audio });
 
 /** What the page shows: "loading", "unknown" (no such number today), "refused" (another refusal, with its message) or "ticket". @param {Model} model */

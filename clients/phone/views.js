@@ -76,6 +76,7 @@ export function page(model, config, now = Date.now()) {
 export function sound(model) {
   if (!offersSound(model)) return null;
   if (model.audio === "on") return h("p.sound.on", t("sound.on"));
+  if (model.audio === "chime") return h("p.sound.on", t("sound.chime"));
   if (model.audio === "none") return h("p.sound", t("sound.none"));
   const other = lang() === "vi" ? "en" : "vi";
   return h("button.sound#unlock", { type: "button" },

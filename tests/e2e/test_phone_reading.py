@@ -118,6 +118,23 @@ def test_a_link_opened_on_another_day_follows_no_other_patients_number(
     expect(todays.locator('.status[data-status="called"]')).to_contain_text("Đến lượt bạn!")
 
 
+def test_a_phone_that_cannot_vibrate_is_not_told_it_will(browser: Browser, site: ServerProc, errors: list[str]) -> None:
+    """iPhones have no vibration for web pages (no navigator.vibrate): after the tap the page says
+    the chime is on, not 'Chuông và rung đã bật'."""
+    with admin_socket(site) as ws:
+        command(ws, {"type": "open_counter", "counter": 4})
+        label = command(ws, {"type": "issue_ticket", "service": "N"})["result"]["ticket"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    context.add_init_script("delete Navigator.prototype.vibrate;")
+    page = watch(context.new_page(), errors)
+    page.goto(f"{site.http}/t/{label}")
+    page.locator("#unlock").tap()
+    expect(page.locator("#sound")).to_have_text(
+        "Chuông đã bật (điện thoại này không rung được). Hãy để trang này mở: khi màn hình tắt, điện thoại có thể không kêu."
+    )
+    context.close()
+
+
 # The WCAG contrast ratio of an element's text with what is behind it, its ancestors' opacity
 # blended in (opacity fades the text towards the background).
 CONTRAST = """el => {
