@@ -2,8 +2,8 @@
 // (`call_from`..`call_to`, epoch seconds, about 8 calls in 10) shown as two times of day rounded
 // outward to 5 minutes, "khoảng 09:20 – 09:45", or as one time, "khoảng 09:30", when it is
 // narrow; and the TV's wait of a number taken now, "chờ khoảng 20–30 phút". No DOM, no clock:
-// the caller says what time it is (`now`), and no time shown is before it (an estimate seen a
-// while after it was made, or rounded down, would otherwise tell the patient a time already past).
+// the caller says what time it is (`now`), and nothing shown is already past (an estimate seen a
+// while after it was made, or rounded down, would otherwise tell the patient a time gone by).
 
 export const STEP_SECONDS = 300; // the ends are rounded to 5 minutes
 export const NARROW_SECONDS = 600; // a band under 10 minutes wide is shown as one time
@@ -18,8 +18,9 @@ const near = (/** @type {number} */ x, /** @type {number} */ step) => Math.round
  * ends would then round to the same 5 minutes or to neighbours), or null without a band (no
  * estimate, or a server that does not send one: the caller shows `call_at` as before). A unit's
  * local 5 minutes are epoch multiples of 300 s (offsets are whole quarter hours).
- * With `now`, no time shown is before it: what is already past is now, and an end that would
- * round down into the past is the next 5 minutes ("khoảng 09:20" at 09:17, not "09:15").
+ * With `now`, nothing shown is already past: what is past is taken as now, a band starts no
+ * earlier than the current 5 minutes (it holds now: "khoảng 09:15 – 09:40" at 09:17), and one time
+ * that would round down into the past is the next 5 minutes ("khoảng 09:20" at 09:17, not 09:15).
  * @param {{call_at?: number|null, call_from?: number|null, call_to?: number|null}} est
  * @param {number} [now] epoch seconds
  * @returns {{from: number, to: number}|{at: number}|null} epoch seconds
@@ -27,12 +28,12 @@ const near = (/** @type {number} */ x, /** @type {number} */ step) => Math.round
 export function callBand(est, now = -Infinity) {
   const { call_at: at, call_from: from, call_to: to } = est;
   if (at === null || at === undefined || from === null || from === undefined || to === null || to === undefined) return null;
-  const notPast = (/** @type {number} */ x) => (x < now ? up(now, STEP_SECONDS) : x);
   const [a, f, z] = [at, from, to].map((x) => Math.max(x, now));
-  if (z - f < NARROW_SECONDS) return { at: notPast(near(a, STEP_SECONDS)) };
-  const start = notPast(down(f, STEP_SECONDS));
-  const end = up(z, STEP_SECONDS);
-  return end > start ? { from: start, to: end } : { at: start };
+  if (z - f < NARROW_SECONDS) {
+    const one = near(a, STEP_SECONDS);
+    return { at: one < now ? up(now, STEP_SECONDS) : one };
+  }
+  return { from: down(f, STEP_SECONDS), to: up(z, STEP_SECONDS) };
 }
 
 /**

@@ -29,8 +29,8 @@ test("no time shown is before now: an imminent call, a band begun, an estimate s
   const now = min(17);
   assert.deepEqual(callBand({ call_at: min(17), call_from: min(17), call_to: min(18) }, now), { at: min(20) }, "not 09:15 at 09:17");
   assert.deepEqual(callBand({ call_at: min(18), call_from: min(16), call_to: min(24) }, now), { at: min(20) });
-  assert.deepEqual(callBand({ call_at: min(25), call_from: min(17), call_to: min(40) }, now), { from: min(20), to: min(40) }, "not 09:15 – 09:40");
-  assert.deepEqual(callBand({ call_at: min(10), call_from: min(5), call_to: min(30) }, now), { from: min(20), to: min(30) }, "a band begun before now");
+  assert.deepEqual(callBand({ call_at: min(25), call_from: min(17), call_to: min(40) }, now), { from: min(15), to: min(40) }, "a band from now: it holds now");
+  assert.deepEqual(callBand({ call_at: min(10), call_from: min(5), call_to: min(30) }, now), { from: min(15), to: min(30) }, "a band begun before now: from now on");
   assert.deepEqual(callBand({ call_at: min(10), call_from: min(5), call_to: min(14) }, now), { at: min(20) }, "a band all past: the next 5 minutes");
   assert.deepEqual(callBand({ call_at: min(10), call_from: min(2), call_to: min(19) }, now), { at: min(20) }, "what is left of it is narrow");
   assert.deepEqual(callBand({ call_at: min(31), call_from: min(21), call_to: min(43) }, now), { from: min(20), to: min(45) }, "a band ahead is as before");
@@ -64,7 +64,8 @@ test("the kiosk prints the band's two times, one time when narrow, call_at witho
   assert.deepEqual(printedWait({ ...band, call_from: min(29), call_to: min(33) }, hhmm), { wait_at: "09:30", wait_to: "" });
   assert.deepEqual(printedWait({ wait_minutes: 31, call_at: min(31) }, hhmm), { wait_at: "09:31", wait_to: "" });
   assert.deepEqual(printedWait({ wait_minutes: null, call_at: null }, hhmm), { wait_at: "", wait_to: "" });
-  assert.deepEqual(printedWait({ ...band, call_from: min(17), call_to: min(40) }, hhmm, min(17)), { wait_at: "09:20", wait_to: "09:40" }, "issued at 09:17");
+  assert.deepEqual(printedWait({ ...band, call_at: min(17), call_from: min(17), call_to: min(19) }, hhmm, min(17)), { wait_at: "09:20", wait_to: "" }, "issued at 09:17, nobody ahead");
+  assert.deepEqual(printedWait({ ...band, call_from: min(17), call_to: min(40) }, hhmm, min(17)), { wait_at: "09:15", wait_to: "09:40" }, "a band from now");
 });
 
 test("the phone shows the band of its ticket and of a visit's step", () => {
