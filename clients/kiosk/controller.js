@@ -241,10 +241,10 @@ export function createKiosk() {
         counters: views.counterNames(board, r.counters),
         ahead: r.ahead,
         wait_minutes: flow.waitMinutes(r.wait_minutes),
-        ...flow.printedWait(r, (at) => hhmm(at, cfg)),
+        ...flow.printedWait(r, (at) => hhmm(at, cfg), r.issued_at),
         late: Boolean(r.late),
         issued: `${hhmm(r.issued_at, cfg)} ${flow.printedDay(board.day)}`,
-        url: flow.phoneUrl(linkBase, r.ticket),
+        url: flow.phoneUrl(linkBase, r.ticket, board.day),
         booked: views.slotText(r.slot),
       }, 20000);
       dispatch({ type: "printed", label: r.ticket });

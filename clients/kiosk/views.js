@@ -314,11 +314,12 @@ export function viewTicket(state, ctx) {
     r.slot ? booked(r.slot) : null,
     early ? bySlot(r.slot) : null,
     showWait ? h("div.ticket-ahead", t("ticket.ahead", { n: r.ahead })) : null,
-    showWait ? h("div.ticket-wait", t(...flow.waitLine(r, (at) => hhmm(at, board.config)))) : null,
+    showWait ? h("div.ticket-wait", t(...flow.waitLine(r, (at) => hhmm(at, board.config), r.issued_at))) : null,
     r.priority_pending ? h("div.ticket-note", t("ticket.pending")) : null,
     r.insurance ? insuranceLine(r.insurance) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
-    phoneQr(flow.phoneUrl(ctx.origin, r.ticket)),
+    // the link printed: with the ticket's day, but the server's printed ticket has no day yet
+    phoneQr(flow.phoneUrl(ctx.origin, r.ticket, state.printed === "server" ? "" : board.day)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "server" ? h("p.ticket-printed", { id: "printed-by-server" }, t("ticket.server_printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))

@@ -26,11 +26,15 @@ function chime(ctx, volume = 0.4) {
   }
 }
 
+/** How often the page is drawn again without news (ms): an expected call is never shown past. */
+const REDRAW_EVERY = 30_000;
+
 export function createPhone() {
-  let model = flow.initial(flow.labelFromPath(location.pathname));
+  let model = flow.initial(flow.labelFromPath(location.pathname), flow.dayFromSearch(location.search));
   /** @type {any} */
   let config = null;
   let loading = false;
+  let said = ""; // what the live region last said
   /** @type {AudioContext|null} */
   let audio = null;
   const socket = new QueueSocket({ hello: () => flow.helloFields(model), name: "phone", wake: true });
@@ -38,8 +42,10 @@ export function createPhone() {
   function render() {
     $("#lang").textContent = t("lang.switch");
     if (config) $("#unit").textContent = pick(config.unit.name, config.unit.name_en);
-    fill($("#view"), ...views.page(model, config));
+    fill($("#view"), ...views.page(model, config, Date.now()));
     fill($("#sound"), views.sound(model));
+    const say = views.spoken(model, config);
+    if (say !== said) $("#say").textContent = said = say;
     document.title = views.title(model, config);
   }
 
@@ -56,7 +62,8 @@ export function createPhone() {
 
   /** @param {"call"|"recall"} kind */
   function ring(kind) {
-    try { navigator.vibrate?.(kind === "call" ? flow.VIBRATION : flow.VIBRATION.slice(0, 3)); } catch { /* not allowed yet */ }
+    if (model.audio === "locked") return; // before any tap the browser refuses both (and says so in the console)
+    try { navigator.vibrate?.(kind === "call" ? flow.VIBRATION : flow.VIBRATION.slice(0, 3)); } catch { /* not allowed */ }
     if (audio && audio.state === "running") chime(audio);
   }
 
@@ -69,7 +76,7 @@ export function createPhone() {
       audio = /** @type {AudioContext} */ (new Ctx());
       await audio.resume();
       chime(audio, 0.15); // a quiet sample of the chime
-      model = flow.audioChanged(model, "on");
+      model = flow.audioChanged(model, typeof navigator.vibrate === "function" ? "on" : "chime");
     } catch {
       model = flow.audioChanged(model, "none");
     }
@@ -98,6 +105,7 @@ export function createPhone() {
     $("#sound").addEventListener("click", unlock);
     onLang(render);
     render();
+    setInterval(render, REDRAW_EVERY);
     loadConfig();
     socket.start();
   }

@@ -24,8 +24,8 @@ const RETRY_AFTER = { too_many_phones: 60_000 };
  *   counters: number[], called_at: number|null, recalls: number, ahead?: number,
  *   wait_minutes?: number|null, open_counters?: number, call_at?: number|null,
  *   call_from?: number|null, call_to?: number|null, late?: boolean, step?: number, steps?: import("./visit.js").Step[]}} Ticket
- * @typedef {{label: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
- *   audio: "locked"|"on"|"none", updated: number}} Model
+ * @typedef {{label: string, day: string, ticket: Ticket|null, cause: string, link: string, refusal: any,
+ *   audio: "locked"|"on"|"chime"|"none", updated: number}} Model
  */
 
 /** The ticket's label from the page's path (/t/<label>). @param {string} pathname */
@@ -36,14 +36,22 @@ export function labelFromPath(pathname) {
   return label.trim().toUpperCase().slice(0, MAX_LABEL);
 }
 
-/** @param {string} label @returns {Model} */
-export function initial(label) {
-  return { label, ticket: null, cause: "", link: "connecting", refusal: null, audio: "locked", updated: 0 };
+/** The ticket's day from the page's query (?d=2026-12-07, as the kiosk's link says it), or "". @param {string} search */
+export function dayFromSearch(search) {
+  const d = new URLSearchParams(search).get("d") || "";
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : "";
 }
 
-/** The hello fields: the label, and the day once known (a label comes back every day). @param {Model} model */
+/** @param {string} label @param {string} [day] the ticket's day when the link says it @returns {Model} */
+export function initial(label, day = "") {
+  return { label, day, ticket: null, cause: "", link: "connecting", refusal: null, audio: "locked", updated: 0 };
+}
+
+/** The hello fields: the label, and its day when known, from the link or the ticket (a label
+ * comes back every day: the server refuses a label of another day). @param {Model} model */
 export function helloFields(model) {
-  return model.ticket ? { role: "phone", label: model.label, day: model.ticket.day } : { role: "phone", label: model.label };
+  const day = model.ticket ? model.ticket.day : model.day;
+  return day ? { role: "phone", label: model.label, day } : { role: "phone", label: model.label };
 }
 
 /** Which call of the ticket this is ("" when it is not called): a new value is a new call. @param {Ticket|null} t */
@@ -85,7 +93,8 @@ export function refused(model, error) {
   return { model: { ...model, link: "refused", refusal: error }, retry };
 }
 
-/** @param {Model} model @param {"on"|"none"} audio */
+/** The sound after the first tap: "on" (chime and vibration), "chime" (a phone that cannot
+ * vibrate: iPhones), "none". @param {Model} model @param {"on"|"chime"|"none"} audio */
 export const audioChanged = (model, audio) => ({ ...model, audio });
 
 /** What the page shows: "loading", "unknown" (no such number today), "refused" (another refusal, with its message) or "ticket". @param {Model} model */
@@ -93,6 +102,15 @@ export function screen(model) {
   if (model.ticket) return "ticket";
   if (model.refusal) return model.refusal.code === "unknown_ticket" ? "unknown" : "refused";
   return "loading";
+}
+
+/** How a visit ends: such a ticket is never called again. */
+const ENDED = ["done", "cancelled", "expired"];
+
+/** Whether the page offers the chime (or says it is on): not for a number it cannot follow or a
+ * visit that has ended, which will never be called. @param {Model} model */
+export function offersSound(model) {
+  return screen(model) !== "unknown" && !(model.ticket && ENDED.includes(model.ticket.status));
 }
 
 /** The note above a waiting ticket's place, from the cause of its last change (a text key or ""). @param {Model} model */
@@ -116,13 +134,14 @@ export function waitMinutes(minutes) {
  * @param {{wait_minutes?: number|null, call_at?: number|null, call_from?: number|null,
  *   call_to?: number|null, late?: boolean}} tk
  * @param {(ms: number) => string} clock the local "HH:MM" of an epoch in ms
+ * @param {number} [now] epoch ms: no time shown is before it (a status read a while after it came)
  * @returns {[string, Record<string, string|number>]}
  */
-export function waitLine(tk, clock) {
+export function waitLine(tk, clock, now) {
   if (tk.late) return ["late", {}];
   const minutes = waitMinutes(tk.wait_minutes);
   if (minutes === null) return ["no_wait", {}];
-  const band = bandLine(tk, (at) => clock(at * 1000), "wait_band", "wait_near");
+  const band = bandLine(tk, (at) => clock(at * 1000), "wait_band", "wait_near", now === undefined ? now : now / 1000);
   if (band) return band;
   if (tk.call_at === null || tk.call_at === undefined) return ["wait", { n: minutes }];
   return ["wait_at", { time: clock(tk.call_at * 1000), n: minutes }];

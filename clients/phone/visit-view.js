@@ -19,34 +19,35 @@ export function placeName(config, step) {
 
 /** @typedef {(ms: number) => string} Clock the local "HH:MM" of an epoch in ms */
 
-/** The line under a step in a queue: people ahead and the expected call (flow.waitLine).
- * @param {Step} step @param {Clock} clock */
-function queueLine(step, clock) {
-  const [key, params] = waitLine(step, clock);
-  return `${t("step.queue", { n: step.ahead ?? "" })} · ${t(key, params)}`;
+/** The line under a step in a queue: people ahead and the expected call (flow.waitLine, none
+ * before `now`, epoch ms). @param {Step} step @param {Clock} clock @param {number} [now] */
+function queueLine(step, clock, now) {
+  const [key, params] = waitLine(step, clock, now);
+  const ahead = step.ahead === 0 ? t("step.queue.none") : t("step.queue", { n: step.ahead ?? "" });
+  return `${ahead} · ${t(key, params)}`;
 }
 
 /** Where to go now while the visit waits (one card per queue it waits in), or the wait for
- * results; null when the ticket is not waiting. @param {any} ticket @param {any} config @param {Clock} clock */
-export function whereNow(ticket, config, clock) {
+ * results; null when the ticket is not waiting. @param {any} ticket @param {any} config @param {Clock} clock @param {number} [now] */
+export function whereNow(ticket, config, clock, now) {
   if (ticket.status !== "waiting") return null;
   if (awaitingResults(ticket)) {
     return h("div.status.where", { dataset: { status: "results" } }, h("div.big", t("step.results")), h("div", t("results.wait")));
   }
-  const now = goNow(ticket);
+  const places = goNow(ticket);
   return h("div.status.where", { dataset: { status: "waiting" } },
-    h("div", t(now.length > 1 ? "go.several" : "go.wait", { n: now.length })),
-    ...now.map((step) => h("div.place", { dataset: { step: String(step.id) } },
+    h("div", t(places.length > 1 ? "go.several" : "go.wait", { n: places.length })),
+    ...places.map((step) => h("div.place", { dataset: { step: String(step.id) } },
       h("div.place-name", placeName(config, step)),
       step.returning ? h("div.returning", t("returning")) : null,
       h("div.location", locationOf(config, stepCounters(step))),
-      h("div.ahead", queueLine(step, clock)))));
+      h("div.ahead", queueLine(step, clock, now)))));
 }
 
-/** The line that says where a step stands. @param {any} ticket @param {Step} step @param {any} config @param {Clock} clock */
-function stateLine(ticket, step, config, clock) {
+/** The line that says where a step stands. @param {any} ticket @param {Step} step @param {any} config @param {Clock} clock @param {number} [now] */
+function stateLine(ticket, step, config, clock, now) {
   const state = stepState(ticket, step);
-  if (state === "queue" && ticket.status === "waiting") return queueLine(step, clock);
+  if (state === "queue" && ticket.status === "waiting") return queueLine(step, clock, now);
   if (state === "later" && (step.returning || step.after.length)) { // a return, or a step sent on in order
     const tests = waitsFor(stepsOf(ticket), step).map((s) => placeName(config, s)).join(", ");
     return tests ? t("step.return.after", { tests }) : t("step.return");
@@ -56,8 +57,8 @@ function stateLine(ticket, step, config, clock) {
 
 const MARKS = { done: "✓", cancelled: "✕", here: "➜", queue: "●", held: "●", results: "⏳", later: "○" };
 
-/** The whole visit, in the order its steps were added. @param {any} ticket @param {any} config @param {Clock} clock */
-export function visitList(ticket, config, clock) {
+/** The whole visit, in the order its steps were added. @param {any} ticket @param {any} config @param {Clock} clock @param {number} [now] */
+export function visitList(ticket, config, clock, now) {
   const steps = stepsOf(ticket);
   if (!steps.length) return null;
   return h("section.visit",
@@ -69,6 +70,6 @@ export function visitList(ticket, config, clock) {
         h("div.body",
           h("div.place-name", placeName(config, step), step.returning ? h("span.returning", ` · ${t("returning")}`) : null),
           state === "done" || state === "cancelled" ? null : h("div.location", locationOf(config, stepCounters(step))),
-          h("div.state", stateLine(ticket, step, config, clock))));
+          h("div.state", stateLine(ticket, step, config, clock, now))));
     })));
 }

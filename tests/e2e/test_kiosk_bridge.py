@@ -105,7 +105,7 @@ def test_card_tap_typed_id_and_printed_ticket(browser: Browser, box: tuple[Serve
     receipts = wait_receipts(printer, before + 1)  # type: ignore[arg-type]
     png = printer.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")  # type: ignore[attr-defined]
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
-    assert [c.text for c in codes] == [f"{site.http}/t/A001"]
+    assert [c.text for c in codes] == [f"{site.http}/t/A001?d={site.get('/api/state')['view']['day']}"]
     assert screen_link == codes[0].text  # the ticket screen shows the printed link (issue 16, item 5)
     with connect(site.ws_url) as ws:
         ws.send(json.dumps({"type": "hello", "role": "admin", "token": site.login()}))

@@ -328,7 +328,7 @@ def test_the_ticket_screen_shows_the_phone_link_as_a_qr_code(
         kiosk = open_kiosk(browser, site, errors, portrait)
         label = take_ticket(kiosk, "B", ID_1 if portrait else ID_2)
         expect(kiosk.locator("#ticket-qr")).to_be_visible()
-        assert screen_qr(kiosk) == f"{site.http}/t/{label}"
+        assert screen_qr(kiosk) == f"{site.http}/t/{label}?d={site.get('/api/state')['view']['day']}"
         caption = kiosk.locator(".ticket-qr figcaption")
         expect(caption).to_contain_text("Quét để theo dõi lượt trên điện thoại")
         expect(caption).to_contain_text("Scan to follow your turn on your phone")
@@ -345,7 +345,7 @@ def test_the_ticket_qr_code_follows_the_public_address(browser: Browser, tmp_pat
     try:
         kiosk = open_kiosk(browser, site, errors)
         label = take_ticket(kiosk, "B", ID_1)
-        assert screen_qr(kiosk) == f"{public}/t/{label}"
+        assert screen_qr(kiosk) == f"{public}/t/{label}?d={site.get('/api/state')['view']['day']}"
     finally:
         site.kill()
 

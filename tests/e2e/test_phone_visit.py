@@ -86,7 +86,7 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
         place = status.locator(".place")
         expect(place.locator(".place-name")).to_have_text("Phòng khám Nội")
         expect(place.locator(".location")).to_have_text("Tầng 1, phòng 104")
-        expect(place.locator(".ahead")).to_contain_text("0 người chờ trước bạn")
+        expect(place.locator(".ahead")).to_contain_text("Không có ai chờ trước bạn")
         expect(phone.locator(".step").first).to_contain_text("Đã xong")
 
         # the room calls: where it is, and the phone rings
@@ -107,11 +107,11 @@ def test_the_phone_follows_a_visit_through_reception_the_room_the_tests_and_back
         expect(place.nth(0).locator(".ahead")).to_contain_text("1 người chờ trước bạn")
         expect(place.nth(1).locator(".place-name")).to_have_text("Phòng Chẩn đoán hình ảnh")
         expect(place.nth(1).locator(".location")).to_have_text("Tầng 2, phòng 202")
-        expect(place.nth(1).locator(".ahead")).to_contain_text("0 người chờ trước bạn")
+        expect(place.nth(1).locator(".ahead")).to_contain_text("Không có ai chờ trước bạn")
         back = phone.locator(".step").nth(4)
         expect(back).to_contain_text("Phòng khám Nội")
         expect(back).to_contain_text("Quay lại khám")
-        expect(back).to_contain_text("Sau khi xong: Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh")
+        expect(back).to_contain_text("Sau khi xong Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh")
 
         # imaging calls first; the lab keeps the patient's place meanwhile
         changed(

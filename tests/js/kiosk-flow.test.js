@@ -9,7 +9,7 @@ import "../../clients/kiosk/identity.js"; // adds the idv.* texts
 import { passportParams } from "../../clients/kiosk/passport.js"; // adds the ppv.* texts
 import {
   MAX, initial, resetFields, next, servicesAllowed, keypadKeys, pressKey, typedLength, submitIdentity, toggleGroup, faceOffered,
-  identityOf, issueCommand, afterIssueError, waitMinutes, waitLine, density, servicesByDepartment, idleLeft, hoursChange, printedDay, backToVietnamese,
+  identityOf, issueCommand, afterIssueError, waitMinutes, waitLine, density, servicesByDepartment, idleLeft, hoursChange, printedDay, phoneUrl, backToVietnamese,
 } from "../../clients/kiosk/flow.js";
 
 const DIR = new URL("../../clients/kiosk/", import.meta.url);
@@ -459,4 +459,9 @@ test("the ticket screen shows the expected call time with the minutes, else as b
   assert.deepEqual(waitLine({ wait_minutes: 0 }, clock), ["ticket.wait", { n: 1 }]);
   assert.deepEqual(waitLine({ wait_minutes: null, call_at: null }, clock), ["ticket.no_wait", {}]);
   assert.deepEqual(waitLine({ wait_minutes: null, late: true }, clock), ["ticket.late", {}]);
+});
+
+test("the phone link says the ticket's day: opened on another day, it follows no other patient's number", () => {
+  assert.equal(phoneUrl("http://hang-doi.lan", "A005", "2026-12-07"), "http://hang-doi.lan/t/A005?d=2026-12-07");
+  assert.equal(phoneUrl("http://hang-doi.lan", "A005"), "http://hang-doi.lan/t/A005", "the day unknown: the label alone");
 });

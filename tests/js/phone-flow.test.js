@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { TEXTS } from "../../clients/phone/texts.js";
 import { addTexts, t } from "../../clients/shared/i18n.js";
 import {
-  labelFromPath, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
+  labelFromPath, dayFromSearch, offersSound, initial, helloFields, callKey, receive, linkChanged, refused, screen, notice, waitMinutes, waitLine, linkLine, MAX_LABEL,
 } from "../../clients/phone/flow.js";
 
 const DIR = new URL("../../clients/phone/", import.meta.url);
@@ -54,6 +54,14 @@ test("the hello names the label, and the day once a status was seen", () => {
   assert.deepEqual(helloFields(m), { role: "phone", label: "N002" });
   const seen = receive(m, { ticket: waiting, cause: "" }, 1).model;
   assert.deepEqual(helloFields(seen), { role: "phone", label: "N002", day: "2026-12-06" });
+});
+
+test("a link that says its ticket's day follows that day's ticket only, from the first hello", () => {
+  assert.equal(dayFromSearch("?d=2026-12-06"), "2026-12-06");
+  assert.equal(dayFromSearch(""), "");
+  assert.equal(dayFromSearch("?d=06/12/2026"), "", "not a day: the label alone");
+  assert.equal(dayFromSearch("?d=2026-12-06x"), "");
+  assert.deepEqual(helloFields(initial("N002", "2026-12-06")), { role: "phone", label: "N002", day: "2026-12-06" });
 });
 
 test("the phone rings on a call, on a recall, and on a new call at another counter", () => {
@@ -135,4 +143,27 @@ test("the wait is shown as the expected call time with the minutes, else as befo
   assert.deepEqual(waitLine({ ...waiting, wait_minutes: null, late: true }, clock), ["late", {}]);
   addTexts(TEXTS);
   assert.equal(t("wait_at", { time: "9:30", n: 25 }), "Dự kiến được gọi khoảng 9:30 (chờ khoảng 25 phút)");
+});
+
+test("the chime is offered while the ticket may be called, not for a number not found or a visit ended", () => {
+  const m = initial("N002");
+  assert.equal(offersSound(m), true, "still loading");
+  assert.equal(offersSound(refused(m, { code: "unknown_ticket" }).model), false);
+  assert.equal(offersSound(refused(m, { code: "too_many_phones" }).model), true, "it tries again");
+  for (const status of ["waiting", "called", "serving", "parked", "missed"]) {
+    assert.equal(offersSound(receive(m, { ticket: { ...waiting, status }, cause: "" }, 1).model), true, status);
+  }
+  for (const status of ["done", "cancelled", "expired"]) {
+    assert.equal(offersSound(receive(m, { ticket: { ...waiting, status }, cause: "" }, 1).model), false, status);
+  }
+});
+
+test("the lines a patient reads on the way, natural in both languages", () => {
+  addTexts(TEXTS);
+  assert.equal(t("go.wait", undefined, "en"), "Please go and wait at");
+  assert.equal(t("missed", undefined, "en"), "You missed your call. Please go to the help desk.");
+  assert.equal(t("counters", { names: "Counter 1, Counter 2" }, "en"), "Your counters: Counter 1, Counter 2");
+  const tests = "Phòng Xét nghiệm, Phòng Chẩn đoán hình ảnh";
+  assert.equal(t("step.return.after", { tests }, "vi"), `Sau khi xong ${tests}`, "not 'Sau khi xong: …', read as where to go next");
+  assert.equal(t("step.return.after", { tests: "Laboratory, Imaging" }, "en"), "After Laboratory, Imaging");
 });

@@ -31,3 +31,8 @@ test("the waiting line says it for each of this zone's services", () => {
   assert.deepEqual(waitingFacts(ctx).map((s) => [s.code, s.now?.[0] ?? null]), [["A", "Lấy số bây giờ: chờ khoảng 15–35 phút"], ["B", null]]);
   assert.deepEqual(waitingFacts({ ...ctx, newWaits: undefined }).map((s) => s.now), [null, null], "before the first new_wait");
 });
+
+test("a wait that may be none at all is said as under its end, not from 0", () => {
+  assert.deepEqual(newWaitText({ from: 0, to: 17 }), ["Lấy số bây giờ: chờ dưới 20 phút", "Take a number now: under 20 min wait"]);
+  assert.deepEqual(newWaitText({ from: 2, to: 9 }), ["Lấy số bây giờ: chờ khoảng 5 phút", "Take a number now: about 5 min wait"]);
+});
