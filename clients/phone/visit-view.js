@@ -2,7 +2,7 @@
 // where it is, people ahead and the wait in each queue the patient waits in), and the whole
 // visit as a list: done steps ticked, the step the patient is at, a test whose results are
 // awaited ("Chờ kết quả…"), what comes after (a return to the room, the pharmacy after the
-// cashier: "Sau khi xong: …"). Model in, elements out.
+// cashier: "Sau khi xong …"). Model in, elements out.
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { waitLine } from "./flow.js";
