@@ -53,6 +53,13 @@ def wait_text(t: Ticket) -> str:
     return f"~{t.wait_minutes} phút / min"
 
 
+def wait_line(t: Ticket) -> str:
+    """The printed line of the wait: an expected time of day is "Dự kiến gọi / Expected call", as
+    the kiosk's screen says it; minutes alone, or none, are "Thời gian chờ / Wait"."""
+    label = "Dự kiến gọi / Expected call" if t.wait_at and not t.late and t.wait_minutes is not None else "Thời gian chờ / Wait"
+    return f"{label}: {wait_text(t)}"
+
+
 def _wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -97,9 +104,8 @@ def render(t: Ticket, width: int = 576) -> Image.Image:
     centred(f"Mời đến / Go to: {t.counters}", font(int(24 * scale)))
     if t.booked:
         centred(f"Lịch hẹn / Booked: {t.booked}", font(int(24 * scale), bold=True))
-    wait = wait_text(t)
     centred(f"Người chờ trước / Ahead: {t.ahead}", font(int(22 * scale)))
-    centred(f"Thời gian chờ / Wait: {wait}", font(int(22 * scale)))
+    centred(wait_line(t), font(int(22 * scale)))
     centred(t.issued, font(int(22 * scale)))
     y += int(10 * scale)
     qr = segno.make(t.url, error="m")

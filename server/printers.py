@@ -38,16 +38,21 @@ MAX_WAITING = 20  # tickets waiting for one kiosk's printer; more are refused (a
 PART = "printer"  # the fleet's part name, as the kiosk reports the bridge's printer
 
 
-def printed_band(result: dict[str, Any]) -> tuple[float | None, float | None]:
+def printed_band(result: dict[str, Any], now: float = -math.inf) -> tuple[float | None, float | None]:
     """The expected call as printed, epoch seconds: the band's ends rounded outward to 5 minutes,
     or its expected time rounded to 5 minutes and None when the band is under 10 minutes wide,
-    or ``call_at`` and None without a band (the kiosk page's ``callBand``, the same rule)."""
+    or ``call_at`` and None without a band (the kiosk page's ``callBand``, the same rule).
+    With ``now`` (the time of issue) nothing printed is already past: a band starts no earlier than
+    the current 5 minutes, and one time that would round down into the past is the next 5 minutes
+    (a ticket taken at 18:17 says "khoảng 18:20", as the kiosk's screen does, not 18:15)."""
     at, low, high = result.get("call_at"), result.get("call_from"), result.get("call_to")
     if at is None or low is None or high is None:
         return at, None
-    if high - low < NARROW_SECONDS:
-        return round(at / STEP_SECONDS) * STEP_SECONDS, None
-    return math.floor(low / STEP_SECONDS) * STEP_SECONDS, math.ceil(high / STEP_SECONDS) * STEP_SECONDS
+    a, f, z = (max(float(x), now) for x in (at, low, high))
+    if z - f < NARROW_SECONDS:
+        one = math.floor(a / STEP_SECONDS + 0.5) * STEP_SECONDS  # half up, as JavaScript's Math.round
+        return (one if one >= now else math.ceil(now / STEP_SECONDS) * STEP_SECONDS), None
+    return math.floor(f / STEP_SECONDS) * STEP_SECONDS, math.ceil(z / STEP_SECONDS) * STEP_SECONDS
 
 
 def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base_url: str) -> Ticket:
@@ -61,7 +66,7 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         counter = config.counter(n)
         names.append(counter.name if counter else f"Quầy {n}")
     wait = result.get("wait_minutes")
-    call_at, call_to = printed_band(result)
+    call_at, call_to = printed_band(result, record.at)
     tz = config.tzinfo()
     local = dt.datetime.fromtimestamp(record.at, config.tzinfo())
     return Ticket(
@@ -72,7 +77,7 @@ def ticket_of(state: QueueState, record: ev.Record, result: dict[str, Any], base
         ahead=int(result.get("ahead", 0)),
         wait_minutes=None if wait is None else max(1, math.floor(float(wait) + 0.5)),
         issued=f"{local:%H:%M} {'/'.join(reversed(e.day.split('-')))}",
-        url=f"{base_url.rstrip('/')}/t/{e.label}",
+        url=f"{base_url.rstrip('/')}/t/{e.label}?d={e.day}",  # the day: another day's same number is not this
         booked=e.slot.replace("-", "–"),
         wait_at=f"{dt.datetime.fromtimestamp(call_at, tz):%H:%M}" if call_at is not None else "",
         wait_to=f"{dt.datetime.fromtimestamp(call_to, tz):%H:%M}" if call_to is not None else "",

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 
 from printing.errors import PrinterError
 from printing.escpos import EscposPrinter
-from printing.ticket import Ticket, render, wait_text
+from printing.ticket import Ticket, render, wait_line, wait_text
 from server.domain import commands as cmd
 from server.domain.access import Actor
 from server.domain.handle import handle
@@ -182,6 +182,29 @@ def test_a_band_is_rounded_outward_to_five_minutes_and_a_narrow_one_is_one_time(
         "a server without the band"
     )
     assert printed_band({"call_at": None, "call_from": None, "call_to": None}) == (None, None)
+
+
+def test_nothing_printed_is_already_past_as_on_the_kiosk_screen() -> None:
+    """callBand's rule with the time of issue: at 18:17 with nobody ahead the ticket says 18:20
+    (the kiosk's screen does), not 18:15; a band starts no earlier than the current 5 minutes."""
+    now = dt.datetime(2026, 11, 23, 18, 17, tzinfo=VN).timestamp()
+    five = dt.datetime(2026, 11, 23, 18, 15, tzinfo=VN).timestamp()
+    alone = {"call_at": now, "call_from": now - 120, "call_to": now + 240}
+    assert printed_band(alone) == (five, None), "without the time of issue: rounded to the nearest"
+    assert printed_band(alone, now) == (five + 300, None)
+    band = {"call_at": now + 600, "call_from": now - 900, "call_to": now + 1500}
+    assert printed_band(band, now) == (five, five + 1800)
+    assert printed_band({**band, "call_at": now - 60, "call_from": None}, now) == (now - 60, None)
+    half = five + 150  # halfway between 18:15 and 18:20: up, as Math.round does on the kiosk
+    assert printed_band({"call_at": half, "call_from": half, "call_to": half}) == (five + 300, None)
+
+
+def test_an_expected_time_is_printed_as_the_expected_call() -> None:
+    at = Ticket(**{**TICKET.__dict__, "wait_at": "09:20", "wait_to": "09:45"})
+    assert wait_line(at) == "Dự kiến gọi / Expected call: khoảng 09:20 – 09:45 / about 09:20-09:45"
+    assert wait_line(TICKET) == "Thời gian chờ / Wait: ~12 phút / min"
+    late = Ticket(**{**at.__dict__, "late": True})
+    assert wait_line(late).startswith("Thời gian chờ / Wait: có thể không kịp")
 
 
 def test_the_server_words_a_booked_ticket_with_its_slot() -> None:

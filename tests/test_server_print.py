@@ -93,7 +93,8 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
     names = [c.name for n in result["counters"] if (c := config.counter(n)) is not None]
     local = dt.datetime.fromtimestamp(result["issued_at"], config.tzinfo())
     wait = result["wait_minutes"]
-    call_at, call_to = printed_band(result)  # the band's ends rounded outward, as flow.printedWait does
+    # the band's ends rounded outward, nothing before the time of issue, as flow.printedWait does
+    call_at, call_to = printed_band(result, result["issued_at"])
     tz = config.tzinfo()
     return Ticket(
         unit=config.unit.name,
@@ -103,7 +104,7 @@ def expected(result: dict[str, Any], config: Config = CONFIG) -> Ticket:
         ahead=result["ahead"],
         wait_minutes=None if wait is None else max(1, math.floor(wait + 0.5)),  # JS Math.round
         issued=f"{local:%H:%M} {local:%d/%m/%Y}",
-        url=f"{PUBLIC}/t/{result['ticket']}",
+        url=f"{PUBLIC}/t/{result['ticket']}?d={local:%Y-%m-%d}",  # the day, as flow.phoneUrl
         wait_at=f"{dt.datetime.fromtimestamp(call_at, tz):%H:%M}" if call_at is not None else "",
         wait_to=f"{dt.datetime.fromtimestamp(call_to, tz):%H:%M}" if call_to is not None else "",
         late=result.get("late", False),
@@ -123,7 +124,7 @@ async def test_the_server_prints_a_kiosk_ticket_on_an_escpos_printer(floor: Floo
     ours = render(expected(result), 576)
     assert printed.size == ours.size
     assert ImageChops.difference(printed.convert("L"), ours.convert("L")).getbbox() is None  # the bridge's ticket
-    assert [c.text for c in zxingcpp.read_barcodes(printed.convert("L"))] == [f"{PUBLIC}/t/{result['ticket']}"]
+    assert [c.text for c in zxingcpp.read_barcodes(printed.convert("L"))] == [expected(result).url]
 
 
 async def test_an_escpos_fault_reaches_staff_and_the_ticket_never_comes_out_later(floor: Floor, emupos: Emupos) -> None:
@@ -186,7 +187,7 @@ async def test_the_server_prints_a_kiosk_ticket_on_a_cups_queue(floor: Floor, cu
     pdf = await asyncio.to_thread(cups.wait_file, before, f"kiosk-1_{label}")
     try:
         assert label in pdf_text(pdf).split()
-        assert pdf_qr(pdf, tmp_path) == f"{PUBLIC}/t/{label}"
+        assert pdf_qr(pdf, tmp_path) == expected(result).url  # the day too
     finally:
         pdf.unlink()
     with pytest.raises(TimeoutError):

@@ -319,7 +319,7 @@ export function viewTicket(state, ctx) {
     r.insurance ? insuranceLine(r.insurance) : null,
     h("div.ticket-at", t("ticket.at", { time: hhmm(r.issued_at, board.config) })),
     // the link printed: with the ticket's day, but the server's printed ticket has no day yet
-    phoneQr(flow.phoneUrl(ctx.origin, r.ticket, state.printed === "server" ? "" : board.day)),
+    phoneQr(flow.phoneUrl(ctx.origin, r.ticket, board.day)),
     state.printed === "printed" ? h("p.ticket-printed", { id: "printed" }, t("ticket.printed"))
       : state.printed === "server" ? h("p.ticket-printed", { id: "printed-by-server" }, t("ticket.server_printed"))
       : state.printed === "printing" ? h("p.muted", t("ticket.printing"))

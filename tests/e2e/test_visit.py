@@ -133,7 +133,7 @@ def test_a_whole_visit_from_the_kiosk_to_the_pharmacy(browser: Browser, site: Se
     kiosk = open_kiosk(browser, site, errors)
     label = take_ticket(kiosk, "A", PATIENT_ID)
     link = screen_qr(kiosk)
-    assert link == f"{site.http}/t/{label}"
+    assert link == f"{site.http}/t/{label}?d={site.get('/api/state')['view']['day']}"
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
     context.add_init_script(RECORD)
     context.add_init_script(SIGNATURES)
