@@ -56,7 +56,11 @@ def wait_text(t: Ticket) -> str:
 def wait_line(t: Ticket) -> str:
     """The printed line of the wait: an expected time of day is "Dự kiến gọi / Expected call", as
     the kiosk's screen says it; minutes alone, or none, are "Thời gian chờ / Wait"."""
-    label = "Dự kiến gọi / Expected call" if t.wait_at and not t.late and t.wait_minutes is not None else "Thời gian chờ / Wait"
+    label = (
+        "Dự kiến gọi / Expected call"
+        if t.wait_at and not t.late and t.wait_minutes is not None
+        else "Thời gian chờ / Wait"
+    )
     return f"{label}: {wait_text(t)}"
 
 

@@ -70,7 +70,9 @@ def test_the_admin_sets_a_kiosk_printer_and_the_server_prints_its_tickets(
     png = emupos.api("GET", f"/devices/front/receipts/{receipts[-1]['id']}/image")
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     # the kiosk page's own address, with the day: another day's same number is another patient
-    assert len(codes) == 1 and re.fullmatch(rf"{re.escape(site.http)}/t/{label}\?d=\d{{4}}-\d{{2}}-\d{{2}}", codes[0].text), codes
+    assert len(codes) == 1 and re.fullmatch(
+        rf"{re.escape(site.http)}/t/{label}\?d=\d{{4}}-\d{{2}}-\d{{2}}", codes[0].text
+    ), codes
     assert screen_qr(kiosk) == codes[0].text  # the ticket screen shows the printed link
 
     emupos.api("PUT", "/devices/front/faults/paper-out")
