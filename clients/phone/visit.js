@@ -56,7 +56,10 @@ export function stepCounters(step) {
   return step.counters ?? [];
 }
 
-/** The steps a pending step waits for, by id. @param {Step[]} steps @param {Step} step */
+/** The steps a pending step still waits for (a chain of three: not the ones already done), or,
+ * none left, every one it waited for; as the counter's `waitsFor`. @param {Step[]} steps @param {Step} step */
 export function waitsFor(steps, step) {
-  return steps.filter((s) => step.after.includes(s.id));
+  const before = steps.filter((s) => step.after.includes(s.id));
+  const left = before.filter((s) => s.status !== "done" && s.status !== "cancelled");
+  return left.length ? left : before;
 }

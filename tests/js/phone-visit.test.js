@@ -25,6 +25,13 @@ test("a visit waiting at the lab and imaging: both queues to go to, the return a
   assert.deepEqual(waitsFor(SENT_TO_TESTS, SENT_TO_TESTS[4]).map((s) => s.service), ["X", "H"]);
 });
 
+test("a step after others names only the ones still to come, or all of them when none is left", () => {
+  const labDone = SENT_TO_TESTS.map((s) => (s.id === 2 ? { ...s, status: "done" } : s));
+  assert.deepEqual(waitsFor(labDone, labDone[4]).map((s) => s.service), ["H"], "the lab is done: imaging alone");
+  const cancelled = labDone.map((s) => (s.id === 3 ? { ...s, status: "cancelled" } : s));
+  assert.deepEqual(waitsFor(cancelled, cancelled[4]).map((s) => s.service), ["X", "H"]);
+});
+
 test("called at the lab: the lab is where to go, imaging keeps the place", () => {
   const steps = SENT_TO_TESTS.map((s) => (s.id === 2 ? { ...s, status: "active" } : s));
   const tk = { status: "called", steps };
