@@ -24,6 +24,20 @@ ADMIN_PASSWORD = "admin-password-for-tests"
 VOICE_PACKS = Path(tempfile.gettempdir()) / f"hq-test-voice-packs-{os.getpid()}"
 
 
+DEMO = ROOT / "config" / "demo.toml"
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def open_all_day(text: str) -> str:
+    """A configuration's ``[hours]`` made open all day every day, with no break: what the tests
+    assert must not turn on the time of day they run at (the demo's 07:00-17:00 with its lunch
+    break, Saturday's morning and closed Sunday would make an estimate "late" or a kiosk closed
+    when CI runs in the evening). A test of the hours themselves writes its own."""
+    start, end = text.index("[hours]"), text.index("[[zones]]")
+    hours = "[hours]\n" + "".join(f'{d} = {{ open = "00:00", close = "24:00" }}\n' for d in WEEK)
+    return text[:start] + hours + "\n" + text[end:]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -33,7 +47,8 @@ def free_port() -> int:
 class ServerProc:
     """The product server (``python -m server``) in a subprocess; the tests and the benchmarks
     both start it through this class. ``cpu`` pins it to one CPU (benchmarks), ``env`` adds or
-    overrides environment variables (``QUEUE_CONFIG``, ``QUEUE_SYNC``, ...)."""
+    overrides environment variables (``QUEUE_CONFIG``, ``QUEUE_SYNC``, ...). Without a
+    ``QUEUE_CONFIG`` it runs the demo configuration open all day (``open_all_day``)."""
 
     def __init__(self, data_dir: Path, cpu: int | None = None, **env: str) -> None:
         self.data_dir = data_dir
@@ -70,6 +85,10 @@ class ServerProc:
 
     def start(self, timeout: float = 20.0) -> ServerProc:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.env.get("QUEUE_CONFIG"):  # the demo, whatever the time of day (open_all_day)
+            config = self.data_dir.parent / "demo-open-all-day.toml"
+            config.write_text(open_all_day(DEMO.read_text(encoding="utf-8")), encoding="utf-8")
+            self.env["QUEUE_CONFIG"] = str(config)
         pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None and (os.cpu_count() or 1) > 1 else []
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(

@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from websockets.sync.client import ClientConnection, connect
 
-from ..server_harness import ServerProc
+from ..server_harness import ServerProc, open_all_day
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "demo.toml"
@@ -69,16 +69,13 @@ def config_text(*, extra_counters: int = 0, extra_services: int = 0, closed_toda
     """The demo configuration, open all day every day (or closed by a holiday today), with
     optional extra counters on the ground floor (for a full 4 x 8 board) and extra services
     (the kiosk shows up to 40)."""
-    text = DEMO.read_text()
-    start, end = text.index("[hours]"), text.index("[[zones]]")
-    hours = "[hours]\n" + "".join(
-        f'{d} = {{ open = "00:00", close = "24:00" }}\n' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
+    text = open_all_day(DEMO.read_text())
     if closed_today:
         today = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
         days = [today, today + dt.timedelta(days=1)]  # and tomorrow, in case midnight passes
-        hours += "holidays = [" + ", ".join(f'{{ date = {d.isoformat()}, name = "Ngày thử" }}' for d in days) + "]\n"
-    text = text[:start] + hours + "\n" + text[end:]
+        holidays = "holidays = [" + ", ".join(f'{{ date = {d.isoformat()}, name = "Ngày thử" }}' for d in days) + "]\n"
+        end = text.index("[[zones]]")
+        text = text[:end].rstrip("\n") + "\n" + holidays + "\n" + text[end:]
     for i in range(extra_counters):
         n = 13 + i
         services = ["A", "B", "N", "NG", "S", "NH", "T", "R"][i % 8]
