@@ -2,6 +2,7 @@
 // patient is now, which steps can be marked or cancelled, who is held elsewhere or comes back
 // here, and the "send to…" command from the dialog's choices. No DOM: journey-views.js draws,
 // journey-effects.js asks and sends.
+import { waitsFor as stepsWaitedFor } from "../shared/steps.js";
 
 /**
  * @typedef {import("../shared/steps.js").StepView} StepView
@@ -147,9 +148,7 @@ export function elsewhere(tickets, counterConfig, counter) {
  * ended; none left: every one it waited for). @param {any} ticket @param {StepView} s @returns {StepView[]}
  */
 export function waitsFor(ticket, s) {
-  const before = visitSteps(ticket).filter((x) => s.after.includes(x.id));
-  const left = before.filter((x) => !ended(x));
-  return left.length ? left : before;
+  return stepsWaitedFor(visitSteps(ticket), s);
 }
 
 /** Whether a step waits for steps before it that are not results (sent on in order), not a return. @param {StepView} s */

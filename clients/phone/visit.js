@@ -56,10 +56,5 @@ export function stepCounters(step) {
   return step.counters ?? [];
 }
 
-/** The steps a pending step still waits for (a chain of three: not the ones already done), or,
- * none left, every one it waited for; as the counter's `waitsFor`. @param {Step[]} steps @param {Step} step */
-export function waitsFor(steps, step) {
-  const before = steps.filter((s) => step.after.includes(s.id));
-  const left = before.filter((s) => s.status !== "done" && s.status !== "cancelled");
-  return left.length ? left : before;
-}
+/** The steps a pending step still waits for (clients/shared/steps.js). */
+export { waitsFor } from "../shared/steps.js";

@@ -14,6 +14,17 @@
 export const LIVE = Object.freeze(["pending", "open", "active", "served"]);
 const ENDED = ["done", "cancelled"];
 
+/**
+ * The steps `s` still waits for (sent on in order, or a return: those not yet ended; none left:
+ * every one it waited for), for the counter's and the phone's "after …" lines.
+ * @template {{id: number, status: string}} T @param {T[]} steps @param {{after: number[]}} s @returns {T[]}
+ */
+export function waitsFor(steps, s) {
+  const before = steps.filter((x) => s.after.includes(x.id));
+  const left = before.filter((x) => !ENDED.includes(x.status));
+  return left.length ? left : before;
+}
+
 /** @param {StepView[]} steps @param {number} id */
 export const find = (steps, id) => steps.find((s) => s.id === id) || null;
 

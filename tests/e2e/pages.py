@@ -17,10 +17,9 @@ from typing import Any
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from websockets.sync.client import ClientConnection, connect
 
-from ..server_harness import ServerProc, open_all_day
+from ..server_harness import DEMO, ServerProc, open_all_day
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "config" / "demo.toml"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
