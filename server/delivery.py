@@ -78,12 +78,18 @@ def outgoing(state: QueueState, record: ev.Record, counts: dict[str, int] | None
     return items
 
 
+def resumable(state: QueueState, ring: deque[ev.Record], last: int | None) -> bool:
+    """Whether a screen that last saw ``last`` can be sent what followed it from the ``ring``:
+    a ``last`` this server reached (not another database's), and not older than the ring."""
+    if last is None or not 0 <= last <= state.seq:
+        return False
+    return last == state.seq or (bool(ring) and ring[0].seq <= last + 1)
+
+
 def missed(state: QueueState, ring: deque[ev.Record], conn: Conn, last: int | None) -> list[str] | None:
     """The encoded events a client missed since ``last``, or None if it needs a snapshot:
     unknown or too old a ``last``, or more than ``RESUME_BUDGET_BYTES`` to send."""
-    if last is None or not 0 <= last <= state.seq:
-        return None
-    if last < state.seq and (not ring or ring[0].seq > last + 1):
+    if last is None or not resumable(state, ring, last):
         return None
     texts: list[str] = []
     size = 0

@@ -48,7 +48,7 @@ from typing import Any
 
 import msgspec
 
-from .delivery import encode_for
+from .delivery import encode_for, resumable
 from .domain import events as ev
 from .domain.handle import Step
 from .domain.ordering import candidates, queue_order
@@ -286,10 +286,8 @@ class Doors:
 def missed_calls(state: QueueState, ring: deque[ev.Record], room: int, last: int | None) -> list[str] | None:
     """The calls at ``room`` after ``last`` (encoded, in order, the last ``MISSED_CALLS``), or
     None when a door cannot resume: no ``last``, one beyond this server's ``seq`` (another
-    database), or older than the ring (``delivery.missed``'s rule)."""
-    if last is None or not 0 <= last <= state.seq:
-        return None
-    if last < state.seq and (not ring or ring[0].seq > last + 1):
+    database), or older than the ring (``delivery.resumable``)."""
+    if last is None or not resumable(state, ring, last):
         return None
     texts: list[str] = []
     for r in reversed(ring):  # from the newest back: the cost is what was missed, not the ring
